@@ -1,0 +1,57 @@
+//! Bitbucket data as the app sees it: the server's narrow proxy reshapes Bitbucket's
+//! responses into these, so the app never sees Bitbucket URLs or tokens.
+
+use serde::{Deserialize, Serialize};
+
+/// One page of a list. `next_page` is set when there are more; the app asks for it by number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub values: Vec<T>,
+    pub page: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page: Option<u32>,
+    /// Total count, when Bitbucket reported it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub slug: String,
+    pub name: String,
+    pub uuid: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepositoryPermission {
+    Write,
+    Admin,
+}
+
+/// A repository the connected account can write to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Repository {
+    pub workspace: String,
+    pub slug: String,
+    pub name: String,
+    /// `workspace/slug`
+    pub full_name: String,
+    pub is_private: bool,
+    /// Name of the default branch; `None` for an empty repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_branch: Option<String>,
+    /// RFC 3339, as Bitbucket reports `updated_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_on: Option<String>,
+}
+
+/// Query parameters of the repository list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepositoryQuery {
+    /// Case-insensitive substring of the repository name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+}

@@ -1,0 +1,73 @@
+//! The one error body every `/api` route answers with when it fails.
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, as a machine-readable code the app can branch on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No signed-in studio user: sign in again.
+    NotSignedIn,
+    /// Sign-in failed: unknown email or wrong password (deliberately not told apart).
+    InvalidCredentials,
+    /// A field failed validation; `field` names it.
+    InvalidInput,
+    /// The thing already exists (an email, a project name).
+    Conflict,
+    NotFound,
+    /// The request was refused as cross-site or malformed (CSRF defence).
+    Forbidden,
+    /// This user has not authorized Bitbucket yet.
+    BitbucketNotConnected,
+    /// The Bitbucket authorization no longer works (revoked, expired); authorize again.
+    BitbucketReconnectNeeded,
+    /// The Bitbucket account may not do this (for example: no write access to the repository).
+    BitbucketForbidden,
+    /// Bitbucket is rate-limiting; `retry_after_seconds` says when to try again.
+    BitbucketRateLimited,
+    /// Bitbucket did not answer, or answered with a server error.
+    BitbucketUnavailable,
+    /// Too many attempts (sign-in); wait and retry.
+    TooManyRequests,
+    /// The server's storage is unavailable for a moment.
+    Unavailable,
+    /// Anything else. Details are in the server's log, never in the response.
+    Internal,
+}
+
+/// The JSON body of every failed `/api` response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// A sentence for the user: what happened and what to do.
+    pub message: String,
+    /// The input field at fault, for [`ErrorCode::InvalidInput`] and [`ErrorCode::Conflict`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+            retry_after_seconds: None,
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}

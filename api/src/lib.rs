@@ -1,0 +1,26 @@
+//! The HTTP contract between the studio's single-page app (`app`) and its server (`server`).
+//!
+//! Every JSON body that crosses `/api` is one of these types, so the two sides cannot drift:
+//! a renamed field fails to compile on both. The crate does no I/O and compiles for
+//! `wasm32-unknown-unknown` as well as for the server.
+//!
+//! Paths of the routes live in [`paths`] for the same reason.
+
+pub mod account;
+pub mod bitbucket;
+pub mod connection;
+pub mod error;
+pub mod oauth;
+pub mod paths;
+pub mod project;
+pub mod server_info;
+
+pub use account::{Credentials, Me};
+pub use bitbucket::{Page, Repository, RepositoryPermission, RepositoryQuery, Workspace};
+pub use connection::{BitbucketAccount, ConnectionStatus};
+pub use error::{ApiError, ErrorCode};
+pub use oauth::OAuthFailure;
+pub use project::{
+    CreateProject, Project, ProjectConfiguration, ProjectName, ProjectRepository, RepositoryRef,
+};
+pub use server_info::{GitProvider, ServerInfo};

@@ -1,0 +1,69 @@
+//! Route paths shared by the server's router and the app's client.
+
+pub const INFO: &str = "/api/info";
+pub const ME: &str = "/api/me";
+pub const SIGN_UP: &str = "/api/auth/sign-up";
+pub const SIGN_IN: &str = "/api/auth/sign-in";
+pub const SIGN_OUT: &str = "/api/auth/sign-out";
+pub const BITBUCKET_CONNECTION: &str = "/api/connections/bitbucket";
+pub const BITBUCKET_WORKSPACES: &str = "/api/bitbucket/workspaces";
+pub const PROJECTS: &str = "/api/projects";
+
+/// Browser navigation (not fetch) starts the OAuth flow here; `return_to` is where the
+/// wizard resumes afterwards.
+pub const BITBUCKET_OAUTH_START: &str = "/oauth/bitbucket/start";
+/// Bitbucket redirects the browser back here. One callback path per provider (mix-up defence).
+pub const BITBUCKET_OAUTH_CALLBACK: &str = "/oauth/bitbucket/callback";
+
+/// `/api/bitbucket/workspaces/{workspace}/repositories`
+pub fn bitbucket_repositories(workspace: &str) -> String {
+    format!(
+        "{BITBUCKET_WORKSPACES}/{}/repositories",
+        encode_segment(workspace)
+    )
+}
+
+/// `/api/projects/{id}`
+pub fn project(id: i64) -> String {
+    format!("{PROJECTS}/{id}")
+}
+
+/// Percent-encodes one path segment (RFC 3986 unreserved characters pass through).
+pub fn encode_segment(segment: &str) -> String {
+    encode(segment)
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode_query_value(value: &str) -> String {
+    encode(value)
+}
+
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_cannot_smuggle_path_separators() {
+        assert_eq!(
+            bitbucket_repositories("a/../b"),
+            "/api/bitbucket/workspaces/a%2F..%2Fb/repositories"
+        );
+        assert_eq!(
+            encode_query_value("name ~ \"x\"&y"),
+            "name%20~%20%22x%22%26y"
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! Projects: what the wizard creates.
+
+use serde::{Deserialize, Serialize};
+
+/// How the project keeps its pipelines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectConfiguration {
+    /// The studio keeps the pipelines itself; no Git provider.
+    QuickStart,
+    /// The pipelines live in the user's own Git repository.
+    Advanced,
+}
+
+impl ProjectConfiguration {
+    /// The path segment used in wizard routes.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ProjectConfiguration::QuickStart => "quick-start",
+            ProjectConfiguration::Advanced => "advanced",
+        }
+    }
+}
+
+/// A repository named by the app: names, never URLs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepositoryRef {
+    pub workspace: String,
+    pub slug: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateProject {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub configuration: ProjectConfiguration,
+    /// Required for [`ProjectConfiguration::Advanced`], absent for Quick start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<RepositoryRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectRepository {
+    pub provider: crate::GitProvider,
+    pub workspace: String,
+    pub slug: String,
+    pub full_name: String,
+    /// The branch the studio keeps the project's pipelines on.
+    pub branch: String,
+    /// Link to the repository on Bitbucket, for people.
+    pub html_url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub configuration: ProjectConfiguration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<ProjectRepository>,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// A project name that passed validation: trimmed, 1 to [`ProjectName::MAX_CHARS`] characters,
+/// no control characters. Both sides use this so the app's inline error and the server's
+/// verdict agree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectName(String);
+
+impl ProjectName {
+    pub const MAX_CHARS: usize = 255;
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err("Enter a project name.");
+        }
+        if name.chars().count() > Self::MAX_CHARS {
+            return Err("The project name is too long: use at most 255 characters.");
+        }
+        if name.chars().any(char::is_control) {
+            return Err("The project name cannot contain control characters such as line breaks.");
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_names_are_trimmed_and_bounded() {
+        assert_eq!(
+            ProjectName::parse("  Sales ETL ").unwrap().as_str(),
+            "Sales ETL"
+        );
+        assert!(ProjectName::parse("   ").is_err());
+        assert!(ProjectName::parse(&"é".repeat(255)).is_ok());
+        assert!(ProjectName::parse(&"é".repeat(256)).is_err());
+        assert!(ProjectName::parse("a\nb").is_err());
+    }
+}

@@ -1,0 +1,32 @@
+//! What the server offers, for the app to render the right choices.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerInfo {
+    /// True when Bitbucket is the built-in sandbox, not bitbucket.org. The app shows a banner.
+    pub sandbox: bool,
+    /// Git providers the server has configured (no placeholders for ones it has not).
+    pub providers: Vec<GitProvider>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GitProvider {
+    Bitbucket,
+}
+
+impl GitProvider {
+    pub fn label(self) -> &'static str {
+        match self {
+            GitProvider::Bitbucket => "Bitbucket Cloud",
+        }
+    }
+
+    /// The path segment used in wizard routes.
+    pub fn slug(self) -> &'static str {
+        match self {
+            GitProvider::Bitbucket => "bitbucket",
+        }
+    }
+}

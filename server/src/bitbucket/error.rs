@@ -1,0 +1,72 @@
+//! What can go wrong when the studio calls Bitbucket, and what the user is told.
+
+use api::{ApiError, ErrorCode};
+use axum::http::StatusCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BitbucketError {
+    #[error("this user has not authorized Bitbucket")]
+    NotConnected,
+    /// The stored authorization no longer works; the reason is shown to the user.
+    #[error("reconnect needed: {0}")]
+    ReconnectNeeded(String),
+    /// Bitbucket answered 401 to an API call; `expired` when it said the token expired.
+    #[error("Bitbucket refused the access token (expired: {expired})")]
+    Unauthorized { expired: bool },
+    #[error("Bitbucket refused: {0}")]
+    Forbidden(String),
+    #[error("not found on Bitbucket: {0}")]
+    NotFound(String),
+    #[error("Bitbucket rate limit (retry after {retry_after:?} s)")]
+    RateLimited { retry_after: Option<u64> },
+    #[error("Bitbucket unavailable: {0}")]
+    Unavailable(String),
+    /// A workspace, repository or path name that cannot be a Bitbucket name (and might try to
+    /// steer the proxy elsewhere).
+    #[error("invalid {0} name")]
+    InvalidName(&'static str),
+    /// Bitbucket answered something we cannot read; a bug or an API change.
+    #[error("unexpected answer from Bitbucket: {0}")]
+    Unexpected(String),
+}
+
+impl BitbucketError {
+    pub(crate) fn status_and_body(&self) -> (StatusCode, ApiError) {
+        use BitbucketError::*;
+        match self {
+            NotConnected => (
+                StatusCode::CONFLICT,
+                ApiError::new(ErrorCode::BitbucketNotConnected, "Bitbucket is not connected yet. Choose Authorize to connect it."),
+            ),
+            ReconnectNeeded(reason) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::BitbucketReconnectNeeded, reason.clone())),
+            Unauthorized { .. } => (
+                StatusCode::CONFLICT,
+                ApiError::new(
+                    ErrorCode::BitbucketReconnectNeeded,
+                    "Bitbucket no longer accepts the studio's authorization. Choose Reconnect to authorize again.",
+                ),
+            ),
+            Forbidden(message) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::BitbucketForbidden, message.clone())),
+            NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                ApiError::new(ErrorCode::NotFound, format!("{what} was not found on Bitbucket, or this account cannot see it.")),
+            ),
+            RateLimited { retry_after } => {
+                let mut body = ApiError::new(
+                    ErrorCode::BitbucketRateLimited,
+                    "Bitbucket is limiting how often the studio may call it. Wait a moment and try again.",
+                );
+                body.retry_after_seconds = Some(retry_after.unwrap_or(30));
+                (StatusCode::TOO_MANY_REQUESTS, body)
+            }
+            Unavailable(_) | Unexpected(_) => (
+                StatusCode::BAD_GATEWAY,
+                ApiError::new(ErrorCode::BitbucketUnavailable, "Bitbucket did not answer as expected. Nothing was changed; try again in a moment."),
+            ),
+            InvalidName(what) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ApiError::new(ErrorCode::InvalidInput, format!("That is not a valid Bitbucket {what} name.")).with_field(*what),
+            ),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Everything that talks to Bitbucket Cloud (or the sandbox, which speaks the same protocol).
+//!
+//! - [`oauth`]: the authorization-code exchange and refresh, through the `oauth2` crate.
+//! - [`rest`]: the few REST API 2.0 calls the app needs, against a fixed base URL.
+//! - [`tokens`]: a user's stored authorization: decrypt, refresh when expired or refused,
+//!   one refresh at a time per user, mark the link when Bitbucket no longer accepts it.
+//! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
+
+mod error;
+pub mod model;
+pub mod oauth;
+pub mod rest;
+pub mod tokens;
+
+pub use error::BitbucketError;
+pub use tokens::Bitbucket;
+
+/// Scopes the studio needs on its OAuth consumer. Bitbucket ignores a `scope` parameter:
+/// scopes are the boxes ticked on the consumer, so the callback checks what was granted.
+pub const REQUIRED_SCOPES: [&str; 2] = ["account", "repository:write"];
+
+/// The provider's name in stored rows and routes.
+pub const PROVIDER: &str = "bitbucket";

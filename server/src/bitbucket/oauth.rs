@@ -1,0 +1,189 @@
+//! The OAuth 2.0 authorization-code flow against Bitbucket, through the `oauth2` crate.
+//!
+//! Bitbucket wants HTTP Basic client authentication and a form body (the crate's defaults),
+//! ignores `scope` (scopes are set on the consumer) and reports the granted scopes in a
+//! non-standard `scopes` field, which [`BitbucketTokenFields`] reads.
+//!
+//! The crate's own reqwest glue cannot tell a 503 from an `invalid_grant` once the body fails
+//! to parse, and that difference decides whether a link is kept or marked for reconnection.
+//! [`send`] therefore turns 5xx and 429 answers into transport errors ([`TokenTransportError`]),
+//! which surface as [`TokenError::Transient`].
+
+use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::config::BitbucketSettings;
+
+/// Bitbucket's extra token-response field: granted scopes, space-separated.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct BitbucketTokenFields {
+    #[serde(default)]
+    pub scopes: Option<String>,
+}
+
+impl ExtraTokenFields for BitbucketTokenFields {}
+
+type TokenResponseBody = StandardTokenResponse<BitbucketTokenFields, BasicTokenType>;
+
+type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenResponseBody,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// Tokens as Bitbucket issued them.
+pub struct TokenSet {
+    pub access_token: SecretString,
+    /// `None` when a refresh response did not rotate the refresh token.
+    pub refresh_token: Option<SecretString>,
+    pub expires_in: Duration,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Bitbucket refused for good (`invalid_grant`, `invalid_client`, …): retrying won't help.
+    #[error("Bitbucket refused: {code}: {description}")]
+    Refused { code: String, description: String },
+    /// Network trouble, 5xx, 429 or an unreadable answer: worth retrying later.
+    #[error("Bitbucket token endpoint unavailable: {reason}")]
+    Transient { reason: String, retry_after: Option<u64> },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenTransportError {
+    #[error("HTTP {status}")]
+    Status { status: u16, retry_after: Option<u64> },
+    #[error(transparent)]
+    Network(#[from] reqwest::Error),
+    #[error(transparent)]
+    Http(#[from] oauth2::http::Error),
+}
+
+/// The start of an authorization: where to send the browser and what to remember.
+pub struct AuthorizationRequest {
+    pub url: url::Url,
+    pub pkce_verifier: Option<SecretString>,
+}
+
+pub struct BitbucketOAuth {
+    client: OAuthClient,
+    http: Transport,
+    pkce: bool,
+}
+
+/// The token endpoint's HTTP client (see the module docs for why it is not the crate's own).
+/// A named type rather than a closure: closures here defeat the compiler's `Send` inference
+/// for the handlers' futures.
+struct Transport(reqwest::Client);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
+    type Error = TokenTransportError;
+    type Future = Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, TokenTransportError>> + Send + 'c>>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(send(&self.0, request))
+    }
+}
+
+impl BitbucketOAuth {
+    pub fn new(settings: &BitbucketSettings, http: reqwest::Client) -> Result<Self, url::ParseError> {
+        let client = oauth2::Client::new(ClientId::new(settings.client_id.clone()))
+            .set_client_secret(ClientSecret::new(settings.client_secret.expose_secret().to_owned()))
+            .set_auth_uri(AuthUrl::new(settings.authorize_url.clone())?)
+            .set_token_uri(TokenUrl::new(settings.token_url.clone())?)
+            .set_redirect_uri(RedirectUrl::new(settings.callback_url.clone())?);
+        Ok(Self { client, http: Transport(http), pkce: settings.pkce })
+    }
+
+    /// The Bitbucket URL that asks the user for consent. `state` is ours (see routes::oauth).
+    pub fn authorization_request(&self, state: &str) -> AuthorizationRequest {
+        let state = state.to_owned();
+        let mut request = self.client.authorize_url(move || CsrfToken::new(state));
+        let mut pkce_verifier = None;
+        if self.pkce {
+            let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+            request = request.set_pkce_challenge(challenge);
+            pkce_verifier = Some(SecretString::from(verifier.secret().to_owned()));
+        }
+        let (url, _) = request.url();
+        AuthorizationRequest { url, pkce_verifier }
+    }
+
+    pub async fn exchange_code(&self, code: &str, pkce_verifier: Option<SecretString>) -> Result<TokenSet, TokenError> {
+        let mut request = self.client.exchange_code(AuthorizationCode::new(code.to_owned()));
+        if let Some(verifier) = pkce_verifier {
+            request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier.expose_secret().to_owned()));
+        }
+        request.request_async(&self.http).await.map(token_set).map_err(classify)
+    }
+
+    pub async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenSet, TokenError> {
+        let token = RefreshToken::new(refresh_token.expose_secret().to_owned());
+        self.client.exchange_refresh_token(&token).request_async(&self.http).await.map(token_set).map_err(classify)
+    }
+}
+
+/// Sends a token request; 5xx and 429 become errors so they classify as transient.
+async fn send(http: &reqwest::Client, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, TokenTransportError> {
+    let response = http.execute(request.try_into()?).await?;
+    let status = response.status();
+    if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        let retry_after = super::rest::retry_after(response.headers());
+        return Err(TokenTransportError::Status { status: status.as_u16(), retry_after });
+    }
+    let mut builder = oauth2::http::Response::builder().status(status.as_u16());
+    for (name, value) in response.headers() {
+        builder = builder.header(name.as_str(), value.as_bytes());
+    }
+    Ok(builder.body(response.bytes().await?.to_vec())?)
+}
+
+fn token_set(response: TokenResponseBody) -> TokenSet {
+    let scopes = response
+        .extra_fields()
+        .scopes
+        .as_deref()
+        .map(|s| s.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .or_else(|| response.scopes().map(|scopes| scopes.iter().map(|s| s.to_string()).collect()))
+        .unwrap_or_default();
+    TokenSet {
+        access_token: SecretString::from(response.access_token().secret().to_owned()),
+        refresh_token: response.refresh_token().map(|t| SecretString::from(t.secret().to_owned())),
+        // Bitbucket documents 7200 s; assume an hour if a response ever omits it.
+        expires_in: response.expires_in().unwrap_or(Duration::from_secs(3600)),
+        scopes,
+    }
+}
+
+fn classify(error: RequestTokenError<TokenTransportError, BasicErrorResponse>) -> TokenError {
+    match error {
+        RequestTokenError::ServerResponse(body) => TokenError::Refused {
+            code: body.error().to_string(),
+            description: body.error_description().cloned().unwrap_or_default(),
+        },
+        RequestTokenError::Request(TokenTransportError::Status { status, retry_after }) => {
+            TokenError::Transient { reason: format!("HTTP {status}"), retry_after }
+        }
+        RequestTokenError::Request(other) => TokenError::Transient { reason: other.to_string(), retry_after: None },
+        RequestTokenError::Parse(error, _) => TokenError::Transient { reason: format!("unreadable answer: {error}"), retry_after: None },
+        RequestTokenError::Other(reason) => TokenError::Transient { reason, retry_after: None },
+    }
+}
+

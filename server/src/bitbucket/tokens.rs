@@ -1,0 +1,183 @@
+//! A user's Bitbucket authorization over its life: stored encrypted, refreshed when expired or
+//! refused, and marked `reconnect_needed` when Bitbucket no longer honours it.
+//!
+//! Rules (DESIGN §4.10): one refresh at a time per user (callers that lose the race re-read
+//! the winner's token instead of refreshing again); the new tokens are stored before the new
+//! access token is used, so a rotated refresh token is never lost; `invalid_grant` and other
+//! refusals are permanent (mark the link, keep the reason), network trouble, 5xx and 429 are
+//! transient (retry briefly with backoff, keep the link).
+
+use secrecy::SecretString;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::oauth::{BitbucketOAuth, TokenError, TokenSet};
+use super::rest::BitbucketRest;
+use super::{BitbucketError, PROVIDER};
+use crate::crypto::TokenCipher;
+use crate::error::{AppError, AppResult};
+use crate::store::{self, BitbucketLink, ConnectionEventKind, Db, LinkStatus, StoredTokens};
+
+/// Refresh this long before the access token's stated expiry, to absorb clock skew and the
+/// duration of the call that will use it.
+const EXPIRY_MARGIN_SECS: i64 = 60;
+/// Attempts at a refresh that fails transiently, with doubling pauses in between.
+const REFRESH_ATTEMPTS: u32 = 3;
+const REFRESH_FIRST_PAUSE: Duration = Duration::from_millis(200);
+/// A `Retry-After` longer than this is not waited for inside a request; the user retries.
+const MAX_INLINE_WAIT: Duration = Duration::from_secs(2);
+
+/// The Bitbucket side of the server: OAuth, REST, and the stored authorizations.
+pub struct Bitbucket {
+    pub oauth: BitbucketOAuth,
+    pub rest: BitbucketRest,
+    pub app_authorizations_url: String,
+    db: Db,
+    cipher: Arc<TokenCipher>,
+    refresh_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Associated data binding a ciphertext to its row and column (see crypto.rs).
+pub fn token_context(user_id: i64, column: &str) -> String {
+    format!("bitbucket_links/{user_id}/{column}")
+}
+
+impl Bitbucket {
+    pub fn new(oauth: BitbucketOAuth, rest: BitbucketRest, app_authorizations_url: String, db: Db, cipher: Arc<TokenCipher>) -> Self {
+        Self { oauth, rest, app_authorizations_url, db, cipher, refresh_locks: Mutex::default() }
+    }
+
+    /// Encrypts a fresh token set for the user's row.
+    pub fn seal(&self, user_id: i64, tokens: &TokenSet, previous_refresh: Option<&str>) -> SealedTokens {
+        let access = self.cipher.encrypt(&tokens.access_token, &token_context(user_id, "access_token"));
+        let refresh = match (&tokens.refresh_token, previous_refresh) {
+            (Some(token), _) => self.cipher.encrypt(token, &token_context(user_id, "refresh_token")),
+            // Not rotated: keep the ciphertext we have.
+            (None, Some(previous)) => previous.to_owned(),
+            (None, None) => String::new(),
+        };
+        let expires_at = store::now() + i64::try_from(tokens.expires_in.as_secs()).unwrap_or(i64::MAX / 2);
+        SealedTokens { access, refresh, expires_at }
+    }
+
+    /// Runs `call` with the user's access token. Refreshes first when the token has expired,
+    /// and once more when Bitbucket answers 401; a second 401 means the authorization is gone.
+    pub async fn with_token<T, F, Fut>(&self, user_id: i64, call: F) -> AppResult<T>
+    where
+        F: Fn(SecretString) -> Fut,
+        Fut: Future<Output = Result<T, BitbucketError>>,
+    {
+        let link = self.usable_link(user_id).await?;
+        let token = if expired(&link) {
+            self.refresh(user_id, &link.access_token).await?
+        } else {
+            self.decrypt(&link.access_token, user_id, "access_token")?
+        };
+        let result = match call(token).await {
+            Err(BitbucketError::Unauthorized { .. }) => {
+                let token = self.refresh(user_id, &link.access_token).await?;
+                match call(token).await {
+                    Err(BitbucketError::Unauthorized { .. }) => {
+                        let reason = "Bitbucket no longer accepts the studio's authorization (it may have been revoked). Choose Reconnect to authorize again.";
+                        self.mark_reconnect_needed(user_id, reason).await?;
+                        return Err(BitbucketError::ReconnectNeeded(reason.to_owned()).into());
+                    }
+                    other => other,
+                }
+            }
+            other => other,
+        };
+        if result.is_ok() {
+            self.db.touch_bitbucket_link(user_id).await?;
+        }
+        Ok(result?)
+    }
+
+    async fn usable_link(&self, user_id: i64) -> AppResult<BitbucketLink> {
+        let link = self.db.bitbucket_link(user_id).await?.ok_or(BitbucketError::NotConnected)?;
+        if link.status() == LinkStatus::ReconnectNeeded {
+            let reason = link.status_reason.clone().unwrap_or_else(|| "Bitbucket needs to be authorized again.".into());
+            return Err(BitbucketError::ReconnectNeeded(reason).into());
+        }
+        Ok(link)
+    }
+
+    fn decrypt(&self, stored: &str, user_id: i64, column: &str) -> AppResult<SecretString> {
+        self.cipher.decrypt(stored, &token_context(user_id, column)).map_err(AppError::internal)
+    }
+
+    fn lock_for(&self, user_id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.refresh_locks.lock().expect("refresh lock map poisoned");
+        locks.entry(user_id).or_default().clone()
+    }
+
+    /// Returns a working access token, refreshing unless another caller already replaced
+    /// `stale_access` (the ciphertext the caller found unusable).
+    async fn refresh(&self, user_id: i64, stale_access: &str) -> AppResult<SecretString> {
+        let lock = self.lock_for(user_id);
+        let _guard = lock.lock().await;
+        let link = self.usable_link(user_id).await?;
+        if link.access_token != stale_access && !expired(&link) {
+            return self.decrypt(&link.access_token, user_id, "access_token");
+        }
+        let refresh_token = self.decrypt(&link.refresh_token, user_id, "refresh_token")?;
+        let mut pause = REFRESH_FIRST_PAUSE;
+        for attempt in 1..=REFRESH_ATTEMPTS {
+            match self.oauth.refresh(&refresh_token).await {
+                Ok(tokens) => {
+                    let sealed = self.seal(user_id, &tokens, Some(&link.refresh_token));
+                    self.db.update_bitbucket_tokens(user_id, sealed.as_stored()).await?;
+                    self.db.record_connection_event(user_id, PROVIDER, ConnectionEventKind::Refreshed, None).await?;
+                    return Ok(tokens.access_token);
+                }
+                Err(TokenError::Refused { code, description }) => {
+                    tracing::warn!(user_id, %code, "Bitbucket refused to refresh the token");
+                    let detail = format!("{code}: {description}");
+                    self.db.record_connection_event(user_id, PROVIDER, ConnectionEventKind::RefreshFailed, Some(&detail)).await?;
+                    let reason = "Bitbucket no longer accepts the studio's authorization (it was revoked or has expired). Choose Reconnect to authorize again.";
+                    self.mark_reconnect_needed(user_id, reason).await?;
+                    return Err(BitbucketError::ReconnectNeeded(reason.to_owned()).into());
+                }
+                Err(TokenError::Transient { reason, retry_after }) => {
+                    tracing::warn!(user_id, attempt, %reason, "refreshing the Bitbucket token failed transiently");
+                    let wait = retry_after.map(Duration::from_secs).unwrap_or(pause);
+                    if attempt == REFRESH_ATTEMPTS || wait > MAX_INLINE_WAIT {
+                        return Err(match retry_after {
+                            Some(_) => BitbucketError::RateLimited { retry_after },
+                            None => BitbucketError::Unavailable(reason),
+                        }
+                        .into());
+                    }
+                    tokio::time::sleep(wait).await;
+                    pause *= 2;
+                }
+            }
+        }
+        unreachable!("the last attempt returns")
+    }
+
+    async fn mark_reconnect_needed(&self, user_id: i64, reason: &str) -> AppResult<()> {
+        self.db.mark_bitbucket_reconnect_needed(user_id, reason).await?;
+        self.db.record_connection_event(user_id, PROVIDER, ConnectionEventKind::ReconnectNeeded, Some(reason)).await?;
+        Ok(())
+    }
+}
+
+/// Encrypted tokens ready to store.
+pub struct SealedTokens {
+    pub access: String,
+    pub refresh: String,
+    pub expires_at: i64,
+}
+
+impl SealedTokens {
+    pub fn as_stored(&self) -> StoredTokens<'_> {
+        StoredTokens { access_token: &self.access, refresh_token: &self.refresh, access_expires_at: self.expires_at }
+    }
+}
+
+fn expired(link: &BitbucketLink) -> bool {
+    link.access_expires_at - EXPIRY_MARGIN_SECS <= store::now()
+}

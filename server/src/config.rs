@@ -1,0 +1,224 @@
+//! Configuration: command-line flags, each with an environment variable, resolved into
+//! [`Settings`].
+//!
+//! With no Bitbucket client id the server mounts the built-in Bitbucket sandbox, so a fresh
+//! checkout runs with no configuration at all. Setting `BITBUCKET_CLIENT_ID` and
+//! `BITBUCKET_CLIENT_SECRET` switches to bitbucket.org; every Bitbucket URL can still be
+//! overridden (tests point them at a sandbox on its own port).
+
+use clap::Parser;
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const BITBUCKET_AUTHORIZE_URL: &str = "https://bitbucket.org/site/oauth2/authorize";
+pub const BITBUCKET_TOKEN_URL: &str = "https://bitbucket.org/site/oauth2/access_token";
+pub const BITBUCKET_API_URL: &str = "https://api.bitbucket.org/2.0";
+pub const BITBUCKET_APP_AUTHORIZATIONS_URL: &str = "https://bitbucket.org/account/settings/app-authorizations/";
+/// Where the sandbox is mounted on this server when no Bitbucket client id is configured.
+pub const SANDBOX_MOUNT: &str = "/_sandbox/bitbucket";
+
+#[derive(Parser, Debug, Clone)]
+#[command(name = "server", version, about = "Pipeline Studio's backend-for-frontend: sessions, Bitbucket OAuth, a narrow Bitbucket proxy.")]
+pub struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Public origin browsers use to reach this server, e.g. https://studio.example.com.
+    /// Defaults to http://<addr>.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// sqlite://path/to/file.db (created when missing) or postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/studio.db")]
+    pub database_url: String,
+
+    /// Folder holding the built front end (cargo-leptos' site root).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Sub-folder of the site root with the wasm, JS and CSS bundles.
+    #[arg(long, env = "LEPTOS_SITE_PKG_DIR", default_value = "pkg")]
+    pub site_pkg_dir: String,
+
+    /// Base name of the front-end bundles (`<name>.js`, `<name>.wasm`, `<name>.css`).
+    #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "studio")]
+    pub output_name: String,
+
+    /// Set by `cargo leptos watch`: the port of its live-reload WebSocket.
+    #[arg(long, env = "LEPTOS_RELOAD_PORT", hide = true)]
+    pub reload_port: Option<u16>,
+
+    /// Set by `cargo leptos watch`.
+    #[arg(long, env = "LEPTOS_WATCH", hide = true)]
+    pub watch: Option<String>,
+
+    /// Key of the Bitbucket OAuth consumer. Unset: use the built-in Bitbucket sandbox.
+    #[arg(long, env = "BITBUCKET_CLIENT_ID")]
+    pub bitbucket_client_id: Option<String>,
+
+    /// Secret of the Bitbucket OAuth consumer.
+    #[arg(long, env = "BITBUCKET_CLIENT_SECRET", hide_env_values = true)]
+    pub bitbucket_client_secret: Option<String>,
+
+    #[arg(long, env = "BITBUCKET_AUTHORIZE_URL", default_value = BITBUCKET_AUTHORIZE_URL)]
+    pub bitbucket_authorize_url: String,
+
+    #[arg(long, env = "BITBUCKET_TOKEN_URL", default_value = BITBUCKET_TOKEN_URL)]
+    pub bitbucket_token_url: String,
+
+    #[arg(long, env = "BITBUCKET_API_URL", default_value = BITBUCKET_API_URL)]
+    pub bitbucket_api_url: String,
+
+    /// Where users revoke the studio's access on Bitbucket (linked from the app).
+    #[arg(long, env = "BITBUCKET_APP_AUTHORIZATIONS_URL", default_value = BITBUCKET_APP_AUTHORIZATIONS_URL)]
+    pub bitbucket_app_authorizations_url: String,
+
+    /// The consumer's callback URL, exactly as registered on Bitbucket.
+    /// Defaults to <public-url>/oauth/bitbucket/callback.
+    #[arg(long, env = "BITBUCKET_CALLBACK_URL")]
+    pub bitbucket_callback_url: Option<String>,
+
+    /// Send a PKCE S256 challenge with Bitbucket authorizations. Default: on for the sandbox,
+    /// off for bitbucket.org (its PKCE support is unconfirmed).
+    #[arg(long, env = "BITBUCKET_PKCE")]
+    pub bitbucket_pkce: Option<bool>,
+
+    /// AES-256-GCM keys for tokens at rest, base64 (32 bytes), comma-separated, newest first.
+    /// Required with a real Bitbucket consumer; in sandbox mode a key file is used instead.
+    #[arg(long, env = "TOKEN_ENCRYPTION_KEYS", hide_env_values = true)]
+    pub token_encryption_keys: Option<String>,
+
+    /// Key file created (mode 0600) in sandbox mode when no key is configured.
+    #[arg(long, env = "TOKEN_KEY_FILE", default_value = "data/token.key")]
+    pub token_key_file: PathBuf,
+}
+
+/// Where Bitbucket is and who the studio is to it.
+#[derive(Clone, Debug)]
+pub struct BitbucketSettings {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub authorize_url: String,
+    pub token_url: String,
+    pub api_url: String,
+    pub app_authorizations_url: String,
+    pub callback_url: String,
+    pub pkce: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum TokenKeys {
+    Configured(Vec<SecretString>),
+    KeyFile(PathBuf),
+}
+
+/// Resolved settings. Building the server needs the bound address first (port 0), so URLs
+/// derived from it are resolved in [`crate::startup`].
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub public_url: Option<String>,
+    pub database_url: String,
+    pub site_root: PathBuf,
+    pub site_pkg_dir: String,
+    pub output_name: String,
+    /// Live-reload port when running under `cargo leptos watch`.
+    pub live_reload_port: Option<u16>,
+    /// `None`: sandbox mode.
+    pub bitbucket: Option<BitbucketSettings>,
+    /// Only used in sandbox mode, where URLs are this server's own.
+    pub bitbucket_pkce: Option<bool>,
+    pub token_keys: TokenKeys,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("BITBUCKET_CLIENT_SECRET must be set together with BITBUCKET_CLIENT_ID")]
+    MissingSecret,
+    #[error("TOKEN_ENCRYPTION_KEYS must be set when a real Bitbucket consumer is configured (generate one with `openssl rand -base64 32`)")]
+    MissingKeys,
+}
+
+impl Args {
+    pub fn into_settings(self) -> Result<Settings, ConfigError> {
+        let public_url = self.public_url.map(|url| url.trim_end_matches('/').to_owned());
+        let configured_keys = self.token_encryption_keys.map(|keys| {
+            keys.split(',').filter(|k| !k.trim().is_empty()).map(|k| SecretString::from(k.trim().to_owned())).collect::<Vec<_>>()
+        });
+        let bitbucket = match self.bitbucket_client_id.filter(|id| !id.is_empty()) {
+            None => None,
+            Some(client_id) => {
+                let secret = self.bitbucket_client_secret.filter(|s| !s.is_empty()).ok_or(ConfigError::MissingSecret)?;
+                let callback_url = self.bitbucket_callback_url.unwrap_or_else(|| {
+                    let origin = public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr));
+                    format!("{origin}{}", api::paths::BITBUCKET_OAUTH_CALLBACK)
+                });
+                Some(BitbucketSettings {
+                    client_id,
+                    client_secret: SecretString::from(secret),
+                    authorize_url: self.bitbucket_authorize_url,
+                    token_url: self.bitbucket_token_url,
+                    api_url: self.bitbucket_api_url.trim_end_matches('/').to_owned(),
+                    app_authorizations_url: self.bitbucket_app_authorizations_url,
+                    callback_url,
+                    pkce: self.bitbucket_pkce.unwrap_or(false),
+                })
+            }
+        };
+        let token_keys = match configured_keys.filter(|keys| !keys.is_empty()) {
+            Some(keys) => TokenKeys::Configured(keys),
+            None if bitbucket.is_some() => return Err(ConfigError::MissingKeys),
+            None => TokenKeys::KeyFile(self.token_key_file),
+        };
+        Ok(Settings {
+            addr: self.addr,
+            public_url,
+            database_url: self.database_url,
+            site_root: self.site_root,
+            site_pkg_dir: self.site_pkg_dir,
+            output_name: self.output_name,
+            live_reload_port: self.watch.and(self.reload_port),
+            bitbucket,
+            bitbucket_pkce: self.bitbucket_pkce,
+            token_keys,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Settings, ConfigError> {
+        Args::try_parse_from(std::iter::once("server").chain(args.iter().copied())).unwrap().into_settings()
+    }
+
+    #[test]
+    fn no_client_id_means_sandbox_with_a_key_file() {
+        let settings = parse(&[]).unwrap();
+        assert!(settings.bitbucket.is_none());
+        assert!(matches!(settings.token_keys, TokenKeys::KeyFile(_)));
+    }
+
+    #[test]
+    fn a_real_consumer_defaults_to_bitbucket_cloud_and_needs_secret_and_keys() {
+        assert!(matches!(parse(&["--bitbucket-client-id", "k"]), Err(ConfigError::MissingSecret)));
+        assert!(matches!(
+            parse(&["--bitbucket-client-id", "k", "--bitbucket-client-secret", "s"]),
+            Err(ConfigError::MissingKeys)
+        ));
+        let settings = parse(&[
+            "--bitbucket-client-id", "k", "--bitbucket-client-secret", "s",
+            "--token-encryption-keys", "a2V5", "--public-url", "https://studio.example.com/",
+        ])
+        .unwrap();
+        let bitbucket = settings.bitbucket.unwrap();
+        assert_eq!(bitbucket.authorize_url, BITBUCKET_AUTHORIZE_URL);
+        assert_eq!(bitbucket.token_url, BITBUCKET_TOKEN_URL);
+        assert_eq!(bitbucket.api_url, BITBUCKET_API_URL);
+        assert_eq!(bitbucket.callback_url, "https://studio.example.com/oauth/bitbucket/callback");
+        assert!(!bitbucket.pkce);
+    }
+}

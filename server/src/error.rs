@@ -1,0 +1,88 @@
+//! [`AppError`]: the one error type of the server's routes.
+//!
+//! Each variant maps to a status and a typed [`api::ApiError`] body. Internal causes are
+//! logged here, once, and never sent to the browser.
+
+use api::{ApiError, ErrorCode};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::bitbucket::BitbucketError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("invalid input in {field}: {message}")]
+    InvalidInput { field: &'static str, message: String },
+    #[error("conflict on {field}: {message}")]
+    Conflict { field: &'static str, message: String },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Bitbucket(#[from] BitbucketError),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        AppError::Internal(error.to_string())
+    }
+
+    fn status_and_body(&self) -> (StatusCode, ApiError) {
+        use AppError::*;
+        match self {
+            NotSignedIn => (StatusCode::UNAUTHORIZED, ApiError::new(ErrorCode::NotSignedIn, "You are not signed in. Sign in to continue.")),
+            InvalidCredentials => (
+                StatusCode::UNAUTHORIZED,
+                ApiError::new(ErrorCode::InvalidCredentials, "That email and password do not match an account. Check them and try again."),
+            ),
+            InvalidInput { field, message } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ApiError::new(ErrorCode::InvalidInput, message.clone()).with_field(*field))
+            }
+            Conflict { field, message } => (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, message.clone()).with_field(*field)),
+            NotFound(what) => (StatusCode::NOT_FOUND, ApiError::new(ErrorCode::NotFound, format!("{what} was not found."))),
+            Forbidden(why) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::Forbidden, *why)),
+            Bitbucket(error) => error.status_and_body(),
+            Store(StoreError::UniqueViolation) => {
+                (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, "That already exists."))
+            }
+            Store(StoreError::Sqlx(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_))) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ApiError::new(ErrorCode::Unavailable, "The studio's storage is unavailable for a moment. Nothing was lost; try again shortly."),
+            ),
+            Store(_) | Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ApiError::new(ErrorCode::Internal, "Something went wrong on the studio's side. Try again; if it keeps happening, contact support."),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.status_and_body();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::debug!(error = %self, "request refused");
+        }
+        let retry_after = body.retry_after_seconds.or((status == StatusCode::SERVICE_UNAVAILABLE).then_some(5));
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,31 @@
+//! Pipeline Studio's backend-for-frontend.
+//!
+//! It serves the single-page app, keeps studio accounts and sessions, runs the Bitbucket OAuth
+//! authorization-code flow as a confidential client, stores the resulting tokens encrypted
+//! and bound to the user, and proxies the few Bitbucket calls the app needs. Tokens and the
+//! client secret never reach the browser.
+//!
+//! Where things are: [`config`] (flags and environment), [`startup`] (wiring), [`routes`]
+//! (HTTP handlers, one module per area), [`bitbucket`] (OAuth, REST, token life),
+//! [`store`] (all SQL), [`session`], [`security`], [`crypto`].
+
+pub mod bitbucket;
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod random;
+pub mod routes;
+pub mod security;
+pub mod session;
+pub mod startup;
+pub mod store;
+
+pub use config::{Args, Settings};
+pub use startup::Application;
+
+/// Logs to stderr; `RUST_LOG` overrides the default level.
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}

@@ -1,0 +1,49 @@
+//! `server`: run Pipeline Studio. `server --help` lists every setting and its environment variable.
+
+use clap::Parser;
+use server::{Application, Args};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    server::init_tracing();
+    let settings = match Args::parse().into_settings() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let real_bitbucket = settings.bitbucket.as_ref().map(|b| (b.client_id.clone(), b.api_url.clone()));
+    let database = settings.database_url.split('?').next().unwrap_or_default().to_owned();
+    let app = match Application::build(settings).await {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match real_bitbucket {
+        Some((client_id, api_url)) => tracing::info!(%client_id, %api_url, "Bitbucket Cloud: using the configured OAuth consumer"),
+        None => tracing::warn!(
+            sandbox = %format!("{}{}", app.public_url(), server::config::SANDBOX_MOUNT),
+            "no BITBUCKET_CLIENT_ID: Bitbucket is the built-in SANDBOX (simulated accounts and repositories)"
+        ),
+    }
+    tracing::info!(url = %app.public_url(), database = %redact_password(&database), "Pipeline Studio is listening");
+    if let Err(error) = app.run_until_stopped().await {
+        eprintln!("error: {error}");
+        return std::process::ExitCode::FAILURE;
+    }
+    std::process::ExitCode::SUCCESS
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`
+fn redact_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,138 @@
+//! Studio accounts: sign up, sign in, sign out, who am I.
+//!
+//! Passwords are hashed with argon2id (the `argon2` crate's default parameters, OWASP's
+//! minimum). Hashing runs on the blocking pool so it does not stall other requests. Unknown
+//! email and wrong password get the same answer, after the same work.
+
+use api::{account, Credentials, Me};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::sync::LazyLock;
+use tower_sessions::Session;
+
+use super::AppState;
+use crate::error::{AppError, AppResult};
+use crate::session::{self, CurrentUser};
+use crate::store::StoreError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(api::paths::SIGN_UP, post(sign_up))
+        .route(api::paths::SIGN_IN, post(sign_in))
+        .route(api::paths::SIGN_OUT, post(sign_out))
+        .route(api::paths::ME, get(me))
+}
+
+/// A hash to verify against when the email is unknown, so that case costs the same time.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash("not a real password").expect("hashing works"));
+
+fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+fn verify(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    tokio::task::spawn_blocking(work).await.map_err(AppError::internal)
+}
+
+/// Normalised email: trimmed, lower case, shaped like an address.
+fn parse_email(raw: &str) -> AppResult<String> {
+    let email = raw.trim().to_lowercase();
+    let shaped = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'))
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !shaped {
+        return Err(AppError::InvalidInput { field: "email", message: "Enter an email address such as name@example.com.".into() });
+    }
+    Ok(email)
+}
+
+fn check_password_length(password: &str) -> AppResult<()> {
+    let chars = password.chars().count();
+    if chars < account::MIN_PASSWORD_CHARS {
+        return Err(AppError::InvalidInput {
+            field: "password",
+            message: format!("Use a password of at least {} characters.", account::MIN_PASSWORD_CHARS),
+        });
+    }
+    if chars > account::MAX_PASSWORD_CHARS {
+        return Err(AppError::InvalidInput {
+            field: "password",
+            message: format!("Use a password of at most {} characters.", account::MAX_PASSWORD_CHARS),
+        });
+    }
+    Ok(())
+}
+
+async fn sign_up(State(state): State<AppState>, session: Session, Json(body): Json<Credentials>) -> AppResult<(StatusCode, Json<Me>)> {
+    let email = parse_email(&body.email)?;
+    check_password_length(&body.password)?;
+    let password = body.password;
+    let password_hash = blocking(move || hash(&password)).await?.map_err(AppError::internal)?;
+    let user = state.db.create_user(&email, &password_hash).await.map_err(|error| match error {
+        StoreError::UniqueViolation => AppError::Conflict {
+            field: "email",
+            message: "An account with this email exists already. Sign in instead.".into(),
+        },
+        other => other.into(),
+    })?;
+    session::sign_in(&session, user.id).await?;
+    Ok((StatusCode::CREATED, Json(Me { id: user.id, email: user.email })))
+}
+
+async fn sign_in(State(state): State<AppState>, session: Session, Json(body): Json<Credentials>) -> AppResult<Json<Me>> {
+    let email = body.email.trim().to_lowercase();
+    if body.password.chars().count() > account::MAX_PASSWORD_CHARS {
+        return Err(AppError::InvalidCredentials);
+    }
+    let user = state.db.user_by_email(&email).await?;
+    let stored = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
+    let password = body.password;
+    let matches = blocking(move || verify(&password, &stored)).await?;
+    match user {
+        Some(user) if matches => {
+            session::sign_in(&session, user.id).await?;
+            Ok(Json(Me { id: user.id, email: user.email }))
+        }
+        _ => Err(AppError::InvalidCredentials),
+    }
+}
+
+async fn sign_out(session: Session) -> AppResult<StatusCode> {
+    session::sign_out(&session).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Me>> {
+    let row = state.db.user_by_id(user.id).await?.ok_or(AppError::NotSignedIn)?;
+    Ok(Json(Me { id: row.id, email: row.email }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(parse_email("  Ada@Example.COM ").unwrap(), "ada@example.com");
+        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "ada@.com"] {
+            assert!(parse_email(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let stored = hash("correct horse battery").unwrap();
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(verify("correct horse battery", &stored));
+        assert!(!verify("wrong", &stored));
+    }
+}

@@ -1,0 +1,27 @@
+//! HTTP routes. Each module owns a `router()`; [`crate::startup`] merges them and adds the
+//! layers (sessions, CSRF gate, security headers).
+
+pub mod auth;
+pub mod bitbucket;
+pub mod connections;
+pub mod health;
+pub mod info;
+pub mod oauth;
+pub mod projects;
+pub mod spa;
+
+use std::sync::Arc;
+
+use crate::bitbucket::Bitbucket;
+use crate::crypto::TokenCipher;
+use crate::store::Db;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub cipher: Arc<TokenCipher>,
+    pub bitbucket: Arc<Bitbucket>,
+    /// True when Bitbucket is the built-in sandbox.
+    pub sandbox: bool,
+}

@@ -1,0 +1,176 @@
+//! The browser side of the Bitbucket OAuth flow (DESIGN §2): `/oauth/bitbucket/start` and
+//! `/oauth/bitbucket/callback`.
+//!
+//! `state` is 256 random bits. The database keeps only its SHA-256, with the signed-in user,
+//! a hash of this session's `oauth_binding`, the encrypted PKCE verifier and `return_to`; the
+//! transaction expires after 10 minutes and is consumed atomically, once. The callback
+//! accepts it only for the same user in the same browser session, compared in constant time.
+//! Every failure returns the user to the wizard with `?oauth_error=<code>`, never to a raw
+//! error page, and every outcome is a redirect with `Cache-Control: no-store`.
+
+use api::OAuthFailure;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::AppState;
+use crate::bitbucket::oauth::TokenError;
+use crate::bitbucket::{self, BitbucketError, PROVIDER, REQUIRED_SCOPES};
+use crate::error::AppResult;
+use crate::random;
+use crate::security::return_to::{safe_return_to, with_query_param};
+use crate::session;
+use crate::store::{self, ConnectionEventKind, NewLink, NewOAuthTransaction};
+
+/// How long a started authorization may take.
+const TRANSACTION_TTL_SECS: i64 = 600;
+/// Where the wizard resumes when the request named no (valid) place.
+pub const DEFAULT_RETURN_TO: &str = "/projects/new/advanced/bitbucket";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(api::paths::BITBUCKET_OAUTH_START, get(start))
+        .route(api::paths::BITBUCKET_OAUTH_CALLBACK, get(callback))
+}
+
+#[derive(Deserialize)]
+struct StartQuery {
+    return_to: Option<String>,
+}
+
+async fn start(State(state): State<AppState>, session: Session, Query(query): Query<StartQuery>) -> AppResult<Response> {
+    let return_to = query.return_to.as_deref().and_then(safe_return_to).unwrap_or(DEFAULT_RETURN_TO).to_owned();
+    let Some(user_id) = session::signed_in_user(&session).await? else {
+        // Sign in first, then come back here to start the flow.
+        let here = with_query_param(api::paths::BITBUCKET_OAUTH_START, "return_to", &return_to);
+        return Ok(redirect(&with_query_param("/sign-in", "return_to", &here)));
+    };
+    let binding = session::oauth_binding(&session).await?;
+    let oauth_state = random::token(32);
+    let request = state.bitbucket.oauth.authorization_request(&oauth_state);
+    let state_hash = random::digest(&oauth_state);
+    let verifier = request
+        .pkce_verifier
+        .as_ref()
+        .map(|verifier| state.cipher.encrypt(verifier, &verifier_context(&state_hash)));
+    state
+        .db
+        .insert_oauth_transaction(NewOAuthTransaction {
+            state_hash: &state_hash,
+            user_id,
+            session_binding: &random::digest(&binding),
+            provider: PROVIDER,
+            pkce_verifier: verifier.as_deref(),
+            return_to: &return_to,
+            expires_at: store::now() + TRANSACTION_TTL_SECS,
+        })
+        .await?;
+    Ok(redirect(request.url.as_str()))
+}
+
+#[derive(Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+async fn callback(State(state): State<AppState>, session: Session, Query(query): Query<CallbackQuery>) -> AppResult<Response> {
+    let fail = |to: &str, failure: OAuthFailure| Ok(redirect(&with_query_param(to, OAuthFailure::QUERY_PARAM, failure.code())));
+
+    let Some(user_id) = session::signed_in_user(&session).await? else {
+        return fail(DEFAULT_RETURN_TO, OAuthFailure::NotSignedIn);
+    };
+    let Some(oauth_state) = query.state.as_deref().filter(|s| !s.is_empty() && s.len() <= 512) else {
+        tracing::warn!(user_id, "OAuth callback without state");
+        return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
+    };
+    let state_hash = random::digest(oauth_state);
+    let Some(transaction) = state.db.consume_oauth_transaction(&state_hash, PROVIDER).await? else {
+        tracing::warn!(user_id, "OAuth callback with an unknown, expired or used state");
+        return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
+    };
+    let binding = session::existing_oauth_binding(&session).await?.map(|b| random::digest(&b)).unwrap_or_default();
+    if transaction.user_id != user_id || !random::constant_time_eq(&binding, &transaction.session_binding) {
+        tracing::warn!(user_id, "OAuth callback from another user or session");
+        return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
+    }
+    let return_to = transaction.return_to.as_str();
+
+    if let Some(error) = query.error.as_deref() {
+        tracing::info!(user_id, error, description = query.error_description.as_deref().unwrap_or(""), "Bitbucket returned an error");
+        let failure = if error == "access_denied" { OAuthFailure::AccessDenied } else { OAuthFailure::ExchangeFailed };
+        return fail(return_to, failure);
+    }
+    let Some(code) = query.code.as_deref().filter(|c| !c.is_empty() && c.len() <= 4096) else {
+        return fail(return_to, OAuthFailure::ExchangeFailed);
+    };
+    let verifier = match transaction.pkce_verifier.as_deref() {
+        Some(sealed) => Some(state.cipher.decrypt(sealed, &verifier_context(&state_hash)).map_err(crate::error::AppError::internal)?),
+        None => None,
+    };
+
+    let tokens = match state.bitbucket.oauth.exchange_code(code, verifier).await {
+        Ok(tokens) => tokens,
+        Err(TokenError::Refused { code, description }) => {
+            tracing::warn!(user_id, %code, %description, "Bitbucket refused the authorization code");
+            return fail(return_to, OAuthFailure::ExchangeFailed);
+        }
+        Err(TokenError::Transient { reason, .. }) => {
+            tracing::warn!(user_id, %reason, "the token endpoint was unavailable");
+            return fail(return_to, OAuthFailure::BitbucketUnavailable);
+        }
+    };
+    if let Some(missing) = REQUIRED_SCOPES.iter().find(|scope| !tokens.scopes.iter().any(|granted| granted == *scope)) {
+        tracing::error!(user_id, missing, granted = ?tokens.scopes, "the Bitbucket consumer lacks a required permission");
+        return fail(return_to, OAuthFailure::ScopeMissing);
+    }
+    let account = match state.bitbucket.rest.current_user(&tokens.access_token).await {
+        Ok(account) => account,
+        Err(error @ (BitbucketError::Unavailable(_) | BitbucketError::RateLimited { .. })) => {
+            tracing::warn!(user_id, %error, "could not read the Bitbucket account");
+            return fail(return_to, OAuthFailure::BitbucketUnavailable);
+        }
+        Err(error) => {
+            tracing::warn!(user_id, %error, "Bitbucket refused the new access token");
+            return fail(return_to, OAuthFailure::ExchangeFailed);
+        }
+    };
+
+    let sealed = state.bitbucket.seal(user_id, &tokens, None);
+    let scopes = tokens.scopes.join(" ");
+    let avatar = account.links.avatar.as_ref().map(|a| a.href.as_str());
+    state
+        .db
+        .upsert_bitbucket_link(NewLink {
+            user_id,
+            account_id: &account.account_id,
+            account_uuid: &account.uuid,
+            nickname: &account.nickname,
+            display_name: &account.display_name,
+            avatar_url: avatar,
+            scopes: &scopes,
+            tokens: sealed.as_stored(),
+        })
+        .await?;
+    state
+        .db
+        .record_connection_event(user_id, bitbucket::PROVIDER, ConnectionEventKind::Connected, Some(&account.nickname))
+        .await?;
+    tracing::info!(user_id, nickname = %account.nickname, "Bitbucket connected");
+    Ok(redirect(return_to))
+}
+
+fn verifier_context(state_hash: &str) -> String {
+    format!("oauth_transactions/{state_hash}/pkce_verifier")
+}
+
+/// 303 See Other: the browser follows with GET and never re-posts.
+fn redirect(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+

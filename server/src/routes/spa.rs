@@ -1,0 +1,96 @@
+//! Serving the single-page app: the built bundles from cargo-leptos' site root, and the HTML
+//! shell for every client-side route (so deep links and reloads answer 200).
+//!
+//! The shell is rendered here rather than kept as `public/index.html`, which cargo-leptos
+//! reserves. Its only script is the external `/boot.js`, because the Content-Security-Policy
+//! allows no inline script. Under `cargo leptos watch`, `/live-reload.js` connects to the
+//! watcher's WebSocket (same protocol as Leptos' own reload script).
+
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::services::ServeDir;
+
+use super::AppState;
+use crate::config::Settings;
+
+pub fn router(settings: &Settings) -> Router<AppState> {
+    let pkg = format!("/{}", settings.site_pkg_dir.trim_matches('/'));
+    let name = &settings.output_name;
+    let shell = Html(shell_html(&pkg, name, settings.live_reload_port.is_some()));
+    let boot = boot_js(&pkg, name);
+    let reload = settings.live_reload_port.map(live_reload_js);
+
+    let shell_for_fallback = shell.clone();
+    let mut router = Router::new()
+        .route("/boot.js", get(move || async move { javascript(boot.clone()) }))
+        // Unknown API paths are errors, not the app's shell.
+        .route("/api/{*rest}", get(api_not_found).post(api_not_found))
+        .nest_service(&pkg, ServeDir::new(settings.site_root.join(settings.site_pkg_dir.trim_matches('/'))).precompressed_br().precompressed_gzip());
+    if let Some(reload) = reload {
+        router = router.route("/live-reload.js", get(move || async move { javascript(reload.clone()) }));
+    }
+    router.fallback_service(
+        ServeDir::new(&settings.site_root)
+            .append_index_html_on_directories(false)
+            .fallback(get(move || async move { shell_for_fallback.clone() })),
+    )
+}
+
+async fn api_not_found() -> Response {
+    crate::error::AppError::NotFound("That API route".into()).into_response()
+}
+
+fn javascript(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+fn shell_html(pkg: &str, name: &str, live_reload: bool) -> String {
+    let reload = if live_reload { r#"<script type="module" src="/live-reload.js"></script>"# } else { "" };
+    format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Pipeline Studio</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="{pkg}/{name}.css">
+<link rel="modulepreload" href="{pkg}/{name}.js">
+<script type="module" src="/boot.js"></script>
+{reload}
+</head>
+<body>
+<noscript>Pipeline Studio needs JavaScript and WebAssembly.</noscript>
+</body>
+</html>
+"#
+    )
+}
+
+fn boot_js(pkg: &str, name: &str) -> String {
+    format!("import init from '{pkg}/{name}.js';\ninit({{ module_or_path: '{pkg}/{name}.wasm' }});\n")
+}
+
+fn live_reload_js(port: u16) -> String {
+    format!(
+        r#"const protocol = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
+function connect() {{
+  const ws = new WebSocket(`${{protocol}}${{window.location.hostname}}:{port}/live_reload`);
+  ws.onmessage = (event) => {{
+    const message = JSON.parse(event.data);
+    if (message.all) window.location.reload();
+    if (message.css) {{
+      document.querySelectorAll('link[rel=stylesheet]').forEach((link) => {{
+        if (link.getAttribute('href').includes(message.css)) link.setAttribute('href', '/' + message.css + '?version=' + Date.now());
+      }});
+    }}
+  }};
+  ws.onclose = () => setTimeout(connect, 1000);
+  ws.onerror = () => ws.close();
+}}
+connect();
+"#
+    )
+}

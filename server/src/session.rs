@@ -1,0 +1,148 @@
+//! Sessions: tower-sessions with its sqlx store on whichever engine the server uses, behind an
+//! HttpOnly `__Host-` cookie (DESIGN §4.2).
+//!
+//! The session holds only the signed-in user's id and a random `oauth_binding` that ties an
+//! OAuth transaction to this browser session; tokens never enter it.
+
+use async_trait::async_trait;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion};
+use tower_sessions::{Expiry, Session, SessionManagerLayer, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+use crate::error::AppError;
+use crate::store::{Db, StoreError};
+
+pub const COOKIE_NAME: &str = "__Host-studio_session";
+const USER_ID: &str = "user_id";
+const OAUTH_BINDING: &str = "oauth_binding";
+/// Sessions end after a week without use.
+const IDLE_DAYS: i64 = 7;
+
+/// The session store of the configured engine.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl Store {
+    pub async fn for_db(db: &Db) -> Result<Store, StoreError> {
+        let store = match db {
+            Db::Sqlite(pool) => {
+                let store = SqliteStore::new(pool.clone());
+                store.migrate().await?;
+                Store::Sqlite(store)
+            }
+            Db::Postgres(pool) => {
+                let store = PostgresStore::new(pool.clone());
+                store.migrate().await?;
+                Store::Postgres(store)
+            }
+        };
+        Ok(store)
+    }
+
+    /// Deletes expired sessions every `period`, for as long as the server runs.
+    pub fn spawn_expiry_sweeper(&self, period: std::time::Duration) {
+        let store = self.clone();
+        tokio::spawn(async move {
+            let result = match store {
+                Store::Sqlite(s) => s.continuously_delete_expired(period).await,
+                Store::Postgres(s) => s.continuously_delete_expired(period).await,
+            };
+            if let Err(error) = result {
+                tracing::error!(%error, "the expired-session sweeper stopped");
+            }
+        });
+    }
+}
+
+#[async_trait]
+impl SessionStore for Store {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.create(record).await,
+            Store::Postgres(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.save(record).await,
+            Store::Postgres(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Store::Sqlite(s) => s.load(id).await,
+            Store::Postgres(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Store::Sqlite(s) => s.delete(id).await,
+            Store::Postgres(s) => s.delete(id).await,
+        }
+    }
+}
+
+pub fn layer(store: Store) -> SessionManagerLayer<Store> {
+    SessionManagerLayer::new(store)
+        .with_name(COOKIE_NAME)
+        .with_secure(true)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(IDLE_DAYS)))
+}
+
+/// The signed-in studio user, extracted from the session; rejects with 401 otherwise.
+#[derive(Clone, Copy, Debug)]
+pub struct CurrentUser {
+    pub id: i64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state).await.map_err(|(_, why)| AppError::internal(why))?;
+        signed_in_user(&session).await?.map(|id| CurrentUser { id }).ok_or(AppError::NotSignedIn)
+    }
+}
+
+pub async fn signed_in_user(session: &Session) -> Result<Option<i64>, AppError> {
+    session.get::<i64>(USER_ID).await.map_err(AppError::internal)
+}
+
+/// Signs the user in on a new session id (no fixation: an id planted before sign-in is dropped).
+pub async fn sign_in(session: &Session, user_id: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session.insert(USER_ID, user_id).await.map_err(AppError::internal)
+}
+
+/// Destroys the session on the server and clears the cookie.
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(AppError::internal)
+}
+
+/// This session's OAuth binding, created on first use. An OAuth transaction stores its hash and
+/// the callback must present the same session.
+pub async fn oauth_binding(session: &Session) -> Result<String, AppError> {
+    if let Some(binding) = session.get::<String>(OAUTH_BINDING).await.map_err(AppError::internal)? {
+        return Ok(binding);
+    }
+    let binding = crate::random::token(32);
+    session.insert(OAUTH_BINDING, &binding).await.map_err(AppError::internal)?;
+    Ok(binding)
+}
+
+pub async fn existing_oauth_binding(session: &Session) -> Result<Option<String>, AppError> {
+    session.get::<String>(OAUTH_BINDING).await.map_err(AppError::internal)
+}

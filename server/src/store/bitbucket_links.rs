@@ -1,0 +1,151 @@
+//! A user's Bitbucket authorization: the account, the granted scopes and the encrypted tokens.
+//!
+//! Token columns hold ciphertexts produced by [`crate::crypto::TokenCipher`]; this module never
+//! sees a token in clear.
+
+use super::{on_pool, Db, StoreError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkStatus {
+    Connected,
+    ReconnectNeeded,
+}
+
+impl LinkStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            LinkStatus::Connected => "connected",
+            LinkStatus::ReconnectNeeded => "reconnect_needed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BitbucketLink {
+    pub user_id: i64,
+    pub account_id: String,
+    pub account_uuid: String,
+    pub nickname: String,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub scopes: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub access_expires_at: i64,
+    status: String,
+    pub status_reason: Option<String>,
+    pub connected_at: i64,
+    pub validated_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+impl BitbucketLink {
+    pub fn status(&self) -> LinkStatus {
+        if self.status == LinkStatus::Connected.as_str() {
+            LinkStatus::Connected
+        } else {
+            LinkStatus::ReconnectNeeded
+        }
+    }
+}
+
+/// Encrypted tokens with the access token's expiry (Unix seconds).
+pub struct StoredTokens<'a> {
+    pub access_token: &'a str,
+    pub refresh_token: &'a str,
+    pub access_expires_at: i64,
+}
+
+pub struct NewLink<'a> {
+    pub user_id: i64,
+    pub account_id: &'a str,
+    pub account_uuid: &'a str,
+    pub nickname: &'a str,
+    pub display_name: &'a str,
+    pub avatar_url: Option<&'a str>,
+    pub scopes: &'a str,
+    pub tokens: StoredTokens<'a>,
+}
+
+const COLUMNS: &str = "user_id, account_id, account_uuid, nickname, display_name, avatar_url, scopes, \
+                       access_token, refresh_token, access_expires_at, status, status_reason, \
+                       connected_at, validated_at, last_used_at";
+
+impl Db {
+    pub async fn bitbucket_link(&self, user_id: i64) -> Result<Option<BitbucketLink>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM bitbucket_links WHERE user_id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, BitbucketLink>(&sql).bind(user_id).fetch_optional(pool).await)?)
+    }
+
+    /// Inserts or replaces the user's link: a new authorization supersedes the old one entirely.
+    pub async fn upsert_bitbucket_link(&self, link: NewLink<'_>) -> Result<(), StoreError> {
+        let now = super::now();
+        let sql = "INSERT INTO bitbucket_links \
+                   (user_id, account_id, account_uuid, nickname, display_name, avatar_url, scopes, access_token, \
+                    refresh_token, access_expires_at, status, status_reason, connected_at, validated_at, last_used_at, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12, NULL, $12) \
+                   ON CONFLICT (user_id) DO UPDATE SET \
+                   account_id = excluded.account_id, account_uuid = excluded.account_uuid, nickname = excluded.nickname, \
+                   display_name = excluded.display_name, avatar_url = excluded.avatar_url, scopes = excluded.scopes, \
+                   access_token = excluded.access_token, refresh_token = excluded.refresh_token, \
+                   access_expires_at = excluded.access_expires_at, status = excluded.status, status_reason = NULL, \
+                   connected_at = excluded.connected_at, validated_at = excluded.validated_at, last_used_at = NULL, \
+                   updated_at = excluded.updated_at";
+        on_pool!(self, pool => sqlx::query(sql)
+            .bind(link.user_id)
+            .bind(link.account_id)
+            .bind(link.account_uuid)
+            .bind(link.nickname)
+            .bind(link.display_name)
+            .bind(link.avatar_url)
+            .bind(link.scopes)
+            .bind(link.tokens.access_token)
+            .bind(link.tokens.refresh_token)
+            .bind(link.tokens.access_expires_at)
+            .bind(LinkStatus::Connected.as_str())
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Stores refreshed tokens. Called before the new access token is used, so a rotated
+    /// refresh token is never lost.
+    pub async fn update_bitbucket_tokens(&self, user_id: i64, tokens: StoredTokens<'_>) -> Result<(), StoreError> {
+        let sql = "UPDATE bitbucket_links SET access_token = $1, refresh_token = $2, access_expires_at = $3, \
+                   updated_at = $4 WHERE user_id = $5";
+        on_pool!(self, pool => sqlx::query(sql)
+            .bind(tokens.access_token)
+            .bind(tokens.refresh_token)
+            .bind(tokens.access_expires_at)
+            .bind(super::now())
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    pub async fn mark_bitbucket_reconnect_needed(&self, user_id: i64, reason: &str) -> Result<(), StoreError> {
+        let sql = "UPDATE bitbucket_links SET status = $1, status_reason = $2, updated_at = $3 WHERE user_id = $4";
+        on_pool!(self, pool => sqlx::query(sql)
+            .bind(LinkStatus::ReconnectNeeded.as_str())
+            .bind(reason)
+            .bind(super::now())
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Records a successful Bitbucket call made with the link: it proved the authorization
+    /// still works.
+    pub async fn touch_bitbucket_link(&self, user_id: i64) -> Result<(), StoreError> {
+        let now = super::now();
+        let sql = "UPDATE bitbucket_links SET last_used_at = $1, validated_at = $1 WHERE user_id = $2";
+        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).execute(pool).await.map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+}

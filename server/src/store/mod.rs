@@ -1,0 +1,114 @@
+//! All SQL lives here. One [`Db`] serves SQLite (the embedded default) and PostgreSQL (several
+//! instances behind a load balancer); routes never see which.
+//!
+//! Both engines run the same query text: placeholders are `$1, $2, …` (SQLite reads `$N` as
+//! the N-th argument), times are Unix seconds in 64-bit integers, and `RETURNING` works on
+//! both. The [`on_pool!`] macro expands one query for each engine, so each query is written
+//! once and type-checked against both drivers. Schemas differ only in DDL, hence one
+//! migrations folder per engine.
+
+mod bitbucket_links;
+mod events;
+mod oauth_transactions;
+mod projects;
+mod users;
+
+pub use bitbucket_links::{BitbucketLink, LinkStatus, NewLink, StoredTokens};
+pub use events::ConnectionEventKind;
+pub use oauth_transactions::{NewOAuthTransaction, OAuthTransaction};
+pub use projects::{NewProject, NewProjectRepository, ProjectRow};
+pub use users::UserRow;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either engine.
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL {0:?} is neither sqlite:// nor postgres://")]
+    UnsupportedUrl(String),
+    #[error("a row with the same unique key exists")]
+    UniqueViolation,
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Maps a unique-key violation to [`StoreError::UniqueViolation`] so callers can answer 409.
+pub(crate) fn unique_violation(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::UniqueViolation,
+        _ => StoreError::Sqlx(error),
+    }
+}
+
+impl Db {
+    /// Connects and applies this engine's migrations. A `sqlite://` file and its folder are
+    /// created when missing, so a fresh checkout runs with no set-up.
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        let db = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            if let Some(parent) = options.get_filename().parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+                }
+            }
+            let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Db::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Db::Postgres(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        Ok(db)
+    }
+
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+/// Current time in Unix seconds.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

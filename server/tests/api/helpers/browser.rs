@@ -1,0 +1,106 @@
+//! A cookie-keeping HTTP client that behaves like a browser on 127.0.0.1: it sends
+//! `Sec-Fetch-Site`/`Origin` on API writes, keeps `Secure` cookies on http://127.0.0.1 (as
+//! Chromium does for loopback), and never follows redirects, so tests see every hop.
+
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::Response;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use super::html::Form;
+
+pub struct Browser {
+    origin: String,
+    client: reqwest::Client,
+    cookies: Mutex<BTreeMap<String, String>>,
+}
+
+impl Browser {
+    pub fn new(origin: &str) -> Self {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { origin: origin.to_owned(), client, cookies: Mutex::default() }
+    }
+
+    pub fn url(&self, path_or_url: &str) -> String {
+        if path_or_url.starts_with("http") {
+            path_or_url.to_owned()
+        } else {
+            format!("{}{path_or_url}", self.origin)
+        }
+    }
+
+    /// Resolves a Location against the URL that answered.
+    pub fn absolute(&self, location: &str, base: &str) -> String {
+        url::Url::parse(base).unwrap().join(location).unwrap().to_string()
+    }
+
+    pub fn location(response: &Response) -> String {
+        response.headers().get(LOCATION).expect("a Location header").to_str().unwrap().to_owned()
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies.lock().unwrap().insert(name.to_owned(), value.to_owned());
+    }
+
+    pub fn forget_cookies(&self) {
+        self.cookies.lock().unwrap().clear();
+    }
+
+    fn cookie_header(&self) -> Option<HeaderValue> {
+        let cookies = self.cookies.lock().unwrap();
+        if cookies.is_empty() {
+            return None;
+        }
+        let line = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        Some(HeaderValue::from_str(&line).unwrap())
+    }
+
+    fn remember(&self, headers: &HeaderMap) {
+        let mut cookies = self.cookies.lock().unwrap();
+        for header in headers.get_all(SET_COOKIE) {
+            let text = header.to_str().unwrap();
+            let (pair, attributes) = text.split_once(';').unwrap_or((text, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            let attributes = attributes.to_ascii_lowercase();
+            let expired = attributes.contains("max-age=0") || attributes.contains("expires=thu, 01 jan 1970");
+            if expired || value.is_empty() {
+                cookies.remove(name.trim());
+            } else {
+                cookies.insert(name.trim().to_owned(), value.trim().to_owned());
+            }
+        }
+    }
+
+    pub async fn send(&self, mut request: reqwest::RequestBuilder) -> Response {
+        if let Some(cookies) = self.cookie_header() {
+            request = request.header(COOKIE, cookies);
+        }
+        let response = request.send().await.expect("the request is answered");
+        self.remember(response.headers());
+        response
+    }
+
+    pub async fn get(&self, path_or_url: &str) -> Response {
+        self.send(self.client.get(self.url(path_or_url))).await
+    }
+
+    /// A same-origin `fetch` with a JSON body, as the app sends it.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
+        let request = self.client.post(self.url(path)).header("sec-fetch-site", "same-origin").json(body);
+        self.send(request).await
+    }
+
+    pub fn raw(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Submits an HTML form (urlencoded), as a browser would on a button click.
+    pub async fn submit(&self, form: &Form, page_url: &str) -> Response {
+        let action = self.absolute(&form.action, page_url);
+        self.send(self.client.post(action).form(&form.fields)).await
+    }
+}

@@ -1,0 +1,181 @@
+//! `spawn_app`: a server, a sandbox and a fresh database for one test, plus a small HTTP
+//! client that keeps cookies the way a browser would for 127.0.0.1.
+
+mod browser;
+mod html;
+
+pub use browser::Browser;
+pub use html::form_with_button;
+
+use secrecy::SecretString;
+use server::store::Db;
+use server::Application;
+use std::sync::OnceLock;
+
+pub const CLIENT_ID: &str = "studio-test-client";
+pub const CLIENT_SECRET: &str = "studio-test-secret";
+/// Where the wizard asks to come back to after authorizing.
+pub const REPOSITORY_STEP: &str = "/projects/new/advanced/bitbucket/repository";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per engine for an `async fn(Engine)`.
+#[macro_export]
+macro_rules! both_engines {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name($crate::helpers::Engine::Sqlite).await })+
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name($crate::helpers::Engine::Postgres).await })+
+        }
+    };
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub db: Db,
+    pub sandbox: sandbox::RunningSandbox,
+    pub browser: Browser,
+    _data_dir: tempfile::TempDir,
+}
+
+pub struct Options {
+    pub scopes: Vec<&'static str>,
+    pub pkce: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { scopes: vec!["account", "repository:write"], pkce: true }
+    }
+}
+
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, Options::default()).await
+}
+
+pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
+    init_logs();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let callback_url = format!("{url}{}", api::paths::BITBUCKET_OAUTH_CALLBACK);
+    let sandbox = sandbox::spawn(
+        vec![sandbox::Consumer {
+            key: CLIENT_ID.into(),
+            secret: CLIENT_SECRET.into(),
+            name: "Pipeline Studio (test)".into(),
+            callback_url: callback_url.clone(),
+            scopes: options.scopes.iter().map(|s| s.to_string()).collect(),
+        }],
+        options.pkce,
+    )
+    .await
+    .unwrap();
+
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = match engine {
+        Engine::Sqlite => format!("sqlite://{}", data_dir.path().join("studio.db").display()),
+        Engine::Postgres => fresh_postgres_database().await,
+    };
+    let settings = server::Settings {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        public_url: Some(url.clone()),
+        database_url,
+        site_root: data_dir.path().join("site"),
+        site_pkg_dir: "pkg".into(),
+        output_name: "studio".into(),
+        live_reload_port: None,
+        bitbucket: Some(server::config::BitbucketSettings {
+            client_id: CLIENT_ID.into(),
+            client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
+            authorize_url: sandbox.sandbox.authorize_url(),
+            token_url: sandbox.sandbox.token_url(),
+            api_url: sandbox.sandbox.api_url(),
+            app_authorizations_url: sandbox.sandbox.app_authorizations_url(),
+            callback_url,
+            pkce: options.pkce,
+        }),
+        bitbucket_pkce: Some(options.pkce),
+        token_keys: server::config::TokenKeys::Configured(vec![SecretString::from(
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned(),
+        )]),
+    };
+    let app = Application::with_listener(settings, listener).await.expect("the server starts");
+    let db = app.db();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { browser: Browser::new(&url), url, db, sandbox, _data_dir: data_dir }
+}
+
+/// A new database on the PostgreSQL server of `TEST_POSTGRES_URL`
+/// (default `postgres://postgres@127.0.0.1:5432/postgres`), so tests never share state.
+async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    let admin = std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("studio_test_{}", uuid::Uuid::new_v4().simple());
+    let mut connection = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} (set TEST_POSTGRES_URL): {e}"));
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await.unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+fn init_logs() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            server::init_tracing();
+        }
+    });
+}
+
+impl TestApp {
+    /// Signs up a fresh studio user in this test's browser.
+    pub async fn sign_up(&self, email: &str) -> api::Me {
+        let response = self
+            .browser
+            .post_json(api::paths::SIGN_UP, &serde_json::json!({"email": email, "password": "correct horse battery"}))
+            .await;
+        assert_eq!(response.status(), 201, "sign-up");
+        response.json().await.unwrap()
+    }
+
+    /// Runs the whole consent flow as `account` (a seeded sandbox account's display name),
+    /// choosing `button` ("Grant access" or "Cancel") on the consent page. Returns where the
+    /// callback finally sent the browser.
+    pub async fn authorize_as(&self, account: &str, button: &str) -> String {
+        let start = format!("{}?return_to={}", api::paths::BITBUCKET_OAUTH_START, REPOSITORY_STEP);
+        let to_bitbucket = self.browser.get(&start).await;
+        assert_eq!(to_bitbucket.status(), 303);
+        let mut location = Browser::location(&to_bitbucket);
+        assert!(location.starts_with(&self.sandbox.sandbox.authorize_url()), "start redirects to Bitbucket: {location}");
+        // Follow the sandbox's pages as a person would: sign in, then consent.
+        for _ in 0..6 {
+            if location.starts_with(&self.url) {
+                let callback = self.browser.get(&location).await;
+                assert_eq!(callback.status(), 303, "the callback redirects");
+                return Browser::location(&callback);
+            }
+            let page = self.browser.get(&location).await;
+            if page.status().is_redirection() {
+                location = self.browser.absolute(&Browser::location(&page), &location);
+                continue;
+            }
+            let html = page.text().await.unwrap();
+            let wanted = format!("Sign in as {account}");
+            let form = form_with_button(&html, &wanted)
+                .or_else(|| form_with_button(&html, button))
+                .unwrap_or_else(|| panic!("no form with {wanted:?} or {button:?} in:\n{html}"));
+            let response = self.browser.submit(&form, &location).await;
+            assert!(response.status().is_redirection(), "a sandbox form redirects: {}", response.status());
+            location = self.browser.absolute(&Browser::location(&response), &location);
+        }
+        panic!("the consent flow did not return to the studio");
+    }
+}

@@ -1,0 +1,10 @@
+//! Black-box tests of the server: each test starts the real server on 127.0.0.1:0 against a
+//! Bitbucket sandbox on its own port and a fresh database, and talks HTTP to it. Every test
+//! runs on both engines (`both_engines!`).
+
+mod helpers;
+
+mod auth;
+mod oauth_flow;
+mod projects;
+mod security;
