@@ -1,0 +1,64 @@
+//! One function per route of the contract (`api::paths`).
+
+use api::paths;
+use api::{
+    ApiError, ConnectionStatus, CreateProject, Credentials, Me, Page, Project, Repository,
+    RepositoryQuery, ServerInfo, Workspace,
+};
+
+use super::http::{get_json, post_json, post_no_content};
+use super::query::repositories_url;
+
+/// What the server offers: sandbox mode, configured Git providers.
+pub async fn server_info() -> Result<ServerInfo, ApiError> {
+    get_json(paths::INFO).await
+}
+
+/// The signed-in user, or [`api::ErrorCode::NotSignedIn`].
+pub async fn me() -> Result<Me, ApiError> {
+    get_json(paths::ME).await
+}
+
+pub async fn sign_up(credentials: Credentials) -> Result<Me, ApiError> {
+    post_json(paths::SIGN_UP, &credentials).await
+}
+
+pub async fn sign_in(credentials: Credentials) -> Result<Me, ApiError> {
+    post_json(paths::SIGN_IN, &credentials).await
+}
+
+/// Ends the server session (answers 204).
+pub async fn sign_out() -> Result<(), ApiError> {
+    post_no_content(paths::SIGN_OUT, &serde_json::json!({})).await
+}
+
+/// Whether the user's Bitbucket authorization works.
+pub async fn bitbucket_connection() -> Result<ConnectionStatus, ApiError> {
+    get_json(paths::BITBUCKET_CONNECTION).await
+}
+
+/// The workspaces of the connected Bitbucket account.
+pub async fn bitbucket_workspaces() -> Result<Page<Workspace>, ApiError> {
+    get_json(paths::BITBUCKET_WORKSPACES).await
+}
+
+/// One page of the repositories of `workspace` the account can write to.
+pub async fn bitbucket_repositories(
+    workspace: &str,
+    query: &RepositoryQuery,
+) -> Result<Page<Repository>, ApiError> {
+    get_json(&repositories_url(workspace, query)).await
+}
+
+pub async fn projects() -> Result<Vec<Project>, ApiError> {
+    get_json(paths::PROJECTS).await
+}
+
+pub async fn project(id: i64) -> Result<Project, ApiError> {
+    get_json(&paths::project(id)).await
+}
+
+/// Creates a project (answers 201 with it).
+pub async fn create_project(project: CreateProject) -> Result<Project, ApiError> {
+    post_json(paths::PROJECTS, &project).await
+}

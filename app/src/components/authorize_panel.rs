@@ -1,0 +1,193 @@
+//! The Bitbucket connection as the wizard shows it: connected (with "Continue"), not yet
+//! authorized ("Authorize") or broken ("Reconnect").
+//!
+//! Both "Connect Bitbucket" and "Choose a repository" need it (the latter when the
+//! connection was lost or the OAuth round trip failed), so it lives here once.
+//! Authorizing is a full-page navigation to the server's OAuth start route, never a fetch:
+//! the server redirects the browser to Bitbucket and back to `return_to`, adding
+//! `?oauth_error=<code>` when it failed.
+
+use api::{BitbucketAccount, ConnectionStatus, OAuthFailure};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::links;
+
+pub const AUTHORIZE_EXPLANATION: &str = "The studio needs your permission to read your Bitbucket account and write to the repository you choose. You authorize once; every project you create reuses it.";
+
+/// The sentence for an `oauth_error` code. Unknown codes get a generic sentence: the
+/// parameter is attacker-controllable, so its text is never echoed.
+pub fn oauth_error_message(code: &str) -> String {
+    match OAuthFailure::from_code(code) {
+        Some(failure) => failure.message().to_owned(),
+        None => {
+            "Bitbucket authorization did not complete. Choose Authorize to try again.".to_owned()
+        }
+    }
+}
+
+/// The failure the OAuth callback reported in this page's URL, as a sentence.
+pub fn use_oauth_error() -> Signal<Option<String>> {
+    let query = use_query_map();
+    Signal::derive(move || {
+        query
+            .read()
+            .get_str(OAuthFailure::QUERY_PARAM)
+            .map(oauth_error_message)
+    })
+}
+
+/// "Connected to Bitbucket as Jane Doe (@jdoe)".
+pub fn connected_as(account: &BitbucketAccount) -> String {
+    format!(
+        "Connected to Bitbucket as {} (@{})",
+        account.display_name, account.nickname
+    )
+}
+
+/// The connection and what the user can do about it.
+///
+/// `return_to` is where the OAuth round trip comes back to; `continue_to`, when given, adds
+/// a "Continue" button for a working connection.
+#[component]
+pub fn AuthorizePanel(
+    status: ConnectionStatus,
+    #[prop(into)] return_to: String,
+    #[prop(optional, into)] continue_to: Option<String>,
+) -> impl IntoView {
+    match status {
+        ConnectionStatus::Connected { account, .. } => {
+            let text = connected_as(&account);
+            view! {
+                <div class="panel panel-connected">
+                    <p class="connected-account">
+                        <Avatar url=account.avatar_url />
+                        <span>{text}</span>
+                    </p>
+                    {continue_to.map(|to| view! { <ContinueButton to /> })}
+                </div>
+            }
+            .into_any()
+        }
+        ConnectionStatus::NotConnected => view! {
+            <div class="panel">
+                <p>{AUTHORIZE_EXPLANATION}</p>
+                <AuthorizeButton label="Authorize" return_to />
+            </div>
+        }
+        .into_any(),
+        ConnectionStatus::ReconnectNeeded { reason, account } => view! {
+            <div class="panel panel-warning">
+                <p>{reason}</p>
+                {account
+                    .map(|account| {
+                        view! {
+                            <p class="previous-account">
+                                {format!(
+                                    "Previously connected as {} (@{}).",
+                                    account.display_name,
+                                    account.nickname,
+                                )}
+                            </p>
+                        }
+                    })}
+                <AuthorizeButton label="Reconnect" return_to />
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// Decorative avatar (the name is in the text next to it). Hidden if it fails to load,
+/// for example when the Content-Security-Policy does not allow the image's host.
+#[component]
+fn Avatar(url: Option<String>) -> impl IntoView {
+    let broken = RwSignal::new(false);
+    url.map(|url| {
+        move || {
+            (!broken.get()).then(|| {
+                view! {
+                    <img
+                        class="avatar"
+                        src=url.clone()
+                        alt=""
+                        width="32"
+                        height="32"
+                        referrerpolicy="no-referrer"
+                        on:error=move |_| broken.set(true)
+                    />
+                }
+            })
+        }
+    })
+}
+
+#[component]
+fn ContinueButton(to: String) -> impl IntoView {
+    let navigate = use_navigate();
+    view! {
+        <button
+            type="button"
+            class="button button-primary"
+            on:click=move |_| navigate(&to, NavigateOptions::default())
+        >
+            "Continue"
+        </button>
+    }
+}
+
+/// Leaves the app for the server's OAuth start route.
+#[component]
+fn AuthorizeButton(label: &'static str, return_to: String) -> impl IntoView {
+    let target = links::bitbucket_authorize(&return_to);
+    view! {
+        <button
+            type="button"
+            class="button button-primary"
+            on:click=move |_| {
+                let _ = window().location().assign(&target);
+            }
+        >
+            {label}
+        </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_oauth_codes_get_their_sentence() {
+        assert_eq!(
+            oauth_error_message("access_denied"),
+            OAuthFailure::AccessDenied.message()
+        );
+        assert_eq!(
+            oauth_error_message("scope_missing"),
+            OAuthFailure::ScopeMissing.message()
+        );
+    }
+
+    #[test]
+    fn unknown_oauth_codes_are_not_echoed() {
+        let message = oauth_error_message("<b>Your account is locked</b>");
+        assert!(!message.contains("locked"));
+        assert!(message.contains("Authorize"));
+    }
+
+    #[test]
+    fn connected_account_is_named_with_nickname() {
+        let account = BitbucketAccount {
+            account_id: "1".into(),
+            nickname: "jdoe".into(),
+            display_name: "Jane Doe".into(),
+            avatar_url: None,
+        };
+        assert_eq!(
+            connected_as(&account),
+            "Connected to Bitbucket as Jane Doe (@jdoe)"
+        );
+    }
+}

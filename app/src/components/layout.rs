@@ -1,0 +1,91 @@
+//! The frame of every page: the header (product name, sandbox banner, account and
+//! "Sign out") and the `<main>` landmark the routes render into.
+
+use api::{ApiError, ErrorCode};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use super::{AlertSlot, SandboxBanner};
+use crate::client;
+use crate::context::Session;
+use crate::links;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    view! {
+        <Header />
+        <main id="main" class="page">
+            {children()}
+        </main>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = Session::expect();
+    view! {
+        <header class="site-header">
+            <div class="site-header-bar">
+                <A href=links::PROJECTS exact=true attr:class="brand">
+                    "Pipeline Studio"
+                </A>
+                {move || session.user().map(|me| view! { <Account email=me.email /> })}
+            </div>
+            <SandboxBanner />
+        </header>
+    }
+}
+
+/// The signed-in user's email and the "Sign out" button.
+#[component]
+fn Account(email: String) -> impl IntoView {
+    let session = Session::expect();
+    let navigate = use_navigate();
+    let signing_out = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    let sign_out = move |_| {
+        if signing_out.get_untracked() {
+            return;
+        }
+        signing_out.set(true);
+        error.set(None);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = client::sign_out().await;
+            signing_out.try_set(false);
+            match result {
+                // Already signed out on the server: the goal is reached either way.
+                Ok(())
+                | Err(ApiError {
+                    code: ErrorCode::NotSignedIn,
+                    ..
+                }) => {
+                    session.signed_out();
+                    navigate(links::SIGN_IN, NavigateOptions::default());
+                }
+                Err(failure) => {
+                    error.try_set(Some(failure.message));
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="account">
+            <span class="account-email">{email}</span>
+            <button
+                type="button"
+                class="button button-secondary"
+                on:click=sign_out
+                disabled=move || signing_out.get()
+            >
+                "Sign out"
+            </button>
+        </div>
+        <AlertSlot message=Signal::derive(move || error.get()) />
+    }
+}

@@ -1,0 +1,21 @@
+//! Pieces several pages share: the layout, the sign-in guard, headings, messages and the
+//! Bitbucket authorization panel.
+
+pub mod authorize_panel;
+pub mod error_message;
+pub mod field;
+pub mod layout;
+pub mod loading;
+pub mod require_user;
+pub mod sandbox_banner;
+pub mod step_heading;
+pub mod step_indicator;
+
+pub use authorize_panel::{use_oauth_error, AuthorizePanel};
+pub use error_message::{AlertSlot, ErrorMessage};
+pub use layout::Layout;
+pub use loading::Loading;
+pub use require_user::{GuardedOutlet, RequireUser};
+pub use sandbox_banner::SandboxBanner;
+pub use step_heading::{PageHeading, StepHeading};
+pub use step_indicator::{Flow, StepIndicator};

@@ -1,0 +1,37 @@
+//! The studio's project-creation wizard: a Leptos client-side-rendered single-page app.
+//!
+//! The app talks only to the studio server (same origin, session cookie it never sees) and
+//! only through the typed contract in the `api` crate, so a renamed field or route fails to
+//! compile here as well as on the server. Bitbucket itself is never called from the browser:
+//! authorization is a full-page navigation to the server's OAuth start route, and repository
+//! lists come through the server's narrow proxy.
+//!
+//! Layout of the crate:
+//! - [`client`]: one async function per server endpoint, over gloo-net.
+//! - [`links`] and [`return_to`]: every URL the app builds or accepts, as plain, tested functions.
+//! - [`context`]: state shared by all pages (who is signed in, what the server offers).
+//! - [`components`]: the layout, the sign-in guard and the pieces several pages reuse.
+//! - [`pages`]: one file per page; the wizard has one file per step in `pages/wizard/`.
+//! - [`routes`]: the route table; [`app`]: the root component.
+//!
+//! Only [`start`] is tied to the browser build (`csr` feature); everything else compiles
+//! natively too, so `cargo test` runs the unit tests of the pure logic on the host.
+
+pub mod app;
+pub mod client;
+pub mod components;
+pub mod context;
+pub mod links;
+pub mod pages;
+pub mod return_to;
+pub mod routes;
+
+pub use app::App;
+
+/// Entry point called by the wasm-bindgen glue once the module is loaded.
+#[cfg(feature = "csr")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

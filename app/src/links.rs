@@ -1,0 +1,156 @@
+//! Every in-app URL the wizard builds, in one place.
+//!
+//! The wizard keeps its choices in the URL (so back/forward and reload work), which makes
+//! URL building the glue between steps. Keeping it in plain functions means the route table,
+//! the links and the tests agree, and every value that goes into a query string is encoded
+//! with the contract's own encoder.
+
+use api::paths::encode_query_value;
+use api::{GitProvider, ProjectConfiguration};
+
+pub const SIGN_IN: &str = "/sign-in";
+pub const SIGN_UP: &str = "/sign-up";
+pub const PROJECTS: &str = "/projects";
+/// Wizard step "Select project configuration".
+pub const NEW_PROJECT: &str = "/projects/new";
+/// Wizard step "Project details" of a Quick start project.
+pub const QUICK_START_DETAILS: &str = "/projects/new/quick-start/details";
+/// Wizard step "Select Git provider".
+pub const ADVANCED: &str = "/projects/new/advanced";
+/// Wizard step "Connect Bitbucket".
+pub const BITBUCKET_CONNECT: &str = "/projects/new/advanced/bitbucket";
+/// Wizard step "Choose a repository"; also where the OAuth round trip returns to.
+pub const BITBUCKET_REPOSITORY: &str = "/projects/new/advanced/bitbucket/repository";
+/// Wizard step "Project details" of an advanced (Bitbucket) project.
+pub const BITBUCKET_DETAILS: &str = "/projects/new/advanced/bitbucket/details";
+
+/// Query parameter names the wizard uses.
+pub mod query {
+    pub const RETURN_TO: &str = "return_to";
+    pub const WORKSPACE: &str = "workspace";
+    pub const REPOSITORY: &str = "repository";
+}
+
+/// The step that follows "Select project configuration" for a choice.
+pub fn after_configuration(configuration: ProjectConfiguration) -> String {
+    match configuration {
+        ProjectConfiguration::QuickStart => {
+            format!("{NEW_PROJECT}/{}/details", configuration.slug())
+        }
+        ProjectConfiguration::Advanced => format!("{NEW_PROJECT}/{}", configuration.slug()),
+    }
+}
+
+/// The first step of a Git provider ("Connect Bitbucket").
+pub fn provider_step(provider: GitProvider) -> String {
+    format!("{ADVANCED}/{}", provider.slug())
+}
+
+/// "Choose a repository", optionally keeping a workspace and a preselected repository.
+pub fn repository_step(workspace: Option<&str>, repository: Option<&str>) -> String {
+    with_query(
+        BITBUCKET_REPOSITORY,
+        &[
+            (query::WORKSPACE, workspace),
+            (query::REPOSITORY, repository),
+        ],
+    )
+}
+
+/// "Project details" for a chosen Bitbucket repository.
+pub fn advanced_details(workspace: &str, repository: &str) -> String {
+    with_query(
+        BITBUCKET_DETAILS,
+        &[
+            (query::WORKSPACE, Some(workspace)),
+            (query::REPOSITORY, Some(repository)),
+        ],
+    )
+}
+
+/// The page of one project.
+pub fn project(id: i64) -> String {
+    format!("{PROJECTS}/{id}")
+}
+
+/// A sign-in or sign-up page that sends the user back to `return_to` afterwards.
+pub fn auth_page(page: &str, return_to: Option<&str>) -> String {
+    with_query(page, &[(query::RETURN_TO, return_to)])
+}
+
+/// The server route that starts the Bitbucket OAuth flow (a full-page navigation).
+pub fn bitbucket_authorize(return_to: &str) -> String {
+    with_query(
+        api::paths::BITBUCKET_OAUTH_START,
+        &[(query::RETURN_TO, Some(return_to))],
+    )
+}
+
+/// Appends the present (`Some`, non-empty) parameters to `path`, encoded.
+pub fn with_query(path: &str, params: &[(&str, Option<&str>)]) -> String {
+    let mut url = path.to_owned();
+    let mut separator = if path.contains('?') { '&' } else { '?' };
+    for (key, value) in params {
+        if let Some(value) = value.filter(|value| !value.is_empty()) {
+            url.push(separator);
+            url.push_str(&encode_query_value(key));
+            url.push('=');
+            url.push_str(&encode_query_value(value));
+            separator = '&';
+        }
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configuration_choices_lead_to_the_routed_steps() {
+        assert_eq!(
+            after_configuration(ProjectConfiguration::QuickStart),
+            QUICK_START_DETAILS
+        );
+        assert_eq!(
+            after_configuration(ProjectConfiguration::Advanced),
+            ADVANCED
+        );
+        assert_eq!(provider_step(GitProvider::Bitbucket), BITBUCKET_CONNECT);
+    }
+
+    #[test]
+    fn wizard_choices_are_encoded_into_the_query() {
+        assert_eq!(
+            advanced_details("acme corp", "data&pipes"),
+            "/projects/new/advanced/bitbucket/details?workspace=acme%20corp&repository=data%26pipes"
+        );
+        assert_eq!(repository_step(None, None), BITBUCKET_REPOSITORY);
+        assert_eq!(
+            repository_step(Some("acme"), None),
+            "/projects/new/advanced/bitbucket/repository?workspace=acme"
+        );
+        assert_eq!(
+            repository_step(Some(""), Some("etl")),
+            "/projects/new/advanced/bitbucket/repository?repository=etl"
+        );
+    }
+
+    #[test]
+    fn authorize_url_carries_the_return_path() {
+        assert_eq!(
+            bitbucket_authorize(BITBUCKET_REPOSITORY),
+            "/oauth/bitbucket/start?return_to=%2Fprojects%2Fnew%2Fadvanced%2Fbitbucket%2Frepository"
+        );
+    }
+
+    #[test]
+    fn auth_pages_keep_the_return_path() {
+        assert_eq!(auth_page(SIGN_IN, None), "/sign-in");
+        assert_eq!(
+            auth_page(SIGN_UP, Some("/projects/7?x=1")),
+            "/sign-up?return_to=%2Fprojects%2F7%3Fx%3D1"
+        );
+        assert_eq!(project(42), "/projects/42");
+    }
+}

@@ -1,0 +1,243 @@
+//! The sign-in and sign-up form: the two pages differ only in words and endpoint.
+//!
+//! Both accept `?return_to=/some/path` (checked by [`crate::return_to`]) so the guard can
+//! send a user here from any page and back again afterwards. Credentials are validated by
+//! the server only, so the messages people see come from one place; errors the server ties
+//! to a field appear next to that field, the rest in the page's alert.
+
+use api::Credentials;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::client::{self, errors};
+use crate::components::field::{aria_invalid, described_by};
+use crate::components::{AlertSlot, PageHeading};
+use crate::context::Session;
+use crate::links::{self, query};
+use crate::return_to;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMode {
+    SignIn,
+    SignUp,
+}
+
+impl AuthMode {
+    pub fn heading(self) -> &'static str {
+        match self {
+            AuthMode::SignIn => "Sign in",
+            AuthMode::SignUp => "Create your studio account",
+        }
+    }
+
+    pub fn submit_label(self) -> &'static str {
+        match self {
+            AuthMode::SignIn => "Sign in",
+            AuthMode::SignUp => "Create account",
+        }
+    }
+
+    /// The other page: its path and the link text leading there.
+    pub fn switch(self) -> (&'static str, &'static str) {
+        match self {
+            AuthMode::SignIn => (links::SIGN_UP, "Create an account"),
+            AuthMode::SignUp => (links::SIGN_IN, "I already have an account"),
+        }
+    }
+
+    pub fn password_autocomplete(self) -> &'static str {
+        match self {
+            AuthMode::SignIn => "current-password",
+            AuthMode::SignUp => "new-password",
+        }
+    }
+}
+
+const EMAIL_ERROR_ID: &str = "email-error";
+const PASSWORD_ERROR_ID: &str = "password-error";
+const PASSWORD_HINT_ID: &str = "password-hint";
+
+#[component]
+pub fn AuthForm(mode: AuthMode) -> impl IntoView {
+    let session = Session::expect();
+    let navigate = use_navigate();
+    let params = use_query_map();
+
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let email_error = RwSignal::new(None::<String>);
+    let password_error = RwSignal::new(None::<String>);
+    let alert = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let credentials = Credentials {
+            email: email.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        };
+        let destination =
+            params.with_untracked(|params| return_to::sanitize(params.get_str(query::RETURN_TO)));
+        email_error.set(None);
+        password_error.set(None);
+        alert.set(None);
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = match mode {
+                AuthMode::SignIn => client::sign_in(credentials).await,
+                AuthMode::SignUp => client::sign_up(credentials).await,
+            };
+            pending.try_set(false);
+            match result {
+                Ok(me) => {
+                    session.signed_in(me);
+                    navigate(
+                        &destination,
+                        NavigateOptions {
+                            replace: true,
+                            ..NavigateOptions::default()
+                        },
+                    );
+                }
+                Err(error) => match errors::for_field(error, &["email", "password"]) {
+                    Ok(("email", message)) => {
+                        email_error.try_set(Some(message));
+                    }
+                    Ok((_, message)) => {
+                        password_error.try_set(Some(message));
+                    }
+                    Err(error) => {
+                        alert.try_set(Some(error.message));
+                    }
+                },
+            }
+        });
+    };
+
+    let (switch_page, switch_label) = mode.switch();
+    let switch_href = move || {
+        let kept = params.with(|params| {
+            params
+                .get_str(query::RETURN_TO)
+                .filter(|candidate| return_to::is_safe(candidate))
+                .map(str::to_owned)
+        });
+        links::auth_page(switch_page, kept.as_deref())
+    };
+    let password_hint = (mode == AuthMode::SignUp).then(|| {
+        format!(
+            "Use at least {} characters.",
+            api::account::MIN_PASSWORD_CHARS
+        )
+    });
+    let has_hint = password_hint.is_some();
+
+    view! {
+        <section class="page-section auth-page">
+            <PageHeading text=mode.heading() />
+            <AlertSlot message=Signal::derive(move || alert.get()) />
+            <form class="form" novalidate on:submit=on_submit>
+                <div class="field">
+                    <label for="email">"Email"</label>
+                    <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        autocomplete="email"
+                        required
+                        bind:value=email
+                        aria-invalid=move || aria_invalid(email_error.with(Option::is_some))
+                        aria-describedby=move || {
+                            described_by(
+                                &[email_error.with(Option::is_some).then_some(EMAIL_ERROR_ID)],
+                            )
+                        }
+                    />
+                    {move || {
+                        email_error
+                            .get()
+                            .map(|message| {
+                                view! {
+                                    <p class="field-error" id=EMAIL_ERROR_ID>
+                                        {message}
+                                    </p>
+                                }
+                            })
+                    }}
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    {password_hint
+                        .map(|hint| {
+                            view! {
+                                <p class="field-hint" id=PASSWORD_HINT_ID>
+                                    {hint}
+                                </p>
+                            }
+                        })}
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete=mode.password_autocomplete()
+                        required
+                        bind:value=password
+                        aria-invalid=move || aria_invalid(password_error.with(Option::is_some))
+                        aria-describedby=move || {
+                            described_by(
+                                &[
+                                    has_hint.then_some(PASSWORD_HINT_ID),
+                                    password_error.with(Option::is_some).then_some(PASSWORD_ERROR_ID),
+                                ],
+                            )
+                        }
+                    />
+                    {move || {
+                        password_error
+                            .get()
+                            .map(|message| {
+                                view! {
+                                    <p class="field-error" id=PASSWORD_ERROR_ID>
+                                        {message}
+                                    </p>
+                                }
+                            })
+                    }}
+                </div>
+                <div class="form-actions">
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        disabled=move || pending.get()
+                    >
+                        {mode.submit_label()}
+                    </button>
+                </div>
+            </form>
+            <p class="form-switch">
+                <A href=switch_href>{switch_label}</A>
+            </p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_two_pages_point_at_each_other() {
+        assert_eq!(AuthMode::SignIn.switch().0, links::SIGN_UP);
+        assert_eq!(AuthMode::SignUp.switch().0, links::SIGN_IN);
+        assert_eq!(AuthMode::SignUp.password_autocomplete(), "new-password");
+        assert_eq!(AuthMode::SignIn.submit_label(), "Sign in");
+    }
+}

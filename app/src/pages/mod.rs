@@ -1,0 +1,15 @@
+//! One file per page; the project-creation wizard has its own folder with one file per step.
+
+pub mod auth_form;
+pub mod not_found;
+pub mod project;
+pub mod projects;
+pub mod sign_in;
+pub mod sign_up;
+pub mod wizard;
+
+pub use not_found::NotFound;
+pub use project::ProjectPage;
+pub use projects::ProjectsPage;
+pub use sign_in::SignIn;
+pub use sign_up::SignUp;

@@ -1,0 +1,90 @@
+//! `/projects`: the user's projects and the way into the wizard.
+
+use api::Project;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::client;
+use crate::components::{ErrorMessage, Loading, PageHeading};
+use crate::links;
+
+pub const EMPTY_STATE: &str = "No projects yet. Create your first project to get started.";
+
+/// Where a project keeps its pipelines, in a few words.
+pub fn storage_summary(project: &Project) -> String {
+    match &project.repository {
+        Some(repository) => repository.full_name.clone(),
+        None => "Kept by the studio".to_owned(),
+    }
+}
+
+#[component]
+pub fn ProjectsPage() -> impl IntoView {
+    let projects = LocalResource::new(client::projects);
+    view! {
+        <section class="page-section">
+            <div class="page-title-row">
+                <PageHeading text="Projects" />
+                <A href=links::NEW_PROJECT attr:class="button button-primary">
+                    "New project"
+                </A>
+            </div>
+            {move || match projects.get() {
+                None => view! { <Loading text="Loading your projects…" /> }.into_any(),
+                Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p class="empty-state">{EMPTY_STATE}</p> }.into_any()
+                }
+                Some(Ok(list)) => view! { <ProjectList projects=list /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ProjectList(projects: Vec<Project>) -> impl IntoView {
+    let items = projects
+        .into_iter()
+        .map(|project| {
+            let summary = storage_summary(&project);
+            view! {
+                <li class="project-item">
+                    <A href=links::project(project.id) attr:class="project-name">
+                        {project.name}
+                    </A>
+                    <span class="project-storage">{summary}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="project-list">{items}</ul> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use api::{GitProvider, ProjectConfiguration, ProjectRepository};
+
+    #[test]
+    fn projects_say_where_pipelines_live() {
+        let mut project = Project {
+            id: 1,
+            name: "Sales".into(),
+            description: String::new(),
+            configuration: ProjectConfiguration::QuickStart,
+            repository: None,
+            created_at: 0,
+        };
+        assert_eq!(storage_summary(&project), "Kept by the studio");
+        project.configuration = ProjectConfiguration::Advanced;
+        project.repository = Some(ProjectRepository {
+            provider: GitProvider::Bitbucket,
+            workspace: "acme".into(),
+            slug: "etl".into(),
+            full_name: "acme/etl".into(),
+            branch: "main".into(),
+            html_url: "https://bitbucket.org/acme/etl".into(),
+        });
+        assert_eq!(storage_summary(&project), "acme/etl");
+    }
+}

@@ -1,0 +1,24 @@
+//! The project-creation wizard, one file per step, each step its own route:
+//!
+//! 1. [`configuration`] "Select project configuration" (`/projects/new`)
+//! 2. Quick start: [`details`] "Project details" (`/projects/new/quick-start/details`)
+//! 2. Advanced: [`provider`] "Select Git provider" (`/projects/new/advanced`)
+//! 3. [`connect`] "Connect Bitbucket" (`/projects/new/advanced/bitbucket`)
+//! 4. [`repository`] "Choose a repository" (`…/bitbucket/repository?workspace=`)
+//! 5. [`details`] "Project details" (`…/bitbucket/details?workspace=&repository=`)
+//!
+//! Choices travel in the URL, not in memory, so a reload, the back button or the OAuth
+//! round trip to Bitbucket never loses them.
+
+pub mod configuration;
+pub mod connect;
+pub mod details;
+pub mod provider;
+pub mod repository;
+pub mod repository_list;
+
+pub use configuration::ConfigurationStep;
+pub use connect::ConnectStep;
+pub use details::{AdvancedDetailsStep, QuickStartDetailsStep};
+pub use provider::ProviderStep;
+pub use repository::RepositoryStep;

@@ -1,0 +1,426 @@
+//! Step "Choose a repository": workspace, search, and the repositories the connected
+//! account can write to, as a radio group.
+//!
+//! The step first rechecks the Bitbucket connection, because it is also where the OAuth
+//! round trip returns: a failed or missing authorization shows the authorize panel here
+//! instead of the list. The chosen workspace is kept in the URL (`?workspace=`) so a reload
+//! keeps it; searching runs on the server as you type (debounced), and answers to older
+//! queries are discarded (see [`super::repository_list`]).
+
+use std::time::Duration;
+
+use api::{ConnectionStatus, ErrorCode, Repository, RepositoryQuery, Workspace};
+use leptos::ev::Event;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use super::repository_list::{
+    choose_workspace, dom_id, repository_details, Loading as ListLoading, RepositoryList,
+};
+use crate::client;
+use crate::components::{
+    use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, Loading, StepHeading,
+    StepIndicator,
+};
+use crate::links::{self, query};
+
+/// How long typing must pause before the search is sent.
+pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
+
+pub const NO_WRITABLE_REPOSITORY: &str = "This account can write to no repository in this workspace. Ask a workspace admin for Write access, or choose another workspace.";
+
+/// The empty-state sentence, which differs when a search found nothing.
+pub fn empty_state(search: &str) -> String {
+    if search.is_empty() {
+        NO_WRITABLE_REPOSITORY.to_owned()
+    } else {
+        format!("No repository you can write to in this workspace matches “{search}”.")
+    }
+}
+
+#[component]
+pub fn RepositoryStep() -> impl IntoView {
+    let params = use_query_map();
+    let connection = LocalResource::new(client::bitbucket_connection);
+    let oauth_error = use_oauth_error();
+    // Come back to the same workspace after authorizing.
+    let return_to = move || {
+        params.with(|params| links::repository_step(params.get_str(query::WORKSPACE), None))
+    };
+
+    view! {
+        <section class="wizard-step">
+            <StepIndicator flow=Flow::Advanced current=3 />
+            <StepHeading text="Choose a repository" />
+            <AlertSlot message=oauth_error />
+            {move || match connection.get() {
+                None => view! { <Loading text="Checking your Bitbucket connection…" /> }.into_any(),
+                Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
+                Some(Ok(ConnectionStatus::Connected { .. })) => {
+                    view! { <RepositoryPicker return_to=return_to() /> }.into_any()
+                }
+                Some(Ok(status)) => {
+                    view! { <AuthorizePanel status return_to=return_to() /> }.into_any()
+                }
+            }}
+            <nav class="step-nav" aria-label="Wizard">
+                <A href=links::BITBUCKET_CONNECT>"Back"</A>
+            </nav>
+        </section>
+    }
+}
+
+/// Loads the workspaces, then shows the list; falls back to the authorize panel if the
+/// authorization broke since the connection check.
+#[component]
+fn RepositoryPicker(return_to: String) -> impl IntoView {
+    let workspaces = LocalResource::new(client::bitbucket_workspaces);
+    move || {
+        match workspaces.get() {
+        None => view! { <Loading text="Loading your Bitbucket workspaces…" /> }.into_any(),
+        Some(Err(error)) if error.code == ErrorCode::BitbucketNotConnected => view! {
+            <AuthorizePanel status=ConnectionStatus::NotConnected return_to=return_to.clone() />
+        }
+        .into_any(),
+        Some(Err(error)) if error.code == ErrorCode::BitbucketReconnectNeeded => {
+            let status = ConnectionStatus::ReconnectNeeded {
+                reason: error.message,
+                account: None,
+            };
+            view! { <AuthorizePanel status return_to=return_to.clone() /> }.into_any()
+        }
+        Some(Err(error)) => view! {
+            <ErrorMessage message=error.message />
+            <p>
+                <button type="button" class="button" on:click=move |_| workspaces.refetch()>
+                    "Try again"
+                </button>
+            </p>
+        }
+        .into_any(),
+        Some(Ok(page)) if page.values.is_empty() => view! {
+            <p class="empty-state">
+                "Your Bitbucket account belongs to no workspace. Create or join a workspace on Bitbucket, then come back."
+            </p>
+        }
+        .into_any(),
+        Some(Ok(page)) => view! { <WorkspaceRepositories workspaces=page.values /> }.into_any(),
+    }
+    }
+}
+
+/// What the list area shows; a memo of this keeps the radio group mounted while pages are
+/// appended, so keyboard focus is not lost on "Load more".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ListPhase {
+    Loading,
+    Empty,
+    Failed,
+    Items,
+}
+
+#[component]
+fn WorkspaceRepositories(workspaces: Vec<Workspace>) -> impl IntoView {
+    let params = use_query_map();
+    let navigate = use_navigate();
+
+    let known_workspaces = StoredValue::new(workspaces.clone());
+    let workspace = Memo::new(move |_| {
+        let requested = params.with(|params| params.get(query::WORKSPACE));
+        known_workspaces
+            .with_value(|known| choose_workspace(known, requested.as_deref()))
+            .unwrap_or_default()
+    });
+
+    // What is typed, and the trimmed search actually sent once typing pauses.
+    let search_text = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let keystrokes = StoredValue::new(0_u64);
+
+    let list = RwSignal::new(RepositoryList::default());
+    let selected = RwSignal::new(params.with_untracked(|params| params.get(query::REPOSITORY)));
+
+    // A new workspace or search: start over, and drop a choice that is no longer listed.
+    Effect::new(move |_| {
+        let workspace = workspace.get();
+        let term = search.get();
+        let Some(generation) = list.try_update(RepositoryList::start_query) else {
+            return;
+        };
+        spawn_local(async move {
+            let answer =
+                client::bitbucket_repositories(&workspace, &repository_query(&term, None)).await;
+            let applied = list.try_update(|list| list.finish(generation, answer)) == Some(true);
+            if applied {
+                let choice = selected.try_get_untracked().flatten();
+                if let Some(choice) = choice {
+                    if list.try_with_untracked(|list| !list.contains(&choice)) == Some(true) {
+                        selected.try_set(None);
+                    }
+                }
+            }
+        });
+    });
+
+    let on_search_input = move |event: Event| {
+        let value = event_target_value(&event);
+        search_text.set(value.clone());
+        let ticket = keystrokes.get_value().wrapping_add(1);
+        keystrokes.set_value(ticket);
+        set_timeout(
+            move || {
+                if keystrokes.try_get_value() != Some(ticket) {
+                    return; // typed again since
+                }
+                let term = value.trim().to_owned();
+                if search.try_with_untracked(|current| *current != term) == Some(true) {
+                    search.try_set(term);
+                }
+            },
+            SEARCH_DEBOUNCE,
+        );
+    };
+
+    let on_workspace_change = {
+        let navigate = navigate.clone();
+        move |event: Event| {
+            let chosen = event_target_value(&event);
+            selected.set(None);
+            navigate(
+                &links::repository_step(Some(&chosen), None),
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            );
+        }
+    };
+
+    let load_more = move |_| {
+        let Some((generation, page)) = list.try_update(RepositoryList::start_more).flatten() else {
+            return; // nothing more, or already loading
+        };
+        let workspace = workspace.get_untracked();
+        let term = search.get_untracked();
+        let loaded = list.with_untracked(|list| list.items.len());
+        spawn_local(async move {
+            let answer =
+                client::bitbucket_repositories(&workspace, &repository_query(&term, Some(page)))
+                    .await;
+            let applied = list.try_update(|list| list.finish(generation, answer)) == Some(true);
+            // Keyboard users continue at the first new repository (the button may be gone).
+            let first_new = list
+                .try_with_untracked(|list| list.items.get(loaded).map(|repo| repo.slug.clone()))
+                .flatten();
+            if let (true, Some(slug)) = (applied, first_new) {
+                request_animation_frame(move || focus_element(&dom_id(OPTION_ID_PREFIX, &slug)));
+            }
+        });
+    };
+
+    let on_continue = move |_| {
+        if let Some(slug) = selected.get_untracked() {
+            navigate(
+                &links::advanced_details(&workspace.get_untracked(), &slug),
+                NavigateOptions::default(),
+            );
+        }
+    };
+
+    let phase = Memo::new(move |_| {
+        list.with(|list| {
+            if list.loading == ListLoading::FirstPage {
+                ListPhase::Loading
+            } else if !list.items.is_empty() {
+                ListPhase::Items
+            } else if list.error.is_some() {
+                ListPhase::Failed
+            } else {
+                ListPhase::Empty
+            }
+        })
+    });
+    let has_more = Memo::new(move |_| list.with(|list| list.next_page.is_some()));
+    let error =
+        Memo::new(move |_| list.with(|list| list.error.as_ref().map(|e| e.message.clone())));
+
+    let workspace_options = workspaces
+        .into_iter()
+        .map(|option| {
+            let slug = option.slug.clone();
+            view! {
+                <option value=option.slug prop:selected=move || workspace.with(|chosen| *chosen == slug)>
+                    {option.name}
+                </option>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <div class="repository-picker">
+            <div class="picker-controls">
+                <div class="field">
+                    <label for="workspace">"Workspace"</label>
+                    <select id="workspace" name="workspace" on:change=on_workspace_change>
+                        {workspace_options}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="repository-search">"Search repositories"</label>
+                    <input
+                        id="repository-search"
+                        name="search"
+                        type="search"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=move || search_text.get()
+                        on:input=on_search_input
+                    />
+                </div>
+            </div>
+            <p class="repository-count" role="status">
+                {move || list.with(RepositoryList::count_text)}
+            </p>
+            <AlertSlot message=Signal::derive(move || error.get()) />
+            {move || match phase.get() {
+                ListPhase::Loading => view! { <RepositorySkeleton /> }.into_any(),
+                ListPhase::Empty => {
+                    view! { <p class="empty-state">{move || search.with(|term| empty_state(term))}</p> }
+                        .into_any()
+                }
+                ListPhase::Failed => ().into_any(),
+                ListPhase::Items => view! {
+                    <fieldset class="repositories">
+                        <legend>"Repositories"</legend>
+                        <ul class="repository-list">
+                            <For
+                                each=move || list.with(|list| list.items.clone())
+                                key=|repository| repository.full_name.clone()
+                                let:repository
+                            >
+                                <RepositoryOption repository selected />
+                            </For>
+                        </ul>
+                    </fieldset>
+                }
+                .into_any(),
+            }}
+            {move || {
+                has_more
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="load-more">
+                                <button type="button" class="button" on:click=load_more>
+                                    "Load more repositories"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
+            <div class="step-actions">
+                <button
+                    type="button"
+                    class="button button-primary"
+                    disabled=move || selected.with(Option::is_none)
+                    on:click=on_continue
+                >
+                    "Continue"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// Prefix of the radios' ids.
+const OPTION_ID_PREFIX: &str = "repository";
+
+fn focus_element(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = document()
+        .get_element_by_id(id)
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+fn repository_query(search: &str, page: Option<u32>) -> RepositoryQuery {
+    RepositoryQuery {
+        search: (!search.is_empty()).then(|| search.to_owned()),
+        page,
+    }
+}
+
+/// One radio. Its accessible name is exactly the repository name; the secondary line is
+/// its description.
+#[component]
+fn RepositoryOption(repository: Repository, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let id = dom_id(OPTION_ID_PREFIX, &repository.slug);
+    let details_id = format!("{id}-details");
+    let details = repository_details(&repository);
+    let slug = repository.slug.clone();
+    let checked = {
+        let slug = slug.clone();
+        move || selected.with(|choice| choice.as_deref() == Some(slug.as_str()))
+    };
+    view! {
+        <li class="repository-option">
+            <input
+                type="radio"
+                name="repository"
+                id=id.clone()
+                value=slug.clone()
+                aria-describedby=details_id.clone()
+                prop:checked=checked
+                on:change=move |_| selected.set(Some(slug.clone()))
+            />
+            <span class="repository-text">
+                <label for=id>{repository.name}</label>
+                <span class="repository-details" id=details_id>
+                    {details}
+                </span>
+            </span>
+        </li>
+    }
+}
+
+/// Placeholder rows while the first page loads (the status line says it in words).
+#[component]
+fn RepositorySkeleton() -> impl IntoView {
+    view! {
+        <ul class="repository-list skeleton" aria-hidden="true">
+            <li class="skeleton-row"></li>
+            <li class="skeleton-row"></li>
+            <li class="skeleton-row"></li>
+            <li class="skeleton-row"></li>
+        </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_state_mentions_the_search() {
+        assert_eq!(empty_state(""), NO_WRITABLE_REPOSITORY);
+        assert!(empty_state("etl").contains("“etl”"));
+    }
+
+    #[test]
+    fn blank_search_is_not_sent() {
+        assert_eq!(repository_query("", None).search, None);
+        assert_eq!(
+            repository_query("etl", Some(2)),
+            RepositoryQuery {
+                search: Some("etl".into()),
+                page: Some(2)
+            }
+        );
+    }
+}

@@ -1,0 +1,286 @@
+//! The state of the repository list of "Choose a repository", as plain data.
+//!
+//! Searching as you type and switching workspaces start new queries while older ones may
+//! still be in flight; answers can arrive in any order. Every query gets a generation
+//! number, and an answer is applied only if it belongs to the current generation, so a slow
+//! answer for "et" can never overwrite the list for "etl". "Load more" continues the
+//! current generation and appends.
+
+use api::{ApiError, Page, Repository, Workspace};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Loading {
+    #[default]
+    Idle,
+    /// The first page of a new query: the list is empty meanwhile.
+    FirstPage,
+    /// A further page: the loaded repositories stay on screen.
+    MorePages,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RepositoryList {
+    generation: u64,
+    pub items: Vec<Repository>,
+    pub next_page: Option<u32>,
+    /// Total number of matches, when Bitbucket reported it.
+    pub size: Option<u64>,
+    pub loading: Loading,
+    pub error: Option<ApiError>,
+}
+
+impl RepositoryList {
+    /// Starts a new query (new workspace or search): forgets the list and any answer still
+    /// in flight. Returns the generation to pass to [`RepositoryList::finish`].
+    pub fn start_query(&mut self) -> u64 {
+        self.generation += 1;
+        self.items.clear();
+        self.next_page = None;
+        self.size = None;
+        self.loading = Loading::FirstPage;
+        self.error = None;
+        self.generation
+    }
+
+    /// Starts loading the next page, if there is one and nothing else is loading.
+    /// Returns the generation and the page number to ask for.
+    pub fn start_more(&mut self) -> Option<(u64, u32)> {
+        if self.loading != Loading::Idle {
+            return None;
+        }
+        let page = self.next_page?;
+        self.loading = Loading::MorePages;
+        self.error = None;
+        Some((self.generation, page))
+    }
+
+    /// Applies an answer; returns false (and changes nothing) when it is stale.
+    pub fn finish(&mut self, generation: u64, answer: Result<Page<Repository>, ApiError>) -> bool {
+        if generation != self.generation || self.loading == Loading::Idle {
+            return false;
+        }
+        match answer {
+            Ok(page) => {
+                for repository in page.values {
+                    // Bitbucket pages can shift while paging; never show a repository twice.
+                    if !self
+                        .items
+                        .iter()
+                        .any(|known| known.full_name == repository.full_name)
+                    {
+                        self.items.push(repository);
+                    }
+                }
+                self.next_page = page.next_page;
+                self.size = page.size;
+            }
+            Err(error) => self.error = Some(error),
+        }
+        self.loading = Loading::Idle;
+        true
+    }
+
+    pub fn contains(&self, slug: &str) -> bool {
+        self.items.iter().any(|repository| repository.slug == slug)
+    }
+
+    /// True when a finished query found nothing.
+    pub fn is_empty_result(&self) -> bool {
+        self.loading == Loading::Idle && self.error.is_none() && self.items.is_empty()
+    }
+
+    /// The visible count line.
+    pub fn count_text(&self) -> String {
+        if self.loading == Loading::FirstPage {
+            return "Loading repositories…".to_owned();
+        }
+        let loaded = self.items.len();
+        match (self.next_page, self.size) {
+            (Some(_), Some(size)) => format!("Showing {loaded} of {size} repositories"),
+            (Some(_), None) => format!("Showing the first {}", repositories(loaded)),
+            (None, _) => repositories(loaded),
+        }
+    }
+}
+
+/// "1 repository", "3 repositories".
+fn repositories(count: usize) -> String {
+    if count == 1 {
+        "1 repository".to_owned()
+    } else {
+        format!("{count} repositories")
+    }
+}
+
+/// The workspace to show: the one named in the URL when the account has it, else the first.
+pub fn choose_workspace(workspaces: &[Workspace], requested: Option<&str>) -> Option<String> {
+    requested
+        .and_then(|slug| workspaces.iter().find(|workspace| workspace.slug == slug))
+        .or_else(|| workspaces.first())
+        .map(|workspace| workspace.slug.clone())
+}
+
+/// A DOM id derived from a repository slug: unique per slug, and made of characters that
+/// are safe in ids and CSS selectors.
+pub fn dom_id(prefix: &str, slug: &str) -> String {
+    let mut id = format!("{prefix}-");
+    for byte in slug.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'-' {
+            id.push(byte as char);
+        } else {
+            id.push_str(&format!("_{byte:02x}"));
+        }
+    }
+    id
+}
+
+/// The secondary line of a repository: full name, visibility, default branch.
+pub fn repository_details(repository: &Repository) -> String {
+    let visibility = if repository.is_private {
+        "Private"
+    } else {
+        "Public"
+    };
+    let branch = match &repository.main_branch {
+        Some(branch) => format!("default branch {branch}"),
+        None => "empty repository".to_owned(),
+    };
+    format!("{} · {visibility} · {branch}", repository.full_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use api::ErrorCode;
+
+    fn repository(slug: &str) -> Repository {
+        Repository {
+            workspace: "acme".into(),
+            slug: slug.into(),
+            name: slug.to_uppercase(),
+            full_name: format!("acme/{slug}"),
+            is_private: true,
+            main_branch: Some("main".into()),
+            updated_on: None,
+        }
+    }
+
+    fn page(slugs: &[&str], next_page: Option<u32>, size: Option<u64>) -> Page<Repository> {
+        Page {
+            values: slugs.iter().map(|slug| repository(slug)).collect(),
+            page: 1,
+            next_page,
+            size,
+        }
+    }
+
+    #[test]
+    fn stale_answers_are_discarded() {
+        let mut list = RepositoryList::default();
+        let old = list.start_query();
+        let new = list.start_query();
+        assert!(list.finish(new, Ok(page(&["etl"], None, Some(1)))));
+        assert!(!list.finish(old, Ok(page(&["et", "etl", "ethics"], None, Some(3)))));
+        assert_eq!(list.items.len(), 1);
+        assert_eq!(list.count_text(), "1 repository");
+    }
+
+    #[test]
+    fn load_more_appends_without_duplicates() {
+        let mut list = RepositoryList::default();
+        let generation = list.start_query();
+        list.finish(generation, Ok(page(&["a", "b"], Some(2), Some(3))));
+        assert_eq!(list.count_text(), "Showing 2 of 3 repositories");
+
+        let (more, number) = list.start_more().unwrap();
+        assert_eq!(number, 2);
+        assert_eq!(list.start_more(), None, "one page at a time");
+        list.finish(more, Ok(page(&["b", "c"], None, Some(3))));
+        assert_eq!(list.items.len(), 3);
+        assert_eq!(list.next_page, None);
+        assert_eq!(list.start_more(), None);
+        assert_eq!(list.count_text(), "3 repositories");
+    }
+
+    #[test]
+    fn a_new_query_drops_a_pending_load_more() {
+        let mut list = RepositoryList::default();
+        let generation = list.start_query();
+        list.finish(generation, Ok(page(&["a"], Some(2), None)));
+        assert_eq!(list.count_text(), "Showing the first 1 repository");
+        let (more, _) = list.start_more().unwrap();
+        let fresh = list.start_query();
+        assert!(!list.finish(more, Ok(page(&["z"], None, None))));
+        assert_eq!(list.count_text(), "Loading repositories…");
+        list.finish(fresh, Ok(page(&[], None, Some(0))));
+        assert!(list.is_empty_result());
+        assert_eq!(list.count_text(), "0 repositories");
+    }
+
+    #[test]
+    fn errors_keep_what_was_loaded() {
+        let mut list = RepositoryList::default();
+        let generation = list.start_query();
+        list.finish(generation, Ok(page(&["a"], Some(2), None)));
+        let (more, _) = list.start_more().unwrap();
+        list.finish(
+            more,
+            Err(ApiError::new(ErrorCode::BitbucketRateLimited, "Slow down.")),
+        );
+        assert_eq!(list.items.len(), 1);
+        assert!(list.error.is_some());
+        assert!(!list.is_empty_result());
+        assert!(list.contains("a"));
+        assert!(!list.contains("b"));
+    }
+
+    #[test]
+    fn workspace_from_url_must_exist() {
+        let workspaces = vec![
+            Workspace {
+                slug: "acme".into(),
+                name: "Acme".into(),
+                uuid: "{1}".into(),
+            },
+            Workspace {
+                slug: "labs".into(),
+                name: "Labs".into(),
+                uuid: "{2}".into(),
+            },
+        ];
+        assert_eq!(
+            choose_workspace(&workspaces, Some("labs")).as_deref(),
+            Some("labs")
+        );
+        assert_eq!(
+            choose_workspace(&workspaces, Some("other")).as_deref(),
+            Some("acme")
+        );
+        assert_eq!(choose_workspace(&workspaces, None).as_deref(), Some("acme"));
+        assert_eq!(choose_workspace(&[], Some("acme")), None);
+    }
+
+    #[test]
+    fn dom_ids_are_safe_and_distinct() {
+        assert_eq!(dom_id("repository", "data-etl"), "repository-data-etl");
+        assert_ne!(dom_id("repository", "a.b"), dom_id("repository", "a_b"));
+        assert!(dom_id("repository", "a b\"c")
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
+
+    #[test]
+    fn details_name_visibility_and_branch() {
+        let mut repo = repository("etl");
+        assert_eq!(
+            repository_details(&repo),
+            "acme/etl · Private · default branch main"
+        );
+        repo.is_private = false;
+        repo.main_branch = None;
+        assert_eq!(
+            repository_details(&repo),
+            "acme/etl · Public · empty repository"
+        );
+    }
+}

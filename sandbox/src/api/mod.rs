@@ -1,0 +1,178 @@
+//! REST API 2.0 (`/2.0/…`): the subset the studio uses.
+//!
+//! Every call needs `Authorization: Bearer …`. Tokens are checked against the
+//! OAuth store (expired → Bitbucket's "Access token expired…" 401), then the
+//! consumer's scopes (403 naming granted and required scopes), then the
+//! account's access (404 for anything it cannot see, as Bitbucket hides
+//! private repositories; 403 when it can see but not write).
+
+mod branches;
+pub(crate) mod errors;
+mod pagination;
+mod query;
+mod render;
+mod repositories;
+mod user;
+mod workspaces;
+
+use std::collections::BTreeSet;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::routing::{any, get};
+use axum::Router;
+use serde_json::json;
+
+use crate::oauth::store::AccessDenied;
+use crate::Sandbox;
+use errors::ApiError;
+
+pub(crate) use render::repository_html_url;
+
+pub(crate) fn routes() -> Router<Sandbox> {
+    Router::new()
+        .route("/2.0/user", get(user::me))
+        .route("/2.0/user/workspaces", get(workspaces::list))
+        .route(
+            "/2.0/user/workspaces/{workspace}/permissions/repositories",
+            get(workspaces::repository_permissions),
+        )
+        .route("/2.0/repositories/{workspace}", get(repositories::list))
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}",
+            get(repositories::show),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/refs/branches",
+            get(branches::list).post(branches::create),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/refs/branches/{*name}",
+            get(branches::show),
+        )
+        .route("/2.0/repositories", any(gone))
+        .route("/2.0/workspaces", any(gone))
+        .route("/2.0/user/permissions/repositories", any(gone))
+        .route("/2.0/user/permissions/workspaces", any(gone))
+}
+
+/// The cross-workspace listings removed by CHANGE-2770. They answer 410 even
+/// without a token: the endpoint is gone, whoever asks.
+async fn gone() -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        "This API is no longer supported.\n\nFor information about its removal, please refer to \
+         the deprecation notice at: https://developer.atlassian.com/cloud/bitbucket/changelog/#CHANGE-2770",
+    )
+}
+
+/// The authenticated caller of an API request.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub nickname: String,
+    pub scopes: Vec<String>,
+}
+
+impl FromRequestParts<Sandbox> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, sb: &Sandbox) -> Result<Caller, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .filter(|t| !t.is_empty());
+        let Some(token) = token else {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Authentication required: send an OAuth 2.0 access token as \"Authorization: Bearer <token>\".",
+            ));
+        };
+        let world = sb.world();
+        let now = world.clock.now();
+        match world.oauth.check_access(token, now) {
+            Ok(t) => {
+                let caller = Caller {
+                    nickname: t.account.clone(),
+                    scopes: t.scopes.clone(),
+                };
+                // An access token outlives nothing: if the account vanished
+                // (a reset), the token is as good as unknown.
+                if world.directory.account(&caller.nickname).is_none() {
+                    return Err(invalid_token());
+                }
+                Ok(caller)
+            }
+            Err(AccessDenied::Expired) => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Access token expired. Use your refresh token to obtain a new access token.",
+            )),
+            Err(AccessDenied::Unknown) => Err(invalid_token()),
+        }
+    }
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "Token is invalid, expired, or not supported for this endpoint.",
+    )
+}
+
+/// Scopes a consumer scope implies, per Bitbucket's scope documentation
+/// (`X:write` implies `X`, `pullrequest` implies `repository`, …).
+fn effective_scopes(granted: &[String]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for s in granted {
+        out.insert(s.clone());
+        if let Some(base) = s
+            .strip_suffix(":write")
+            .or_else(|| s.strip_suffix(":admin"))
+        {
+            out.insert(base.to_owned());
+        }
+        match s.as_str() {
+            "pullrequest" => {
+                out.insert("repository".to_owned());
+            }
+            "pullrequest:write" => {
+                out.insert("pullrequest".to_owned());
+                out.insert("repository".to_owned());
+                out.insert("repository:write".to_owned());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Caller {
+    pub(crate) fn require(&self, scope: &str) -> Result<(), ApiError> {
+        if effective_scopes(&self.scopes).contains(scope) {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Your credentials lack one or more required privilege scopes.",
+        )
+        .with_detail(json!({ "granted": self.scopes, "required": [scope] })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::effective_scopes;
+
+    #[test]
+    fn write_implies_read() {
+        let s = effective_scopes(&["account".into(), "repository:write".into()]);
+        assert!(
+            s.contains("repository") && s.contains("repository:write") && s.contains("account")
+        );
+        assert!(!s.contains("account:write"));
+    }
+}

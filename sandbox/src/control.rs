@@ -1,0 +1,238 @@
+//! The control API (`/_control/…`) and the gate every other request passes.
+//!
+//! Tests and benchmarks need to provoke what Bitbucket does only on a bad day
+//! (slow answers, 5xx, 429 with `Retry-After`) and what it does only after
+//! hours (token expiry), and to count round trips. The gate applies latency
+//! and injected faults *before* a handler runs, so a faulted call has no side
+//! effect, exactly like an upstream outage. The control routes themselves are
+//! never delayed or faulted, or a test could not undo what it set up.
+
+use std::time::Duration;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::api::errors::ApiError;
+use crate::{Sandbox, Stats};
+
+#[derive(Debug, Default)]
+pub(crate) struct ControlState {
+    pub latency: Duration,
+    pub faults: Vec<Fault>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Fault {
+    pub status: u16,
+    pub remaining: u32,
+    pub path_prefix: String,
+}
+
+impl ControlState {
+    /// Consumes one use of the first armed fault matching `path`.
+    fn take_fault(&mut self, path: &str) -> Option<u16> {
+        let i = self
+            .faults
+            .iter()
+            .position(|f| f.remaining > 0 && path.starts_with(&f.path_prefix))?;
+        let status = self.faults[i].status;
+        self.faults[i].remaining -= 1;
+        if self.faults[i].remaining == 0 {
+            self.faults.remove(i);
+        }
+        self.stats.faults_injected += 1;
+        Some(status)
+    }
+}
+
+pub(crate) const API_PREFIX: &str = "/2.0";
+pub(crate) const TOKEN_PATH: &str = "/site/oauth2/access_token";
+
+fn is_api(path: &str) -> bool {
+    path == API_PREFIX || path.starts_with("/2.0/")
+}
+
+/// Counts, delays and faults requests (see the module docs).
+pub(crate) async fn gate(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/_control/") || path.starts_with("/_static/") {
+        return next.run(req).await;
+    }
+    let api = is_api(&path);
+    let (latency, fault) = {
+        let mut world = sb.world();
+        let control = &mut world.control;
+        if api {
+            control.stats.api_requests += 1;
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map(|m| {
+                    // Nested under a prefix the template includes it; the key
+                    // should not depend on where the server mounted us.
+                    let t = m.as_str();
+                    t.find("/2.0").map_or(t, |i| &t[i..]).to_owned()
+                })
+                .unwrap_or_else(|| "(unmatched)".to_owned());
+            *control
+                .stats
+                .api_requests_by_endpoint
+                .entry(format!("{} {route}", req.method()))
+                .or_default() += 1;
+        }
+        let latency = if api || path == TOKEN_PATH {
+            control.latency
+        } else {
+            Duration::ZERO
+        };
+        (latency, control.take_fault(&path))
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match fault {
+        Some(status) => fault_response(&sb, &path, status),
+        None => next.run(req).await,
+    }
+}
+
+/// An error in the style of the endpoint it replaces: API error JSON under
+/// `/2.0`, OAuth error JSON on the token endpoint, an HTML page elsewhere.
+fn fault_response(sb: &Sandbox, path: &str, status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let message = match status.as_u16() {
+        429 => "Rate limit for this resource has been exceeded".to_owned(),
+        500 => "Something went wrong".to_owned(),
+        _ => status
+            .canonical_reason()
+            .unwrap_or("Service unavailable")
+            .to_owned(),
+    };
+    let mut response = if is_api(path) {
+        ApiError::new(status, message).into_response()
+    } else if path == TOKEN_PATH {
+        let error = if matches!(status.as_u16(), 429 | 503) {
+            "temporarily_unavailable"
+        } else {
+            "server_error"
+        };
+        crate::oauth::token::oauth_error(status, error, &message)
+    } else {
+        crate::html::error_page(sb, status, "Something went wrong", &message)
+    };
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    response
+}
+
+pub(crate) fn routes() -> Router<Sandbox> {
+    Router::new()
+        .route("/_control/stats", get(stats))
+        .route("/_control/reset", post(reset))
+        .route("/_control/latency", post(latency))
+        .route("/_control/advance-clock", post(advance_clock))
+        .route("/_control/rotation", post(rotation))
+        .route("/_control/faults", post(faults))
+        .route("/_control/revoke", post(revoke))
+}
+
+fn ok() -> Json<serde_json::Value> {
+    Json(json!({ "ok": true }))
+}
+
+async fn stats(State(sb): State<Sandbox>) -> Json<Stats> {
+    Json(sb.stats())
+}
+
+async fn reset(State(sb): State<Sandbox>) -> Json<serde_json::Value> {
+    sb.reset();
+    ok()
+}
+
+#[derive(Deserialize)]
+struct LatencyBody {
+    ms: u64,
+}
+
+async fn latency(
+    State(sb): State<Sandbox>,
+    Json(body): Json<LatencyBody>,
+) -> Json<serde_json::Value> {
+    sb.set_latency(Duration::from_millis(body.ms));
+    ok()
+}
+
+#[derive(Deserialize)]
+struct AdvanceBody {
+    seconds: u64,
+}
+
+async fn advance_clock(
+    State(sb): State<Sandbox>,
+    Json(body): Json<AdvanceBody>,
+) -> Json<serde_json::Value> {
+    sb.advance_clock(Duration::from_secs(body.seconds));
+    ok()
+}
+
+#[derive(Deserialize)]
+struct RotationBody {
+    enabled: bool,
+}
+
+async fn rotation(
+    State(sb): State<Sandbox>,
+    Json(body): Json<RotationBody>,
+) -> Json<serde_json::Value> {
+    sb.set_rotation(body.enabled);
+    ok()
+}
+
+#[derive(Deserialize)]
+struct FaultBody {
+    status: u16,
+    #[serde(default = "one")]
+    count: u32,
+    #[serde(default)]
+    path_prefix: String,
+}
+
+fn one() -> u32 {
+    1
+}
+
+async fn faults(State(sb): State<Sandbox>, Json(body): Json<FaultBody>) -> Response {
+    if !(400..=599).contains(&body.status) {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "ok": false, "error": "status must be between 400 and 599" })),
+        )
+            .into_response();
+    }
+    sb.inject_fault(body.status, body.count, &body.path_prefix);
+    ok().into_response()
+}
+
+#[derive(Deserialize)]
+struct RevokeBody {
+    nickname: String,
+    consumer: String,
+}
+
+async fn revoke(
+    State(sb): State<Sandbox>,
+    Json(body): Json<RevokeBody>,
+) -> Json<serde_json::Value> {
+    sb.revoke(&body.nickname, &body.consumer);
+    ok()
+}

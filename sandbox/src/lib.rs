@@ -1,0 +1,312 @@
+//! A stand-in for Bitbucket Cloud: its OAuth 2.0 pages (`/site/oauth2/…`), a
+//! subset of REST API 2.0 (`/2.0/…`), a few website pages, and a control API
+//! (`/_control/…`) for tests.
+//!
+//! The studio's dev mode, its tests and its benchmarks run against this crate
+//! instead of bitbucket.org, so it copies Bitbucket's paths, parameter names,
+//! status codes, JSON shapes and error bodies; where Bitbucket's behaviour is
+//! undocumented it takes the strict reading, so code that works here does not
+//! lean on leniency production may not have.
+//!
+//! Everything lives in memory behind one `std::sync::Mutex` (module
+//! `world`); handlers lock it briefly and never across an `.await`.
+//!
+//! All routes are relative to [`SandboxConfig::base_url`]: the server nests
+//! [`Sandbox::router`] under `/_sandbox/bitbucket`, tests serve it at the root
+//! of a port with [`spawn`].
+
+mod api;
+mod clock;
+mod control;
+mod directory;
+mod html;
+mod ids;
+mod oauth;
+mod seed;
+mod web;
+mod world;
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use world::World;
+
+/// An OAuth consumer registered with the sandbox, as configured under a
+/// workspace's "OAuth consumers" on bitbucket.org.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumer {
+    pub key: String,
+    pub secret: String,
+    pub name: String,
+    pub callback_url: String,
+    /// The boxes ticked on the consumer, e.g. `["account", "repository:write"]`.
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Public URL of the sandbox, without a trailing slash, e.g.
+    /// `http://127.0.0.1:3000/_sandbox/bitbucket` or `http://127.0.0.1:41234`.
+    pub base_url: String,
+    pub consumers: Vec<Consumer>,
+    /// When false, PKCE is checked only if the authorize request carried a
+    /// `code_challenge`; when true, an authorize request without one is
+    /// refused.
+    pub require_pkce: bool,
+}
+
+/// Counters exposed by [`Sandbox::stats`] and `GET /_control/stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub token_requests: TokenRequestStats,
+    /// Every request under `/2.0`, including refused and faulted ones.
+    pub api_requests: u64,
+    /// `"GET /2.0/user/workspaces"` → count, keyed by route template, so
+    /// benchmarks can assert how many upstream round trips a screen costs.
+    pub api_requests_by_endpoint: BTreeMap<String, u64>,
+    /// `GET /site/oauth2/authorize` hits.
+    pub authorize_requests: u64,
+    /// Responses replaced by an injected fault.
+    pub faults_injected: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRequestStats {
+    pub authorization_code: u64,
+    pub refresh_token: u64,
+}
+
+/// A sandbox: cheap to clone (an `Arc`), all clones share one world.
+#[derive(Clone)]
+pub struct Sandbox {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: SandboxConfig,
+    /// The path part of `base_url` (`""` at the root, else `/prefix`): used
+    /// for cookie paths and same-site redirects, which must not depend on the
+    /// host name the browser happened to use.
+    base_path: String,
+    world: Mutex<World>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.inner.config.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// A sandbox holding the seeded world.
+    pub fn new(mut config: SandboxConfig) -> Sandbox {
+        while config.base_url.ends_with('/') {
+            config.base_url.pop();
+        }
+        let base_path = url::Url::parse(&config.base_url)
+            .map(|u| u.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        Sandbox {
+            inner: Arc::new(Inner {
+                config,
+                base_path,
+                world: Mutex::new(World::seed()),
+            }),
+        }
+    }
+
+    /// Every route, relative to `base_url`.
+    pub fn router(&self) -> axum::Router {
+        axum::Router::new()
+            .merge(oauth::routes())
+            .merge(api::routes())
+            .merge(web::routes())
+            .merge(control::routes())
+            .fallback(web::not_found)
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                control::gate,
+            ))
+            .with_state(self.clone())
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.config.base_url
+    }
+
+    pub fn authorize_url(&self) -> String {
+        format!("{}/site/oauth2/authorize", self.base_url())
+    }
+
+    pub fn token_url(&self) -> String {
+        format!("{}/site/oauth2/access_token", self.base_url())
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("{}/2.0", self.base_url())
+    }
+
+    pub fn app_authorizations_url(&self) -> String {
+        format!("{}/account/settings/app-authorizations/", self.base_url())
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.world().control.stats.clone()
+    }
+
+    /// Delay applied to every token and API call.
+    pub fn set_latency(&self, d: Duration) {
+        self.world().control.latency = d;
+    }
+
+    /// Moves the sandbox clock forward: tokens and codes expire without
+    /// sleeping.
+    pub fn advance_clock(&self, d: Duration) {
+        self.world().clock.advance(d);
+    }
+
+    /// What the "Revoke" button on App authorizations does: forgets the grant
+    /// and kills the account's codes, access and refresh tokens for that
+    /// consumer.
+    pub fn revoke(&self, nickname: &str, consumer_key: &str) {
+        self.world().oauth.revoke(nickname, consumer_key);
+    }
+
+    /// Refresh-token rotation (off by default): when on, each refresh returns
+    /// a new refresh token and the old one dies 10 minutes after first use.
+    pub fn set_rotation(&self, enabled: bool) {
+        self.world().oauth.rotation = enabled;
+    }
+
+    /// The next `count` requests whose path (relative to `base_url`) starts
+    /// with `path_prefix` answer `status` with a Bitbucket error body.
+    pub fn inject_fault(&self, status: u16, count: u32, path_prefix: &str) {
+        self.world().control.faults.push(control::Fault {
+            status,
+            remaining: count,
+            path_prefix: path_prefix.to_owned(),
+        });
+    }
+
+    /// Back to the seeded world: grants, tokens, counters, faults, latency,
+    /// rotation and clock offset are all forgotten.
+    pub fn reset(&self) {
+        *self.world() = World::seed();
+    }
+
+    pub(crate) fn consumer(&self, key: &str) -> Option<&Consumer> {
+        self.inner.config.consumers.iter().find(|c| c.key == key)
+    }
+
+    pub(crate) fn config(&self) -> &SandboxConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn base_path(&self) -> &str {
+        &self.inner.base_path
+    }
+
+    /// Locks the world. A panic in another handler must not brick the sandbox
+    /// for the rest of a test run, so poisoning is ignored: every mutation is
+    /// small and leaves the world consistent.
+    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
+        self.inner
+            .world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A sandbox served on a local port.
+pub struct RunningSandbox {
+    pub sandbox: Sandbox,
+    pub base_url: String,
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningSandbox {
+    /// Stops accepting connections, gives open ones a moment to finish, then
+    /// drops them.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if tokio::time::timeout(Duration::from_secs(2), &mut self.task)
+            .await
+            .is_err()
+        {
+            self.task.abort();
+        }
+    }
+}
+
+impl std::fmt::Debug for RunningSandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningSandbox")
+            .field("base_url", &self.base_url)
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Serves a new sandbox on `127.0.0.1:0`; `base_url` is
+/// `http://127.0.0.1:{port}`. Returns as soon as the port is bound.
+pub async fn spawn(
+    consumers: Vec<Consumer>,
+    require_pkce: bool,
+) -> std::io::Result<RunningSandbox> {
+    spawn_at(
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+        consumers,
+        require_pkce,
+    )
+    .await
+}
+
+/// Like [`spawn`], on a given address (the standalone binary uses it).
+pub async fn spawn_at(
+    addr: SocketAddr,
+    consumers: Vec<Consumer>,
+    require_pkce: bool,
+) -> std::io::Result<RunningSandbox> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let mut public = addr;
+    if public.ip().is_unspecified() {
+        // A browser cannot navigate to 0.0.0.0; advertise loopback instead.
+        public.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    let base_url = format!("http://{public}");
+    let sandbox = Sandbox::new(SandboxConfig {
+        base_url: base_url.clone(),
+        consumers,
+        require_pkce,
+    });
+    let app = sandbox.router();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "sandbox server stopped");
+        }
+    });
+    Ok(RunningSandbox {
+        sandbox,
+        base_url,
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}

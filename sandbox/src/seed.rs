@@ -1,0 +1,412 @@
+//! The seeded world: four accounts chosen to exercise the studio's paths.
+//!
+//! - `alex` has a bit of everything: an admin workspace with a normal and an
+//!   empty repository, and a team workspace where some repositories are
+//!   writable (one without a `main` branch) and some read-only.
+//! - `sam` can read but not write the team repositories.
+//! - `nora` has nothing writable at all (the "no repositories" screens).
+//! - `bigco` has 20 workspaces × 500 writable repositories, to show that lists
+//!   stay fast and paginated.
+//!
+//! Everything is derived from labels (see [`crate::ids`]), so ids are the same
+//! on every start.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use time::{Duration, OffsetDateTime};
+
+use crate::directory::{
+    Account, Commit, Directory, Permission, Project, Repositories, Repository, Tree, Workspace,
+};
+use crate::ids::{stable_hash, stable_uuid};
+
+const EPOCH: OffsetDateTime = time::macros::datetime!(2023-01-09 09:00 UTC);
+
+pub(crate) const BIGCO_WORKSPACES: usize = 20;
+pub(crate) const BIGCO_REPOSITORIES_PER_WORKSPACE: usize = 500;
+
+pub(crate) fn directory() -> Directory {
+    let mut dir = Directory::default();
+    for (i, (nickname, display_name)) in [
+        ("alex", "Alex Rivera"),
+        ("sam", "Sam Chen"),
+        ("nora", "Nora Quinn"),
+        ("bigco", "Big Co Engineer"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        dir.accounts.insert(
+            nickname.to_owned(),
+            Account {
+                nickname: nickname.to_owned(),
+                display_name: display_name.to_owned(),
+                account_id: format!("557058:{}", stable_uuid(&format!("account-id:{nickname}"))),
+                uuid: stable_uuid(&format!("account:{nickname}")),
+                created_on: EPOCH + Duration::days(i as i64 * 3),
+            },
+        );
+    }
+
+    // alex-rivera (personal, admin)
+    let mut ws = workspace("alex-rivera", "Alex Rivera", Some("alex"));
+    ws.members.insert("alex".into(), true);
+    add_project(&mut ws, "PIPE", "Pipelines");
+    insert(
+        &mut ws,
+        RepoSpec {
+            slug: "sandbox-pipelines",
+            description: "Experiments with the pipeline studio.",
+            language: "python",
+            project: "PIPE",
+            day: 2,
+            author: "alex",
+            branches: &[("main", 3), ("develop", 2)],
+            perms: &[],
+        },
+    );
+    insert(
+        &mut ws,
+        RepoSpec {
+            slug: "empty-repo",
+            description: "",
+            language: "",
+            project: "PIPE",
+            day: 40,
+            author: "alex",
+            branches: &[],
+            perms: &[],
+        },
+    );
+    dir.workspaces.insert(ws.slug.clone(), ws);
+
+    // acme-data (team; alex writes some, reads others; sam reads all)
+    let mut ws = workspace("acme-data", "Acme Data", None);
+    ws.members.insert("alex".into(), false);
+    ws.members.insert("sam".into(), false);
+    add_project(&mut ws, "DATA", "Data Platform");
+    add_project(&mut ws, "FIN", "Finance");
+    add_project(&mut ws, "LEG", "Legacy");
+    use Permission::{Read, Write};
+    for spec in [
+        RepoSpec {
+            slug: "warehouse-pipelines",
+            description: "Nightly loads into the warehouse.",
+            language: "python",
+            project: "DATA",
+            day: 5,
+            author: "alex",
+            branches: &[("main", 4), ("develop", 1)],
+            perms: &[("alex", Write), ("sam", Read)],
+        },
+        RepoSpec {
+            slug: "marketing-etl",
+            description: "Campaign data extracts.",
+            language: "sql",
+            project: "DATA",
+            day: 9,
+            author: "alex",
+            branches: &[("master", 2)],
+            perms: &[("alex", Write), ("sam", Read)],
+        },
+        RepoSpec {
+            slug: "finance-reports",
+            description: "Month-end reports.",
+            language: "sql",
+            project: "FIN",
+            day: 12,
+            author: "sam",
+            branches: &[("main", 2)],
+            perms: &[("alex", Read), ("sam", Read)],
+        },
+        RepoSpec {
+            slug: "legacy-scripts",
+            description: "Cron scripts from before the studio.",
+            language: "shell",
+            project: "LEG",
+            day: 15,
+            author: "sam",
+            branches: &[("main", 1)],
+            perms: &[("alex", Read), ("sam", Read)],
+        },
+    ] {
+        insert(&mut ws, spec);
+    }
+    dir.workspaces.insert(ws.slug.clone(), ws);
+
+    // sam-chen (personal, admin)
+    let mut ws = workspace("sam-chen", "Sam Chen", Some("sam"));
+    ws.members.insert("sam".into(), true);
+    add_project(&mut ws, "SAM", "Sam's projects");
+    insert(
+        &mut ws,
+        RepoSpec {
+            slug: "sam-sandbox",
+            description: "Scratch space.",
+            language: "python",
+            project: "SAM",
+            day: 20,
+            author: "sam",
+            branches: &[("main", 2)],
+            perms: &[],
+        },
+    );
+    dir.workspaces.insert(ws.slug.clone(), ws);
+
+    // nora-quinn (personal, no repositories)
+    let mut ws = workspace("nora-quinn", "Nora Quinn", Some("nora"));
+    ws.members.insert("nora".into(), true);
+    dir.workspaces.insert(ws.slug.clone(), ws);
+
+    // bigco-01 … bigco-20, generated on first use
+    for n in 1..=BIGCO_WORKSPACES {
+        let slug = format!("bigco-{n:02}");
+        let mut ws = workspace(&slug, &format!("Big Co {n:02}"), None);
+        ws.members.insert("bigco".into(), false);
+        add_project(&mut ws, "ENG", "Engineering");
+        ws.repositories = Repositories::Generated {
+            count: BIGCO_REPOSITORIES_PER_WORKSPACE,
+            writers: vec!["bigco".into()],
+        };
+        dir.workspaces.insert(slug, ws);
+    }
+    dir
+}
+
+fn workspace(slug: &str, name: &str, personal_of: Option<&str>) -> Workspace {
+    Workspace {
+        slug: slug.to_owned(),
+        name: name.to_owned(),
+        uuid: stable_uuid(&format!("workspace:{slug}")),
+        personal_of: personal_of.map(str::to_owned),
+        members: BTreeMap::new(),
+        projects: BTreeMap::new(),
+        repositories: Repositories::Materialized(BTreeMap::new()),
+    }
+}
+
+fn add_project(ws: &mut Workspace, key: &str, name: &str) {
+    let project = Project {
+        key: key.to_owned(),
+        name: name.to_owned(),
+        uuid: stable_uuid(&format!("project:{}/{key}", ws.slug)),
+    };
+    ws.projects.insert(key.to_owned(), project);
+}
+
+struct RepoSpec {
+    slug: &'static str,
+    description: &'static str,
+    language: &'static str,
+    project: &'static str,
+    day: i64,
+    author: &'static str,
+    /// The first entry is the default branch and holds the base history; the
+    /// others fork from its tip with their own commits.
+    branches: &'static [(&'static str, usize)],
+    perms: &'static [(&'static str, Permission)],
+}
+
+fn insert(ws: &mut Workspace, spec: RepoSpec) {
+    let full_name = format!("{}/{}", ws.slug, spec.slug);
+    let created_on = EPOCH + Duration::days(spec.day);
+    let author_display = match spec.author {
+        "alex" => "Alex Rivera",
+        "sam" => "Sam Chen",
+        _ => spec.author,
+    };
+    let author_raw = format!("{author_display} <{}@example.com>", spec.author);
+    let mut commits = BTreeMap::new();
+    let mut branches = BTreeMap::new();
+    let mut when = created_on;
+    let readme: Arc<[u8]> =
+        Arc::from(format!("# {}\n\n{}\n", spec.slug, spec.description).into_bytes());
+    let mut base_tip: Option<String> = None;
+    for (b, (branch, count)) in spec.branches.iter().enumerate() {
+        let mut parent = if b == 0 { None } else { base_tip.clone() };
+        for n in 1..=*count {
+            when += Duration::hours(5);
+            let hash = stable_hash(&format!("commit:{full_name}:{branch}:{n}"));
+            let mut files = BTreeMap::new();
+            files.insert("README.md".to_owned(), readme.clone());
+            if spec.language == "python" && n > 1 {
+                files.insert(
+                    format!("pipelines/{branch}_{n}.py"),
+                    Arc::from(format!("# step {n} on {branch}\n").into_bytes()),
+                );
+            }
+            let message = if b == 0 && n == 1 {
+                "Initial commit\n".to_owned()
+            } else {
+                format!("Update {branch} ({n})\n")
+            };
+            commits.insert(
+                hash.clone(),
+                Arc::new(Commit {
+                    hash: hash.clone(),
+                    parents: parent.iter().cloned().collect(),
+                    date: when,
+                    message,
+                    author: Some(spec.author.to_owned()),
+                    author_raw: author_raw.clone(),
+                    tree: Arc::new(files),
+                }),
+            );
+            parent = Some(hash);
+        }
+        if let Some(tip) = parent {
+            if b == 0 {
+                base_tip = Some(tip.clone());
+            }
+            branches.insert((*branch).to_owned(), tip);
+        }
+    }
+    let repo = Repository {
+        slug: spec.slug.to_owned(),
+        name: spec.slug.to_owned(),
+        uuid: stable_uuid(&format!("repository:{full_name}")),
+        description: spec.description.to_owned(),
+        is_private: true,
+        language: spec.language.to_owned(),
+        size: if commits.is_empty() {
+            0
+        } else {
+            40_960 + 4_096 * commits.len() as u64
+        },
+        created_on,
+        updated_on: when,
+        project_key: spec.project.to_owned(),
+        mainbranch: spec.branches.first().map(|(name, _)| (*name).to_owned()),
+        branches,
+        commits,
+        permissions: spec
+            .perms
+            .iter()
+            .map(|(nick, p)| ((*nick).to_owned(), *p))
+            .collect(),
+    };
+    if let Repositories::Materialized(map) = &mut ws.repositories {
+        map.insert(repo.slug.clone(), repo);
+    }
+}
+
+/// Builds a generated workspace's repositories: one commit on `main` each,
+/// all sharing a single file tree so 500 of them cost little memory.
+pub(crate) fn generate_repositories(
+    ws_slug: &str,
+    count: usize,
+    writers: &[String],
+) -> BTreeMap<String, Repository> {
+    const LANGUAGES: [&str; 3] = ["python", "sql", "shell"];
+    let tree: Tree = Arc::new(BTreeMap::from([(
+        "README.md".to_owned(),
+        Arc::from(&b"# Generated repository\n"[..]),
+    )]));
+    let permissions: BTreeMap<String, Permission> = writers
+        .iter()
+        .map(|w| (w.clone(), Permission::Write))
+        .collect();
+    let ws_day: i64 = ws_slug
+        .rsplit('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    (1..=count)
+        .map(|i| {
+            let slug = format!("repo-{i:04}");
+            let full_name = format!("{ws_slug}/{slug}");
+            let created_on = EPOCH + Duration::days(30 + ws_day) + Duration::minutes(i as i64);
+            let updated_on = created_on + Duration::days(1) + Duration::minutes(i as i64 * 7);
+            let hash = stable_hash(&format!("commit:{full_name}:main:1"));
+            let commit = Commit {
+                hash: hash.clone(),
+                parents: Vec::new(),
+                date: updated_on,
+                message: "Initial commit\n".to_owned(),
+                author: None,
+                author_raw: "Big Co Engineer <bigco@example.com>".to_owned(),
+                tree: tree.clone(),
+            };
+            let repo = Repository {
+                slug: slug.clone(),
+                name: slug.clone(),
+                uuid: stable_uuid(&format!("repository:{full_name}")),
+                description: String::new(),
+                is_private: true,
+                language: LANGUAGES[i % LANGUAGES.len()].to_owned(),
+                size: 20_480,
+                created_on,
+                updated_on,
+                project_key: "ENG".to_owned(),
+                mainbranch: Some("main".to_owned()),
+                branches: BTreeMap::from([("main".to_owned(), hash.clone())]),
+                commits: BTreeMap::from([(hash, Arc::new(commit))]),
+                permissions: permissions.clone(),
+            };
+            (slug, repo)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_is_deterministic() {
+        let a = directory();
+        let b = directory();
+        let ra = &a.workspaces["acme-data"];
+        let rb = &b.workspaces["acme-data"];
+        assert_eq!(ra.uuid, rb.uuid);
+        let (Repositories::Materialized(ma), Repositories::Materialized(mb)) =
+            (&ra.repositories, &rb.repositories)
+        else {
+            panic!("team workspace is materialised")
+        };
+        assert_eq!(
+            ma["warehouse-pipelines"].branches,
+            mb["warehouse-pipelines"].branches
+        );
+    }
+
+    #[test]
+    fn seeded_shapes_match_the_brief() {
+        let mut dir = directory();
+        dir.prepare("bigco-07");
+        let (_, repos) = dir.visible_repositories("acme-data", "alex").unwrap();
+        let writable: Vec<_> = repos
+            .iter()
+            .filter(|(_, p)| *p >= Permission::Write)
+            .map(|(r, _)| r.slug.as_str())
+            .collect();
+        assert_eq!(writable, ["marketing-etl", "warehouse-pipelines"]);
+        let (_, empty, _) = dir
+            .visible_repository("alex-rivera", "empty-repo", "alex")
+            .unwrap();
+        assert!(empty.mainbranch.is_none() && empty.branches.is_empty());
+        let (_, mk, _) = dir
+            .visible_repository("acme-data", "marketing-etl", "alex")
+            .unwrap();
+        assert_eq!(mk.mainbranch.as_deref(), Some("master"));
+        assert!(!mk.branches.contains_key("main"));
+        let (_, dev, _) = dir
+            .visible_repository("acme-data", "warehouse-pipelines", "alex")
+            .unwrap();
+        let develop = &dev.commits[&dev.branches["develop"]];
+        assert_eq!(develop.parents, [dev.branches["main"].clone()]);
+        assert!(dir.workspaces_of("nora").iter().all(|(ws, _)| matches!(
+            &ws.repositories,
+            Repositories::Materialized(m) if m.is_empty()
+        )));
+        assert_eq!(dir.workspaces_of("bigco").len(), BIGCO_WORKSPACES);
+        assert!(matches!(
+            dir.workspaces["bigco-08"].repositories,
+            Repositories::Generated { .. }
+        ));
+        let (_, big) = dir.visible_repositories("bigco-07", "bigco").unwrap();
+        assert_eq!(big.len(), BIGCO_REPOSITORIES_PER_WORKSPACE);
+        assert!(big.iter().all(|(_, p)| *p == Permission::Write));
+    }
+}

@@ -1,0 +1,9 @@
+//! Black-box tests: a real sandbox on 127.0.0.1:0 driven over HTTP with
+//! reqwest, the way the studio and its browser tests use it. One test binary
+//! (modules below) keeps link time down on a small machine.
+
+mod api;
+mod common;
+mod control;
+mod oauth;
+mod token;
