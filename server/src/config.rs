@@ -14,12 +14,17 @@ use std::path::PathBuf;
 pub const BITBUCKET_AUTHORIZE_URL: &str = "https://bitbucket.org/site/oauth2/authorize";
 pub const BITBUCKET_TOKEN_URL: &str = "https://bitbucket.org/site/oauth2/access_token";
 pub const BITBUCKET_API_URL: &str = "https://api.bitbucket.org/2.0";
-pub const BITBUCKET_APP_AUTHORIZATIONS_URL: &str = "https://bitbucket.org/account/settings/app-authorizations/";
+pub const BITBUCKET_APP_AUTHORIZATIONS_URL: &str =
+    "https://bitbucket.org/account/settings/app-authorizations/";
 /// Where the sandbox is mounted on this server when no Bitbucket client id is configured.
 pub const SANDBOX_MOUNT: &str = "/_sandbox/bitbucket";
 
 #[derive(Parser, Debug, Clone)]
-#[command(name = "server", version, about = "Pipeline Studio's backend-for-frontend: sessions, Bitbucket OAuth, a narrow Bitbucket proxy.")]
+#[command(
+    name = "server",
+    version,
+    about = "Pipeline Studio's backend-for-frontend: sessions, Bitbucket OAuth, a narrow Bitbucket proxy."
+)]
 pub struct Args {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
@@ -143,16 +148,26 @@ pub enum ConfigError {
 
 impl Args {
     pub fn into_settings(self) -> Result<Settings, ConfigError> {
-        let public_url = self.public_url.map(|url| url.trim_end_matches('/').to_owned());
+        let public_url = self
+            .public_url
+            .map(|url| url.trim_end_matches('/').to_owned());
         let configured_keys = self.token_encryption_keys.map(|keys| {
-            keys.split(',').filter(|k| !k.trim().is_empty()).map(|k| SecretString::from(k.trim().to_owned())).collect::<Vec<_>>()
+            keys.split(',')
+                .filter(|k| !k.trim().is_empty())
+                .map(|k| SecretString::from(k.trim().to_owned()))
+                .collect::<Vec<_>>()
         });
         let bitbucket = match self.bitbucket_client_id.filter(|id| !id.is_empty()) {
             None => None,
             Some(client_id) => {
-                let secret = self.bitbucket_client_secret.filter(|s| !s.is_empty()).ok_or(ConfigError::MissingSecret)?;
+                let secret = self
+                    .bitbucket_client_secret
+                    .filter(|s| !s.is_empty())
+                    .ok_or(ConfigError::MissingSecret)?;
                 let callback_url = self.bitbucket_callback_url.unwrap_or_else(|| {
-                    let origin = public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr));
+                    let origin = public_url
+                        .clone()
+                        .unwrap_or_else(|| format!("http://{}", self.addr));
                     format!("{origin}{}", api::paths::BITBUCKET_OAUTH_CALLBACK)
                 });
                 Some(BitbucketSettings {
@@ -192,7 +207,9 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Settings, ConfigError> {
-        Args::try_parse_from(std::iter::once("server").chain(args.iter().copied())).unwrap().into_settings()
+        Args::try_parse_from(std::iter::once("server").chain(args.iter().copied()))
+            .unwrap()
+            .into_settings()
     }
 
     #[test]
@@ -204,21 +221,38 @@ mod tests {
 
     #[test]
     fn a_real_consumer_defaults_to_bitbucket_cloud_and_needs_secret_and_keys() {
-        assert!(matches!(parse(&["--bitbucket-client-id", "k"]), Err(ConfigError::MissingSecret)));
         assert!(matches!(
-            parse(&["--bitbucket-client-id", "k", "--bitbucket-client-secret", "s"]),
+            parse(&["--bitbucket-client-id", "k"]),
+            Err(ConfigError::MissingSecret)
+        ));
+        assert!(matches!(
+            parse(&[
+                "--bitbucket-client-id",
+                "k",
+                "--bitbucket-client-secret",
+                "s"
+            ]),
             Err(ConfigError::MissingKeys)
         ));
         let settings = parse(&[
-            "--bitbucket-client-id", "k", "--bitbucket-client-secret", "s",
-            "--token-encryption-keys", "a2V5", "--public-url", "https://studio.example.com/",
+            "--bitbucket-client-id",
+            "k",
+            "--bitbucket-client-secret",
+            "s",
+            "--token-encryption-keys",
+            "a2V5",
+            "--public-url",
+            "https://studio.example.com/",
         ])
         .unwrap();
         let bitbucket = settings.bitbucket.unwrap();
         assert_eq!(bitbucket.authorize_url, BITBUCKET_AUTHORIZE_URL);
         assert_eq!(bitbucket.token_url, BITBUCKET_TOKEN_URL);
         assert_eq!(bitbucket.api_url, BITBUCKET_API_URL);
-        assert_eq!(bitbucket.callback_url, "https://studio.example.com/oauth/bitbucket/callback");
+        assert_eq!(
+            bitbucket.callback_url,
+            "https://studio.example.com/oauth/bitbucket/callback"
+        );
         assert!(!bitbucket.pkce);
     }
 }

@@ -27,7 +27,10 @@ pub enum CryptoError {
     #[error("a stored token is malformed or was tampered with")]
     Corrupt,
     #[error("cannot read or create the key file {path}: {source}")]
-    KeyFile { path: String, source: std::io::Error },
+    KeyFile {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 pub struct TokenCipher {
@@ -38,7 +41,9 @@ pub struct TokenCipher {
 impl std::fmt::Debug for TokenCipher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ids: Vec<&str> = self.keys.iter().map(|(id, _)| id.as_str()).collect();
-        f.debug_struct("TokenCipher").field("key_ids", &ids).finish()
+        f.debug_struct("TokenCipher")
+            .field("key_ids", &ids)
+            .finish()
     }
 }
 
@@ -48,7 +53,9 @@ impl TokenCipher {
         let keys = keys
             .iter()
             .map(|key| {
-                let bytes = STANDARD.decode(key.expose_secret().trim()).map_err(|_| CryptoError::BadKey)?;
+                let bytes = STANDARD
+                    .decode(key.expose_secret().trim())
+                    .map_err(|_| CryptoError::BadKey)?;
                 if bytes.len() != 32 {
                     return Err(CryptoError::BadKey);
                 }
@@ -66,7 +73,10 @@ impl TokenCipher {
     /// Meant for sandbox mode and single-machine set-ups; several instances need the same key
     /// from configuration instead.
     pub fn from_key_file(path: &Path) -> Result<Self, CryptoError> {
-        let io = |source| CryptoError::KeyFile { path: path.display().to_string(), source };
+        let io = |source| CryptoError::KeyFile {
+            path: path.display().to_string(),
+            source,
+        };
         if !path.exists() {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(io)?;
@@ -87,7 +97,10 @@ impl TokenCipher {
         let (id, cipher) = &self.keys[0];
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let payload = Payload { msg: plaintext.expose_secret().as_bytes(), aad: context.as_bytes() };
+        let payload = Payload {
+            msg: plaintext.expose_secret().as_bytes(),
+            aad: context.as_bytes(),
+        };
         let sealed = cipher
             .encrypt(Nonce::from_slice(&nonce), payload)
             .expect("AES-GCM encryption cannot fail for in-memory buffers");
@@ -98,7 +111,8 @@ impl TokenCipher {
 
     pub fn decrypt(&self, stored: &str, context: &str) -> Result<SecretString, CryptoError> {
         let mut parts = stored.splitn(3, '.');
-        let (Some(VERSION), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(VERSION), Some(id), Some(body)) = (parts.next(), parts.next(), parts.next())
+        else {
             return Err(CryptoError::Corrupt);
         };
         let (_, cipher) = self
@@ -106,15 +120,25 @@ impl TokenCipher {
             .iter()
             .find(|(key_id, _)| key_id == id)
             .ok_or_else(|| CryptoError::UnknownKey(id.to_owned()))?;
-        let blob = URL_SAFE_NO_PAD.decode(body).map_err(|_| CryptoError::Corrupt)?;
+        let blob = URL_SAFE_NO_PAD
+            .decode(body)
+            .map_err(|_| CryptoError::Corrupt)?;
         if blob.len() < NONCE_LEN {
             return Err(CryptoError::Corrupt);
         }
         let (nonce, sealed) = blob.split_at(NONCE_LEN);
         let plain = cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: context.as_bytes() })
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: context.as_bytes(),
+                },
+            )
             .map_err(|_| CryptoError::Corrupt)?;
-        String::from_utf8(plain).map(SecretString::from).map_err(|_| CryptoError::Corrupt)
+        String::from_utf8(plain)
+            .map(SecretString::from)
+            .map_err(|_| CryptoError::Corrupt)
     }
 }
 
@@ -127,7 +151,11 @@ fn key_id(key: &[u8]) -> String {
 fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(contents)
 }
 
@@ -150,15 +178,28 @@ mod tests {
         let secret = SecretString::from("access-token-value".to_owned());
         let stored = cipher.encrypt(&secret, "links/1/access");
         assert!(!stored.contains("access-token-value"));
-        assert_ne!(stored, cipher.encrypt(&secret, "links/1/access"), "nonces must differ");
-        assert_eq!(cipher.decrypt(&stored, "links/1/access").unwrap().expose_secret(), "access-token-value");
+        assert_ne!(
+            stored,
+            cipher.encrypt(&secret, "links/1/access"),
+            "nonces must differ"
+        );
+        assert_eq!(
+            cipher
+                .decrypt(&stored, "links/1/access")
+                .unwrap()
+                .expose_secret(),
+            "access-token-value"
+        );
     }
 
     #[test]
     fn a_value_moved_to_another_row_does_not_decrypt() {
         let cipher = TokenCipher::new(&[key(1)]).unwrap();
         let stored = cipher.encrypt(&SecretString::from("t".to_owned()), "links/1/access");
-        assert!(matches!(cipher.decrypt(&stored, "links/2/access"), Err(CryptoError::Corrupt)));
+        assert!(matches!(
+            cipher.decrypt(&stored, "links/2/access"),
+            Err(CryptoError::Corrupt)
+        ));
     }
 
     #[test]
@@ -167,9 +208,14 @@ mod tests {
         let stored = old.encrypt(&SecretString::from("t".to_owned()), "c");
         let rotated = TokenCipher::new(&[key(2), key(1)]).unwrap();
         assert_eq!(rotated.decrypt(&stored, "c").unwrap().expose_secret(), "t");
-        assert!(rotated.encrypt(&SecretString::from("t".to_owned()), "c").contains(rotated.current_key_id()));
+        assert!(rotated
+            .encrypt(&SecretString::from("t".to_owned()), "c")
+            .contains(rotated.current_key_id()));
         let unrelated = TokenCipher::new(&[key(3)]).unwrap();
-        assert!(matches!(unrelated.decrypt(&stored, "c"), Err(CryptoError::UnknownKey(_))));
+        assert!(matches!(
+            unrelated.decrypt(&stored, "c"),
+            Err(CryptoError::UnknownKey(_))
+        ));
     }
 
     #[test]

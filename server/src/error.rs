@@ -18,9 +18,15 @@ pub enum AppError {
     #[error("invalid credentials")]
     InvalidCredentials,
     #[error("invalid input in {field}: {message}")]
-    InvalidInput { field: &'static str, message: String },
+    InvalidInput {
+        field: &'static str,
+        message: String,
+    },
     #[error("conflict on {field}: {message}")]
-    Conflict { field: &'static str, message: String },
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
     #[error("not found: {0}")]
     NotFound(String),
     #[error("forbidden: {0}")]
@@ -76,10 +82,14 @@ impl IntoResponse for AppError {
         } else {
             tracing::debug!(error = %self, "request refused");
         }
-        let retry_after = body.retry_after_seconds.or((status == StatusCode::SERVICE_UNAVAILABLE).then_some(5));
+        let retry_after = body
+            .retry_after_seconds
+            .or((status == StatusCode::SERVICE_UNAVAILABLE).then_some(5));
         let mut response = (status, Json(body)).into_response();
         if let Some(seconds) = retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

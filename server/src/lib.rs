@@ -26,6 +26,7 @@ pub use startup::Application;
 /// Logs to stderr; `RUST_LOG` overrides the default level.
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }

@@ -13,8 +13,16 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let real_bitbucket = settings.bitbucket.as_ref().map(|b| (b.client_id.clone(), b.api_url.clone()));
-    let database = settings.database_url.split('?').next().unwrap_or_default().to_owned();
+    let real_bitbucket = settings
+        .bitbucket
+        .as_ref()
+        .map(|b| (b.client_id.clone(), b.api_url.clone()));
+    let database = settings
+        .database_url
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(error) => {
@@ -23,7 +31,9 @@ async fn main() -> std::process::ExitCode {
         }
     };
     match real_bitbucket {
-        Some((client_id, api_url)) => tracing::info!(%client_id, %api_url, "Bitbucket Cloud: using the configured OAuth consumer"),
+        Some((client_id, api_url)) => {
+            tracing::info!(%client_id, %api_url, "Bitbucket Cloud: using the configured OAuth consumer")
+        }
         None => tracing::warn!(
             sandbox = %format!("{}{}", app.public_url(), server::config::SANDBOX_MOUNT),
             "no BITBUCKET_CLIENT_ID: Bitbucket is the built-in SANDBOX (simulated accounts and repositories)"

@@ -99,7 +99,9 @@ pub fn layer(store: Store) -> SessionManagerLayer<Store> {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(IDLE_DAYS)))
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(IDLE_DAYS),
+        ))
 }
 
 /// The signed-in studio user, extracted from the session; rejects with 401 otherwise.
@@ -112,19 +114,30 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let session = Session::from_request_parts(parts, state).await.map_err(|(_, why)| AppError::internal(why))?;
-        signed_in_user(&session).await?.map(|id| CurrentUser { id }).ok_or(AppError::NotSignedIn)
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, why)| AppError::internal(why))?;
+        signed_in_user(&session)
+            .await?
+            .map(|id| CurrentUser { id })
+            .ok_or(AppError::NotSignedIn)
     }
 }
 
 pub async fn signed_in_user(session: &Session) -> Result<Option<i64>, AppError> {
-    session.get::<i64>(USER_ID).await.map_err(AppError::internal)
+    session
+        .get::<i64>(USER_ID)
+        .await
+        .map_err(AppError::internal)
 }
 
 /// Signs the user in on a new session id (no fixation: an id planted before sign-in is dropped).
 pub async fn sign_in(session: &Session, user_id: i64) -> Result<(), AppError> {
     session.cycle_id().await.map_err(AppError::internal)?;
-    session.insert(USER_ID, user_id).await.map_err(AppError::internal)
+    session
+        .insert(USER_ID, user_id)
+        .await
+        .map_err(AppError::internal)
 }
 
 /// Destroys the session on the server and clears the cookie.
@@ -135,14 +148,24 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 /// This session's OAuth binding, created on first use. An OAuth transaction stores its hash and
 /// the callback must present the same session.
 pub async fn oauth_binding(session: &Session) -> Result<String, AppError> {
-    if let Some(binding) = session.get::<String>(OAUTH_BINDING).await.map_err(AppError::internal)? {
+    if let Some(binding) = session
+        .get::<String>(OAUTH_BINDING)
+        .await
+        .map_err(AppError::internal)?
+    {
         return Ok(binding);
     }
     let binding = crate::random::token(32);
-    session.insert(OAUTH_BINDING, &binding).await.map_err(AppError::internal)?;
+    session
+        .insert(OAUTH_BINDING, &binding)
+        .await
+        .map_err(AppError::internal)?;
     Ok(binding)
 }
 
 pub async fn existing_oauth_binding(session: &Session) -> Result<Option<String>, AppError> {
-    session.get::<String>(OAUTH_BINDING).await.map_err(AppError::internal)
+    session
+        .get::<String>(OAUTH_BINDING)
+        .await
+        .map_err(AppError::internal)
 }

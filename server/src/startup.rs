@@ -32,7 +32,10 @@ pub const SANDBOX_CLIENT_ID: &str = "pipeline-studio-sandbox";
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("storage: {0}")]
     Store(#[from] crate::store::StoreError),
     #[error("token encryption: {0}")]
@@ -54,15 +57,30 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind(settings.addr).await.map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
+        let listener =
+            TcpListener::bind(settings.addr)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: settings.addr,
+                    source,
+                })?;
         Self::with_listener(settings, listener).await
     }
 
     /// Builds on a listener bound by the caller (tests bind port 0 first, to know the
     /// callback URL before anything else starts). `settings.addr` is ignored.
-    pub async fn with_listener(settings: Settings, listener: TcpListener) -> Result<Self, StartupError> {
-        let addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
-        let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    pub async fn with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> Result<Self, StartupError> {
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: settings.addr,
+            source,
+        })?;
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
 
         let db = Db::connect(&settings.database_url).await?;
         let cipher = Arc::new(match &settings.token_keys {
@@ -97,7 +115,12 @@ impl Application {
         let session_store = session::Store::for_db(&db).await?;
         session_store.spawn_expiry_sweeper(Duration::from_secs(3600));
 
-        let state = AppState { db: db.clone(), cipher, bitbucket: Arc::new(bitbucket), sandbox: sandbox.is_some() };
+        let state = AppState {
+            db: db.clone(),
+            cipher,
+            bitbucket: Arc::new(bitbucket),
+            sandbox: sandbox.is_some(),
+        };
         let origin = origin_of(&public_url);
         let csp = headers::content_security_policy(settings.live_reload_port);
 
@@ -117,11 +140,23 @@ impl Application {
             .with_state(state)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .layer(session::layer(session_store))
-            .layer(middleware::from_fn_with_state(csrf::Origin(origin), csrf::require_same_origin))
-            .layer(middleware::from_fn(move |request, next| headers::security_headers(csp.clone(), request, next)))
+            .layer(middleware::from_fn_with_state(
+                csrf::Origin(origin),
+                csrf::require_same_origin,
+            ))
+            .layer(middleware::from_fn(move |request, next| {
+                headers::security_headers(csp.clone(), request, next)
+            }))
             .layer(TraceLayer::new_for_http());
 
-        Ok(Self { listener, router, addr, public_url, db, sandbox })
+        Ok(Self {
+            listener,
+            router,
+            addr,
+            public_url,
+            db,
+            sandbox,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -148,7 +183,9 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, letting in-flight requests finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 
@@ -164,7 +201,10 @@ fn sandbox_settings(public_url: &str, pkce: Option<bool>) -> (BitbucketSettings,
             secret: secret.clone(),
             name: "Pipeline Studio (sandbox)".to_owned(),
             callback_url: callback_url.clone(),
-            scopes: crate::bitbucket::REQUIRED_SCOPES.iter().map(|s| s.to_string()).collect(),
+            scopes: crate::bitbucket::REQUIRED_SCOPES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }],
         require_pkce: false,
     });
@@ -183,7 +223,9 @@ fn sandbox_settings(public_url: &str, pkce: Option<bool>) -> (BitbucketSettings,
 
 /// `scheme://host[:port]` of a URL, as browsers send it in `Origin`.
 fn origin_of(url: &str) -> String {
-    url::Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_else(|_| url.to_owned())
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.to_owned())
 }
 
 async fn shutdown_signal() {
@@ -192,7 +234,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

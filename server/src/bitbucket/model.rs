@@ -99,7 +99,11 @@ pub struct ErrorDetail {
 
 impl Repository {
     pub fn into_api(self) -> api::Repository {
-        let workspace = self.full_name.split_once('/').map(|(ws, _)| ws.to_owned()).unwrap_or_default();
+        let workspace = self
+            .full_name
+            .split_once('/')
+            .map(|(ws, _)| ws.to_owned())
+            .unwrap_or_default();
         api::Repository {
             workspace,
             slug: self.slug,

@@ -9,11 +9,14 @@
 //! [`send`] therefore turns 5xx and 429 answers into transport errors ([`TokenTransportError`]),
 //! which surface as [`TokenError::Transient`].
 
-use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType};
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, StandardRevocableToken,
-    StandardTokenResponse, TokenResponse, TokenUrl,
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    RequestTokenError, StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -63,13 +66,19 @@ pub enum TokenError {
     Refused { code: String, description: String },
     /// Network trouble, 5xx, 429 or an unreadable answer: worth retrying later.
     #[error("Bitbucket token endpoint unavailable: {reason}")]
-    Transient { reason: String, retry_after: Option<u64> },
+    Transient {
+        reason: String,
+        retry_after: Option<u64>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenTransportError {
     #[error("HTTP {status}")]
-    Status { status: u16, retry_after: Option<u64> },
+    Status {
+        status: u16,
+        retry_after: Option<u64>,
+    },
     #[error(transparent)]
     Network(#[from] reqwest::Error),
     #[error(transparent)]
@@ -95,7 +104,9 @@ struct Transport(reqwest::Client);
 
 impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
     type Error = TokenTransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<oauth2::HttpResponse, TokenTransportError>> + Send + 'c>>;
+    type Future = Pin<
+        Box<dyn Future<Output = Result<oauth2::HttpResponse, TokenTransportError>> + Send + 'c>,
+    >;
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(send(&self.0, request))
@@ -103,13 +114,22 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
 }
 
 impl BitbucketOAuth {
-    pub fn new(settings: &BitbucketSettings, http: reqwest::Client) -> Result<Self, url::ParseError> {
+    pub fn new(
+        settings: &BitbucketSettings,
+        http: reqwest::Client,
+    ) -> Result<Self, url::ParseError> {
         let client = oauth2::Client::new(ClientId::new(settings.client_id.clone()))
-            .set_client_secret(ClientSecret::new(settings.client_secret.expose_secret().to_owned()))
+            .set_client_secret(ClientSecret::new(
+                settings.client_secret.expose_secret().to_owned(),
+            ))
             .set_auth_uri(AuthUrl::new(settings.authorize_url.clone())?)
             .set_token_uri(TokenUrl::new(settings.token_url.clone())?)
             .set_redirect_uri(RedirectUrl::new(settings.callback_url.clone())?);
-        Ok(Self { client, http: Transport(http), pkce: settings.pkce })
+        Ok(Self {
+            client,
+            http: Transport(http),
+            pkce: settings.pkce,
+        })
     }
 
     /// The Bitbucket URL that asks the user for consent. `state` is ours (see routes::oauth).
@@ -126,27 +146,49 @@ impl BitbucketOAuth {
         AuthorizationRequest { url, pkce_verifier }
     }
 
-    pub async fn exchange_code(&self, code: &str, pkce_verifier: Option<SecretString>) -> Result<TokenSet, TokenError> {
-        let mut request = self.client.exchange_code(AuthorizationCode::new(code.to_owned()));
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        pkce_verifier: Option<SecretString>,
+    ) -> Result<TokenSet, TokenError> {
+        let mut request = self
+            .client
+            .exchange_code(AuthorizationCode::new(code.to_owned()));
         if let Some(verifier) = pkce_verifier {
-            request = request.set_pkce_verifier(PkceCodeVerifier::new(verifier.expose_secret().to_owned()));
+            request = request
+                .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose_secret().to_owned()));
         }
-        request.request_async(&self.http).await.map(token_set).map_err(classify)
+        request
+            .request_async(&self.http)
+            .await
+            .map(token_set)
+            .map_err(classify)
     }
 
     pub async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenSet, TokenError> {
         let token = RefreshToken::new(refresh_token.expose_secret().to_owned());
-        self.client.exchange_refresh_token(&token).request_async(&self.http).await.map(token_set).map_err(classify)
+        self.client
+            .exchange_refresh_token(&token)
+            .request_async(&self.http)
+            .await
+            .map(token_set)
+            .map_err(classify)
     }
 }
 
 /// Sends a token request; 5xx and 429 become errors so they classify as transient.
-async fn send(http: &reqwest::Client, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, TokenTransportError> {
+async fn send(
+    http: &reqwest::Client,
+    request: oauth2::HttpRequest,
+) -> Result<oauth2::HttpResponse, TokenTransportError> {
     let response = http.execute(request.try_into()?).await?;
     let status = response.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         let retry_after = super::rest::retry_after(response.headers());
-        return Err(TokenTransportError::Status { status: status.as_u16(), retry_after });
+        return Err(TokenTransportError::Status {
+            status: status.as_u16(),
+            retry_after,
+        });
     }
     let mut builder = oauth2::http::Response::builder().status(status.as_u16());
     for (name, value) in response.headers() {
@@ -160,12 +202,23 @@ fn token_set(response: TokenResponseBody) -> TokenSet {
         .extra_fields()
         .scopes
         .as_deref()
-        .map(|s| s.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_owned).collect())
-        .or_else(|| response.scopes().map(|scopes| scopes.iter().map(|s| s.to_string()).collect()))
+        .map(|s| {
+            s.split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .or_else(|| {
+            response
+                .scopes()
+                .map(|scopes| scopes.iter().map(|s| s.to_string()).collect())
+        })
         .unwrap_or_default();
     TokenSet {
         access_token: SecretString::from(response.access_token().secret().to_owned()),
-        refresh_token: response.refresh_token().map(|t| SecretString::from(t.secret().to_owned())),
+        refresh_token: response
+            .refresh_token()
+            .map(|t| SecretString::from(t.secret().to_owned())),
         // Bitbucket documents 7200 s; assume an hour if a response ever omits it.
         expires_in: response.expires_in().unwrap_or(Duration::from_secs(3600)),
         scopes,
@@ -178,12 +231,24 @@ fn classify(error: RequestTokenError<TokenTransportError, BasicErrorResponse>) -
             code: body.error().to_string(),
             description: body.error_description().cloned().unwrap_or_default(),
         },
-        RequestTokenError::Request(TokenTransportError::Status { status, retry_after }) => {
-            TokenError::Transient { reason: format!("HTTP {status}"), retry_after }
-        }
-        RequestTokenError::Request(other) => TokenError::Transient { reason: other.to_string(), retry_after: None },
-        RequestTokenError::Parse(error, _) => TokenError::Transient { reason: format!("unreadable answer: {error}"), retry_after: None },
-        RequestTokenError::Other(reason) => TokenError::Transient { reason, retry_after: None },
+        RequestTokenError::Request(TokenTransportError::Status {
+            status,
+            retry_after,
+        }) => TokenError::Transient {
+            reason: format!("HTTP {status}"),
+            retry_after,
+        },
+        RequestTokenError::Request(other) => TokenError::Transient {
+            reason: other.to_string(),
+            retry_after: None,
+        },
+        RequestTokenError::Parse(error, _) => TokenError::Transient {
+            reason: format!("unreadable answer: {error}"),
+            retry_after: None,
+        },
+        RequestTokenError::Other(reason) => TokenError::Transient {
+            reason,
+            retry_after: None,
+        },
     }
 }
-

@@ -31,7 +31,9 @@ pub fn slug<'a>(value: &'a str, what: &'static str) -> Result<&'a str, Bitbucket
     let valid = (1..=128).contains(&value.len())
         && value != "."
         && value != ".."
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if valid {
         Ok(value)
     } else {
@@ -56,14 +58,21 @@ impl BitbucketRest {
 
     fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
         let mut url = self.base.clone();
-        url.path_segments_mut().expect("an http(s) base URL has path segments").extend(segments);
+        url.path_segments_mut()
+            .expect("an http(s) base URL has path segments")
+            .extend(segments);
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
         url
     }
 
-    async fn get<T: DeserializeOwned>(&self, token: &SecretString, url: Url, what: &str) -> Result<T, BitbucketError> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        token: &SecretString,
+        url: Url,
+        what: &str,
+    ) -> Result<T, BitbucketError> {
         let response = self
             .http
             .get(url)
@@ -74,10 +83,17 @@ impl BitbucketRest {
             .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();
         if status.is_success() {
-            return response.json::<T>().await.map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()));
+            return response
+                .json::<T>()
+                .await
+                .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()));
         }
         let retry = retry_after(response.headers());
-        let message = response.json::<ErrorBody>().await.map(|b| b.error.message).unwrap_or_default();
+        let message = response
+            .json::<ErrorBody>()
+            .await
+            .map(|b| b.error.message)
+            .unwrap_or_default();
         Err(match status {
             StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized { expired: message.to_ascii_lowercase().contains("expired") },
             StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
@@ -98,16 +114,31 @@ impl BitbucketRest {
         if next.origin() != self.base.origin() || !next.path().starts_with(self.base.path()) {
             return None;
         }
-        next.query_pairs().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse().ok())
+        next.query_pairs()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
     }
 
     pub async fn current_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
         self.get(token, self.url(&["user"], &[]), "account").await
     }
 
-    pub async fn workspaces(&self, token: &SecretString, page: u32) -> Result<Paginated<WorkspaceAccess>, BitbucketError> {
-        let query = [("pagelen", MAX_PAGELEN.to_string()), ("page", page.to_string()), ("sort", "workspace.slug".into())];
-        self.get(token, self.url(&["user", "workspaces"], &query), "workspace list").await
+    pub async fn workspaces(
+        &self,
+        token: &SecretString,
+        page: u32,
+    ) -> Result<Paginated<WorkspaceAccess>, BitbucketError> {
+        let query = [
+            ("pagelen", MAX_PAGELEN.to_string()),
+            ("page", page.to_string()),
+            ("sort", "workspace.slug".into()),
+        ];
+        self.get(
+            token,
+            self.url(&["user", "workspaces"], &query),
+            "workspace list",
+        )
+        .await
     }
 
     /// Repositories of `workspace` the account can write to (`role=contributor` means write
@@ -129,12 +160,27 @@ impl BitbucketRest {
         if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
             query.push(("q", format!("name ~ {}", quoted(search))));
         }
-        self.get(token, self.url(&["repositories", workspace], &query), "workspace").await
+        self.get(
+            token,
+            self.url(&["repositories", workspace], &query),
+            "workspace",
+        )
+        .await
     }
 
-    pub async fn repository(&self, token: &SecretString, workspace: &str, repo: &str) -> Result<Repository, BitbucketError> {
+    pub async fn repository(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+    ) -> Result<Repository, BitbucketError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
-        self.get(token, self.url(&["repositories", workspace, repo], &[]), "repository").await
+        self.get(
+            token,
+            self.url(&["repositories", workspace, repo], &[]),
+            "repository",
+        )
+        .await
     }
 
     /// The account's permission on one repository (`read`, `write`, `admin`), `None` if it has none.
@@ -146,7 +192,16 @@ impl BitbucketRest {
     ) -> Result<Option<String>, BitbucketError> {
         let workspace = slug(workspace, "workspace")?;
         let query = [("q", format!("repository.full_name = {}", quoted(full_name)))];
-        let url = self.url(&["user", "workspaces", workspace, "permissions", "repositories"], &query);
+        let url = self.url(
+            &[
+                "user",
+                "workspaces",
+                workspace,
+                "permissions",
+                "repositories",
+            ],
+            &query,
+        );
         let page: Paginated<RepositoryPermission> = self.get(token, url, "workspace").await?;
         Ok(page
             .values
@@ -166,7 +221,18 @@ mod tests {
 
     #[test]
     fn slugs_refuse_anything_that_could_leave_the_path() {
-        for bad in ["", ".", "..", "a/b", "a%2Fb", "https://evil", "a\\b", "a b", "é", "..%2f"] {
+        for bad in [
+            "",
+            ".",
+            "..",
+            "a/b",
+            "a%2Fb",
+            "https://evil",
+            "a\\b",
+            "a b",
+            "é",
+            "..%2f",
+        ] {
             assert!(slug(bad, "workspace").is_err(), "{bad:?} must be refused");
         }
         for good in ["acme-data", "repo.name", "a_b", "X1"] {
@@ -177,14 +243,25 @@ mod tests {
     #[test]
     fn urls_stay_under_the_fixed_base() {
         let url = rest().url(&["repositories", "acme"], &[("q", "name ~ \"a&b\"".into())]);
-        assert_eq!(url.as_str(), "https://api.bitbucket.org/2.0/repositories/acme?q=name+%7E+%22a%26b%22");
+        assert_eq!(
+            url.as_str(),
+            "https://api.bitbucket.org/2.0/repositories/acme?q=name+%7E+%22a%26b%22"
+        );
     }
 
     #[test]
     fn next_links_are_followed_by_number_only_within_the_base() {
         let rest = rest();
-        assert_eq!(rest.next_page(Some("https://api.bitbucket.org/2.0/repositories/a?page=3&pagelen=50")), Some(3));
-        assert_eq!(rest.next_page(Some("https://evil.example/2.0/repositories/a?page=3")), None);
+        assert_eq!(
+            rest.next_page(Some(
+                "https://api.bitbucket.org/2.0/repositories/a?page=3&pagelen=50"
+            )),
+            Some(3)
+        );
+        assert_eq!(
+            rest.next_page(Some("https://evil.example/2.0/repositories/a?page=3")),
+            None
+        );
         assert_eq!(rest.next_page(None), None);
     }
 

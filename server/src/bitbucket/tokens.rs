@@ -45,21 +45,49 @@ pub fn token_context(user_id: i64, column: &str) -> String {
 }
 
 impl Bitbucket {
-    pub fn new(oauth: BitbucketOAuth, rest: BitbucketRest, app_authorizations_url: String, db: Db, cipher: Arc<TokenCipher>) -> Self {
-        Self { oauth, rest, app_authorizations_url, db, cipher, refresh_locks: Mutex::default() }
+    pub fn new(
+        oauth: BitbucketOAuth,
+        rest: BitbucketRest,
+        app_authorizations_url: String,
+        db: Db,
+        cipher: Arc<TokenCipher>,
+    ) -> Self {
+        Self {
+            oauth,
+            rest,
+            app_authorizations_url,
+            db,
+            cipher,
+            refresh_locks: Mutex::default(),
+        }
     }
 
     /// Encrypts a fresh token set for the user's row.
-    pub fn seal(&self, user_id: i64, tokens: &TokenSet, previous_refresh: Option<&str>) -> SealedTokens {
-        let access = self.cipher.encrypt(&tokens.access_token, &token_context(user_id, "access_token"));
+    pub fn seal(
+        &self,
+        user_id: i64,
+        tokens: &TokenSet,
+        previous_refresh: Option<&str>,
+    ) -> SealedTokens {
+        let access = self.cipher.encrypt(
+            &tokens.access_token,
+            &token_context(user_id, "access_token"),
+        );
         let refresh = match (&tokens.refresh_token, previous_refresh) {
-            (Some(token), _) => self.cipher.encrypt(token, &token_context(user_id, "refresh_token")),
+            (Some(token), _) => self
+                .cipher
+                .encrypt(token, &token_context(user_id, "refresh_token")),
             // Not rotated: keep the ciphertext we have.
             (None, Some(previous)) => previous.to_owned(),
             (None, None) => String::new(),
         };
-        let expires_at = store::now() + i64::try_from(tokens.expires_in.as_secs()).unwrap_or(i64::MAX / 2);
-        SealedTokens { access, refresh, expires_at }
+        let expires_at =
+            store::now() + i64::try_from(tokens.expires_in.as_secs()).unwrap_or(i64::MAX / 2);
+        SealedTokens {
+            access,
+            refresh,
+            expires_at,
+        }
     }
 
     /// Runs `call` with the user's access token. Refreshes first when the token has expired,
@@ -96,20 +124,32 @@ impl Bitbucket {
     }
 
     async fn usable_link(&self, user_id: i64) -> AppResult<BitbucketLink> {
-        let link = self.db.bitbucket_link(user_id).await?.ok_or(BitbucketError::NotConnected)?;
+        let link = self
+            .db
+            .bitbucket_link(user_id)
+            .await?
+            .ok_or(BitbucketError::NotConnected)?;
         if link.status() == LinkStatus::ReconnectNeeded {
-            let reason = link.status_reason.clone().unwrap_or_else(|| "Bitbucket needs to be authorized again.".into());
+            let reason = link
+                .status_reason
+                .clone()
+                .unwrap_or_else(|| "Bitbucket needs to be authorized again.".into());
             return Err(BitbucketError::ReconnectNeeded(reason).into());
         }
         Ok(link)
     }
 
     fn decrypt(&self, stored: &str, user_id: i64, column: &str) -> AppResult<SecretString> {
-        self.cipher.decrypt(stored, &token_context(user_id, column)).map_err(AppError::internal)
+        self.cipher
+            .decrypt(stored, &token_context(user_id, column))
+            .map_err(AppError::internal)
     }
 
     fn lock_for(&self, user_id: i64) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.refresh_locks.lock().expect("refresh lock map poisoned");
+        let mut locks = self
+            .refresh_locks
+            .lock()
+            .expect("refresh lock map poisoned");
         locks.entry(user_id).or_default().clone()
     }
 
@@ -128,19 +168,38 @@ impl Bitbucket {
             match self.oauth.refresh(&refresh_token).await {
                 Ok(tokens) => {
                     let sealed = self.seal(user_id, &tokens, Some(&link.refresh_token));
-                    self.db.update_bitbucket_tokens(user_id, sealed.as_stored()).await?;
-                    self.db.record_connection_event(user_id, PROVIDER, ConnectionEventKind::Refreshed, None).await?;
+                    self.db
+                        .update_bitbucket_tokens(user_id, sealed.as_stored())
+                        .await?;
+                    self.db
+                        .record_connection_event(
+                            user_id,
+                            PROVIDER,
+                            ConnectionEventKind::Refreshed,
+                            None,
+                        )
+                        .await?;
                     return Ok(tokens.access_token);
                 }
                 Err(TokenError::Refused { code, description }) => {
                     tracing::warn!(user_id, %code, "Bitbucket refused to refresh the token");
                     let detail = format!("{code}: {description}");
-                    self.db.record_connection_event(user_id, PROVIDER, ConnectionEventKind::RefreshFailed, Some(&detail)).await?;
+                    self.db
+                        .record_connection_event(
+                            user_id,
+                            PROVIDER,
+                            ConnectionEventKind::RefreshFailed,
+                            Some(&detail),
+                        )
+                        .await?;
                     let reason = "Bitbucket no longer accepts the studio's authorization (it was revoked or has expired). Choose Reconnect to authorize again.";
                     self.mark_reconnect_needed(user_id, reason).await?;
                     return Err(BitbucketError::ReconnectNeeded(reason.to_owned()).into());
                 }
-                Err(TokenError::Transient { reason, retry_after }) => {
+                Err(TokenError::Transient {
+                    reason,
+                    retry_after,
+                }) => {
                     tracing::warn!(user_id, attempt, %reason, "refreshing the Bitbucket token failed transiently");
                     let wait = retry_after.map(Duration::from_secs).unwrap_or(pause);
                     if attempt == REFRESH_ATTEMPTS || wait > MAX_INLINE_WAIT {
@@ -159,8 +218,17 @@ impl Bitbucket {
     }
 
     async fn mark_reconnect_needed(&self, user_id: i64, reason: &str) -> AppResult<()> {
-        self.db.mark_bitbucket_reconnect_needed(user_id, reason).await?;
-        self.db.record_connection_event(user_id, PROVIDER, ConnectionEventKind::ReconnectNeeded, Some(reason)).await?;
+        self.db
+            .mark_bitbucket_reconnect_needed(user_id, reason)
+            .await?;
+        self.db
+            .record_connection_event(
+                user_id,
+                PROVIDER,
+                ConnectionEventKind::ReconnectNeeded,
+                Some(reason),
+            )
+            .await?;
         Ok(())
     }
 }
@@ -174,7 +242,11 @@ pub struct SealedTokens {
 
 impl SealedTokens {
     pub fn as_stored(&self) -> StoredTokens<'_> {
-        StoredTokens { access_token: &self.access, refresh_token: &self.refresh, access_expires_at: self.expires_at }
+        StoredTokens {
+            access_token: &self.access,
+            refresh_token: &self.refresh,
+            access_expires_at: self.expires_at,
+        }
     }
 }
 

@@ -5,7 +5,9 @@
 //! email and wrong password get the same answer, after the same work.
 
 use api::{account, Credentials, Me};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -28,29 +30,43 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A hash to verify against when the email is unknown, so that case costs the same time.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash("not a real password").expect("hashing works"));
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash("not a real password").expect("hashing works"));
 
 fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 fn verify(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    tokio::task::spawn_blocking(work).await.map_err(AppError::internal)
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(AppError::internal)
 }
 
 /// Normalised email: trimmed, lower case, shaped like an address.
 fn parse_email(raw: &str) -> AppResult<String> {
     let email = raw.trim().to_lowercase();
     let shaped = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'))
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
         && !email.chars().any(|c| c.is_whitespace() || c.is_control());
     if !shaped {
-        return Err(AppError::InvalidInput { field: "email", message: "Enter an email address such as name@example.com.".into() });
+        return Err(AppError::InvalidInput {
+            field: "email",
+            message: "Enter an email address such as name@example.com.".into(),
+        });
     }
     Ok(email)
 }
@@ -60,47 +76,78 @@ fn check_password_length(password: &str) -> AppResult<()> {
     if chars < account::MIN_PASSWORD_CHARS {
         return Err(AppError::InvalidInput {
             field: "password",
-            message: format!("Use a password of at least {} characters.", account::MIN_PASSWORD_CHARS),
+            message: format!(
+                "Use a password of at least {} characters.",
+                account::MIN_PASSWORD_CHARS
+            ),
         });
     }
     if chars > account::MAX_PASSWORD_CHARS {
         return Err(AppError::InvalidInput {
             field: "password",
-            message: format!("Use a password of at most {} characters.", account::MAX_PASSWORD_CHARS),
+            message: format!(
+                "Use a password of at most {} characters.",
+                account::MAX_PASSWORD_CHARS
+            ),
         });
     }
     Ok(())
 }
 
-async fn sign_up(State(state): State<AppState>, session: Session, Json(body): Json<Credentials>) -> AppResult<(StatusCode, Json<Me>)> {
+async fn sign_up(
+    State(state): State<AppState>,
+    session: Session,
+    Json(body): Json<Credentials>,
+) -> AppResult<(StatusCode, Json<Me>)> {
     let email = parse_email(&body.email)?;
     check_password_length(&body.password)?;
     let password = body.password;
-    let password_hash = blocking(move || hash(&password)).await?.map_err(AppError::internal)?;
-    let user = state.db.create_user(&email, &password_hash).await.map_err(|error| match error {
-        StoreError::UniqueViolation => AppError::Conflict {
-            field: "email",
-            message: "An account with this email exists already. Sign in instead.".into(),
-        },
-        other => other.into(),
-    })?;
+    let password_hash = blocking(move || hash(&password))
+        .await?
+        .map_err(AppError::internal)?;
+    let user = state
+        .db
+        .create_user(&email, &password_hash)
+        .await
+        .map_err(|error| match error {
+            StoreError::UniqueViolation => AppError::Conflict {
+                field: "email",
+                message: "An account with this email exists already. Sign in instead.".into(),
+            },
+            other => other.into(),
+        })?;
     session::sign_in(&session, user.id).await?;
-    Ok((StatusCode::CREATED, Json(Me { id: user.id, email: user.email })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Me {
+            id: user.id,
+            email: user.email,
+        }),
+    ))
 }
 
-async fn sign_in(State(state): State<AppState>, session: Session, Json(body): Json<Credentials>) -> AppResult<Json<Me>> {
+async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    Json(body): Json<Credentials>,
+) -> AppResult<Json<Me>> {
     let email = body.email.trim().to_lowercase();
     if body.password.chars().count() > account::MAX_PASSWORD_CHARS {
         return Err(AppError::InvalidCredentials);
     }
     let user = state.db.user_by_email(&email).await?;
-    let stored = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
+    let stored = user
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
     let password = body.password;
     let matches = blocking(move || verify(&password, &stored)).await?;
     match user {
         Some(user) if matches => {
             session::sign_in(&session, user.id).await?;
-            Ok(Json(Me { id: user.id, email: user.email }))
+            Ok(Json(Me {
+                id: user.id,
+                email: user.email,
+            }))
         }
         _ => Err(AppError::InvalidCredentials),
     }
@@ -112,8 +159,15 @@ async fn sign_out(session: Session) -> AppResult<StatusCode> {
 }
 
 async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Me>> {
-    let row = state.db.user_by_id(user.id).await?.ok_or(AppError::NotSignedIn)?;
-    Ok(Json(Me { id: row.id, email: row.email }))
+    let row = state
+        .db
+        .user_by_id(user.id)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    Ok(Json(Me {
+        id: row.id,
+        email: row.email,
+    }))
 }
 
 #[cfg(test)]
@@ -122,8 +176,19 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(parse_email("  Ada@Example.COM ").unwrap(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "ada@.com"] {
+        assert_eq!(
+            parse_email("  Ada@Example.COM ").unwrap(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "ada@.com",
+        ] {
             assert!(parse_email(bad).is_err(), "{bad:?}");
         }
     }

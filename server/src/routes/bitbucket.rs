@@ -18,12 +18,27 @@ const MAX_SEARCH_CHARS: usize = 100;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(api::paths::BITBUCKET_WORKSPACES, get(workspaces))
-        .route(&format!("{}/{{workspace}}/repositories", api::paths::BITBUCKET_WORKSPACES), get(repositories))
+        .route(
+            &format!(
+                "{}/{{workspace}}/repositories",
+                api::paths::BITBUCKET_WORKSPACES
+            ),
+            get(repositories),
+        )
 }
 
-async fn workspaces(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Page<Workspace>>> {
+async fn workspaces(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Page<Workspace>>> {
     let rest = &state.bitbucket.rest;
-    let page = state.bitbucket.with_token(user.id, |token| async move { rest.workspaces(&token, 1).await }).await?;
+    let page = state
+        .bitbucket
+        .with_token(
+            user.id,
+            |token| async move { rest.workspaces(&token, 1).await },
+        )
+        .await?;
     Ok(Json(Page {
         page: page.page.unwrap_or(1),
         next_page: rest.next_page(page.next.as_deref()),
@@ -31,7 +46,11 @@ async fn workspaces(State(state): State<AppState>, user: CurrentUser) -> AppResu
         values: page
             .values
             .into_iter()
-            .map(|access| Workspace { slug: access.workspace.slug, name: access.workspace.name, uuid: access.workspace.uuid })
+            .map(|access| Workspace {
+                slug: access.workspace.slug,
+                name: access.workspace.name,
+                uuid: access.workspace.uuid,
+            })
             .collect(),
     }))
 }
@@ -43,20 +62,29 @@ async fn repositories(
     Query(query): Query<RepositoryQuery>,
 ) -> AppResult<Json<Page<Repository>>> {
     let workspace = slug(&workspace, "workspace")?.to_owned();
-    let search: Option<String> = query.search.map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect());
+    let search: Option<String> = query
+        .search
+        .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect());
     let page_number = query.page.unwrap_or(1).max(1);
     let rest = &state.bitbucket.rest;
     let page = state
         .bitbucket
         .with_token(user.id, |token| {
             let (workspace, search) = (workspace.clone(), search.clone());
-            async move { rest.writable_repositories(&token, &workspace, search.as_deref(), page_number).await }
+            async move {
+                rest.writable_repositories(&token, &workspace, search.as_deref(), page_number)
+                    .await
+            }
         })
         .await?;
     Ok(Json(Page {
         page: page.page.unwrap_or(page_number),
         next_page: rest.next_page(page.next.as_deref()),
         size: page.size,
-        values: page.values.into_iter().map(|repo| repo.into_api()).collect(),
+        values: page
+            .values
+            .into_iter()
+            .map(|repo| repo.into_api())
+            .collect(),
     }))
 }

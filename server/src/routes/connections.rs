@@ -22,11 +22,16 @@ pub fn router() -> Router<AppState> {
     Router::new().route(api::paths::BITBUCKET_CONNECTION, get(status))
 }
 
-async fn status(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<ConnectionStatus>> {
+async fn status(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<ConnectionStatus>> {
     let Some(link) = state.db.bitbucket_link(user.id).await? else {
         return Ok(Json(ConnectionStatus::NotConnected));
     };
-    if link.status() == LinkStatus::Connected && store::now() - link.validated_at > REVALIDATE_AFTER_SECS {
+    if link.status() == LinkStatus::Connected
+        && store::now() - link.validated_at > REVALIDATE_AFTER_SECS
+    {
         let rest = state.bitbucket.rest.clone();
         let checked = state.bitbucket.with_token(user.id, |token| {
             let rest = rest.clone();
@@ -37,11 +42,17 @@ async fn status(State(state): State<AppState>, user: CurrentUser) -> AppResult<J
             // The link now says why; read it again below.
             Err(AppError::Bitbucket(BitbucketError::ReconnectNeeded(_))) => {}
             // Bitbucket unreachable: the link itself is fine, report what we know.
-            Err(AppError::Bitbucket(error)) => tracing::warn!(%error, "could not validate the Bitbucket link"),
+            Err(AppError::Bitbucket(error)) => {
+                tracing::warn!(%error, "could not validate the Bitbucket link")
+            }
             Err(other) => return Err(other),
         }
     }
-    let link = state.db.bitbucket_link(user.id).await?.ok_or(AppError::internal("the link vanished"))?;
+    let link = state
+        .db
+        .bitbucket_link(user.id)
+        .await?
+        .ok_or(AppError::internal("the link vanished"))?;
     Ok(Json(describe(link)))
 }
 
@@ -60,7 +71,9 @@ fn describe(link: BitbucketLink) -> ConnectionStatus {
             last_used_at: link.last_used_at,
         },
         LinkStatus::ReconnectNeeded => ConnectionStatus::ReconnectNeeded {
-            reason: link.status_reason.unwrap_or_else(|| "Bitbucket needs to be authorized again.".into()),
+            reason: link
+                .status_reason
+                .unwrap_or_else(|| "Bitbucket needs to be authorized again.".into()),
             account: Some(account),
         },
     }

@@ -12,5 +12,8 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn info(State(state): State<AppState>) -> Json<ServerInfo> {
-    Json(ServerInfo { sandbox: state.sandbox, providers: vec![GitProvider::Bitbucket] })
+    Json(ServerInfo {
+        sandbox: state.sandbox,
+        providers: vec![GitProvider::Bitbucket],
+    })
 }

@@ -41,8 +41,17 @@ struct StartQuery {
     return_to: Option<String>,
 }
 
-async fn start(State(state): State<AppState>, session: Session, Query(query): Query<StartQuery>) -> AppResult<Response> {
-    let return_to = query.return_to.as_deref().and_then(safe_return_to).unwrap_or(DEFAULT_RETURN_TO).to_owned();
+async fn start(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<StartQuery>,
+) -> AppResult<Response> {
+    let return_to = query
+        .return_to
+        .as_deref()
+        .and_then(safe_return_to)
+        .unwrap_or(DEFAULT_RETURN_TO)
+        .to_owned();
     let Some(user_id) = session::signed_in_user(&session).await? else {
         // Sign in first, then come back here to start the flow.
         let here = with_query_param(api::paths::BITBUCKET_OAUTH_START, "return_to", &return_to);
@@ -52,10 +61,11 @@ async fn start(State(state): State<AppState>, session: Session, Query(query): Qu
     let oauth_state = random::token(32);
     let request = state.bitbucket.oauth.authorization_request(&oauth_state);
     let state_hash = random::digest(&oauth_state);
-    let verifier = request
-        .pkce_verifier
-        .as_ref()
-        .map(|verifier| state.cipher.encrypt(verifier, &verifier_context(&state_hash)));
+    let verifier = request.pkce_verifier.as_ref().map(|verifier| {
+        state
+            .cipher
+            .encrypt(verifier, &verifier_context(&state_hash))
+    });
     state
         .db
         .insert_oauth_transaction(NewOAuthTransaction {
@@ -79,38 +89,82 @@ struct CallbackQuery {
     error_description: Option<String>,
 }
 
-async fn callback(State(state): State<AppState>, session: Session, Query(query): Query<CallbackQuery>) -> AppResult<Response> {
-    let fail = |to: &str, failure: OAuthFailure| Ok(redirect(&with_query_param(to, OAuthFailure::QUERY_PARAM, failure.code())));
+async fn callback(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<CallbackQuery>,
+) -> AppResult<Response> {
+    let fail = |to: &str, failure: OAuthFailure| {
+        Ok(redirect(&with_query_param(
+            to,
+            OAuthFailure::QUERY_PARAM,
+            failure.code(),
+        )))
+    };
 
     let Some(user_id) = session::signed_in_user(&session).await? else {
         return fail(DEFAULT_RETURN_TO, OAuthFailure::NotSignedIn);
     };
-    let Some(oauth_state) = query.state.as_deref().filter(|s| !s.is_empty() && s.len() <= 512) else {
+    let Some(oauth_state) = query
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty() && s.len() <= 512)
+    else {
         tracing::warn!(user_id, "OAuth callback without state");
         return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
     };
     let state_hash = random::digest(oauth_state);
-    let Some(transaction) = state.db.consume_oauth_transaction(&state_hash, PROVIDER).await? else {
-        tracing::warn!(user_id, "OAuth callback with an unknown, expired or used state");
+    let Some(transaction) = state
+        .db
+        .consume_oauth_transaction(&state_hash, PROVIDER)
+        .await?
+    else {
+        tracing::warn!(
+            user_id,
+            "OAuth callback with an unknown, expired or used state"
+        );
         return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
     };
-    let binding = session::existing_oauth_binding(&session).await?.map(|b| random::digest(&b)).unwrap_or_default();
-    if transaction.user_id != user_id || !random::constant_time_eq(&binding, &transaction.session_binding) {
+    let binding = session::existing_oauth_binding(&session)
+        .await?
+        .map(|b| random::digest(&b))
+        .unwrap_or_default();
+    if transaction.user_id != user_id
+        || !random::constant_time_eq(&binding, &transaction.session_binding)
+    {
         tracing::warn!(user_id, "OAuth callback from another user or session");
         return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
     }
     let return_to = transaction.return_to.as_str();
 
     if let Some(error) = query.error.as_deref() {
-        tracing::info!(user_id, error, description = query.error_description.as_deref().unwrap_or(""), "Bitbucket returned an error");
-        let failure = if error == "access_denied" { OAuthFailure::AccessDenied } else { OAuthFailure::ExchangeFailed };
+        tracing::info!(
+            user_id,
+            error,
+            description = query.error_description.as_deref().unwrap_or(""),
+            "Bitbucket returned an error"
+        );
+        let failure = if error == "access_denied" {
+            OAuthFailure::AccessDenied
+        } else {
+            OAuthFailure::ExchangeFailed
+        };
         return fail(return_to, failure);
     }
-    let Some(code) = query.code.as_deref().filter(|c| !c.is_empty() && c.len() <= 4096) else {
+    let Some(code) = query
+        .code
+        .as_deref()
+        .filter(|c| !c.is_empty() && c.len() <= 4096)
+    else {
         return fail(return_to, OAuthFailure::ExchangeFailed);
     };
     let verifier = match transaction.pkce_verifier.as_deref() {
-        Some(sealed) => Some(state.cipher.decrypt(sealed, &verifier_context(&state_hash)).map_err(crate::error::AppError::internal)?),
+        Some(sealed) => Some(
+            state
+                .cipher
+                .decrypt(sealed, &verifier_context(&state_hash))
+                .map_err(crate::error::AppError::internal)?,
+        ),
         None => None,
     };
 
@@ -125,11 +179,19 @@ async fn callback(State(state): State<AppState>, session: Session, Query(query):
             return fail(return_to, OAuthFailure::BitbucketUnavailable);
         }
     };
-    if let Some(missing) = REQUIRED_SCOPES.iter().find(|scope| !tokens.scopes.iter().any(|granted| granted == *scope)) {
+    if let Some(missing) = REQUIRED_SCOPES
+        .iter()
+        .find(|scope| !tokens.scopes.iter().any(|granted| granted == *scope))
+    {
         tracing::error!(user_id, missing, granted = ?tokens.scopes, "the Bitbucket consumer lacks a required permission");
         return fail(return_to, OAuthFailure::ScopeMissing);
     }
-    let account = match state.bitbucket.rest.current_user(&tokens.access_token).await {
+    let account = match state
+        .bitbucket
+        .rest
+        .current_user(&tokens.access_token)
+        .await
+    {
         Ok(account) => account,
         Err(error @ (BitbucketError::Unavailable(_) | BitbucketError::RateLimited { .. })) => {
             tracing::warn!(user_id, %error, "could not read the Bitbucket account");
@@ -159,7 +221,12 @@ async fn callback(State(state): State<AppState>, session: Session, Query(query):
         .await?;
     state
         .db
-        .record_connection_event(user_id, bitbucket::PROVIDER, ConnectionEventKind::Connected, Some(&account.nickname))
+        .record_connection_event(
+            user_id,
+            bitbucket::PROVIDER,
+            ConnectionEventKind::Connected,
+            Some(&account.nickname),
+        )
         .await?;
     tracing::info!(user_id, nickname = %account.nickname, "Bitbucket connected");
     Ok(redirect(return_to))
@@ -173,4 +240,3 @@ fn verifier_context(state_hash: &str) -> String {
 fn redirect(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
-

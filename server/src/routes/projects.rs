@@ -1,6 +1,8 @@
 //! Projects: create (after checking write access on Bitbucket), list, read.
 
-use api::{CreateProject, GitProvider, Project, ProjectConfiguration, ProjectName, ProjectRepository};
+use api::{
+    CreateProject, GitProvider, Project, ProjectConfiguration, ProjectName, ProjectRepository,
+};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -27,33 +29,64 @@ async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Jso
     Ok(Json(rows.into_iter().map(to_api).collect()))
 }
 
-async fn read(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<Project>> {
-    let row = state.db.project_of(user.id, id).await?.ok_or_else(|| AppError::NotFound("The project".into()))?;
+async fn read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Project>> {
+    let row = state
+        .db
+        .project_of(user.id, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("The project".into()))?;
     Ok(Json(to_api(row)))
 }
 
-async fn create(State(state): State<AppState>, user: CurrentUser, Json(body): Json<CreateProject>) -> AppResult<(StatusCode, Json<Project>)> {
-    let name = ProjectName::parse(&body.name).map_err(|message| AppError::InvalidInput { field: "name", message: message.into() })?;
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<CreateProject>,
+) -> AppResult<(StatusCode, Json<Project>)> {
+    let name = ProjectName::parse(&body.name).map_err(|message| AppError::InvalidInput {
+        field: "name",
+        message: message.into(),
+    })?;
     let description = body.description.trim();
     if description.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(AppError::InvalidInput {
             field: "description",
-            message: format!("The description is too long: use at most {MAX_DESCRIPTION_CHARS} characters."),
+            message: format!(
+                "The description is too long: use at most {MAX_DESCRIPTION_CHARS} characters."
+            ),
         });
     }
     // Checked before any Bitbucket call, so a taken name costs the user no wait.
-    if state.db.projects_of(user.id).await?.iter().any(|p| p.name.to_lowercase() == name.as_str().to_lowercase()) {
+    if state
+        .db
+        .projects_of(user.id)
+        .await?
+        .iter()
+        .any(|p| p.name.to_lowercase() == name.as_str().to_lowercase())
+    {
         return Err(name_taken());
     }
     let repository = match (body.configuration, body.repository) {
         (ProjectConfiguration::QuickStart, None) => None,
         (ProjectConfiguration::QuickStart, Some(_)) => {
-            return Err(AppError::InvalidInput { field: "repository", message: "A Quick start project has no repository.".into() })
+            return Err(AppError::InvalidInput {
+                field: "repository",
+                message: "A Quick start project has no repository.".into(),
+            })
         }
         (ProjectConfiguration::Advanced, None) => {
-            return Err(AppError::InvalidInput { field: "repository", message: "Choose a repository for the project.".into() })
+            return Err(AppError::InvalidInput {
+                field: "repository",
+                message: "Choose a repository for the project.".into(),
+            })
         }
-        (ProjectConfiguration::Advanced, Some(repo)) => Some(writable_repository(&state, user.id, &repo.workspace, &repo.slug).await?),
+        (ProjectConfiguration::Advanced, Some(repo)) => {
+            Some(writable_repository(&state, user.id, &repo.workspace, &repo.slug).await?)
+        }
     };
     let row = state
         .db
@@ -81,7 +114,10 @@ async fn create(State(state): State<AppState>, user: CurrentUser, Json(body): Js
 }
 
 fn name_taken() -> AppError {
-    AppError::Conflict { field: "name", message: "You already have a project with this name. Choose another name.".into() }
+    AppError::Conflict {
+        field: "name",
+        message: "You already have a project with this name. Choose another name.".into(),
+    }
 }
 
 struct CheckedRepository {
@@ -92,16 +128,29 @@ struct CheckedRepository {
 }
 
 /// Reads the repository and the account's permission on it; refuses unless write or admin.
-async fn writable_repository(state: &AppState, user_id: i64, workspace: &str, repo: &str) -> AppResult<CheckedRepository> {
+async fn writable_repository(
+    state: &AppState,
+    user_id: i64,
+    workspace: &str,
+    repo: &str,
+) -> AppResult<CheckedRepository> {
     let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
     let rest = &state.bitbucket.rest;
-    let repository = state.bitbucket.with_token(user_id, |token| async move { rest.repository(&token, workspace, repo).await }).await?;
+    let repository = state
+        .bitbucket
+        .with_token(user_id, |token| async move {
+            rest.repository(&token, workspace, repo).await
+        })
+        .await?;
     let full_name = repository.full_name.clone();
     let permission = state
         .bitbucket
         .with_token(user_id, |token| {
             let full_name = full_name.clone();
-            async move { rest.repository_permission(&token, workspace, &full_name).await }
+            async move {
+                rest.repository_permission(&token, workspace, &full_name)
+                    .await
+            }
         })
         .await?;
     if !matches!(permission.as_deref(), Some("write" | "admin")) {
@@ -110,8 +159,18 @@ async fn writable_repository(state: &AppState, user_id: i64, workspace: &str, re
         ))
         .into());
     }
-    let html_url = repository.links.html.as_ref().map(|h| h.href.clone()).unwrap_or_else(|| format!("https://bitbucket.org/{full_name}"));
-    Ok(CheckedRepository { workspace: workspace.to_owned(), slug: repository.slug, full_name, html_url })
+    let html_url = repository
+        .links
+        .html
+        .as_ref()
+        .map(|h| h.href.clone())
+        .unwrap_or_else(|| format!("https://bitbucket.org/{full_name}"));
+    Ok(CheckedRepository {
+        workspace: workspace.to_owned(),
+        slug: repository.slug,
+        full_name,
+        html_url,
+    })
 }
 
 fn configuration_str(configuration: ProjectConfiguration) -> &'static str {
@@ -122,7 +181,11 @@ fn configuration_str(configuration: ProjectConfiguration) -> &'static str {
 }
 
 fn to_api(row: ProjectRow) -> Project {
-    let configuration = if row.configuration == "advanced" { ProjectConfiguration::Advanced } else { ProjectConfiguration::QuickStart };
+    let configuration = if row.configuration == "advanced" {
+        ProjectConfiguration::Advanced
+    } else {
+        ProjectConfiguration::QuickStart
+    };
     let repository = match (row.workspace, row.repo_slug, row.repo_full_name) {
         (Some(workspace), Some(slug), Some(full_name)) => Some(ProjectRepository {
             provider: GitProvider::Bitbucket,
@@ -134,5 +197,12 @@ fn to_api(row: ProjectRow) -> Project {
         }),
         _ => None,
     };
-    Project { id: row.id, name: row.name, description: row.description, configuration, repository, created_at: row.created_at }
+    Project {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        configuration,
+        repository,
+        created_at: row.created_at,
+    }
 }

@@ -24,12 +24,27 @@ pub fn router(settings: &Settings) -> Router<AppState> {
 
     let shell_for_fallback = shell.clone();
     let mut router = Router::new()
-        .route("/boot.js", get(move || async move { javascript(boot.clone()) }))
+        .route(
+            "/boot.js",
+            get(move || async move { javascript(boot.clone()) }),
+        )
         // Unknown API paths are errors, not the app's shell.
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
-        .nest_service(&pkg, ServeDir::new(settings.site_root.join(settings.site_pkg_dir.trim_matches('/'))).precompressed_br().precompressed_gzip());
+        .nest_service(
+            &pkg,
+            ServeDir::new(
+                settings
+                    .site_root
+                    .join(settings.site_pkg_dir.trim_matches('/')),
+            )
+            .precompressed_br()
+            .precompressed_gzip(),
+        );
     if let Some(reload) = reload {
-        router = router.route("/live-reload.js", get(move || async move { javascript(reload.clone()) }));
+        router = router.route(
+            "/live-reload.js",
+            get(move || async move { javascript(reload.clone()) }),
+        );
     }
     router.fallback_service(
         ServeDir::new(&settings.site_root)
@@ -43,11 +58,22 @@ async fn api_not_found() -> Response {
 }
 
 fn javascript(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 fn shell_html(pkg: &str, name: &str, live_reload: bool) -> String {
-    let reload = if live_reload { r#"<script type="module" src="/live-reload.js"></script>"# } else { "" };
+    let reload = if live_reload {
+        r#"<script type="module" src="/live-reload.js"></script>"#
+    } else {
+        ""
+    };
     format!(
         r#"<!doctype html>
 <html lang="en">
@@ -70,7 +96,9 @@ fn shell_html(pkg: &str, name: &str, live_reload: bool) -> String {
 }
 
 fn boot_js(pkg: &str, name: &str) -> String {
-    format!("import init from '{pkg}/{name}.js';\ninit({{ module_or_path: '{pkg}/{name}.wasm' }});\n")
+    format!(
+        "import init from '{pkg}/{name}.js';\ninit({{ module_or_path: '{pkg}/{name}.wasm' }});\n"
+    )
 }
 
 fn live_reload_js(port: u16) -> String {

@@ -20,10 +20,18 @@ use crate::error::AppError;
 #[derive(Clone, Debug)]
 pub struct Origin(pub String);
 
-pub async fn require_same_origin(State(origin): State<Origin>, request: Request, next: Next) -> Response {
+pub async fn require_same_origin(
+    State(origin): State<Origin>,
+    request: Request,
+    next: Next,
+) -> Response {
     if is_state_changing(request.method()) && request.uri().path().starts_with("/api") {
         if let Err(why) = check(&request, &origin.0) {
-            tracing::warn!(path = request.uri().path(), why, "refused a cross-site or malformed request");
+            tracing::warn!(
+                path = request.uri().path(),
+                why,
+                "refused a cross-site or malformed request"
+            );
             return AppError::Forbidden(
                 "The request was refused because it did not come from the studio's own pages. Reload the page and try again.",
             )
@@ -39,7 +47,11 @@ fn is_state_changing(method: &Method) -> bool {
 
 fn check(request: &Request, origin: &str) -> Result<(), &'static str> {
     let headers = request.headers();
-    let text = |name| headers.get(name).and_then(|v: &header::HeaderValue| v.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
     match (text("sec-fetch-site"), text(header::ORIGIN.as_str())) {
         (Some("same-origin"), _) => {}
         (Some(_), _) => return Err("Sec-Fetch-Site is not same-origin"),
@@ -72,16 +84,65 @@ mod tests {
 
     #[test]
     fn same_origin_json_passes() {
-        assert!(check(&request(&[("sec-fetch-site", "same-origin"), ("content-type", "application/json")]), ORIGIN).is_ok());
-        assert!(check(&request(&[("origin", ORIGIN), ("content-type", "application/json; charset=utf-8")]), ORIGIN).is_ok());
+        assert!(check(
+            &request(&[
+                ("sec-fetch-site", "same-origin"),
+                ("content-type", "application/json")
+            ]),
+            ORIGIN
+        )
+        .is_ok());
+        assert!(check(
+            &request(&[
+                ("origin", ORIGIN),
+                ("content-type", "application/json; charset=utf-8")
+            ]),
+            ORIGIN
+        )
+        .is_ok());
     }
 
     #[test]
     fn cross_site_or_form_posts_are_refused() {
-        assert!(check(&request(&[("sec-fetch-site", "cross-site"), ("content-type", "application/json")]), ORIGIN).is_err());
-        assert!(check(&request(&[("sec-fetch-site", "same-site"), ("content-type", "application/json")]), ORIGIN).is_err());
-        assert!(check(&request(&[("origin", "https://evil.example"), ("content-type", "application/json")]), ORIGIN).is_err());
-        assert!(check(&request(&[("sec-fetch-site", "same-origin"), ("content-type", "text/plain")]), ORIGIN).is_err());
-        assert!(check(&request(&[("sec-fetch-site", "same-origin"), ("content-type", "application/x-www-form-urlencoded")]), ORIGIN).is_err());
+        assert!(check(
+            &request(&[
+                ("sec-fetch-site", "cross-site"),
+                ("content-type", "application/json")
+            ]),
+            ORIGIN
+        )
+        .is_err());
+        assert!(check(
+            &request(&[
+                ("sec-fetch-site", "same-site"),
+                ("content-type", "application/json")
+            ]),
+            ORIGIN
+        )
+        .is_err());
+        assert!(check(
+            &request(&[
+                ("origin", "https://evil.example"),
+                ("content-type", "application/json")
+            ]),
+            ORIGIN
+        )
+        .is_err());
+        assert!(check(
+            &request(&[
+                ("sec-fetch-site", "same-origin"),
+                ("content-type", "text/plain")
+            ]),
+            ORIGIN
+        )
+        .is_err());
+        assert!(check(
+            &request(&[
+                ("sec-fetch-site", "same-origin"),
+                ("content-type", "application/x-www-form-urlencoded")
+            ]),
+            ORIGIN
+        )
+        .is_err());
     }
 }

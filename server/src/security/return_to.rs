@@ -19,7 +19,9 @@ pub fn safe_return_to(candidate: &str) -> Option<&str> {
             || s.starts_with("/\\")
             || s.contains('\\')
             || s.chars().any(|c| c.is_control())
-            || s.split(['?', '#']).next().is_some_and(|path| path.contains(':') && path.contains("//"))
+            || s.split(['?', '#'])
+                .next()
+                .is_some_and(|path| path.contains(':') && path.contains("//"))
     };
     if suspicious(candidate) || suspicious(&decoded) {
         return None;
@@ -50,7 +52,12 @@ mod tests {
 
     #[test]
     fn accepts_same_origin_paths() {
-        for ok in ["/", "/projects/new/advanced/bitbucket/repository", "/projects?x=1&y=a%20b", "/a#frag"] {
+        for ok in [
+            "/",
+            "/projects/new/advanced/bitbucket/repository",
+            "/projects?x=1&y=a%20b",
+            "/a#frag",
+        ] {
             assert_eq!(safe_return_to(ok), Some(ok));
         }
     }
@@ -58,9 +65,21 @@ mod tests {
     #[test]
     fn refuses_open_redirect_payloads() {
         for bad in [
-            "//evil.example", "/\\evil.example", "\\\\evil.example", "https://evil.example", "http:evil.example",
-            "javascript:alert(1)", "/%2F%2Fevil.example", "%2F%2Fevil.example", "/%5Cevil.example", "/%2f%5cevil",
-            "evil.example", "", "/a\nb", "/a%0d%0aSet-Cookie:x", "/redirect?to=x\\y",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "http:evil.example",
+            "javascript:alert(1)",
+            "/%2F%2Fevil.example",
+            "%2F%2Fevil.example",
+            "/%5Cevil.example",
+            "/%2f%5cevil",
+            "evil.example",
+            "",
+            "/a\nb",
+            "/a%0d%0aSet-Cookie:x",
+            "/redirect?to=x\\y",
         ] {
             assert_eq!(safe_return_to(bad), None, "{bad:?} must be refused");
         }
@@ -69,7 +88,10 @@ mod tests {
 
     #[test]
     fn adds_a_query_parameter() {
-        assert_eq!(with_query_param("/p", "oauth_error", "access_denied"), "/p?oauth_error=access_denied");
+        assert_eq!(
+            with_query_param("/p", "oauth_error", "access_denied"),
+            "/p?oauth_error=access_denied"
+        );
         assert_eq!(with_query_param("/p?a=1", "k", "v w"), "/p?a=1&k=v+w");
     }
 }

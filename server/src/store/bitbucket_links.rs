@@ -67,14 +67,17 @@ pub struct NewLink<'a> {
     pub tokens: StoredTokens<'a>,
 }
 
-const COLUMNS: &str = "user_id, account_id, account_uuid, nickname, display_name, avatar_url, scopes, \
+const COLUMNS: &str =
+    "user_id, account_id, account_uuid, nickname, display_name, avatar_url, scopes, \
                        access_token, refresh_token, access_expires_at, status, status_reason, \
                        connected_at, validated_at, last_used_at";
 
 impl Db {
     pub async fn bitbucket_link(&self, user_id: i64) -> Result<Option<BitbucketLink>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM bitbucket_links WHERE user_id = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, BitbucketLink>(&sql).bind(user_id).fetch_optional(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, BitbucketLink>(&sql).bind(user_id).fetch_optional(pool).await)?,
+        )
     }
 
     /// Inserts or replaces the user's link: a new authorization supersedes the old one entirely.
@@ -112,7 +115,11 @@ impl Db {
 
     /// Stores refreshed tokens. Called before the new access token is used, so a rotated
     /// refresh token is never lost.
-    pub async fn update_bitbucket_tokens(&self, user_id: i64, tokens: StoredTokens<'_>) -> Result<(), StoreError> {
+    pub async fn update_bitbucket_tokens(
+        &self,
+        user_id: i64,
+        tokens: StoredTokens<'_>,
+    ) -> Result<(), StoreError> {
         let sql = "UPDATE bitbucket_links SET access_token = $1, refresh_token = $2, access_expires_at = $3, \
                    updated_at = $4 WHERE user_id = $5";
         on_pool!(self, pool => sqlx::query(sql)
@@ -127,7 +134,11 @@ impl Db {
         Ok(())
     }
 
-    pub async fn mark_bitbucket_reconnect_needed(&self, user_id: i64, reason: &str) -> Result<(), StoreError> {
+    pub async fn mark_bitbucket_reconnect_needed(
+        &self,
+        user_id: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
         let sql = "UPDATE bitbucket_links SET status = $1, status_reason = $2, updated_at = $3 WHERE user_id = $4";
         on_pool!(self, pool => sqlx::query(sql)
             .bind(LinkStatus::ReconnectNeeded.as_str())
@@ -144,7 +155,8 @@ impl Db {
     /// still works.
     pub async fn touch_bitbucket_link(&self, user_id: i64) -> Result<(), StoreError> {
         let now = super::now();
-        let sql = "UPDATE bitbucket_links SET last_used_at = $1, validated_at = $1 WHERE user_id = $2";
+        let sql =
+            "UPDATE bitbucket_links SET last_used_at = $1, validated_at = $1 WHERE user_id = $2";
         on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }

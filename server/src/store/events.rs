@@ -47,6 +47,8 @@ impl Db {
     /// Kinds of a user's events, oldest first (used by tests and, later, the connections page).
     pub async fn connection_event_kinds(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
         let sql = "SELECT kind FROM connection_events WHERE user_id = $1 ORDER BY at, id";
-        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, String>(sql).bind(user_id).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar::<_, String>(sql).bind(user_id).fetch_all(pool).await)?,
+        )
     }
 }

@@ -26,7 +26,10 @@ pub struct OAuthTransaction {
 }
 
 impl Db {
-    pub async fn insert_oauth_transaction(&self, tx: NewOAuthTransaction<'_>) -> Result<(), StoreError> {
+    pub async fn insert_oauth_transaction(
+        &self,
+        tx: NewOAuthTransaction<'_>,
+    ) -> Result<(), StoreError> {
         let now = super::now();
         let sql = "INSERT INTO oauth_transactions \
                    (state_hash, user_id, session_binding, provider, pkce_verifier, return_to, created_at, expires_at) \
@@ -59,11 +62,13 @@ impl Db {
         let sql = "UPDATE oauth_transactions SET used_at = $1 \
                    WHERE state_hash = $2 AND provider = $3 AND used_at IS NULL AND expires_at > $1 \
                    RETURNING user_id, session_binding, provider, pkce_verifier, return_to";
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, OAuthTransaction>(sql)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, OAuthTransaction>(sql)
             .bind(super::now())
             .bind(state_hash)
             .bind(provider)
             .fetch_optional(pool)
-            .await)?)
+            .await)?,
+        )
     }
 }

@@ -19,7 +19,6 @@ pub struct NewProjectRepository<'a> {
     pub html_url: &'a str,
 }
 
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ProjectRow {
     pub id: i64,
@@ -35,7 +34,8 @@ pub struct ProjectRow {
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, name, description, configuration, provider, workspace, repo_slug, repo_full_name, \
+const COLUMNS: &str =
+    "id, name, description, configuration, provider, workspace, repo_slug, repo_full_name, \
                        branch, html_url, created_at";
 
 impl Db {
@@ -67,14 +67,24 @@ impl Db {
     }
 
     pub async fn projects_of(&self, user_id: i64) -> Result<Vec<ProjectRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM projects WHERE user_id = $1 ORDER BY created_at DESC, id DESC");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, ProjectRow>(&sql).bind(user_id).fetch_all(pool).await)?)
+        let sql = format!(
+            "SELECT {COLUMNS} FROM projects WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, ProjectRow>(&sql).bind(user_id).fetch_all(pool).await)?,
+        )
     }
 
     /// The project, if it exists and belongs to the user (someone else's reads as missing).
-    pub async fn project_of(&self, user_id: i64, id: i64) -> Result<Option<ProjectRow>, StoreError> {
+    pub async fn project_of(
+        &self,
+        user_id: i64,
+        id: i64,
+    ) -> Result<Option<ProjectRow>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM projects WHERE user_id = $1 AND id = $2");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, ProjectRow>(&sql).bind(user_id).bind(id).fetch_optional(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, ProjectRow>(&sql).bind(user_id).bind(id).fetch_optional(pool).await)?,
+        )
     }
 }
 

@@ -14,11 +14,21 @@ async fn sign_up_signs_in_and_sign_out_ends_the_session(engine: Engine) {
     assert_eq!(response.json::<Me>().await.unwrap(), me);
 
     let session_before = app.browser.cookie(server::session::COOKIE_NAME).unwrap();
-    assert_eq!(app.browser.post_json(api::paths::SIGN_OUT, &json!({})).await.status(), 204);
-    assert!(app.browser.cookie(server::session::COOKIE_NAME).is_none(), "sign-out clears the cookie");
+    assert_eq!(
+        app.browser
+            .post_json(api::paths::SIGN_OUT, &json!({}))
+            .await
+            .status(),
+        204
+    );
+    assert!(
+        app.browser.cookie(server::session::COOKIE_NAME).is_none(),
+        "sign-out clears the cookie"
+    );
 
     // The old session id is dead on the server too, not only forgotten by the browser.
-    app.browser.set_cookie(server::session::COOKIE_NAME, &session_before);
+    app.browser
+        .set_cookie(server::session::COOKIE_NAME, &session_before);
     let error: ApiError = app.browser.get(api::paths::ME).await.json().await.unwrap();
     assert_eq!(error.code, ErrorCode::NotSignedIn);
 }
@@ -28,40 +38,100 @@ async fn sign_in_checks_the_password(engine: Engine) {
     app.sign_up("ada@example.com").await;
     app.browser.forget_cookies();
 
-    let wrong = app.browser.post_json(api::paths::SIGN_IN, &json!({"email": "ada@example.com", "password": "wrong password!"})).await;
+    let wrong = app
+        .browser
+        .post_json(
+            api::paths::SIGN_IN,
+            &json!({"email": "ada@example.com", "password": "wrong password!"}),
+        )
+        .await;
     assert_eq!(wrong.status(), 401);
-    assert_eq!(wrong.json::<ApiError>().await.unwrap().code, ErrorCode::InvalidCredentials);
+    assert_eq!(
+        wrong.json::<ApiError>().await.unwrap().code,
+        ErrorCode::InvalidCredentials
+    );
 
-    let unknown = app.browser.post_json(api::paths::SIGN_IN, &json!({"email": "bob@example.com", "password": "whatever12345"})).await;
-    assert_eq!(unknown.json::<ApiError>().await.unwrap().code, ErrorCode::InvalidCredentials, "unknown email reads the same");
+    let unknown = app
+        .browser
+        .post_json(
+            api::paths::SIGN_IN,
+            &json!({"email": "bob@example.com", "password": "whatever12345"}),
+        )
+        .await;
+    assert_eq!(
+        unknown.json::<ApiError>().await.unwrap().code,
+        ErrorCode::InvalidCredentials,
+        "unknown email reads the same"
+    );
 
-    let right = app.browser.post_json(api::paths::SIGN_IN, &json!({"email": " ADA@example.com ", "password": "correct horse battery"})).await;
+    let right = app
+        .browser
+        .post_json(
+            api::paths::SIGN_IN,
+            &json!({"email": " ADA@example.com ", "password": "correct horse battery"}),
+        )
+        .await;
     assert_eq!(right.status(), 200);
     assert_eq!(app.browser.get(api::paths::ME).await.status(), 200);
 }
 
 async fn sign_up_explains_what_is_wrong(engine: Engine) {
     let app = spawn_app(engine).await;
-    let short = app.browser.post_json(api::paths::SIGN_UP, &json!({"email": "ada@example.com", "password": "short"})).await;
+    let short = app
+        .browser
+        .post_json(
+            api::paths::SIGN_UP,
+            &json!({"email": "ada@example.com", "password": "short"}),
+        )
+        .await;
     assert_eq!(short.status(), 422);
     let error: ApiError = short.json().await.unwrap();
-    assert_eq!((error.code, error.field.as_deref()), (ErrorCode::InvalidInput, Some("password")));
+    assert_eq!(
+        (error.code, error.field.as_deref()),
+        (ErrorCode::InvalidInput, Some("password"))
+    );
 
-    let bad_email = app.browser.post_json(api::paths::SIGN_UP, &json!({"email": "ada", "password": "long enough password"})).await;
-    assert_eq!(bad_email.json::<ApiError>().await.unwrap().field.as_deref(), Some("email"));
+    let bad_email = app
+        .browser
+        .post_json(
+            api::paths::SIGN_UP,
+            &json!({"email": "ada", "password": "long enough password"}),
+        )
+        .await;
+    assert_eq!(
+        bad_email.json::<ApiError>().await.unwrap().field.as_deref(),
+        Some("email")
+    );
 
     app.sign_up("ada@example.com").await;
-    let again = app.browser.post_json(api::paths::SIGN_UP, &json!({"email": "Ada@Example.com", "password": "long enough password"})).await;
+    let again = app
+        .browser
+        .post_json(
+            api::paths::SIGN_UP,
+            &json!({"email": "Ada@Example.com", "password": "long enough password"}),
+        )
+        .await;
     assert_eq!(again.status(), 409);
-    assert_eq!(again.json::<ApiError>().await.unwrap().field.as_deref(), Some("email"));
+    assert_eq!(
+        again.json::<ApiError>().await.unwrap().field.as_deref(),
+        Some("email")
+    );
 }
 
 async fn api_routes_need_a_session(engine: Engine) {
     let app = spawn_app(engine).await;
-    for path in [api::paths::ME, api::paths::BITBUCKET_CONNECTION, api::paths::PROJECTS, api::paths::BITBUCKET_WORKSPACES] {
+    for path in [
+        api::paths::ME,
+        api::paths::BITBUCKET_CONNECTION,
+        api::paths::PROJECTS,
+        api::paths::BITBUCKET_WORKSPACES,
+    ] {
         let response = app.browser.get(path).await;
         assert_eq!(response.status(), 401, "{path}");
-        assert_eq!(response.json::<ApiError>().await.unwrap().code, ErrorCode::NotSignedIn);
+        assert_eq!(
+            response.json::<ApiError>().await.unwrap().code,
+            ErrorCode::NotSignedIn
+        );
     }
 }
 

@@ -12,7 +12,13 @@ async fn connected_app(engine: Engine) -> TestApp {
 }
 
 async fn repositories(app: &TestApp, workspace: &str, query: &str) -> Page<Repository> {
-    let response = app.browser.get(&format!("{}{query}", api::paths::bitbucket_repositories(workspace))).await;
+    let response = app
+        .browser
+        .get(&format!(
+            "{}{query}",
+            api::paths::bitbucket_repositories(workspace)
+        ))
+        .await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -25,18 +31,35 @@ fn names(page: &Page<Repository>) -> Vec<&str> {
 
 async fn lists_workspaces_and_only_writable_repositories(engine: Engine) {
     let app = connected_app(engine).await;
-    let workspaces: Page<Workspace> = app.browser.get(api::paths::BITBUCKET_WORKSPACES).await.json().await.unwrap();
+    let workspaces: Page<Workspace> = app
+        .browser
+        .get(api::paths::BITBUCKET_WORKSPACES)
+        .await
+        .json()
+        .await
+        .unwrap();
     let mut slugs: Vec<&str> = workspaces.values.iter().map(|w| w.slug.as_str()).collect();
     slugs.sort();
     assert_eq!(slugs, ["acme-data", "alex-rivera"]);
 
     let acme = repositories(&app, "acme-data", "").await;
-    assert_eq!(names(&acme), ["marketing-etl", "warehouse-pipelines"], "read-only repositories are left out");
+    assert_eq!(
+        names(&acme),
+        ["marketing-etl", "warehouse-pipelines"],
+        "read-only repositories are left out"
+    );
     assert_eq!(acme.size, Some(2));
     let search = repositories(&app, "acme-data", "?search=WARE").await;
-    assert_eq!(names(&search), ["warehouse-pipelines"], "search is case-insensitive and server-side");
+    assert_eq!(
+        names(&search),
+        ["warehouse-pipelines"],
+        "search is case-insensitive and server-side"
+    );
     let quote = repositories(&app, "acme-data", "?search=%22%20OR%20name%20~%20%22").await;
-    assert!(quote.values.is_empty(), "a search cannot inject into Bitbucket's query language");
+    assert!(
+        quote.values.is_empty(),
+        "a search cannot inject into Bitbucket's query language"
+    );
 }
 
 async fn creates_a_project_on_a_writable_repository(engine: Engine) {
@@ -50,16 +73,43 @@ async fn creates_a_project_on_a_writable_repository(engine: Engine) {
     let repository = project.repository.clone().unwrap();
     assert_eq!(repository.full_name, "acme-data/warehouse-pipelines");
     assert_eq!(repository.branch, "main");
-    assert!(repository.html_url.ends_with("/acme-data/warehouse-pipelines"), "{}", repository.html_url);
+    assert!(
+        repository
+            .html_url
+            .ends_with("/acme-data/warehouse-pipelines"),
+        "{}",
+        repository.html_url
+    );
 
-    let read: Project = app.browser.get(&api::paths::project(project.id)).await.json().await.unwrap();
+    let read: Project = app
+        .browser
+        .get(&api::paths::project(project.id))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(read, project);
-    let list: Vec<Project> = app.browser.get(api::paths::PROJECTS).await.json().await.unwrap();
+    let list: Vec<Project> = app
+        .browser
+        .get(api::paths::PROJECTS)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list, vec![project]);
 
-    let again = app.browser.post_json(api::paths::PROJECTS, &json!({"name": "sales etl", "configuration": "quick_start"})).await;
+    let again = app
+        .browser
+        .post_json(
+            api::paths::PROJECTS,
+            &json!({"name": "sales etl", "configuration": "quick_start"}),
+        )
+        .await;
     assert_eq!(again.status(), 409);
-    assert_eq!(again.json::<ApiError>().await.unwrap().field.as_deref(), Some("name"));
+    assert_eq!(
+        again.json::<ApiError>().await.unwrap().field.as_deref(),
+        Some("name")
+    );
 }
 
 async fn refuses_a_repository_without_write_access(engine: Engine) {
@@ -70,8 +120,18 @@ async fn refuses_a_repository_without_write_access(engine: Engine) {
     assert_eq!(response.status(), 403);
     let error: ApiError = response.json().await.unwrap();
     assert_eq!(error.code, ErrorCode::BitbucketForbidden);
-    assert!(error.message.contains("acme-data/finance-reports"), "{}", error.message);
-    let list: Vec<Project> = app.browser.get(api::paths::PROJECTS).await.json().await.unwrap();
+    assert!(
+        error.message.contains("acme-data/finance-reports"),
+        "{}",
+        error.message
+    );
+    let list: Vec<Project> = app
+        .browser
+        .get(api::paths::PROJECTS)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(list.is_empty());
 }
 
@@ -81,13 +141,25 @@ async fn validates_names_and_needs_a_connection(engine: Engine) {
     let long = json!({"name": "x".repeat(256), "configuration": "quick_start"});
     let response = app.browser.post_json(api::paths::PROJECTS, &long).await;
     assert_eq!(response.status(), 422);
-    assert_eq!(response.json::<ApiError>().await.unwrap().field.as_deref(), Some("name"));
+    assert_eq!(
+        response.json::<ApiError>().await.unwrap().field.as_deref(),
+        Some("name")
+    );
 
     let advanced = json!({"name": "P", "configuration": "advanced", "repository": {"workspace": "acme-data", "slug": "warehouse-pipelines"}});
     let response = app.browser.post_json(api::paths::PROJECTS, &advanced).await;
-    assert_eq!(response.json::<ApiError>().await.unwrap().code, ErrorCode::BitbucketNotConnected);
+    assert_eq!(
+        response.json::<ApiError>().await.unwrap().code,
+        ErrorCode::BitbucketNotConnected
+    );
 
-    let quick = app.browser.post_json(api::paths::PROJECTS, &json!({"name": "Quick", "configuration": "quick_start"})).await;
+    let quick = app
+        .browser
+        .post_json(
+            api::paths::PROJECTS,
+            &json!({"name": "Quick", "configuration": "quick_start"}),
+        )
+        .await;
     assert_eq!(quick.status(), 201);
     assert!(quick.json::<Project>().await.unwrap().repository.is_none());
 }
@@ -95,11 +167,27 @@ async fn validates_names_and_needs_a_connection(engine: Engine) {
 async fn projects_are_private_to_their_owner(engine: Engine) {
     let app = spawn_app(engine).await;
     app.sign_up("ada@example.com").await;
-    let project: Project =
-        app.browser.post_json(api::paths::PROJECTS, &json!({"name": "Mine", "configuration": "quick_start"})).await.json().await.unwrap();
+    let project: Project = app
+        .browser
+        .post_json(
+            api::paths::PROJECTS,
+            &json!({"name": "Mine", "configuration": "quick_start"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let other = crate::helpers::Browser::new(&app.url);
-    other.post_json(api::paths::SIGN_UP, &json!({"email": "eve@example.com", "password": "correct horse battery"})).await;
-    assert_eq!(other.get(&api::paths::project(project.id)).await.status(), 404);
+    other
+        .post_json(
+            api::paths::SIGN_UP,
+            &json!({"email": "eve@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(
+        other.get(&api::paths::project(project.id)).await.status(),
+        404
+    );
 }
 
 crate::both_engines!(

@@ -17,8 +17,15 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(origin: &str) -> Self {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Self { origin: origin.to_owned(), client, cookies: Mutex::default() }
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            origin: origin.to_owned(),
+            client,
+            cookies: Mutex::default(),
+        }
     }
 
     pub fn url(&self, path_or_url: &str) -> String {
@@ -31,11 +38,21 @@ impl Browser {
 
     /// Resolves a Location against the URL that answered.
     pub fn absolute(&self, location: &str, base: &str) -> String {
-        url::Url::parse(base).unwrap().join(location).unwrap().to_string()
+        url::Url::parse(base)
+            .unwrap()
+            .join(location)
+            .unwrap()
+            .to_string()
     }
 
     pub fn location(response: &Response) -> String {
-        response.headers().get(LOCATION).expect("a Location header").to_str().unwrap().to_owned()
+        response
+            .headers()
+            .get(LOCATION)
+            .expect("a Location header")
+            .to_str()
+            .unwrap()
+            .to_owned()
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
@@ -43,7 +60,10 @@ impl Browser {
     }
 
     pub fn set_cookie(&self, name: &str, value: &str) {
-        self.cookies.lock().unwrap().insert(name.to_owned(), value.to_owned());
+        self.cookies
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), value.to_owned());
     }
 
     pub fn forget_cookies(&self) {
@@ -55,7 +75,11 @@ impl Browser {
         if cookies.is_empty() {
             return None;
         }
-        let line = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let line = cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         Some(HeaderValue::from_str(&line).unwrap())
     }
 
@@ -66,7 +90,8 @@ impl Browser {
             let (pair, attributes) = text.split_once(';').unwrap_or((text, ""));
             let (name, value) = pair.split_once('=').unwrap();
             let attributes = attributes.to_ascii_lowercase();
-            let expired = attributes.contains("max-age=0") || attributes.contains("expires=thu, 01 jan 1970");
+            let expired =
+                attributes.contains("max-age=0") || attributes.contains("expires=thu, 01 jan 1970");
             if expired || value.is_empty() {
                 cookies.remove(name.trim());
             } else {
@@ -90,7 +115,11 @@ impl Browser {
 
     /// A same-origin `fetch` with a JSON body, as the app sends it.
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
-        let request = self.client.post(self.url(path)).header("sec-fetch-site", "same-origin").json(body);
+        let request = self
+            .client
+            .post(self.url(path))
+            .header("sec-fetch-site", "same-origin")
+            .json(body);
         self.send(request).await
     }
 

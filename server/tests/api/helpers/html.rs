@@ -14,17 +14,27 @@ pub fn form_with_button(html: &str, label: &str) -> Option<Form> {
         let end = rest[start..].find("</form>")? + start;
         let form = &rest[start..end];
         rest = &rest[end + 7..];
-        let Some(button) = find_button(form, label) else { continue };
+        let Some(button) = find_button(form, label) else {
+            continue;
+        };
         let open_tag = &form[..form.find('>')?];
         let action = attribute(open_tag, "action").unwrap_or_default();
         let mut fields: Vec<(String, String)> = tags(form, "<input")
             .filter(|tag| attribute(tag, "type").is_none_or(|t| t == "hidden"))
-            .filter_map(|tag| Some((attribute(tag, "name")?, attribute(tag, "value").unwrap_or_default())))
+            .filter_map(|tag| {
+                Some((
+                    attribute(tag, "name")?,
+                    attribute(tag, "value").unwrap_or_default(),
+                ))
+            })
             .collect();
         if let Some(name) = attribute(button, "name") {
             fields.push((name, attribute(button, "value").unwrap_or_default()));
         }
-        return Some(Form { action: decode(&action), fields });
+        return Some(Form {
+            action: decode(&action),
+            fields,
+        });
     }
     None
 }
@@ -44,7 +54,8 @@ fn find_button<'a>(form: &'a str, label: &str) -> Option<&'a str> {
 }
 
 fn tags<'a>(html: &'a str, opening: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    html.match_indices(opening).filter_map(move |(i, _)| html[i..].find('>').map(|end| &html[i..i + end]))
+    html.match_indices(opening)
+        .filter_map(move |(i, _)| html[i..].find('>').map(|end| &html[i..i + end]))
 }
 
 fn attribute(tag: &str, name: &str) -> Option<String> {
@@ -69,5 +80,10 @@ fn strip_tags(html: &str) -> String {
 }
 
 fn decode(text: &str) -> String {
-    text.replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }

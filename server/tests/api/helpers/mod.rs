@@ -51,7 +51,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { scopes: vec!["account", "repository:write"], pkce: true }
+        Self {
+            scopes: vec!["account", "repository:write"],
+            pkce: true,
+        }
     }
 }
 
@@ -105,22 +108,36 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
             "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned(),
         )]),
     };
-    let app = Application::with_listener(settings, listener).await.expect("the server starts");
+    let app = Application::with_listener(settings, listener)
+        .await
+        .expect("the server starts");
     let db = app.db();
     tokio::spawn(app.run_until_stopped());
-    TestApp { browser: Browser::new(&url), url, db, sandbox, _data_dir: data_dir }
+    TestApp {
+        browser: Browser::new(&url),
+        url,
+        db,
+        sandbox,
+        _data_dir: data_dir,
+    }
 }
 
 /// A new database on the PostgreSQL server of `TEST_POSTGRES_URL`
 /// (default `postgres://postgres@127.0.0.1:5432/postgres`), so tests never share state.
 async fn fresh_postgres_database() -> String {
     use sqlx::Connection;
-    let admin = std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("studio_test_{}", uuid::Uuid::new_v4().simple());
     let mut connection = sqlx::PgConnection::connect(&admin)
         .await
-        .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {admin} (set TEST_POSTGRES_URL): {e}"));
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await.unwrap();
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL must be reachable at {admin} (set TEST_POSTGRES_URL): {e}")
+        });
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut connection)
+        .await
+        .unwrap();
     let mut url = url::Url::parse(&admin).unwrap();
     url.set_path(&name);
     url.to_string()
@@ -140,7 +157,10 @@ impl TestApp {
     pub async fn sign_up(&self, email: &str) -> api::Me {
         let response = self
             .browser
-            .post_json(api::paths::SIGN_UP, &serde_json::json!({"email": email, "password": "correct horse battery"}))
+            .post_json(
+                api::paths::SIGN_UP,
+                &serde_json::json!({"email": email, "password": "correct horse battery"}),
+            )
             .await;
         assert_eq!(response.status(), 201, "sign-up");
         response.json().await.unwrap()
@@ -150,11 +170,18 @@ impl TestApp {
     /// choosing `button` ("Grant access" or "Cancel") on the consent page. Returns where the
     /// callback finally sent the browser.
     pub async fn authorize_as(&self, account: &str, button: &str) -> String {
-        let start = format!("{}?return_to={}", api::paths::BITBUCKET_OAUTH_START, REPOSITORY_STEP);
+        let start = format!(
+            "{}?return_to={}",
+            api::paths::BITBUCKET_OAUTH_START,
+            REPOSITORY_STEP
+        );
         let to_bitbucket = self.browser.get(&start).await;
         assert_eq!(to_bitbucket.status(), 303);
         let mut location = Browser::location(&to_bitbucket);
-        assert!(location.starts_with(&self.sandbox.sandbox.authorize_url()), "start redirects to Bitbucket: {location}");
+        assert!(
+            location.starts_with(&self.sandbox.sandbox.authorize_url()),
+            "start redirects to Bitbucket: {location}"
+        );
         // Follow the sandbox's pages as a person would: sign in, then consent.
         for _ in 0..6 {
             if location.starts_with(&self.url) {
@@ -173,8 +200,14 @@ impl TestApp {
                 .or_else(|| form_with_button(&html, button))
                 .unwrap_or_else(|| panic!("no form with {wanted:?} or {button:?} in:\n{html}"));
             let response = self.browser.submit(&form, &location).await;
-            assert!(response.status().is_redirection(), "a sandbox form redirects: {}", response.status());
-            location = self.browser.absolute(&Browser::location(&response), &location);
+            assert!(
+                response.status().is_redirection(),
+                "a sandbox form redirects: {}",
+                response.status()
+            );
+            location = self
+                .browser
+                .absolute(&Browser::location(&response), &location);
         }
         panic!("the consent flow did not return to the studio");
     }

@@ -1,0 +1,57 @@
+import { defineConfig } from '@playwright/test';
+
+// Two ways to run:
+// - `npx playwright test` (scripts/test.sh): starts the built server (target/debug/server) on
+//   its own port, in sandbox mode, on a fresh SQLite database.
+// - `npm run test:external` (`cargo leptos end-to-end`): tests a server cargo-leptos started on
+//   http://127.0.0.1:3000; global-setup.ts waits until it answers.
+const external = !!process.env.E2E_EXTERNAL;
+const port = Number(process.env.E2E_PORT ?? 3107);
+const baseURL = process.env.BASE_URL ?? (external ? 'http://127.0.0.1:3000' : `http://127.0.0.1:${port}`);
+
+export default defineConfig({
+  testDir: './tests',
+  // One server, one database: tests create their own users, but run one at a time so a
+  // failure is easy to read.
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  globalSetup: external ? './global-setup.ts' : undefined,
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download cannot work on these machines.
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: external
+    ? undefined
+    : {
+        command: 'rm -rf .e2e-data && mkdir -p .e2e-data && exec ../target/debug/server',
+        url: `${baseURL}/healthz`,
+        reuseExistingServer: false,
+        timeout: 120_000,
+        stdout: 'ignore',
+        stderr: 'pipe',
+        env: {
+          LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+          LEPTOS_SITE_ROOT: '../target/site',
+          DATABASE_URL: 'sqlite://.e2e-data/studio.db',
+          TOKEN_KEY_FILE: '.e2e-data/token.key',
+          RUST_LOG: 'warn',
+        },
+      },
+});

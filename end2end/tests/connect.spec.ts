@@ -1,0 +1,74 @@
+// The foundation's thin slice, end to end: a new user connects Bitbucket (the sandbox) once
+// and creates two projects on repositories they can write to.
+import { test, expect } from '@playwright/test';
+import { signUp, startAdvancedBitbucketProject } from './helpers';
+
+test('a new user authorizes Bitbucket once and creates two projects', async ({ page }) => {
+  await signUp(page);
+  await expect(page.getByText(/Sandbox mode/)).toBeVisible();
+
+  await startAdvancedBitbucketProject(page);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+
+  // The sandbox's own pages, as on bitbucket.org: who is signing in, then consent.
+  await page.getByRole('button', { name: 'Sign in as Alex Rivera' }).click();
+  await expect(page.getByRole('heading', { name: /is requesting access/ })).toBeVisible();
+  await expect(page.getByText('Read and modify your repositories')).toBeVisible();
+  await page.getByRole('button', { name: 'Grant access' }).click();
+
+  // Back in the wizard, at the repository step.
+  await expect(page).toHaveURL(/\/projects\/new\/advanced\/bitbucket\/repository/);
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await page.getByLabel('Workspace').selectOption('acme-data');
+  await expect(page.getByRole('radio', { name: 'warehouse-pipelines' })).toBeVisible();
+  await expect(page.getByRole('radio', { name: 'finance-reports' })).toHaveCount(0);
+  await page.getByRole('radio', { name: 'warehouse-pipelines' }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Project details' })).toBeVisible();
+  await page.getByLabel('Project name').fill('Sales ETL');
+  await page.getByRole('button', { name: 'Create project' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Sales ETL', level: 1 })).toBeVisible();
+  await expect(page.getByText('acme-data/warehouse-pipelines')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Open in Bitbucket' })).toHaveAttribute('href', /\/acme-data\/warehouse-pipelines$/);
+
+  // A second project reuses the authorization: no Authorize, straight on.
+  await page.getByRole('link', { name: 'Back to projects' }).click();
+  await startAdvancedBitbucketProject(page);
+  await expect(page.getByText(/Connected to Bitbucket as Alex Rivera/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Authorize' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await page.getByLabel('Workspace').selectOption('alex-rivera');
+  await page.getByRole('radio', { name: 'sandbox-pipelines' }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Project name').fill('Marketing');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await expect(page.getByRole('heading', { name: 'Marketing', level: 1 })).toBeVisible();
+  await expect(page.getByText('alex-rivera/sandbox-pipelines')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Back to projects' }).click();
+  await expect(page.getByRole('link', { name: 'Sales ETL' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Marketing' })).toBeVisible();
+});
+
+test('choosing Cancel on the consent page is explained and can be retried', async ({ page }) => {
+  await signUp(page);
+  await startAdvancedBitbucketProject(page);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await page.getByRole('button', { name: 'Sign in as Sam Chen' }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  await expect(page.getByRole('alert')).toContainText('Cancel was chosen');
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  // The sandbox remembers who signed in, as Bitbucket does; consent is asked again.
+  await page.getByRole('button', { name: 'Grant access' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+});
+
+test('a deep link while signed out returns there after sign-in', async ({ page }) => {
+  await page.goto('/projects/new/advanced');
+  await expect(page).toHaveURL(/\/sign-in\?return_to=/);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});

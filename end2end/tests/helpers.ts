@@ -1,0 +1,21 @@
+import { expect, type Page } from '@playwright/test';
+
+/** A fresh studio account per test, so tests never depend on each other's data. */
+export async function signUp(page: Page): Promise<string> {
+  const email = `ada-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  await page.goto('/sign-up');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
+  return email;
+}
+
+/** From the projects page to the wizard's Bitbucket step. */
+export async function startAdvancedBitbucketProject(page: Page) {
+  await page.getByRole('link', { name: 'New project' }).click();
+  await expect(page.getByRole('heading', { name: 'Select project configuration' })).toBeVisible();
+  await page.getByRole('button', { name: /^Advanced settings/ }).click();
+  await expect(page.getByRole('heading', { name: 'Select Git provider' })).toBeVisible();
+  await page.getByRole('button', { name: 'Bitbucket Cloud' }).click();
+}

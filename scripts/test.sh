@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy, the Rust unit and integration tests (the
+# server's suite on SQLite and on PostgreSQL), then the Playwright suite in Chromium against the
+# real server and its built-in Bitbucket sandbox.
+#
+# PostgreSQL: TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) must let
+# the tests create databases; each test makes its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh --browser
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (native, all targets) and the app for wasm32"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p app --target wasm32-unknown-unknown --features csr --quiet -- -D warnings
+
+step "build the app (wasm) and the server"
+cargo leptos build
+
+step "Rust tests"
+cargo test --workspace
+
+step "Playwright end-to-end tests (Chromium)"
+(cd end2end && npx playwright test)
+
+step "all checks passed in $(( $(date +%s) - started )) s"
