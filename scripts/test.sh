@@ -19,10 +19,12 @@ step "cargo clippy (native, all targets) and the app for wasm32"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy -p app --target wasm32-unknown-unknown --features csr --quiet -- -D warnings
 
-step "build the app (wasm) and the server"
-cargo leptos build
+step "build the front end (wasm, JS, CSS) into target/site"
+# Front end only: `cargo test --workspace` below builds target/debug/server with the workspace's
+# unified features; letting cargo-leptos build it too would compile every dependency twice.
+cargo leptos build --frontend-only
 
-step "Rust tests"
+step "Rust tests (this also builds target/debug/server, which Playwright runs)"
 cargo test --workspace
 
 step "Playwright end-to-end tests (Chromium)"

@@ -63,16 +63,20 @@ pub struct Args {
     #[arg(long, env = "BITBUCKET_CLIENT_ID")]
     pub bitbucket_client_id: Option<String>,
 
-    /// Secret of the Bitbucket OAuth consumer.
+    /// Secret of the Bitbucket OAuth consumer (prefer the environment variable: flags show in
+    /// process listings).
     #[arg(long, env = "BITBUCKET_CLIENT_SECRET", hide_env_values = true)]
     pub bitbucket_client_secret: Option<String>,
 
+    /// Bitbucket's OAuth consent page.
     #[arg(long, env = "BITBUCKET_AUTHORIZE_URL", default_value = BITBUCKET_AUTHORIZE_URL)]
     pub bitbucket_authorize_url: String,
 
+    /// Bitbucket's OAuth token endpoint (code exchange and refresh).
     #[arg(long, env = "BITBUCKET_TOKEN_URL", default_value = BITBUCKET_TOKEN_URL)]
     pub bitbucket_token_url: String,
 
+    /// Base URL of Bitbucket's REST API 2.0; the proxy calls nothing outside it.
     #[arg(long, env = "BITBUCKET_API_URL", default_value = BITBUCKET_API_URL)]
     pub bitbucket_api_url: String,
 
