@@ -6,6 +6,11 @@
 //! and injected faults *before* a handler runs, so a faulted call has no side
 //! effect, exactly like an upstream outage. The control routes themselves are
 //! never delayed or faulted, or a test could not undo what it set up.
+//!
+//! The control API is off unless enabled ([`Sandbox::enable_control`];
+//! [`crate::spawn`] enables it, [`Sandbox::new`] does not): a dev server that
+//! mounts the sandbox must not let any browser reset it or inject faults.
+//! When off, `/_control/*` answers the sandbox's ordinary 404 page.
 
 use std::time::Duration;
 
@@ -28,27 +33,62 @@ pub(crate) struct ControlState {
     pub stats: Stats,
 }
 
-#[derive(Debug, Clone)]
-pub(crate) struct Fault {
-    pub status: u16,
-    pub remaining: u32,
-    pub path_prefix: String,
+/// What an injected fault does to a request it matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Answer this status (400–599) with the endpoint's error body.
+    Status(u16),
+    /// Never answer until the duration has passed (capped at
+    /// [`MAX_HANG`]), the sandbox is reset or shut down, or the client gives
+    /// up; then a 504. Tests pass a short duration and a shorter client
+    /// timeout.
+    Hang(Duration),
+    /// `200 OK`, `Content-Type: application/json`, and a truncated body.
+    MalformedJson,
 }
+
+/// A fault armed with [`crate::Sandbox::inject`] or `POST /_control/faults`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub kind: FaultKind,
+    /// How many matching requests it answers before disarming itself.
+    pub count: u32,
+    /// Matches requests whose path (relative to `base_url`) starts with this;
+    /// `""` matches everything except the control API.
+    pub path_prefix: String,
+    /// Extra delay before the faulty answer.
+    pub latency: Duration,
+}
+
+impl Fault {
+    /// The old shape: `count` requests under `path_prefix` answer `status`.
+    pub fn status(status: u16, count: u32, path_prefix: &str) -> Fault {
+        Fault {
+            kind: FaultKind::Status(status),
+            count,
+            path_prefix: path_prefix.to_owned(),
+            latency: Duration::ZERO,
+        }
+    }
+}
+
+/// Longest a `hang` fault holds a request.
+pub const MAX_HANG: Duration = Duration::from_secs(60);
 
 impl ControlState {
     /// Consumes one use of the first armed fault matching `path`.
-    fn take_fault(&mut self, path: &str) -> Option<u16> {
+    fn take_fault(&mut self, path: &str) -> Option<Fault> {
         let i = self
             .faults
             .iter()
-            .position(|f| f.remaining > 0 && path.starts_with(&f.path_prefix))?;
-        let status = self.faults[i].status;
-        self.faults[i].remaining -= 1;
-        if self.faults[i].remaining == 0 {
+            .position(|f| f.count > 0 && path.starts_with(&f.path_prefix))?;
+        let fault = self.faults[i].clone();
+        self.faults[i].count -= 1;
+        if self.faults[i].count == 0 {
             self.faults.remove(i);
         }
         self.stats.faults_injected += 1;
-        Some(status)
+        Some(fault)
     }
 }
 
@@ -62,7 +102,13 @@ fn is_api(path: &str) -> bool {
 /// Counts, delays and faults requests (see the module docs).
 pub(crate) async fn gate(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    if path.starts_with("/_control/") || path.starts_with("/_static/") {
+    if path.starts_with("/_control/") {
+        if !sb.control_enabled() {
+            return crate::web::not_found_response(&sb, &path);
+        }
+        return next.run(req).await;
+    }
+    if path.starts_with("/_static/") {
         return next.run(req).await;
     }
     let api = is_api(&path);
@@ -97,9 +143,28 @@ pub(crate) async fn gate(State(sb): State<Sandbox>, req: Request, next: Next) ->
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    match fault {
-        Some(status) => fault_response(&sb, &path, status),
-        None => next.run(req).await,
+    let Some(fault) = fault else {
+        return next.run(req).await;
+    };
+    if !fault.latency.is_zero() {
+        tokio::time::sleep(fault.latency).await;
+    }
+    match fault.kind {
+        FaultKind::Status(status) => fault_response(&sb, &path, status),
+        FaultKind::Hang(d) => {
+            let mut cancel = sb.cancel_signal();
+            tokio::select! {
+                () = tokio::time::sleep(d.min(MAX_HANG)) => {}
+                _ = cancel.changed() => {}
+            }
+            fault_response(&sb, &path, 504)
+        }
+        FaultKind::MalformedJson => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"pagelen": 10, "values": [{"type": "repository", "full_name": "acme-da"#,
+        )
+            .into_response(),
     }
 }
 
@@ -200,11 +265,21 @@ async fn rotation(
 
 #[derive(Deserialize)]
 struct FaultBody {
-    status: u16,
+    /// `status` (the default, for the old body shape), `hang` or
+    /// `malformed_json`.
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    status: Option<u16>,
     #[serde(default = "one")]
     count: u32,
     #[serde(default)]
     path_prefix: String,
+    #[serde(default)]
+    latency_ms: u64,
+    /// How long a `hang` holds the request (default and cap: 60 s).
+    #[serde(default)]
+    hang_ms: Option<u64>,
 }
 
 fn one() -> u32 {
@@ -212,14 +287,32 @@ fn one() -> u32 {
 }
 
 async fn faults(State(sb): State<Sandbox>, Json(body): Json<FaultBody>) -> Response {
-    if !(400..=599).contains(&body.status) {
-        return (
+    let refuse = |error: &str| {
+        (
             StatusCode::BAD_REQUEST,
-            Json(json!({ "ok": false, "error": "status must be between 400 and 599" })),
+            Json(json!({ "ok": false, "error": error })),
         )
-            .into_response();
-    }
-    sb.inject_fault(body.status, body.count, &body.path_prefix);
+            .into_response()
+    };
+    let kind = match body.kind.as_deref().unwrap_or("status") {
+        "status" => match body.status {
+            Some(s) if (400..=599).contains(&s) => FaultKind::Status(s),
+            _ => return refuse("status must be between 400 and 599"),
+        },
+        "hang" => FaultKind::Hang(
+            body.hang_ms
+                .map_or(MAX_HANG, Duration::from_millis)
+                .min(MAX_HANG),
+        ),
+        "malformed_json" => FaultKind::MalformedJson,
+        _ => return refuse("kind must be status, hang or malformed_json"),
+    };
+    sb.inject(Fault {
+        kind,
+        count: body.count,
+        path_prefix: body.path_prefix,
+        latency: Duration::from_millis(body.latency_ms),
+    });
     ok().into_response()
 }
 

@@ -58,9 +58,9 @@ pub(crate) struct Project {
     pub uuid: Uuid,
 }
 
-/// A file tree snapshot. Shared between commits (and between generated
-/// repositories) because most commits change little; the `src` endpoints will
-/// read it.
+/// A file tree snapshot: full path (no leading `/`) → content. Directories
+/// are implied by the paths. Shared between commits (and between generated
+/// repositories) because most commits change little.
 pub(crate) type Tree = Arc<BTreeMap<String, Arc<[u8]>>>;
 
 #[derive(Debug, Clone)]
@@ -72,7 +72,6 @@ pub(crate) struct Commit {
     /// Nickname of the seeded account that authored it, if any.
     pub author: Option<String>,
     pub author_raw: String,
-    #[allow(dead_code)] // read by the `src` endpoints (a later task)
     pub tree: Tree,
 }
 
@@ -116,6 +115,140 @@ impl Repository {
             (Some((_, c)), None) => Some(c),
             _ => None,
         }
+    }
+}
+
+impl Repository {
+    /// A revision as `src/{commit}` and `commits/{revision}` take it: a branch
+    /// name, else a full hash or unambiguous prefix.
+    pub(crate) fn resolve_revision(&self, rev: &str) -> Option<&Arc<Commit>> {
+        match self.branches.get(rev) {
+            Some(hash) => self.commits.get(hash),
+            None => self.resolve_commit(rev),
+        }
+    }
+
+    /// Splits `{revision}/{path}` where the revision may itself contain `/`
+    /// (branch `feature/x`): the first segment is tried as a branch or hash,
+    /// then longer prefixes as branch names (git forbids `a` and `a/b` both
+    /// being branches, so at most one prefix is a branch).
+    pub(crate) fn split_revision<'a>(&self, rest: &'a str) -> Option<(&Arc<Commit>, &'a str)> {
+        let ends = rest
+            .match_indices('/')
+            .map(|(i, _)| i)
+            .chain(std::iter::once(rest.len()));
+        for (n, end) in ends.enumerate() {
+            let rev = &rest[..end];
+            let commit = if n == 0 {
+                self.resolve_revision(rev)
+            } else {
+                self.branches.get(rev).and_then(|h| self.commits.get(h))
+            };
+            if let Some(c) = commit {
+                let path = rest.get(end + 1..).unwrap_or("");
+                return Some((c, path));
+            }
+        }
+        None
+    }
+
+    /// Tip of the main branch, if the repository has commits.
+    pub(crate) fn main_tip(&self) -> Option<&Arc<Commit>> {
+        let name = self.mainbranch.as_ref()?;
+        self.commits.get(self.branches.get(name)?)
+    }
+
+    /// Commits reachable from `heads`, newest first (ties by hash).
+    pub(crate) fn history<'a>(
+        &'a self,
+        heads: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<&'a Arc<Commit>> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<&str> = heads.into_iter().collect();
+        let mut out = Vec::new();
+        while let Some(h) = stack.pop() {
+            if !seen.insert(h) {
+                continue;
+            }
+            if let Some(c) = self.commits.get(h) {
+                stack.extend(c.parents.iter().map(String::as_str));
+                out.push(c);
+            }
+        }
+        out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.hash.cmp(&b.hash)));
+        out
+    }
+}
+
+/// What a path names in a tree.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Entry<'a> {
+    File(&'a Arc<[u8]>),
+    Directory,
+}
+
+/// `path` without leading or trailing `/`; `""` is the root directory.
+pub(crate) fn lookup<'a>(tree: &'a Tree, path: &str) -> Option<Entry<'a>> {
+    if path.is_empty() {
+        return Some(Entry::Directory);
+    }
+    if let Some(bytes) = tree.get(path) {
+        return Some(Entry::File(bytes));
+    }
+    let prefix = format!("{path}/");
+    tree.range(prefix.clone()..)
+        .next()
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|_| Entry::Directory)
+}
+
+/// The direct children of directory `path` (`""` = root), in path order:
+/// `(full path, Some(size))` for files, `(full path, None)` for directories.
+pub(crate) fn children(tree: &Tree, path: &str) -> Vec<(String, Option<u64>)> {
+    let prefix = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}/")
+    };
+    let mut out: Vec<(String, Option<u64>)> = Vec::new();
+    for (key, bytes) in tree.range(prefix.clone()..) {
+        let Some(rest) = key.strip_prefix(&prefix) else {
+            break;
+        };
+        match rest.split_once('/') {
+            Some((dir, _)) => {
+                let full = format!("{prefix}{dir}");
+                if out.last().map(|(p, _)| p) != Some(&full) {
+                    out.push((full, None));
+                }
+            }
+            None => out.push((key.clone(), Some(bytes.len() as u64))),
+        }
+    }
+    out
+}
+
+/// Whether `c` changed anything at or under `path` relative to its first
+/// parent (a root commit changes everything it holds).
+pub(crate) fn touches(repo: &Repository, c: &Commit, path: &str) -> bool {
+    let under = |tree: &Tree| -> Vec<(String, Arc<[u8]>)> {
+        let prefix = format!("{path}/");
+        let mut v: Vec<_> = tree
+            .get(path)
+            .map(|b| (path.to_owned(), b.clone()))
+            .into_iter()
+            .collect();
+        v.extend(
+            tree.range(prefix.clone()..)
+                .take_while(|(k, _)| k.starts_with(&prefix))
+                .map(|(k, b)| (k.clone(), b.clone())),
+        );
+        v
+    };
+    let mine = under(&c.tree);
+    match c.parents.first().and_then(|p| repo.commits.get(p)) {
+        Some(parent) => mine != under(&parent.tree),
+        None => !mine.is_empty(),
     }
 }
 

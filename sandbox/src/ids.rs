@@ -35,6 +35,18 @@ pub(crate) fn stable_hash(label: &str) -> String {
     hex(&digest(label)[..20])
 }
 
+/// A 40-hex-digit hash for a commit created through the API: unique (it
+/// mixes in random bytes), not reproducible.
+pub(crate) fn new_commit_hash(label: &str) -> String {
+    let mut nonce = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut nonce);
+    let mut h = Sha256::new();
+    h.update(label.as_bytes());
+    h.update(nonce);
+    let d: [u8; 32] = h.finalize().into();
+    hex(&d[..20])
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

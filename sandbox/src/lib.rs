@@ -28,11 +28,13 @@ mod world;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use control::{Fault, FaultKind, MAX_HANG};
 use world::World;
 
 /// An OAuth consumer registered with the sandbox, as configured under a
@@ -93,6 +95,9 @@ struct Inner {
     /// host name the browser happened to use.
     base_path: String,
     world: Mutex<World>,
+    control_enabled: AtomicBool,
+    /// Bumped by `reset` and shutdown: wakes requests held by `hang` faults.
+    cancel: tokio::sync::watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -104,7 +109,8 @@ impl std::fmt::Debug for Sandbox {
 }
 
 impl Sandbox {
-    /// A sandbox holding the seeded world.
+    /// A sandbox holding the seeded world, with the control API (`/_control/*`)
+    /// off: see [`Sandbox::enable_control`].
     pub fn new(mut config: SandboxConfig) -> Sandbox {
         while config.base_url.ends_with('/') {
             config.base_url.pop();
@@ -117,6 +123,8 @@ impl Sandbox {
                 config,
                 base_path,
                 world: Mutex::new(World::seed()),
+                control_enabled: AtomicBool::new(false),
+                cancel: tokio::sync::watch::Sender::new(0),
             }),
         }
     }
@@ -187,17 +195,41 @@ impl Sandbox {
     /// The next `count` requests whose path (relative to `base_url`) starts
     /// with `path_prefix` answer `status` with a Bitbucket error body.
     pub fn inject_fault(&self, status: u16, count: u32, path_prefix: &str) {
-        self.world().control.faults.push(control::Fault {
-            status,
-            remaining: count,
-            path_prefix: path_prefix.to_owned(),
-        });
+        self.inject(Fault::status(status, count, path_prefix));
+    }
+
+    /// Arms any kind of fault (status, hang, malformed JSON), with its own
+    /// latency.
+    pub fn inject(&self, fault: Fault) {
+        if fault.count > 0 {
+            self.world().control.faults.push(fault);
+        }
+    }
+
+    /// Turns the HTTP control API (`/_control/*`) on or off. The Rust methods
+    /// (`set_latency`, `inject`, `reset`…) work either way.
+    pub fn enable_control(&self, on: bool) {
+        self.inner.control_enabled.store(on, Ordering::Relaxed);
+    }
+
+    pub fn control_enabled(&self) -> bool {
+        self.inner.control_enabled.load(Ordering::Relaxed)
     }
 
     /// Back to the seeded world: grants, tokens, counters, faults, latency,
-    /// rotation and clock offset are all forgotten.
+    /// rotation, clock offset and every commit pushed are all forgotten, and
+    /// requests held by `hang` faults are released.
     pub fn reset(&self) {
         *self.world() = World::seed();
+        self.release_hangs();
+    }
+
+    fn release_hangs(&self) {
+        self.inner.cancel.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub(crate) fn cancel_signal(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.cancel.subscribe()
     }
 
     pub(crate) fn consumer(&self, key: &str) -> Option<&Consumer> {
@@ -236,6 +268,7 @@ impl RunningSandbox {
     /// Stops accepting connections, gives open ones a moment to finish, then
     /// drops them.
     pub async fn shutdown(mut self) {
+        self.sandbox.release_hangs();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -258,7 +291,8 @@ impl std::fmt::Debug for RunningSandbox {
 }
 
 /// Serves a new sandbox on `127.0.0.1:0`; `base_url` is
-/// `http://127.0.0.1:{port}`. Returns as soon as the port is bound.
+/// `http://127.0.0.1:{port}`. Returns as soon as the port is bound. The
+/// control API is enabled (tests drive it over HTTP).
 pub async fn spawn(
     consumers: Vec<Consumer>,
     require_pkce: bool,
@@ -271,7 +305,8 @@ pub async fn spawn(
     .await
 }
 
-/// Like [`spawn`], on a given address (the standalone binary uses it).
+/// Like [`spawn`], on a given address (the standalone binary uses it, and
+/// turns the control API off again unless started with `--control`).
 pub async fn spawn_at(
     addr: SocketAddr,
     consumers: Vec<Consumer>,
@@ -290,6 +325,7 @@ pub async fn spawn_at(
         consumers,
         require_pkce,
     });
+    sandbox.enable_control(true);
     let app = sandbox.router();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {

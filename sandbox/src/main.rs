@@ -2,11 +2,14 @@
 //! curl, or for running the studio against a sandbox on a fixed port:
 //!
 //! ```text
-//! cargo run -p sandbox -- --addr 127.0.0.1:3005 --consumer-key K \
+//! cargo run -p sandbox -- --port 3005 --control --consumer-key K \
 //!     --consumer-secret S --callback-url http://127.0.0.1:3000/oauth/bitbucket/callback
 //! ```
+//!
+//! `--port N` is short for `--addr 127.0.0.1:N`; `--control` turns on the
+//! control API (`/_control/*`), which is off otherwise.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use clap::Parser;
 
@@ -16,6 +19,12 @@ struct Args {
     /// Address to listen on.
     #[arg(long, env = "SANDBOX_ADDR", default_value = "127.0.0.1:3005")]
     addr: SocketAddr,
+    /// Listen on 127.0.0.1:PORT (instead of --addr).
+    #[arg(long, env = "SANDBOX_PORT", conflicts_with = "addr")]
+    port: Option<u16>,
+    /// Serve the control API (`/_control/…`: reset, faults, latency, clock).
+    #[arg(long, env = "SANDBOX_CONTROL")]
+    control: bool,
     /// OAuth consumer key the studio is configured with.
     #[arg(long, env = "SANDBOX_CONSUMER_KEY", default_value = "sandbox-key")]
     consumer_key: String,
@@ -63,14 +72,23 @@ async fn main() -> std::io::Result<()> {
         callback_url: args.callback_url,
         scopes: args.scopes,
     };
-    let running = sandbox::spawn_at(args.addr, vec![consumer], args.require_pkce).await?;
+    let addr = match args.port {
+        Some(port) => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port),
+        None => args.addr,
+    };
+    let running = sandbox::spawn_at(addr, vec![consumer], args.require_pkce).await?;
     let sb = &running.sandbox;
+    sb.enable_control(args.control);
     tracing::info!(base_url = %running.base_url, "Bitbucket sandbox listening");
     tracing::info!(url = %sb.authorize_url(), "authorize");
     tracing::info!(url = %sb.token_url(), "token");
     tracing::info!(url = %sb.api_url(), "REST API 2.0");
     tracing::info!(url = %sb.app_authorizations_url(), "App authorizations");
-    tracing::info!(url = %format!("{}/_control/stats", running.base_url), "control API");
+    if args.control {
+        tracing::info!(url = %format!("{}/_control/stats", running.base_url), "control API");
+    } else {
+        tracing::info!("control API off (start with --control to enable it)");
+    }
     tokio::signal::ctrl_c().await?;
     tracing::info!("shutting down");
     running.shutdown().await;

@@ -1,10 +1,13 @@
-//! The seeded world: four accounts chosen to exercise the studio's paths.
+//! The seeded world: five accounts chosen to exercise the studio's paths.
 //!
 //! - `alex` has a bit of everything: an admin workspace with a normal and an
-//!   empty repository, and a team workspace where some repositories are
-//!   writable (one without a `main` branch) and some read-only.
+//!   empty repository, a team workspace where some repositories are
+//!   writable (one without a `main` branch) and some read-only, and a lab
+//!   workspace with 30 repositories of mixed permissions and default branches.
 //! - `sam` can read but not write the team repositories.
 //! - `nora` has nothing writable at all (the "no repositories" screens).
+//! - `lee` writes only repositories whose branches are `master`/`trunk`, never
+//!   `main` (the "create a main branch" path).
 //! - `bigco` has 20 workspaces × 500 writable repositories, to show that lists
 //!   stay fast and paginated.
 //!
@@ -33,6 +36,7 @@ pub(crate) fn directory() -> Directory {
         ("sam", "Sam Chen"),
         ("nora", "Nora Quinn"),
         ("bigco", "Big Co Engineer"),
+        ("lee", "Lee Park"),
     ]
     .into_iter()
     .enumerate()
@@ -64,6 +68,10 @@ pub(crate) fn directory() -> Directory {
             author: "alex",
             branches: &[("main", 3), ("develop", 2)],
             perms: &[],
+            files: &[
+                ("hello.orch.yaml", ORCHESTRATION),
+                ("transform/demo.tran.yaml", TRANSFORMATION),
+            ],
         },
     );
     insert(
@@ -77,6 +85,7 @@ pub(crate) fn directory() -> Directory {
             author: "alex",
             branches: &[],
             perms: &[],
+            files: &[],
         },
     );
     dir.workspaces.insert(ws.slug.clone(), ws);
@@ -99,6 +108,10 @@ pub(crate) fn directory() -> Directory {
             author: "alex",
             branches: &[("main", 4), ("develop", 1)],
             perms: &[("alex", Write), ("sam", Read)],
+            files: &[
+                ("pipelines/nightly-load.orch.yaml", ORCHESTRATION),
+                ("pipelines/orders-clean.tran.yaml", TRANSFORMATION),
+            ],
         },
         RepoSpec {
             slug: "marketing-etl",
@@ -109,6 +122,7 @@ pub(crate) fn directory() -> Directory {
             author: "alex",
             branches: &[("master", 2)],
             perms: &[("alex", Write), ("sam", Read)],
+            files: &[],
         },
         RepoSpec {
             slug: "finance-reports",
@@ -119,6 +133,7 @@ pub(crate) fn directory() -> Directory {
             author: "sam",
             branches: &[("main", 2)],
             perms: &[("alex", Read), ("sam", Read)],
+            files: &[],
         },
         RepoSpec {
             slug: "legacy-scripts",
@@ -129,6 +144,7 @@ pub(crate) fn directory() -> Directory {
             author: "sam",
             branches: &[("main", 1)],
             perms: &[("alex", Read), ("sam", Read)],
+            files: &[],
         },
     ] {
         insert(&mut ws, spec);
@@ -150,6 +166,7 @@ pub(crate) fn directory() -> Directory {
             author: "sam",
             branches: &[("main", 2)],
             perms: &[],
+            files: &[],
         },
     );
     dir.workspaces.insert(ws.slug.clone(), ws);
@@ -157,6 +174,74 @@ pub(crate) fn directory() -> Directory {
     // nora-quinn (personal, no repositories)
     let mut ws = workspace("nora-quinn", "Nora Quinn", Some("nora"));
     ws.members.insert("nora".into(), true);
+    dir.workspaces.insert(ws.slug.clone(), ws);
+
+    // alex-lab (team; alex is a member with read, write or admin per repository)
+    let mut ws = workspace("alex-lab", "Alex's Lab", None);
+    ws.members.insert("alex".into(), false);
+    add_project(&mut ws, "LAB", "Lab");
+    for (i, slug) in LAB_REPOSITORIES.iter().enumerate() {
+        const LANGUAGES: [&str; 4] = ["python", "sql", "shell", "scala"];
+        const PERMS: [Permission; 3] = [Permission::Write, Permission::Read, Permission::Admin];
+        const MAIN: &[(&str, usize)] = &[("main", 2)];
+        const MASTER: &[(&str, usize)] = &[("master", 1)];
+        const MAIN_AND_DEV: &[(&str, usize)] = &[("main", 1), ("develop", 1)];
+        let perms: &'static [(&'static str, Permission)] = match PERMS[i % 3] {
+            Permission::Write => &[("alex", Permission::Write)],
+            Permission::Read => &[("alex", Permission::Read)],
+            Permission::Admin => &[("alex", Permission::Admin)],
+        };
+        insert(
+            &mut ws,
+            RepoSpec {
+                slug,
+                description: "A lab experiment.",
+                language: LANGUAGES[i % LANGUAGES.len()],
+                project: "LAB",
+                day: 50 + i as i64,
+                author: "alex",
+                branches: match i % 5 {
+                    4 => MASTER,
+                    2 => MAIN_AND_DEV,
+                    _ => MAIN,
+                },
+                perms,
+                files: &[],
+            },
+        );
+    }
+    dir.workspaces.insert(ws.slug.clone(), ws);
+
+    // lee-park (personal, admin): writable, but no repository has `main`
+    let mut ws = workspace("lee-park", "Lee Park", Some("lee"));
+    ws.members.insert("lee".into(), true);
+    add_project(&mut ws, "OPS", "Operations");
+    for spec in [
+        RepoSpec {
+            slug: "etl-jobs",
+            description: "Jobs from the old scheduler.",
+            language: "python",
+            project: "OPS",
+            day: 25,
+            author: "lee",
+            branches: &[("master", 3), ("feature/retry", 1)],
+            perms: &[],
+            files: &[("jobs/daily.orch.yaml", ORCHESTRATION)],
+        },
+        RepoSpec {
+            slug: "dbt-models",
+            description: "Models, trunk-based.",
+            language: "sql",
+            project: "OPS",
+            day: 27,
+            author: "lee",
+            branches: &[("trunk", 2)],
+            perms: &[],
+            files: &[],
+        },
+    ] {
+        insert(&mut ws, spec);
+    }
     dir.workspaces.insert(ws.slug.clone(), ws);
 
     // bigco-01 … bigco-20, generated on first use
@@ -195,6 +280,85 @@ fn add_project(ws: &mut Workspace, key: &str, name: &str) {
     ws.projects.insert(key.to_owned(), project);
 }
 
+/// `alex-lab`'s repositories; permission cycles write, read, admin.
+const LAB_REPOSITORIES: [&str; 30] = [
+    "airflow-dags",
+    "analytics-sandbox",
+    "api-ingest",
+    "batch-exports",
+    "cdc-streams",
+    "churn-model",
+    "cost-dashboards",
+    "customer-360",
+    "data-contracts",
+    "data-quality-checks",
+    "dbt-core-models",
+    "dim-modeling",
+    "event-tracking",
+    "feature-store",
+    "forecasting",
+    "geo-enrichment",
+    "inventory-sync",
+    "kafka-connectors",
+    "lakehouse-poc",
+    "ml-training",
+    "orders-pipeline",
+    "partner-feeds",
+    "pricing-engine",
+    "reverse-etl",
+    "s3-landing",
+    "schema-registry",
+    "snowflake-admin",
+    "spark-jobs",
+    "tagging-service",
+    "web-scraper",
+];
+
+/// A small orchestration pipeline (valid YAML) for the pipeline repositories.
+const ORCHESTRATION: &str = r#"type: "orchestration"
+version: "1.0"
+pipeline:
+  components:
+    Start:
+      type: "start"
+      transitions:
+        unconditional:
+        - "Run orders-clean"
+      parameters:
+        componentName: "Start"
+    Run orders-clean:
+      type: "run-transformation"
+      parameters:
+        componentName: "Run orders-clean"
+        transformationJob: "orders-clean.tran.yaml"
+"#;
+
+/// A small transformation pipeline (valid YAML).
+const TRANSFORMATION: &str = r#"type: "transformation"
+version: "1.0"
+pipeline:
+  components:
+    Orders:
+      type: "table-input"
+      parameters:
+        componentName: "Orders"
+        tableName: "RAW_ORDERS"
+        columnNames:
+        - "ID"
+        - "AMOUNT"
+    Clean orders:
+      type: "filter"
+      sources:
+      - "Orders"
+      parameters:
+        componentName: "Clean orders"
+        filterConditions:
+        - - "AMOUNT"
+          - "Is"
+          - "Greater than"
+          - "0"
+"#;
+
 struct RepoSpec {
     slug: &'static str,
     description: &'static str,
@@ -206,6 +370,9 @@ struct RepoSpec {
     /// others fork from its tip with their own commits.
     branches: &'static [(&'static str, usize)],
     perms: &'static [(&'static str, Permission)],
+    /// Extra files present from the first commit on (every repository with
+    /// commits also has a `README.md`).
+    files: &'static [(&'static str, &'static str)],
 }
 
 fn insert(ws: &mut Workspace, spec: RepoSpec) {
@@ -214,6 +381,7 @@ fn insert(ws: &mut Workspace, spec: RepoSpec) {
     let author_display = match spec.author {
         "alex" => "Alex Rivera",
         "sam" => "Sam Chen",
+        "lee" => "Lee Park",
         _ => spec.author,
     };
     let author_raw = format!("{author_display} <{}@example.com>", spec.author);
@@ -230,6 +398,9 @@ fn insert(ws: &mut Workspace, spec: RepoSpec) {
             let hash = stable_hash(&format!("commit:{full_name}:{branch}:{n}"));
             let mut files = BTreeMap::new();
             files.insert("README.md".to_owned(), readme.clone());
+            for (path, content) in spec.files {
+                files.insert((*path).to_owned(), Arc::from(content.as_bytes()));
+            }
             if spec.language == "python" && n > 1 {
                 files.insert(
                     format!("pipelines/{branch}_{n}.py"),
@@ -401,6 +572,23 @@ mod tests {
             Repositories::Materialized(m) if m.is_empty()
         )));
         assert_eq!(dir.workspaces_of("bigco").len(), BIGCO_WORKSPACES);
+        let (_, lab) = dir.visible_repositories("alex-lab", "alex").unwrap();
+        assert_eq!(lab.len(), LAB_REPOSITORIES.len());
+        for p in [Permission::Read, Permission::Write, Permission::Admin] {
+            assert_eq!(lab.iter().filter(|(_, q)| *q == p).count(), 10);
+        }
+        let (_, lee) = dir.visible_repositories("lee-park", "lee").unwrap();
+        assert!(!lee.is_empty());
+        assert!(lee
+            .iter()
+            .all(|(r, p)| *p >= Permission::Write && !r.branches.contains_key("main")));
+        let (_, wh, _) = dir
+            .visible_repository("acme-data", "warehouse-pipelines", "alex")
+            .unwrap();
+        let tip = &wh.commits[&wh.branches["main"]];
+        assert!(tip.tree.contains_key("README.md"));
+        assert!(tip.tree.keys().any(|k| k.ends_with(".orch.yaml")));
+        assert!(tip.tree.keys().any(|k| k.ends_with(".tran.yaml")));
         assert!(matches!(
             dir.workspaces["bigco-08"].repositories,
             Repositories::Generated { .. }

@@ -30,7 +30,7 @@ pub(crate) async fn not_found(State(sb): State<Sandbox>, uri: Uri) -> Response {
     not_found_response(&sb, uri.path())
 }
 
-fn not_found_response(sb: &Sandbox, path: &str) -> Response {
+pub(crate) fn not_found_response(sb: &Sandbox, path: &str) -> Response {
     if path == "/2.0" || path.starts_with("/2.0/") {
         return ApiError::not_found("Resource not found").into_response();
     }

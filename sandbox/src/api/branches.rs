@@ -96,7 +96,7 @@ pub(super) async fn show(
 }
 
 /// `git check-ref-format --branch`, in short.
-fn valid_branch_name(name: &str) -> bool {
+pub(super) fn valid_branch_name(name: &str) -> bool {
     !name.is_empty()
         && name != "@"
         && !name.starts_with(['-', '/'])

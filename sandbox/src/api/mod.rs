@@ -7,16 +7,19 @@
 //! private repositories; 403 when it can see but not write).
 
 mod branches;
+mod commits;
 pub(crate) mod errors;
 mod pagination;
 mod query;
 mod render;
 mod repositories;
+mod source;
 mod user;
 mod workspaces;
 
 use std::collections::BTreeSet;
 
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -50,6 +53,29 @@ pub(crate) fn routes() -> Router<Sandbox> {
         .route(
             "/2.0/repositories/{workspace}/{repo_slug}/refs/branches/{*name}",
             get(branches::show),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/src",
+            get(source::root)
+                .post(source::create)
+                // `source::create` enforces its own limit with a Bitbucket 413.
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/src/{*rest}",
+            get(source::read),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/commits",
+            get(commits::list_all),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/commits/{*revision}",
+            get(commits::list_from),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/commit/{commit}",
+            get(commits::show),
         )
         .route("/2.0/repositories", any(gone))
         .route("/2.0/workspaces", any(gone))

@@ -245,6 +245,81 @@ pub(crate) fn repository(
     })
 }
 
+/// `{api}/repositories/{ws}/{slug}`, for handlers building URLs of their own.
+pub(crate) fn repository_api_url(sb: &Sandbox, ws: &Workspace, repo: &Repository) -> String {
+    repo_base(sb, ws, repo).0
+}
+
+/// The compact commit embedded in source entries: hash and links only.
+pub(crate) fn commit_ref(sb: &Sandbox, ws: &Workspace, repo: &Repository, hash: &str) -> Value {
+    let (api, html) = repo_base(sb, ws, repo);
+    json!({
+        "type": "commit",
+        "hash": hash,
+        "links": {
+            "self": href(format!("{api}/commit/{hash}")),
+            "html": href(format!("{html}/commits/{hash}")),
+        },
+    })
+}
+
+/// A `commit_file` or `commit_directory` as the `src` endpoints return it.
+/// `size` is `Some` for files.
+pub(crate) fn source_entry(
+    sb: &Sandbox,
+    ws: &Workspace,
+    repo: &Repository,
+    hash: &str,
+    entry_path: &str,
+    size: Option<u64>,
+) -> Value {
+    let (api, _) = repo_base(sb, ws, repo);
+    let mut self_url = format!("{api}/src/{hash}/{}", path(entry_path));
+    if size.is_none() && !entry_path.is_empty() {
+        self_url.push('/');
+    }
+    let links = json!({
+        "self": href(self_url.clone()),
+        "meta": href(format!("{self_url}?format=meta")),
+    });
+    let commit = commit_ref(sb, ws, repo, hash);
+    match size {
+        Some(size) => json!({
+            "type": "commit_file",
+            "path": entry_path,
+            "escaped_path": entry_path,
+            "size": size,
+            "mimetype": mimetype(entry_path),
+            "attributes": [],
+            "commit": commit,
+            "links": links,
+        }),
+        None => json!({
+            "type": "commit_directory",
+            "path": entry_path,
+            "commit": commit,
+            "links": links,
+        }),
+    }
+}
+
+/// Bitbucket guesses a MIME type from the extension and sends `null` when it
+/// has none.
+pub(crate) fn mimetype(file: &str) -> Option<&'static str> {
+    let ext = file.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "md" => "text/markdown",
+        "txt" => "text/plain",
+        "yaml" | "yml" => "application/x-yaml",
+        "json" => "application/json",
+        "py" => "text/x-python",
+        "sql" => "application/sql",
+        "sh" => "application/x-sh",
+        "png" => "image/png",
+        _ => return None,
+    })
+}
+
 pub(crate) fn commit(
     sb: &Sandbox,
     dir: &Directory,

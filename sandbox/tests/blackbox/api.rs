@@ -67,19 +67,20 @@ async fn user_workspaces_lists_memberships() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         names(&page, "/workspace/slug"),
-        ["acme-data", "alex-rivera"]
+        ["acme-data", "alex-lab", "alex-rivera"]
     );
     let values = page["values"].as_array().unwrap();
     assert_eq!(values[0]["type"], "workspace_access");
     assert_eq!(values[0]["administrator"], false);
-    assert_eq!(values[1]["administrator"], true);
+    assert_eq!(values[1]["administrator"], false);
+    assert_eq!(values[2]["administrator"], true);
     assert_eq!(values[0]["workspace"]["type"], "workspace_base");
     assert_eq!(values[0]["workspace"]["name"], "Acme Data");
     assert!(values[0]["workspace"]["uuid"]
         .as_str()
         .unwrap()
         .starts_with('{'));
-    assert_eq!(page["size"], 2);
+    assert_eq!(page["size"], 3);
     assert_eq!(page["page"], 1);
     assert_eq!(page["pagelen"], 10);
     assert!(page.get("next").is_none());

@@ -330,3 +330,153 @@ async fn a_big_workspace_is_listed_quickly_even_on_first_touch() {
     eprintln!("first page of a generated workspace: {first:?}; a later page: {second:?}");
     assert!(first < Duration::from_secs(2), "{first:?}");
 }
+
+/// `Sandbox::new` (the server's dev mode) keeps the control API shut.
+#[tokio::test]
+async fn the_control_api_is_404_unless_enabled() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let sb = Sandbox::new(SandboxConfig {
+        base_url: base_url.clone(),
+        consumers: vec![consumer()],
+        require_pkce: false,
+    });
+    assert!(!sb.control_enabled());
+    let app = sb.router();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let reset = || {
+        http()
+            .post(format!("{base_url}/_control/reset"))
+            .json(&json!({}))
+            .send()
+    };
+    assert_eq!(reset().await.unwrap().status(), StatusCode::NOT_FOUND);
+    for path in ["stats", "faults"] {
+        let r = http()
+            .get(format!("{base_url}/_control/{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // The Rust methods work regardless.
+    sb.set_latency(Duration::ZERO);
+    sb.inject_fault(503, 0, "/2.0");
+    sb.enable_control(true);
+    assert_eq!(reset().await.unwrap().status(), StatusCode::OK);
+    sb.enable_control(false);
+    assert_eq!(reset().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_hang_fault_outlasts_the_client_then_gives_504() {
+    let rs = start().await;
+    let t = tokens_for(&rs, "alex").await;
+    assert_eq!(
+        control(
+            &rs,
+            "faults",
+            json!({ "kind": "hang", "hang_ms": 2000, "path_prefix": "/2.0/user" })
+        )
+        .await,
+        StatusCode::OK
+    );
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = impatient
+        .get(format!("{}/user", rs.sandbox.api_url()))
+        .bearer_auth(&t.access)
+        .send()
+        .await
+        .expect_err("the request hangs");
+    assert!(err.is_timeout(), "{err}");
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    // Used up: the next call is normal.
+    assert_eq!(api(&rs, &t.access, "/user").await.status(), StatusCode::OK);
+
+    // A patient client gets a 504 once the hang ends.
+    rs.sandbox.inject(sandbox::Fault {
+        kind: sandbox::FaultKind::Hang(Duration::from_millis(100)),
+        count: 1,
+        path_prefix: "/2.0".into(),
+        latency: Duration::ZERO,
+    });
+    let started = Instant::now();
+    let (status, body) = api_json(&rs, &t.access, "/user").await;
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
+    error_message(&body);
+
+    // Reset releases a hung request at once.
+    rs.sandbox.inject(sandbox::Fault {
+        kind: sandbox::FaultKind::Hang(Duration::from_secs(60)),
+        count: 1,
+        path_prefix: "/2.0".into(),
+        latency: Duration::ZERO,
+    });
+    let sb = rs.sandbox.clone();
+    let access = t.access.clone();
+    let url = format!("{}/user", sb.api_url());
+    let hung = tokio::spawn(async move { http().get(url).bearer_auth(access).send().await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    sb.reset();
+    let r = hung.await.unwrap().unwrap();
+    assert_eq!(r.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn malformed_json_and_per_fault_latency() {
+    let rs = start().await;
+    let t = tokens_for(&rs, "alex").await;
+    assert_eq!(
+        control(
+            &rs,
+            "faults",
+            json!({ "kind": "malformed_json", "path_prefix": "/2.0/repositories" })
+        )
+        .await,
+        StatusCode::OK
+    );
+    let r = api(&rs, &t.access, "/repositories/acme-data").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let body = r.text().await.unwrap();
+    assert!(body.starts_with('{'));
+    assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
+    assert_eq!(
+        api(&rs, &t.access, "/repositories/acme-data")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    control(
+        &rs,
+        "faults",
+        json!({ "kind": "status", "status": 503, "latency_ms": 80, "path_prefix": "/2.0/user" }),
+    )
+    .await;
+    let started = Instant::now();
+    assert_eq!(
+        api(&rs, &t.access, "/user").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert!(started.elapsed() >= Duration::from_millis(80));
+    assert_eq!(
+        control(&rs, "faults", json!({ "kind": "explode" })).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        control(&rs, "faults", json!({ "kind": "status" })).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(rs.sandbox.stats().faults_injected, 2);
+}

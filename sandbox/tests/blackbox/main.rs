@@ -6,4 +6,5 @@ mod api;
 mod common;
 mod control;
 mod oauth;
+mod source;
 mod token;

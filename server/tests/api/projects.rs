@@ -40,7 +40,7 @@ async fn lists_workspaces_and_only_writable_repositories(engine: Engine) {
         .unwrap();
     let mut slugs: Vec<&str> = workspaces.values.iter().map(|w| w.slug.as_str()).collect();
     slugs.sort();
-    assert_eq!(slugs, ["acme-data", "alex-rivera"]);
+    assert_eq!(slugs, ["acme-data", "alex-lab", "alex-rivera"]);
 
     let acme = repositories(&app, "acme-data", "").await;
     assert_eq!(

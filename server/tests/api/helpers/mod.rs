@@ -42,6 +42,35 @@ pub struct TestApp {
     pub sandbox: sandbox::RunningSandbox,
     pub browser: Browser,
     _data_dir: tempfile::TempDir,
+    /// Dropped with the test (see `Drop`), so runs leave no databases behind.
+    postgres_database: Option<String>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(name) = self.postgres_database.take() {
+            // Drop runs inside the test's runtime; a runtime cannot block on itself, so the
+            // clean-up gets a thread and a small runtime of its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    use sqlx::Connection;
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await
+                    {
+                        // FORCE: the server under test still holds pooled connections.
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut admin)
+                                .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
 }
 
 pub struct Options {
@@ -81,9 +110,15 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     .unwrap();
 
     let data_dir = tempfile::tempdir().unwrap();
-    let database_url = match engine {
-        Engine::Sqlite => format!("sqlite://{}", data_dir.path().join("studio.db").display()),
-        Engine::Postgres => fresh_postgres_database().await,
+    let (database_url, postgres_database) = match engine {
+        Engine::Sqlite => (
+            format!("sqlite://{}", data_dir.path().join("studio.db").display()),
+            None,
+        ),
+        Engine::Postgres => {
+            let (url, name) = fresh_postgres_database().await;
+            (url, Some(name))
+        }
     };
     let settings = server::Settings {
         addr: "127.0.0.1:0".parse().unwrap(),
@@ -140,7 +175,7 @@ async fn fresh_postgres_database() -> String {
         .unwrap();
     let mut url = url::Url::parse(&admin).unwrap();
     url.set_path(&name);
-    url.to_string()
+    (url.to_string(), name)
 }
 
 fn init_logs() {
