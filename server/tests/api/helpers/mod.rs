@@ -154,15 +154,21 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         db,
         sandbox,
         _data_dir: data_dir,
+        postgres_database,
     }
 }
 
-/// A new database on the PostgreSQL server of `TEST_POSTGRES_URL`
-/// (default `postgres://postgres@127.0.0.1:5432/postgres`), so tests never share state.
-async fn fresh_postgres_database() -> String {
+/// `TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`: a role that may
+/// create databases.
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A new database, so tests never share state. Returns its URL and name.
+async fn fresh_postgres_database() -> (String, String) {
     use sqlx::Connection;
-    let admin = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = postgres_admin_url();
     let name = format!("studio_test_{}", uuid::Uuid::new_v4().simple());
     let mut connection = sqlx::PgConnection::connect(&admin)
         .await
