@@ -61,13 +61,7 @@ async fn create(
         });
     }
     // Checked before any Bitbucket call, so a taken name costs the user no wait.
-    if state
-        .db
-        .projects_of(user.id)
-        .await?
-        .iter()
-        .any(|p| p.name.to_lowercase() == name.as_str().to_lowercase())
-    {
+    if state.db.has_project_named(user.id, name.as_str()).await? {
         return Err(name_taken());
     }
     let repository = match (body.configuration, body.repository) {

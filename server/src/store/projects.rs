@@ -75,6 +75,17 @@ impl Db {
         )
     }
 
+    /// Whether the user has a project of that name (compared as the unique key compares).
+    pub async fn has_project_named(&self, user_id: i64, name: &str) -> Result<bool, StoreError> {
+        let sql = "SELECT COUNT(*) FROM projects WHERE user_id = $1 AND name_key = $2";
+        let count: i64 = on_pool!(self, pool => sqlx::query_scalar(sql)
+            .bind(user_id)
+            .bind(name_key(name))
+            .fetch_one(pool)
+            .await)?;
+        Ok(count > 0)
+    }
+
     /// The project, if it exists and belongs to the user (someone else's reads as missing).
     pub async fn project_of(
         &self,
