@@ -1,4 +1,4 @@
-//! Whether the signed-in user's Bitbucket authorization works.
+//! Whether the signed-in user's Bitbucket authorization works, and what happened to it.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +34,64 @@ pub struct BitbucketAccount {
     pub avatar_url: Option<String>,
 }
 
+/// One entry of a user's connection audit trail (`GET /api/connections/bitbucket/events`,
+/// newest first).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionEvent {
+    pub kind: ConnectionEventKind,
+    /// The account connected, or why a refresh failed or a reconnect is needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionEventKind {
+    Connected,
+    Refreshed,
+    RefreshFailed,
+    ReconnectNeeded,
+    Disconnected,
+}
+
+impl ConnectionEventKind {
+    pub const ALL: [ConnectionEventKind; 5] = [
+        ConnectionEventKind::Connected,
+        ConnectionEventKind::Refreshed,
+        ConnectionEventKind::RefreshFailed,
+        ConnectionEventKind::ReconnectNeeded,
+        ConnectionEventKind::Disconnected,
+    ];
+
+    /// The stored and serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionEventKind::Connected => "connected",
+            ConnectionEventKind::Refreshed => "refreshed",
+            ConnectionEventKind::RefreshFailed => "refresh_failed",
+            ConnectionEventKind::ReconnectNeeded => "reconnect_needed",
+            ConnectionEventKind::Disconnected => "disconnected",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
+    /// For people: "Token refreshed".
+    pub fn label(self) -> &'static str {
+        match self {
+            ConnectionEventKind::Connected => "Connected",
+            ConnectionEventKind::Refreshed => "Token refreshed",
+            ConnectionEventKind::RefreshFailed => "Refresh failed",
+            ConnectionEventKind::ReconnectNeeded => "Reconnect needed",
+            ConnectionEventKind::Disconnected => "Disconnected",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +100,15 @@ mod tests {
     fn status_is_tagged_for_the_app() {
         let json = serde_json::to_value(ConnectionStatus::NotConnected).unwrap();
         assert_eq!(json, serde_json::json!({"status": "not_connected"}));
+    }
+
+    #[test]
+    fn event_kind_names_match_their_serde_names() {
+        for kind in ConnectionEventKind::ALL {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, serde_json::json!(kind.as_str()));
+            assert_eq!(ConnectionEventKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ConnectionEventKind::from_name("deleted"), None);
     }
 }

@@ -17,7 +17,7 @@ pub mod server_info;
 
 pub use account::{Credentials, Me};
 pub use bitbucket::{Page, Repository, RepositoryPermission, RepositoryQuery, Workspace};
-pub use connection::{BitbucketAccount, ConnectionStatus};
+pub use connection::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
 pub use error::{ApiError, ErrorCode};
 pub use oauth::OAuthFailure;
 pub use project::{

@@ -27,6 +27,8 @@ pub enum OAuthFailure {
 
 impl OAuthFailure {
     pub const QUERY_PARAM: &'static str = "oauth_error";
+    /// With [`OAuthFailure::ScopeMissing`]: the scope Bitbucket did not grant.
+    pub const MISSING_SCOPE_PARAM: &'static str = "oauth_missing_scope";
 
     pub fn code(self) -> &'static str {
         match self {
@@ -77,6 +79,32 @@ impl OAuthFailure {
     }
 }
 
+/// The scopes the studio needs, as Bitbucket names them in a token response.
+pub const REQUIRED_SCOPES: [&str; 2] = ["account", "repository:write"];
+
+/// How Bitbucket labels a scope on the OAuth consumer's form ("Repositories: Write"), for the
+/// scopes the studio knows. Unknown names get `None`: the value arrives in a URL an attacker
+/// can craft, so it is never echoed.
+pub fn scope_label(scope: &str) -> Option<&'static str> {
+    match scope {
+        "account" => Some("Account: Read"),
+        "repository:write" => Some("Repositories: Write"),
+        _ => None,
+    }
+}
+
+/// The sentence for a failure, naming the missing permission when it is one the studio
+/// requires.
+pub fn failure_message(failure: OAuthFailure, missing_scope: Option<&str>) -> String {
+    match (failure, missing_scope.and_then(scope_label)) {
+        (OAuthFailure::ScopeMissing, Some(label)) => format!(
+            "Bitbucket did not grant the permission \u{201c}{label}\u{201d}, which the studio needs. \
+             An administrator must tick it on the studio's Bitbucket OAuth consumer; then choose Authorize again."
+        ),
+        _ => failure.message().to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +119,16 @@ mod tests {
             assert_eq!(OAuthFailure::from_code(failure.code()), Some(failure));
         }
         assert_eq!(OAuthFailure::from_code("<script>"), None);
+    }
+
+    #[test]
+    fn a_missing_scope_is_named_only_when_known() {
+        let named = failure_message(OAuthFailure::ScopeMissing, Some("repository:write"));
+        assert!(named.contains("Repositories: Write"), "{named}");
+        let unknown = failure_message(OAuthFailure::ScopeMissing, Some("<b>pwned</b>"));
+        assert_eq!(unknown, OAuthFailure::ScopeMissing.message());
+        for scope in REQUIRED_SCOPES {
+            assert!(scope_label(scope).is_some(), "{scope} has a label");
+        }
     }
 }

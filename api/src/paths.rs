@@ -5,7 +5,10 @@ pub const ME: &str = "/api/me";
 pub const SIGN_UP: &str = "/api/auth/sign-up";
 pub const SIGN_IN: &str = "/api/auth/sign-in";
 pub const SIGN_OUT: &str = "/api/auth/sign-out";
+/// `GET`: the connection's status; `DELETE`: disconnect (forget the stored tokens).
 pub const BITBUCKET_CONNECTION: &str = "/api/connections/bitbucket";
+/// The connection's audit trail, newest first.
+pub const BITBUCKET_CONNECTION_EVENTS: &str = "/api/connections/bitbucket/events";
 pub const BITBUCKET_WORKSPACES: &str = "/api/bitbucket/workspaces";
 pub const PROJECTS: &str = "/api/projects";
 

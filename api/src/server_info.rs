@@ -8,6 +8,10 @@ pub struct ServerInfo {
     pub sandbox: bool,
     /// Git providers the server has configured (no placeholders for ones it has not).
     pub providers: Vec<GitProvider>,
+    /// Bitbucket's "App authorizations" page (Personal settings), where a user revokes the
+    /// studio's access on Bitbucket's side: disconnecting in the studio cannot do that, as
+    /// Bitbucket has no revocation endpoint.
+    pub bitbucket_app_authorizations_url: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@
 //! - [`links`] and [`return_to`]: every URL the app builds or accepts, as plain, tested functions.
 //! - [`context`]: state shared by all pages (who is signed in, what the server offers).
 //! - [`components`]: the layout, the sign-in guard and the pieces several pages reuse.
+//! - [`time`]: how times are shown (UTC, tested natively).
 //! - [`pages`]: one file per page; the wizard has one file per step in `pages/wizard/`.
 //! - [`routes`]: the route table; [`app`]: the root component.
 //!
@@ -25,6 +26,7 @@ pub mod links;
 pub mod pages;
 pub mod return_to;
 pub mod routes;
+pub mod time;
 
 pub use app::App;
 

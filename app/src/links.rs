@@ -24,6 +24,9 @@ pub const BITBUCKET_REPOSITORY: &str = "/projects/new/advanced/bitbucket/reposit
 /// Wizard step "Project details" of an advanced (Bitbucket) project.
 pub const BITBUCKET_DETAILS: &str = "/projects/new/advanced/bitbucket/details";
 
+/// Settings → Connections: the Bitbucket connection, its audit trail, Disconnect.
+pub const CONNECTIONS: &str = "/settings/connections";
+
 /// Query parameter names the wizard uses.
 pub mod query {
     pub const RETURN_TO: &str = "return_to";

@@ -15,7 +15,7 @@ use crate::pages::wizard::{
     AdvancedDetailsStep, ConfigurationStep, ConnectStep, ProviderStep, QuickStartDetailsStep,
     RepositoryStep,
 };
-use crate::pages::{NotFound, ProjectPage, ProjectsPage, SignIn, SignUp};
+use crate::pages::{ConnectionsPage, NotFound, ProjectPage, ProjectsPage, SignIn, SignUp};
 
 #[component]
 pub fn AppRoutes() -> impl IntoView {
@@ -33,6 +33,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/projects/new/advanced/bitbucket/repository") view=RepositoryStep />
                 <Route path=path!("/projects/new/advanced/bitbucket/details") view=AdvancedDetailsStep />
                 <Route path=path!("/projects/:id") view=ProjectPage />
+                <Route path=path!("/settings/connections") view=ConnectionsPage />
             </ParentRoute>
         </Routes>
     }

@@ -186,6 +186,13 @@ impl Sandbox {
         self.world().oauth.revoke(nickname, consumer_key);
     }
 
+    /// Every authorization code, access token and refresh token issued to the account (by
+    /// nickname) that the sandbox still remembers, live or dead. For tests that prove no
+    /// secret reaches a log, a database or a browser.
+    pub fn secrets_issued_to(&self, nickname: &str) -> Vec<String> {
+        self.world().oauth.secrets_of(nickname)
+    }
+
     /// Refresh-token rotation (off by default): when on, each refresh returns
     /// a new refresh token and the old one dies 10 minutes after first use.
     pub fn set_rotation(&self, enabled: bool) {

@@ -31,6 +31,9 @@ pub enum AppError {
     NotFound(String),
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// Too many failed sign-ins for one account; try again after `retry_after` seconds.
+    #[error("too many attempts (retry after {retry_after} s)")]
+    TooManyAttempts { retry_after: u64 },
     #[error(transparent)]
     Bitbucket(#[from] BitbucketError),
     #[error("storage: {0}")]
@@ -58,6 +61,15 @@ impl AppError {
             Conflict { field, message } => (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, message.clone()).with_field(*field)),
             NotFound(what) => (StatusCode::NOT_FOUND, ApiError::new(ErrorCode::NotFound, format!("{what} was not found."))),
             Forbidden(why) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::Forbidden, *why)),
+            TooManyAttempts { retry_after } => {
+                let minutes = retry_after.div_ceil(60).max(1);
+                let mut body = ApiError::new(
+                    ErrorCode::TooManyRequests,
+                    format!("Too many failed sign-ins for this account. Wait {minutes} minute(s) and try again, or check the email address."),
+                );
+                body.retry_after_seconds = Some(*retry_after);
+                (StatusCode::TOO_MANY_REQUESTS, body)
+            }
             Bitbucket(error) => error.status_and_body(),
             Store(StoreError::UniqueViolation) => {
                 (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, "That already exists."))
@@ -96,3 +108,36 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_causes_never_reach_the_body() {
+        let secret_cause = "connection to postgres://admin:hunter2@db failed at store.rs:42";
+        for error in [
+            AppError::internal(secret_cause),
+            AppError::Store(StoreError::UnsupportedUrl(secret_cause.into())),
+            AppError::Bitbucket(BitbucketError::Unexpected(secret_cause.into())),
+            AppError::Bitbucket(BitbucketError::Unavailable(secret_cause.into())),
+        ] {
+            let (status, body) = error.status_and_body();
+            assert!(status.is_server_error(), "{status}");
+            let json = serde_json::to_string(&body).unwrap();
+            assert!(
+                !json.contains("hunter2") && !json.contains("store.rs"),
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn throttled_sign_ins_say_when_to_retry() {
+        let (status, body) = AppError::TooManyAttempts { retry_after: 61 }.status_and_body();
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(body.code, ErrorCode::TooManyRequests);
+        assert_eq!(body.retry_after_seconds, Some(61));
+        assert!(body.message.contains("2 minute"), "{}", body.message);
+    }
+}

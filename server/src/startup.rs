@@ -147,7 +147,7 @@ impl Application {
             .layer(middleware::from_fn(move |request, next| {
                 headers::security_headers(csp.clone(), request, next)
             }))
-            .layer(TraceLayer::new_for_http());
+            .layer(TraceLayer::new_for_http().make_span_with(request_span));
 
         Ok(Self {
             listener,
@@ -247,4 +247,11 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// The span of each request: method and path only. Query strings are left out on purpose:
+/// the OAuth callback's carries the authorization code and `state` (DESIGN §4.9, secrets
+/// never in logs).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
 }

@@ -2,11 +2,11 @@
 
 use api::paths;
 use api::{
-    ApiError, ConnectionStatus, CreateProject, Credentials, Me, Page, Project, Repository,
-    RepositoryQuery, ServerInfo, Workspace,
+    ApiError, ConnectionEvent, ConnectionStatus, CreateProject, Credentials, Me, Page, Project,
+    Repository, RepositoryQuery, ServerInfo, Workspace,
 };
 
-use super::http::{get_json, post_json, post_no_content};
+use super::http::{delete_no_content, get_json, post_json, post_no_content};
 use super::query::repositories_url;
 
 /// What the server offers: sandbox mode, configured Git providers.
@@ -35,6 +35,16 @@ pub async fn sign_out() -> Result<(), ApiError> {
 /// Whether the user's Bitbucket authorization works.
 pub async fn bitbucket_connection() -> Result<ConnectionStatus, ApiError> {
     get_json(paths::BITBUCKET_CONNECTION).await
+}
+
+/// Forgets the stored Bitbucket tokens (answers 204, also when nothing was connected).
+pub async fn disconnect_bitbucket() -> Result<(), ApiError> {
+    delete_no_content(paths::BITBUCKET_CONNECTION).await
+}
+
+/// The connection's audit trail, newest first.
+pub async fn bitbucket_connection_events() -> Result<Vec<ConnectionEvent>, ApiError> {
+    get_json(paths::BITBUCKET_CONNECTION_EVENTS).await
 }
 
 /// The workspaces of the connected Bitbucket account.

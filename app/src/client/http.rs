@@ -1,7 +1,7 @@
 //! The transport: `fetch` through gloo-net, JSON in and out, every failure as an [`ApiError`].
 //!
 //! Requests are same-origin with the browser's cookies (the session cookie is HttpOnly, so the
-//! app never sees it). POSTs always carry `Content-Type: application/json`: the server refuses
+//! app never sees it). POSTs and DELETEs always carry `Content-Type: application/json`: the server refuses
 //! state-changing calls without it as part of its CSRF defence.
 
 use api::ApiError;
@@ -34,6 +34,17 @@ where
     B: Serialize + ?Sized,
 {
     let response = send(prepare(Request::post(path)).json(body)).await?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(error_of(response).await)
+    }
+}
+
+/// `DELETE path`, expecting an answer without a body. Sent with an empty JSON body: the
+/// server's CSRF gate wants `application/json` on every state-changing call.
+pub async fn delete_no_content(path: &str) -> Result<(), ApiError> {
+    let response = send(prepare(Request::delete(path)).json(&serde_json::json!({}))).await?;
     if response.ok() {
         Ok(())
     } else {

@@ -16,11 +16,12 @@ use crate::links;
 
 pub const AUTHORIZE_EXPLANATION: &str = "The studio needs your permission to read your Bitbucket account and write to the repository you choose. You authorize once; every project you create reuses it.";
 
-/// The sentence for an `oauth_error` code. Unknown codes get a generic sentence: the
-/// parameter is attacker-controllable, so its text is never echoed.
-pub fn oauth_error_message(code: &str) -> String {
+/// The sentence for an `oauth_error` code (and the scope the callback found missing, if
+/// any). Unknown codes and scopes get a generic sentence: the parameters are
+/// attacker-controllable, so their text is never echoed.
+pub fn oauth_error_message(code: &str, missing_scope: Option<&str>) -> String {
     match OAuthFailure::from_code(code) {
-        Some(failure) => failure.message().to_owned(),
+        Some(failure) => api::oauth::failure_message(failure, missing_scope),
         None => {
             "Bitbucket authorization did not complete. Choose Authorize to try again.".to_owned()
         }
@@ -31,10 +32,10 @@ pub fn oauth_error_message(code: &str) -> String {
 pub fn use_oauth_error() -> Signal<Option<String>> {
     let query = use_query_map();
     Signal::derive(move || {
+        let query = query.read();
         query
-            .read()
             .get_str(OAuthFailure::QUERY_PARAM)
-            .map(oauth_error_message)
+            .map(|code| oauth_error_message(code, query.get_str(OAuthFailure::MISSING_SCOPE_PARAM)))
     })
 }
 
@@ -161,18 +162,19 @@ mod tests {
     #[test]
     fn known_oauth_codes_get_their_sentence() {
         assert_eq!(
-            oauth_error_message("access_denied"),
+            oauth_error_message("access_denied", None),
             OAuthFailure::AccessDenied.message()
         );
         assert_eq!(
-            oauth_error_message("scope_missing"),
+            oauth_error_message("scope_missing", None),
             OAuthFailure::ScopeMissing.message()
         );
+        assert!(oauth_error_message("scope_missing", Some("account")).contains("Account: Read"));
     }
 
     #[test]
     fn unknown_oauth_codes_are_not_echoed() {
-        let message = oauth_error_message("<b>Your account is locked</b>");
+        let message = oauth_error_message("<b>Your account is locked</b>", Some("<i>x</i>"));
         assert!(!message.contains("locked"));
         assert!(message.contains("Authorize"));
     }

@@ -1,5 +1,5 @@
-//! The frame of every page: the header (product name, sandbox banner, account and
-//! "Sign out") and the `<main>` landmark the routes render into.
+//! The frame of every page: the header (product name, main navigation, sandbox banner,
+//! account and "Sign out") and the `<main>` landmark the routes render into.
 
 use api::{ApiError, ErrorCode};
 use leptos::prelude::*;
@@ -75,6 +75,10 @@ fn Account(email: String) -> impl IntoView {
     };
 
     view! {
+        <nav class="site-nav" aria-label="Main">
+            <A href=links::PROJECTS>"Projects"</A>
+            <A href=links::CONNECTIONS>"Connections"</A>
+        </nav>
         <div class="account">
             <span class="account-email">{email}</span>
             <button

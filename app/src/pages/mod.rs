@@ -1,6 +1,7 @@
 //! One file per page; the project-creation wizard has its own folder with one file per step.
 
 pub mod auth_form;
+pub mod connections;
 pub mod not_found;
 pub mod project;
 pub mod projects;
@@ -8,6 +9,7 @@ pub mod sign_in;
 pub mod sign_up;
 pub mod wizard;
 
+pub use connections::ConnectionsPage;
 pub use not_found::NotFound;
 pub use project::ProjectPage;
 pub use projects::ProjectsPage;

@@ -139,6 +139,19 @@ impl OAuthState {
             .or_insert(now);
     }
 
+    /// Every code, access token and refresh token issued to the account that the sandbox
+    /// still remembers, live or dead.
+    pub(crate) fn secrets_of(&self, nickname: &str) -> Vec<String> {
+        let codes = self.codes.iter().filter(|(_, c)| c.account == nickname);
+        let access = self.access.iter().filter(|(_, t)| t.account == nickname);
+        let refresh = self.refresh.iter().filter(|(_, t)| t.account == nickname);
+        codes
+            .map(|(k, _)| k.clone())
+            .chain(access.map(|(k, _)| k.clone()))
+            .chain(refresh.map(|(k, _)| k.clone()))
+            .collect()
+    }
+
     /// Consumer keys the account has authorized, with when.
     pub(crate) fn grants_of(&self, nickname: &str) -> Vec<(String, Duration)> {
         self.grants

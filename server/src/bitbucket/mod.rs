@@ -17,7 +17,8 @@ pub use tokens::Bitbucket;
 
 /// Scopes the studio needs on its OAuth consumer. Bitbucket ignores a `scope` parameter:
 /// scopes are the boxes ticked on the consumer, so the callback checks what was granted.
-pub const REQUIRED_SCOPES: [&str; 2] = ["account", "repository:write"];
+/// (Defined in `api`, which also names them for the user.)
+pub use api::oauth::REQUIRED_SCOPES;
 
 /// The provider's name in stored rows and routes.
 pub const PROVIDER: &str = "bitbucket";

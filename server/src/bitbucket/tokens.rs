@@ -203,6 +203,17 @@ impl Bitbucket {
                     tracing::warn!(user_id, attempt, %reason, "refreshing the Bitbucket token failed transiently");
                     let wait = retry_after.map(Duration::from_secs).unwrap_or(pause);
                     if attempt == REFRESH_ATTEMPTS || wait > MAX_INLINE_WAIT {
+                        // Recorded for the user to see, but the link is kept: the refresh
+                        // token is still good once Bitbucket answers again.
+                        let detail = format!("Bitbucket's token endpoint did not answer ({reason}); the connection was kept and the next request tries again.");
+                        self.db
+                            .record_connection_event(
+                                user_id,
+                                PROVIDER,
+                                ConnectionEventKind::RefreshFailed,
+                                Some(&detail),
+                            )
+                            .await?;
                         return Err(match retry_after {
                             Some(_) => BitbucketError::RateLimited { retry_after },
                             None => BitbucketError::Unavailable(reason),

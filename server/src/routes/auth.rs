@@ -1,8 +1,9 @@
 //! Studio accounts: sign up, sign in, sign out, who am I.
 //!
 //! Passwords are hashed with argon2id (the `argon2` crate's default parameters, OWASP's
-//! minimum). Hashing runs on the blocking pool so it does not stall other requests. Unknown
-//! email and wrong password get the same answer, after the same work.
+//! minimum) on the blocking pool, so hashing does not stall other requests. Unknown email and
+//! wrong password get the same answer, after the same work. Sign-in is rate-limited per
+//! account: [`MAX_FAILURES`] failures per [`FAILURE_WINDOW_SECS`].
 
 use api::{account, Credentials, Me};
 use argon2::password_hash::{
@@ -18,8 +19,9 @@ use tower_sessions::Session;
 
 use super::AppState;
 use crate::error::{AppError, AppResult};
+use crate::random;
 use crate::session::{self, CurrentUser};
-use crate::store::StoreError;
+use crate::store::{self, StoreError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -126,31 +128,57 @@ async fn sign_up(
     ))
 }
 
+/// Failed sign-ins allowed per account within [`FAILURE_WINDOW_SECS`]; the next attempt waits
+/// until the oldest of them leaves the window. Counted per account (whatever the client's
+/// address, which a load balancer hides and an attacker rotates), with unknown emails counted
+/// alike so the limit reveals nothing about which accounts exist.
+pub const MAX_FAILURES: i64 = 5;
+pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+
 async fn sign_in(
     State(state): State<AppState>,
     session: Session,
     Json(body): Json<Credentials>,
 ) -> AppResult<Json<Me>> {
     let email = body.email.trim().to_lowercase();
-    if body.password.chars().count() > account::MAX_PASSWORD_CHARS {
+    let email_key = random::digest(&email);
+    let window_start = store::now() - FAILURE_WINDOW_SECS;
+    // Checked before the password, so a throttled attacker costs no argon2 time either.
+    let (failures, oldest) = state
+        .db
+        .sign_in_failures_since(&email_key, window_start)
+        .await?;
+    if failures >= MAX_FAILURES {
+        let retry_after = oldest.unwrap_or(window_start) + FAILURE_WINDOW_SECS - store::now();
+        tracing::warn!("sign-in throttled after repeated failures");
+        return Err(AppError::TooManyAttempts {
+            retry_after: u64::try_from(retry_after.max(1)).unwrap_or(1),
+        });
+    }
+    let user = if body.password.chars().count() > account::MAX_PASSWORD_CHARS {
+        None
+    } else {
+        let user = state.db.user_by_email(&email).await?;
+        let stored = user
+            .as_ref()
+            .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
+        let password = body.password;
+        let matches = blocking(move || verify(&password, &stored)).await?;
+        user.filter(|_| matches)
+    };
+    let Some(user) = user else {
+        state
+            .db
+            .record_sign_in_failure(&email_key, window_start)
+            .await?;
         return Err(AppError::InvalidCredentials);
-    }
-    let user = state.db.user_by_email(&email).await?;
-    let stored = user
-        .as_ref()
-        .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
-    let password = body.password;
-    let matches = blocking(move || verify(&password, &stored)).await?;
-    match user {
-        Some(user) if matches => {
-            session::sign_in(&session, user.id).await?;
-            Ok(Json(Me {
-                id: user.id,
-                email: user.email,
-            }))
-        }
-        _ => Err(AppError::InvalidCredentials),
-    }
+    };
+    state.db.clear_sign_in_failures(&email_key).await?;
+    session::sign_in(&session, user.id).await?;
+    Ok(Json(Me {
+        id: user.id,
+        email: user.email,
+    }))
 }
 
 async fn sign_out(session: Session) -> AppResult<StatusCode> {

@@ -1,17 +1,24 @@
-//! `GET /api/connections/bitbucket`: is the signed-in user's Bitbucket authorization usable?
+//! The signed-in user's Bitbucket connection:
+//! - `GET /api/connections/bitbucket`: is the authorization usable?
+//! - `DELETE /api/connections/bitbucket`: disconnect (forget the stored tokens);
+//! - `GET /api/connections/bitbucket/events`: the audit trail, newest first.
 //!
-//! "Connected" is checked, not assumed: when the link was not proven by a Bitbucket call in
-//! the last [`REVALIDATE_AFTER_SECS`], this asks Bitbucket who the token belongs to (refreshing
-//! an expired token on the way), so a revoked authorization shows as `reconnect_needed` here,
-//! before the user reaches the repository step.
+//! "Connected" is checked, not assumed: when the access token has expired, or the link was not
+//! proven by a Bitbucket call in the last [`REVALIDATE_AFTER_SECS`], the status asks Bitbucket
+//! who the token belongs to (refreshing an expired token on the way), so a revoked
+//! authorization shows as `reconnect_needed` here, before the user reaches the repository step.
+//!
+//! Bitbucket has no token revocation endpoint, so disconnecting can only forget the tokens;
+//! the app then links to Bitbucket's App authorizations page to revoke there as well.
 
-use api::{BitbucketAccount, ConnectionStatus};
+use api::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 
 use super::AppState;
-use crate::bitbucket::BitbucketError;
+use crate::bitbucket::{BitbucketError, PROVIDER};
 use crate::error::{AppError, AppResult};
 use crate::session::CurrentUser;
 use crate::store::{self, BitbucketLink, LinkStatus};
@@ -19,7 +26,12 @@ use crate::store::{self, BitbucketLink, LinkStatus};
 const REVALIDATE_AFTER_SECS: i64 = 60;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(api::paths::BITBUCKET_CONNECTION, get(status))
+    Router::new()
+        .route(
+            api::paths::BITBUCKET_CONNECTION,
+            get(status).delete(disconnect),
+        )
+        .route(api::paths::BITBUCKET_CONNECTION_EVENTS, get(events))
 }
 
 async fn status(
@@ -29,9 +41,10 @@ async fn status(
     let Some(link) = state.db.bitbucket_link(user.id).await? else {
         return Ok(Json(ConnectionStatus::NotConnected));
     };
-    if link.status() == LinkStatus::Connected
-        && store::now() - link.validated_at > REVALIDATE_AFTER_SECS
-    {
+    let now = store::now();
+    let unproven = now - link.validated_at > REVALIDATE_AFTER_SECS;
+    let expired = link.access_expires_at <= now;
+    if link.status() == LinkStatus::Connected && (unproven || expired) {
         let rest = state.bitbucket.rest.clone();
         let checked = state.bitbucket.with_token(user.id, |token| {
             let rest = rest.clone();
@@ -41,19 +54,39 @@ async fn status(
             Ok(_) => {}
             // The link now says why; read it again below.
             Err(AppError::Bitbucket(BitbucketError::ReconnectNeeded(_))) => {}
-            // Bitbucket unreachable: the link itself is fine, report what we know.
+            // Bitbucket unreachable or rate-limiting: the link itself is fine (a transient
+            // failure never marks it), so report what we know.
             Err(AppError::Bitbucket(error)) => {
                 tracing::warn!(%error, "could not validate the Bitbucket link")
             }
             Err(other) => return Err(other),
         }
     }
-    let link = state
-        .db
-        .bitbucket_link(user.id)
-        .await?
-        .ok_or(AppError::internal("the link vanished"))?;
-    Ok(Json(describe(link)))
+    Ok(Json(match state.db.bitbucket_link(user.id).await? {
+        Some(link) => describe(link),
+        // Disconnected by a concurrent request.
+        None => ConnectionStatus::NotConnected,
+    }))
+}
+
+/// Forgets the tokens. Idempotent: disconnecting twice answers 204 both times and records
+/// one event.
+async fn disconnect(State(state): State<AppState>, user: CurrentUser) -> AppResult<StatusCode> {
+    if state.db.delete_bitbucket_link(user.id).await? {
+        state
+            .db
+            .record_connection_event(user.id, PROVIDER, ConnectionEventKind::Disconnected, None)
+            .await?;
+        tracing::info!(user_id = user.id, "Bitbucket disconnected");
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn events(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<ConnectionEvent>>> {
+    Ok(Json(state.db.connection_events(user.id, PROVIDER).await?))
 }
 
 fn describe(link: BitbucketLink) -> ConnectionStatus {

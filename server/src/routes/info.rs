@@ -15,5 +15,6 @@ async fn info(State(state): State<AppState>) -> Json<ServerInfo> {
     Json(ServerInfo {
         sandbox: state.sandbox,
         providers: vec![GitProvider::Bitbucket],
+        bitbucket_app_authorizations_url: state.bitbucket.app_authorizations_url.clone(),
     })
 }

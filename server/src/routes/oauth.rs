@@ -184,7 +184,8 @@ async fn callback(
         .find(|scope| !tokens.scopes.iter().any(|granted| granted == *scope))
     {
         tracing::error!(user_id, missing, granted = ?tokens.scopes, "the Bitbucket consumer lacks a required permission");
-        return fail(return_to, OAuthFailure::ScopeMissing);
+        let to = with_query_param(return_to, OAuthFailure::MISSING_SCOPE_PARAM, missing);
+        return fail(&to, OAuthFailure::ScopeMissing);
     }
     let account = match state
         .bitbucket

@@ -160,4 +160,15 @@ impl Db {
         on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }
+
+    /// Forgets the user's link and its tokens. Returns whether there was one.
+    pub async fn delete_bitbucket_link(&self, user_id: i64) -> Result<bool, StoreError> {
+        let sql = "DELETE FROM bitbucket_links WHERE user_id = $1";
+        let deleted = on_pool!(self, pool => sqlx::query(sql)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(deleted > 0)
+    }
 }

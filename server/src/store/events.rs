@@ -1,26 +1,18 @@
-//! The audit trail of a user's provider connections.
+//! The audit trail of a user's provider connections: what happened to the authorization and
+//! when, for the user to read on the connections page and for support to read in the database.
+
+use api::{ConnectionEvent, ConnectionEventKind};
 
 use super::{on_pool, Db, StoreError};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConnectionEventKind {
-    Connected,
-    Refreshed,
-    RefreshFailed,
-    ReconnectNeeded,
-    Disconnected,
-}
+/// The connections page shows this many; older events stay in the table.
+pub const EVENTS_SHOWN: i64 = 50;
 
-impl ConnectionEventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConnectionEventKind::Connected => "connected",
-            ConnectionEventKind::Refreshed => "refreshed",
-            ConnectionEventKind::RefreshFailed => "refresh_failed",
-            ConnectionEventKind::ReconnectNeeded => "reconnect_needed",
-            ConnectionEventKind::Disconnected => "disconnected",
-        }
-    }
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    kind: String,
+    detail: Option<String>,
+    at: i64,
 }
 
 impl Db {
@@ -44,11 +36,31 @@ impl Db {
         Ok(())
     }
 
-    /// Kinds of a user's events, oldest first (used by tests and, later, the connections page).
-    pub async fn connection_event_kinds(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
-        let sql = "SELECT kind FROM connection_events WHERE user_id = $1 ORDER BY at, id";
-        Ok(
-            on_pool!(self, pool => sqlx::query_scalar::<_, String>(sql).bind(user_id).fetch_all(pool).await)?,
-        )
+    /// The user's latest events with `provider`, newest first. Rows of a kind this build does
+    /// not know (written by a newer one) are skipped rather than failing the page.
+    pub async fn connection_events(
+        &self,
+        user_id: i64,
+        provider: &str,
+    ) -> Result<Vec<ConnectionEvent>, StoreError> {
+        let sql =
+            "SELECT kind, detail, at FROM connection_events WHERE user_id = $1 AND provider = $2 \
+                   ORDER BY at DESC, id DESC LIMIT $3";
+        let rows: Vec<EventRow> = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(user_id)
+            .bind(provider)
+            .bind(EVENTS_SHOWN)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                Some(ConnectionEvent {
+                    kind: ConnectionEventKind::from_name(&row.kind)?,
+                    detail: row.detail,
+                    at: row.at,
+                })
+            })
+            .collect())
     }
 }

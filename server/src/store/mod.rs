@@ -11,10 +11,12 @@ mod bitbucket_links;
 mod events;
 mod oauth_transactions;
 mod projects;
+mod sign_in_failures;
 mod users;
 
+pub use api::ConnectionEventKind;
 pub use bitbucket_links::{BitbucketLink, LinkStatus, NewLink, StoredTokens};
-pub use events::ConnectionEventKind;
+pub use events::EVENTS_SHOWN;
 pub use oauth_transactions::{NewOAuthTransaction, OAuthTransaction};
 pub use projects::{NewProject, NewProjectRepository, ProjectRow};
 pub use users::UserRow;

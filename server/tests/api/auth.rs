@@ -135,7 +135,70 @@ async fn api_routes_need_a_session(engine: Engine) {
     }
 }
 
+async fn sign_in_is_rate_limited_per_account(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.sign_up("ada@example.com").await;
+    app.sign_up("bob@example.com").await;
+    app.browser.forget_cookies();
+    let attempt = |email: &'static str, password: &'static str| {
+        let body = json!({"email": email, "password": password});
+        let browser = &app.browser;
+        async move { browser.post_json(api::paths::SIGN_IN, &body).await }
+    };
+    for _ in 0..server::routes::auth::MAX_FAILURES {
+        assert_eq!(
+            attempt("ada@example.com", "wrong password!").await.status(),
+            401
+        );
+    }
+    // Even the right password waits now: the limit is per account, not per guess.
+    let limited = attempt("ada@example.com", "correct horse battery").await;
+    assert_eq!(limited.status(), 429);
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    let error: ApiError = limited.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::TooManyRequests);
+    assert_eq!(error.retry_after_seconds, Some(retry_after));
+
+    // Another account is not affected, and an unknown email is limited alike (the limit
+    // does not reveal which accounts exist).
+    assert_eq!(
+        attempt("bob@example.com", "correct horse battery")
+            .await
+            .status(),
+        200
+    );
+    for _ in 0..server::routes::auth::MAX_FAILURES {
+        assert_eq!(
+            attempt("nobody@example.com", "wrong password!")
+                .await
+                .status(),
+            401
+        );
+    }
+    assert_eq!(
+        attempt("nobody@example.com", "wrong password!")
+            .await
+            .status(),
+        429
+    );
+
+    // When the window has passed, ada may try again.
+    app.sql("UPDATE sign_in_failures SET at = at - 901").await;
+    assert_eq!(
+        attempt("ada@example.com", "correct horse battery")
+            .await
+            .status(),
+        200
+    );
+}
+
 crate::both_engines!(
+    sign_in_is_rate_limited_per_account,
     sign_up_signs_in_and_sign_out_ends_the_session,
     sign_in_checks_the_password,
     sign_up_explains_what_is_wrong,

@@ -5,6 +5,8 @@
 mod helpers;
 
 mod auth;
+mod connection_life;
 mod oauth_flow;
 mod projects;
+mod secrets;
 mod security;

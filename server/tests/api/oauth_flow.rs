@@ -4,16 +4,9 @@
 use crate::helpers::{
     spawn_app, spawn_app_with, Browser, Engine, Options, TestApp, REPOSITORY_STEP,
 };
-use api::ConnectionStatus;
-use server::store::Db;
+use api::{ConnectionEventKind, ConnectionStatus};
 
 const DEFAULT_RETURN: &str = "/projects/new/advanced/bitbucket";
-
-async fn connection(app: &TestApp) -> ConnectionStatus {
-    let response = app.browser.get(api::paths::BITBUCKET_CONNECTION).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
-}
 
 /// Starts an authorization and returns the `state` the server sent to Bitbucket.
 async fn start(app: &TestApp, browser: &Browser) -> String {
@@ -53,7 +46,7 @@ fn refused(to: &str, code: &str) -> String {
 async fn granting_access_connects_and_returns_to_the_wizard(engine: Engine) {
     let app = spawn_app(engine).await;
     let me = app.sign_up("ada@example.com").await;
-    assert_eq!(connection(&app).await, ConnectionStatus::NotConnected);
+    assert_eq!(app.connection().await, ConnectionStatus::NotConnected);
 
     assert_eq!(
         app.authorize_as("Alex Rivera", "Grant access").await,
@@ -62,7 +55,7 @@ async fn granting_access_connects_and_returns_to_the_wizard(engine: Engine) {
 
     let ConnectionStatus::Connected {
         account, scopes, ..
-    } = connection(&app).await
+    } = app.connection().await
     else {
         panic!("connected")
     };
@@ -79,10 +72,7 @@ async fn granting_access_connects_and_returns_to_the_wizard(engine: Engine) {
         link.access_token.starts_with("v1.") && link.refresh_token.starts_with("v1."),
         "tokens are stored encrypted"
     );
-    assert_eq!(
-        app.db.connection_event_kinds(me.id).await.unwrap(),
-        ["connected"]
-    );
+    assert_eq!(app.event_kinds().await, [ConnectionEventKind::Connected]);
 }
 
 async fn authorizing_again_skips_the_consent_page(engine: Engine) {
@@ -129,7 +119,7 @@ async fn cancel_on_the_consent_page_is_explained(engine: Engine) {
         app.authorize_as("Alex Rivera", "Cancel").await,
         refused(REPOSITORY_STEP, "access_denied")
     );
-    assert_eq!(connection(&app).await, ConnectionStatus::NotConnected);
+    assert_eq!(app.connection().await, ConnectionStatus::NotConnected);
 }
 
 async fn a_missing_or_forged_state_is_refused(engine: Engine) {
@@ -153,7 +143,7 @@ async fn a_missing_or_forged_state_is_refused(engine: Engine) {
         0,
         "no code is exchanged without a valid state"
     );
-    assert_eq!(connection(&app).await, ConnectionStatus::NotConnected);
+    assert_eq!(app.connection().await, ConnectionStatus::NotConnected);
 }
 
 async fn a_replayed_callback_is_refused(engine: Engine) {
@@ -174,7 +164,8 @@ async fn an_expired_state_is_refused(engine: Engine) {
     let app = spawn_app(engine).await;
     app.sign_up("ada@example.com").await;
     let state = start(&app, &app.browser).await;
-    expire_all_transactions(&app.db).await;
+    app.sql("UPDATE oauth_transactions SET expires_at = 0")
+        .await;
     assert_eq!(
         callback(&app.browser, &format!("code=abc&state={state}")).await,
         refused(DEFAULT_RETURN, "state_invalid")
@@ -229,7 +220,10 @@ async fn a_consumer_without_write_scope_is_reported_and_nothing_stored(engine: E
     let me = app.sign_up("ada@example.com").await;
     assert_eq!(
         app.authorize_as("Alex Rivera", "Grant access").await,
-        refused(REPOSITORY_STEP, "scope_missing")
+        format!(
+            "{REPOSITORY_STEP}?oauth_missing_scope=repository%3Awrite&oauth_error=scope_missing"
+        ),
+        "the redirect names the missing permission"
     );
     assert!(app.db.bitbucket_link(me.id).await.unwrap().is_none());
 }
@@ -265,18 +259,6 @@ async fn works_without_pkce_too(engine: Engine) {
         app.authorize_as("Alex Rivera", "Grant access").await,
         REPOSITORY_STEP
     );
-}
-
-pub async fn expire_all_transactions(db: &Db) {
-    let sql = "UPDATE oauth_transactions SET expires_at = 0";
-    match db {
-        Db::Sqlite(pool) => {
-            sqlx::query(sql).execute(pool).await.unwrap();
-        }
-        Db::Postgres(pool) => {
-            sqlx::query(sql).execute(pool).await.unwrap();
-        }
-    }
 }
 
 crate::both_engines!(

@@ -4,13 +4,6 @@ use crate::helpers::{spawn_app, Engine, TestApp};
 use api::{ApiError, ErrorCode, Page, Project, Repository, Workspace};
 use serde_json::json;
 
-async fn connected_app(engine: Engine) -> TestApp {
-    let app = spawn_app(engine).await;
-    app.sign_up("ada@example.com").await;
-    app.authorize_as("Alex Rivera", "Grant access").await;
-    app
-}
-
 async fn repositories(app: &TestApp, workspace: &str, query: &str) -> Page<Repository> {
     let response = app
         .browser
@@ -30,7 +23,7 @@ fn names(page: &Page<Repository>) -> Vec<&str> {
 }
 
 async fn lists_workspaces_and_only_writable_repositories(engine: Engine) {
-    let app = connected_app(engine).await;
+    let app = TestApp::connected(engine).await;
     let workspaces: Page<Workspace> = app
         .browser
         .get(api::paths::BITBUCKET_WORKSPACES)
@@ -63,7 +56,7 @@ async fn lists_workspaces_and_only_writable_repositories(engine: Engine) {
 }
 
 async fn creates_a_project_on_a_writable_repository(engine: Engine) {
-    let app = connected_app(engine).await;
+    let app = TestApp::connected(engine).await;
     let body = json!({"name": "  Sales ETL ", "description": "Nightly loads", "configuration": "advanced",
                       "repository": {"workspace": "acme-data", "slug": "warehouse-pipelines"}});
     let response = app.browser.post_json(api::paths::PROJECTS, &body).await;
@@ -113,7 +106,7 @@ async fn creates_a_project_on_a_writable_repository(engine: Engine) {
 }
 
 async fn refuses_a_repository_without_write_access(engine: Engine) {
-    let app = connected_app(engine).await;
+    let app = TestApp::connected(engine).await;
     let body = json!({"name": "Reports", "configuration": "advanced",
                       "repository": {"workspace": "acme-data", "slug": "finance-reports"}});
     let response = app.browser.post_json(api::paths::PROJECTS, &body).await;

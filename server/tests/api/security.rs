@@ -80,6 +80,23 @@ async fn cross_site_writes_are_refused(engine: Engine) {
             .post(app.browser.url(api::paths::PROJECTS))
             .form(&[("name", "P"), ("configuration", "quick_start")]),
     ];
+    let disconnect = app.browser.url(api::paths::BITBUCKET_CONNECTION);
+    let attempts = attempts.into_iter().chain([
+        app.browser
+            .raw()
+            .delete(&disconnect)
+            .header("sec-fetch-site", "cross-site")
+            .json(&json!({})),
+        app.browser
+            .raw()
+            .delete(&disconnect)
+            .header("sec-fetch-site", "same-origin"),
+        app.browser
+            .raw()
+            .post(app.browser.url(api::paths::SIGN_OUT))
+            .header("sec-fetch-site", "same-site")
+            .json(&json!({})),
+    ]);
     for attempt in attempts {
         let response = app.browser.send(attempt).await;
         assert_eq!(response.status(), 403);
@@ -96,6 +113,11 @@ async fn cross_site_writes_are_refused(engine: Engine) {
         .await
         .unwrap();
     assert!(list.is_empty(), "nothing was created");
+    assert_eq!(
+        app.browser.get(api::paths::ME).await.status(),
+        200,
+        "still signed in"
+    );
 }
 
 async fn return_to_cannot_leave_the_studio(engine: Engine) {
@@ -185,6 +207,8 @@ async fn every_response_carries_security_headers(engine: Engine) {
         api::paths::INFO,
         api::paths::ME,
         "/api/nope",
+        api::paths::BITBUCKET_OAUTH_START,
+        api::paths::BITBUCKET_OAUTH_CALLBACK,
     ] {
         let response = app.browser.get(path).await;
         let headers = response.headers();
@@ -196,7 +220,7 @@ async fn every_response_carries_security_headers(engine: Engine) {
         );
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert_eq!(headers["referrer-policy"], "no-referrer");
-        if path.starts_with("/api") {
+        if path.starts_with("/api") || path.starts_with("/oauth") {
             assert_eq!(headers["cache-control"], "no-store", "{path}");
         }
     }

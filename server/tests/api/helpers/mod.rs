@@ -3,6 +3,7 @@
 
 mod browser;
 mod html;
+pub mod logs;
 
 pub use browser::Browser;
 pub use html::form_with_button;
@@ -10,7 +11,6 @@ pub use html::form_with_button;
 use secrecy::SecretString;
 use server::store::Db;
 use server::Application;
-use std::sync::OnceLock;
 
 pub const CLIENT_ID: &str = "studio-test-client";
 pub const CLIENT_SECRET: &str = "studio-test-secret";
@@ -41,7 +41,8 @@ pub struct TestApp {
     pub db: Db,
     pub sandbox: sandbox::RunningSandbox,
     pub browser: Browser,
-    _data_dir: tempfile::TempDir,
+    /// Holds the SQLite database (`studio.db` and its WAL files) of SQLite tests.
+    pub data_dir: tempfile::TempDir,
     /// Dropped with the test (see `Drop`), so runs leave no databases behind.
     postgres_database: Option<String>,
 }
@@ -92,7 +93,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 }
 
 pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
-    init_logs();
+    logs::init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let callback_url = format!("{url}{}", api::paths::BITBUCKET_OAUTH_CALLBACK);
@@ -153,7 +154,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         url,
         db,
         sandbox,
-        _data_dir: data_dir,
+        data_dir,
         postgres_database,
     }
 }
@@ -184,16 +185,45 @@ async fn fresh_postgres_database() -> (String, String) {
     (url.to_string(), name)
 }
 
-fn init_logs() {
-    static ONCE: OnceLock<()> = OnceLock::new();
-    ONCE.get_or_init(|| {
-        if std::env::var_os("TEST_LOG").is_some() {
-            server::init_tracing();
-        }
-    });
-}
-
 impl TestApp {
+    /// A server whose user ada@example.com has authorized Bitbucket as Alex Rivera (`alex`).
+    pub async fn connected(engine: Engine) -> TestApp {
+        let app = spawn_app(engine).await;
+        app.sign_up("ada@example.com").await;
+        app.authorize_as("Alex Rivera", "Grant access").await;
+        app
+    }
+
+    /// Runs one statement against the server's database, to age rows the way time would.
+    pub async fn sql(&self, sql: &str) {
+        match &self.db {
+            Db::Sqlite(pool) => {
+                sqlx::query(sql).execute(pool).await.unwrap();
+            }
+            Db::Postgres(pool) => {
+                sqlx::query(sql).execute(pool).await.unwrap();
+            }
+        }
+    }
+
+    /// The connection status, read through the API.
+    pub async fn connection(&self) -> api::ConnectionStatus {
+        let response = self.browser.get(api::paths::BITBUCKET_CONNECTION).await;
+        assert_eq!(response.status(), 200, "the connection status");
+        response.json().await.unwrap()
+    }
+
+    /// The kinds in the user's connection audit trail, newest first, read through the API.
+    pub async fn event_kinds(&self) -> Vec<api::ConnectionEventKind> {
+        let response = self
+            .browser
+            .get(api::paths::BITBUCKET_CONNECTION_EVENTS)
+            .await;
+        assert_eq!(response.status(), 200, "the audit trail");
+        let events: Vec<api::ConnectionEvent> = response.json().await.unwrap();
+        events.into_iter().map(|event| event.kind).collect()
+    }
+
     /// Signs up a fresh studio user in this test's browser.
     pub async fn sign_up(&self, email: &str) -> api::Me {
         let response = self
@@ -211,6 +241,16 @@ impl TestApp {
     /// choosing `button` ("Grant access" or "Cancel") on the consent page. Returns where the
     /// callback finally sent the browser.
     pub async fn authorize_as(&self, account: &str, button: &str) -> String {
+        let callback_url = self.consent_as(account, button).await;
+        let callback = self.browser.get(&callback_url).await;
+        assert_eq!(callback.status(), 303, "the callback redirects");
+        Browser::location(&callback)
+    }
+
+    /// Starts an authorization and goes through the sandbox's pages as a person would (sign
+    /// in as `account`, then `button` on the consent page), stopping at the studio's callback
+    /// URL, which is returned unvisited (it carries the `code` and `state`).
+    pub async fn consent_as(&self, account: &str, button: &str) -> String {
         let start = format!(
             "{}?return_to={}",
             api::paths::BITBUCKET_OAUTH_START,
@@ -223,12 +263,9 @@ impl TestApp {
             location.starts_with(&self.sandbox.sandbox.authorize_url()),
             "start redirects to Bitbucket: {location}"
         );
-        // Follow the sandbox's pages as a person would: sign in, then consent.
         for _ in 0..6 {
             if location.starts_with(&self.url) {
-                let callback = self.browser.get(&location).await;
-                assert_eq!(callback.status(), 303, "the callback redirects");
-                return Browser::location(&callback);
+                return location;
             }
             let page = self.browser.get(&location).await;
             if page.status().is_redirection() {

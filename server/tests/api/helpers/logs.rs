@@ -1,0 +1,54 @@
+//! Captures every log line the servers under test write (all tests of this binary share one
+//! global subscriber), so a test can prove that no secret reaches a log (DESIGN §4.9).
+//! `TEST_LOG=1` also prints them.
+//!
+//! The filter is deliberately more verbose than production's default (`trace` for the server,
+//! `debug` for its libraries): a secret that would only show at a verbose level still fails.
+
+use std::io::Write;
+use std::sync::{Mutex, OnceLock};
+use tracing_subscriber::EnvFilter;
+
+static CAPTURED: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct Capture {
+    echo: bool,
+}
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        CAPTURED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend_from_slice(buf);
+        if self.echo {
+            std::io::stderr().write_all(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub fn init() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let echo = std::env::var_os("TEST_LOG").is_some();
+        let filter = EnvFilter::new("debug,server=trace,hyper=info,hyper_util=info,h2=info");
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .with_writer(move || Capture { echo })
+            .try_init();
+    });
+}
+
+/// Everything logged so far by every test in this process.
+pub fn captured() -> String {
+    let bytes = CAPTURED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    String::from_utf8_lossy(&bytes).into_owned()
+}
