@@ -2,6 +2,7 @@
 // activity, Disconnect), and a revocation on Bitbucket's side that the wizard turns into
 // "Reconnect", which returns to the same step.
 import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { signUp, startAdvancedBitbucketProject } from './helpers';
 
 test('the connections page connects, shows the activity and disconnects', async ({ page }) => {
@@ -19,16 +20,22 @@ test('the connections page connects, shows the activity and disconnects', async 
   await expect(page.getByText('Connected to Bitbucket as Nora Quinn (@nora)')).toBeVisible();
   await expect(page.getByText('Account: Read, Repositories: Write')).toBeVisible();
   await expect(page.getByRole('cell', { name: 'Connected', exact: true })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'as Nora Quinn (@nora)' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'App authorizations on Bitbucket' })).toHaveAttribute(
     'href',
     /\/account\/settings\/app-authorizations\/$/,
   );
+  const accessibility = await new AxeBuilder({ page }).analyze();
+  expect(accessibility.violations).toEqual([]);
 
   await page.getByRole('button', { name: 'Disconnect' }).click();
   await page.getByRole('button', { name: 'Keep the connection' }).click();
   await expect(page.getByText('Connected to Bitbucket as Nora Quinn (@nora)')).toBeVisible();
-  await page.getByRole('button', { name: 'Disconnect' }).click();
-  await page.getByRole('button', { name: 'Yes, disconnect' }).click();
+  // Keyboard only: the question takes focus to its answer.
+  await page.getByRole('button', { name: 'Disconnect' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Yes, disconnect' })).toBeFocused();
+  await page.keyboard.press('Enter');
 
   await expect(page.getByRole('status')).toContainText('revoke it under App authorizations');
   await expect(page.getByRole('button', { name: 'Authorize' })).toBeVisible();

@@ -116,6 +116,14 @@ fn ConnectionPanel(
 fn DisconnectControl(on_disconnected: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
+    // The button pressed disappears with the question, so focus moves to the answer that
+    // does something rather than falling back to the page.
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = confirm_button.get() {
+            let _ = button.focus();
+        }
+    });
     let error = RwSignal::new(None::<String>);
     let disconnect = move |_| {
         if busy.get_untracked() {
@@ -145,6 +153,7 @@ fn DisconnectControl(on_disconnected: impl Fn() + Copy + Send + Sync + 'static) 
                         <button
                             type="button"
                             class="button button-danger"
+                            node_ref=confirm_button
                             on:click=disconnect
                             disabled=move || busy.get()
                         >

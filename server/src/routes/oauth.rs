@@ -226,7 +226,10 @@ async fn callback(
             user_id,
             bitbucket::PROVIDER,
             ConnectionEventKind::Connected,
-            Some(&account.nickname),
+            Some(&format!(
+                "as {} (@{})",
+                account.display_name, account.nickname
+            )),
         )
         .await?;
     tracing::info!(user_id, nickname = %account.nickname, "Bitbucket connected");
