@@ -3,8 +3,9 @@ import { defineConfig } from '@playwright/test';
 // Two ways to run:
 // - `npx playwright test` (scripts/test.sh): starts the built server (target/debug/server) on
 //   its own port, in sandbox mode, on a fresh SQLite database.
-// - `npm run test:external` (`cargo leptos end-to-end`): tests a server cargo-leptos started on
-//   http://127.0.0.1:3000; global-setup.ts waits until it answers.
+// - `npm run test:external` (`SANDBOX_CONTROL=true cargo leptos end-to-end`): tests a server
+//   cargo-leptos started on http://127.0.0.1:3000; global-setup.ts waits until it answers. The
+//   server needs SANDBOX_CONTROL so each test can reset the sandbox.
 const external = !!process.env.E2E_EXTERNAL;
 const port = Number(process.env.E2E_PORT ?? 3107);
 const baseURL = process.env.BASE_URL ?? (external ? 'http://127.0.0.1:3000' : `http://127.0.0.1:${port}`);
@@ -52,6 +53,8 @@ export default defineConfig({
           DATABASE_URL: 'sqlite://.e2e-data/studio.db',
           TOKEN_KEY_FILE: '.e2e-data/token.key',
           RUST_LOG: 'warn',
+          // Lets each test reset the sandbox (tests/fixtures.ts).
+          SANDBOX_CONTROL: 'true',
         },
       },
 });

@@ -46,6 +46,22 @@ pub struct Repository {
     pub updated_on: Option<String>,
 }
 
+/// The branch the studio keeps a project's pipelines on.
+pub const PROJECT_BRANCH: &str = "main";
+
+/// Whether a repository has the studio's branch (`main`), and if not, what creating it means.
+/// `GET` and `POST /api/bitbucket/workspaces/{ws}/repositories/{repo}/main-branch`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum MainBranch {
+    /// `main` exists; `tip` is its latest commit.
+    Ready { tip: String },
+    /// No `main`: it can be created from the repository's default branch.
+    Missing { default_branch: String },
+    /// The repository has no commit at all: the first commit (a README) creates `main`.
+    EmptyRepository,
+}
+
 /// Query parameters of the repository list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepositoryQuery {

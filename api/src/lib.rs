@@ -16,7 +16,9 @@ pub mod project;
 pub mod server_info;
 
 pub use account::{Credentials, Me};
-pub use bitbucket::{Page, Repository, RepositoryPermission, RepositoryQuery, Workspace};
+pub use bitbucket::{
+    MainBranch, Page, Repository, RepositoryPermission, RepositoryQuery, Workspace, PROJECT_BRANCH,
+};
 pub use connection::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
 pub use error::{ApiError, ErrorCode};
 pub use oauth::OAuthFailure;

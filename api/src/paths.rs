@@ -26,6 +26,16 @@ pub fn bitbucket_repositories(workspace: &str) -> String {
     )
 }
 
+/// `/api/bitbucket/workspaces/{workspace}/repositories/{repository}/main-branch`: `GET` its
+/// state, `POST` to create it.
+pub fn bitbucket_main_branch(workspace: &str, repository: &str) -> String {
+    format!(
+        "{}/{}/main-branch",
+        bitbucket_repositories(workspace),
+        encode_segment(repository)
+    )
+}
+
 /// `/api/projects/{id}`
 pub fn project(id: i64) -> String {
     format!("{PROJECTS}/{id}")

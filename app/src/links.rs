@@ -21,6 +21,8 @@ pub const ADVANCED: &str = "/projects/new/advanced";
 pub const BITBUCKET_CONNECT: &str = "/projects/new/advanced/bitbucket";
 /// Wizard step "Choose a repository"; also where the OAuth round trip returns to.
 pub const BITBUCKET_REPOSITORY: &str = "/projects/new/advanced/bitbucket/repository";
+/// Wizard step "Check the branch": the studio's `main` branch in the chosen repository.
+pub const BITBUCKET_BRANCH: &str = "/projects/new/advanced/bitbucket/branch";
 /// Wizard step "Project details" of an advanced (Bitbucket) project.
 pub const BITBUCKET_DETAILS: &str = "/projects/new/advanced/bitbucket/details";
 
@@ -56,6 +58,17 @@ pub fn repository_step(workspace: Option<&str>, repository: Option<&str>) -> Str
         &[
             (query::WORKSPACE, workspace),
             (query::REPOSITORY, repository),
+        ],
+    )
+}
+
+/// "Check the branch" for a chosen Bitbucket repository.
+pub fn branch_step(workspace: &str, repository: &str) -> String {
+    with_query(
+        BITBUCKET_BRANCH,
+        &[
+            (query::WORKSPACE, Some(workspace)),
+            (query::REPOSITORY, Some(repository)),
         ],
     )
 }
@@ -129,6 +142,10 @@ mod tests {
             "/projects/new/advanced/bitbucket/details?workspace=acme%20corp&repository=data%26pipes"
         );
         assert_eq!(repository_step(None, None), BITBUCKET_REPOSITORY);
+        assert_eq!(
+            branch_step("acme", "etl"),
+            "/projects/new/advanced/bitbucket/branch?workspace=acme&repository=etl"
+        );
         assert_eq!(
             repository_step(Some("acme"), None),
             "/projects/new/advanced/bitbucket/repository?workspace=acme"

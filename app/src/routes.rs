@@ -12,8 +12,8 @@ use leptos_router::{path, NavigateOptions};
 use crate::components::GuardedOutlet;
 use crate::links;
 use crate::pages::wizard::{
-    AdvancedDetailsStep, ConfigurationStep, ConnectStep, ProviderStep, QuickStartDetailsStep,
-    RepositoryStep,
+    AdvancedDetailsStep, BranchStep, ConfigurationStep, ConnectStep, ProviderStep,
+    QuickStartDetailsStep, RepositoryStep,
 };
 use crate::pages::{ConnectionsPage, NotFound, ProjectPage, ProjectsPage, SignIn, SignUp};
 
@@ -31,6 +31,7 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/projects/new/advanced") view=ProviderStep />
                 <Route path=path!("/projects/new/advanced/bitbucket") view=ConnectStep />
                 <Route path=path!("/projects/new/advanced/bitbucket/repository") view=RepositoryStep />
+                <Route path=path!("/projects/new/advanced/bitbucket/branch") view=BranchStep />
                 <Route path=path!("/projects/new/advanced/bitbucket/details") view=AdvancedDetailsStep />
                 <Route path=path!("/projects/:id") view=ProjectPage />
                 <Route path=path!("/settings/connections") view=ConnectionsPage />

@@ -1,6 +1,6 @@
 // The foundation's thin slice, end to end: a new user connects Bitbucket (the sandbox) once
 // and creates two projects on repositories they can write to.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { signUp, startAdvancedBitbucketProject } from './helpers';
 
 test('a new user authorizes Bitbucket once and creates two projects', async ({ page }) => {
@@ -25,6 +25,10 @@ test('a new user authorizes Bitbucket once and creates two projects', async ({ p
   await page.getByRole('radio', { name: 'warehouse-pipelines' }).check();
   await page.getByRole('button', { name: 'Continue' }).click();
 
+  await expect(page.getByRole('heading', { name: 'Check the branch' })).toBeVisible();
+  await expect(page.getByText(/acme-data\/warehouse-pipelines has a main branch/)).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
   await expect(page.getByRole('heading', { name: 'Project details' })).toBeVisible();
   await page.getByLabel('Project name').fill('Sales ETL');
   await page.getByRole('button', { name: 'Create project' }).click();
@@ -42,6 +46,8 @@ test('a new user authorizes Bitbucket once and creates two projects', async ({ p
   await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
   await page.getByLabel('Workspace').selectOption('alex-rivera');
   await page.getByRole('radio', { name: 'sandbox-pipelines' }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Check the branch' })).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByLabel('Project name').fill('Marketing');
   await page.getByRole('button', { name: 'Create project' }).click();

@@ -1,7 +1,7 @@
 // The connection's life as the user sees it: Settings → Connections (status, permissions,
 // activity, Disconnect), and a revocation on Bitbucket's side that the wizard turns into
 // "Reconnect", which returns to the same step.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
 import { signUp, startAdvancedBitbucketProject } from './helpers';
 

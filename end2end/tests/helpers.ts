@@ -19,3 +19,19 @@ export async function startAdvancedBitbucketProject(page: Page) {
   await expect(page.getByRole('heading', { name: 'Select Git provider' })).toBeVisible();
   await page.getByRole('button', { name: 'Bitbucket Cloud' }).click();
 }
+
+/**
+ * On the sandbox's sign-in page: signs in as `account`, then grants access if Bitbucket asks
+ * (it does not when this account granted the studio before, as on bitbucket.org).
+ */
+export async function signInToBitbucketAs(page: Page, account: string) {
+  await page.getByRole('button', { name: `Sign in as ${account}` }).click();
+  const grant = page.getByRole('button', { name: 'Grant access' });
+  // Either Bitbucket's consent page, or straight back to the studio (outside /_sandbox/).
+  const backInStudio = page.waitForURL((url) => !url.pathname.startsWith('/_sandbox/'));
+  await Promise.race([grant.waitFor(), backInStudio]);
+  if (await grant.isVisible()) {
+    await grant.click();
+  }
+  await backInStudio;
+}

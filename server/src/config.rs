@@ -102,6 +102,12 @@ pub struct Args {
     /// Key file created (mode 0600) in sandbox mode when no key is configured.
     #[arg(long, env = "TOKEN_KEY_FILE", default_value = "data/token.key")]
     pub token_key_file: PathBuf,
+
+    /// Sandbox mode only: serve the sandbox's control API (reset, faults, latency, clock) under
+    /// /_sandbox/bitbucket/_control/. For end-to-end tests; never on a shared server, as any
+    /// browser could reset the sandbox.
+    #[arg(long, env = "SANDBOX_CONTROL", default_value_t = false)]
+    pub sandbox_control: bool,
 }
 
 /// Where Bitbucket is and who the studio is to it.
@@ -139,6 +145,8 @@ pub struct Settings {
     pub bitbucket: Option<BitbucketSettings>,
     /// Only used in sandbox mode, where URLs are this server's own.
     pub bitbucket_pkce: Option<bool>,
+    /// Sandbox mode only: expose the sandbox's control API (tests).
+    pub sandbox_control: bool,
     pub token_keys: TokenKeys,
 }
 
@@ -201,6 +209,7 @@ impl Args {
             live_reload_port: self.watch.and(self.reload_port),
             bitbucket,
             bitbucket_pkce: self.bitbucket_pkce,
+            sandbox_control: self.sandbox_control,
             token_keys,
         })
     }

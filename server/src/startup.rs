@@ -92,6 +92,10 @@ impl Application {
             Some(bitbucket) => (bitbucket, None),
             None => {
                 let (bitbucket, sandbox) = sandbox_settings(&public_url, settings.bitbucket_pkce);
+                if settings.sandbox_control {
+                    tracing::warn!("the sandbox's control API is on (SANDBOX_CONTROL): tests only");
+                    sandbox.enable_control(true);
+                }
                 (bitbucket, Some(sandbox))
             }
         };

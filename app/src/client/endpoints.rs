@@ -2,8 +2,8 @@
 
 use api::paths;
 use api::{
-    ApiError, ConnectionEvent, ConnectionStatus, CreateProject, Credentials, Me, Page, Project,
-    Repository, RepositoryQuery, ServerInfo, Workspace,
+    ApiError, ConnectionEvent, ConnectionStatus, CreateProject, Credentials, MainBranch, Me, Page,
+    Project, Repository, RepositoryQuery, ServerInfo, Workspace,
 };
 
 use super::http::{delete_no_content, get_json, post_json, post_no_content};
@@ -58,6 +58,20 @@ pub async fn bitbucket_repositories(
     query: &RepositoryQuery,
 ) -> Result<Page<Repository>, ApiError> {
     get_json(&repositories_url(workspace, query)).await
+}
+
+/// Whether the repository has the studio's `main` branch.
+pub async fn main_branch(workspace: &str, repository: &str) -> Result<MainBranch, ApiError> {
+    get_json(&paths::bitbucket_main_branch(workspace, repository)).await
+}
+
+/// Creates `main` (from the default branch, or as the first commit of an empty repository).
+pub async fn create_main_branch(workspace: &str, repository: &str) -> Result<MainBranch, ApiError> {
+    post_json(
+        &paths::bitbucket_main_branch(workspace, repository),
+        &serde_json::json!({}),
+    )
+    .await
 }
 
 pub async fn projects() -> Result<Vec<Project>, ApiError> {

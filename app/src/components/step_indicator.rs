@@ -21,6 +21,7 @@ impl Flow {
                 "Git provider",
                 "Connect",
                 "Repository",
+                "Branch",
                 "Details",
             ],
         }
@@ -80,7 +81,7 @@ mod tests {
         assert_eq!(step_state(0, 2), StepState::Done);
         assert_eq!(step_state(2, 2), StepState::Current);
         assert_eq!(step_state(3, 2), StepState::Upcoming);
-        assert_eq!(Flow::Advanced.steps().len(), 5);
+        assert_eq!(Flow::Advanced.steps().len(), 6);
         assert_eq!(
             Flow::QuickStart.steps().last(),
             Flow::Advanced.steps().last()

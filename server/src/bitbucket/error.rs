@@ -17,6 +17,10 @@ pub enum BitbucketError {
     Forbidden(String),
     #[error("not found on Bitbucket: {0}")]
     NotFound(String),
+    /// Bitbucket answered 409: something changed meanwhile (a branch that now exists, a
+    /// commit whose parent is no longer the tip).
+    #[error("conflict on Bitbucket: {0}")]
+    Conflict(String),
     #[error("Bitbucket rate limit (retry after {retry_after:?} s)")]
     RateLimited { retry_after: Option<u64> },
     #[error("Bitbucket unavailable: {0}")]
@@ -50,6 +54,10 @@ impl BitbucketError {
             NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 ApiError::new(ErrorCode::NotFound, format!("{what} was not found on Bitbucket, or this account cannot see it.")),
+            ),
+            Conflict(_) => (
+                StatusCode::CONFLICT,
+                ApiError::new(ErrorCode::Conflict, "Something changed on Bitbucket meanwhile. Reload and try again."),
             ),
             RateLimited { retry_after } => {
                 let mut body = ApiError::new(

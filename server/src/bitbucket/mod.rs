@@ -4,8 +4,10 @@
 //! - [`rest`]: the few REST API 2.0 calls the app needs, against a fixed base URL.
 //! - [`tokens`]: a user's stored authorization: decrypt, refresh when expired or refused,
 //!   one refresh at a time per user, mark the link when Bitbucket no longer accepts it.
+//! - [`branches`]: the studio's `main` branch: check it, create it.
 //! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
 
+pub mod branches;
 mod error;
 pub mod model;
 pub mod oauth;

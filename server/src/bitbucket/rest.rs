@@ -56,7 +56,7 @@ impl BitbucketRest {
         Ok(Self { http, base })
     }
 
-    fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
+    pub(super) fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
         let mut url = self.base.clone();
         url.path_segments_mut()
             .expect("an http(s) base URL has path segments")
@@ -73,9 +73,22 @@ impl BitbucketRest {
         url: Url,
         what: &str,
     ) -> Result<T, BitbucketError> {
-        let response = self
-            .http
-            .get(url)
+        let response = self.send(token, self.http.get(url), what).await?;
+        response
+            .json::<T>()
+            .await
+            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))
+    }
+
+    /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
+    /// `what` names the thing asked for in messages ("repository").
+    pub(super) async fn send(
+        &self,
+        token: &SecretString,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<reqwest::Response, BitbucketError> {
+        let response = request
             .bearer_auth(token.expose_secret())
             .header(ACCEPT, "application/json")
             .send()
@@ -83,10 +96,7 @@ impl BitbucketRest {
             .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();
         if status.is_success() {
-            return response
-                .json::<T>()
-                .await
-                .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()));
+            return Ok(response);
         }
         let retry = retry_after(response.headers());
         let message = response
@@ -100,10 +110,15 @@ impl BitbucketRest {
                 "Bitbucket refused access to the {what}. Check that your Bitbucket account has the needed permission."
             )),
             StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
+            StatusCode::CONFLICT => BitbucketError::Conflict(message),
             StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
             s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
             s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
         })
+    }
+
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// The page number in a `next` link, if the link points into our fixed API base.

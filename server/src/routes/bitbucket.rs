@@ -1,8 +1,9 @@
-//! The narrow Bitbucket proxy the wizard uses: workspaces, and the repositories of one
-//! workspace that the account can write to. Responses are reshaped into `api` types, so the
+//! The narrow Bitbucket proxy the wizard uses: workspaces, the repositories of one workspace
+//! that the account can write to, and the studio's `main` branch in a repository (check,
+//! create). Responses are reshaped into `api` types, so the
 //! app never sees a Bitbucket URL or token.
 
-use api::{Page, Repository, RepositoryQuery, Workspace};
+use api::{MainBranch, Page, Repository, RepositoryQuery, Workspace};
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -25,6 +26,59 @@ pub fn router() -> Router<AppState> {
             ),
             get(repositories),
         )
+        .route(
+            &format!(
+                "{}/{{workspace}}/repositories/{{repository}}/main-branch",
+                api::paths::BITBUCKET_WORKSPACES
+            ),
+            get(main_branch).post(create_main_branch),
+        )
+}
+
+async fn main_branch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((workspace, repository)): Path<(String, String)>,
+) -> AppResult<Json<MainBranch>> {
+    let (workspace, repository) = (
+        slug(&workspace, "workspace")?,
+        slug(&repository, "repository")?,
+    );
+    let rest = &state.bitbucket.rest;
+    let branch = state
+        .bitbucket
+        .with_token(user.id, |token| async move {
+            rest.main_branch(&token, workspace, repository).await
+        })
+        .await?;
+    Ok(Json(branch))
+}
+
+/// Creates `main` (from the default branch, or as the first commit of an empty repository)
+/// with the user's own token, so Bitbucket records the user as its author.
+async fn create_main_branch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((workspace, repository)): Path<(String, String)>,
+) -> AppResult<Json<MainBranch>> {
+    let (workspace, repository) = (
+        slug(&workspace, "workspace")?,
+        slug(&repository, "repository")?,
+    );
+    let rest = &state.bitbucket.rest;
+    let branch = state
+        .bitbucket
+        .with_token(user.id, |token| async move {
+            rest.create_main_branch(&token, workspace, repository).await
+        })
+        .await?;
+    tracing::info!(
+        user_id = user.id,
+        workspace,
+        repository,
+        "created the main branch"
+    );
+    Ok(Json(branch))
 }
 
 async fn workspaces(

@@ -14,8 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::session::CurrentUser;
 use crate::store::{NewProject, NewProjectRepository, ProjectRow, StoreError};
 
-/// The branch the studio keeps a project's pipelines on.
-pub const PROJECT_BRANCH: &str = "main";
+use api::PROJECT_BRANCH;
 const MAX_DESCRIPTION_CHARS: usize = 2000;
 
 pub fn router() -> Router<AppState> {
@@ -152,6 +151,22 @@ async fn writable_repository(
             "Your Bitbucket account cannot write to {full_name}. Choose a repository you can write to, or ask a workspace admin for Write access."
         ))
         .into());
+    }
+    let has_main = state
+        .bitbucket
+        .with_token(user_id, |token| async move {
+            rest.branch_tip(&token, workspace, repo, PROJECT_BRANCH)
+                .await
+        })
+        .await?
+        .is_some();
+    if !has_main {
+        return Err(AppError::InvalidInput {
+            field: "repository",
+            message: format!(
+                "{full_name} has no branch named {PROJECT_BRANCH}, where the studio keeps pipelines. Go back to the branch step to create it."
+            ),
+        });
     }
     let html_url = repository
         .links

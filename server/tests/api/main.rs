@@ -5,6 +5,7 @@
 mod helpers;
 
 mod auth;
+mod branches;
 mod connection_life;
 mod oauth_flow;
 mod projects;

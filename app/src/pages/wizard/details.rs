@@ -83,14 +83,14 @@ pub fn AdvancedDetailsStep() -> impl IntoView {
     });
     let back = move || {
         chosen.with(|chosen| match chosen {
-            Some(chosen) => links::repository_step(Some(&chosen.workspace), Some(&chosen.slug)),
+            Some(chosen) => links::branch_step(&chosen.workspace, &chosen.slug),
             None => links::BITBUCKET_REPOSITORY.to_owned(),
         })
     };
 
     view! {
         <section class="wizard-step">
-            <StepIndicator flow=Flow::Advanced current=4 />
+            <StepIndicator flow=Flow::Advanced current=5 />
             <StepHeading text="Project details" />
             {move || match chosen.get() {
                 Some(repository) => view! {

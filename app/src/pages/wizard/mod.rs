@@ -5,11 +5,14 @@
 //! 2. Advanced: [`provider`] "Select Git provider" (`/projects/new/advanced`)
 //! 3. [`connect`] "Connect Bitbucket" (`/projects/new/advanced/bitbucket`)
 //! 4. [`repository`] "Choose a repository" (`…/bitbucket/repository?workspace=`)
-//! 5. [`details`] "Project details" (`…/bitbucket/details?workspace=&repository=`)
+//! 5. [`branch`] "Check the branch" (`…/bitbucket/branch?workspace=&repository=`): `main`
+//!    must exist; offers to create it
+//! 6. [`details`] "Project details" (`…/bitbucket/details?workspace=&repository=`)
 //!
 //! Choices travel in the URL, not in memory, so a reload, the back button or the OAuth
 //! round trip to Bitbucket never loses them.
 
+pub mod branch;
 pub mod configuration;
 pub mod connect;
 pub mod details;
@@ -17,6 +20,7 @@ pub mod provider;
 pub mod repository;
 pub mod repository_list;
 
+pub use branch::BranchStep;
 pub use configuration::ConfigurationStep;
 pub use connect::ConnectStep;
 pub use details::{AdvancedDetailsStep, QuickStartDetailsStep};

@@ -225,7 +225,7 @@ fn WorkspaceRepositories(workspaces: Vec<Workspace>) -> impl IntoView {
     let on_continue = move |_| {
         if let Some(slug) = selected.get_untracked() {
             navigate(
-                &links::advanced_details(&workspace.get_untracked(), &slug),
+                &links::branch_step(&workspace.get_untracked(), &slug),
                 NavigateOptions::default(),
             );
         }

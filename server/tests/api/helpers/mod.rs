@@ -140,6 +140,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
             pkce: options.pkce,
         }),
         bitbucket_pkce: Some(options.pkce),
+        sandbox_control: false,
         token_keys: server::config::TokenKeys::Configured(vec![SecretString::from(
             "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned(),
         )]),

@@ -1,0 +1,47 @@
+// The studio keeps pipelines on `main`: the wizard checks the chosen repository and offers to
+// create the branch, from the default branch or, in an empty repository, with a first commit.
+import { test, expect } from './fixtures';
+import AxeBuilder from '@axe-core/playwright';
+import { signInToBitbucketAs, signUp, startAdvancedBitbucketProject } from './helpers';
+
+test('a repository without main gets it from its default branch, then the project is created', async ({ page }) => {
+  await signUp(page);
+  await startAdvancedBitbucketProject(page);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await signInToBitbucketAs(page, 'Lee Park');
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await page.getByRole('radio', { name: 'etl-jobs' }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Check the branch' })).toBeVisible();
+  await expect(page.getByText(/has no branch named main/)).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  await page.getByRole('button', { name: 'Create main from master' }).click();
+  await expect(page.getByText(/lee-park\/etl-jobs has a main branch/)).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Project details' })).toBeVisible();
+  await page.getByLabel('Project name').fill('Ops jobs');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await expect(page.getByRole('heading', { name: 'Ops jobs', level: 1 })).toBeVisible();
+  await expect(page.getByText('lee-park/etl-jobs')).toBeVisible();
+});
+
+test('an empty repository gets a first commit on main', async ({ page }) => {
+  await signUp(page);
+  await startAdvancedBitbucketProject(page);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await signInToBitbucketAs(page, 'Alex Rivera');
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await page.getByLabel('Workspace').selectOption('alex-rivera');
+  await page.getByRole('radio', { name: 'empty-repo' }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByText(/alex-rivera\/empty-repo is empty/)).toBeVisible();
+  // Reloading keeps the step and the choice (they live in the URL).
+  await page.reload();
+  await expect(page.getByText(/alex-rivera\/empty-repo is empty/)).toBeVisible();
+  await page.getByRole('button', { name: 'Create the first commit' }).click();
+  await expect(page.getByText(/alex-rivera\/empty-repo has a main branch/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Continue' })).toBeVisible();
+});

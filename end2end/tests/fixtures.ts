@@ -1,0 +1,20 @@
+// Every test starts from the sandbox's seeded world (no grants, no tokens, no faults), so a
+// test that expects Bitbucket's consent page sees it whatever ran before. This needs the
+// server's SANDBOX_CONTROL switch: playwright.config.ts sets it for the server it starts; for
+// `cargo leptos end-to-end`, start it as `SANDBOX_CONTROL=true cargo leptos end-to-end`.
+import { test as base, expect } from '@playwright/test';
+
+export const CONTROL = '/_sandbox/bitbucket/_control';
+
+export const test = base.extend<{ freshSandbox: void }>({
+  freshSandbox: [
+    async ({ request }, use) => {
+      const reset = await request.post(`${CONTROL}/reset`);
+      expect(reset.ok(), 'the sandbox control API is on (SANDBOX_CONTROL=true)').toBeTruthy();
+      await use();
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };

@@ -1,0 +1,143 @@
+//! The studio's branch (`main`) in a repository: is it there, and creating it, either from the
+//! default branch's tip (`POST …/refs/branches`) or, in an empty repository, with a first
+//! commit (`POST …/src`), which is the only way Bitbucket creates a branch from nothing.
+
+use api::{MainBranch, PROJECT_BRANCH};
+use secrecy::SecretString;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::rest::{slug, BitbucketRest};
+use super::BitbucketError;
+
+/// `GET …/refs/branches/{name}` (only the fields used).
+#[derive(Debug, Deserialize)]
+struct Branch {
+    target: Target,
+}
+
+#[derive(Debug, Deserialize)]
+struct Target {
+    hash: String,
+}
+
+/// What the first commit of an empty repository contains.
+pub fn first_readme(repository_name: &str) -> String {
+    format!(
+        "# {repository_name}\n\nThis repository holds data pipelines edited with Pipeline Studio, on the `{PROJECT_BRANCH}` branch.\n"
+    )
+}
+
+impl BitbucketRest {
+    /// The tip of branch `name`, `None` if there is no such branch.
+    pub async fn branch_tip(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        name: &str,
+    ) -> Result<Option<String>, BitbucketError> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let url = self.url(
+            &["repositories", workspace, repo, "refs", "branches", name],
+            &[],
+        );
+        match self.send(token, self.http().get(url), "branch").await {
+            Ok(response) => {
+                let branch: Branch = response
+                    .json()
+                    .await
+                    .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
+                Ok(Some(branch.target.hash))
+            }
+            Err(BitbucketError::NotFound(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Whether `main` exists, and what creating it would start from.
+    pub async fn main_branch(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+    ) -> Result<MainBranch, BitbucketError> {
+        let repository = self.repository(token, workspace, repo).await?;
+        if let Some(tip) = self
+            .branch_tip(token, workspace, repo, PROJECT_BRANCH)
+            .await?
+        {
+            return Ok(MainBranch::Ready { tip });
+        }
+        Ok(match repository.mainbranch {
+            Some(default) => MainBranch::Missing {
+                default_branch: default.name,
+            },
+            None => MainBranch::EmptyRepository,
+        })
+    }
+
+    /// Creates `main`: from the default branch's tip, or as the first commit of an empty
+    /// repository. Already there (perhaps created by a concurrent request) is success.
+    pub async fn create_main_branch(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+    ) -> Result<MainBranch, BitbucketError> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let what = "repository (creating a branch needs Write access)";
+        let created = match self.main_branch(token, workspace, repo).await? {
+            ready @ MainBranch::Ready { .. } => return Ok(ready),
+            MainBranch::Missing { default_branch } => {
+                let tip = self
+                    .branch_tip(token, workspace, repo, &default_branch)
+                    .await?
+                    .ok_or_else(|| {
+                        BitbucketError::NotFound(format!("The branch {default_branch}"))
+                    })?;
+                let url = self.url(&["repositories", workspace, repo, "refs", "branches"], &[]);
+                let body = json!({"name": PROJECT_BRANCH, "target": {"hash": tip}});
+                self.send(token, self.http().post(url).json(&body), what)
+                    .await
+            }
+            MainBranch::EmptyRepository => {
+                let name = self.repository(token, workspace, repo).await?.name;
+                let url = self.url(&["repositories", workspace, repo, "src"], &[]);
+                let form = [
+                    ("README.md", first_readme(&name)),
+                    (
+                        "message",
+                        "Create the main branch for Pipeline Studio".to_owned(),
+                    ),
+                    ("branch", PROJECT_BRANCH.to_owned()),
+                ];
+                self.send(token, self.http().post(url).form(&form), what)
+                    .await
+            }
+        };
+        match created {
+            // 409: it appeared meanwhile; read what is there now.
+            Ok(_) | Err(BitbucketError::Conflict(_)) => {}
+            Err(other) => return Err(other),
+        }
+        match self.main_branch(token, workspace, repo).await? {
+            ready @ MainBranch::Ready { .. } => Ok(ready),
+            _ => Err(BitbucketError::Unexpected(
+                "Bitbucket accepted the new branch but does not show it".into(),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_readme_names_the_repository_and_branch() {
+        let readme = first_readme("Sales ETL");
+        assert!(readme.starts_with("# Sales ETL\n"));
+        assert!(readme.contains("`main`"));
+    }
+}
