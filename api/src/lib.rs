@@ -9,6 +9,7 @@
 pub mod account;
 pub mod bitbucket;
 pub mod connection;
+pub mod draft;
 pub mod error;
 pub mod oauth;
 pub mod paths;
@@ -20,6 +21,7 @@ pub use bitbucket::{
     MainBranch, Page, Repository, RepositoryPermission, RepositoryQuery, Workspace, PROJECT_BRANCH,
 };
 pub use connection::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
+pub use draft::{ProjectDraft, SavedDraft};
 pub use error::{ApiError, ErrorCode};
 pub use oauth::OAuthFailure;
 pub use project::{

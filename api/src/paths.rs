@@ -11,6 +11,8 @@ pub const BITBUCKET_CONNECTION: &str = "/api/connections/bitbucket";
 pub const BITBUCKET_CONNECTION_EVENTS: &str = "/api/connections/bitbucket/events";
 pub const BITBUCKET_WORKSPACES: &str = "/api/bitbucket/workspaces";
 pub const PROJECTS: &str = "/api/projects";
+/// The wizard's draft: `GET` (the draft or `null`), `PUT` (save), `DELETE` (discard).
+pub const PROJECT_DRAFT: &str = "/api/drafts/project";
 
 /// Browser navigation (not fetch) starts the OAuth flow here; `return_to` is where the
 /// wizard resumes afterwards.

@@ -11,6 +11,7 @@
 //! - [`links`] and [`return_to`]: every URL the app builds or accepts, as plain, tested functions.
 //! - [`context`]: state shared by all pages (who is signed in, what the server offers).
 //! - [`components`]: the layout, the sign-in guard and the pieces several pages reuse.
+//! - [`draft`]: the wizard's server-side draft: resume, prefill, update.
 //! - [`time`]: how times are shown (UTC, tested natively).
 //! - [`pages`]: one file per page; the wizard has one file per step in `pages/wizard/`.
 //! - [`routes`]: the route table; [`app`]: the root component.
@@ -22,6 +23,7 @@ pub mod app;
 pub mod client;
 pub mod components;
 pub mod context;
+pub mod draft;
 pub mod links;
 pub mod pages;
 pub mod return_to;

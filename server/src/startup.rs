@@ -133,6 +133,7 @@ impl Application {
             .merge(routes::info::router())
             .merge(routes::auth::router())
             .merge(routes::connections::router())
+            .merge(routes::drafts::router())
             .merge(routes::oauth::router())
             .merge(routes::bitbucket::router())
             .merge(routes::projects::router());

@@ -3,10 +3,10 @@
 use api::paths;
 use api::{
     ApiError, ConnectionEvent, ConnectionStatus, CreateProject, Credentials, MainBranch, Me, Page,
-    Project, Repository, RepositoryQuery, ServerInfo, Workspace,
+    Project, ProjectDraft, Repository, RepositoryQuery, SavedDraft, ServerInfo, Workspace,
 };
 
-use super::http::{delete_no_content, get_json, post_json, post_no_content};
+use super::http::{delete_no_content, get_json, post_json, post_no_content, put_json};
 use super::query::repositories_url;
 
 /// What the server offers: sandbox mode, configured Git providers.
@@ -72,6 +72,20 @@ pub async fn create_main_branch(workspace: &str, repository: &str) -> Result<Mai
         &serde_json::json!({}),
     )
     .await
+}
+
+/// The wizard's draft, `None` when there is none.
+pub async fn project_draft() -> Result<Option<SavedDraft>, ApiError> {
+    get_json(paths::PROJECT_DRAFT).await
+}
+
+/// Saves the draft; an empty draft is dropped (answers `None`).
+pub async fn save_project_draft(draft: &ProjectDraft) -> Result<Option<SavedDraft>, ApiError> {
+    put_json(paths::PROJECT_DRAFT, draft).await
+}
+
+pub async fn discard_project_draft() -> Result<(), ApiError> {
+    delete_no_content(paths::PROJECT_DRAFT).await
 }
 
 pub async fn projects() -> Result<Vec<Project>, ApiError> {

@@ -1,7 +1,7 @@
 //! The transport: `fetch` through gloo-net, JSON in and out, every failure as an [`ApiError`].
 //!
 //! Requests are same-origin with the browser's cookies (the session cookie is HttpOnly, so the
-//! app never sees it). POSTs and DELETEs always carry `Content-Type: application/json`: the server refuses
+//! app never sees it). POSTs, PUTs and DELETEs always carry `Content-Type: application/json`: the server refuses
 //! state-changing calls without it as part of its CSRF defence.
 
 use api::ApiError;
@@ -25,6 +25,16 @@ where
     T: DeserializeOwned,
 {
     let response = send(prepare(Request::post(path)).json(body)).await?;
+    decode(response).await
+}
+
+/// `PUT path` with a JSON body, decoding a JSON answer of type `T`.
+pub async fn put_json<B, T>(path: &str, body: &B) -> Result<T, ApiError>
+where
+    B: Serialize + ?Sized,
+    T: DeserializeOwned,
+{
+    let response = send(prepare(Request::put(path)).json(body)).await?;
     decode(response).await
 }
 

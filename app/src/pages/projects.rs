@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::client;
-use crate::components::{ErrorMessage, Loading, PageHeading};
+use crate::components::{ErrorMessage, Loading, PageHeading, ResumeDraft};
 use crate::links;
 
 pub const EMPTY_STATE: &str = "No projects yet. Create your first project to get started.";
@@ -29,6 +29,7 @@ pub fn ProjectsPage() -> impl IntoView {
                     "New project"
                 </A>
             </div>
+            <ResumeDraft />
             {move || match projects.get() {
                 None => view! { <Loading text="Loading your projects…" /> }.into_any(),
                 Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bitbucket;
 pub mod connections;
+pub mod drafts;
 pub mod health;
 pub mod info;
 pub mod oauth;

@@ -103,6 +103,8 @@ async fn create(
             StoreError::UniqueViolation => name_taken(),
             other => other.into(),
         })?;
+    // The wizard's work is done: its draft goes.
+    state.db.delete_project_draft(user.id).await?;
     Ok((StatusCode::CREATED, Json(to_api(row))))
 }
 

@@ -8,6 +8,7 @@
 //! migrations folder per engine.
 
 mod bitbucket_links;
+mod drafts;
 mod events;
 mod oauth_transactions;
 mod projects;

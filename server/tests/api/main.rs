@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod branches;
 mod connection_life;
+mod drafts;
 mod oauth_flow;
 mod projects;
 mod secrets;

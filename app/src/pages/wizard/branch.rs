@@ -5,17 +5,18 @@
 //! the first commit (a README) on `main`. Creating happens with the user's own Bitbucket
 //! authority, only when the user asks.
 
-use api::{ApiError, ErrorCode, MainBranch, RepositoryRef, PROJECT_BRANCH};
+use api::{ApiError, ErrorCode, MainBranch, ProjectConfiguration, RepositoryRef, PROJECT_BRANCH};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use super::details::chosen_repository;
+use super::details::{use_chosen_repository, NoRepositoryChosen};
 use crate::client;
 use crate::components::{AlertSlot, ErrorMessage, Flow, Loading, StepHeading, StepIndicator};
-use crate::links::{self, query};
+use crate::draft;
+use crate::links;
 
 /// What the step says about the branch, in one sentence.
 pub fn describe(branch: &MainBranch, full_name: &str) -> String {
@@ -50,15 +51,7 @@ pub fn create_label(branch: &MainBranch) -> Option<String> {
 
 #[component]
 pub fn BranchStep() -> impl IntoView {
-    let params = use_query_map();
-    let chosen = Memo::new(move |_| {
-        params.with(|params| {
-            chosen_repository(
-                params.get_str(query::WORKSPACE),
-                params.get_str(query::REPOSITORY),
-            )
-        })
-    });
+    let chosen = use_chosen_repository();
     let back = move || {
         chosen.with(|chosen| match chosen {
             Some(chosen) => links::repository_step(Some(&chosen.workspace), Some(&chosen.slug)),
@@ -71,13 +64,7 @@ pub fn BranchStep() -> impl IntoView {
             <StepHeading text="Check the branch" />
             {move || match chosen.get() {
                 Some(repository) => view! { <BranchCheck repository /> }.into_any(),
-                None => view! {
-                    <ErrorMessage message="No repository is chosen yet. Choose a repository first." />
-                    <p>
-                        <A href=links::BITBUCKET_REPOSITORY>"Choose a repository"</A>
-                    </p>
-                }
-                .into_any(),
+                None => view! { <NoRepositoryChosen /> }.into_any(),
             }}
             <nav class="step-nav" aria-label="Wizard">
                 <A href=back>"Back"</A>
@@ -127,7 +114,15 @@ fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
     };
     let navigate = use_navigate();
     let details = links::advanced_details(&workspace, &slug);
-    let on_continue = move |_| navigate(&details, NavigateOptions::default());
+    let chosen = repository.clone();
+    let on_continue = move |_| {
+        let chosen = chosen.clone();
+        spawn_local(draft::update(move |draft| {
+            draft.configuration = Some(ProjectConfiguration::Advanced);
+            draft.repository = Some(chosen);
+        }));
+        navigate(&details, NavigateOptions::default())
+    };
 
     view! {
         {move || {

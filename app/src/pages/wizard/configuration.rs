@@ -2,11 +2,13 @@
 
 use api::ProjectConfiguration;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::components::StepHeading;
+use crate::draft;
 use crate::links;
 
 /// The words of a choice: title (start of the button's accessible name) and description.
@@ -47,6 +49,13 @@ fn ConfigurationChoice(configuration: ProjectConfiguration) -> impl IntoView {
             type="button"
             class="choice"
             on:click=move |_| {
+                // Remember the choice; a different choice drops a repository chosen before.
+                spawn_local(draft::update(move |draft| {
+                    if draft.configuration != Some(configuration) {
+                        draft.repository = None;
+                    }
+                    draft.configuration = Some(configuration);
+                }));
                 navigate(&links::after_configuration(configuration), NavigateOptions::default())
             }
         >

@@ -3,9 +3,12 @@
 //! The Quick start and the Bitbucket flow share the form; the Bitbucket flow reads the chosen
 //! repository from its URL (`?workspace=&repository=`) and offers to change it. The name is
 //! checked with the contract's `ProjectName::parse` before sending, the same check the
-//! server applies, so the inline message and the server's verdict agree.
+//! server applies, so the inline message and the server's verdict agree. What is typed is
+//! saved as a server-side draft at every pause and restored on the next visit.
 
-use api::{CreateProject, ProjectConfiguration, ProjectName, RepositoryRef};
+use std::time::Duration;
+
+use api::{CreateProject, ProjectConfiguration, ProjectDraft, ProjectName, RepositoryRef};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -17,7 +20,13 @@ use leptos_router::NavigateOptions;
 use crate::client::{self, errors};
 use crate::components::field::{aria_invalid, described_by};
 use crate::components::{AlertSlot, ErrorMessage, Flow, StepHeading, StepIndicator};
+use crate::draft;
 use crate::links::{self, query};
+
+/// How long typing must pause before the draft is saved.
+pub const DRAFT_SAVE_DEBOUNCE: Duration = Duration::from_millis(500);
+pub const DRAFT_SAVED: &str = "Draft saved.";
+pub const DRAFT_RESTORED: &str = "Restored what you typed earlier.";
 
 const NAME_ERROR_ID: &str = "project-name-error";
 const DESCRIPTION_HINT_ID: &str = "project-description-hint";
@@ -33,6 +42,30 @@ pub fn chosen_repository(
         workspace: workspace.to_owned(),
         slug: slug.to_owned(),
     })
+}
+
+/// The repository the URL names (`?workspace=&repository=`), for the steps after choosing one.
+pub fn use_chosen_repository() -> Memo<Option<RepositoryRef>> {
+    let params = use_query_map();
+    Memo::new(move |_| {
+        params.with(|params| {
+            chosen_repository(
+                params.get_str(query::WORKSPACE),
+                params.get_str(query::REPOSITORY),
+            )
+        })
+    })
+}
+
+/// What a step that needs a repository shows when the URL names none (a stale bookmark).
+#[component]
+pub fn NoRepositoryChosen() -> impl IntoView {
+    view! {
+        <ErrorMessage message="No repository is chosen yet. Choose a repository first." />
+        <p>
+            <A href=links::BITBUCKET_REPOSITORY>"Choose a repository"</A>
+        </p>
+    }
 }
 
 /// The request body, or the sentence to show next to the name input.
@@ -72,15 +105,7 @@ pub fn QuickStartDetailsStep() -> impl IntoView {
 
 #[component]
 pub fn AdvancedDetailsStep() -> impl IntoView {
-    let params = use_query_map();
-    let chosen = Memo::new(move |_| {
-        params.with(|params| {
-            chosen_repository(
-                params.get_str(query::WORKSPACE),
-                params.get_str(query::REPOSITORY),
-            )
-        })
-    });
+    let chosen = use_chosen_repository();
     let back = move || {
         chosen.with(|chosen| match chosen {
             Some(chosen) => links::branch_step(&chosen.workspace, &chosen.slug),
@@ -98,13 +123,7 @@ pub fn AdvancedDetailsStep() -> impl IntoView {
                     <ProjectForm repository=Some(repository) />
                 }
                 .into_any(),
-                None => view! {
-                    <ErrorMessage message="No repository is chosen yet. Choose a repository first." />
-                    <p>
-                        <A href=links::BITBUCKET_REPOSITORY>"Choose a repository"</A>
-                    </p>
-                }
-                .into_any(),
+                None => view! { <NoRepositoryChosen /> }.into_any(),
             }}
             <nav class="step-nav" aria-label="Wizard">
                 <A href=back>"Back"</A>
@@ -142,6 +161,57 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
     let alert = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let name_input = NodeRef::<Input>::new();
+    let draft_status = RwSignal::new(None::<&'static str>);
+
+    // What was typed before (another visit, a reload, before signing out) comes back, unless
+    // the user has started typing already.
+    let saved = LocalResource::new(client::project_draft);
+    Effect::new(move |_| {
+        let Some(Ok(Some(saved))) = saved.get() else {
+            return;
+        };
+        let untouched =
+            name.with_untracked(String::is_empty) && description.with_untracked(String::is_empty);
+        if let (true, Some((saved_name, saved_description))) = (
+            untouched,
+            draft::prefill(&saved.draft, repository.get_value().as_ref()),
+        ) {
+            name.set(saved_name);
+            description.set(saved_description);
+            draft_status.set(Some(DRAFT_RESTORED));
+        }
+    });
+
+    // Every pause in typing saves the draft, so nothing typed is lost.
+    let keystrokes = StoredValue::new(0_u64);
+    let schedule_save = move || {
+        let ticket = keystrokes.get_value().wrapping_add(1);
+        keystrokes.set_value(ticket);
+        set_timeout(
+            move || {
+                if keystrokes.try_get_value() != Some(ticket) {
+                    return;
+                }
+                let repository = repository.get_value();
+                let draft = ProjectDraft {
+                    configuration: Some(if repository.is_some() {
+                        ProjectConfiguration::Advanced
+                    } else {
+                        ProjectConfiguration::QuickStart
+                    }),
+                    repository,
+                    name: name.get_untracked(),
+                    description: description.get_untracked(),
+                };
+                spawn_local(async move {
+                    if client::save_project_draft(&draft).await.is_ok() {
+                        draft_status.try_set(Some(DRAFT_SAVED));
+                    }
+                });
+            },
+            DRAFT_SAVE_DEBOUNCE,
+        );
+    };
 
     let focus_name = move || {
         if let Some(input) = name_input.get_untracked() {
@@ -210,6 +280,7 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
                     autocomplete="off"
                     node_ref=name_input
                     bind:value=name
+                    on:input=move |_| schedule_save()
                     aria-invalid=move || aria_invalid(name_error.with(Option::is_some))
                     aria-describedby=move || {
                         described_by(&[name_error.with(Option::is_some).then_some(NAME_ERROR_ID)])
@@ -238,12 +309,16 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
                     rows="4"
                     aria-describedby=DESCRIPTION_HINT_ID
                     bind:value=description
+                    on:input=move |_| schedule_save()
                 ></textarea>
             </div>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || pending.get()>
                     "Create project"
                 </button>
+                <p class="draft-status" role="status">
+                    {move || draft_status.get()}
+                </p>
             </div>
         </form>
     }
