@@ -62,19 +62,30 @@ impl BitbucketRest {
         workspace: &str,
         repo: &str,
     ) -> Result<MainBranch, BitbucketError> {
+        Ok(self.inspect(token, workspace, repo).await?.1)
+    }
+
+    /// The repository's name and the state of its `main` branch.
+    async fn inspect(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+    ) -> Result<(String, MainBranch), BitbucketError> {
         let repository = self.repository(token, workspace, repo).await?;
-        if let Some(tip) = self
+        let state = match self
             .branch_tip(token, workspace, repo, PROJECT_BRANCH)
             .await?
         {
-            return Ok(MainBranch::Ready { tip });
-        }
-        Ok(match repository.mainbranch {
-            Some(default) => MainBranch::Missing {
-                default_branch: default.name,
+            Some(tip) => MainBranch::Ready { tip },
+            None => match repository.mainbranch {
+                Some(default) => MainBranch::Missing {
+                    default_branch: default.name,
+                },
+                None => MainBranch::EmptyRepository,
             },
-            None => MainBranch::EmptyRepository,
-        })
+        };
+        Ok((repository.name, state))
     }
 
     /// Creates `main`: from the default branch's tip, or as the first commit of an empty
@@ -87,7 +98,8 @@ impl BitbucketRest {
     ) -> Result<MainBranch, BitbucketError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let what = "repository (creating a branch needs Write access)";
-        let created = match self.main_branch(token, workspace, repo).await? {
+        let (name, state) = self.inspect(token, workspace, repo).await?;
+        let created = match state {
             ready @ MainBranch::Ready { .. } => return Ok(ready),
             MainBranch::Missing { default_branch } => {
                 let tip = self
@@ -102,7 +114,6 @@ impl BitbucketRest {
                     .await
             }
             MainBranch::EmptyRepository => {
-                let name = self.repository(token, workspace, repo).await?.name;
                 let url = self.url(&["repositories", workspace, repo, "src"], &[]);
                 let form = [
                     ("README.md", first_readme(&name)),
@@ -121,9 +132,12 @@ impl BitbucketRest {
             Ok(_) | Err(BitbucketError::Conflict(_)) => {}
             Err(other) => return Err(other),
         }
-        match self.main_branch(token, workspace, repo).await? {
-            ready @ MainBranch::Ready { .. } => Ok(ready),
-            _ => Err(BitbucketError::Unexpected(
+        match self
+            .branch_tip(token, workspace, repo, PROJECT_BRANCH)
+            .await?
+        {
+            Some(tip) => Ok(MainBranch::Ready { tip }),
+            None => Err(BitbucketError::Unexpected(
                 "Bitbucket accepted the new branch but does not show it".into(),
             )),
         }

@@ -261,6 +261,8 @@ impl SealedTokens {
     }
 }
 
-fn expired(link: &BitbucketLink) -> bool {
+/// Whether the access token is expired or about to (within [`EXPIRY_MARGIN_SECS`]): the one
+/// rule for "refresh before using it".
+pub fn expired(link: &BitbucketLink) -> bool {
     link.access_expires_at - EXPIRY_MARGIN_SECS <= store::now()
 }

@@ -18,7 +18,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 use super::AppState;
-use crate::bitbucket::{BitbucketError, PROVIDER};
+use crate::bitbucket::{tokens, BitbucketError, PROVIDER};
 use crate::error::{AppError, AppResult};
 use crate::session::CurrentUser;
 use crate::store::{self, BitbucketLink, LinkStatus};
@@ -41,10 +41,8 @@ async fn status(
     let Some(link) = state.db.bitbucket_link(user.id).await? else {
         return Ok(Json(ConnectionStatus::NotConnected));
     };
-    let now = store::now();
-    let unproven = now - link.validated_at > REVALIDATE_AFTER_SECS;
-    let expired = link.access_expires_at <= now;
-    if link.status() == LinkStatus::Connected && (unproven || expired) {
+    let unproven = store::now() - link.validated_at > REVALIDATE_AFTER_SECS;
+    if link.status() == LinkStatus::Connected && (unproven || tokens::expired(&link)) {
         let rest = state.bitbucket.rest.clone();
         let checked = state.bitbucket.with_token(user.id, |token| {
             let rest = rest.clone();
