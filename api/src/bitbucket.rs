@@ -62,6 +62,29 @@ pub enum MainBranch {
     EmptyRepository,
 }
 
+/// `GET /api/bitbucket/repository-picker?workspace=`: the repository step's first screen, the
+/// account's workspaces and the first repositories of one of them, fetched from Bitbucket
+/// at the same time (one round trip). Later searches and other workspaces use the
+/// repository list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepositoryPicker {
+    /// Every workspace of the account, sorted by slug.
+    pub workspaces: Vec<Workspace>,
+    /// The workspace whose repositories follow: the one asked for if the account has it,
+    /// else the one the user last chose a repository in, else the first. `None` when the
+    /// account belongs to no workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    pub repositories: Page<Repository>,
+}
+
+/// Query parameters of the repository picker.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickerQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+}
+
 /// Query parameters of the repository list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepositoryQuery {

@@ -18,7 +18,8 @@ pub mod server_info;
 
 pub use account::{Credentials, Me};
 pub use bitbucket::{
-    MainBranch, Page, Repository, RepositoryPermission, RepositoryQuery, Workspace, PROJECT_BRANCH,
+    MainBranch, Page, PickerQuery, Repository, RepositoryPermission, RepositoryPicker,
+    RepositoryQuery, Workspace, PROJECT_BRANCH,
 };
 pub use connection::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
 pub use draft::{ProjectDraft, SavedDraft};

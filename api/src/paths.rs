@@ -10,6 +10,8 @@ pub const BITBUCKET_CONNECTION: &str = "/api/connections/bitbucket";
 /// The connection's audit trail, newest first.
 pub const BITBUCKET_CONNECTION_EVENTS: &str = "/api/connections/bitbucket/events";
 pub const BITBUCKET_WORKSPACES: &str = "/api/bitbucket/workspaces";
+/// The repository step's first screen (`api::RepositoryPicker`), `?workspace=` optional.
+pub const BITBUCKET_REPOSITORY_PICKER: &str = "/api/bitbucket/repository-picker";
 pub const PROJECTS: &str = "/api/projects";
 /// The wizard's draft: `GET` (the draft or `null`), `PUT` (save), `DELETE` (discard).
 pub const PROJECT_DRAFT: &str = "/api/drafts/project";

@@ -72,6 +72,9 @@ pub struct ProjectName(String);
 
 impl ProjectName {
     pub const MAX_CHARS: usize = 255;
+    /// The sentence for a name the user already gave another project.
+    pub const TAKEN: &'static str =
+        "You already have a project with this name. Choose another name.";
 
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         let name = raw.trim();
@@ -89,6 +92,12 @@ impl ProjectName {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// What two names must differ in to be distinct: Unicode lower case, so "Sales" and
+    /// "sales" collide. The server's unique key and the wizard's early check both use it.
+    pub fn uniqueness_key(&self) -> String {
+        self.0.to_lowercase()
     }
 
     pub fn into_inner(self) -> String {
@@ -110,5 +119,12 @@ mod tests {
         assert!(ProjectName::parse(&"é".repeat(255)).is_ok());
         assert!(ProjectName::parse(&"é".repeat(256)).is_err());
         assert!(ProjectName::parse("a\nb").is_err());
+    }
+
+    #[test]
+    fn names_differing_only_in_case_collide() {
+        let key = |name: &str| ProjectName::parse(name).unwrap().uniqueness_key();
+        assert_eq!(key(" Sales ETL"), key("sales etl"));
+        assert_ne!(key("Sales"), key("Sales 2"));
     }
 }

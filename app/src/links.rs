@@ -6,7 +6,7 @@
 //! with the contract's own encoder.
 
 use api::paths::encode_query_value;
-use api::{GitProvider, ProjectConfiguration};
+use api::{GitProvider, ProjectConfiguration, RepositoryRef};
 
 pub const SIGN_IN: &str = "/sign-in";
 pub const SIGN_UP: &str = "/sign-up";
@@ -15,6 +15,8 @@ pub const PROJECTS: &str = "/projects";
 pub const NEW_PROJECT: &str = "/projects/new";
 /// Wizard step "Project details" of a Quick start project.
 pub const QUICK_START_DETAILS: &str = "/projects/new/quick-start/details";
+/// Wizard step "Review and create" of a Quick start project.
+pub const QUICK_START_REVIEW: &str = "/projects/new/quick-start/review";
 /// Wizard step "Select Git provider".
 pub const ADVANCED: &str = "/projects/new/advanced";
 /// Wizard step "Connect Bitbucket".
@@ -25,6 +27,9 @@ pub const BITBUCKET_REPOSITORY: &str = "/projects/new/advanced/bitbucket/reposit
 pub const BITBUCKET_BRANCH: &str = "/projects/new/advanced/bitbucket/branch";
 /// Wizard step "Project details" of an advanced (Bitbucket) project.
 pub const BITBUCKET_DETAILS: &str = "/projects/new/advanced/bitbucket/details";
+
+/// Wizard step "Review and create" of an advanced (Bitbucket) project.
+pub const BITBUCKET_REVIEW: &str = "/projects/new/advanced/bitbucket/review";
 
 /// Settings → Connections: the Bitbucket connection, its audit trail, Disconnect.
 pub const CONNECTIONS: &str = "/settings/connections";
@@ -82,6 +87,28 @@ pub fn advanced_details(workspace: &str, repository: &str) -> String {
             (query::REPOSITORY, Some(repository)),
         ],
     )
+}
+
+/// "Project details" of either flow: the Bitbucket one when a repository is chosen.
+pub fn details_step(repository: Option<&RepositoryRef>) -> String {
+    match repository {
+        Some(repository) => advanced_details(&repository.workspace, &repository.slug),
+        None => QUICK_START_DETAILS.to_owned(),
+    }
+}
+
+/// "Review and create" of either flow.
+pub fn review_step(repository: Option<&RepositoryRef>) -> String {
+    match repository {
+        Some(repository) => with_query(
+            BITBUCKET_REVIEW,
+            &[
+                (query::WORKSPACE, Some(&repository.workspace)),
+                (query::REPOSITORY, Some(&repository.slug)),
+            ],
+        ),
+        None => QUICK_START_REVIEW.to_owned(),
+    }
 }
 
 /// The page of one project.
@@ -172,5 +199,23 @@ mod tests {
             "/sign-up?return_to=%2Fprojects%2F7%3Fx%3D1"
         );
         assert_eq!(project(42), "/projects/42");
+    }
+
+    #[test]
+    fn details_and_review_follow_the_flow() {
+        let repository = RepositoryRef {
+            workspace: "acme".into(),
+            slug: "etl".into(),
+        };
+        assert_eq!(details_step(None), QUICK_START_DETAILS);
+        assert_eq!(review_step(None), QUICK_START_REVIEW);
+        assert_eq!(
+            details_step(Some(&repository)),
+            advanced_details("acme", "etl")
+        );
+        assert_eq!(
+            review_step(Some(&repository)),
+            "/projects/new/advanced/bitbucket/review?workspace=acme&repository=etl"
+        );
     }
 }

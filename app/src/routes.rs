@@ -12,8 +12,8 @@ use leptos_router::{path, NavigateOptions};
 use crate::components::GuardedOutlet;
 use crate::links;
 use crate::pages::wizard::{
-    AdvancedDetailsStep, BranchStep, ConfigurationStep, ConnectStep, ProviderStep,
-    QuickStartDetailsStep, RepositoryStep,
+    AdvancedDetailsStep, AdvancedReviewStep, BranchStep, ConfigurationStep, ConnectStep,
+    ProviderStep, QuickStartDetailsStep, QuickStartReviewStep, RepositoryStep,
 };
 use crate::pages::{ConnectionsPage, NotFound, ProjectPage, ProjectsPage, SignIn, SignUp};
 
@@ -28,11 +28,13 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/projects") view=ProjectsPage />
                 <Route path=path!("/projects/new") view=ConfigurationStep />
                 <Route path=path!("/projects/new/quick-start/details") view=QuickStartDetailsStep />
+                <Route path=path!("/projects/new/quick-start/review") view=QuickStartReviewStep />
                 <Route path=path!("/projects/new/advanced") view=ProviderStep />
                 <Route path=path!("/projects/new/advanced/bitbucket") view=ConnectStep />
                 <Route path=path!("/projects/new/advanced/bitbucket/repository") view=RepositoryStep />
                 <Route path=path!("/projects/new/advanced/bitbucket/branch") view=BranchStep />
                 <Route path=path!("/projects/new/advanced/bitbucket/details") view=AdvancedDetailsStep />
+                <Route path=path!("/projects/new/advanced/bitbucket/review") view=AdvancedReviewStep />
                 <Route path=path!("/projects/:id") view=ProjectPage />
                 <Route path=path!("/settings/connections") view=ConnectionsPage />
             </ParentRoute>

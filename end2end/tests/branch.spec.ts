@@ -2,7 +2,7 @@
 // create the branch, from the default branch or, in an empty repository, with a first commit.
 import { test, expect } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
-import { signInToBitbucketAs, signUp, startAdvancedBitbucketProject } from './helpers';
+import { nameAndCreateProject, signInToBitbucketAs, signUp, startAdvancedBitbucketProject } from './helpers';
 
 test('a repository without main gets it from its default branch, then the project is created', async ({ page }) => {
   await signUp(page);
@@ -20,10 +20,7 @@ test('a repository without main gets it from its default branch, then the projec
   await expect(page.getByText(/lee-park\/etl-jobs has a main branch/)).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  await expect(page.getByRole('heading', { name: 'Project details' })).toBeVisible();
-  await page.getByLabel('Project name').fill('Ops jobs');
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await expect(page.getByRole('heading', { name: 'Ops jobs', level: 1 })).toBeVisible();
+  await nameAndCreateProject(page, 'Ops jobs');
   await expect(page.getByText('lee-park/etl-jobs')).toBeVisible();
 });
 

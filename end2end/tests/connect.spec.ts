@@ -1,7 +1,7 @@
 // The foundation's thin slice, end to end: a new user connects Bitbucket (the sandbox) once
 // and creates two projects on repositories they can write to.
 import { test, expect } from './fixtures';
-import { signUp, startAdvancedBitbucketProject } from './helpers';
+import { nameAndCreateProject, signUp, startAdvancedBitbucketProject } from './helpers';
 
 test('a new user authorizes Bitbucket once and creates two projects', async ({ page }) => {
   await signUp(page);
@@ -29,11 +29,7 @@ test('a new user authorizes Bitbucket once and creates two projects', async ({ p
   await expect(page.getByText(/acme-data\/warehouse-pipelines has a main branch/)).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  await expect(page.getByRole('heading', { name: 'Project details' })).toBeVisible();
-  await page.getByLabel('Project name').fill('Sales ETL');
-  await page.getByRole('button', { name: 'Create project' }).click();
-
-  await expect(page.getByRole('heading', { name: 'Sales ETL', level: 1 })).toBeVisible();
+  await nameAndCreateProject(page, 'Sales ETL');
   await expect(page.getByText('acme-data/warehouse-pipelines')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Open in Bitbucket' })).toHaveAttribute('href', /\/acme-data\/warehouse-pipelines$/);
 
@@ -49,9 +45,7 @@ test('a new user authorizes Bitbucket once and creates two projects', async ({ p
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Check the branch' })).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Project name').fill('Marketing');
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await expect(page.getByRole('heading', { name: 'Marketing', level: 1 })).toBeVisible();
+  await nameAndCreateProject(page, 'Marketing');
   await expect(page.getByText('alex-rivera/sandbox-pipelines')).toBeVisible();
 
   await page.getByRole('link', { name: 'Back to projects' }).click();

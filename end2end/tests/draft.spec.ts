@@ -27,6 +27,9 @@ test('a half-typed project survives a reload and signing out, then can be resume
 
   await banner.getByRole('link', { name: 'Resume' }).click();
   await expect(page.getByLabel('Project name')).toHaveValue('Half-typed');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Review and create' })).toBeVisible();
+  await expect(page.getByText('Loads the sales data every night')).toBeVisible();
   await page.getByRole('button', { name: 'Create project' }).click();
   await expect(page.getByRole('heading', { name: 'Half-typed', level: 1 })).toBeVisible();
   await page.getByRole('link', { name: 'Back to projects' }).click();

@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 /** A fresh studio account per test, so tests never depend on each other's data. */
 export async function signUp(page: Page): Promise<string> {
@@ -34,4 +35,20 @@ export async function signInToBitbucketAs(page: Page, account: string) {
     await grant.click();
   }
   await backInStudio;
+}
+
+/** Project details → Review and create → the new project's page. */
+export async function nameAndCreateProject(page: Page, name: string) {
+  await expect(page.getByRole('heading', { name: 'Project details' })).toBeVisible();
+  await page.getByLabel('Project name').fill(name);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Review and create' })).toBeVisible();
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+}
+
+/** axe-core finds no violation on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations, violations.map((v) => `${v.id}: ${v.help}`).join('\n')).toEqual([]);
 }

@@ -31,6 +31,27 @@ pub(crate) struct ControlState {
     pub latency: Duration,
     pub faults: Vec<Fault>,
     pub stats: Stats,
+    /// API requests being answered right now (for [`Stats::max_api_in_flight`]).
+    pub api_in_flight: u64,
+}
+
+/// Counts an API request as in flight until dropped, even when the client gives up early.
+struct InFlight(Sandbox);
+
+impl InFlight {
+    fn start(sb: &Sandbox, control: &mut ControlState) -> InFlight {
+        control.api_in_flight += 1;
+        control.stats.max_api_in_flight =
+            control.stats.max_api_in_flight.max(control.api_in_flight);
+        InFlight(sb.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut world = self.0.world();
+        world.control.api_in_flight = world.control.api_in_flight.saturating_sub(1);
+    }
 }
 
 /// What an injected fault does to a request it matches.
@@ -112,9 +133,10 @@ pub(crate) async fn gate(State(sb): State<Sandbox>, req: Request, next: Next) ->
         return next.run(req).await;
     }
     let api = is_api(&path);
-    let (latency, fault) = {
+    let (latency, fault, _in_flight) = {
         let mut world = sb.world();
         let control = &mut world.control;
+        let in_flight = api.then(|| InFlight::start(&sb, control));
         if api {
             control.stats.api_requests += 1;
             let route = req
@@ -138,7 +160,7 @@ pub(crate) async fn gate(State(sb): State<Sandbox>, req: Request, next: Next) ->
         } else {
             Duration::ZERO
         };
-        (latency, control.take_fault(&path))
+        (latency, control.take_fault(&path), in_flight)
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -202,7 +224,7 @@ fn fault_response(sb: &Sandbox, path: &str, status: u16) -> Response {
 
 pub(crate) fn routes() -> Router<Sandbox> {
     Router::new()
-        .route("/_control/stats", get(stats))
+        .route("/_control/stats", get(stats).delete(clear_stats))
         .route("/_control/reset", post(reset))
         .route("/_control/latency", post(latency))
         .route("/_control/advance-clock", post(advance_clock))
@@ -217,6 +239,11 @@ fn ok() -> Json<serde_json::Value> {
 
 async fn stats(State(sb): State<Sandbox>) -> Json<Stats> {
     Json(sb.stats())
+}
+
+async fn clear_stats(State(sb): State<Sandbox>) -> Json<serde_json::Value> {
+    sb.clear_stats();
+    ok()
 }
 
 async fn reset(State(sb): State<Sandbox>) -> Json<serde_json::Value> {

@@ -74,6 +74,9 @@ pub struct Stats {
     pub authorize_requests: u64,
     /// Responses replaced by an injected fault.
     pub faults_injected: u64,
+    /// Most API requests answered at the same time: 2 when a screen's two calls went out
+    /// together, 1 when one waited for the other.
+    pub max_api_in_flight: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +169,12 @@ impl Sandbox {
 
     pub fn stats(&self) -> Stats {
         self.world().control.stats.clone()
+    }
+
+    /// Zeroes the counters (`DELETE /_control/stats`), so a test or benchmark can count one
+    /// screen's calls; the world is left as it is.
+    pub fn clear_stats(&self) {
+        self.world().control.stats = Stats::default();
     }
 
     /// Delay applied to every token and API call.

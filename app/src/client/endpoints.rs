@@ -3,11 +3,11 @@
 use api::paths;
 use api::{
     ApiError, ConnectionEvent, ConnectionStatus, CreateProject, Credentials, MainBranch, Me, Page,
-    Project, ProjectDraft, Repository, RepositoryQuery, SavedDraft, ServerInfo, Workspace,
+    Project, ProjectDraft, Repository, RepositoryPicker, RepositoryQuery, SavedDraft, ServerInfo,
 };
 
 use super::http::{delete_no_content, get_json, post_json, post_no_content, put_json};
-use super::query::repositories_url;
+use super::query::{picker_url, repositories_url};
 
 /// What the server offers: sandbox mode, configured Git providers.
 pub async fn server_info() -> Result<ServerInfo, ApiError> {
@@ -47,9 +47,12 @@ pub async fn bitbucket_connection_events() -> Result<Vec<ConnectionEvent>, ApiEr
     get_json(paths::BITBUCKET_CONNECTION_EVENTS).await
 }
 
-/// The workspaces of the connected Bitbucket account.
-pub async fn bitbucket_workspaces() -> Result<Page<Workspace>, ApiError> {
-    get_json(paths::BITBUCKET_WORKSPACES).await
+/// The repository step's first screen: the workspaces and the first repositories of one of
+/// them (`workspace` when the account has it), in one round trip to Bitbucket.
+pub async fn bitbucket_repository_picker(
+    workspace: Option<String>,
+) -> Result<RepositoryPicker, ApiError> {
+    get_json(&picker_url(workspace.as_deref())).await
 }
 
 /// One page of the repositories of `workspace` the account can write to.

@@ -1,6 +1,6 @@
 //! Query strings of list endpoints, built with the contract's encoder.
 
-use api::paths::{bitbucket_repositories, encode_query_value};
+use api::paths::{bitbucket_repositories, encode_query_value, BITBUCKET_REPOSITORY_PICKER};
 use api::RepositoryQuery;
 
 /// `GET /api/bitbucket/workspaces/{workspace}/repositories?search=…&page=…`.
@@ -29,6 +29,11 @@ pub fn repositories_url(workspace: &str, query: &RepositoryQuery) -> String {
     url
 }
 
+/// `GET /api/bitbucket/repository-picker?workspace=…`, the workspace left out when unknown.
+pub fn picker_url(workspace: Option<&str>) -> String {
+    crate::links::with_query(BITBUCKET_REPOSITORY_PICKER, &[("workspace", workspace)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +54,15 @@ mod tests {
         assert_eq!(
             repositories_url("acme", &query(Some("   "), None)),
             "/api/bitbucket/workspaces/acme/repositories"
+        );
+    }
+
+    #[test]
+    fn the_picker_names_a_workspace_only_when_known() {
+        assert_eq!(picker_url(None), "/api/bitbucket/repository-picker");
+        assert_eq!(
+            picker_url(Some("acme data")),
+            "/api/bitbucket/repository-picker?workspace=acme%20data"
         );
     }
 

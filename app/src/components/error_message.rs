@@ -25,3 +25,15 @@ pub fn AlertSlot(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView
             .map(|message| view! { <ErrorMessage message /> })
     }
 }
+
+/// "Try again" for a failed load: asks the same question again.
+#[component]
+pub fn TryAgain(#[prop(into)] on_retry: Callback<()>) -> impl IntoView {
+    view! {
+        <p>
+            <button type="button" class="button" on:click=move |_| on_retry.run(())>
+                "Try again"
+            </button>
+        </p>
+    }
+}

@@ -11,9 +11,10 @@ pub mod resume_draft;
 pub mod sandbox_banner;
 pub mod step_heading;
 pub mod step_indicator;
+pub mod wizard_step;
 
 pub use authorize_panel::{use_oauth_error, AuthorizePanel};
-pub use error_message::{AlertSlot, ErrorMessage};
+pub use error_message::{AlertSlot, ErrorMessage, TryAgain};
 pub use layout::Layout;
 pub use loading::Loading;
 pub use require_user::{GuardedOutlet, RequireUser};
@@ -21,3 +22,4 @@ pub use resume_draft::ResumeDraft;
 pub use sandbox_banner::SandboxBanner;
 pub use step_heading::{PageHeading, StepHeading};
 pub use step_indicator::{Flow, StepIndicator};
+pub use wizard_step::WizardStep;

@@ -12,7 +12,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
-use super::{ErrorMessage, Loading, PageHeading};
+use super::{ErrorMessage, Loading, PageHeading, TryAgain};
 use crate::client;
 use crate::context::Session;
 use crate::{links, return_to};
@@ -63,11 +63,7 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
             view! {
                 <PageHeading text="The studio is not available" />
                 <ErrorMessage message=error.message />
-                <p>
-                    <button type="button" class="button" on:click=move |_| check.refetch()>
-                        "Try again"
-                    </button>
-                </p>
+                <TryAgain on_retry=move |()| check.refetch() />
             }
             .into_any()
         } else {

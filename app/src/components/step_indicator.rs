@@ -15,7 +15,7 @@ pub enum Flow {
 impl Flow {
     pub fn steps(self) -> &'static [&'static str] {
         match self {
-            Flow::QuickStart => &["Configuration", "Details"],
+            Flow::QuickStart => &["Configuration", "Details", "Review"],
             Flow::Advanced => &[
                 "Configuration",
                 "Git provider",
@@ -23,6 +23,7 @@ impl Flow {
                 "Repository",
                 "Branch",
                 "Details",
+                "Review",
             ],
         }
     }
@@ -81,7 +82,7 @@ mod tests {
         assert_eq!(step_state(0, 2), StepState::Done);
         assert_eq!(step_state(2, 2), StepState::Current);
         assert_eq!(step_state(3, 2), StepState::Upcoming);
-        assert_eq!(Flow::Advanced.steps().len(), 6);
+        assert_eq!(Flow::Advanced.steps().len(), 7);
         assert_eq!(
             Flow::QuickStart.steps().last(),
             Flow::Advanced.steps().last()

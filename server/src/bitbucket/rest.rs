@@ -4,6 +4,7 @@
 //! validated, percent-encoded segment at a time, so no input can steer a request (and its
 //! bearer token) to another host or path.
 
+use futures::{StreamExt, TryStreamExt};
 use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
@@ -15,6 +16,11 @@ use super::BitbucketError;
 
 /// Bitbucket's largest page for the repository and workspace listings.
 pub const MAX_PAGELEN: u32 = 100;
+/// Most workspace pages read for one list (10,000 workspaces): a bound, so a broken
+/// upstream that always answers `next` cannot keep the proxy paging forever.
+pub const MAX_WORKSPACE_PAGES: u32 = 100;
+/// Workspace pages in flight at once: quick for large accounts without hammering Bitbucket.
+const WORKSPACE_PAGES_AT_ONCE: usize = 4;
 /// The repository picker's page: large enough to fill the screen, small enough to arrive in
 /// one quick round trip.
 pub const REPOSITORY_PAGELEN: u32 = 50;
@@ -138,13 +144,15 @@ impl BitbucketRest {
         self.get(token, self.url(&["user"], &[]), "account").await
     }
 
-    pub async fn workspaces(
+    /// One page of the account's workspaces, sorted by slug.
+    async fn workspace_page(
         &self,
         token: &SecretString,
         page: u32,
+        pagelen: u32,
     ) -> Result<Paginated<WorkspaceAccess>, BitbucketError> {
         let query = [
-            ("pagelen", MAX_PAGELEN.to_string()),
+            ("pagelen", pagelen.to_string()),
             ("page", page.to_string()),
             ("sort", "workspace.slug".into()),
         ];
@@ -154,6 +162,56 @@ impl BitbucketRest {
             "workspace list",
         )
         .await
+    }
+
+    /// Every workspace of the account, sorted by slug. The first page tells the total
+    /// (`size`), so the other pages are fetched all at once rather than one after another;
+    /// without a `size` the `next` links are followed one by one.
+    pub async fn all_workspaces(
+        &self,
+        token: &SecretString,
+    ) -> Result<Vec<WorkspaceAccess>, BitbucketError> {
+        let first = self.workspace_page(token, 1, MAX_PAGELEN).await?;
+        let mut workspaces = first.values;
+        let Some(mut next) = self.next_page(first.next.as_deref()) else {
+            return Ok(workspaces);
+        };
+        if let Some(size) = first.size {
+            let pages = size
+                .div_ceil(u64::from(MAX_PAGELEN))
+                .min(u64::from(MAX_WORKSPACE_PAGES));
+            let pages: Vec<_> = futures::stream::iter(next..=pages as u32)
+                .map(|page| self.workspace_page(token, page, MAX_PAGELEN))
+                .buffered(WORKSPACE_PAGES_AT_ONCE)
+                .try_collect()
+                .await?;
+            for page in pages {
+                workspaces.extend(page.values);
+            }
+        } else {
+            while next <= MAX_WORKSPACE_PAGES {
+                let page = self.workspace_page(token, next, MAX_PAGELEN).await?;
+                workspaces.extend(page.values);
+                match self.next_page(page.next.as_deref()) {
+                    Some(after) if after > next => next = after,
+                    _ => break,
+                }
+            }
+        }
+        // Pages can shift while being read: never list a workspace twice.
+        let mut seen = std::collections::HashSet::new();
+        workspaces.retain(|access| seen.insert(access.workspace.slug.clone()));
+        Ok(workspaces)
+    }
+
+    /// The account's first workspace by slug, if it has any: the one the repository step
+    /// opens on before the user has chosen.
+    pub async fn first_workspace(
+        &self,
+        token: &SecretString,
+    ) -> Result<Option<WorkspaceAccess>, BitbucketError> {
+        let page = self.workspace_page(token, 1, 1).await?;
+        Ok(page.values.into_iter().next())
     }
 
     /// Repositories of `workspace` the account can write to (`role=contributor` means write

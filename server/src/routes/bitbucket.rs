@@ -1,15 +1,21 @@
-//! The narrow Bitbucket proxy the wizard uses: workspaces, the repositories of one workspace
-//! that the account can write to, and the studio's `main` branch in a repository (check,
-//! create). Responses are reshaped into `api` types, so the
-//! app never sees a Bitbucket URL or token.
+//! The narrow Bitbucket proxy the wizard uses: the repository step's first screen, the
+//! account's workspaces, the repositories of one workspace that the account can write to,
+//! and the studio's `main` branch in a repository (check, create). Responses are reshaped
+//! into `api` types, so the app never sees a Bitbucket URL or token.
 
-use api::{MainBranch, Page, Repository, RepositoryQuery, Workspace};
+use api::{
+    MainBranch, Page, PickerQuery, Repository, RepositoryPicker, RepositoryQuery, Workspace,
+};
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 
 use super::AppState;
-use crate::bitbucket::rest::slug;
+use secrecy::SecretString;
+
+use crate::bitbucket::model::{self, Paginated, WorkspaceAccess};
+use crate::bitbucket::rest::{slug, BitbucketRest};
+use crate::bitbucket::BitbucketError;
 use crate::error::AppResult;
 use crate::session::CurrentUser;
 
@@ -17,99 +23,130 @@ use crate::session::CurrentUser;
 const MAX_SEARCH_CHARS: usize = 100;
 
 pub fn router() -> Router<AppState> {
+    let repositories = format!(
+        "{}/{{workspace}}/repositories",
+        api::paths::BITBUCKET_WORKSPACES
+    );
     Router::new()
+        .route(api::paths::BITBUCKET_REPOSITORY_PICKER, get(picker))
         .route(api::paths::BITBUCKET_WORKSPACES, get(workspaces))
+        .route(&repositories, get(repositories_page))
         .route(
-            &format!(
-                "{}/{{workspace}}/repositories",
-                api::paths::BITBUCKET_WORKSPACES
-            ),
-            get(repositories),
-        )
-        .route(
-            &format!(
-                "{}/{{workspace}}/repositories/{{repository}}/main-branch",
-                api::paths::BITBUCKET_WORKSPACES
-            ),
+            &format!("{repositories}/{{repository}}/main-branch"),
             get(main_branch).post(create_main_branch),
         )
 }
 
-async fn main_branch(
+/// The repository step's first screen in one round trip to Bitbucket: the workspace to open
+/// on is known before asking (from the URL, or remembered from the last choice or from the
+/// authorization), so its repositories and the workspace list are fetched at the same time.
+/// Only when that guess is not among the account's workspaces (access withdrawn, a stale
+/// link) does it take a second trip, for the first workspace's repositories.
+async fn picker(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((workspace, repository)): Path<(String, String)>,
-) -> AppResult<Json<MainBranch>> {
-    let (workspace, repository) = (
-        slug(&workspace, "workspace")?,
-        slug(&repository, "repository")?,
-    );
+    Query(query): Query<PickerQuery>,
+) -> AppResult<Json<RepositoryPicker>> {
+    let asked = match query.workspace.as_deref().filter(|w| !w.is_empty()) {
+        Some(workspace) => Some(slug(workspace, "workspace")?.to_owned()),
+        None => None,
+    };
+    let guess = match asked {
+        Some(workspace) => Some(workspace),
+        None => state
+            .db
+            .bitbucket_link(user.id)
+            .await?
+            .and_then(|link| link.preferred_workspace),
+    };
     let rest = &state.bitbucket.rest;
-    let branch = state
+    let (workspaces, shown) = state
         .bitbucket
-        .with_token(user.id, |token| async move {
-            rest.main_branch(&token, workspace, repository).await
+        .with_token(user.id, |token| {
+            let guess = guess.clone();
+            async move { first_screen(rest, &token, guess).await }
         })
         .await?;
-    Ok(Json(branch))
-}
-
-/// Creates `main` (from the default branch, or as the first commit of an empty repository)
-/// with the user's own token, so Bitbucket records the user as its author.
-async fn create_main_branch(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((workspace, repository)): Path<(String, String)>,
-) -> AppResult<Json<MainBranch>> {
-    let (workspace, repository) = (
-        slug(&workspace, "workspace")?,
-        slug(&repository, "repository")?,
-    );
-    let rest = &state.bitbucket.rest;
-    let branch = state
-        .bitbucket
-        .with_token(user.id, |token| async move {
-            rest.create_main_branch(&token, workspace, repository).await
-        })
-        .await?;
-    tracing::info!(
-        user_id = user.id,
+    let (workspace, repositories) = match shown {
+        Some((workspace, page)) => (Some(workspace), repository_page(rest, page, 1)),
+        None => (
+            None,
+            Page {
+                values: Vec::new(),
+                page: 1,
+                next_page: None,
+                size: Some(0),
+            },
+        ),
+    };
+    Ok(Json(RepositoryPicker {
+        workspaces: workspaces.into_iter().map(to_api_workspace).collect(),
         workspace,
-        repository,
-        "created the main branch"
-    );
-    Ok(Json(branch))
+        repositories,
+    }))
 }
 
+/// A workspace and the first page of its writable repositories.
+type Shown = (String, Paginated<model::Repository>);
+
+/// The workspaces and the repositories to show first. With a `guess`, both are asked for at
+/// once; the guess is used only if the account has that workspace, else (and without a
+/// guess) the first workspace's repositories are fetched after the list.
+async fn first_screen(
+    rest: &BitbucketRest,
+    token: &SecretString,
+    guess: Option<String>,
+) -> Result<(Vec<WorkspaceAccess>, Option<Shown>), BitbucketError> {
+    if let Some(guess) = guess {
+        let (workspaces, repositories) = tokio::join!(
+            rest.all_workspaces(token),
+            rest.writable_repositories(token, &guess, None, 1)
+        );
+        let workspaces = workspaces?;
+        if workspaces.iter().any(|w| w.workspace.slug == guess) {
+            return Ok((workspaces, Some((guess, repositories?))));
+        }
+        return first_workspace_screen(rest, token, workspaces).await;
+    }
+    let workspaces = rest.all_workspaces(token).await?;
+    first_workspace_screen(rest, token, workspaces).await
+}
+
+async fn first_workspace_screen(
+    rest: &BitbucketRest,
+    token: &SecretString,
+    workspaces: Vec<WorkspaceAccess>,
+) -> Result<(Vec<WorkspaceAccess>, Option<Shown>), BitbucketError> {
+    let Some(first) = workspaces.first().map(|w| w.workspace.slug.clone()) else {
+        return Ok((workspaces, None));
+    };
+    let page = rest.writable_repositories(token, &first, None, 1).await?;
+    Ok((workspaces, Some((first, page))))
+}
+
+/// Every workspace of the account, in one page.
 async fn workspaces(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<Json<Page<Workspace>>> {
     let rest = &state.bitbucket.rest;
-    let page = state
+    let workspaces = state
         .bitbucket
         .with_token(
             user.id,
-            |token| async move { rest.workspaces(&token, 1).await },
+            |token| async move { rest.all_workspaces(&token).await },
         )
         .await?;
+    let size = workspaces.len() as u64;
     Ok(Json(Page {
-        page: page.page.unwrap_or(1),
-        next_page: rest.next_page(page.next.as_deref()),
-        size: page.size,
-        values: page
-            .values
-            .into_iter()
-            .map(|access| Workspace {
-                slug: access.workspace.slug,
-                name: access.workspace.name,
-                uuid: access.workspace.uuid,
-            })
-            .collect(),
+        values: workspaces.into_iter().map(to_api_workspace).collect(),
+        page: 1,
+        next_page: None,
+        size: Some(size),
     }))
 }
 
-async fn repositories(
+async fn repositories_page(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(workspace): Path<String>,
@@ -131,14 +168,102 @@ async fn repositories(
             }
         })
         .await?;
-    Ok(Json(Page {
-        page: page.page.unwrap_or(page_number),
+    Ok(Json(repository_page(rest, page, page_number)))
+}
+
+/// Whether the repository has `main`. Asking means the user chose this repository, so its
+/// workspace is where the repository step opens next time.
+async fn main_branch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((workspace, repository)): Path<(String, String)>,
+) -> AppResult<Json<MainBranch>> {
+    let branch = on_repository(
+        &state,
+        &user,
+        &workspace,
+        &repository,
+        |rest, token, ws, repo| async move { rest.main_branch(&token, ws, repo).await },
+    )
+    .await?;
+    state
+        .db
+        .remember_bitbucket_workspace(user.id, &workspace)
+        .await?;
+    Ok(Json(branch))
+}
+
+/// Creates `main` (from the default branch, or as the first commit of an empty repository)
+/// with the user's own token, so Bitbucket records the user as its author.
+async fn create_main_branch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((workspace, repository)): Path<(String, String)>,
+) -> AppResult<Json<MainBranch>> {
+    let branch = on_repository(
+        &state,
+        &user,
+        &workspace,
+        &repository,
+        |rest, token, ws, repo| async move { rest.create_main_branch(&token, ws, repo).await },
+    )
+    .await?;
+    tracing::info!(
+        user_id = user.id,
+        workspace,
+        repository,
+        "created the main branch"
+    );
+    Ok(Json(branch))
+}
+
+/// Runs a Bitbucket call on one repository with the user's token, after validating both
+/// names (so nothing unvalidated reaches a URL).
+async fn on_repository<'a, T, F, Fut>(
+    state: &'a AppState,
+    user: &CurrentUser,
+    workspace: &'a str,
+    repository: &'a str,
+    call: F,
+) -> AppResult<T>
+where
+    F: Fn(&'a BitbucketRest, SecretString, &'a str, &'a str) -> Fut,
+    Fut: std::future::Future<Output = Result<T, BitbucketError>>,
+{
+    let (workspace, repository) = (
+        slug(workspace, "workspace")?,
+        slug(repository, "repository")?,
+    );
+    let rest = &state.bitbucket.rest;
+    state
+        .bitbucket
+        .with_token(user.id, |token| call(rest, token, workspace, repository))
+        .await
+}
+
+fn to_api_workspace(access: WorkspaceAccess) -> Workspace {
+    Workspace {
+        slug: access.workspace.slug,
+        name: access.workspace.name,
+        uuid: access.workspace.uuid,
+    }
+}
+
+/// Bitbucket's page of repositories as the app's page; `asked` is the page number requested,
+/// for upstreams that omit `page`.
+fn repository_page(
+    rest: &BitbucketRest,
+    page: Paginated<model::Repository>,
+    asked: u32,
+) -> Page<Repository> {
+    Page {
+        page: page.page.unwrap_or(asked),
         next_page: rest.next_page(page.next.as_deref()),
         size: page.size,
         values: page
             .values
             .into_iter()
-            .map(|repo| repo.into_api())
+            .map(model::Repository::into_api)
             .collect(),
-    }))
+    }
 }

@@ -187,12 +187,18 @@ async fn callback(
         let to = with_query_param(return_to, OAuthFailure::MISSING_SCOPE_PARAM, missing);
         return fail(&to, OAuthFailure::ScopeMissing);
     }
-    let account = match state
-        .bitbucket
-        .rest
-        .current_user(&tokens.access_token)
-        .await
-    {
+    // The first workspace is read alongside the account (no added wait), so the repository
+    // step can open on it at once. It is a convenience: failing to read it fails nothing.
+    let rest = &state.bitbucket.rest;
+    let (account, first_workspace) = tokio::join!(
+        rest.current_user(&tokens.access_token),
+        rest.first_workspace(&tokens.access_token)
+    );
+    let first_workspace = first_workspace
+        .ok()
+        .flatten()
+        .map(|access| access.workspace.slug);
+    let account = match account {
         Ok(account) => account,
         Err(error @ (BitbucketError::Unavailable(_) | BitbucketError::RateLimited { .. })) => {
             tracing::warn!(user_id, %error, "could not read the Bitbucket account");
@@ -218,6 +224,7 @@ async fn callback(
             avatar_url: avatar,
             scopes: &scopes,
             tokens: sealed.as_stored(),
+            preferred_workspace: first_workspace.as_deref(),
         })
         .await?;
     state

@@ -60,7 +60,7 @@ async fn create(
         });
     }
     // Checked before any Bitbucket call, so a taken name costs the user no wait.
-    if state.db.has_project_named(user.id, name.as_str()).await? {
+    if state.db.has_project_named(user.id, &name).await? {
         return Err(name_taken());
     }
     let repository = match (body.configuration, body.repository) {
@@ -85,7 +85,7 @@ async fn create(
         .db
         .create_project(NewProject {
             user_id: user.id,
-            name: name.as_str(),
+            name: &name,
             description,
             configuration: configuration_str(body.configuration),
             repository: repository.as_ref().map(|r| NewProjectRepository {
@@ -111,7 +111,7 @@ async fn create(
 fn name_taken() -> AppError {
     AppError::Conflict {
         field: "name",
-        message: "You already have a project with this name. Choose another name.".into(),
+        message: ProjectName::TAKEN.into(),
     }
 }
 

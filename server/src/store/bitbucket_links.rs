@@ -37,6 +37,8 @@ pub struct BitbucketLink {
     pub connected_at: i64,
     pub validated_at: i64,
     pub last_used_at: Option<i64>,
+    /// The workspace the repository step opens first (see migration 0004).
+    pub preferred_workspace: Option<String>,
 }
 
 impl BitbucketLink {
@@ -65,12 +67,14 @@ pub struct NewLink<'a> {
     pub avatar_url: Option<&'a str>,
     pub scopes: &'a str,
     pub tokens: StoredTokens<'a>,
+    /// The account's first workspace, when it could be read at authorization.
+    pub preferred_workspace: Option<&'a str>,
 }
 
 const COLUMNS: &str =
     "user_id, account_id, account_uuid, nickname, display_name, avatar_url, scopes, \
                        access_token, refresh_token, access_expires_at, status, status_reason, \
-                       connected_at, validated_at, last_used_at";
+                       connected_at, validated_at, last_used_at, preferred_workspace";
 
 impl Db {
     pub async fn bitbucket_link(&self, user_id: i64) -> Result<Option<BitbucketLink>, StoreError> {
@@ -80,20 +84,25 @@ impl Db {
         )
     }
 
-    /// Inserts or replaces the user's link: a new authorization supersedes the old one entirely.
+    /// Inserts or replaces the user's link: a new authorization supersedes the old one, except
+    /// that reconnecting the same account keeps the workspace the user last chose.
     pub async fn upsert_bitbucket_link(&self, link: NewLink<'_>) -> Result<(), StoreError> {
         let now = super::now();
         let sql = "INSERT INTO bitbucket_links \
                    (user_id, account_id, account_uuid, nickname, display_name, avatar_url, scopes, access_token, \
-                    refresh_token, access_expires_at, status, status_reason, connected_at, validated_at, last_used_at, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12, NULL, $12) \
+                    refresh_token, access_expires_at, status, status_reason, connected_at, validated_at, last_used_at, updated_at, \
+                    preferred_workspace) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12, NULL, $12, $13) \
                    ON CONFLICT (user_id) DO UPDATE SET \
                    account_id = excluded.account_id, account_uuid = excluded.account_uuid, nickname = excluded.nickname, \
                    display_name = excluded.display_name, avatar_url = excluded.avatar_url, scopes = excluded.scopes, \
                    access_token = excluded.access_token, refresh_token = excluded.refresh_token, \
                    access_expires_at = excluded.access_expires_at, status = excluded.status, status_reason = NULL, \
                    connected_at = excluded.connected_at, validated_at = excluded.validated_at, last_used_at = NULL, \
-                   updated_at = excluded.updated_at";
+                   updated_at = excluded.updated_at, \
+                   preferred_workspace = CASE WHEN bitbucket_links.account_uuid = excluded.account_uuid \
+                   AND bitbucket_links.preferred_workspace IS NOT NULL \
+                   THEN bitbucket_links.preferred_workspace ELSE excluded.preferred_workspace END";
         on_pool!(self, pool => sqlx::query(sql)
             .bind(link.user_id)
             .bind(link.account_id)
@@ -107,6 +116,7 @@ impl Db {
             .bind(link.tokens.access_expires_at)
             .bind(LinkStatus::Connected.as_str())
             .bind(now)
+            .bind(link.preferred_workspace)
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
@@ -158,6 +168,18 @@ impl Db {
         let sql =
             "UPDATE bitbucket_links SET last_used_at = $1, validated_at = $1 WHERE user_id = $2";
         on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).execute(pool).await.map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Remembers the workspace the user last chose a repository in, so the repository step
+    /// opens there next time.
+    pub async fn remember_bitbucket_workspace(
+        &self,
+        user_id: i64,
+        workspace: &str,
+    ) -> Result<(), StoreError> {
+        let sql = "UPDATE bitbucket_links SET preferred_workspace = $1 WHERE user_id = $2";
+        on_pool!(self, pool => sqlx::query(sql).bind(workspace).bind(user_id).execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 

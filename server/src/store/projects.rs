@@ -1,10 +1,12 @@
 //! Projects the wizard created.
 
+use api::ProjectName;
+
 use super::{on_pool, unique_violation, Db, StoreError};
 
 pub struct NewProject<'a> {
     pub user_id: i64,
-    pub name: &'a str,
+    pub name: &'a ProjectName,
     pub description: &'a str,
     pub configuration: &'a str,
     pub repository: Option<NewProjectRepository<'a>>,
@@ -50,8 +52,8 @@ impl Db {
         );
         on_pool!(self, pool => sqlx::query_as::<_, ProjectRow>(&sql)
             .bind(project.user_id)
-            .bind(project.name)
-            .bind(name_key(project.name))
+            .bind(project.name.as_str())
+            .bind(project.name.uniqueness_key())
             .bind(project.description)
             .bind(project.configuration)
             .bind(repo.map(|r| r.provider))
@@ -76,11 +78,15 @@ impl Db {
     }
 
     /// Whether the user has a project of that name (compared as the unique key compares).
-    pub async fn has_project_named(&self, user_id: i64, name: &str) -> Result<bool, StoreError> {
+    pub async fn has_project_named(
+        &self,
+        user_id: i64,
+        name: &ProjectName,
+    ) -> Result<bool, StoreError> {
         let sql = "SELECT COUNT(*) FROM projects WHERE user_id = $1 AND name_key = $2";
         let count: i64 = on_pool!(self, pool => sqlx::query_scalar(sql)
             .bind(user_id)
-            .bind(name_key(name))
+            .bind(name.uniqueness_key())
             .fetch_one(pool)
             .await)?;
         Ok(count > 0)
@@ -97,9 +103,4 @@ impl Db {
             on_pool!(self, pool => sqlx::query_as::<_, ProjectRow>(&sql).bind(user_id).bind(id).fetch_optional(pool).await)?,
         )
     }
-}
-
-/// Uniqueness key of a project name: Unicode lower case, so "Sales" and "sales" collide.
-fn name_key(name: &str) -> String {
-    name.to_lowercase()
 }

@@ -9,6 +9,7 @@ mod branches;
 mod connection_life;
 mod drafts;
 mod oauth_flow;
+mod picker;
 mod projects;
 mod secrets;
 mod security;

@@ -8,13 +8,12 @@
 use api::{ApiError, ErrorCode, MainBranch, ProjectConfiguration, RepositoryRef, PROJECT_BRANCH};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use super::details::{use_chosen_repository, NoRepositoryChosen};
+use super::chosen::{use_chosen_repository, ForChosenRepository};
 use crate::client;
-use crate::components::{AlertSlot, ErrorMessage, Flow, Loading, StepHeading, StepIndicator};
+use crate::components::{AlertSlot, ErrorMessage, Flow, Loading, TryAgain, WizardStep};
 use crate::draft;
 use crate::links;
 
@@ -52,24 +51,16 @@ pub fn create_label(branch: &MainBranch) -> Option<String> {
 #[component]
 pub fn BranchStep() -> impl IntoView {
     let chosen = use_chosen_repository();
-    let back = move || {
+    let back = Signal::derive(move || {
         chosen.with(|chosen| match chosen {
             Some(chosen) => links::repository_step(Some(&chosen.workspace), Some(&chosen.slug)),
             None => links::BITBUCKET_REPOSITORY.to_owned(),
         })
-    };
+    });
     view! {
-        <section class="wizard-step">
-            <StepIndicator flow=Flow::Advanced current=4 />
-            <StepHeading text="Check the branch" />
-            {move || match chosen.get() {
-                Some(repository) => view! { <BranchCheck repository /> }.into_any(),
-                None => view! { <NoRepositoryChosen /> }.into_any(),
-            }}
-            <nav class="step-nav" aria-label="Wizard">
-                <A href=back>"Back"</A>
-            </nav>
-        </section>
+        <WizardStep flow=Flow::Advanced current=4 heading="Check the branch" back>
+            <ForChosenRepository chosen content=|repository| view! { <BranchCheck repository /> } />
+        </WizardStep>
     }
 }
 
@@ -137,11 +128,7 @@ fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
                     view! {
                         <ErrorMessage message=failure.message />
                         {retry.then(|| view! {
-                            <p>
-                                <button type="button" class="button" on:click=move |_| state.refetch()>
-                                    "Try again"
-                                </button>
-                            </p>
+                            <TryAgain on_retry=move |()| state.refetch() />
                         })}
                     }
                     .into_any()

@@ -2,12 +2,10 @@
 //! and offers to authorize (or reconnect) it.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::client;
 use crate::components::{
-    use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, Loading, StepHeading,
-    StepIndicator,
+    use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, Loading, WizardStep,
 };
 use crate::links;
 
@@ -16,9 +14,7 @@ pub fn ConnectStep() -> impl IntoView {
     let connection = LocalResource::new(client::bitbucket_connection);
     let oauth_error = use_oauth_error();
     view! {
-        <section class="wizard-step">
-            <StepIndicator flow=Flow::Advanced current=2 />
-            <StepHeading text="Connect Bitbucket" />
+        <WizardStep flow=Flow::Advanced current=2 heading="Connect Bitbucket" back=links::ADVANCED.to_owned()>
             <AlertSlot message=oauth_error />
             {move || match connection.get() {
                 None => view! { <Loading text="Checking your Bitbucket connection…" /> }.into_any(),
@@ -36,9 +32,6 @@ pub fn ConnectStep() -> impl IntoView {
                         .into_any()
                 }
             }}
-            <nav class="step-nav" aria-label="Wizard">
-                <A href=links::ADVANCED>"Back"</A>
-            </nav>
-        </section>
+        </WizardStep>
     }
 }

@@ -1,27 +1,29 @@
-//! Step "Project details": name and description, then "Create project".
+//! Step "Project details": name and description, then "Continue" to "Review and create".
 //!
 //! The Quick start and the Bitbucket flow share the form; the Bitbucket flow reads the chosen
-//! repository from its URL (`?workspace=&repository=`) and offers to change it. The name is
-//! checked with the contract's `ProjectName::parse` before sending, the same check the
-//! server applies, so the inline message and the server's verdict agree. What is typed is
-//! saved as a server-side draft at every pause and restored on the next visit.
+//! repository from its URL (see [`super::chosen`]) and offers to change it. The name is
+//! checked here, before the review, with the contract's own rules (`ProjectName::parse`, and
+//! `uniqueness_key` against the user's projects), so a bad or taken name is reported next to
+//! the input instead of one step later. What is typed is saved as a server-side draft at
+//! every pause and restored on the next visit; "Continue" saves it at once, because the
+//! review step reads the name and description from it.
 
 use std::time::Duration;
 
-use api::{CreateProject, ProjectConfiguration, ProjectDraft, ProjectName, RepositoryRef};
+use api::{Project, ProjectConfiguration, ProjectDraft, ProjectName, RepositoryRef};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::client::{self, errors};
+use super::chosen::{use_chosen_repository, ForChosenRepository, RepositoryFact};
+use crate::client;
 use crate::components::field::{aria_invalid, described_by};
-use crate::components::{AlertSlot, ErrorMessage, Flow, StepHeading, StepIndicator};
+use crate::components::{AlertSlot, Flow, WizardStep};
 use crate::draft;
-use crate::links::{self, query};
+use crate::links;
 
 /// How long typing must pause before the draft is saved.
 pub const DRAFT_SAVE_DEBOUNCE: Duration = Duration::from_millis(500);
@@ -31,124 +33,93 @@ pub const DRAFT_RESTORED: &str = "Restored what you typed earlier.";
 const NAME_ERROR_ID: &str = "project-name-error";
 const DESCRIPTION_HINT_ID: &str = "project-description-hint";
 
-/// The repository named by the URL, when both parts are there.
-pub fn chosen_repository(
-    workspace: Option<&str>,
-    repository: Option<&str>,
-) -> Option<RepositoryRef> {
-    let workspace = workspace.filter(|value| !value.is_empty())?;
-    let slug = repository.filter(|value| !value.is_empty())?;
-    Some(RepositoryRef {
-        workspace: workspace.to_owned(),
-        slug: slug.to_owned(),
-    })
-}
-
-/// The repository the URL names (`?workspace=&repository=`), for the steps after choosing one.
-pub fn use_chosen_repository() -> Memo<Option<RepositoryRef>> {
-    let params = use_query_map();
-    Memo::new(move |_| {
-        params.with(|params| {
-            chosen_repository(
-                params.get_str(query::WORKSPACE),
-                params.get_str(query::REPOSITORY),
-            )
-        })
-    })
-}
-
-/// What a step that needs a repository shows when the URL names none (a stale bookmark).
-#[component]
-pub fn NoRepositoryChosen() -> impl IntoView {
-    view! {
-        <ErrorMessage message="No repository is chosen yet. Choose a repository first." />
-        <p>
-            <A href=links::BITBUCKET_REPOSITORY>"Choose a repository"</A>
-        </p>
+/// The name to carry to the review, or the sentence to show next to the name input.
+pub fn check_name(raw: &str, existing: &[Project]) -> Result<ProjectName, &'static str> {
+    let name = ProjectName::parse(raw)?;
+    let key = name.uniqueness_key();
+    let taken = existing.iter().any(|project| {
+        ProjectName::parse(&project.name).is_ok_and(|other| other.uniqueness_key() == key)
+    });
+    if taken {
+        Err(ProjectName::TAKEN)
+    } else {
+        Ok(name)
     }
 }
 
-/// The request body, or the sentence to show next to the name input.
-pub fn build_request(
-    name: &str,
-    description: &str,
+/// The draft as this form holds it.
+fn form_draft(
     repository: Option<RepositoryRef>,
-) -> Result<CreateProject, &'static str> {
-    let name = ProjectName::parse(name)?;
-    let configuration = if repository.is_some() {
-        ProjectConfiguration::Advanced
-    } else {
-        ProjectConfiguration::QuickStart
-    };
-    Ok(CreateProject {
-        name: name.into_inner(),
-        description: description.trim().to_owned(),
-        configuration,
+    name: String,
+    description: String,
+) -> ProjectDraft {
+    ProjectDraft {
+        configuration: Some(if repository.is_some() {
+            ProjectConfiguration::Advanced
+        } else {
+            ProjectConfiguration::QuickStart
+        }),
         repository,
-    })
+        name,
+        description,
+    }
 }
 
 #[component]
 pub fn QuickStartDetailsStep() -> impl IntoView {
     view! {
-        <section class="wizard-step">
-            <StepIndicator flow=Flow::QuickStart current=1 />
-            <StepHeading text="Project details" />
+        <WizardStep flow=Flow::QuickStart current=1 heading="Project details" back=links::NEW_PROJECT.to_owned()>
             <p class="step-intro">"Quick start: the studio keeps this project's pipelines."</p>
             <ProjectForm repository=None />
-            <nav class="step-nav" aria-label="Wizard">
-                <A href=links::NEW_PROJECT>"Back"</A>
-            </nav>
-        </section>
+        </WizardStep>
     }
 }
 
 #[component]
 pub fn AdvancedDetailsStep() -> impl IntoView {
     let chosen = use_chosen_repository();
-    let back = move || {
+    let back = Signal::derive(move || {
         chosen.with(|chosen| match chosen {
             Some(chosen) => links::branch_step(&chosen.workspace, &chosen.slug),
             None => links::BITBUCKET_REPOSITORY.to_owned(),
         })
-    };
-
+    });
     view! {
-        <section class="wizard-step">
-            <StepIndicator flow=Flow::Advanced current=5 />
-            <StepHeading text="Project details" />
-            {move || match chosen.get() {
-                Some(repository) => view! {
-                    <ChosenRepository repository=repository.clone() />
-                    <ProjectForm repository=Some(repository) />
+        <WizardStep flow=Flow::Advanced current=5 heading="Project details" back>
+            <ForChosenRepository
+                chosen
+                content=|repository| {
+                    view! {
+                        <dl class="facts">
+                            <RepositoryFact repository=repository.clone() />
+                        </dl>
+                        <ProjectForm repository=Some(repository) />
+                    }
                 }
-                .into_any(),
-                None => view! { <NoRepositoryChosen /> }.into_any(),
-            }}
-            <nav class="step-nav" aria-label="Wizard">
-                <A href=back>"Back"</A>
-            </nav>
-        </section>
+            />
+        </WizardStep>
     }
 }
 
-#[component]
-fn ChosenRepository(repository: RepositoryRef) -> impl IntoView {
-    let change = links::repository_step(Some(&repository.workspace), Some(&repository.slug));
-    view! {
-        <dl class="facts">
-            <div class="fact">
-                <dt>"Repository"</dt>
-                <dd>
-                    <span class="repository-full-name">
-                        {format!("{}/{}", repository.workspace, repository.slug)}
-                    </span>
-                    " "
-                    <A href=change>"Change"</A>
-                </dd>
-            </div>
-        </dl>
-    }
+/// Why "Continue" stayed on the details step.
+enum Next {
+    /// Shown next to the name input.
+    FixName(&'static str),
+    /// Shown in the step's alert.
+    Alert(String),
+}
+
+/// Checks the name against the user's projects, saves the draft the review reads, and
+/// answers where to go.
+async fn continue_to_review(draft: ProjectDraft) -> Result<String, Next> {
+    let existing = client::projects()
+        .await
+        .map_err(|error| Next::Alert(error.message))?;
+    check_name(&draft.name, &existing).map_err(Next::FixName)?;
+    client::save_project_draft(&draft)
+        .await
+        .map_err(|error| Next::Alert(error.message))?;
+    Ok(links::review_step(draft.repository.as_ref()))
 }
 
 #[component]
@@ -192,17 +163,11 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
                 if keystrokes.try_get_value() != Some(ticket) {
                     return;
                 }
-                let repository = repository.get_value();
-                let draft = ProjectDraft {
-                    configuration: Some(if repository.is_some() {
-                        ProjectConfiguration::Advanced
-                    } else {
-                        ProjectConfiguration::QuickStart
-                    }),
-                    repository,
-                    name: name.get_untracked(),
-                    description: description.get_untracked(),
-                };
+                let draft = form_draft(
+                    repository.get_value(),
+                    name.get_untracked(),
+                    description.get_untracked(),
+                );
                 spawn_local(async move {
                     if client::save_project_draft(&draft).await.is_ok() {
                         draft_status.try_set(Some(DRAFT_SAVED));
@@ -225,42 +190,30 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
             return;
         }
         alert.set(None);
-        let request = match build_request(
-            &name.get_untracked(),
-            &description.get_untracked(),
-            repository.get_value(),
-        ) {
-            Ok(request) => request,
-            Err(message) => {
-                name_error.set(Some(message.to_owned()));
-                focus_name();
-                return;
-            }
-        };
-        name_error.set(None);
+        let typed = name.get_untracked();
+        if let Err(message) = ProjectName::parse(&typed) {
+            name_error.set(Some(message.to_owned()));
+            focus_name();
+            return;
+        }
         pending.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match client::create_project(request).await {
-                // Replace the form in history so Back cannot submit it a second time.
-                Ok(project) => navigate(
-                    &links::project(project.id),
-                    NavigateOptions {
-                        replace: true,
-                        ..NavigateOptions::default()
-                    },
-                ),
-                Err(error) => {
-                    pending.try_set(false);
-                    match errors::for_field(error, &["name"]) {
-                        Ok((_, message)) => {
-                            name_error.try_set(Some(message));
-                            focus_name();
-                        }
-                        Err(error) => {
-                            alert.try_set(Some(error.message));
-                        }
-                    }
+            let outcome = continue_to_review(form_draft(
+                repository.get_value(),
+                typed,
+                description.get_untracked(),
+            ))
+            .await;
+            pending.try_set(false);
+            match outcome {
+                Ok(review) => navigate(&review, NavigateOptions::default()),
+                Err(Next::FixName(message)) => {
+                    name_error.try_set(Some(message.to_owned()));
+                    focus_name();
+                }
+                Err(Next::Alert(message)) => {
+                    alert.try_set(Some(message));
                 }
             }
         });
@@ -314,7 +267,7 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
             </div>
             <div class="form-actions">
                 <button type="submit" class="button button-primary" disabled=move || pending.get()>
-                    "Create project"
+                    "Continue"
                 </button>
                 <p class="draft-status" role="status">
                     {move || draft_status.get()}
@@ -327,40 +280,38 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::wizard::chosen::chosen_repository;
 
-    #[test]
-    fn both_parts_name_a_repository() {
-        assert_eq!(
-            chosen_repository(Some("acme"), Some("etl")),
-            Some(RepositoryRef {
-                workspace: "acme".into(),
-                slug: "etl".into()
-            })
-        );
-        assert_eq!(chosen_repository(Some("acme"), None), None);
-        assert_eq!(chosen_repository(Some(""), Some("etl")), None);
+    fn project(name: &str) -> Project {
+        Project {
+            id: 1,
+            name: name.into(),
+            description: String::new(),
+            configuration: ProjectConfiguration::QuickStart,
+            repository: None,
+            created_at: 0,
+        }
     }
 
     #[test]
-    fn requests_follow_the_flow() {
-        let quick = build_request("  Sales ETL ", " nightly ", None).unwrap();
-        assert_eq!(quick.name, "Sales ETL");
-        assert_eq!(quick.description, "nightly");
-        assert_eq!(quick.configuration, ProjectConfiguration::QuickStart);
-        assert!(quick.repository.is_none());
+    fn names_are_checked_against_the_contract_and_existing_projects() {
+        assert_eq!(check_name("   ", &[]).unwrap_err(), "Enter a project name.");
+        assert!(check_name("a\nb", &[]).is_err());
+        assert_eq!(check_name("  Sales ", &[]).unwrap().as_str(), "Sales");
+        assert_eq!(
+            check_name("sales", &[project("Sales")]).unwrap_err(),
+            ProjectName::TAKEN
+        );
+        assert!(check_name("Sales 2", &[project("Sales")]).is_ok());
+    }
 
+    #[test]
+    fn the_form_draft_names_its_flow() {
+        let quick = form_draft(None, "Sales".into(), String::new());
+        assert_eq!(quick.configuration, Some(ProjectConfiguration::QuickStart));
         let repository = chosen_repository(Some("acme"), Some("etl"));
-        let advanced = build_request("Sales", "", repository.clone()).unwrap();
-        assert_eq!(advanced.configuration, ProjectConfiguration::Advanced);
+        let advanced = form_draft(repository.clone(), "Sales".into(), String::new());
+        assert_eq!(advanced.configuration, Some(ProjectConfiguration::Advanced));
         assert_eq!(advanced.repository, repository);
-    }
-
-    #[test]
-    fn invalid_names_get_the_contract_message() {
-        assert_eq!(
-            build_request("   ", "", None).unwrap_err(),
-            "Enter a project name."
-        );
-        assert!(build_request("a\nb", "", None).is_err());
     }
 }

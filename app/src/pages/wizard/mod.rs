@@ -8,17 +8,21 @@
 //! 5. [`branch`] "Check the branch" (`…/bitbucket/branch?workspace=&repository=`): `main`
 //!    must exist; offers to create it
 //! 6. [`details`] "Project details" (`…/bitbucket/details?workspace=&repository=`)
+//! 7. [`review`] "Review and create" (`…/bitbucket/review?workspace=&repository=`; Quick
+//!    start: `/projects/new/quick-start/review`)
 //!
 //! Choices travel in the URL, not in memory, so a reload, the back button or the OAuth
 //! round trip to Bitbucket never loses them.
 
 pub mod branch;
+pub mod chosen;
 pub mod configuration;
 pub mod connect;
 pub mod details;
 pub mod provider;
 pub mod repository;
 pub mod repository_list;
+pub mod review;
 
 pub use branch::BranchStep;
 pub use configuration::ConfigurationStep;
@@ -26,3 +30,4 @@ pub use connect::ConnectStep;
 pub use details::{AdvancedDetailsStep, QuickStartDetailsStep};
 pub use provider::ProviderStep;
 pub use repository::RepositoryStep;
+pub use review::{AdvancedReviewStep, QuickStartReviewStep};

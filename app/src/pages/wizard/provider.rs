@@ -2,11 +2,10 @@
 
 use api::GitProvider;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::components::{ErrorMessage, Flow, Loading, StepHeading, StepIndicator};
+use crate::components::{ErrorMessage, Flow, Loading, WizardStep};
 use crate::context::use_server_info;
 use crate::links;
 
@@ -14,9 +13,7 @@ use crate::links;
 pub fn ProviderStep() -> impl IntoView {
     let info = use_server_info();
     view! {
-        <section class="wizard-step">
-            <StepIndicator flow=Flow::Advanced current=1 />
-            <StepHeading text="Select Git provider" />
+        <WizardStep flow=Flow::Advanced current=1 heading="Select Git provider" back=links::NEW_PROJECT.to_owned()>
             {move || match info.get() {
                 None => view! { <Loading text="Loading the Git providers…" /> }.into_any(),
                 Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
@@ -37,10 +34,7 @@ pub fn ProviderStep() -> impl IntoView {
                     view! { <div class="choices">{buttons}</div> }.into_any()
                 }
             }}
-            <nav class="step-nav" aria-label="Wizard">
-                <A href=links::NEW_PROJECT>"Back"</A>
-            </nav>
-        </section>
+        </WizardStep>
     }
 }
 

@@ -1,19 +1,21 @@
 //! Step "Choose a repository": workspace, search, and the repositories the connected
 //! account can write to, as a radio group.
 //!
-//! The step first rechecks the Bitbucket connection, because it is also where the OAuth
-//! round trip returns: a failed or missing authorization shows the authorize panel here
-//! instead of the list. The chosen workspace is kept in the URL (`?workspace=`) so a reload
-//! keeps it; searching runs on the server as you type (debounced), and answers to older
+//! The step opens with one request, the repository picker, which brings the workspaces and
+//! the first repositories together after a single round trip to Bitbucket; nothing else
+//! waits before it (not even a connection check: the picker's own answer says when the
+//! connection is missing or broken, and the authorize panel replaces the list). This is
+//! also where the OAuth round trip returns. The chosen workspace is kept in the URL
+//! (`?workspace=`) so a reload keeps it; searching runs on the server as you type
+//! (debounced, Bitbucket's `q` filter), pages are loaded on demand, and answers to older
 //! queries are discarded (see [`super::repository_list`]).
 
 use std::time::Duration;
 
-use api::{ConnectionStatus, ErrorCode, Repository, RepositoryQuery, Workspace};
+use api::{ConnectionStatus, ErrorCode, Repository, RepositoryPicker, RepositoryQuery};
 use leptos::ev::Event;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -22,8 +24,7 @@ use super::repository_list::{
 };
 use crate::client;
 use crate::components::{
-    use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, Loading, StepHeading,
-    StepIndicator,
+    use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, TryAgain, WizardStep,
 };
 use crate::links::{self, query};
 
@@ -44,7 +45,9 @@ pub fn empty_state(search: &str) -> String {
 #[component]
 pub fn RepositoryStep() -> impl IntoView {
     let params = use_query_map();
-    let connection = LocalResource::new(client::bitbucket_connection);
+    // Read once: switching workspaces later changes the URL but must not reload the picker.
+    let asked = params.with_untracked(|params| params.get(query::WORKSPACE));
+    let picker = LocalResource::new(move || client::bitbucket_repository_picker(asked.clone()));
     let oauth_error = use_oauth_error();
     // Come back to the same workspace after authorizing.
     let return_to = move || {
@@ -52,63 +55,39 @@ pub fn RepositoryStep() -> impl IntoView {
     };
 
     view! {
-        <section class="wizard-step">
-            <StepIndicator flow=Flow::Advanced current=3 />
-            <StepHeading text="Choose a repository" />
+        <WizardStep flow=Flow::Advanced current=3 heading="Choose a repository" back=links::BITBUCKET_CONNECT.to_owned()>
             <AlertSlot message=oauth_error />
-            {move || match connection.get() {
-                None => view! { <Loading text="Checking your Bitbucket connection…" /> }.into_any(),
-                Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
-                Some(Ok(ConnectionStatus::Connected { .. })) => {
-                    view! { <RepositoryPicker return_to=return_to() /> }.into_any()
+            {move || match picker.get() {
+                None => view! {
+                    <p class="repository-count" role="status">"Loading your repositories…"</p>
+                    <RepositorySkeleton />
                 }
-                Some(Ok(status)) => {
+                .into_any(),
+                Some(Err(error)) if error.code == ErrorCode::BitbucketNotConnected => view! {
+                    <AuthorizePanel status=ConnectionStatus::NotConnected return_to=return_to() />
+                }
+                .into_any(),
+                Some(Err(error)) if error.code == ErrorCode::BitbucketReconnectNeeded => {
+                    let status = ConnectionStatus::ReconnectNeeded {
+                        reason: error.message,
+                        account: None,
+                    };
                     view! { <AuthorizePanel status return_to=return_to() /> }.into_any()
                 }
+                Some(Err(error)) => view! {
+                    <ErrorMessage message=error.message />
+                    <TryAgain on_retry=move |()| picker.refetch() />
+                }
+                .into_any(),
+                Some(Ok(first_screen)) if first_screen.workspaces.is_empty() => view! {
+                    <p class="empty-state">
+                        "Your Bitbucket account belongs to no workspace. Create or join a workspace on Bitbucket, then come back."
+                    </p>
+                }
+                .into_any(),
+                Some(Ok(first_screen)) => view! { <WorkspaceRepositories first_screen /> }.into_any(),
             }}
-            <nav class="step-nav" aria-label="Wizard">
-                <A href=links::BITBUCKET_CONNECT>"Back"</A>
-            </nav>
-        </section>
-    }
-}
-
-/// Loads the workspaces, then shows the list; falls back to the authorize panel if the
-/// authorization broke since the connection check.
-#[component]
-fn RepositoryPicker(return_to: String) -> impl IntoView {
-    let workspaces = LocalResource::new(client::bitbucket_workspaces);
-    move || {
-        match workspaces.get() {
-        None => view! { <Loading text="Loading your Bitbucket workspaces…" /> }.into_any(),
-        Some(Err(error)) if error.code == ErrorCode::BitbucketNotConnected => view! {
-            <AuthorizePanel status=ConnectionStatus::NotConnected return_to=return_to.clone() />
-        }
-        .into_any(),
-        Some(Err(error)) if error.code == ErrorCode::BitbucketReconnectNeeded => {
-            let status = ConnectionStatus::ReconnectNeeded {
-                reason: error.message,
-                account: None,
-            };
-            view! { <AuthorizePanel status return_to=return_to.clone() /> }.into_any()
-        }
-        Some(Err(error)) => view! {
-            <ErrorMessage message=error.message />
-            <p>
-                <button type="button" class="button" on:click=move |_| workspaces.refetch()>
-                    "Try again"
-                </button>
-            </p>
-        }
-        .into_any(),
-        Some(Ok(page)) if page.values.is_empty() => view! {
-            <p class="empty-state">
-                "Your Bitbucket account belongs to no workspace. Create or join a workspace on Bitbucket, then come back."
-            </p>
-        }
-        .into_any(),
-        Some(Ok(page)) => view! { <WorkspaceRepositories workspaces=page.values /> }.into_any(),
-    }
+        </WizardStep>
     }
 }
 
@@ -122,17 +101,29 @@ enum ListPhase {
     Items,
 }
 
+/// The list, starting from the picker's first screen; later workspaces, searches and pages
+/// are fetched as asked.
 #[component]
-fn WorkspaceRepositories(workspaces: Vec<Workspace>) -> impl IntoView {
+fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
     let params = use_query_map();
     let navigate = use_navigate();
+    let RepositoryPicker {
+        workspaces,
+        workspace: opened_on,
+        repositories: first_page,
+    } = first_screen;
 
     let known_workspaces = StoredValue::new(workspaces.clone());
-    let workspace = Memo::new(move |_| {
-        let requested = params.with(|params| params.get(query::WORKSPACE));
-        known_workspaces
-            .with_value(|known| choose_workspace(known, requested.as_deref()))
-            .unwrap_or_default()
+    let workspace = Memo::new({
+        let opened_on = opened_on.clone();
+        move |_| {
+            let requested = params
+                .with(|params| params.get(query::WORKSPACE))
+                .or_else(|| opened_on.clone());
+            known_workspaces
+                .with_value(|known| choose_workspace(known, requested.as_deref()))
+                .unwrap_or_default()
+        }
     });
 
     // What is typed, and the trimmed search actually sent once typing pauses.
@@ -140,13 +131,22 @@ fn WorkspaceRepositories(workspaces: Vec<Workspace>) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let keystrokes = StoredValue::new(0_u64);
 
-    let list = RwSignal::new(RepositoryList::default());
+    // The first screen is on show at once; nothing is fetched until the user changes it.
+    let list = RwSignal::new(RepositoryList::showing(first_page));
     let selected = RwSignal::new(params.with_untracked(|params| params.get(query::REPOSITORY)));
 
+    // "Try again" after a failed first page asks the same question again.
+    let retries = RwSignal::new(0_u32);
+
     // A new workspace or search: start over, and drop a choice that is no longer listed.
-    Effect::new(move |_| {
+    Effect::new(move |previous: Option<()>| {
         let workspace = workspace.get();
         let term = search.get();
+        retries.track();
+        let first_run = previous.is_none();
+        if first_run && term.is_empty() && opened_on.as_deref() == Some(workspace.as_str()) {
+            return; // the picker's first page is this query's answer
+        }
         let Some(generation) = list.try_update(RepositoryList::start_query) else {
             return;
         };
@@ -292,7 +292,10 @@ fn WorkspaceRepositories(workspaces: Vec<Workspace>) -> impl IntoView {
                     view! { <p class="empty-state">{move || search.with(|term| empty_state(term))}</p> }
                         .into_any()
                 }
-                ListPhase::Failed => ().into_any(),
+                ListPhase::Failed => view! {
+                    <TryAgain on_retry=move |()| retries.update(|n| *n += 1) />
+                }
+                .into_any(),
                 ListPhase::Items => view! {
                     <fieldset class="repositories">
                         <legend>"Repositories"</legend>
@@ -389,7 +392,7 @@ fn RepositoryOption(repository: Repository, selected: RwSignal<Option<String>>) 
     }
 }
 
-/// Placeholder rows while the first page loads (the status line says it in words).
+/// Placeholder rows while a first page loads (the status line says it in words).
 #[component]
 fn RepositorySkeleton() -> impl IntoView {
     view! {

@@ -30,6 +30,14 @@ pub struct RepositoryList {
 }
 
 impl RepositoryList {
+    /// A list already showing its first page (the repository picker's first screen).
+    pub fn showing(first_page: Page<Repository>) -> Self {
+        let mut list = Self::default();
+        let generation = list.start_query();
+        list.finish(generation, Ok(first_page));
+        list
+    }
+
     /// Starts a new query (new workspace or search): forgets the list and any answer still
     /// in flight. Returns the generation to pass to [`RepositoryList::finish`].
     pub fn start_query(&mut self) -> u64 {
@@ -183,6 +191,13 @@ mod tests {
         assert!(!list.finish(old, Ok(page(&["et", "etl", "ethics"], None, Some(3)))));
         assert_eq!(list.items.len(), 1);
         assert_eq!(list.count_text(), "1 repository");
+    }
+
+    #[test]
+    fn a_list_can_open_on_a_page_it_already_has() {
+        let mut list = RepositoryList::showing(page(&["a", "b"], Some(2), Some(3)));
+        assert_eq!(list.count_text(), "Showing 2 of 3 repositories");
+        assert_eq!(list.start_more().map(|(_, page)| page), Some(2));
     }
 
     #[test]

@@ -1,0 +1,275 @@
+//! Step "Review and create": everything chosen and typed, each with a way back to change it,
+//! then "Create project".
+//!
+//! The name and description come from the server-side draft that "Continue" on the details
+//! step saved; the repository comes from the URL. A review reached without a name (a stale
+//! bookmark, a draft discarded in another tab) sends the user back to the details. The server
+//! checks everything again on create (name, write access, `main`), so whatever changed since
+//! (a name taken in another tab, access withdrawn on Bitbucket) is shown here as a sentence,
+//! and a broken Bitbucket connection offers Reconnect, which returns to this step.
+
+use api::{
+    ApiError, ConnectionStatus, CreateProject, ErrorCode, GitProvider, ProjectConfiguration,
+    ProjectDraft, ProjectName, RepositoryRef, PROJECT_BRANCH,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use super::chosen::{use_chosen_repository, ChangeLink, ForChosenRepository, RepositoryFact};
+use super::configuration::choice_text;
+use crate::client;
+use crate::components::{
+    AlertSlot, AuthorizePanel, ErrorMessage, Flow, Loading, TryAgain, WizardStep,
+};
+use crate::draft;
+use crate::links;
+
+/// The project the review would create: the draft's name and description for this flow and
+/// repository, when the name is valid.
+pub fn reviewed_request(
+    draft: Option<&ProjectDraft>,
+    repository: Option<&RepositoryRef>,
+) -> Option<CreateProject> {
+    let (name, description) = draft::prefill(draft?, repository)?;
+    let name = ProjectName::parse(&name).ok()?;
+    Some(CreateProject {
+        name: name.into_inner(),
+        description: description.trim().to_owned(),
+        configuration: if repository.is_some() {
+            ProjectConfiguration::Advanced
+        } else {
+            ProjectConfiguration::QuickStart
+        },
+        repository: repository.cloned(),
+    })
+}
+
+/// A failed create that the authorize panel answers better than a sentence.
+fn connection_problem(error: &ApiError) -> Option<ConnectionStatus> {
+    match error.code {
+        ErrorCode::BitbucketNotConnected => Some(ConnectionStatus::NotConnected),
+        ErrorCode::BitbucketReconnectNeeded => Some(ConnectionStatus::ReconnectNeeded {
+            reason: error.message.clone(),
+            account: None,
+        }),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn QuickStartReviewStep() -> impl IntoView {
+    view! {
+        <WizardStep flow=Flow::QuickStart current=2 heading="Review and create" back=links::QUICK_START_DETAILS.to_owned()>
+            <Review repository=None />
+        </WizardStep>
+    }
+}
+
+#[component]
+pub fn AdvancedReviewStep() -> impl IntoView {
+    let chosen = use_chosen_repository();
+    let back = Signal::derive(move || chosen.with(|chosen| links::details_step(chosen.as_ref())));
+    view! {
+        <WizardStep flow=Flow::Advanced current=6 heading="Review and create" back>
+            <ForChosenRepository chosen content=|repository| view! { <Review repository=Some(repository) /> } />
+        </WizardStep>
+    }
+}
+
+#[component]
+fn Review(repository: Option<RepositoryRef>) -> impl IntoView {
+    let saved = LocalResource::new(client::project_draft);
+    let details = links::details_step(repository.as_ref());
+    move || match saved.get() {
+        None => view! { <Loading text="Loading your project…" /> }.into_any(),
+        Some(Err(error)) => view! {
+            <ErrorMessage message=error.message />
+            <TryAgain on_retry=move |()| saved.refetch() />
+        }
+        .into_any(),
+        Some(Ok(saved)) => {
+            match reviewed_request(
+                saved.as_ref().map(|saved| &saved.draft),
+                repository.as_ref(),
+            ) {
+                Some(request) => view! { <Summary request /> }.into_any(),
+                None => view! {
+                    <p class="empty-state">"This project has no name yet."</p>
+                    <p>
+                        <A href=details.clone()>"Enter the project details"</A>
+                    </p>
+                }
+                .into_any(),
+            }
+        }
+    }
+}
+
+#[component]
+fn Summary(request: CreateProject) -> impl IntoView {
+    let navigate = use_navigate();
+    let pending = RwSignal::new(false);
+    let alert = RwSignal::new(None::<String>);
+    let reconnect = RwSignal::new(None::<ConnectionStatus>);
+    let repository = request.repository.clone();
+    let review = links::review_step(repository.as_ref());
+    let details = links::details_step(repository.as_ref());
+    let (configuration, _) = choice_text(request.configuration);
+    let description = if request.description.is_empty() {
+        "None".to_owned()
+    } else {
+        request.description.clone()
+    };
+    let request = StoredValue::new(request);
+
+    let on_create = move |_| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        alert.set(None);
+        reconnect.set(None);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match client::create_project(request.get_value()).await {
+                // Replace the review in history so Back cannot create the project twice.
+                Ok(project) => navigate(
+                    &links::project(project.id),
+                    NavigateOptions {
+                        replace: true,
+                        ..NavigateOptions::default()
+                    },
+                ),
+                Err(error) => {
+                    pending.try_set(false);
+                    reconnect.try_set(connection_problem(&error));
+                    alert.try_set(Some(error.message));
+                }
+            }
+        });
+    };
+
+    let repository_facts = repository.map(|repository| {
+        view! {
+            <div class="fact">
+                <dt>"Git provider"</dt>
+                <dd>{GitProvider::Bitbucket.label()}</dd>
+            </div>
+            <RepositoryFact repository />
+            <div class="fact">
+                <dt>"Branch"</dt>
+                <dd>{PROJECT_BRANCH}</dd>
+            </div>
+        }
+    });
+
+    view! {
+        <dl class="facts review">
+            <div class="fact">
+                <dt>"Configuration"</dt>
+                <dd>
+                    {configuration} " " <ChangeLink href=links::NEW_PROJECT.to_owned() what="configuration" />
+                </dd>
+            </div>
+            {repository_facts}
+            <div class="fact">
+                <dt>"Project name"</dt>
+                <dd>
+                    <span class="project-name">{request.with_value(|request| request.name.clone())}</span>
+                    " "
+                    <ChangeLink href=details.clone() what="name" />
+                </dd>
+            </div>
+            <div class="fact">
+                <dt>"Description"</dt>
+                <dd>
+                    <span class="project-description">{description}</span>
+                    " "
+                    <ChangeLink href=details what="description" />
+                </dd>
+            </div>
+        </dl>
+        <AlertSlot message=Signal::derive(move || alert.get()) />
+        {move || {
+            reconnect
+                .get()
+                .map(|status| view! { <AuthorizePanel status return_to=review.clone() /> })
+        }}
+        <div class="step-actions">
+            <button
+                type="button"
+                class="button button-primary"
+                disabled=move || pending.get()
+                on:click=on_create
+            >
+                {move || if pending.get() { "Creating…" } else { "Create project" }}
+            </button>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repository() -> RepositoryRef {
+        RepositoryRef {
+            workspace: "acme".into(),
+            slug: "etl".into(),
+        }
+    }
+
+    fn draft(name: &str, repository: Option<RepositoryRef>) -> ProjectDraft {
+        ProjectDraft {
+            configuration: Some(if repository.is_some() {
+                ProjectConfiguration::Advanced
+            } else {
+                ProjectConfiguration::QuickStart
+            }),
+            repository,
+            name: name.into(),
+            description: " nightly loads ".into(),
+        }
+    }
+
+    #[test]
+    fn the_review_creates_what_the_draft_holds_for_this_flow() {
+        let quick = reviewed_request(Some(&draft(" Sales ", None)), None).unwrap();
+        assert_eq!(quick.name, "Sales");
+        assert_eq!(quick.description, "nightly loads");
+        assert_eq!(quick.configuration, ProjectConfiguration::QuickStart);
+
+        let advanced = draft("Sales", Some(repository()));
+        let request = reviewed_request(Some(&advanced), Some(&repository())).unwrap();
+        assert_eq!(request.configuration, ProjectConfiguration::Advanced);
+        assert_eq!(request.repository, Some(repository()));
+    }
+
+    #[test]
+    fn no_valid_name_means_back_to_the_details() {
+        assert!(reviewed_request(None, None).is_none());
+        assert!(reviewed_request(Some(&draft("   ", None)), None).is_none());
+        let other = RepositoryRef {
+            workspace: "acme".into(),
+            slug: "other".into(),
+        };
+        assert!(
+            reviewed_request(Some(&draft("Sales", Some(other))), Some(&repository())).is_none(),
+            "a draft for another repository is not this review's"
+        );
+    }
+
+    #[test]
+    fn broken_connections_offer_reconnect() {
+        let revoked = ApiError::new(ErrorCode::BitbucketReconnectNeeded, "Revoked.");
+        assert!(matches!(
+            connection_problem(&revoked),
+            Some(ConnectionStatus::ReconnectNeeded { .. })
+        ));
+        let taken = ApiError::new(ErrorCode::Conflict, ProjectName::TAKEN);
+        assert_eq!(connection_problem(&taken), None);
+    }
+}

@@ -1,0 +1,238 @@
+//! The repository step's first screen (`GET /api/bitbucket/repository-picker`): workspaces and
+//! first repositories after one round trip to Bitbucket, opening where the user left off,
+//! and the same at the sandbox's large account.
+//!
+//! "One round trip" is asserted structurally, not with a clock: the sandbox counts the calls
+//! and the most it answered at once (with latency added, so calls made together overlap).
+
+use std::time::Duration;
+
+use crate::helpers::{spawn_app, Engine, TestApp};
+use api::{ApiError, ErrorCode, Page, Repository, RepositoryPicker, Workspace};
+
+async fn picker(app: &TestApp, workspace: Option<&str>) -> reqwest::Response {
+    let path = match workspace {
+        Some(workspace) => format!(
+            "{}?workspace={workspace}",
+            api::paths::BITBUCKET_REPOSITORY_PICKER
+        ),
+        None => api::paths::BITBUCKET_REPOSITORY_PICKER.to_owned(),
+    };
+    app.browser.get(&path).await
+}
+
+async fn first_screen(app: &TestApp, workspace: Option<&str>) -> RepositoryPicker {
+    let response = picker(app, workspace).await;
+    assert_eq!(response.status(), 200, "the repository picker");
+    response.json().await.unwrap()
+}
+
+/// A server whose user authorized Bitbucket as `account` (a seeded display name).
+async fn connected_as(engine: Engine, account: &str) -> TestApp {
+    let app = spawn_app(engine).await;
+    app.sign_up("ada@example.com").await;
+    app.authorize_as(account, "Grant access").await;
+    app
+}
+
+/// Counts the Bitbucket calls `screen` makes, with `latency` on each.
+async fn upstream_calls<F: std::future::Future>(
+    app: &TestApp,
+    latency: Duration,
+    screen: F,
+) -> (F::Output, sandbox::Stats) {
+    let sandbox = &app.sandbox.sandbox;
+    sandbox.set_latency(latency);
+    sandbox.clear_stats();
+    let output = screen.await;
+    let stats = sandbox.stats();
+    sandbox.set_latency(Duration::ZERO);
+    (output, stats)
+}
+
+fn slugs(workspaces: &[Workspace]) -> Vec<&str> {
+    workspaces.iter().map(|w| w.slug.as_str()).collect()
+}
+
+fn repository_slugs(page: &Page<Repository>) -> Vec<&str> {
+    let mut slugs: Vec<&str> = page.values.iter().map(|r| r.slug.as_str()).collect();
+    slugs.sort();
+    slugs
+}
+
+async fn the_first_screen_takes_one_round_trip(engine: Engine) {
+    let app = TestApp::connected(engine).await;
+    let (screen, stats) =
+        upstream_calls(&app, Duration::from_millis(150), first_screen(&app, None)).await;
+
+    assert_eq!(
+        slugs(&screen.workspaces),
+        ["acme-data", "alex-lab", "alex-rivera"]
+    );
+    assert_eq!(
+        screen.workspace.as_deref(),
+        Some("acme-data"),
+        "the first workspace, learnt at authorization"
+    );
+    assert_eq!(
+        repository_slugs(&screen.repositories),
+        ["marketing-etl", "warehouse-pipelines"],
+        "only repositories the account can write to"
+    );
+    assert_eq!(stats.api_requests, 2, "{stats:?}");
+    assert_eq!(
+        stats
+            .api_requests_by_endpoint
+            .get("GET /2.0/user/workspaces"),
+        Some(&1)
+    );
+    assert_eq!(
+        stats
+            .api_requests_by_endpoint
+            .get("GET /2.0/repositories/{workspace}"),
+        Some(&1)
+    );
+    assert_eq!(
+        stats.max_api_in_flight, 2,
+        "the workspace list and the repositories are asked for together"
+    );
+}
+
+async fn the_step_opens_where_the_user_last_chose(engine: Engine) {
+    let app = TestApp::connected(engine).await;
+    // Checking a repository's branch is choosing it.
+    let branch = app
+        .browser
+        .get(&api::paths::bitbucket_main_branch(
+            "alex-rivera",
+            "sandbox-pipelines",
+        ))
+        .await;
+    assert_eq!(branch.status(), 200);
+    assert_eq!(
+        first_screen(&app, None).await.workspace.as_deref(),
+        Some("alex-rivera")
+    );
+
+    // The URL's workspace wins; one the account lacks falls back to the first, with a
+    // second trip for its repositories.
+    assert_eq!(
+        first_screen(&app, Some("alex-lab"))
+            .await
+            .workspace
+            .as_deref(),
+        Some("alex-lab")
+    );
+    let (screen, stats) = upstream_calls(
+        &app,
+        Duration::ZERO,
+        first_screen(&app, Some("someone-elses")),
+    )
+    .await;
+    assert_eq!(screen.workspace.as_deref(), Some("acme-data"));
+    assert_eq!(repository_slugs(&screen.repositories).len(), 2);
+    assert_eq!(stats.api_requests, 3, "{stats:?}");
+
+    let invalid = picker(&app, Some("..")).await;
+    assert_eq!(invalid.status(), 422);
+}
+
+async fn reconnecting_the_same_account_keeps_the_last_choice(engine: Engine) {
+    let app = TestApp::connected(engine).await;
+    app.browser
+        .get(&api::paths::bitbucket_main_branch(
+            "alex-rivera",
+            "sandbox-pipelines",
+        ))
+        .await;
+    app.authorize_as("Alex Rivera", "Grant access").await;
+    assert_eq!(
+        first_screen(&app, None).await.workspace.as_deref(),
+        Some("alex-rivera")
+    );
+}
+
+async fn a_large_account_shows_a_first_page_and_searches_server_side(engine: Engine) {
+    let app = connected_as(engine, "Big Co Engineer").await;
+    let latency = Duration::from_millis(100);
+    let (screen, stats) = upstream_calls(&app, latency, first_screen(&app, None)).await;
+    assert_eq!(screen.workspaces.len(), 20);
+    assert_eq!(screen.workspace.as_deref(), Some("bigco-01"));
+    assert_eq!(screen.repositories.size, Some(500));
+    assert_eq!(
+        screen.repositories.values.len(),
+        50,
+        "one page, not the whole list"
+    );
+    assert_eq!(screen.repositories.next_page, Some(2));
+    assert_eq!((stats.api_requests, stats.max_api_in_flight), (2, 2));
+
+    let search = async {
+        let response = app
+            .browser
+            .get(&format!(
+                "{}?search=repo-0042",
+                api::paths::bitbucket_repositories("bigco-07")
+            ))
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json::<Page<Repository>>().await.unwrap()
+    };
+    let (found, stats) = upstream_calls(&app, latency, search).await;
+    assert_eq!(repository_slugs(&found), ["repo-0042"]);
+    assert_eq!(stats.api_requests, 1, "a search is one filtered call");
+}
+
+async fn an_account_with_nothing_writable_gets_an_empty_list(engine: Engine) {
+    let app = connected_as(engine, "Nora Quinn").await;
+    let screen = first_screen(&app, None).await;
+    assert_eq!(slugs(&screen.workspaces), ["nora-quinn"]);
+    assert_eq!(screen.workspace.as_deref(), Some("nora-quinn"));
+    assert!(screen.repositories.values.is_empty());
+    assert_eq!(screen.repositories.next_page, None);
+}
+
+async fn missing_and_broken_connections_are_named(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.sign_up("ada@example.com").await;
+    let refused = picker(&app, None).await;
+    assert_eq!(refused.status(), 409);
+    let error: ApiError = refused.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::BitbucketNotConnected);
+
+    app.authorize_as("Alex Rivera", "Grant access").await;
+    app.sandbox
+        .sandbox
+        .revoke("alex", crate::helpers::CLIENT_ID);
+    let revoked = picker(&app, None).await;
+    assert_eq!(revoked.status(), 409);
+    let error: ApiError = revoked.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::BitbucketReconnectNeeded);
+}
+
+async fn rate_limiting_is_passed_on_with_its_wait(engine: Engine) {
+    let app = TestApp::connected(engine).await;
+    app.sandbox
+        .sandbox
+        .inject_fault(429, 1, "/2.0/user/workspaces");
+    let limited = picker(&app, None).await;
+    assert_eq!(limited.status(), 429);
+    let error: ApiError = limited.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::BitbucketRateLimited);
+    assert_eq!(error.retry_after_seconds, Some(1));
+    assert_eq!(
+        first_screen(&app, None).await.workspaces.len(),
+        3,
+        "recovers"
+    );
+}
+
+crate::both_engines!(
+    the_first_screen_takes_one_round_trip,
+    the_step_opens_where_the_user_last_chose,
+    reconnecting_the_same_account_keeps_the_last_choice,
+    a_large_account_shows_a_first_page_and_searches_server_side,
+    an_account_with_nothing_writable_gets_an_empty_list,
+    missing_and_broken_connections_are_named,
+    rate_limiting_is_passed_on_with_its_wait,
+);
