@@ -15,6 +15,9 @@ pub enum ErrorCode {
     /// The thing already exists (an email, a project name).
     Conflict,
     NotFound,
+    /// A pipeline changed in its store (a new commit on the branch, a newer version) since
+    /// the editor read it; nothing was overwritten.
+    PipelineChanged,
     /// The request was refused as cross-site or malformed (CSRF defence).
     Forbidden,
     /// This user has not authorized Bitbucket yet.

@@ -13,6 +13,7 @@ pub mod draft;
 pub mod error;
 pub mod oauth;
 pub mod paths;
+pub mod pipeline;
 pub mod project;
 pub mod server_info;
 
@@ -25,6 +26,11 @@ pub use connection::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, Con
 pub use draft::{ProjectDraft, SavedDraft};
 pub use error::{ApiError, ErrorCode};
 pub use oauth::OAuthFailure;
+pub use pipeline::{
+    check_pipeline, Change, DeletePipeline, PipelineFile, PipelineFolder, PipelineKind,
+    PipelineList, PipelinePath, PipelineProblem, PipelineQuery, PipelineStorage, PipelineSummary,
+    ProjectSettings, SavePipeline, SavedPipeline,
+};
 pub use project::{
     CreateProject, Project, ProjectConfiguration, ProjectName, ProjectRepository, RepositoryRef,
 };

@@ -40,9 +40,28 @@ pub fn bitbucket_main_branch(workspace: &str, repository: &str) -> String {
     )
 }
 
-/// `/api/projects/{id}`
+/// `/api/projects/{id}`: `GET` the project, `PATCH` its settings (`api::ProjectSettings`).
 pub fn project(id: i64) -> String {
     format!("{PROJECTS}/{id}")
+}
+
+/// `/api/projects/{id}/pipelines`: `GET` the list.
+pub fn pipelines(project: i64) -> String {
+    format!("{PROJECTS}/{project}/pipelines")
+}
+
+/// `/api/projects/{id}/pipelines/file`: `GET ?path=` one, `PUT` save, `DELETE` remove.
+pub fn pipeline_file(project: i64) -> String {
+    format!("{}/file", pipelines(project))
+}
+
+/// `/api/projects/{id}/pipelines/file?path=…`
+pub fn pipeline_file_at(project: i64, path: &str) -> String {
+    format!(
+        "{}?path={}",
+        pipeline_file(project),
+        encode_query_value(path)
+    )
 }
 
 /// Percent-encodes one path segment (RFC 3986 unreserved characters pass through).

@@ -60,6 +60,9 @@ pub struct Project {
     pub configuration: ProjectConfiguration,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<ProjectRepository>,
+    /// Folder the project's pipelines are kept in; empty for the repository root.
+    #[serde(default)]
+    pub pipeline_folder: String,
     /// Unix seconds.
     pub created_at: i64,
 }

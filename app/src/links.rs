@@ -39,6 +39,8 @@ pub mod query {
     pub const RETURN_TO: &str = "return_to";
     pub const WORKSPACE: &str = "workspace";
     pub const REPOSITORY: &str = "repository";
+    /// A pipeline's path in its repository.
+    pub const PATH: &str = "path";
 }
 
 /// The step that follows "Select project configuration" for a choice.
@@ -114,6 +116,27 @@ pub fn review_step(repository: Option<&RepositoryRef>) -> String {
 /// The page of one project.
 pub fn project(id: i64) -> String {
     format!("{PROJECTS}/{id}")
+}
+
+/// A project's pipeline, shown read-only.
+pub fn pipeline_view(project_id: i64, path: &str) -> String {
+    with_query(
+        &format!("{}/pipelines/view", project(project_id)),
+        &[(query::PATH, Some(path))],
+    )
+}
+
+/// A project's pipeline in the editor.
+pub fn pipeline_edit(project_id: i64, path: &str) -> String {
+    with_query(
+        &format!("{}/pipelines/edit", project(project_id)),
+        &[(query::PATH, Some(path))],
+    )
+}
+
+/// The editor for a new pipeline.
+pub fn pipeline_new(project_id: i64) -> String {
+    format!("{}/pipelines/new", project(project_id))
 }
 
 /// A sign-in or sign-up page that sends the user back to `return_to` afterwards.

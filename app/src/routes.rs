@@ -15,7 +15,10 @@ use crate::pages::wizard::{
     AdvancedDetailsStep, AdvancedReviewStep, BranchStep, ConfigurationStep, ConnectStep,
     ProviderStep, QuickStartDetailsStep, QuickStartReviewStep, RepositoryStep,
 };
-use crate::pages::{ConnectionsPage, NotFound, ProjectPage, ProjectsPage, SignIn, SignUp};
+use crate::pages::{
+    ConnectionsPage, EditPipelinePage, NewPipelinePage, NotFound, PipelineViewPage, ProjectPage,
+    ProjectsPage, SignIn, SignUp,
+};
 
 #[component]
 pub fn AppRoutes() -> impl IntoView {
@@ -36,6 +39,9 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/projects/new/advanced/bitbucket/details") view=AdvancedDetailsStep />
                 <Route path=path!("/projects/new/advanced/bitbucket/review") view=AdvancedReviewStep />
                 <Route path=path!("/projects/:id") view=ProjectPage />
+                <Route path=path!("/projects/:id/pipelines/view") view=PipelineViewPage />
+                <Route path=path!("/projects/:id/pipelines/edit") view=EditPipelinePage />
+                <Route path=path!("/projects/:id/pipelines/new") view=NewPipelinePage />
                 <Route path=path!("/settings/connections") view=ConnectionsPage />
             </ParentRoute>
         </Routes>

@@ -2,7 +2,13 @@
 // create the branch, from the default branch or, in an empty repository, with a first commit.
 import { test, expect } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
-import { nameAndCreateProject, signInToBitbucketAs, signUp, startAdvancedBitbucketProject } from './helpers';
+import {
+  nameAndCreateProject,
+  newUserChoosesRepository,
+  signInToBitbucketAs,
+  signUp,
+  startAdvancedBitbucketProject,
+} from './helpers';
 
 test('a repository without main gets it from its default branch, then the project is created', async ({ page }) => {
   await signUp(page);
@@ -25,14 +31,7 @@ test('a repository without main gets it from its default branch, then the projec
 });
 
 test('an empty repository gets a first commit on main', async ({ page }) => {
-  await signUp(page);
-  await startAdvancedBitbucketProject(page);
-  await page.getByRole('button', { name: 'Authorize' }).click();
-  await signInToBitbucketAs(page, 'Alex Rivera');
-  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
-  await page.getByLabel('Workspace').selectOption('alex-rivera');
-  await page.getByRole('radio', { name: 'empty-repo' }).check();
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await newUserChoosesRepository(page, 'Alex Rivera', 'alex-rivera', 'empty-repo');
 
   await expect(page.getByText(/alex-rivera\/empty-repo is empty/)).toBeVisible();
   // Reloading keeps the step and the choice (they live in the URL).

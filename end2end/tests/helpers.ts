@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 /** A fresh studio account per test, so tests never depend on each other's data. */
@@ -37,6 +37,21 @@ export async function signInToBitbucketAs(page: Page, account: string) {
   await backInStudio;
 }
 
+/**
+ * A new studio user authorizes Bitbucket as `account` and chooses `workspace/repository`,
+ * arriving at the branch step.
+ */
+export async function newUserChoosesRepository(page: Page, account: string, workspace: string, repository: string) {
+  await signUp(page);
+  await startAdvancedBitbucketProject(page);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await signInToBitbucketAs(page, account);
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await page.getByLabel('Workspace').selectOption(workspace);
+  await page.getByRole('radio', { name: repository }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
 /** Project details → Review and create → the new project's page. */
 export async function nameAndCreateProject(page: Page, name: string) {
   await expect(page.getByRole('heading', { name: 'Project details' })).toBeVisible();
@@ -51,4 +66,15 @@ export async function nameAndCreateProject(page: Page, name: string) {
 export async function expectAccessible(page: Page) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   expect(violations, violations.map((v) => `${v.id}: ${v.help}`).join('\n')).toEqual([]);
+}
+
+/**
+ * A screenshot for README.md: written to docs/screenshots/ when UPDATE_SCREENSHOTS is set
+ * (`UPDATE_SCREENSHOTS=1 ./scripts/test.sh`), else into the test's output folder.
+ */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
+  const path = process.env.UPDATE_SCREENSHOTS
+    ? `../docs/screenshots/${name}.png`
+    : testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path });
 }

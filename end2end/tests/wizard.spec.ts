@@ -3,8 +3,9 @@
 // unhappy paths: denied consent, nothing writable, Bitbucket rate-limiting or down, a large
 // account, reloads in the middle.
 import { test, expect, CONTROL } from './fixtures';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import {
+  screenshot,
   expectAccessible,
   nameAndCreateProject,
   signInToBitbucketAs,
@@ -27,17 +28,6 @@ async function atStep(page: Page, heading: string) {
   const h1 = page.getByRole('heading', { name: heading, level: 1 });
   await expect(h1).toBeVisible();
   await expect(h1).toBeFocused();
-}
-
-/**
- * A screenshot for README.md: written to docs/screenshots/ when UPDATE_SCREENSHOTS is set
- * (`UPDATE_SCREENSHOTS=1 ./scripts/test.sh`), else into the test's output folder.
- */
-async function screenshot(page: Page, testInfo: TestInfo, name: string) {
-  const path = process.env.UPDATE_SCREENSHOTS
-    ? `../docs/screenshots/${name}.png`
-    : testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path });
 }
 
 test('the whole Bitbucket wizard works with the keyboard alone, accessibly', async ({ page }, testInfo) => {

@@ -24,6 +24,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::errors::ApiError;
+// The token endpoint is delayed like the API: OAuth round trips cost latency too.
+use crate::oauth::token::TOKEN_ROUTE as TOKEN_PATH;
 use crate::{Sandbox, Stats};
 
 #[derive(Debug, Default)]
@@ -114,7 +116,6 @@ impl ControlState {
 }
 
 pub(crate) const API_PREFIX: &str = "/2.0";
-pub(crate) const TOKEN_PATH: &str = "/site/oauth2/access_token";
 
 fn is_api(path: &str) -> bool {
     path == API_PREFIX || path.starts_with("/2.0/")
@@ -231,6 +232,7 @@ pub(crate) fn routes() -> Router<Sandbox> {
         .route("/_control/rotation", post(rotation))
         .route("/_control/faults", post(faults))
         .route("/_control/revoke", post(revoke))
+        .route("/_control/commit", post(commit))
 }
 
 fn ok() -> Json<serde_json::Value> {
@@ -355,4 +357,56 @@ async fn revoke(
 ) -> Json<serde_json::Value> {
     sb.revoke(&body.nickname, &body.consumer);
     ok()
+}
+
+/// A commit made "by someone else" (another person, a CI job, a push from a laptop), so a
+/// test can move a branch between the studio's read and its save.
+#[derive(Deserialize)]
+struct CommitBody {
+    /// The account the commit is made as; it needs write access.
+    nickname: String,
+    workspace: String,
+    repository: String,
+    #[serde(default)]
+    branch: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    /// Path → new content.
+    #[serde(default)]
+    files: std::collections::BTreeMap<String, String>,
+    /// Paths to delete.
+    #[serde(default)]
+    delete: Vec<String>,
+}
+
+async fn commit(State(sb): State<Sandbox>, Json(body): Json<CommitBody>) -> Response {
+    let mut fields: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, value) in [("branch", body.branch), ("message", body.message)] {
+        if let Some(value) = value {
+            fields.push((name.to_owned(), value.into_bytes()));
+        }
+    }
+    fields.extend(
+        body.delete
+            .into_iter()
+            .map(|path| ("files".to_owned(), path.into_bytes())),
+    );
+    fields.extend(
+        body.files
+            .into_iter()
+            .map(|(path, content)| (path, content.into_bytes())),
+    );
+    match crate::api::source::commit_fields(
+        &sb,
+        &body.nickname,
+        &body.workspace,
+        &body.repository,
+        fields,
+    ) {
+        Ok(location) => {
+            let hash = location.rsplit('/').next().unwrap_or_default().to_owned();
+            Json(json!({ "ok": true, "hash": hash })).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
 }

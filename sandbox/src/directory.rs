@@ -252,15 +252,19 @@ pub(crate) fn touches(repo: &Repository, c: &Commit, path: &str) -> bool {
     }
 }
 
+/// Builds `count` repositories for a workspace (slug), each writable by the accounts given.
+pub(crate) type Generator = fn(&str, usize, &[String]) -> BTreeMap<String, Repository>;
+
 /// How a workspace's repositories are held.
 #[derive(Debug, Clone)]
 pub(crate) enum Repositories {
     Materialized(BTreeMap<String, Repository>),
-    /// `count` repositories `repo-0001`…, each writable by `writers`; built by
-    /// [`crate::seed::generate_repositories`] on first use.
+    /// `count` repositories, each writable by `writers`, built by `generate` on first use
+    /// (the seed passes its generator in, so this module needs nothing from the seed).
     Generated {
         count: usize,
         writers: Vec<String>,
+        generate: Generator,
     },
 }
 
@@ -298,8 +302,13 @@ impl Workspace {
     }
 
     pub(crate) fn materialize(&mut self) -> &mut BTreeMap<String, Repository> {
-        if let Repositories::Generated { count, writers } = &self.repositories {
-            let repos = crate::seed::generate_repositories(&self.slug, *count, writers);
+        if let Repositories::Generated {
+            count,
+            writers,
+            generate,
+        } = &self.repositories
+        {
+            let repos = generate(&self.slug, *count, writers);
             self.repositories = Repositories::Materialized(repos);
         }
         match &mut self.repositories {

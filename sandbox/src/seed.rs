@@ -253,6 +253,7 @@ pub(crate) fn directory() -> Directory {
         ws.repositories = Repositories::Generated {
             count: BIGCO_REPOSITORIES_PER_WORKSPACE,
             writers: vec!["bigco".into()],
+            generate: generate_repositories,
         };
         dir.workspaces.insert(slug, ws);
     }
@@ -464,7 +465,7 @@ fn insert(ws: &mut Workspace, spec: RepoSpec) {
 
 /// Builds a generated workspace's repositories: one commit on `main` each,
 /// all sharing a single file tree so 500 of them cost little memory.
-pub(crate) fn generate_repositories(
+fn generate_repositories(
     ws_slug: &str,
     count: usize,
     writers: &[String],

@@ -27,6 +27,9 @@ pub enum AppError {
         field: &'static str,
         message: String,
     },
+    /// A pipeline changed in its store since the editor read it; the message says where.
+    #[error("pipeline changed: {0}")]
+    PipelineChanged(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("forbidden: {0}")]
@@ -59,6 +62,7 @@ impl AppError {
                 (StatusCode::UNPROCESSABLE_ENTITY, ApiError::new(ErrorCode::InvalidInput, message.clone()).with_field(*field))
             }
             Conflict { field, message } => (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, message.clone()).with_field(*field)),
+            PipelineChanged(message) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::PipelineChanged, message.clone())),
             NotFound(what) => (StatusCode::NOT_FOUND, ApiError::new(ErrorCode::NotFound, format!("{what} was not found."))),
             Forbidden(why) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::Forbidden, *why)),
             TooManyAttempts { retry_after } => {

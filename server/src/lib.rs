@@ -7,12 +7,14 @@
 //!
 //! Where things are: [`config`] (flags and environment), [`startup`] (wiring), [`routes`]
 //! (HTTP handlers, one module per area), [`bitbucket`] (OAuth, REST, token life),
-//! [`store`] (all SQL), [`session`], [`security`], [`crypto`].
+//! [`pipelines`] (a project's pipelines in Bitbucket or in the studio), [`store`] (all SQL),
+//! [`session`], [`security`], [`crypto`].
 
 pub mod bitbucket;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod pipelines;
 pub mod random;
 pub mod routes;
 pub mod security;

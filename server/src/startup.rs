@@ -136,7 +136,8 @@ impl Application {
             .merge(routes::drafts::router())
             .merge(routes::oauth::router())
             .merge(routes::bitbucket::router())
-            .merge(routes::projects::router());
+            .merge(routes::projects::router())
+            .merge(routes::pipelines::router());
         if let Some(sandbox) = &sandbox {
             app = app.nest_service(SANDBOX_MOUNT, sandbox.router());
         }

@@ -5,8 +5,13 @@ use api::{
     ApiError, ConnectionEvent, ConnectionStatus, CreateProject, Credentials, MainBranch, Me, Page,
     Project, ProjectDraft, Repository, RepositoryPicker, RepositoryQuery, SavedDraft, ServerInfo,
 };
+use api::{
+    DeletePipeline, PipelineFile, PipelineList, ProjectSettings, SavePipeline, SavedPipeline,
+};
 
-use super::http::{delete_no_content, get_json, post_json, post_no_content, put_json};
+use super::http::{
+    delete_json, delete_no_content, get_json, patch_json, post_json, post_no_content, put_json,
+};
 use super::query::{picker_url, repositories_url};
 
 /// What the server offers: sandbox mode, configured Git providers.
@@ -102,4 +107,34 @@ pub async fn project(id: i64) -> Result<Project, ApiError> {
 /// Creates a project (answers 201 with it).
 pub async fn create_project(project: CreateProject) -> Result<Project, ApiError> {
     post_json(paths::PROJECTS, &project).await
+}
+
+/// Changes the project's settings (the pipelines folder); answers the updated project.
+pub async fn update_project_settings(
+    id: i64,
+    settings: &ProjectSettings,
+) -> Result<Project, ApiError> {
+    patch_json(&paths::project(id), settings).await
+}
+
+/// The project's pipelines, newest change first, from wherever they are kept.
+pub async fn pipelines(project: i64) -> Result<PipelineList, ApiError> {
+    get_json(&paths::pipelines(project)).await
+}
+
+/// One pipeline and the revision it was read at.
+pub async fn pipeline(project: i64, path: &str) -> Result<PipelineFile, ApiError> {
+    get_json(&paths::pipeline_file_at(project, path)).await
+}
+
+/// Creates (no base revision) or updates a pipeline.
+pub async fn save_pipeline(project: i64, save: &SavePipeline) -> Result<SavedPipeline, ApiError> {
+    put_json(&paths::pipeline_file(project), save).await
+}
+
+pub async fn delete_pipeline(
+    project: i64,
+    delete: &DeletePipeline,
+) -> Result<SavedPipeline, ApiError> {
+    delete_json(&paths::pipeline_file(project), delete).await
 }

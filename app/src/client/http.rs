@@ -1,7 +1,7 @@
 //! The transport: `fetch` through gloo-net, JSON in and out, every failure as an [`ApiError`].
 //!
 //! Requests are same-origin with the browser's cookies (the session cookie is HttpOnly, so the
-//! app never sees it). POSTs, PUTs and DELETEs always carry `Content-Type: application/json`: the server refuses
+//! app never sees it). POSTs, PUTs, PATCHes and DELETEs always carry `Content-Type: application/json`: the server refuses
 //! state-changing calls without it as part of its CSRF defence.
 
 use api::ApiError;
@@ -24,8 +24,7 @@ where
     B: Serialize + ?Sized,
     T: DeserializeOwned,
 {
-    let response = send(prepare(Request::post(path)).json(body)).await?;
-    decode(response).await
+    json_call(Request::post(path), body).await
 }
 
 /// `PUT path` with a JSON body, decoding a JSON answer of type `T`.
@@ -34,7 +33,34 @@ where
     B: Serialize + ?Sized,
     T: DeserializeOwned,
 {
-    let response = send(prepare(Request::put(path)).json(body)).await?;
+    json_call(Request::put(path), body).await
+}
+
+/// `PATCH path` with a JSON body, decoding a JSON answer of type `T`.
+pub async fn patch_json<B, T>(path: &str, body: &B) -> Result<T, ApiError>
+where
+    B: Serialize + ?Sized,
+    T: DeserializeOwned,
+{
+    json_call(Request::patch(path), body).await
+}
+
+/// `DELETE path` with a JSON body (what to delete, and from which version), decoding a
+/// JSON answer of type `T`.
+pub async fn delete_json<B, T>(path: &str, body: &B) -> Result<T, ApiError>
+where
+    B: Serialize + ?Sized,
+    T: DeserializeOwned,
+{
+    json_call(Request::delete(path), body).await
+}
+
+async fn json_call<B, T>(builder: RequestBuilder, body: &B) -> Result<T, ApiError>
+where
+    B: Serialize + ?Sized,
+    T: DeserializeOwned,
+{
+    let response = send(prepare(builder).json(body)).await?;
     decode(response).await
 }
 

@@ -39,6 +39,19 @@ pub fn use_oauth_error() -> Signal<Option<String>> {
     })
 }
 
+/// A failure the authorize panel answers better than a sentence: Bitbucket not connected,
+/// or its authorization no longer works.
+pub fn connection_problem(error: &api::ApiError) -> Option<ConnectionStatus> {
+    match error.code {
+        api::ErrorCode::BitbucketNotConnected => Some(ConnectionStatus::NotConnected),
+        api::ErrorCode::BitbucketReconnectNeeded => Some(ConnectionStatus::ReconnectNeeded {
+            reason: error.message.clone(),
+            account: None,
+        }),
+        _ => None,
+    }
+}
+
 /// "Connected to Bitbucket as Jane Doe (@jdoe)".
 pub fn connected_as(account: &BitbucketAccount) -> String {
     format!(
@@ -177,6 +190,17 @@ mod tests {
         let message = oauth_error_message("<b>Your account is locked</b>", Some("<i>x</i>"));
         assert!(!message.contains("locked"));
         assert!(message.contains("Authorize"));
+    }
+
+    #[test]
+    fn broken_connections_offer_reconnect() {
+        let revoked = api::ApiError::new(api::ErrorCode::BitbucketReconnectNeeded, "Revoked.");
+        assert!(matches!(
+            connection_problem(&revoked),
+            Some(ConnectionStatus::ReconnectNeeded { .. })
+        ));
+        let taken = api::ApiError::new(api::ErrorCode::Conflict, "Taken.");
+        assert_eq!(connection_problem(&taken), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod step_heading;
 pub mod step_indicator;
 pub mod wizard_step;
 
-pub use authorize_panel::{use_oauth_error, AuthorizePanel};
+pub use authorize_panel::{connection_problem, use_oauth_error, AuthorizePanel};
 pub use error_message::{AlertSlot, ErrorMessage, TryAgain};
 pub use layout::Layout;
 pub use loading::Loading;

@@ -3,6 +3,7 @@
 pub mod auth_form;
 pub mod connections;
 pub mod not_found;
+pub mod pipelines;
 pub mod project;
 pub mod projects;
 pub mod sign_in;
@@ -11,6 +12,7 @@ pub mod wizard;
 
 pub use connections::ConnectionsPage;
 pub use not_found::NotFound;
+pub use pipelines::{EditPipelinePage, NewPipelinePage, PipelineViewPage};
 pub use project::ProjectPage;
 pub use projects::ProjectsPage;
 pub use sign_in::SignIn;

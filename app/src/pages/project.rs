@@ -1,13 +1,17 @@
-//! `/projects/:id`: one project and where its pipelines live.
+//! `/projects/:id`: one project, where its pipelines live, and the pipelines themselves.
 
-use api::{ApiError, ErrorCode, Project, ProjectRepository};
+use api::{ApiError, ErrorCode, Project, ProjectRepository, ProjectSettings};
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::client;
+use crate::components::field::{aria_invalid, described_by};
 use crate::components::{ErrorMessage, Loading, PageHeading};
 use crate::links;
+use crate::pages::pipelines::PipelineSection;
 
 pub const NOT_FOUND: &str = "This project does not exist or is not yours.";
 
@@ -62,14 +66,29 @@ fn ProjectDetails(project: Project) -> impl IntoView {
     let description = (!project.description.trim().is_empty()).then(|| {
         view! { <p class="project-description">{project.description.clone()}</p> }
     });
+    let id = project.id;
+    // Bumped when the folder changes, so the list is read again from the new folder.
+    let folder_changes = RwSignal::new(0_u32);
     let storage = match project.repository {
-        Some(repository) => view! { <RepositoryFacts repository /> }.into_any(),
+        Some(repository) => view! {
+            <RepositoryFacts repository />
+            <FolderSetting
+                project_id=id
+                folder=project.pipeline_folder
+                on_saved=move |()| folder_changes.update(|n| *n += 1)
+            />
+        }
+        .into_any(),
         None => view! { <p>"Pipelines are kept by the studio."</p> }.into_any(),
     };
     view! {
         <PageHeading text=project.name />
         {description}
         {storage}
+        {move || {
+            folder_changes.track();
+            view! { <PipelineSection project_id=id /> }
+        }}
     }
 }
 
@@ -98,6 +117,79 @@ fn RepositoryFacts(repository: ProjectRepository) -> impl IntoView {
                 </dd>
             </div>
         </dl>
+    }
+}
+
+/// The folder the project's pipelines are searched in and created under.
+#[component]
+fn FolderSetting(
+    project_id: i64,
+    folder: String,
+    #[prop(into)] on_saved: Callback<()>,
+) -> impl IntoView {
+    let value = RwSignal::new(folder.clone());
+    let saved = RwSignal::new(folder);
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<&'static str>);
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        error.set(None);
+        status.set(None);
+        let settings = ProjectSettings {
+            pipeline_folder: value.get_untracked(),
+        };
+        spawn_local(async move {
+            match client::update_project_settings(project_id, &settings).await {
+                Ok(project) => {
+                    value.try_set(project.pipeline_folder.clone());
+                    saved.try_set(project.pipeline_folder);
+                    status.try_set(Some("Folder saved."));
+                    on_saved.run(());
+                }
+                Err(failure) => {
+                    error.try_set(Some(failure.message));
+                }
+            }
+        });
+    };
+    view! {
+        <form class="form folder-setting" novalidate on:submit=on_submit>
+            <div class="field">
+                <label for="pipeline-folder">"Pipelines folder"</label>
+                <p class="field-hint" id="pipeline-folder-hint">
+                    "Where the studio looks for pipelines and creates new ones. Empty: the repository root."
+                </p>
+                <input
+                    id="pipeline-folder"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    bind:value=value
+                    aria-invalid=move || aria_invalid(error.with(Option::is_some))
+                    aria-describedby=move || {
+                        described_by(&[
+                            Some("pipeline-folder-hint"),
+                            error.with(Option::is_some).then_some("pipeline-folder-error"),
+                        ])
+                    }
+                />
+                {move || {
+                    error
+                        .get()
+                        .map(|message| view! { <p class="field-error" id="pipeline-folder-error">{message}</p> })
+                }}
+            </div>
+            <div class="form-actions">
+                <button
+                    type="submit"
+                    class="button"
+                    disabled=move || value.with(|v| saved.with(|s| v.trim().trim_matches('/') == s))
+                >
+                    "Save folder"
+                </button>
+                <p class="draft-status" role="status">{move || status.get()}</p>
+            </div>
+        </form>
     }
 }
 

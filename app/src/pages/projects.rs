@@ -74,6 +74,7 @@ mod tests {
             description: String::new(),
             configuration: ProjectConfiguration::QuickStart,
             repository: None,
+            pipeline_folder: String::new(),
             created_at: 0,
         };
         assert_eq!(storage_summary(&project), "Kept by the studio");

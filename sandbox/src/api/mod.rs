@@ -13,7 +13,7 @@ mod pagination;
 mod query;
 mod render;
 mod repositories;
-mod source;
+pub(crate) mod source;
 mod user;
 mod workspaces;
 

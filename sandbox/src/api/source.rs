@@ -222,7 +222,7 @@ fn raw(bytes: &Arc<[u8]>) -> Response {
 }
 
 /// The fields of a `POST …/src` body, in order.
-type Fields = Vec<(String, Vec<u8>)>;
+pub(crate) type Fields = Vec<(String, Vec<u8>)>;
 
 async fn read_fields(req: Request) -> Result<Fields, ApiError> {
     let too_large = || {
@@ -388,12 +388,25 @@ async fn create_commit(
 ) -> Result<String, ApiError> {
     caller.require("repository:write")?;
     let fields = read_fields(req).await?;
+    commit_fields(sb, &caller.nickname, workspace, repo_slug, fields)
+}
+
+/// Makes the commit a `POST …/src` body describes, as `nickname`: the API route's work
+/// after authentication, and the control API's way to move a branch "from elsewhere".
+/// Answers the new commit's API URL.
+pub(crate) fn commit_fields(
+    sb: &Sandbox,
+    nickname: &str,
+    workspace: &str,
+    repo_slug: &str,
+    fields: Fields,
+) -> Result<String, ApiError> {
     let mut world = sb.world();
     let now = world.clock.wall_now();
     world.directory.prepare(workspace);
     let dir = &world.directory;
     let (ws, repo, perm) = dir
-        .visible_repository(workspace, repo_slug, &caller.nickname)
+        .visible_repository(workspace, repo_slug, nickname)
         .ok_or_else(|| ApiError::no_repository(workspace, repo_slug))?;
     if perm < Permission::Write {
         return Err(ApiError::new(
@@ -506,7 +519,7 @@ async fn create_commit(
     let (author, author_raw) = match &form.author {
         None => {
             let a = dir
-                .account(&caller.nickname)
+                .account(nickname)
                 .ok_or_else(|| ApiError::not_found("User not found"))?;
             (
                 Some(a.nickname.clone()),

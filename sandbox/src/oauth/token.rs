@@ -19,7 +19,7 @@ use super::store::{OAuthError, TokenGrant, ACCESS_TTL};
 use crate::ids::constant_time_eq;
 use crate::{Consumer, Sandbox};
 
-pub(crate) const TOKEN_ROUTE: &str = crate::control::TOKEN_PATH;
+pub(crate) const TOKEN_ROUTE: &str = "/site/oauth2/access_token";
 
 /// An OAuth error response (RFC 6749 §5.2).
 pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {

@@ -480,3 +480,62 @@ async fn malformed_json_and_per_fault_latency() {
     );
     assert_eq!(rs.sandbox.stats().faults_injected, 2);
 }
+
+#[tokio::test]
+async fn a_control_commit_moves_the_branch_as_a_push_would() {
+    let rs = start().await;
+    let t = tokens_for(&rs, "alex").await;
+    let tip = |body: &Value| body["target"]["hash"].as_str().unwrap().to_owned();
+    let branch = "/repositories/alex-rivera/sandbox-pipelines/refs/branches/main";
+    let before = tip(&api_json(&rs, &t.access, branch).await.1);
+
+    let answer: Value = http()
+        .post(format!("{}/_control/commit", rs.base_url))
+        .json(&json!({
+            "nickname": "alex",
+            "workspace": "alex-rivera",
+            "repository": "sandbox-pipelines",
+            "message": "Pushed from a laptop",
+            "files": { "hello.orch.yaml": "type: orchestration\n" },
+            "delete": ["transform/demo.tran.yaml"],
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let after = tip(&api_json(&rs, &t.access, branch).await.1);
+    assert_ne!(after, before);
+    assert_eq!(answer["hash"], json!(after));
+    let file = api(
+        &rs,
+        &t.access,
+        &format!("/repositories/alex-rivera/sandbox-pipelines/src/{after}/hello.orch.yaml"),
+    )
+    .await;
+    assert_eq!(file.text().await.unwrap(), "type: orchestration\n");
+    let (status, _) = api_json(
+        &rs,
+        &t.access,
+        &format!(
+            "/repositories/alex-rivera/sandbox-pipelines/src/{after}/transform/demo.tran.yaml"
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The same rules as the API: no write access, no commit.
+    let refused = http()
+        .post(format!("{}/_control/commit", rs.base_url))
+        .json(&json!({
+            "nickname": "sam",
+            "workspace": "alex-rivera",
+            "repository": "sandbox-pipelines",
+            "files": { "x.txt": "x" },
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_client_error());
+}

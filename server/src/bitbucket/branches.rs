@@ -4,22 +4,10 @@
 
 use api::{MainBranch, PROJECT_BRANCH};
 use secrecy::SecretString;
-use serde::Deserialize;
 use serde_json::json;
 
 use super::rest::{slug, BitbucketRest};
 use super::BitbucketError;
-
-/// `GET …/refs/branches/{name}` (only the fields used).
-#[derive(Debug, Deserialize)]
-struct Branch {
-    target: Target,
-}
-
-#[derive(Debug, Deserialize)]
-struct Target {
-    hash: String,
-}
 
 /// What the first commit of an empty repository contains.
 pub fn first_readme(repository_name: &str) -> String {
@@ -37,22 +25,10 @@ impl BitbucketRest {
         repo: &str,
         name: &str,
     ) -> Result<Option<String>, BitbucketError> {
-        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
-        let url = self.url(
-            &["repositories", workspace, repo, "refs", "branches", name],
-            &[],
-        );
-        match self.send(token, self.http().get(url), "branch").await {
-            Ok(response) => {
-                let branch: Branch = response
-                    .json()
-                    .await
-                    .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
-                Ok(Some(branch.target.hash))
-            }
-            Err(BitbucketError::NotFound(_)) => Ok(None),
-            Err(other) => Err(other),
-        }
+        Ok(self
+            .branch_head(token, workspace, repo, name)
+            .await?
+            .map(|commit| commit.hash))
     }
 
     /// Whether `main` exists, and what creating it would start from.

@@ -25,6 +25,9 @@ pub enum BitbucketError {
     RateLimited { retry_after: Option<u64> },
     #[error("Bitbucket unavailable: {0}")]
     Unavailable(String),
+    /// A file too large for the studio to read or write; the message says which.
+    #[error("too large: {0}")]
+    TooLarge(String),
     /// A workspace, repository or path name that cannot be a Bitbucket name (and might try to
     /// steer the proxy elsewhere).
     #[error("invalid {0} name")]
@@ -70,6 +73,10 @@ impl BitbucketError {
             Unavailable(_) | Unexpected(_) => (
                 StatusCode::BAD_GATEWAY,
                 ApiError::new(ErrorCode::BitbucketUnavailable, "Bitbucket did not answer as expected. Nothing was changed; try again in a moment."),
+            ),
+            TooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::new(ErrorCode::InvalidInput, message.clone()).with_field("content"),
             ),
             InvalidName(what) => (
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -5,6 +5,7 @@
 //! - [`tokens`]: a user's stored authorization: decrypt, refresh when expired or refused,
 //!   one refresh at a time per user, mark the link when Bitbucket no longer accepts it.
 //! - [`branches`]: the studio's `main` branch: check it, create it.
+//! - [`source`]: files on a branch: list, read, last commit, commit changes.
 //! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
 
 pub mod branches;
@@ -12,6 +13,7 @@ mod error;
 pub mod model;
 pub mod oauth;
 pub mod rest;
+pub mod source;
 pub mod tokens;
 
 pub use error::BitbucketError;

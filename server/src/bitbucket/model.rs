@@ -115,3 +115,44 @@ impl Repository {
         }
     }
 }
+
+/// A commit (`GET …/commit/{hash}`, `…/commits`, a branch's `target`): only the fields shown.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Commit {
+    pub hash: String,
+    /// ISO 8601.
+    pub date: String,
+    #[serde(default)]
+    pub message: String,
+    pub author: CommitAuthor,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommitAuthor {
+    /// `Full Name <email>`.
+    #[serde(default)]
+    pub raw: String,
+    /// The Bitbucket account, when the email belongs to one.
+    #[serde(default)]
+    pub user: Option<CommitUser>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommitUser {
+    pub display_name: String,
+}
+
+/// `GET …/refs/branches/{name}`.
+#[derive(Debug, Deserialize)]
+pub struct Branch {
+    pub target: Commit,
+}
+
+/// One entry of a `src` directory listing.
+#[derive(Debug, Deserialize)]
+pub struct SourceEntry {
+    /// `commit_file` or `commit_directory`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub path: String,
+}

@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod health;
 pub mod info;
 pub mod oauth;
+pub mod pipelines;
 pub mod projects;
 pub mod spa;
 

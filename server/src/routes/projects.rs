@@ -1,7 +1,9 @@
-//! Projects: create (after checking write access on Bitbucket), list, read.
+//! Projects: create (after checking write access on Bitbucket), list, read, and settings
+//! (the folder the pipelines are kept in).
 
 use api::{
-    CreateProject, GitProvider, Project, ProjectConfiguration, ProjectName, ProjectRepository,
+    CreateProject, GitProvider, PipelineFolder, Project, ProjectConfiguration, ProjectName,
+    ProjectRepository, ProjectSettings,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -20,7 +22,10 @@ const MAX_DESCRIPTION_CHARS: usize = 2000;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(api::paths::PROJECTS, get(list).post(create))
-        .route(&format!("{}/{{id}}", api::paths::PROJECTS), get(read))
+        .route(
+            &format!("{}/{{id}}", api::paths::PROJECTS),
+            get(read).patch(update_settings),
+        )
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<Project>>> {
@@ -106,6 +111,28 @@ async fn create(
     // The wizard's work is done: its draft goes.
     state.db.delete_project_draft(user.id).await?;
     Ok((StatusCode::CREATED, Json(to_api(row))))
+}
+
+async fn update_settings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ProjectSettings>,
+) -> AppResult<Json<Project>> {
+    let folder =
+        PipelineFolder::parse(&body.pipeline_folder).map_err(|message| AppError::InvalidInput {
+            field: "pipeline_folder",
+            message,
+        })?;
+    if !state
+        .db
+        .set_pipeline_folder(user.id, id, folder.as_str())
+        .await?
+    {
+        return Err(AppError::NotFound("The project".into()));
+    }
+    let row = super::pipelines::project(&state, user, id).await?;
+    Ok(Json(to_api(row)))
 }
 
 fn name_taken() -> AppError {
@@ -214,6 +241,7 @@ fn to_api(row: ProjectRow) -> Project {
         description: row.description,
         configuration,
         repository,
+        pipeline_folder: row.pipeline_folder,
         created_at: row.created_at,
     }
 }

@@ -11,6 +11,7 @@ mod bitbucket_links;
 mod drafts;
 mod events;
 mod oauth_transactions;
+mod pipelines;
 mod projects;
 mod sign_in_failures;
 mod users;
@@ -19,6 +20,7 @@ pub use api::ConnectionEventKind;
 pub use bitbucket_links::{BitbucketLink, LinkStatus, NewLink, StoredTokens};
 pub use events::EVENTS_SHOWN;
 pub use oauth_transactions::{NewOAuthTransaction, OAuthTransaction};
+pub use pipelines::{PipelineWrite, StudioPipelineRow};
 pub use projects::{NewProject, NewProjectRepository, ProjectRow};
 pub use users::UserRow;
 

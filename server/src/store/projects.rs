@@ -33,12 +33,13 @@ pub struct ProjectRow {
     pub repo_full_name: Option<String>,
     pub branch: Option<String>,
     pub html_url: Option<String>,
+    pub pipeline_folder: String,
     pub created_at: i64,
 }
 
 const COLUMNS: &str =
     "id, name, description, configuration, provider, workspace, repo_slug, repo_full_name, \
-                       branch, html_url, created_at";
+                       branch, html_url, pipeline_folder, created_at";
 
 impl Db {
     /// Fails with [`StoreError::UniqueViolation`] when the user has a project of that name

@@ -10,6 +10,7 @@ mod connection_life;
 mod drafts;
 mod oauth_flow;
 mod picker;
+mod pipelines;
 mod projects;
 mod secrets;
 mod security;

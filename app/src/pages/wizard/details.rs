@@ -289,6 +289,7 @@ mod tests {
             description: String::new(),
             configuration: ProjectConfiguration::QuickStart,
             repository: None,
+            pipeline_folder: String::new(),
             created_at: 0,
         }
     }

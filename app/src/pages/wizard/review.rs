@@ -9,8 +9,8 @@
 //! and a broken Bitbucket connection offers Reconnect, which returns to this step.
 
 use api::{
-    ApiError, ConnectionStatus, CreateProject, ErrorCode, GitProvider, ProjectConfiguration,
-    ProjectDraft, ProjectName, RepositoryRef, PROJECT_BRANCH,
+    ConnectionStatus, CreateProject, GitProvider, ProjectConfiguration, ProjectDraft, ProjectName,
+    RepositoryRef, PROJECT_BRANCH,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,7 +22,8 @@ use super::chosen::{use_chosen_repository, ChangeLink, ForChosenRepository, Repo
 use super::configuration::choice_text;
 use crate::client;
 use crate::components::{
-    AlertSlot, AuthorizePanel, ErrorMessage, Flow, Loading, TryAgain, WizardStep,
+    connection_problem, AlertSlot, AuthorizePanel, ErrorMessage, Flow, Loading, TryAgain,
+    WizardStep,
 };
 use crate::draft;
 use crate::links;
@@ -45,18 +46,6 @@ pub fn reviewed_request(
         },
         repository: repository.cloned(),
     })
-}
-
-/// A failed create that the authorize panel answers better than a sentence.
-fn connection_problem(error: &ApiError) -> Option<ConnectionStatus> {
-    match error.code {
-        ErrorCode::BitbucketNotConnected => Some(ConnectionStatus::NotConnected),
-        ErrorCode::BitbucketReconnectNeeded => Some(ConnectionStatus::ReconnectNeeded {
-            reason: error.message.clone(),
-            account: None,
-        }),
-        _ => None,
-    }
 }
 
 #[component]
@@ -260,16 +249,5 @@ mod tests {
             reviewed_request(Some(&draft("Sales", Some(other))), Some(&repository())).is_none(),
             "a draft for another repository is not this review's"
         );
-    }
-
-    #[test]
-    fn broken_connections_offer_reconnect() {
-        let revoked = ApiError::new(ErrorCode::BitbucketReconnectNeeded, "Revoked.");
-        assert!(matches!(
-            connection_problem(&revoked),
-            Some(ConnectionStatus::ReconnectNeeded { .. })
-        ));
-        let taken = ApiError::new(ErrorCode::Conflict, ProjectName::TAKEN);
-        assert_eq!(connection_problem(&taken), None);
     }
 }

@@ -115,22 +115,28 @@ impl Browser {
 
     /// A same-origin `fetch` with a JSON body, as the app sends it.
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Response {
-        let request = self
-            .client
-            .post(self.url(path))
-            .header("sec-fetch-site", "same-origin")
-            .json(body);
-        self.send(request).await
+        self.fetch_json(reqwest::Method::POST, path, body).await
     }
 
     /// A same-origin `fetch` with `DELETE`, as the app sends it (JSON content type included:
     /// the CSRF gate asks it of every state-changing call).
     pub async fn delete_json(&self, path: &str) -> Response {
+        self.fetch_json(reqwest::Method::DELETE, path, &serde_json::json!({}))
+            .await
+    }
+
+    /// A same-origin `fetch` with any method and a JSON body.
+    pub async fn fetch_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Response {
         let request = self
             .client
-            .delete(self.url(path))
+            .request(method, self.url(path))
             .header("sec-fetch-site", "same-origin")
-            .json(&serde_json::json!({}));
+            .json(body);
         self.send(request).await
     }
 

@@ -1,0 +1,211 @@
+//! Files on a branch: the branch's head, a folder's listing, a file's bytes and last commit,
+//! and new commits (`POST …/src`). Every commit names its parent, so when the branch has
+//! moved Bitbucket answers 409 instead of silently stacking our change on someone else's.
+
+use reqwest::header::{CONTENT_LENGTH, LOCATION};
+use reqwest::multipart::{Form, Part};
+use secrecy::SecretString;
+
+use super::model::{Branch, Commit, Paginated, SourceEntry};
+use super::rest::{slug, BitbucketRest, MAX_PAGELEN};
+use super::BitbucketError;
+
+/// What one commit changes.
+pub struct FileChanges<'a> {
+    pub branch: &'a str,
+    /// The commit the change was made on; Bitbucket refuses (409) unless it is the tip.
+    pub parent: &'a str,
+    pub message: &'a str,
+    pub writes: Vec<(&'a str, &'a str)>,
+    pub deletes: Vec<&'a str>,
+}
+
+/// A full or abbreviated commit hash: the only revisions put in a URL by this module.
+pub fn commit_hash(value: &str) -> Result<&str, BitbucketError> {
+    if (7..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(value)
+    } else {
+        Err(BitbucketError::InvalidName("commit"))
+    }
+}
+
+fn unreadable(e: reqwest::Error) -> BitbucketError {
+    BitbucketError::Unexpected(e.without_url().to_string())
+}
+
+impl BitbucketRest {
+    /// The commit at the tip of `branch`, `None` if there is no such branch.
+    pub async fn branch_head(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        branch: &str,
+    ) -> Result<Option<Commit>, BitbucketError> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let url = self.url(
+            &["repositories", workspace, repo, "refs", "branches", branch],
+            &[],
+        );
+        match self.send(token, self.http().get(url), "branch").await {
+            Ok(response) => Ok(Some(
+                response.json::<Branch>().await.map_err(unreadable)?.target,
+            )),
+            Err(BitbucketError::NotFound(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// One page of a folder's entries at `commit` (`folder` empty for the root).
+    pub async fn source_directory(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        commit: &str,
+        folder: &str,
+        page: u32,
+    ) -> Result<Paginated<SourceEntry>, BitbucketError> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let mut segments = vec!["repositories", workspace, repo, "src", commit_hash(commit)?];
+        segments.extend(folder.split('/').filter(|s| !s.is_empty()));
+        // A trailing empty segment asks for the folder itself (`…/src/{commit}/dir/`).
+        segments.push("");
+        let query = [
+            ("pagelen", MAX_PAGELEN.to_string()),
+            ("page", page.to_string()),
+        ];
+        let url = self.url(&segments, &query);
+        self.send(token, self.http().get(url), "folder")
+            .await?
+            .json()
+            .await
+            .map_err(unreadable)
+    }
+
+    /// A file's bytes at `commit`, `None` if there is no file there. Files larger than
+    /// `max_bytes` are refused before their body is read.
+    pub async fn source_file(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        commit: &str,
+        path: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Vec<u8>>, BitbucketError> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let mut segments = vec!["repositories", workspace, repo, "src", commit_hash(commit)?];
+        segments.extend(path.split('/'));
+        let url = self.url(&segments, &[]);
+        let response = match self.send(token, self.http().get(url), "file").await {
+            Ok(response) => response,
+            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        let too_large = || {
+            BitbucketError::TooLarge(format!(
+                "{path} is larger than {} KiB, more than the studio edits.",
+                max_bytes / 1024
+            ))
+        };
+        let announced = response
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        if announced.is_some_and(|n| n > max_bytes) {
+            return Err(too_large());
+        }
+        let bytes = response.bytes().await.map_err(unreadable)?;
+        if bytes.len() > max_bytes {
+            return Err(too_large());
+        }
+        Ok(Some(bytes.to_vec()))
+    }
+
+    /// The newest commit reachable from `revision` that changed `path`.
+    pub async fn last_commit(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        revision: &str,
+        path: &str,
+    ) -> Result<Option<Commit>, BitbucketError> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let url = self.url(
+            &[
+                "repositories",
+                workspace,
+                repo,
+                "commits",
+                commit_hash(revision)?,
+            ],
+            &[("path", path.to_owned()), ("pagelen", "1".to_owned())],
+        );
+        let page: Paginated<Commit> = self
+            .send(token, self.http().get(url), "file history")
+            .await?
+            .json()
+            .await
+            .map_err(unreadable)?;
+        Ok(page.values.into_iter().next())
+    }
+
+    /// Makes one commit on `changes.branch` with the token's account as author; answers the
+    /// new commit's hash. [`BitbucketError::Conflict`] when the branch moved past the parent.
+    pub async fn commit_changes(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        changes: FileChanges<'_>,
+    ) -> Result<String, BitbucketError> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        // Field names are the paths, sent as curl and browsers send them (`name="dir/a.yaml"`):
+        // Bitbucket reads the name as the path, and an RFC 2231 `name*=` would not be one.
+        // Paths are validated to hold no quote or control character.
+        let mut form = Form::new()
+            .percent_encode_noop()
+            .text("message", changes.message.to_owned())
+            .text("branch", changes.branch.to_owned())
+            .text("parents", commit_hash(changes.parent)?.to_owned());
+        for path in changes.deletes {
+            form = form.text("files", path.to_owned());
+        }
+        for (path, content) in changes.writes {
+            let part = Part::text(content.to_owned())
+                .file_name(path.rsplit('/').next().unwrap_or(path).to_owned());
+            form = form.part(path.to_owned(), part);
+        }
+        let url = self.url(&["repositories", workspace, repo, "src"], &[]);
+        let what = "repository (saving needs Write access)";
+        let response = self
+            .send(token, self.http().post(url).multipart(form), what)
+            .await?;
+        response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
+            .and_then(|h| commit_hash(h).ok())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                BitbucketError::Unexpected("a new commit without a Location hash".into())
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hex_hashes_become_revisions() {
+        assert!(commit_hash("0123abc").is_ok());
+        assert!(commit_hash(&"a".repeat(40)).is_ok());
+        for bad in ["main", "abc", "../../x", "0123abc/..", "g123456"] {
+            assert!(commit_hash(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,451 @@
+//! Pipelines as files on the project's branch in Bitbucket, through the user's own token.
+//!
+//! Reads happen at the branch's head commit, which becomes the edit's revision. Saves and
+//! deletes are commits whose parent is that revision. When Bitbucket answers 409 (the branch
+//! moved), the file is compared at the revision and at the new head: if someone else changed
+//! *other* files, the commit is made again on the new head (nothing of theirs is touched);
+//! if this file changed, the user decides ([`AppError::PipelineChanged`]).
+
+use std::sync::Arc;
+
+use api::pipeline::MAX_PIPELINE_BYTES;
+use api::{
+    Change, PipelineFile, PipelineFolder, PipelineList, PipelinePath, PipelineStorage,
+    PipelineSummary, SavedPipeline,
+};
+use async_trait::async_trait;
+use futures::{StreamExt, TryStreamExt};
+use secrecy::SecretString;
+
+use super::{already_exists, Edit, PipelineStore};
+use crate::bitbucket::model::Commit;
+use crate::bitbucket::rest::BitbucketRest;
+use crate::bitbucket::source::{commit_hash, FileChanges};
+use crate::bitbucket::{Bitbucket, BitbucketError};
+use crate::error::{AppError, AppResult};
+use crate::store::Db;
+
+/// Folder levels searched below the project's folder.
+const MAX_DEPTH: usize = 8;
+/// Folders listed for one pipeline list, and pipelines shown: bounds on a huge repository.
+const MAX_FOLDERS: usize = 200;
+const MAX_PIPELINES: usize = 500;
+/// Pages of one folder read (100 entries each).
+const MAX_FOLDER_PAGES: u32 = 20;
+/// Bitbucket calls in flight at once for one list.
+const AT_ONCE: usize = 6;
+/// Commits attempted on a branch that keeps moving under unrelated changes.
+const COMMIT_ATTEMPTS: usize = 3;
+
+pub struct BitbucketPipelines {
+    pub bitbucket: Arc<Bitbucket>,
+    pub db: Db,
+    pub user_id: i64,
+    pub workspace: String,
+    pub repo: String,
+    pub full_name: String,
+    pub branch: String,
+    pub folder: PipelineFolder,
+}
+
+/// What a commit attempt came to, short of a Bitbucket failure.
+enum Outcome {
+    Committed(String),
+    /// The file changed (or appeared, or went) on the branch since the edit's revision.
+    Changed,
+    /// A new pipeline's path is taken.
+    Exists,
+}
+
+fn short(hash: &str) -> String {
+    hash.chars().take(7).collect()
+}
+
+/// Bitbucket's ISO 8601 date as Unix seconds (0 if unreadable: shown as unknown).
+fn unix(date: &str) -> i64 {
+    time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .unwrap_or(0)
+}
+
+/// The author's Bitbucket name, else the name in `Name <email>`.
+fn author(commit: &Commit) -> String {
+    if let Some(user) = &commit.author.user {
+        return user.display_name.clone();
+    }
+    let raw = commit.author.raw.trim();
+    raw.split('<').next().unwrap_or(raw).trim().to_owned()
+}
+
+pub fn to_change(commit: &Commit) -> Change {
+    Change {
+        revision: commit.hash.clone(),
+        label: short(&commit.hash),
+        author: author(commit),
+        at: unix(&commit.date),
+        message: commit.message.trim_end().to_owned(),
+    }
+}
+
+fn changed() -> AppError {
+    AppError::PipelineChanged(
+        "This pipeline changed on Bitbucket since you opened it (someone committed a new version, or deleted it). \
+         Nothing was overwritten: reload it to see the new version, or save your text as a new pipeline."
+            .into(),
+    )
+}
+
+impl BitbucketPipelines {
+    fn rest(&self) -> &BitbucketRest {
+        &self.bitbucket.rest
+    }
+
+    async fn head(&self, token: &SecretString) -> Result<Commit, BitbucketError> {
+        self.rest()
+            .branch_head(token, &self.workspace, &self.repo, &self.branch)
+            .await?
+            .ok_or_else(|| {
+                BitbucketError::NotFound(format!(
+                    "The branch {} of {}",
+                    self.branch, self.full_name
+                ))
+            })
+    }
+
+    async fn file(
+        &self,
+        token: &SecretString,
+        commit: &str,
+        path: &PipelinePath,
+    ) -> Result<Option<Vec<u8>>, BitbucketError> {
+        self.rest()
+            .source_file(
+                token,
+                &self.workspace,
+                &self.repo,
+                commit,
+                path.as_str(),
+                MAX_PIPELINE_BYTES,
+            )
+            .await
+    }
+
+    /// Every pipeline path under the folder at `commit`, level by level, each level's
+    /// folders listed concurrently. `true` when a bound stopped the search.
+    async fn walk(
+        &self,
+        token: &SecretString,
+        commit: &str,
+    ) -> Result<(Vec<PipelinePath>, bool), BitbucketError> {
+        let mut found = Vec::new();
+        let mut level = vec![self.folder.as_str().to_owned()];
+        let mut listed = 0;
+        let mut truncated = false;
+        for _depth in 0..=MAX_DEPTH {
+            if level.is_empty() {
+                break;
+            }
+            if listed + level.len() > MAX_FOLDERS {
+                level.truncate(MAX_FOLDERS.saturating_sub(listed));
+                truncated = true;
+            }
+            listed += level.len();
+            let pages: Vec<(Vec<String>, Vec<String>)> = futures::stream::iter(level)
+                .map(|folder| self.list_folder(token, commit, folder))
+                .buffered(AT_ONCE)
+                .try_collect()
+                .await?;
+            level = Vec::new();
+            for (files, folders) in pages {
+                found.extend(
+                    files
+                        .iter()
+                        .filter_map(|f| PipelinePath::parse(f).ok())
+                        .filter(|p| self.folder.contains(p)),
+                );
+                level.extend(folders);
+            }
+            if found.len() > MAX_PIPELINES {
+                found.truncate(MAX_PIPELINES);
+                truncated = true;
+                break;
+            }
+        }
+        truncated |= !level.is_empty();
+        Ok((found, truncated))
+    }
+
+    /// The files and sub-folders of one folder; a folder that does not exist is empty.
+    async fn list_folder(
+        &self,
+        token: &SecretString,
+        commit: &str,
+        folder: String,
+    ) -> Result<(Vec<String>, Vec<String>), BitbucketError> {
+        let (mut files, mut folders) = (Vec::new(), Vec::new());
+        let mut page = 1;
+        loop {
+            let listing = match self
+                .rest()
+                .source_directory(token, &self.workspace, &self.repo, commit, &folder, page)
+                .await
+            {
+                Ok(listing) => listing,
+                Err(BitbucketError::NotFound(_)) => break,
+                Err(other) => return Err(other),
+            };
+            for entry in listing.values {
+                match entry.kind.as_str() {
+                    "commit_directory" => folders.push(entry.path.trim_end_matches('/').to_owned()),
+                    "commit_file" => files.push(entry.path),
+                    _ => {}
+                }
+            }
+            match self.rest().next_page(listing.next.as_deref()) {
+                Some(next) if next > page && next <= MAX_FOLDER_PAGES => page = next,
+                _ => break,
+            }
+        }
+        Ok((files, folders))
+    }
+
+    /// Commits `writes`/`deletes` on the branch starting from `base` (the head if `None`,
+    /// for a new pipeline), moving onto a newer head while the file itself is unchanged.
+    async fn commit(
+        &self,
+        token: &SecretString,
+        path: &PipelinePath,
+        base: Option<&str>,
+        message: &str,
+        content: Option<&str>,
+    ) -> Result<Outcome, BitbucketError> {
+        let mut parent = match base {
+            Some(base) => commit_hash(base)?.to_owned(),
+            None => self.head(token).await?.hash,
+        };
+        // What the file was when the edit started: the state it must still be in.
+        let before = match base {
+            Some(base) => self.file(token, base, path).await?,
+            None => None,
+        };
+        if base.is_none() && self.file(token, &parent, path).await?.is_some() {
+            return Ok(Outcome::Exists);
+        }
+        for _ in 0..COMMIT_ATTEMPTS {
+            let changes = FileChanges {
+                branch: &self.branch,
+                parent: &parent,
+                message,
+                writes: content.map(|c| (path.as_str(), c)).into_iter().collect(),
+                deletes: if content.is_none() {
+                    vec![path.as_str()]
+                } else {
+                    Vec::new()
+                },
+            };
+            match self
+                .rest()
+                .commit_changes(token, &self.workspace, &self.repo, changes)
+                .await
+            {
+                Ok(hash) => return Ok(Outcome::Committed(hash)),
+                Err(BitbucketError::Conflict(_)) => {}
+                Err(other) => return Err(other),
+            }
+            let head = self.head(token).await?.hash;
+            let now = self.file(token, &head, path).await?;
+            if now != before {
+                return Ok(if base.is_none() {
+                    Outcome::Exists
+                } else {
+                    Outcome::Changed
+                });
+            }
+            parent = head;
+        }
+        Ok(Outcome::Changed)
+    }
+
+    /// Runs a commit through the user's token and describes the result.
+    async fn committed(
+        &self,
+        path: &PipelinePath,
+        base: Option<&str>,
+        message: &str,
+        content: Option<&str>,
+    ) -> AppResult<SavedPipeline> {
+        let outcome = self
+            .bitbucket
+            .with_token(self.user_id, |token| async move {
+                self.commit(&token, path, base, message, content).await
+            })
+            .await?;
+        let hash = match outcome {
+            Outcome::Committed(hash) => hash,
+            Outcome::Changed => return Err(changed()),
+            Outcome::Exists => return Err(already_exists(path)),
+        };
+        // Bitbucket records the token's account as the author.
+        let author = self
+            .db
+            .bitbucket_link(self.user_id)
+            .await?
+            .map(|link| link.display_name)
+            .unwrap_or_default();
+        Ok(SavedPipeline {
+            path: path.as_str().to_owned(),
+            change: Change {
+                label: short(&hash),
+                revision: hash,
+                author,
+                at: crate::store::now(),
+                message: message.to_owned(),
+            },
+        })
+    }
+}
+
+#[async_trait]
+impl PipelineStore for BitbucketPipelines {
+    async fn list(&self) -> AppResult<PipelineList> {
+        let (head, mut pipelines, truncated) = self
+            .bitbucket
+            .with_token(self.user_id, |token| async move {
+                let head = self.head(&token).await?;
+                let (paths, truncated) = self.walk(&token, &head.hash).await?;
+                let token = &token;
+                let head_hash = head.hash.as_str();
+                let pipelines: Vec<PipelineSummary> = futures::stream::iter(paths)
+                    .map(|path| async move {
+                        let last = self
+                            .rest()
+                            .last_commit(
+                                token,
+                                &self.workspace,
+                                &self.repo,
+                                head_hash,
+                                path.as_str(),
+                            )
+                            .await?;
+                        Ok::<_, BitbucketError>(PipelineSummary {
+                            kind: path.kind(),
+                            path: path.as_str().to_owned(),
+                            last_change: last.as_ref().map(to_change),
+                        })
+                    })
+                    .buffer_unordered(AT_ONCE)
+                    .try_collect()
+                    .await?;
+                Ok((head, pipelines, truncated))
+            })
+            .await?;
+        pipelines.sort_by(|a, b| {
+            let at = |p: &PipelineSummary| p.last_change.as_ref().map_or(0, |c| c.at);
+            at(b).cmp(&at(a)).then_with(|| a.path.cmp(&b.path))
+        });
+        Ok(PipelineList {
+            storage: PipelineStorage::Bitbucket {
+                full_name: self.full_name.clone(),
+                branch: self.branch.clone(),
+                folder: self.folder.as_str().to_owned(),
+                head: to_change(&head),
+            },
+            pipelines,
+            truncated,
+        })
+    }
+
+    async fn read(&self, path: &PipelinePath) -> AppResult<PipelineFile> {
+        let (head, bytes, last) = self
+            .bitbucket
+            .with_token(self.user_id, |token| async move {
+                let head = self.head(&token).await?;
+                let (bytes, last) = tokio::join!(
+                    self.file(&token, &head.hash, path),
+                    self.rest().last_commit(
+                        &token,
+                        &self.workspace,
+                        &self.repo,
+                        &head.hash,
+                        path.as_str()
+                    )
+                );
+                Ok((head, bytes?, last?))
+            })
+            .await?;
+        let bytes = bytes.ok_or_else(|| {
+            AppError::NotFound(format!(
+                "The pipeline {} on branch {}",
+                path.as_str(),
+                self.branch
+            ))
+        })?;
+        let content = String::from_utf8(bytes).map_err(|_| AppError::InvalidInput {
+            field: "path",
+            message: format!(
+                "{} is not a text file, so the studio cannot show it.",
+                path.as_str()
+            ),
+        })?;
+        Ok(PipelineFile {
+            path: path.as_str().to_owned(),
+            kind: path.kind(),
+            content,
+            revision_label: short(&head.hash),
+            revision: head.hash,
+            last_change: last.as_ref().map(to_change),
+        })
+    }
+
+    async fn save(&self, edit: &Edit) -> AppResult<SavedPipeline> {
+        self.committed(
+            &edit.path,
+            edit.base.as_deref(),
+            &edit.message,
+            Some(&edit.content),
+        )
+        .await
+    }
+
+    async fn delete(
+        &self,
+        path: &PipelinePath,
+        base: &str,
+        message: &str,
+    ) -> AppResult<SavedPipeline> {
+        self.committed(path, Some(base), message, None).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bitbucket::model::{CommitAuthor, CommitUser};
+
+    fn commit(raw: &str, user: Option<&str>) -> Commit {
+        Commit {
+            hash: "0123456789abcdef".into(),
+            date: "2026-11-23T10:00:00+00:00".into(),
+            message: "Fix the load\n".into(),
+            author: CommitAuthor {
+                raw: raw.into(),
+                user: user.map(|n| CommitUser {
+                    display_name: n.into(),
+                }),
+            },
+        }
+    }
+
+    #[test]
+    fn changes_show_the_account_or_the_raw_name() {
+        let change = to_change(&commit("Alex <alex@example.com>", Some("Alex Kim")));
+        assert_eq!(change.author, "Alex Kim");
+        assert_eq!(change.label, "0123456");
+        assert_eq!(change.message, "Fix the load");
+        assert_eq!(change.at, 1_795_428_000);
+        assert_eq!(
+            to_change(&commit("Robot CI <ci@example.com>", None)).author,
+            "Robot CI"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! `/api/projects/{id}/pipelines…`: list, read, save and delete a project's pipelines.
+//!
+//! Input is checked here (path, size, YAML schema, message) before any storage call; the
+//! project's [`PipelineStore`](crate::pipelines::PipelineStore) does the rest, through the
+//! user's own Bitbucket token for repository projects.
+
+use api::pipeline::MAX_PIPELINE_BYTES;
+use api::{DeletePipeline, PipelineFile, PipelineList, PipelineQuery, SavePipeline, SavedPipeline};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::AppState;
+use crate::error::{AppError, AppResult};
+use crate::pipelines::{self, checked_message, pipeline_path, project_folder, Edit};
+use crate::session::CurrentUser;
+use crate::store::ProjectRow;
+
+/// A save carries up to 1 MiB of YAML, JSON-escaped: room for escapes and the other fields.
+const SAVE_BODY_BYTES: usize = 3 * MAX_PIPELINE_BYTES;
+
+pub fn router() -> Router<AppState> {
+    let project = format!("{}/{{id}}", api::paths::PROJECTS);
+    Router::new()
+        .route(&format!("{project}/pipelines"), get(list))
+        .route(
+            &format!("{project}/pipelines/file"),
+            get(read)
+                .put(save)
+                .delete(remove)
+                .layer(DefaultBodyLimit::max(SAVE_BODY_BYTES)),
+        )
+}
+
+pub(super) async fn project(state: &AppState, user: CurrentUser, id: i64) -> AppResult<ProjectRow> {
+    state
+        .db
+        .project_of(user.id, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("The project".into()))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PipelineList>> {
+    let project = project(&state, user, id).await?;
+    let store = pipelines::for_project(&state, user.id, &project).await?;
+    Ok(Json(store.list().await?))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(query): Query<PipelineQuery>,
+) -> AppResult<Json<PipelineFile>> {
+    let project = project(&state, user, id).await?;
+    let path = pipeline_path(&query.path, &project_folder(&project))?;
+    let store = pipelines::for_project(&state, user.id, &project).await?;
+    Ok(Json(store.read(&path).await?))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Json(body): Json<SavePipeline>,
+) -> AppResult<Json<SavedPipeline>> {
+    let project = project(&state, user, id).await?;
+    let edit = Edit::parse(body, &project_folder(&project))?;
+    let store = pipelines::for_project(&state, user.id, &project).await?;
+    Ok(Json(store.save(&edit).await?))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Json(body): Json<DeletePipeline>,
+) -> AppResult<Json<SavedPipeline>> {
+    let project = project(&state, user, id).await?;
+    let path = pipeline_path(&body.path, &project_folder(&project))?;
+    let message = checked_message(&body.message, || {
+        api::pipeline::default_message("Delete", path.as_str())
+    })?;
+    let store = pipelines::for_project(&state, user.id, &project).await?;
+    Ok(Json(
+        store.delete(&path, &body.base_revision, &message).await?,
+    ))
+}
