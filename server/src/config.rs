@@ -108,6 +108,12 @@ pub struct Args {
     /// browser could reset the sandbox.
     #[arg(long, env = "SANDBOX_CONTROL", default_value_t = false)]
     pub sandbox_control: bool,
+
+    /// Instead of serving: rewrite every stored token under the newest key of
+    /// TOKEN_ENCRYPTION_KEYS (the first), then exit. Run after adding a key, before removing
+    /// the old ones.
+    #[arg(long, default_value_t = false)]
+    pub reencrypt_tokens: bool,
 }
 
 /// Where Bitbucket is and who the studio is to it.

@@ -89,6 +89,23 @@ impl TokenCipher {
         Self::new(&[SecretString::from(text)])
     }
 
+    /// The cipher the settings describe: configured keys, or the sandbox's key file.
+    pub fn from_settings(keys: &crate::config::TokenKeys) -> Result<Self, CryptoError> {
+        match keys {
+            crate::config::TokenKeys::Configured(keys) => Self::new(keys),
+            crate::config::TokenKeys::KeyFile(path) => Self::from_key_file(path),
+        }
+    }
+
+    /// Whether `stored` is encrypted under the newest key (nothing to re-encrypt).
+    pub fn is_current(&self, stored: &str) -> bool {
+        stored
+            .strip_prefix(VERSION)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|rest| rest.strip_prefix(self.current_key_id()))
+            .is_some_and(|rest| rest.starts_with('.'))
+    }
+
     pub fn current_key_id(&self) -> &str {
         &self.keys[0].0
     }

@@ -41,6 +41,10 @@ pub enum AppError {
     Bitbucket(#[from] BitbucketError),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
+    /// The database did not answer (seen through a layer that hides its error type, such as
+    /// the session store).
+    #[error("storage unavailable: {0}")]
+    StorageUnavailable(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -78,16 +82,25 @@ impl AppError {
             Store(StoreError::UniqueViolation) => {
                 (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, "That already exists."))
             }
-            Store(StoreError::Sqlx(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_))) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                ApiError::new(ErrorCode::Unavailable, "The studio's storage is unavailable for a moment. Nothing was lost; try again shortly."),
-            ),
+            StorageUnavailable(_) => storage_unavailable(),
+            Store(error) if error.is_unavailable() => storage_unavailable(),
             Store(_) | Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 ApiError::new(ErrorCode::Internal, "Something went wrong on the studio's side. Try again; if it keeps happening, contact support."),
             ),
         }
     }
+}
+
+/// 503 for a database that does not answer; `into_response` adds `Retry-After`.
+fn storage_unavailable() -> (StatusCode, ApiError) {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        ApiError::new(
+            ErrorCode::Unavailable,
+            "The studio's storage is unavailable for a moment. Nothing was lost; try again shortly.",
+        ),
+    )
 }
 
 impl IntoResponse for AppError {

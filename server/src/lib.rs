@@ -14,6 +14,7 @@ pub mod bitbucket;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod maintenance;
 pub mod pipelines;
 pub mod random;
 pub mod routes;

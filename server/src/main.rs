@@ -6,13 +6,18 @@ use server::{Application, Args};
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     server::init_tracing();
-    let settings = match Args::parse().into_settings() {
+    let args = Args::parse();
+    let reencrypt = args.reencrypt_tokens;
+    let settings = match args.into_settings() {
         Ok(settings) => settings,
         Err(error) => {
             eprintln!("error: {error}");
             return std::process::ExitCode::from(2);
         }
     };
+    if reencrypt {
+        return reencrypt_tokens(&settings).await;
+    }
     let real_bitbucket = settings
         .bitbucket
         .as_ref()
@@ -45,6 +50,30 @@ async fn main() -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     }
     std::process::ExitCode::SUCCESS
+}
+
+/// `server --reencrypt-tokens`: see [`server::maintenance`].
+async fn reencrypt_tokens(settings: &server::Settings) -> std::process::ExitCode {
+    let outcome = async {
+        let cipher = server::crypto::TokenCipher::from_settings(&settings.token_keys)?;
+        let db = server::store::Db::connect(&settings.database_url).await?;
+        let report = server::maintenance::reencrypt_tokens(&db, &cipher).await?;
+        db.close().await;
+        Ok::<_, Box<dyn std::error::Error>>((report, cipher.current_key_id().to_owned()))
+    };
+    match outcome.await {
+        Ok((report, key)) => {
+            println!(
+                "re-encrypted under key {key}: {} rewritten, {} already current, {} refreshed meanwhile",
+                report.rewritten, report.current, report.changed_meanwhile
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`

@@ -124,25 +124,33 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     }
 }
 
+/// A session that could not be read or written: its store is the database, so a store error
+/// is the database being unavailable (503, try again), anything else a bug.
+fn session_error(error: tower_sessions::session::Error) -> AppError {
+    match error {
+        tower_sessions::session::Error::Store(store) => {
+            AppError::StorageUnavailable(store.to_string())
+        }
+        other => AppError::internal(other),
+    }
+}
+
 pub async fn signed_in_user(session: &Session) -> Result<Option<i64>, AppError> {
-    session
-        .get::<i64>(USER_ID)
-        .await
-        .map_err(AppError::internal)
+    session.get::<i64>(USER_ID).await.map_err(session_error)
 }
 
 /// Signs the user in on a new session id (no fixation: an id planted before sign-in is dropped).
 pub async fn sign_in(session: &Session, user_id: i64) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(AppError::internal)?;
+    session.cycle_id().await.map_err(session_error)?;
     session
         .insert(USER_ID, user_id)
         .await
-        .map_err(AppError::internal)
+        .map_err(session_error)
 }
 
 /// Destroys the session on the server and clears the cookie.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(AppError::internal)
+    session.flush().await.map_err(session_error)
 }
 
 /// This session's OAuth binding, created on first use. An OAuth transaction stores its hash and
@@ -151,7 +159,7 @@ pub async fn oauth_binding(session: &Session) -> Result<String, AppError> {
     if let Some(binding) = session
         .get::<String>(OAUTH_BINDING)
         .await
-        .map_err(AppError::internal)?
+        .map_err(session_error)?
     {
         return Ok(binding);
     }
@@ -159,7 +167,7 @@ pub async fn oauth_binding(session: &Session) -> Result<String, AppError> {
     session
         .insert(OAUTH_BINDING, &binding)
         .await
-        .map_err(AppError::internal)?;
+        .map_err(session_error)?;
     Ok(binding)
 }
 
@@ -167,5 +175,5 @@ pub async fn existing_oauth_binding(session: &Session) -> Result<Option<String>,
     session
         .get::<String>(OAUTH_BINDING)
         .await
-        .map_err(AppError::internal)
+        .map_err(session_error)
 }

@@ -17,7 +17,7 @@ use tower_http::trace::TraceLayer;
 use crate::bitbucket::oauth::BitbucketOAuth;
 use crate::bitbucket::rest::BitbucketRest;
 use crate::bitbucket::Bitbucket;
-use crate::config::{BitbucketSettings, Settings, TokenKeys, SANDBOX_MOUNT};
+use crate::config::{BitbucketSettings, Settings, SANDBOX_MOUNT};
 use crate::crypto::TokenCipher;
 use crate::routes::{self, AppState};
 use crate::security::{csrf, headers};
@@ -83,10 +83,7 @@ impl Application {
             .unwrap_or_else(|| format!("http://{addr}"));
 
         let db = Db::connect(&settings.database_url).await?;
-        let cipher = Arc::new(match &settings.token_keys {
-            TokenKeys::Configured(keys) => TokenCipher::new(keys)?,
-            TokenKeys::KeyFile(path) => TokenCipher::from_key_file(path)?,
-        });
+        let cipher = Arc::new(TokenCipher::from_settings(&settings.token_keys)?);
 
         let (bitbucket_settings, sandbox) = match settings.bitbucket.clone() {
             Some(bitbucket) => (bitbucket, None),

@@ -18,7 +18,9 @@ use super::rest::BitbucketRest;
 use super::{BitbucketError, PROVIDER};
 use crate::crypto::TokenCipher;
 use crate::error::{AppError, AppResult};
-use crate::store::{self, BitbucketLink, ConnectionEventKind, Db, LinkStatus, StoredTokens};
+use crate::store::{
+    self, now_ms, BitbucketLink, ConnectionEventKind, Db, LinkStatus, StoredTokens,
+};
 
 /// Refresh this long before the access token's stated expiry, to absorb clock skew and the
 /// duration of the call that will use it.
@@ -28,6 +30,11 @@ const REFRESH_ATTEMPTS: u32 = 3;
 const REFRESH_FIRST_PAUSE: Duration = Duration::from_millis(200);
 /// A `Retry-After` longer than this is not waited for inside a request; the user retries.
 const MAX_INLINE_WAIT: Duration = Duration::from_secs(2);
+/// How long one instance may hold a user's refresh lease: longer than a refresh with all its
+/// retries, short enough that a crashed holder delays the others only briefly.
+const REFRESH_LEASE: Duration = Duration::from_secs(15);
+/// How often an instance waiting for another's refresh looks for the new tokens.
+const LEASE_POLL: Duration = Duration::from_millis(50);
 
 /// The Bitbucket side of the server: OAuth, REST, and the stored authorizations.
 pub struct Bitbucket {
@@ -155,13 +162,52 @@ impl Bitbucket {
 
     /// Returns a working access token, refreshing unless another caller already replaced
     /// `stale_access` (the ciphertext the caller found unusable).
+    ///
+    /// One refresh at a time per user: within this process a mutex queues the callers, and
+    /// across instances the database's refresh lease ([`Db::take_refresh_lease`]) picks one;
+    /// the others wait for the tokens it stores and use them.
     async fn refresh(&self, user_id: i64, stale_access: &str) -> AppResult<SecretString> {
         let lock = self.lock_for(user_id);
         let _guard = lock.lock().await;
-        let link = self.usable_link(user_id).await?;
-        if link.access_token != stale_access && !expired(&link) {
-            return self.decrypt(&link.access_token, user_id, "access_token");
+        let gives_up = tokio::time::Instant::now() + REFRESH_LEASE + REFRESH_LEASE / 4;
+        loop {
+            let link = self.usable_link(user_id).await?;
+            if link.access_token != stale_access && !expired(&link) {
+                return self.decrypt(&link.access_token, user_id, "access_token");
+            }
+            let lease = now_ms() + REFRESH_LEASE.as_millis() as i64;
+            if self.db.take_refresh_lease(user_id, lease).await? {
+                // Another instance may have finished between the read and the lease.
+                let link = self.usable_link(user_id).await;
+                let result = match link {
+                    Ok(link) if link.access_token != stale_access && !expired(&link) => {
+                        self.decrypt(&link.access_token, user_id, "access_token")
+                    }
+                    Ok(link) => self.refresh_holding_lease(user_id, &link).await,
+                    Err(error) => Err(error),
+                };
+                if let Err(error) = self.db.release_refresh_lease(user_id, lease).await {
+                    // It runs out by itself; the refresh's own outcome matters more.
+                    tracing::warn!(user_id, %error, "the refresh lease was not released");
+                }
+                return result;
+            }
+            if tokio::time::Instant::now() > gives_up {
+                return Err(BitbucketError::Unavailable(
+                    "another instance has been refreshing this user's token for too long".into(),
+                )
+                .into());
+            }
+            tokio::time::sleep(LEASE_POLL).await;
         }
+    }
+
+    /// Refreshes `link`'s tokens and stores them (the caller holds the refresh lease).
+    async fn refresh_holding_lease(
+        &self,
+        user_id: i64,
+        link: &BitbucketLink,
+    ) -> AppResult<SecretString> {
         let refresh_token = self.decrypt(&link.refresh_token, user_id, "refresh_token")?;
         let mut pause = REFRESH_FIRST_PAUSE;
         for attempt in 1..=REFRESH_ATTEMPTS {

@@ -144,6 +144,71 @@ impl Db {
         Ok(())
     }
 
+    /// Every stored token pair: `(user_id, access_token, refresh_token)` ciphertexts.
+    pub async fn sealed_bitbucket_tokens(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let sql =
+            "SELECT user_id, access_token, refresh_token FROM bitbucket_links ORDER BY user_id";
+        Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?)
+    }
+
+    /// Replaces a token pair's ciphertexts if they are still `old` (a refresh meanwhile wins:
+    /// it wrote under the newest key anyway). True when replaced.
+    pub async fn reseal_bitbucket_tokens(
+        &self,
+        user_id: i64,
+        old: (&str, &str),
+        new: (&str, &str),
+    ) -> Result<bool, StoreError> {
+        let sql = "UPDATE bitbucket_links SET access_token = $1, refresh_token = $2 \
+                   WHERE user_id = $3 AND access_token = $4 AND refresh_token = $5";
+        let done = on_pool!(self, pool => sqlx::query(sql)
+            .bind(new.0)
+            .bind(new.1)
+            .bind(user_id)
+            .bind(old.0)
+            .bind(old.1)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Takes the user's refresh lease until `until_ms` (Unix milliseconds) if nobody holds it
+    /// (or the holder's lease ran out). One statement, so two instances cannot both win.
+    pub async fn take_refresh_lease(
+        &self,
+        user_id: i64,
+        until_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let sql = "UPDATE bitbucket_links SET refresh_lease_until = $1 \
+                   WHERE user_id = $2 AND (refresh_lease_until IS NULL OR refresh_lease_until < $3)";
+        let taken = on_pool!(self, pool => sqlx::query(sql)
+            .bind(until_ms)
+            .bind(user_id)
+            .bind(now_ms())
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(taken == 1)
+    }
+
+    /// Gives the lease back, if it is still the one taken with `until_ms`.
+    pub async fn release_refresh_lease(
+        &self,
+        user_id: i64,
+        until_ms: i64,
+    ) -> Result<(), StoreError> {
+        let sql = "UPDATE bitbucket_links SET refresh_lease_until = NULL \
+                   WHERE user_id = $1 AND refresh_lease_until = $2";
+        on_pool!(self, pool => sqlx::query(sql)
+            .bind(user_id)
+            .bind(until_ms)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
     pub async fn mark_bitbucket_reconnect_needed(
         &self,
         user_id: i64,
@@ -193,4 +258,10 @@ impl Db {
             .map(|done| done.rows_affected()))?;
         Ok(deleted > 0)
     }
+}
+
+/// Current time in Unix milliseconds (leases are short; seconds would be too coarse).
+pub fn now_ms() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    now.unix_timestamp() * 1000 + i64::from(now.millisecond())
 }

@@ -17,7 +17,7 @@ mod sign_in_failures;
 mod users;
 
 pub use api::ConnectionEventKind;
-pub use bitbucket_links::{BitbucketLink, LinkStatus, NewLink, StoredTokens};
+pub use bitbucket_links::{now_ms, BitbucketLink, LinkStatus, NewLink, StoredTokens};
 pub use events::EVENTS_SHOWN;
 pub use oauth_transactions::{NewOAuthTransaction, OAuthTransaction};
 pub use pipelines::{PipelineWrite, StudioPipelineRow};
@@ -41,6 +41,11 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Each engine's migrations, embedded at build time: applied at start-up, and counted by
+/// [`Db::ready`].
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(SqlitePool),
@@ -57,6 +62,32 @@ pub enum StoreError {
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{applied} of {wanted} migrations applied")]
+    NotMigrated { applied: i64, wanted: i64 },
+}
+
+impl StoreError {
+    /// The database is unreachable or restarting: the request may succeed in a moment, and
+    /// nothing was written (each write is one statement or one transaction).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Sqlx(error) => match error {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed => true,
+                // SQLSTATE 08xxx: connection exceptions; 57P01-57P03: the server is shutting
+                // down, crashed, or not yet accepting connections.
+                sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+                    c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")
+                }),
+                _ => false,
+            },
+            StoreError::NotMigrated { .. } => true,
+            _ => false,
+        }
+    }
 }
 
 /// Maps a unique-key violation to [`StoreError::UniqueViolation`] so callers can answer 409.
@@ -87,7 +118,7 @@ impl Db {
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
-            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            SQLITE_MIGRATIONS.run(&pool).await?;
             Db::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
@@ -96,7 +127,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options)
                 .await?;
-            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
             Db::Postgres(pool)
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
@@ -109,6 +140,22 @@ impl Db {
             Db::Sqlite(_) => "sqlite",
             Db::Postgres(_) => "postgres",
         }
+    }
+
+    /// Ready to serve: the database answers and every migration this build knows is applied
+    /// (an instance of an older build would see more, which is fine; fewer means a start-up
+    /// that has not finished migrating, or a database from elsewhere).
+    pub async fn ready(&self) -> Result<(), StoreError> {
+        let wanted = match self {
+            Db::Sqlite(_) => SQLITE_MIGRATIONS.iter().count(),
+            Db::Postgres(_) => POSTGRES_MIGRATIONS.iter().count(),
+        } as i64;
+        let sql = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
+        let applied: i64 = on_pool!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await)?;
+        if applied < wanted {
+            return Err(StoreError::NotMigrated { applied, wanted });
+        }
+        Ok(())
     }
 
     pub async fn close(&self) {

@@ -5,14 +5,15 @@
 use reqwest::header::{HeaderMap, HeaderValue, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::Response;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::html::Form;
 
 pub struct Browser {
     origin: String,
     client: reqwest::Client,
-    cookies: Mutex<BTreeMap<String, String>>,
+    /// Shared by [`Browser::at`]: one cookie jar, as one browser has behind a load balancer.
+    cookies: Arc<Mutex<BTreeMap<String, String>>>,
 }
 
 impl Browser {
@@ -24,7 +25,17 @@ impl Browser {
         Self {
             origin: origin.to_owned(),
             client,
-            cookies: Mutex::default(),
+            cookies: Arc::default(),
+        }
+    }
+
+    /// The same browser (same cookies) talking to another origin: another server instance
+    /// that the load balancer would have picked.
+    pub fn at(&self, origin: &str) -> Browser {
+        Browser {
+            origin: origin.to_owned(),
+            client: self.client.clone(),
+            cookies: Arc::clone(&self.cookies),
         }
     }
 

@@ -4,6 +4,7 @@
 mod browser;
 mod html;
 pub mod logs;
+pub mod own_postgres;
 
 pub use browser::Browser;
 pub use html::form_with_button;
@@ -14,6 +15,8 @@ use server::Application;
 
 pub const CLIENT_ID: &str = "studio-test-client";
 pub const CLIENT_SECRET: &str = "studio-test-secret";
+/// The key test servers encrypt tokens with (base64 of 32 bytes).
+pub const TOKEN_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 /// Where the wizard asks to come back to after authorizing.
 pub const REPOSITORY_STEP: &str = "/projects/new/advanced/bitbucket/repository";
 
@@ -38,6 +41,10 @@ macro_rules! both_engines {
 
 pub struct TestApp {
     pub url: String,
+    /// What this instance was started with: [`TestApp::another_instance`] starts more.
+    pub settings: server::Settings,
+    /// The running server; aborting it is a crash (no graceful shutdown).
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
     pub db: Db,
     pub sandbox: sandbox::RunningSandbox,
     pub browser: Browser,
@@ -77,6 +84,8 @@ impl Drop for TestApp {
 pub struct Options {
     pub scopes: Vec<&'static str>,
     pub pkce: bool,
+    /// A database of the test's own instead of a fresh one on the shared server.
+    pub database_url: Option<String>,
 }
 
 impl Default for Options {
@@ -84,6 +93,7 @@ impl Default for Options {
         Self {
             scopes: vec!["account", "repository:write"],
             pkce: true,
+            database_url: None,
         }
     }
 }
@@ -111,12 +121,13 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     .unwrap();
 
     let data_dir = tempfile::tempdir().unwrap();
-    let (database_url, postgres_database) = match engine {
-        Engine::Sqlite => (
+    let (database_url, postgres_database) = match (engine, options.database_url) {
+        (_, Some(url)) => (url, None),
+        (Engine::Sqlite, None) => (
             format!("sqlite://{}", data_dir.path().join("studio.db").display()),
             None,
         ),
-        Engine::Postgres => {
+        (Engine::Postgres, None) => {
             let (url, name) = fresh_postgres_database().await;
             (url, Some(name))
         }
@@ -142,17 +153,19 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         bitbucket_pkce: Some(options.pkce),
         sandbox_control: false,
         token_keys: server::config::TokenKeys::Configured(vec![SecretString::from(
-            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned(),
+            TOKEN_KEY.to_owned(),
         )]),
     };
-    let app = Application::with_listener(settings, listener)
+    let app = Application::with_listener(settings.clone(), listener)
         .await
         .expect("the server starts");
     let db = app.db();
-    tokio::spawn(app.run_until_stopped());
+    let server = tokio::spawn(app.run_until_stopped());
     TestApp {
         browser: Browser::new(&url),
         url,
+        settings,
+        server,
         db,
         sandbox,
         data_dir,
@@ -186,7 +199,53 @@ async fn fresh_postgres_database() -> (String, String) {
     (url.to_string(), name)
 }
 
+/// A second server instance beside a [`TestApp`], as behind a load balancer without sticky
+/// sessions: same database, same Bitbucket, same keys, same public URL, its own port.
+pub struct Instance {
+    pub url: String,
+    /// The test's browser (same cookies) pointed at this instance.
+    pub browser: Browser,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
 impl TestApp {
+    /// Starts another instance of this server (see [`Instance`]).
+    pub async fn another_instance(&self) -> Instance {
+        self.instance_with(self.settings.clone()).await
+    }
+
+    /// Starts another instance with other settings (other keys, say) on this one's database.
+    pub async fn instance_with(&self, settings: server::Settings) -> Instance {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = Application::with_listener(settings, listener)
+            .await
+            .expect("the instance starts");
+        Instance {
+            browser: self.browser.at(&url),
+            url,
+            server: tokio::spawn(app.run_until_stopped()),
+        }
+    }
+
+    /// Ends this test's first instance abruptly, as a crash or `kill -9` would.
+    pub fn kill(&self) {
+        self.server.abort();
+    }
+
+    /// A server whose user ada@example.com is signed in and has not authorized Bitbucket yet.
+    pub async fn signed_up(engine: Engine) -> TestApp {
+        let app = spawn_app(engine).await;
+        app.sign_up("ada@example.com").await;
+        app
+    }
+
     /// A server whose user ada@example.com has authorized Bitbucket as Alex Rivera (`alex`).
     pub async fn connected(engine: Engine) -> TestApp {
         let app = spawn_app(engine).await;
