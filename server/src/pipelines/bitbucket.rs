@@ -223,11 +223,9 @@ impl BitbucketPipelines {
             Some(base) => commit_hash(base)?.to_owned(),
             None => self.head(token).await?.hash,
         };
-        // What the file was when the edit started: the state it must still be in.
-        let before = match base {
-            Some(base) => self.file(token, base, path).await?,
-            None => None,
-        };
+        // What the file was when the edit started, the state it must still be in: read only
+        // if the branch turns out to have moved (a save without conflict costs one call).
+        let mut before: Option<Option<Vec<u8>>> = base.is_none().then_some(None);
         if base.is_none() && self.file(token, &parent, path).await?.is_some() {
             return Ok(Outcome::Exists);
         }
@@ -253,14 +251,20 @@ impl BitbucketPipelines {
                 Err(other) => return Err(other),
             }
             let head = self.head(token).await?.hash;
+            let was = match (&before, base) {
+                (Some(was), _) => was.clone(),
+                (None, Some(base)) => self.file(token, base, path).await?,
+                (None, None) => None,
+            };
             let now = self.file(token, &head, path).await?;
-            if now != before {
+            if now != was {
                 return Ok(if base.is_none() {
                     Outcome::Exists
                 } else {
                     Outcome::Changed
                 });
             }
+            before = Some(was);
             parent = head;
         }
         Ok(Outcome::Changed)

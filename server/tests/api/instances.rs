@@ -1,8 +1,9 @@
 //! Several instances behind a load balancer without sticky sessions: any instance serves any
 //! request, one refresh at a time across instances, and a crash between two steps of a flow
-//! loses nothing. Each test starts a second server on its own port against the same database
-//! and sandbox (`TestApp::another_instance`); both engines run (two instances may share one
-//! SQLite file on one machine; PostgreSQL is what several machines share).
+//! loses nothing. Each test starts more servers as separate processes (the real binary) on
+//! their own ports against the same database and sandbox (`TestApp::another_instance`); both
+//! engines run (two instances may share one SQLite file on one machine; PostgreSQL is what
+//! several machines share).
 
 use std::time::Duration;
 
@@ -62,26 +63,26 @@ async fn fifty_requests_over_two_instances_refresh_once(engine: Engine) {
 
 async fn a_crash_between_authorize_and_callback_loses_nothing(engine: Engine) {
     let app = TestApp::signed_up(engine).await;
+    let mut b = app.another_instance().await;
     let draft =
         json!({"configuration": "advanced", "name": "Typed before the crash", "description": ""});
-    let saved = app
+    let saved = b
         .browser
         .fetch_json(reqwest::Method::PUT, api::paths::PROJECT_DRAFT, &draft)
         .await;
     assert!(saved.status().is_success());
-    let callback = app.consent_as("Alex Rivera", "Grant access").await;
-
-    app.kill();
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    // A new connection (the browser's pooled one may outlive the listener's task).
+    // Instance B starts the authorization, then dies (SIGKILL) while the user is on Bitbucket.
+    let callback = app
+        .consent_on(&b.browser, "Alex Rivera", "Grant access")
+        .await;
+    b.kill();
     let gone = reqwest::Client::new()
-        .get(format!("{}/healthz", app.url))
+        .get(format!("{}/healthz", b.url))
         .send()
         .await;
-    assert!(
-        gone.is_err(),
-        "the first instance accepts no more connections"
-    );
+    assert!(gone.is_err(), "instance B is gone");
+
+    // A restarted instance takes the callback: the transaction was in the database.
     let restarted = app.another_instance().await;
     let done = restarted
         .browser

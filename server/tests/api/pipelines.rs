@@ -126,6 +126,7 @@ async fn edits_are_commits_on_the_branch_and_read_back(engine: Engine) {
     let path = "pipelines/nightly-load.orch.yaml";
     let opened = read_ok(&app, id, path).await;
 
+    let calls_before_save = sandbox_calls(&app);
     let saved = save(
         &app,
         id,
@@ -136,6 +137,11 @@ async fn edits_are_commits_on_the_branch_and_read_back(engine: Engine) {
     assert_eq!(saved.status(), 200);
     let saved: SavedPipeline = saved.json().await.unwrap();
     assert_ne!(saved.change.revision, opened.revision);
+    assert_eq!(
+        sandbox_calls(&app) - calls_before_save,
+        1,
+        "a save without conflict is one Bitbucket call"
+    );
 
     let reread = read_ok(&app, id, path).await;
     assert_eq!(reread.content, EDITED);

@@ -3,11 +3,13 @@
 
 mod browser;
 mod html;
+mod instance;
 pub mod logs;
 pub mod own_postgres;
 
 pub use browser::Browser;
 pub use html::form_with_button;
+pub use instance::Instance;
 
 use secrecy::SecretString;
 use server::store::Db;
@@ -43,7 +45,7 @@ pub struct TestApp {
     pub url: String,
     /// What this instance was started with: [`TestApp::another_instance`] starts more.
     pub settings: server::Settings,
-    /// The running server; aborting it is a crash (no graceful shutdown).
+    /// The running server, stopped with the test.
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     pub db: Db,
     pub sandbox: sandbox::RunningSandbox,
@@ -56,6 +58,7 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        self.server.abort();
         if let Some(name) = self.postgres_database.take() {
             // Drop runs inside the test's runtime; a runtime cannot block on itself, so the
             // clean-up gets a thread and a small runtime of its own.
@@ -199,44 +202,15 @@ async fn fresh_postgres_database() -> (String, String) {
     (url.to_string(), name)
 }
 
-/// A second server instance beside a [`TestApp`], as behind a load balancer without sticky
-/// sessions: same database, same Bitbucket, same keys, same public URL, its own port.
-pub struct Instance {
-    pub url: String,
-    /// The test's browser (same cookies) pointed at this instance.
-    pub browser: Browser,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
 impl TestApp {
-    /// Starts another instance of this server (see [`Instance`]).
+    /// Starts another instance of this server, as a separate process (see [`Instance`]).
     pub async fn another_instance(&self) -> Instance {
-        self.instance_with(self.settings.clone()).await
+        Instance::start(&self.settings, &self.browser).await
     }
 
     /// Starts another instance with other settings (other keys, say) on this one's database.
     pub async fn instance_with(&self, settings: server::Settings) -> Instance {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let app = Application::with_listener(settings, listener)
-            .await
-            .expect("the instance starts");
-        Instance {
-            browser: self.browser.at(&url),
-            url,
-            server: tokio::spawn(app.run_until_stopped()),
-        }
-    }
-
-    /// Ends this test's first instance abruptly, as a crash or `kill -9` would.
-    pub fn kill(&self) {
-        self.server.abort();
+        Instance::start(&settings, &self.browser).await
     }
 
     /// A server whose user ada@example.com is signed in and has not authorized Bitbucket yet.
@@ -311,12 +285,18 @@ impl TestApp {
     /// in as `account`, then `button` on the consent page), stopping at the studio's callback
     /// URL, which is returned unvisited (it carries the `code` and `state`).
     pub async fn consent_as(&self, account: &str, button: &str) -> String {
+        self.consent_on(&self.browser, account, button).await
+    }
+
+    /// [`TestApp::consent_as`], starting the authorization through `browser` (pointed at
+    /// another instance, say).
+    pub async fn consent_on(&self, browser: &Browser, account: &str, button: &str) -> String {
         let start = format!(
             "{}?return_to={}",
             api::paths::BITBUCKET_OAUTH_START,
             REPOSITORY_STEP
         );
-        let to_bitbucket = self.browser.get(&start).await;
+        let to_bitbucket = browser.get(&start).await;
         assert_eq!(to_bitbucket.status(), 303);
         let mut location = Browser::location(&to_bitbucket);
         assert!(

@@ -1,0 +1,99 @@
+//! More instances of the server under test, each a separate OS process running the real
+//! binary (`target/debug/server`), as several machines behind a load balancer without sticky
+//! sessions: the same database, Bitbucket (the test's sandbox), keys and public URL, each on
+//! its own port. Only the database is shared: nothing passes between processes otherwise.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use secrecy::ExposeSecret;
+use server::config::TokenKeys;
+
+use super::Browser;
+
+pub struct Instance {
+    pub url: String,
+    /// The test's browser (same cookies) pointed at this instance.
+    pub browser: Browser,
+    process: Child,
+}
+
+impl Instance {
+    /// Starts the binary with `settings` (on a free port) and waits until it answers.
+    pub async fn start(settings: &server::Settings, browser: &Browser) -> Instance {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "warn")
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", &settings.database_url)
+            .env("LEPTOS_SITE_ROOT", &settings.site_root)
+            .stdout(Stdio::null());
+        if let Some(public_url) = &settings.public_url {
+            command.env("PUBLIC_URL", public_url);
+        }
+        if let TokenKeys::Configured(keys) = &settings.token_keys {
+            let keys: Vec<&str> = keys.iter().map(|k| k.expose_secret()).collect();
+            command.env("TOKEN_ENCRYPTION_KEYS", keys.join(","));
+        }
+        if let Some(bitbucket) = &settings.bitbucket {
+            command
+                .env("BITBUCKET_CLIENT_ID", &bitbucket.client_id)
+                .env(
+                    "BITBUCKET_CLIENT_SECRET",
+                    bitbucket.client_secret.expose_secret(),
+                )
+                .env("BITBUCKET_AUTHORIZE_URL", &bitbucket.authorize_url)
+                .env("BITBUCKET_TOKEN_URL", &bitbucket.token_url)
+                .env("BITBUCKET_API_URL", &bitbucket.api_url)
+                .env(
+                    "BITBUCKET_APP_AUTHORIZATIONS_URL",
+                    &bitbucket.app_authorizations_url,
+                )
+                .env("BITBUCKET_CALLBACK_URL", &bitbucket.callback_url)
+                .env("BITBUCKET_PKCE", bitbucket.pkce.to_string());
+        }
+        let mut instance = Instance {
+            browser: browser.at(&url),
+            url,
+            process: command.spawn().expect("the server binary starts"),
+        };
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        while http
+            .get(format!("{}/healthz", instance.url))
+            .send()
+            .await
+            .is_err()
+        {
+            if let Some(status) = instance.process.try_wait().unwrap() {
+                panic!("the instance exited at start-up: {status}");
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the instance starts"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        instance
+    }
+
+    /// Ends the process with SIGKILL: no graceful shutdown, nothing flushed.
+    pub fn kill(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
