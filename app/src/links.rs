@@ -113,6 +113,11 @@ pub fn review_step(repository: Option<&RepositoryRef>) -> String {
     }
 }
 
+/// The `:id` of a project route ([`project`]), if it is a number at all.
+pub fn parse_project_id(raw: Option<&str>) -> Option<i64> {
+    raw?.parse().ok()
+}
+
 /// The page of one project.
 pub fn project(id: i64) -> String {
     format!("{PROJECTS}/{id}")
@@ -171,6 +176,14 @@ pub fn with_query(path: &str, params: &[(&str, Option<&str>)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_numeric_ids_are_fetched() {
+        assert_eq!(parse_project_id(Some("42")), Some(42));
+        assert_eq!(parse_project_id(Some("new")), None);
+        assert_eq!(parse_project_id(Some("")), None);
+        assert_eq!(parse_project_id(None), None);
+    }
 
     #[test]
     fn configuration_choices_lead_to_the_routed_steps() {

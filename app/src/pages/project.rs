@@ -15,15 +15,11 @@ use crate::pages::pipelines::PipelineSection;
 
 pub const NOT_FOUND: &str = "This project does not exist or is not yours.";
 
-/// The project id of the route, if it is a number at all.
-pub fn parse_id(raw: Option<&str>) -> Option<i64> {
-    raw?.parse().ok()
-}
-
 #[component]
 pub fn ProjectPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|params| parse_id(params.get_str("id"))));
+    let id =
+        Memo::new(move |_| params.with(|params| links::parse_project_id(params.get_str("id"))));
     let project = LocalResource::new(move || {
         let id = id.get();
         async move {
@@ -190,18 +186,5 @@ fn FolderSetting(
                 <p class="draft-status" role="status">{move || status.get()}</p>
             </div>
         </form>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_numeric_ids_are_fetched() {
-        assert_eq!(parse_id(Some("42")), Some(42));
-        assert_eq!(parse_id(Some("new")), None);
-        assert_eq!(parse_id(Some("")), None);
-        assert_eq!(parse_id(None), None);
     }
 }

@@ -24,13 +24,12 @@ use crate::components::{
     connection_problem, AuthorizePanel, ErrorMessage, Loading, PageHeading, TryAgain,
 };
 use crate::links;
-use crate::pages::project::parse_id;
 use crate::time::format_utc;
 
 /// The `:id` of the route, if it is a number.
 fn use_project_id() -> Memo<Option<i64>> {
     let params = use_params_map();
-    Memo::new(move |_| params.with(|params| parse_id(params.get_str("id"))))
+    Memo::new(move |_| params.with(|params| links::parse_project_id(params.get_str("id"))))
 }
 
 /// The `?path=` of the route.
