@@ -52,13 +52,6 @@ impl PipelineKind {
         }
     }
 
-    /// The kind a path's ending says, if any.
-    pub fn of_path(path: &str) -> Option<PipelineKind> {
-        Self::ALL.into_iter().find(|k| {
-            path.len() > k.suffix().len() && path.to_ascii_lowercase().ends_with(k.suffix())
-        })
-    }
-
     /// A valid, minimal pipeline of this kind: what "New pipeline" starts from.
     pub fn template(self) -> String {
         let first = match self {
@@ -195,20 +188,6 @@ pub fn commit_message(raw: &str, fallback: impl FnOnce() -> String) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kinds_come_from_the_file_ending() {
-        assert_eq!(
-            PipelineKind::of_path("a/b.orch.yaml"),
-            Some(PipelineKind::Orchestration)
-        );
-        assert_eq!(
-            PipelineKind::of_path("x.TRAN.yaml"),
-            Some(PipelineKind::Transformation)
-        );
-        assert_eq!(PipelineKind::of_path(".orch.yaml"), None);
-        assert_eq!(PipelineKind::of_path("x.yaml"), None);
-    }
 
     #[test]
     fn templates_pass_the_check() {

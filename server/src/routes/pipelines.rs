@@ -10,11 +10,11 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 
+use super::projects::owned_project;
 use super::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::pipelines::{self, checked_message, pipeline_path, project_folder, Edit};
 use crate::session::CurrentUser;
-use crate::store::ProjectRow;
 
 /// A save carries up to 1 MiB of YAML, JSON-escaped: room for escapes and the other fields.
 const SAVE_BODY_BYTES: usize = 3 * MAX_PIPELINE_BYTES;
@@ -32,20 +32,12 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-pub(super) async fn project(state: &AppState, user: CurrentUser, id: i64) -> AppResult<ProjectRow> {
-    state
-        .db
-        .project_of(user.id, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("The project".into()))
-}
-
 async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<PipelineList>> {
-    let project = project(&state, user, id).await?;
+    let project = owned_project(&state, user, id).await?;
     let store = pipelines::for_project(&state, user.id, &project).await?;
     Ok(Json(store.list().await?))
 }
@@ -56,7 +48,7 @@ async fn read(
     Path(id): Path<i64>,
     Query(query): Query<PipelineQuery>,
 ) -> AppResult<Json<PipelineFile>> {
-    let project = project(&state, user, id).await?;
+    let project = owned_project(&state, user, id).await?;
     let path = pipeline_path(&query.path, &project_folder(&project))?;
     let store = pipelines::for_project(&state, user.id, &project).await?;
     Ok(Json(store.read(&path).await?))
@@ -68,7 +60,7 @@ async fn save(
     Path(id): Path<i64>,
     Json(body): Json<SavePipeline>,
 ) -> AppResult<Json<SavedPipeline>> {
-    let project = project(&state, user, id).await?;
+    let project = owned_project(&state, user, id).await?;
     let edit = Edit::parse(body, &project_folder(&project))?;
     let store = pipelines::for_project(&state, user.id, &project).await?;
     Ok(Json(store.save(&edit).await?))
@@ -80,7 +72,7 @@ async fn remove(
     Path(id): Path<i64>,
     Json(body): Json<DeletePipeline>,
 ) -> AppResult<Json<SavedPipeline>> {
-    let project = project(&state, user, id).await?;
+    let project = owned_project(&state, user, id).await?;
     let path = pipeline_path(&body.path, &project_folder(&project))?;
     let message = checked_message(&body.message, || {
         api::pipeline::default_message("Delete", path.as_str())

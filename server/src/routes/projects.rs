@@ -28,6 +28,19 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// The user's project `id`; someone else's reads as missing (404), never as forbidden.
+pub(super) async fn owned_project(
+    state: &AppState,
+    user: CurrentUser,
+    id: i64,
+) -> AppResult<ProjectRow> {
+    state
+        .db
+        .project_of(user.id, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("The project".into()))
+}
+
 async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Vec<Project>>> {
     let rows = state.db.projects_of(user.id).await?;
     Ok(Json(rows.into_iter().map(to_api).collect()))
@@ -38,12 +51,7 @@ async fn read(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Project>> {
-    let row = state
-        .db
-        .project_of(user.id, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("The project".into()))?;
-    Ok(Json(to_api(row)))
+    Ok(Json(to_api(owned_project(&state, user, id).await?)))
 }
 
 async fn create(
@@ -131,7 +139,7 @@ async fn update_settings(
     {
         return Err(AppError::NotFound("The project".into()));
     }
-    let row = super::pipelines::project(&state, user, id).await?;
+    let row = owned_project(&state, user, id).await?;
     Ok(Json(to_api(row)))
 }
 

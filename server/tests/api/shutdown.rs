@@ -4,14 +4,12 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::helpers::instance::{free_port, wait_until_serving};
+
 #[tokio::test]
 async fn sigterm_drains_requests_in_flight() {
     let data = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let mut server = Command::new(env!("CARGO_BIN_EXE_server"))
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -27,15 +25,8 @@ async fn sigterm_drains_requests_in_flight() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
+    wait_until_serving(&url, &mut server).await;
     let http = reqwest::Client::new();
-    let started = Instant::now();
-    while http.get(format!("{url}/healthz")).send().await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the server starts"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 
     // A request that takes a second: the mounted sandbox delays its API by the latency set.
     let sandbox = format!("{url}/_sandbox/bitbucket");

@@ -293,12 +293,9 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
             }
         });
     };
-    let on_submit = {
-        let save = save.clone();
-        move |event: SubmitEvent| {
-            event.prevent_default();
-            save();
-        }
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        save();
     };
 
     // The conflict's two ways out.

@@ -21,11 +21,7 @@ pub struct Instance {
 impl Instance {
     /// Starts the binary with `settings` (on a free port) and waits until it answers.
     pub async fn start(settings: &server::Settings, browser: &Browser) -> Instance {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let url = format!("http://127.0.0.1:{port}");
         let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
         command
@@ -65,23 +61,7 @@ impl Instance {
             url,
             process: command.spawn().expect("the server binary starts"),
         };
-        let http = reqwest::Client::new();
-        let started = Instant::now();
-        while http
-            .get(format!("{}/healthz", instance.url))
-            .send()
-            .await
-            .is_err()
-        {
-            if let Some(status) = instance.process.try_wait().unwrap() {
-                panic!("the instance exited at start-up: {status}");
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "the instance starts"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_until_serving(&instance.url, &mut instance.process).await;
         instance
     }
 
@@ -89,6 +69,32 @@ impl Instance {
     pub fn kill(&mut self) {
         let _ = self.process.kill();
         let _ = self.process.wait();
+    }
+}
+
+/// A port nothing listens on right now (for a process that binds it itself).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until the server `process` started answers `/healthz` at `url`; fails the test if it
+/// exits first or takes more than 30 s.
+pub async fn wait_until_serving(url: &str, process: &mut Child) {
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    while http.get(format!("{url}/healthz")).send().await.is_err() {
+        if let Some(status) = process.try_wait().unwrap() {
+            panic!("the server exited at start-up: {status}");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server starts"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

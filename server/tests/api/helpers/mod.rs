@@ -3,7 +3,7 @@
 
 mod browser;
 mod html;
-mod instance;
+pub mod instance;
 pub mod logs;
 pub mod own_postgres;
 

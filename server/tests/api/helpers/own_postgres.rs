@@ -35,11 +35,7 @@ impl OwnPostgres {
     /// Creates and starts the cluster.
     pub fn start() -> OwnPostgres {
         let data = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = super::instance::free_port();
         if running_as_root() {
             let owned = Command::new("chown")
                 .args(["-R", "postgres:", &data.path().display().to_string()])
