@@ -49,7 +49,8 @@ export default defineConfig({
         stderr: 'pipe',
         env: {
           LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-          LEPTOS_SITE_ROOT: '../target/site',
+          // E2E_SITE_ROOT=../target/release-site runs the suite on the release front end.
+          LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? '../target/site',
           DATABASE_URL: 'sqlite://.e2e-data/studio.db',
           TOKEN_KEY_FILE: '.e2e-data/token.key',
           RUST_LOG: 'warn',

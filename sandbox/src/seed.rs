@@ -1,4 +1,4 @@
-//! The seeded world: five accounts chosen to exercise the studio's paths.
+//! The seeded world: accounts chosen to exercise the studio's paths.
 //!
 //! - `alex` has a bit of everything: an admin workspace with a normal and an
 //!   empty repository, a team workspace where some repositories are
@@ -9,7 +9,9 @@
 //! - `lee` writes only repositories whose branches are `master`/`trunk`, never
 //!   `main` (the "create a main branch" path).
 //! - `bigco` has 20 workspaces × 500 writable repositories, to show that lists
-//!   stay fast and paginated.
+//!   stay fast and paginated; `smallco` (20 × 5) and `midco` (20 × 50) are the
+//!   same shape at 100 and 1,000 repositories, so the benchmark can compare
+//!   the picker at three sizes.
 //!
 //! Everything is derived from labels (see [`crate::ids`]), so ids are the same
 //! on every start.
@@ -29,6 +31,14 @@ const EPOCH: OffsetDateTime = time::macros::datetime!(2023-01-09 09:00 UTC);
 pub(crate) const BIGCO_WORKSPACES: usize = 20;
 pub(crate) const BIGCO_REPOSITORIES_PER_WORKSPACE: usize = 500;
 
+/// The accounts of generated workspaces: nickname, display name, repositories per
+/// workspace. Each has [`BIGCO_WORKSPACES`] workspaces `{nickname}-01` … `{nickname}-20`.
+const SCALE_ACCOUNTS: [(&str, &str, usize); 3] = [
+    ("smallco", "Small Co Engineer", 5),
+    ("midco", "Mid Co Engineer", 50),
+    ("bigco", "Big Co Engineer", BIGCO_REPOSITORIES_PER_WORKSPACE),
+];
+
 pub(crate) fn directory() -> Directory {
     let mut dir = Directory::default();
     for (i, (nickname, display_name)) in [
@@ -37,6 +47,8 @@ pub(crate) fn directory() -> Directory {
         ("nora", "Nora Quinn"),
         ("bigco", "Big Co Engineer"),
         ("lee", "Lee Park"),
+        ("smallco", "Small Co Engineer"),
+        ("midco", "Mid Co Engineer"),
     ]
     .into_iter()
     .enumerate()
@@ -244,18 +256,21 @@ pub(crate) fn directory() -> Directory {
     }
     dir.workspaces.insert(ws.slug.clone(), ws);
 
-    // bigco-01 … bigco-20, generated on first use
-    for n in 1..=BIGCO_WORKSPACES {
-        let slug = format!("bigco-{n:02}");
-        let mut ws = workspace(&slug, &format!("Big Co {n:02}"), None);
-        ws.members.insert("bigco".into(), false);
-        add_project(&mut ws, "ENG", "Engineering");
-        ws.repositories = Repositories::Generated {
-            count: BIGCO_REPOSITORIES_PER_WORKSPACE,
-            writers: vec!["bigco".into()],
-            generate: generate_repositories,
-        };
-        dir.workspaces.insert(slug, ws);
+    // bigco-01 … bigco-20 (and the same for each scale account), generated on first use
+    for (nickname, display_name, per_workspace) in SCALE_ACCOUNTS {
+        let company = display_name.trim_end_matches(" Engineer");
+        for n in 1..=BIGCO_WORKSPACES {
+            let slug = format!("{nickname}-{n:02}");
+            let mut ws = workspace(&slug, &format!("{company} {n:02}"), None);
+            ws.members.insert(nickname.into(), false);
+            add_project(&mut ws, "ENG", "Engineering");
+            ws.repositories = Repositories::Generated {
+                count: per_workspace,
+                writers: vec![nickname.into()],
+                generate: generate_repositories,
+            };
+            dir.workspaces.insert(slug, ws);
+        }
     }
     dir
 }
@@ -479,6 +494,12 @@ fn generate_repositories(
         .iter()
         .map(|w| (w.clone(), Permission::Write))
         .collect();
+    let writer = writers.first().map(String::as_str).unwrap_or("bigco");
+    let display_name = SCALE_ACCOUNTS
+        .iter()
+        .find(|(nickname, _, _)| *nickname == writer)
+        .map_or("Big Co Engineer", |(_, name, _)| name);
+    let author_raw = format!("{display_name} <{writer}@example.com>");
     let ws_day: i64 = ws_slug
         .rsplit('-')
         .next()
@@ -497,7 +518,7 @@ fn generate_repositories(
                 date: updated_on,
                 message: "Initial commit\n".to_owned(),
                 author: None,
-                author_raw: "Big Co Engineer <bigco@example.com>".to_owned(),
+                author_raw: author_raw.clone(),
                 tree: tree.clone(),
             };
             let repo = Repository {
@@ -597,5 +618,28 @@ mod tests {
         let (_, big) = dir.visible_repositories("bigco-07", "bigco").unwrap();
         assert_eq!(big.len(), BIGCO_REPOSITORIES_PER_WORKSPACE);
         assert!(big.iter().all(|(_, p)| *p == Permission::Write));
+    }
+
+    #[test]
+    fn scale_accounts_hold_100_1000_and_10000_writable_repositories() {
+        let mut dir = directory();
+        for (nickname, total) in [("smallco", 100), ("midco", 1_000), ("bigco", 10_000)] {
+            let slugs: Vec<String> = dir
+                .workspaces_of(nickname)
+                .iter()
+                .map(|(ws, _)| ws.slug.clone())
+                .collect();
+            assert_eq!(slugs.len(), BIGCO_WORKSPACES, "{nickname}");
+            let mut writable = 0;
+            for slug in &slugs {
+                dir.prepare(slug);
+                let (_, repos) = dir.visible_repositories(slug, nickname).unwrap();
+                writable += repos
+                    .iter()
+                    .filter(|(_, p)| *p >= Permission::Write)
+                    .count();
+            }
+            assert_eq!(writable, total, "{nickname}");
+        }
     }
 }

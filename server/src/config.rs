@@ -109,6 +109,11 @@ pub struct Args {
     #[arg(long, env = "SANDBOX_CONTROL", default_value_t = false)]
     pub sandbox_control: bool,
 
+    /// Also serve `GET /_bench/bare`: a handler answering "ok" with no middleware at all, the
+    /// floor the throughput benchmark compares `/api/me` against in the same process.
+    #[arg(long, env = "BENCH_BARE_ROUTE", default_value_t = false, hide = true)]
+    pub bench_bare_route: bool,
+
     /// Instead of serving: rewrite every stored token under the newest key of
     /// TOKEN_ENCRYPTION_KEYS (the first), then exit. Run after adding a key, before removing
     /// the old ones.
@@ -153,6 +158,8 @@ pub struct Settings {
     pub bitbucket_pkce: Option<bool>,
     /// Sandbox mode only: expose the sandbox's control API (tests).
     pub sandbox_control: bool,
+    /// Serve `/_bench/bare` outside every layer (the throughput benchmark's floor).
+    pub bench_bare_route: bool,
     pub token_keys: TokenKeys,
 }
 
@@ -216,6 +223,7 @@ impl Args {
             bitbucket,
             bitbucket_pkce: self.bitbucket_pkce,
             sandbox_control: self.sandbox_control,
+            bench_bare_route: self.bench_bare_route,
             token_keys,
         })
     }

@@ -10,6 +10,7 @@
 //! [`pipelines`] (a project's pipelines in Bitbucket or in the studio), [`store`] (all SQL),
 //! [`session`], [`security`], [`crypto`].
 
+pub mod allocator;
 pub mod bitbucket;
 pub mod config;
 pub mod crypto;

@@ -5,6 +5,7 @@ use server::{Application, Args};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    server::allocator::return_large_blocks();
     server::init_tracing();
     let args = Args::parse();
     let reencrypt = args.reencrypt_tokens;

@@ -138,7 +138,7 @@ impl Application {
         if let Some(sandbox) = &sandbox {
             app = app.nest_service(SANDBOX_MOUNT, sandbox.router());
         }
-        let router = app
+        let mut router = app
             .merge(routes::spa::router(&settings))
             .with_state(state)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -151,6 +151,12 @@ impl Application {
                 headers::security_headers(csp.clone(), request, next)
             }))
             .layer(TraceLayer::new_for_http().make_span_with(request_span));
+        if settings.bench_bare_route {
+            // Merged after the layers, so none of them wraps it.
+            router = Router::new()
+                .route("/_bench/bare", axum::routing::get(|| async { "ok" }))
+                .merge(router);
+        }
 
         Ok(Self {
             listener,

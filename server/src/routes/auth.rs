@@ -50,7 +50,16 @@ fn verify(password: &str, stored: &str) -> bool {
     })
 }
 
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+/// Hashes running at once: one per core. Each argon2id hash takes 19 MiB and a core for tens
+/// of milliseconds, so a burst of sign-ins queues here instead of growing memory and threads
+/// with the burst (BENCHMARKS.md, figure 5).
+static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Runs password hashing on the blocking pool, at most [`HASHING`] at a time.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(work)
         .await
         .map_err(AppError::internal)
@@ -104,7 +113,7 @@ async fn sign_up(
     let email = parse_email(&body.email)?;
     check_password_length(&body.password)?;
     let password = body.password;
-    let password_hash = blocking(move || hash(&password))
+    let password_hash = hashing(move || hash(&password))
         .await?
         .map_err(AppError::internal)?;
     let user = state
@@ -163,7 +172,7 @@ async fn sign_in(
             .as_ref()
             .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
         let password = body.password;
-        let matches = blocking(move || verify(&password, &stored)).await?;
+        let matches = hashing(move || verify(&password, &stored)).await?;
         user.filter(|_| matches)
     };
     let Some(user) = user else {

@@ -116,14 +116,20 @@ impl Db {
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
             Db::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
+            // No ping before each use: it was one more round trip per query, on every request
+            // (BENCHMARKS.md, figure 3). A connection that died while idle fails its query,
+            // which answers 503 (`StoreError::is_unavailable`), and sqlx's ping when the
+            // connection is released finds it broken and drops it.
             let pool = PgPoolOptions::new()
                 .max_connections(16)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options)
                 .await?;

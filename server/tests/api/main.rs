@@ -4,11 +4,13 @@
 
 mod helpers;
 
+mod assets;
 mod auth;
 mod branches;
 mod connection_life;
 mod drafts;
 mod instances;
+mod memory;
 mod oauth_flow;
 mod operations;
 mod outage;

@@ -32,6 +32,9 @@ impl Instance {
             .env("DATABASE_URL", &settings.database_url)
             .env("LEPTOS_SITE_ROOT", &settings.site_root)
             .stdout(Stdio::null());
+        if settings.bench_bare_route {
+            command.env("BENCH_BARE_ROUTE", "true");
+        }
         if let Some(public_url) = &settings.public_url {
             command.env("PUBLIC_URL", public_url);
         }
@@ -63,6 +66,24 @@ impl Instance {
         };
         wait_until_serving(&instance.url, &mut instance.process).await;
         instance
+    }
+
+    /// The process's resident memory in bytes, from `/proc/<pid>/status` (Linux).
+    pub fn rss_bytes(&self) -> u64 {
+        let pid = self.process.id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+            .map(|kib| kib * 1024)
+            .expect("VmRSS in /proc/<pid>/status")
     }
 
     /// Ends the process with SIGKILL: no graceful shutdown, nothing flushed.

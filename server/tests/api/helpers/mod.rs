@@ -19,6 +19,8 @@ pub const CLIENT_ID: &str = "studio-test-client";
 pub const CLIENT_SECRET: &str = "studio-test-secret";
 /// The key test servers encrypt tokens with (base64 of 32 bytes).
 pub const TOKEN_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+/// The password of every user the helpers sign up.
+pub const PASSWORD: &str = "correct horse battery";
 /// Where the wizard asks to come back to after authorizing.
 pub const REPOSITORY_STEP: &str = "/projects/new/advanced/bitbucket/repository";
 
@@ -89,6 +91,8 @@ pub struct Options {
     pub pkce: bool,
     /// A database of the test's own instead of a fresh one on the shared server.
     pub database_url: Option<String>,
+    /// A built front end to serve, instead of an empty folder.
+    pub site_root: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -97,6 +101,7 @@ impl Default for Options {
             scopes: vec!["account", "repository:write"],
             pkce: true,
             database_url: None,
+            site_root: None,
         }
     }
 }
@@ -139,7 +144,9 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         addr: "127.0.0.1:0".parse().unwrap(),
         public_url: Some(url.clone()),
         database_url,
-        site_root: data_dir.path().join("site"),
+        site_root: options
+            .site_root
+            .unwrap_or_else(|| data_dir.path().join("site")),
         site_pkg_dir: "pkg".into(),
         output_name: "studio".into(),
         live_reload_port: None,
@@ -155,6 +162,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         }),
         bitbucket_pkce: Some(options.pkce),
         sandbox_control: false,
+        bench_bare_route: false,
         token_keys: server::config::TokenKeys::Configured(vec![SecretString::from(
             TOKEN_KEY.to_owned(),
         )]),
@@ -174,6 +182,18 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         data_dir,
         postgres_database,
     }
+}
+
+/// Signs up a fresh studio user in `browser`, which is then signed in as that user.
+pub async fn sign_up_on(browser: &Browser, email: &str) -> api::Me {
+    let response = browser
+        .post_json(
+            api::paths::SIGN_UP,
+            &serde_json::json!({"email": email, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "sign-up");
+    response.json().await.unwrap()
 }
 
 /// `TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`: a role that may
@@ -260,23 +280,20 @@ impl TestApp {
 
     /// Signs up a fresh studio user in this test's browser.
     pub async fn sign_up(&self, email: &str) -> api::Me {
-        let response = self
-            .browser
-            .post_json(
-                api::paths::SIGN_UP,
-                &serde_json::json!({"email": email, "password": "correct horse battery"}),
-            )
-            .await;
-        assert_eq!(response.status(), 201, "sign-up");
-        response.json().await.unwrap()
+        sign_up_on(&self.browser, email).await
     }
 
     /// Runs the whole consent flow as `account` (a seeded sandbox account's display name),
     /// choosing `button` ("Grant access" or "Cancel") on the consent page. Returns where the
     /// callback finally sent the browser.
     pub async fn authorize_as(&self, account: &str, button: &str) -> String {
-        let callback_url = self.consent_as(account, button).await;
-        let callback = self.browser.get(&callback_url).await;
+        self.authorize_on(&self.browser, account, button).await
+    }
+
+    /// [`TestApp::authorize_as`] in another browser (another user's, say).
+    pub async fn authorize_on(&self, browser: &Browser, account: &str, button: &str) -> String {
+        let callback_url = self.consent_on(browser, account, button).await;
+        let callback = browser.get(&callback_url).await;
         assert_eq!(callback.status(), 303, "the callback redirects");
         Browser::location(&callback)
     }
@@ -307,9 +324,9 @@ impl TestApp {
             if location.starts_with(&self.url) {
                 return location;
             }
-            let page = self.browser.get(&location).await;
+            let page = browser.get(&location).await;
             if page.status().is_redirection() {
-                location = self.browser.absolute(&Browser::location(&page), &location);
+                location = browser.absolute(&Browser::location(&page), &location);
                 continue;
             }
             let html = page.text().await.unwrap();
@@ -317,15 +334,13 @@ impl TestApp {
             let form = form_with_button(&html, &wanted)
                 .or_else(|| form_with_button(&html, button))
                 .unwrap_or_else(|| panic!("no form with {wanted:?} or {button:?} in:\n{html}"));
-            let response = self.browser.submit(&form, &location).await;
+            let response = browser.submit(&form, &location).await;
             assert!(
                 response.status().is_redirection(),
                 "a sandbox form redirects: {}",
                 response.status()
             );
-            location = self
-                .browser
-                .absolute(&Browser::location(&response), &location);
+            location = browser.absolute(&Browser::location(&response), &location);
         }
         panic!("the consent flow did not return to the studio");
     }

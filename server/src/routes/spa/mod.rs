@@ -5,8 +5,16 @@
 //! reserves. Its only script is the external `/boot.js`, because the Content-Security-Policy
 //! allows no inline script. Under `cargo leptos watch`, `/live-reload.js` connects to the
 //! watcher's WebSocket (same protocol as Leptos' own reload script).
+//!
+//! Bundles are served as they lie on disk, with their `.br`/`.gz` copies when the browser
+//! accepts them (a release build writes those; see [`assets`] for names and caching).
+
+mod assets;
+
+pub use assets::{Bundles, MANIFEST};
 
 use axum::http::header;
+use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -17,9 +25,16 @@ use crate::config::Settings;
 
 pub fn router(settings: &Settings) -> Router<AppState> {
     let pkg = format!("/{}", settings.site_pkg_dir.trim_matches('/'));
-    let name = &settings.output_name;
-    let shell = Html(shell_html(&pkg, name, settings.live_reload_port.is_some()));
-    let boot = boot_js(&pkg, name);
+    let pkg_dir = settings
+        .site_root
+        .join(settings.site_pkg_dir.trim_matches('/'));
+    let (bundles, cache_policy) = Bundles::find(&pkg_dir, &settings.output_name);
+    let shell = Html(shell_html(
+        &pkg,
+        &bundles,
+        settings.live_reload_port.is_some(),
+    ));
+    let boot = boot_js(&pkg, &bundles);
     let reload = settings.live_reload_port.map(live_reload_js);
 
     let shell_for_fallback = shell.clone();
@@ -32,13 +47,15 @@ pub fn router(settings: &Settings) -> Router<AppState> {
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
         .nest_service(
             &pkg,
-            ServeDir::new(
-                settings
-                    .site_root
-                    .join(settings.site_pkg_dir.trim_matches('/')),
-            )
-            .precompressed_br()
-            .precompressed_gzip(),
+            tower::ServiceBuilder::new()
+                .layer(middleware::from_fn(move |request, next| {
+                    cache_policy.clone().apply(request, next)
+                }))
+                .service(
+                    ServeDir::new(pkg_dir)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         );
     if let Some(reload) = reload {
         router = router.route(
@@ -68,7 +85,11 @@ fn javascript(body: String) -> Response {
         .into_response()
 }
 
-fn shell_html(pkg: &str, name: &str, live_reload: bool) -> String {
+/// The HTML shell. The wasm is preloaded beside the JS so both download at once, instead of
+/// the wasm waiting until the JS has run (`crossorigin`: the glue fetches it in CORS mode, and
+/// a preload is reused only when the modes match).
+fn shell_html(pkg: &str, bundles: &Bundles, live_reload: bool) -> String {
+    let Bundles { js, wasm, css } = bundles;
     let reload = if live_reload {
         r#"<script type="module" src="/live-reload.js"></script>"#
     } else {
@@ -82,8 +103,9 @@ fn shell_html(pkg: &str, name: &str, live_reload: bool) -> String {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Pipeline Studio</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="{pkg}/{name}.css">
-<link rel="modulepreload" href="{pkg}/{name}.js">
+<link rel="stylesheet" href="{pkg}/{css}">
+<link rel="modulepreload" href="{pkg}/{js}">
+<link rel="preload" href="{pkg}/{wasm}" as="fetch" type="application/wasm" crossorigin>
 <script type="module" src="/boot.js"></script>
 {reload}
 </head>
@@ -95,10 +117,9 @@ fn shell_html(pkg: &str, name: &str, live_reload: bool) -> String {
     )
 }
 
-fn boot_js(pkg: &str, name: &str) -> String {
-    format!(
-        "import init from '{pkg}/{name}.js';\ninit({{ module_or_path: '{pkg}/{name}.wasm' }});\n"
-    )
+fn boot_js(pkg: &str, bundles: &Bundles) -> String {
+    let Bundles { js, wasm, .. } = bundles;
+    format!("import init from '{pkg}/{js}';\ninit({{ module_or_path: '{pkg}/{wasm}' }});\n")
 }
 
 fn live_reload_js(port: u16) -> String {
