@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::helpers::{Engine, PASSWORD};
 use crate::report::{kb, ms, verdict_at_most, Table};
-use crate::scenario::{median, Scenario};
+use crate::scenario::{median_by, Scenario};
 use crate::{browser, Config};
 
 const WASM_BROTLI_BUDGET: u64 = 250_000;
@@ -17,20 +17,18 @@ pub async fn run(config: &Config) -> Vec<Table> {
 
 fn weight(config: &Config) -> Table {
     let pkg = config.site.join("pkg");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(pkg.join(server::routes::spa::MANIFEST)).unwrap())
-            .unwrap();
+    // The server's own reading of the manifest (main checked that the manifest exists).
+    let (bundles, _) = server::routes::spa::Bundles::find(&pkg, "studio");
     let mut table = Table::new(
         "2a. Front-end weight (release build)",
         "wasm ≤ 250 KB brotli",
         &["file", "raw", "gzip -9", "brotli 11", "budget"],
     );
-    for (kind, label) in [
-        ("wasm", "app (wasm)"),
-        ("js", "glue (JS)"),
-        ("css", "styles (CSS)"),
+    for (name, label) in [
+        (&bundles.wasm, "app (wasm)"),
+        (&bundles.js, "glue (JS)"),
+        (&bundles.css, "styles (CSS)"),
     ] {
-        let name = manifest[kind].as_str().unwrap();
         let size = |suffix: &str| {
             std::fs::metadata(pkg.join(format!("{name}{suffix}")))
                 .unwrap_or_else(|e| panic!("{name}{suffix}: {e}"))
@@ -42,7 +40,7 @@ fn weight(config: &Config) -> Table {
             kb(size("")),
             kb(size(".gz")),
             kb(brotli),
-            if kind == "wasm" {
+            if name == &bundles.wasm {
                 verdict_at_most(
                     brotli as f64 / 1000.0,
                     WASM_BROTLI_BUDGET as f64 / 1000.0,
@@ -116,7 +114,7 @@ async fn start(config: &Config) -> Table {
         ],
     );
     for (cache, loads) in [("cold", &loads.cold), ("warm", &loads.warm)] {
-        let of = |f: fn(&Load) -> f64| median(&loads.iter().map(f).collect::<Vec<_>>());
+        let of = |f: fn(&Load) -> f64| median_by(loads, f);
         let interactive = of(|l| l.interactive);
         table.row(vec![
             cache.to_owned(),

@@ -58,3 +58,8 @@ pub fn median(values: &[f64]) -> f64 {
         (sorted[mid - 1] + sorted[mid]) / 2.0
     }
 }
+
+/// The median of `f` over `items` (one figure of several runs).
+pub fn median_by<T>(items: &[T], f: impl Fn(&T) -> f64) -> f64 {
+    median(&items.iter().map(f).collect::<Vec<_>>())
+}

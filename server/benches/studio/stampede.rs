@@ -8,7 +8,7 @@ use futures::future::join_all;
 
 use crate::helpers::{Browser, Engine};
 use crate::report::{ms, Table};
-use crate::scenario::{median, Scenario};
+use crate::scenario::{median, median_by, Scenario};
 use crate::Config;
 
 const CALLS: usize = 100;
@@ -64,12 +64,12 @@ pub async fn run(config: &Config) -> Table {
                 .await;
             kinds[2].1.push(burst(&scenario, &browser).await);
         }
-        let fresh_median = median(&kinds[0].1.iter().map(|b| b.median_ms).collect::<Vec<_>>());
-        let fresh_slowest = median(&kinds[0].1.iter().map(|b| b.slowest_ms).collect::<Vec<_>>());
+        let fresh_median = median_by(&kinds[0].1, |b| b.median_ms);
+        let fresh_slowest = median_by(&kinds[0].1, |b| b.slowest_ms);
         for (i, (kind, bursts)) in kinds.iter().enumerate() {
             let refreshes = bursts.iter().map(|b| b.refreshes).max().unwrap_or(0);
-            let median_ms = median(&bursts.iter().map(|b| b.median_ms).collect::<Vec<_>>());
-            let slowest_ms = median(&bursts.iter().map(|b| b.slowest_ms).collect::<Vec<_>>());
+            let median_ms = median_by(bursts, |b| b.median_ms);
+            let slowest_ms = median_by(bursts, |b| b.slowest_ms);
             let expired = i > 0;
             table.row(vec![
                 name.to_owned(),

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::helpers::{sign_up_on, Browser, Engine};
 use crate::report::{ms, verdict_at_most, Table};
-use crate::scenario::{median, Scenario};
+use crate::scenario::{median_by, Scenario};
 use crate::Config;
 
 /// wrk's settings: one thread, a few keep-alive connections (the machine has 2 cores, shared
@@ -57,21 +57,11 @@ pub async fn run(config: &Config) -> Table {
             bare_runs.push(wrk(&bare, &cookie, DURATION).await);
             me_runs.push(wrk(&me, &cookie, DURATION).await);
         }
-        let bare_rps = median(
-            &bare_runs
-                .iter()
-                .map(|r| r.requests_per_second)
-                .collect::<Vec<_>>(),
-        );
+        let bare_rps = median_by(&bare_runs, |r| r.requests_per_second);
         for (endpoint, runs) in [("bare handler", &bare_runs), ("GET /api/me", &me_runs)] {
-            let rps = median(
-                &runs
-                    .iter()
-                    .map(|r| r.requests_per_second)
-                    .collect::<Vec<_>>(),
-            );
-            let p50 = median(&runs.iter().map(|r| r.p50_ms).collect::<Vec<_>>());
-            let p99 = median(&runs.iter().map(|r| r.p99_ms).collect::<Vec<_>>());
+            let rps = median_by(runs, |r| r.requests_per_second);
+            let p50 = median_by(runs, |r| r.p50_ms);
+            let p99 = median_by(runs, |r| r.p99_ms);
             let share = rps / bare_rps;
             let is_me = endpoint != "bare handler";
             table.row(vec![
