@@ -56,6 +56,8 @@ export default defineConfig({
           RUST_LOG: 'warn',
           // Lets each test reset the sandbox (tests/fixtures.ts).
           SANDBOX_CONTROL: 'true',
+          // Every test signs up its own users, all from 127.0.0.1.
+          SIGN_UP_LIMIT_PER_CLIENT: '100000',
         },
       },
 });

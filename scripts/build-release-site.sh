@@ -22,7 +22,14 @@ wasm=target/wasm32-unknown-unknown/wasm-release/app.wasm
 # `erase_components`: Leptos types each component's view as `AnyView` instead of its full
 # nested type, so far fewer generic instantiations are compiled (340 → 314 KB brotli here;
 # opt-level "s" instead of "z" was larger).
-RUSTFLAGS="--cfg erase_components" \
+#
+# `--remap-path-prefix`: panic messages and debug strings name source files; without it the
+# wasm carries this machine's absolute paths (the checkout, the cargo registry, the home
+# folder), which say more about the build machine than anyone needs to know.
+# When several prefixes match, rustc applies the last: the home folder first, then what lies in it.
+remap="--remap-path-prefix=$HOME=/home --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+remap="$remap --remap-path-prefix=$(rustc --print sysroot)=/rustc --remap-path-prefix=$PWD=/studio"
+RUSTFLAGS="--cfg erase_components $remap" \
   cargo build --quiet -p app --lib --target wasm32-unknown-unknown --profile wasm-release \
   --no-default-features --features csr
 
@@ -37,4 +44,9 @@ end2end/node_modules/.bin/wasm-opt -Oz \
   "$pkg/studio_bg.wasm" -o "$pkg/studio.wasm"
 rm "$pkg/studio_bg.wasm"
 cp style/main.css "$pkg/studio.css"
+leaked=$({ grep -aoE "($PWD|$HOME|${CARGO_HOME:-$HOME/.cargo})/" "$pkg/studio.wasm" "$pkg/studio.js" || true; } | wc -l)
+if [ "$leaked" -ne 0 ]; then
+  echo "the release front end names $leaked absolute paths of this machine" >&2
+  exit 1
+fi
 node scripts/fingerprint.mjs "$pkg"

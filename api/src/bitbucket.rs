@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One page of a list. `next_page` is set when there are more; the app asks for it by number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub values: Vec<T>,
     pub page: u32,
@@ -16,6 +17,7 @@ pub struct Page<T> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Workspace {
     pub slug: String,
     pub name: String,
@@ -23,6 +25,7 @@ pub struct Workspace {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RepositoryPermission {
     Write,
@@ -31,6 +34,7 @@ pub enum RepositoryPermission {
 
 /// A repository the connected account can write to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Repository {
     pub workspace: String,
     pub slug: String,
@@ -52,6 +56,7 @@ pub const PROJECT_BRANCH: &str = "main";
 /// Whether a repository has the studio's branch (`main`), and if not, what creating it means.
 /// `GET` and `POST /api/bitbucket/workspaces/{ws}/repositories/{repo}/main-branch`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum MainBranch {
     /// `main` exists; `tip` is its latest commit.
@@ -67,6 +72,7 @@ pub enum MainBranch {
 /// at the same time (one round trip). Later searches and other workspaces use the
 /// repository list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RepositoryPicker {
     /// Every workspace of the account, sorted by slug.
     pub workspaces: Vec<Workspace>,
@@ -80,6 +86,8 @@ pub struct RepositoryPicker {
 
 /// Query parameters of the repository picker.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PickerQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
@@ -87,6 +95,8 @@ pub struct PickerQuery {
 
 /// Query parameters of the repository list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct RepositoryQuery {
     /// Case-insensitive substring of the repository name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ConnectionStatus {
     Connected {
@@ -26,6 +27,7 @@ pub enum ConnectionStatus {
 
 /// The Bitbucket account the user authorized as.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BitbucketAccount {
     pub account_id: String,
     pub nickname: String,
@@ -37,6 +39,7 @@ pub struct BitbucketAccount {
 /// One entry of a user's connection audit trail (`GET /api/connections/bitbucket/events`,
 /// newest first).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectionEvent {
     pub kind: ConnectionEventKind,
     /// The account connected, or why a refresh failed or a reconnect is needed.
@@ -47,6 +50,7 @@ pub struct ConnectionEvent {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectionEventKind {
     Connected,

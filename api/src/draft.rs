@@ -13,6 +13,7 @@ pub const DRAFT_MAX_NAME_CHARS: usize = 1000;
 pub const DRAFT_MAX_DESCRIPTION_CHARS: usize = 4000;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectDraft {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<ProjectConfiguration>,
@@ -47,6 +48,7 @@ impl ProjectDraft {
 
 /// A draft as stored, with when it was last saved (Unix seconds).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavedDraft {
     pub draft: ProjectDraft,
     pub updated_at: i64,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What went wrong, as a machine-readable code the app can branch on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// No signed-in studio user: sign in again.
@@ -12,6 +13,9 @@ pub enum ErrorCode {
     InvalidCredentials,
     /// A field failed validation; `field` names it.
     InvalidInput,
+    /// The request is malformed (not JSON, a missing parameter, too large, a method the
+    /// address does not take); the message says which.
+    BadRequest,
     /// The thing already exists (an email, a project name).
     Conflict,
     NotFound,
@@ -40,6 +44,7 @@ pub enum ErrorCode {
 
 /// The JSON body of every failed `/api` response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: ErrorCode,
     /// A sentence for the user: what happened and what to do.

@@ -15,9 +15,11 @@ pub mod oauth;
 pub mod paths;
 pub mod pipeline;
 pub mod project;
+pub mod query;
+pub mod return_to;
 pub mod server_info;
 
-pub use account::{Credentials, Me};
+pub use account::{ConfirmSignUp, Credentials, Me, SignUp, SignUpStarted, SignedUp};
 pub use bitbucket::{
     MainBranch, Page, PickerQuery, Repository, RepositoryPermission, RepositoryPicker,
     RepositoryQuery, Workspace, PROJECT_BRANCH,
@@ -35,3 +37,10 @@ pub use project::{
     CreateProject, Project, ProjectConfiguration, ProjectName, ProjectRepository, RepositoryRef,
 };
 pub use server_info::{GitProvider, ServerInfo};
+
+/// The body of a state-changing call that needs no data (sign-out, disconnect, creating
+/// `main`, discarding the draft): `{}`. Such calls are still sent as JSON, which is what the
+/// server's CSRF gate asks of every state-changing call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmptyBody {}

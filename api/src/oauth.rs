@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OAuthFailure {
     /// The user chose Cancel on Bitbucket's consent page.
@@ -79,6 +80,69 @@ impl OAuthFailure {
     }
 }
 
+/// What the provider's redirect to the callback carries (RFC 6749 §4.1.2): `code` and `state`
+/// on success, `error` (and `state`) on failure. Parsed from the raw query string by
+/// [`CallbackQuery::parse`], which never fails: whatever cannot be trusted is left out, and
+/// the callback then answers "state invalid" or "exchange failed".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallbackQuery {
+    /// 1 to [`CallbackQuery::MAX_STATE_CHARS`] characters.
+    pub state: Option<String>,
+    /// 1 to [`CallbackQuery::MAX_CODE_CHARS`] characters.
+    pub code: Option<String>,
+    /// An RFC 6749 error code: 1 to 64 characters of `[A-Za-z0-9_.-]`; others become
+    /// `"invalid_error"`, which the callback treats as a failed exchange.
+    pub error: Option<String>,
+    /// For the log only, cut to 500 characters.
+    pub error_description: Option<String>,
+    /// A parameter the callback reads appeared twice: treat the whole request as forged.
+    pub repeated: bool,
+}
+
+impl CallbackQuery {
+    pub const MAX_STATE_CHARS: usize = 512;
+    pub const MAX_CODE_CHARS: usize = 4096;
+    const MAX_ERROR_CHARS: usize = 64;
+    const MAX_DESCRIPTION_CHARS: usize = 500;
+
+    pub fn parse(raw: &str) -> Self {
+        let mut query = CallbackQuery::default();
+        for (name, value) in crate::query::pairs(raw) {
+            let slot = match name.as_str() {
+                "state" => &mut query.state,
+                "code" => &mut query.code,
+                "error" => &mut query.error,
+                "error_description" => &mut query.error_description,
+                _ => continue,
+            };
+            if slot.is_some() {
+                query.repeated = true;
+            }
+            *slot = Some(value);
+        }
+        let bounded = |value: Option<String>, max: usize| {
+            value.filter(|v| !v.is_empty() && v.chars().count() <= max)
+        };
+        query.state = bounded(query.state, Self::MAX_STATE_CHARS);
+        query.code = bounded(query.code, Self::MAX_CODE_CHARS);
+        query.error = query.error.map(|error| {
+            let well_formed = (1..=Self::MAX_ERROR_CHARS).contains(&error.len())
+                && error
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+            if well_formed {
+                error
+            } else {
+                "invalid_error".to_owned()
+            }
+        });
+        query.error_description = query
+            .error_description
+            .map(|d| d.chars().take(Self::MAX_DESCRIPTION_CHARS).collect());
+        query
+    }
+}
+
 /// The scopes the studio needs, as Bitbucket names them in a token response.
 pub const REQUIRED_SCOPES: [&str; 2] = ["account", "repository:write"];
 
@@ -119,6 +183,22 @@ mod tests {
             assert_eq!(OAuthFailure::from_code(failure.code()), Some(failure));
         }
         assert_eq!(OAuthFailure::from_code("<script>"), None);
+    }
+
+    #[test]
+    fn callback_queries_keep_only_what_can_be_trusted() {
+        let ok = CallbackQuery::parse("code=abc&state=s%2Bt");
+        assert_eq!(ok.code.as_deref(), Some("abc"));
+        assert_eq!(ok.state.as_deref(), Some("s+t"));
+        assert!(!ok.repeated);
+        let denied = CallbackQuery::parse("error=access_denied&state=s&error_description=no");
+        assert_eq!(denied.error.as_deref(), Some("access_denied"));
+        assert!(CallbackQuery::parse("state=a&state=b").repeated);
+        let long_state = format!("state={}", "s".repeat(600));
+        assert_eq!(CallbackQuery::parse(&long_state).state, None);
+        assert_eq!(CallbackQuery::parse("state=&code=").state, None);
+        let odd = CallbackQuery::parse("error=%3Cscript%3E");
+        assert_eq!(odd.error.as_deref(), Some("invalid_error"));
     }
 
     #[test]

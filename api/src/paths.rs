@@ -3,6 +3,8 @@
 pub const INFO: &str = "/api/info";
 pub const ME: &str = "/api/me";
 pub const SIGN_UP: &str = "/api/auth/sign-up";
+/// Finishes a sign-up with the token of the mailed link.
+pub const SIGN_UP_CONFIRM: &str = "/api/auth/sign-up/confirm";
 pub const SIGN_IN: &str = "/api/auth/sign-in";
 pub const SIGN_OUT: &str = "/api/auth/sign-out";
 /// `GET`: the connection's status; `DELETE`: disconnect (forget the stored tokens).
@@ -15,6 +17,12 @@ pub const BITBUCKET_REPOSITORY_PICKER: &str = "/api/bitbucket/repository-picker"
 pub const PROJECTS: &str = "/api/projects";
 /// The wizard's draft: `GET` (the draft or `null`), `PUT` (save), `DELETE` (discard).
 pub const PROJECT_DRAFT: &str = "/api/drafts/project";
+
+/// The app page a sign-up mail links to, with the token in the fragment
+/// (`/sign-up/confirm#token=…`), so it never reaches a server log or a Referer.
+pub const SIGN_UP_CONFIRM_PAGE: &str = "/sign-up/confirm";
+/// The studio's own mailbox, when mail is kept instead of sent (sandbox mode, tests).
+pub const SANDBOX_MAILBOX: &str = "/_sandbox/mail";
 
 /// Browser navigation (not fetch) starts the OAuth flow here; `return_to` is where the
 /// wizard resumes afterwards.

@@ -8,9 +8,11 @@
 
 mod check;
 mod path;
+mod yaml_tree;
 
 pub use check::{check_pipeline, PipelineProblem};
 pub use path::{PipelineFolder, PipelinePath};
+pub use yaml_tree::{MAX_DEPTH as MAX_YAML_DEPTH, MAX_NODES as MAX_YAML_NODES};
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +22,7 @@ pub const MAX_PIPELINE_BYTES: usize = 1024 * 1024;
 pub const MAX_MESSAGE_CHARS: usize = 1000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PipelineKind {
     Orchestration,
@@ -67,6 +70,7 @@ impl PipelineKind {
 
 /// One change to the stored pipelines: a commit on Bitbucket, a version in the studio.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// The version token after this change (commit hash or version number).
     pub revision: String,
@@ -80,6 +84,7 @@ pub struct Change {
 
 /// Where a project's pipelines are kept, for the page's header.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PipelineStorage {
     Bitbucket {
@@ -94,6 +99,7 @@ pub enum PipelineStorage {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PipelineSummary {
     pub path: String,
     pub kind: PipelineKind,
@@ -104,6 +110,7 @@ pub struct PipelineSummary {
 
 /// `GET /api/projects/{id}/pipelines`: newest change first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PipelineList {
     pub storage: PipelineStorage,
     pub pipelines: Vec<PipelineSummary>,
@@ -114,6 +121,7 @@ pub struct PipelineList {
 
 /// `GET /api/projects/{id}/pipelines/file?path=`: one pipeline, read at `revision`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PipelineFile {
     pub path: String,
     pub kind: PipelineKind,
@@ -128,13 +136,32 @@ pub struct PipelineFile {
 
 /// `?path=` of the file routes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PipelineQuery {
+    /// A pipeline path (the rule is `PipelinePath`; the pattern is its common shape).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r#"^[A-Za-z0-9_-][A-Za-z0-9 _.-]*(/[A-Za-z0-9_-][A-Za-z0-9 _.-]*)*\.(orch|tran)\.yaml$"#,
+            max_length = 512
+        )
+    )]
     pub path: String,
 }
 
 /// `PUT /api/projects/{id}/pipelines/file`: create (no `base_revision`) or edit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavePipeline {
+    /// A pipeline path (the rule is `PipelinePath`; the pattern is its common shape).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r#"^[A-Za-z0-9_-][A-Za-z0-9 _.-]*(/[A-Za-z0-9_-][A-Za-z0-9 _.-]*)*\.(orch|tran)\.yaml$"#,
+            max_length = 512
+        )
+    )]
     pub path: String,
     pub content: String,
     pub message: String,
@@ -145,7 +172,16 @@ pub struct SavePipeline {
 
 /// `DELETE /api/projects/{id}/pipelines/file`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeletePipeline {
+    /// A pipeline path (the rule is `PipelinePath`; the pattern is its common shape).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r#"^[A-Za-z0-9_-][A-Za-z0-9 _.-]*(/[A-Za-z0-9_-][A-Za-z0-9 _.-]*)*\.(orch|tran)\.yaml$"#,
+            max_length = 512
+        )
+    )]
     pub path: String,
     pub message: String,
     pub base_revision: String,
@@ -153,6 +189,7 @@ pub struct DeletePipeline {
 
 /// What a save or delete made.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SavedPipeline {
     pub path: String,
     pub change: Change,
@@ -160,6 +197,7 @@ pub struct SavedPipeline {
 
 /// `PATCH /api/projects/{id}`: the project's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectSettings {
     /// Folder searched for pipelines and where new ones go; empty for the repository root.
     pub pipeline_folder: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the project keeps its pipelines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectConfiguration {
     /// The studio keeps the pipelines itself; no Git provider.
@@ -24,13 +25,16 @@ impl ProjectConfiguration {
 
 /// A repository named by the app: names, never URLs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RepositoryRef {
     pub workspace: String,
     pub slug: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateProject {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 255))]
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -41,6 +45,7 @@ pub struct CreateProject {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectRepository {
     pub provider: crate::GitProvider,
     pub workspace: String,
@@ -53,6 +58,7 @@ pub struct ProjectRepository {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Project {
     pub id: i64,
     pub name: String,

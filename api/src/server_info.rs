@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerInfo {
     /// True when Bitbucket is the built-in sandbox, not bitbucket.org. The app shows a banner.
     pub sandbox: bool,
@@ -12,9 +13,14 @@ pub struct ServerInfo {
     /// studio's access on Bitbucket's side: disconnecting in the studio cannot do that, as
     /// Bitbucket has no revocation endpoint.
     pub bitbucket_app_authorizations_url: String,
+    /// Where this studio's mail can be read, when it keeps mail instead of sending it
+    /// (sandbox mode): sign-up links arrive there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailbox_url: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GitProvider {
     Bitbucket,

@@ -10,6 +10,8 @@ use api::{GitProvider, ProjectConfiguration, RepositoryRef};
 
 pub const SIGN_IN: &str = "/sign-in";
 pub const SIGN_UP: &str = "/sign-up";
+/// Where a sign-up mail's link leads (`#token=…`).
+pub const SIGN_UP_CONFIRM: &str = api::paths::SIGN_UP_CONFIRM_PAGE;
 pub const PROJECTS: &str = "/projects";
 /// Wizard step "Select project configuration".
 pub const NEW_PROJECT: &str = "/projects/new";

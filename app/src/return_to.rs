@@ -1,10 +1,12 @@
 //! Where to go after signing in: the `?return_to=` value, accepted only when it is a path on
-//! this origin.
+//! this origin in normal form ([`api::return_to`], the same rule the server applies to its
+//! redirects).
 //!
-//! The value arrives in the URL, so anyone can craft it. A value such as `//evil.example`
-//! or `/\evil.example` is read by browsers as another host, and `https://…` obviously is one:
-//! following those would turn the sign-in page into an open redirect. Only plain absolute
-//! paths pass; anything else falls back to the projects page.
+//! The value arrives in the URL, so anyone can craft it. `//evil.example`, `/\evil.example`
+//! and `https://…` name other hosts, and `/.//evil.example` becomes `//evil.example` once the
+//! browser normalises it: following any of those would turn the sign-in page into an open
+//! redirect, and the router's history update refuses a cross-origin URL outright. Anything
+//! the rule refuses falls back to the projects page.
 
 use crate::links;
 
@@ -13,21 +15,12 @@ pub const DEFAULT: &str = links::PROJECTS;
 
 /// True for a same-origin absolute path such as `/projects/new?x=1`.
 pub fn is_safe(candidate: &str) -> bool {
-    candidate.starts_with('/')
-        && !candidate.starts_with("//")
-        && !candidate.starts_with("/\\")
-        // Browsers treat a backslash like a slash and drop tabs and newlines from URLs, so
-        // "/\t/evil.example" would become "//evil.example": refuse both outright.
-        && !candidate.contains('\\')
-        && !candidate.chars().any(|c| c.is_control() || c.is_whitespace())
+    api::return_to::is_safe(candidate)
 }
 
 /// The path to go to after signing in.
 pub fn sanitize(raw: Option<&str>) -> String {
-    match raw {
-        Some(candidate) if is_safe(candidate) => candidate.to_owned(),
-        _ => DEFAULT.to_owned(),
-    }
+    api::return_to::or_default(raw, DEFAULT).to_owned()
 }
 
 /// The current location as a `return_to` value: path plus query (the router keeps the query
@@ -66,6 +59,9 @@ mod tests {
             "evil.example",
             "/\t/evil.example",
             "/ok\\..\\",
+            "/.//evil.example/phish",
+            "/%2e//evil.example",
+            "/a/..//evil.example",
             "",
         ] {
             assert_eq!(sanitize(Some(hostile)), DEFAULT, "{hostile:?}");

@@ -17,7 +17,7 @@ use crate::pages::wizard::{
 };
 use crate::pages::{
     ConnectionsPage, EditPipelinePage, NewPipelinePage, NotFound, PipelineViewPage, ProjectPage,
-    ProjectsPage, SignIn, SignUp,
+    ProjectsPage, SignIn, SignUp, SignUpConfirm,
 };
 
 #[component]
@@ -27,6 +27,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/") view=HomeRedirect />
             <Route path=path!("/sign-in") view=SignIn />
             <Route path=path!("/sign-up") view=SignUp />
+            <Route path=path!("/sign-up/confirm") view=SignUpConfirm />
             <ParentRoute path=path!("") view=GuardedOutlet>
                 <Route path=path!("/projects") view=ProjectsPage />
                 <Route path=path!("/projects/new") view=ConfigurationStep />

@@ -1,15 +1,48 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
-/** A fresh studio account per test, so tests never depend on each other's data. */
-export async function signUp(page: Page): Promise<string> {
-  const email = `ada-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+export const PASSWORD = 'correct horse battery';
+
+/** An address no test has used. */
+export function freshEmail(): string {
+  return `ada-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/**
+ * A fresh studio account per test, so tests never depend on each other's data: the sign-up
+ * form, then the link mailed to the address (read from the studio's own mailbox, as the
+ * sandbox keeps its mail), then "Create my account". Ends where the sign-up would continue.
+ */
+export async function signUp(page: Page, email = freshEmail()): Promise<string> {
   await page.goto('/sign-up');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
+  await submitSignUp(page, email);
+  await openSignUpLink(page, email);
+  await page.getByRole('button', { name: 'Create my account' }).click();
   await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
   return email;
+}
+
+/** Fills and sends the sign-up form shown on the page; the page then says to check the mail. */
+export async function submitSignUp(page: Page, email: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+}
+
+/** Opens the studio's mailbox for `email` (mail is sent just after the answer). */
+export async function openMailbox(page: Page, email: string) {
+  await expect(async () => {
+    await page.goto(`/_sandbox/mail?to=${encodeURIComponent(email)}`);
+    await expect(page.getByRole('article').first()).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+}
+
+/** Follows the sign-up link of the newest mail to `email`. */
+export async function openSignUpLink(page: Page, email: string) {
+  await openMailbox(page, email);
+  await page.getByRole('article').first().getByRole('link', { name: /sign-up\/confirm/ }).click();
+  await expect(page.getByRole('heading', { name: 'Finish creating your account' })).toBeVisible();
 }
 
 /** From the projects page to the wizard's Bitbucket step. */

@@ -146,3 +146,21 @@ test('delete a pipeline after confirming', async ({ page }) => {
   await expect(page.getByRole('row').filter({ hasText: 'demo.tran.yaml' })).toHaveCount(0);
   await expect(page.getByText('1 pipeline', { exact: true })).toBeVisible();
 });
+
+test('a pipeline nested far too deep, committed elsewhere, opens in the editor with one clear problem', async ({ page }) => {
+  // Anyone with write access can commit this; it once crashed the editor (its YAML check
+  // recursed once per level) and, saved, the server.
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await sandboxPipelinesProject(page, 'Deep files');
+  await pushToBitbucket(page, { 'deep.orch.yaml': `${'- '.repeat(100_000)}x` });
+  await page.reload();
+  await openEditor(page, 'deep');
+  await expect(page.getByRole('button', { name: /deeper than 64 levels/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('Fix them, then save');
+  // The app is alive: it still navigates.
+  await page.getByRole('link', { name: 'Projects' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -232,7 +232,12 @@ pub(crate) fn routes() -> Router<Sandbox> {
         .route("/_control/rotation", post(rotation))
         .route("/_control/faults", post(faults))
         .route("/_control/revoke", post(revoke))
-        .route("/_control/commit", post(commit))
+        // A commit from elsewhere may carry files as large as Bitbucket takes (tests push
+        // hostile ones), far above axum's default 2 MB body limit.
+        .route(
+            "/_control/commit",
+            post(commit).layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
 }
 
 fn ok() -> Json<serde_json::Value> {

@@ -114,6 +114,33 @@ pub struct Args {
     #[arg(long, env = "BENCH_BARE_ROUTE", default_value_t = false, hide = true)]
     pub bench_bare_route: bool,
 
+    /// SMTP server for the studio's mail (sign-up links), e.g.
+    /// smtps://user:password@smtp.example.com or smtp://smtp.example.com:587?tls=required.
+    /// Unset: mail is kept in the studio's mailbox in sandbox mode, and sign-up is unavailable
+    /// otherwise.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The From of the studio's mail. Defaults to no-reply@<public host>.
+    #[arg(long, env = "MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// Keep mail in the database and show it at /_sandbox/mail instead of sending it.
+    /// Default: on in sandbox mode without SMTP_URL, off otherwise. Anyone can read that page:
+    /// never on a shared server.
+    #[arg(long, env = "MAIL_OUTBOX")]
+    pub mail_outbox: Option<bool>,
+
+    /// Sign-ups allowed per client address per hour (each sends a mail).
+    #[arg(long, env = "SIGN_UP_LIMIT_PER_CLIENT", default_value_t = 20)]
+    pub sign_up_limit_per_client: i64,
+
+    /// Header naming the client's address, set by the reverse proxy in front of the studio
+    /// (e.g. X-Forwarded-For: its last entry is used, the one the proxy appended). Unset: the
+    /// connection's peer address. Only set it behind a proxy that writes the header.
+    #[arg(long, env = "CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
+
     /// Instead of serving: rewrite every stored token under the newest key of
     /// TOKEN_ENCRYPTION_KEYS (the first), then exit. Run after adding a key, before removing
     /// the old ones.
@@ -140,6 +167,32 @@ pub enum TokenKeys {
     KeyFile(PathBuf),
 }
 
+/// How the studio sends mail; see [`crate::mail`].
+#[derive(Clone, Debug, Default)]
+pub struct MailSettings {
+    pub smtp_url: Option<SecretString>,
+    pub from: Option<String>,
+    /// `None`: on in sandbox mode without SMTP, off otherwise.
+    pub outbox: Option<bool>,
+}
+
+/// Limits on accounts: see `routes::auth`.
+#[derive(Clone, Debug)]
+pub struct AccountSettings {
+    pub sign_up_limit_per_client: i64,
+    /// Lower-case header name; `None`: the peer address.
+    pub client_ip_header: Option<String>,
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        Self {
+            sign_up_limit_per_client: 20,
+            client_ip_header: None,
+        }
+    }
+}
+
 /// Resolved settings. Building the server needs the bound address first (port 0), so URLs
 /// derived from it are resolved in [`crate::startup`].
 #[derive(Clone, Debug)]
@@ -161,6 +214,8 @@ pub struct Settings {
     /// Serve `/_bench/bare` outside every layer (the throughput benchmark's floor).
     pub bench_bare_route: bool,
     pub token_keys: TokenKeys,
+    pub mail: MailSettings,
+    pub accounts: AccountSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -225,6 +280,21 @@ impl Args {
             sandbox_control: self.sandbox_control,
             bench_bare_route: self.bench_bare_route,
             token_keys,
+            mail: MailSettings {
+                smtp_url: self
+                    .smtp_url
+                    .filter(|url| !url.is_empty())
+                    .map(SecretString::from),
+                from: self.mail_from.filter(|from| !from.is_empty()),
+                outbox: self.mail_outbox,
+            },
+            accounts: AccountSettings {
+                sign_up_limit_per_client: self.sign_up_limit_per_client.max(1),
+                client_ip_header: self
+                    .client_ip_header
+                    .filter(|name| !name.is_empty())
+                    .map(|name| name.to_ascii_lowercase()),
+            },
         })
     }
 }

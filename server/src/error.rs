@@ -34,9 +34,27 @@ pub enum AppError {
     NotFound(String),
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
-    /// Too many failed sign-ins for one account; try again after `retry_after` seconds.
-    #[error("too many attempts (retry after {retry_after} s)")]
-    TooManyAttempts { retry_after: u64 },
+    /// A limit on attempts was reached; try again after `retry_after` seconds.
+    #[error("too many attempts at {action:?} (retry after {retry_after} s)")]
+    TooManyAttempts { action: Throttled, retry_after: u64 },
+    /// The request itself is malformed: not JSON, a missing query parameter.
+    #[error("malformed request: {0}")]
+    MalformedRequest(String),
+    /// The JSON body parsed but does not have the fields the route takes.
+    #[error("invalid body ({field:?}): {message}")]
+    InvalidBody {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("body too large")]
+    PayloadTooLarge,
+    #[error("body not declared as JSON")]
+    UnsupportedMediaType,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// A feature the operator has not configured (sign-up without a mail transport).
+    #[error("not configured: {0}")]
+    NotConfigured(&'static str),
     #[error(transparent)]
     Bitbucket(#[from] BitbucketError),
     #[error("storage: {0}")]
@@ -49,12 +67,28 @@ pub enum AppError {
     Internal(String),
 }
 
+/// What a [`AppError::TooManyAttempts`] limited, for its message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Throttled {
+    SignIn,
+    SignUp,
+}
+
+impl Throttled {
+    fn message(self, minutes: u64) -> String {
+        match self {
+            Throttled::SignIn => format!("Too many failed sign-ins for this account. Wait {minutes} minute(s) and try again, or check the email address."),
+            Throttled::SignUp => format!("Too many sign-ups from here or for this address. Wait {minutes} minute(s) and try again; if a sign-up mail arrived meanwhile, use its link."),
+        }
+    }
+}
+
 impl AppError {
     pub fn internal(error: impl std::fmt::Display) -> Self {
         AppError::Internal(error.to_string())
     }
 
-    fn status_and_body(&self) -> (StatusCode, ApiError) {
+    pub(crate) fn status_and_body(&self) -> (StatusCode, ApiError) {
         use AppError::*;
         match self {
             NotSignedIn => (StatusCode::UNAUTHORIZED, ApiError::new(ErrorCode::NotSignedIn, "You are not signed in. Sign in to continue.")),
@@ -69,15 +103,30 @@ impl AppError {
             PipelineChanged(message) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::PipelineChanged, message.clone())),
             NotFound(what) => (StatusCode::NOT_FOUND, ApiError::new(ErrorCode::NotFound, format!("{what} was not found."))),
             Forbidden(why) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::Forbidden, *why)),
-            TooManyAttempts { retry_after } => {
+            TooManyAttempts { action, retry_after } => {
                 let minutes = retry_after.div_ceil(60).max(1);
-                let mut body = ApiError::new(
-                    ErrorCode::TooManyRequests,
-                    format!("Too many failed sign-ins for this account. Wait {minutes} minute(s) and try again, or check the email address."),
-                );
+                let mut body = ApiError::new(ErrorCode::TooManyRequests, action.message(minutes));
                 body.retry_after_seconds = Some(*retry_after);
                 (StatusCode::TOO_MANY_REQUESTS, body)
             }
+            MalformedRequest(message) => (StatusCode::BAD_REQUEST, ApiError::new(ErrorCode::BadRequest, message.clone())),
+            InvalidBody { field, message } => {
+                let body = ApiError::new(ErrorCode::InvalidInput, message.clone());
+                (StatusCode::UNPROCESSABLE_ENTITY, match field { Some(field) => body.with_field(field.clone()), None => body })
+            }
+            PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::new(ErrorCode::BadRequest, "The request is larger than the studio accepts. Shorten what you entered and try again."),
+            ),
+            UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ApiError::new(ErrorCode::BadRequest, "The request body must be sent as application/json."),
+            ),
+            MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                ApiError::new(ErrorCode::BadRequest, "This address does not take that kind of request."),
+            ),
+            NotConfigured(what) => (StatusCode::SERVICE_UNAVAILABLE, ApiError::new(ErrorCode::Unavailable, *what)),
             Bitbucket(error) => error.status_and_body(),
             Store(StoreError::UniqueViolation) => {
                 (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, "That already exists."))
@@ -151,7 +200,11 @@ mod tests {
 
     #[test]
     fn throttled_sign_ins_say_when_to_retry() {
-        let (status, body) = AppError::TooManyAttempts { retry_after: 61 }.status_and_body();
+        let (status, body) = AppError::TooManyAttempts {
+            action: Throttled::SignIn,
+            retry_after: 61,
+        }
+        .status_and_body();
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(body.code, ErrorCode::TooManyRequests);
         assert_eq!(body.retry_after_seconds, Some(61));

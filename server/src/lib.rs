@@ -15,6 +15,8 @@ pub mod bitbucket;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod extract;
+pub mod mail;
 pub mod maintenance;
 pub mod pipelines;
 pub mod random;

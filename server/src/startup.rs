@@ -6,19 +6,23 @@
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
+use axum::response::IntoResponse;
 use axum::Router;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::bitbucket::oauth::BitbucketOAuth;
 use crate::bitbucket::rest::BitbucketRest;
 use crate::bitbucket::Bitbucket;
-use crate::config::{BitbucketSettings, Settings, SANDBOX_MOUNT};
+use crate::config::{BitbucketSettings, MailSettings, Settings, SANDBOX_MOUNT};
 use crate::crypto::TokenCipher;
+use crate::error::AppError;
+use crate::mail::{Mailer, SmtpMailer};
 use crate::routes::{self, AppState};
 use crate::security::{csrf, headers};
 use crate::session;
@@ -44,6 +48,8 @@ pub enum StartupError {
     Url(#[from] url::ParseError),
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
 }
 
 pub struct Application {
@@ -113,17 +119,23 @@ impl Application {
             cipher.clone(),
         );
 
-        let session_store = session::Store::for_db(&db).await?;
+        let session_store = session::DbSessionStore::new(db.clone());
         session_store.spawn_expiry_sweeper(Duration::from_secs(3600));
+        spawn_rate_limit_pruner(db.clone(), Duration::from_secs(3600));
 
+        let mailer = mailer(&settings.mail, sandbox.is_some(), &public_url, &db)?;
         let state = AppState {
             db: db.clone(),
             cipher,
             bitbucket: Arc::new(bitbucket),
             sandbox: sandbox.is_some(),
+            mailer: mailer.clone(),
+            public_url: public_url.as_str().into(),
+            accounts: Arc::new(settings.accounts.clone()),
         };
         let origin = origin_of(&public_url);
         let csp = headers::content_security_policy(settings.live_reload_port);
+        let hsts = public_url.starts_with("https://");
 
         let mut app = Router::new()
             .merge(routes::health::router())
@@ -132,23 +144,32 @@ impl Application {
             .merge(routes::connections::router())
             .merge(routes::drafts::router())
             .merge(routes::oauth::router())
+            .merge(routes::openapi::router())
             .merge(routes::bitbucket::router())
             .merge(routes::projects::router())
             .merge(routes::pipelines::router());
         if let Some(sandbox) = &sandbox {
             app = app.nest_service(SANDBOX_MOUNT, sandbox.router());
         }
+        if mailer.keeps_mail() {
+            app = app.merge(routes::mailbox::router());
+        }
+        // A route layer: the CSRF gate runs only for a method a route takes, so any other
+        // method gets the router's 405 instead of a misleading "cross-site" 403.
+        let app = app.route_layer(middleware::from_fn_with_state(
+            csrf::Origin(origin),
+            csrf::require_same_origin,
+        ));
         let mut router = app
             .merge(routes::spa::router(&settings))
+            .method_not_allowed_fallback(method_not_allowed)
             .with_state(state)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .layer(session::layer(session_store))
-            .layer(middleware::from_fn_with_state(
-                csrf::Origin(origin),
-                csrf::require_same_origin,
-            ))
+            // Inside the headers layer, so a handler's panic answers as every error does.
+            .layer(CatchPanicLayer::custom(panic_response))
             .layer(middleware::from_fn(move |request, next| {
-                headers::security_headers(csp.clone(), request, next)
+                headers::security_headers(csp.clone(), hsts, request, next)
             }))
             .layer(TraceLayer::new_for_http().make_span_with(request_span));
         if settings.bench_bare_route {
@@ -190,12 +211,89 @@ impl Application {
         self.sandbox.as_ref()
     }
 
-    /// Serves until Ctrl-C or SIGTERM, letting in-flight requests finish.
+    /// Serves until Ctrl-C or SIGTERM, letting in-flight requests finish. Each request
+    /// knows its peer address ([`crate::extract::ClientAddress`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
+}
+
+/// The mail transport the settings choose (see [`crate::mail`]).
+fn mailer(
+    settings: &MailSettings,
+    sandbox_mode: bool,
+    public_url: &str,
+    db: &Db,
+) -> Result<Mailer, StartupError> {
+    let keep = settings
+        .outbox
+        .unwrap_or(sandbox_mode && settings.smtp_url.is_none());
+    if keep {
+        if !sandbox_mode {
+            tracing::warn!("mail is kept at /_sandbox/mail instead of sent (MAIL_OUTBOX): anyone can read it there; never on a shared server");
+        }
+        return Ok(Mailer::Outbox(db.clone()));
+    }
+    match &settings.smtp_url {
+        Some(url) => {
+            let from = settings
+                .from
+                .clone()
+                .unwrap_or_else(|| default_from(public_url));
+            Ok(Mailer::Smtp(Arc::new(SmtpMailer::new(
+                url.expose_secret(),
+                &from,
+            )?)))
+        }
+        None => {
+            tracing::warn!("no SMTP_URL: sign-up is unavailable, since its links cannot be mailed");
+            Ok(Mailer::Off)
+        }
+    }
+}
+
+/// `Pipeline Studio <no-reply@host>` for the public URL's host (`localhost` for an IP).
+fn default_from(public_url: &str) -> String {
+    let host = url::Url::parse(public_url)
+        .ok()
+        .and_then(|url| url.domain().map(str::to_owned))
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("Pipeline Studio <no-reply@{host}>")
+}
+
+/// Deletes idle rate-limit counters every `period`, for as long as the server runs.
+fn spawn_rate_limit_pruner(db: Db, period: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            if let Err(error) = db.prune_rate_limits().await {
+                tracing::warn!(%error, "could not prune rate-limit counters");
+            }
+        }
+    });
+}
+
+/// Every method an address does not take answers as every other error does.
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+/// A handler that panicked answers 500 with the usual body; the panic itself is logged here
+/// (the process, and every other request, carries on).
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic");
+    AppError::internal(format!("handler panicked: {detail}")).into_response()
 }
 
 /// The sandbox consumer this server registers, and the settings pointing at it.

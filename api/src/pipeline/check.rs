@@ -13,12 +13,13 @@
 //! ```
 //!
 //! Other keys are kept and not judged: the studio's components evolve faster than this check.
-//! The YAML is read through the parser's events (not a loaded value) because only events
-//! carry positions.
+//! The YAML is read into a small tree by [`super::yaml_tree`], which bounds its depth, size
+//! and node count, so the check is safe on any input (it runs in the server and, as the user
+//! types, in the browser).
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use std::collections::HashSet;
 
+use super::yaml_tree::{self, Node, Value};
 use super::PipelineKind;
 
 /// Most problems reported at once: past this the first fixes matter more than the list.
@@ -26,6 +27,7 @@ const MAX_PROBLEMS: usize = 20;
 
 /// One thing wrong with a pipeline file, at a 1-based line and column.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PipelineProblem {
     pub line: usize,
     pub column: usize,
@@ -44,7 +46,7 @@ impl std::fmt::Display for PipelineProblem {
 
 /// Checks `content` as a pipeline of `kind`. `Err` lists the problems in file order.
 pub fn check_pipeline(kind: PipelineKind, content: &str) -> Result<(), Vec<PipelineProblem>> {
-    let root = parse(content).map_err(|p| vec![p])?;
+    let root = yaml_tree::parse(content).map_err(|p| vec![p])?;
     let mut problems = Problems::default();
     match root {
         Some(root) => check_root(kind, &root, &mut problems),
@@ -61,107 +63,6 @@ pub fn check_pipeline(kind: PipelineKind, content: &str) -> Result<(), Vec<Pipel
     list.sort_by_key(|p| (p.line, p.column));
     list.truncate(MAX_PROBLEMS);
     Err(list)
-}
-
-#[derive(Debug)]
-enum Value {
-    Map(Vec<(Node, Node)>),
-    Seq,
-    Scalar(String),
-    Alias,
-}
-
-#[derive(Debug)]
-struct Node {
-    value: Value,
-    line: usize,
-    column: usize,
-}
-
-impl Node {
-    fn scalar(&self) -> Option<&str> {
-        match &self.value {
-            Value::Scalar(s) if !matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL") => {
-                Some(s)
-            }
-            _ => None,
-        }
-    }
-
-    fn get(&self, key: &str) -> Option<&Node> {
-        self.entry(key).map(|(_, v)| v)
-    }
-
-    /// The key node and the value of `key`: problems with a whole mapping point at its key,
-    /// where a reader looks (a mapping's own position is where its first key ends).
-    fn entry(&self, key: &str) -> Option<&(Node, Node)> {
-        match &self.value {
-            Value::Map(entries) => entries.iter().find(|(k, _)| k.scalar() == Some(key)),
-            _ => None,
-        }
-    }
-}
-
-fn parse(content: &str) -> Result<Option<Node>, PipelineProblem> {
-    let mut builder = Builder::default();
-    Parser::new_from_str(content)
-        .load(&mut builder, false)
-        .map_err(|e| PipelineProblem {
-            line: e.marker().line().max(1),
-            column: e.marker().col() + 1,
-            message: format!("This is not valid YAML: {}.", e.info()),
-        })?;
-    Ok(builder.root)
-}
-
-/// Builds a small tree of [`Node`]s, each with the position of its first character.
-#[derive(Default)]
-struct Builder {
-    stack: Vec<(Node, Option<Node>)>,
-    root: Option<Node>,
-}
-
-impl Builder {
-    fn push(&mut self, node: Node) {
-        match self.stack.last_mut() {
-            None => {
-                if self.root.is_none() {
-                    self.root = Some(node);
-                }
-            }
-            Some((parent, pending_key)) => {
-                // Sequence items are not judged by the schema: only mappings keep children.
-                if let Value::Map(entries) = &mut parent.value {
-                    match pending_key.take() {
-                        None => *pending_key = Some(node),
-                        Some(key) => entries.push((key, node)),
-                    }
-                }
-            }
-        }
-    }
-}
-
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        let at = |value| Node {
-            value,
-            line: mark.line(),
-            column: mark.col() + 1,
-        };
-        match event {
-            Event::Scalar(value, ..) => self.push(at(Value::Scalar(value))),
-            Event::Alias(_) => self.push(at(Value::Alias)),
-            Event::MappingStart(..) => self.stack.push((at(Value::Map(Vec::new())), None)),
-            Event::SequenceStart(..) => self.stack.push((at(Value::Seq), None)),
-            Event::MappingEnd | Event::SequenceEnd => {
-                if let Some((node, _)) = self.stack.pop() {
-                    self.push(node);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 #[derive(Default)]
@@ -181,6 +82,16 @@ impl Problems {
     }
 }
 
+/// A name from the file as quoted in a message: the file is the user's (or an attacker's),
+/// and a key can be a megabyte long.
+fn shown(name: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    match name.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+        None => name.to_owned(),
+    }
+}
+
 fn describe(node: &Node) -> &'static str {
     match node.value {
         Value::Map(_) => "a mapping",
@@ -191,16 +102,19 @@ fn describe(node: &Node) -> &'static str {
     }
 }
 
-/// Flags repeated keys (YAML forbids them; most loaders silently keep the last).
+/// Flags repeated keys (YAML forbids them; most loaders silently keep the last). One pass
+/// with a set: a mapping can hold a hundred thousand keys.
 fn check_keys(map: &Node, problems: &mut Problems) {
     let Value::Map(entries) = &map.value else {
         return;
     };
-    for (i, (key, _)) in entries.iter().enumerate() {
+    let mut seen = HashSet::with_capacity(entries.len());
+    for (key, _) in entries {
         match key.scalar() {
             None => problems.add(key, "A key must be a plain name.".into()),
             Some(name) => {
-                if entries[..i].iter().any(|(k, _)| k.scalar() == Some(name)) {
+                if !seen.insert(name) {
+                    let name = shown(name);
                     problems.add(key, format!("The key \"{name}\" appears twice here."));
                 }
             }
@@ -240,7 +154,8 @@ fn check_root(kind: PipelineKind, root: &Node, problems: &mut Problems) {
             Some(t) => problems.add(
                 node,
                 format!(
-                    "The type is \"{t}\", but a {} file holds an {wanted} pipeline: use type: \"{wanted}\".",
+                    "The type is \"{}\", but a {} file holds an {wanted} pipeline: use type: \"{wanted}\".",
+                    shown(t),
                     kind.suffix()
                 ),
             ),
@@ -301,6 +216,7 @@ fn check_root(kind: PipelineKind, root: &Node, problems: &mut Problems) {
     check_keys(components, problems);
     for (key, step) in entries {
         let Some(name) = key.scalar() else { continue };
+        let name = shown(name);
         if !matches!(step.value, Value::Map(_)) {
             problems.add(
                 key,
@@ -373,6 +289,25 @@ mod tests {
             found[3].starts_with("Line 7, column 5:") && found[3].contains("\"End\""),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn hostile_files_get_one_clear_problem() {
+        let deep = format!("{}x", "- ".repeat(1_000));
+        let found = problems(&deep);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("deeper than 64 levels"), "{found:?}");
+        // Ninety thousand distinct keys, then one repeated: linear, not quadratic.
+        let mut wide: String = (0..90_000).map(|i| format!("k{i}: 1\n")).collect();
+        wide.push_str("k7: 2\n");
+        let found = problems(&wide);
+        assert!(
+            found.iter().any(|p| p.contains("\"k7\" appears twice")),
+            "{found:?}"
+        );
+        let long_key = "k".repeat(10_000);
+        let found = problems(&format!("{long_key}: 1\n{long_key}: 2\n"));
+        assert!(found.iter().all(|p| p.len() < 200), "{found:?}");
     }
 
     #[test]

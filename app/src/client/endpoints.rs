@@ -2,8 +2,9 @@
 
 use api::paths;
 use api::{
-    ApiError, ConnectionEvent, ConnectionStatus, CreateProject, Credentials, MainBranch, Me, Page,
-    Project, ProjectDraft, Repository, RepositoryPicker, RepositoryQuery, SavedDraft, ServerInfo,
+    ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
+    MainBranch, Me, Page, Project, ProjectDraft, Repository, RepositoryPicker, RepositoryQuery,
+    SavedDraft, ServerInfo, SignUp, SignUpStarted, SignedUp,
 };
 use api::{
     DeletePipeline, PipelineFile, PipelineList, ProjectSettings, SavePipeline, SavedPipeline,
@@ -24,8 +25,14 @@ pub async fn me() -> Result<Me, ApiError> {
     get_json(paths::ME).await
 }
 
-pub async fn sign_up(credentials: Credentials) -> Result<Me, ApiError> {
-    post_json(paths::SIGN_UP, &credentials).await
+/// Starts a sign-up: the server mails a link (answers 202 for every address).
+pub async fn sign_up(sign_up: SignUp) -> Result<SignUpStarted, ApiError> {
+    post_json(paths::SIGN_UP, &sign_up).await
+}
+
+/// Finishes a sign-up with the mailed link's token; the new account is signed in.
+pub async fn confirm_sign_up(token: String) -> Result<SignedUp, ApiError> {
+    post_json(paths::SIGN_UP_CONFIRM, &ConfirmSignUp { token }).await
 }
 
 pub async fn sign_in(credentials: Credentials) -> Result<Me, ApiError> {

@@ -1,11 +1,16 @@
-//! The sign-in and sign-up form: the two pages differ only in words and endpoint.
+//! The sign-in and sign-up form: the two pages differ in words, endpoint and outcome.
 //!
 //! Both accept `?return_to=/some/path` (checked by [`crate::return_to`]) so the guard can
 //! send a user here from any page and back again afterwards. Credentials are validated by
 //! the server only, so the messages people see come from one place; errors the server ties
 //! to a field appear next to that field, the rest in the page's alert.
+//!
+//! Signing in goes straight to `return_to`. Signing up mails a link instead (the server
+//! answers the same for every address, so it cannot be used to learn who has an account):
+//! the page then says where to look, and the link's page ([`super::sign_up_confirm`])
+//! finishes the sign-up and continues to `return_to`.
 
-use api::Credentials;
+use api::{Credentials, SignUp, SignUpStarted};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,7 +21,7 @@ use leptos_router::NavigateOptions;
 use crate::client::{self, errors};
 use crate::components::field::{aria_invalid, described_by};
 use crate::components::{AlertSlot, PageHeading};
-use crate::context::Session;
+use crate::context::{use_server_info, Session};
 use crate::links::{self, query};
 use crate::return_to;
 
@@ -73,6 +78,7 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
     let password_error = RwSignal::new(None::<String>);
     let alert = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
+    let mail_sent = RwSignal::new(None::<SignUpStarted>);
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -92,12 +98,18 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = match mode {
-                AuthMode::SignIn => client::sign_in(credentials).await,
-                AuthMode::SignUp => client::sign_up(credentials).await,
+                AuthMode::SignIn => client::sign_in(credentials).await.map(Outcome::SignedIn),
+                AuthMode::SignUp => client::sign_up(SignUp {
+                    email: credentials.email,
+                    password: credentials.password,
+                    return_to: Some(destination.clone()),
+                })
+                .await
+                .map(Outcome::MailSent),
             };
             pending.try_set(false);
             match result {
-                Ok(me) => {
+                Ok(Outcome::SignedIn(me)) => {
                     session.signed_in(me);
                     navigate(
                         &destination,
@@ -106,6 +118,10 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
                             ..NavigateOptions::default()
                         },
                     );
+                }
+                Ok(Outcome::MailSent(started)) => {
+                    password.try_set(String::new());
+                    mail_sent.try_set(Some(started));
                 }
                 Err(error) => match errors::for_field(error, &["email", "password"]) {
                     Ok(("email", message)) => {
@@ -140,11 +156,10 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
     });
     let has_hint = password_hint.is_some();
 
-    view! {
-        <section class="page-section auth-page">
-            <PageHeading text=mode.heading() />
+    let form = move || {
+        view! {
             <AlertSlot message=Signal::derive(move || alert.get()) />
-            <form class="form" novalidate on:submit=on_submit>
+            <form class="form" novalidate on:submit=on_submit.clone()>
                 <div class="field">
                     <label for="email">"Email"</label>
                     <input
@@ -176,6 +191,7 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
                 <div class="field">
                     <label for="password">"Password"</label>
                     {password_hint
+                        .clone()
                         .map(|hint| {
                             view! {
                                 <p class="field-hint" id=PASSWORD_HINT_ID>
@@ -225,7 +241,62 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
             <p class="form-switch">
                 <A href=switch_href>{switch_label}</A>
             </p>
+        }
+    };
+
+    view! {
+        <section class="page-section auth-page">
+            <Show
+                when=move || mail_sent.with(Option::is_none)
+                fallback=move || {
+                    mail_sent.get().map(|started| view! { <CheckYourMail started /> })
+                }
+            >
+                <PageHeading text=mode.heading() />
+                {form()}
+            </Show>
         </section>
+    }
+}
+
+/// What a successful submit led to.
+enum Outcome {
+    SignedIn(api::Me),
+    MailSent(SignUpStarted),
+}
+
+/// After sign-up: where the link went, and (when this studio keeps its mail instead of
+/// sending it) where to read it.
+#[component]
+fn CheckYourMail(started: SignUpStarted) -> impl IntoView {
+    let info = use_server_info();
+    let mailbox = move || {
+        info.get()
+            .and_then(Result::ok)
+            .and_then(|info| info.mailbox_url)
+            .map(|url| {
+                view! {
+                    <p class="notice" role="note">
+                        "This studio runs without a mail server, so it keeps its mail itself: "
+                        // Not one of the app's routes: `rel="external"` keeps the router
+                        // from handling the click.
+                        <a href=url rel="external">"open the studio's mailbox"</a>
+                        "."
+                    </p>
+                }
+            })
+    };
+    view! {
+        <PageHeading text="Check your email" />
+        <p role="status">
+            "We sent a link to " <strong>{started.email}</strong> ". Open it within "
+            {started.link_valid_hours} " hours to finish creating your account."
+        </p>
+        <p>"If this address has an account already, the mail says so, and you can sign in instead."</p>
+        {mailbox}
+        <p class="form-switch">
+            <A href=links::SIGN_IN>"Sign in"</A>
+        </p>
     }
 }
 

@@ -8,6 +8,7 @@ pub mod project;
 pub mod projects;
 pub mod sign_in;
 pub mod sign_up;
+pub mod sign_up_confirm;
 pub mod wizard;
 
 pub use connections::ConnectionsPage;
@@ -17,3 +18,4 @@ pub use project::ProjectPage;
 pub use projects::ProjectsPage;
 pub use sign_in::SignIn;
 pub use sign_up::SignUp;
+pub use sign_up_confirm::SignUpConfirm;

@@ -6,11 +6,12 @@
 use api::{
     MainBranch, Page, PickerQuery, Repository, RepositoryPicker, RepositoryQuery, Workspace,
 };
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 
 use super::AppState;
+use crate::extract::{Json, Path, Query};
 use secrecy::SecretString;
 
 use crate::bitbucket::model::{self, Paginated, WorkspaceAccess};
@@ -199,6 +200,7 @@ async fn create_main_branch(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((workspace, repository)): Path<(String, String)>,
+    _: Json<api::EmptyBody>,
 ) -> AppResult<Json<MainBranch>> {
     let branch = on_repository(
         &state,

@@ -15,11 +15,12 @@ use api::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStat
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 
 use super::AppState;
 use crate::bitbucket::{tokens, BitbucketError, PROVIDER};
 use crate::error::{AppError, AppResult};
+use crate::extract::Json;
 use crate::session::CurrentUser;
 use crate::store::{self, BitbucketLink, LinkStatus};
 
@@ -69,7 +70,11 @@ async fn status(
 
 /// Forgets the tokens. Idempotent: disconnecting twice answers 204 both times and records
 /// one event.
-async fn disconnect(State(state): State<AppState>, user: CurrentUser) -> AppResult<StatusCode> {
+async fn disconnect(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    _: Json<api::EmptyBody>,
+) -> AppResult<StatusCode> {
     if state.db.delete_bitbucket_link(user.id).await? {
         state
             .db

@@ -7,10 +7,11 @@ use api::{ProjectDraft, SavedDraft};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 
 use super::AppState;
 use crate::error::{AppError, AppResult};
+use crate::extract::Json;
 use crate::session::CurrentUser;
 
 pub fn router() -> Router<AppState> {
@@ -58,7 +59,11 @@ async fn save(
     Ok(Json(Some(SavedDraft { draft, updated_at })))
 }
 
-async fn discard(State(state): State<AppState>, user: CurrentUser) -> AppResult<StatusCode> {
+async fn discard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    _: Json<api::EmptyBody>,
+) -> AppResult<StatusCode> {
     state.db.delete_project_draft(user.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

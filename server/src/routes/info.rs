@@ -3,9 +3,10 @@
 use api::{GitProvider, ServerInfo};
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 
 use super::AppState;
+use crate::extract::Json;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(api::paths::INFO, get(info))
@@ -16,5 +17,9 @@ async fn info(State(state): State<AppState>) -> Json<ServerInfo> {
         sandbox: state.sandbox,
         providers: vec![GitProvider::Bitbucket],
         bitbucket_app_authorizations_url: state.bitbucket.app_authorizations_url.clone(),
+        mailbox_url: state
+            .mailer
+            .keeps_mail()
+            .then(|| api::paths::SANDBOX_MAILBOX.to_owned()),
     })
 }

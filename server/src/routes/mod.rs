@@ -7,7 +7,9 @@ pub mod connections;
 pub mod drafts;
 pub mod health;
 pub mod info;
+pub mod mailbox;
 pub mod oauth;
+pub mod openapi;
 pub mod pipelines;
 pub mod projects;
 pub mod spa;
@@ -15,7 +17,9 @@ pub mod spa;
 use std::sync::Arc;
 
 use crate::bitbucket::Bitbucket;
+use crate::config::AccountSettings;
 use crate::crypto::TokenCipher;
+use crate::mail::Mailer;
 use crate::store::Db;
 
 /// What every handler can reach.
@@ -26,4 +30,8 @@ pub struct AppState {
     pub bitbucket: Arc<Bitbucket>,
     /// True when Bitbucket is the built-in sandbox.
     pub sandbox: bool,
+    pub mailer: Mailer,
+    /// The origin browsers use (`PUBLIC_URL`), for links in mail.
+    pub public_url: Arc<str>,
+    pub accounts: Arc<AccountSettings>,
 }

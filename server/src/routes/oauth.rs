@@ -8,12 +8,12 @@
 //! Every failure returns the user to the wizard with `?oauth_error=<code>`, never to a raw
 //! error page, and every outcome is a redirect with `Cache-Control: no-store`.
 
+use api::oauth::CallbackQuery;
 use api::OAuthFailure;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::AppState;
@@ -21,9 +21,10 @@ use crate::bitbucket::oauth::TokenError;
 use crate::bitbucket::{self, BitbucketError, PROVIDER, REQUIRED_SCOPES};
 use crate::error::AppResult;
 use crate::random;
-use crate::security::return_to::{safe_return_to, with_query_param};
+use crate::security::return_to::app_redirect;
 use crate::session;
 use crate::store::{self, ConnectionEventKind, NewLink, NewOAuthTransaction};
+use api::return_to::{or_default, with_query_param};
 
 /// How long a started authorization may take.
 const TRANSACTION_TTL_SECS: i64 = 600;
@@ -36,26 +37,21 @@ pub fn router() -> Router<AppState> {
         .route(api::paths::BITBUCKET_OAUTH_CALLBACK, get(callback))
 }
 
-#[derive(Deserialize)]
-struct StartQuery {
-    return_to: Option<String>,
-}
-
 async fn start(
     State(state): State<AppState>,
     session: Session,
-    Query(query): Query<StartQuery>,
+    RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
-    let return_to = query
-        .return_to
-        .as_deref()
-        .and_then(safe_return_to)
-        .unwrap_or(DEFAULT_RETURN_TO)
-        .to_owned();
+    // A browser navigation, so no JSON error: an unusable `return_to` (missing, repeated or
+    // not a same-origin path) resumes the wizard at its default step.
+    let requested = api::query::single(query.as_deref().unwrap_or_default(), "return_to")
+        .ok()
+        .flatten();
+    let return_to = or_default(requested.as_deref(), DEFAULT_RETURN_TO).to_owned();
     let Some(user_id) = session::signed_in_user(&session).await? else {
         // Sign in first, then come back here to start the flow.
         let here = with_query_param(api::paths::BITBUCKET_OAUTH_START, "return_to", &return_to);
-        return Ok(redirect(&with_query_param("/sign-in", "return_to", &here)));
+        return Ok(to_app(&with_query_param("/sign-in", "return_to", &here)));
     };
     let binding = session::oauth_binding(&session).await?;
     let oauth_state = random::token(32);
@@ -78,39 +74,30 @@ async fn start(
             expires_at: store::now() + TRANSACTION_TTL_SECS,
         })
         .await?;
-    Ok(redirect(request.url.as_str()))
-}
-
-#[derive(Deserialize)]
-struct CallbackQuery {
-    code: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
+    Ok(Redirect::to(request.url.as_str()).into_response())
 }
 
 async fn callback(
     State(state): State<AppState>,
     session: Session,
-    Query(query): Query<CallbackQuery>,
+    RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
+    let query = CallbackQuery::parse(query.as_deref().unwrap_or_default());
+    // The failure code must reach the app even when `to` cannot carry it (a target near
+    // the length limit): then the wizard's own step gets it.
     let fail = |to: &str, failure: OAuthFailure| {
-        Ok(redirect(&with_query_param(
-            to,
-            OAuthFailure::QUERY_PARAM,
-            failure.code(),
-        )))
+        let add = |to: &str| with_query_param(to, OAuthFailure::QUERY_PARAM, failure.code());
+        let target = Some(add(to))
+            .filter(|target| api::return_to::is_safe(target))
+            .unwrap_or_else(|| add(DEFAULT_RETURN_TO));
+        Ok(to_app(&target))
     };
 
     let Some(user_id) = session::signed_in_user(&session).await? else {
         return fail(DEFAULT_RETURN_TO, OAuthFailure::NotSignedIn);
     };
-    let Some(oauth_state) = query
-        .state
-        .as_deref()
-        .filter(|s| !s.is_empty() && s.len() <= 512)
-    else {
-        tracing::warn!(user_id, "OAuth callback without state");
+    let Some(oauth_state) = query.state.as_deref().filter(|_| !query.repeated) else {
+        tracing::warn!(user_id, "OAuth callback without a usable state");
         return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
     };
     let state_hash = random::digest(oauth_state);
@@ -135,7 +122,9 @@ async fn callback(
         tracing::warn!(user_id, "OAuth callback from another user or session");
         return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
     }
-    let return_to = transaction.return_to.as_str();
+    // Checked when the flow started, and again now: a row written by an older build (or by
+    // anyone with the database) cannot choose where the browser goes.
+    let return_to = or_default(Some(&transaction.return_to), DEFAULT_RETURN_TO);
 
     if let Some(error) = query.error.as_deref() {
         tracing::info!(
@@ -151,11 +140,7 @@ async fn callback(
         };
         return fail(return_to, failure);
     }
-    let Some(code) = query
-        .code
-        .as_deref()
-        .filter(|c| !c.is_empty() && c.len() <= 4096)
-    else {
+    let Some(code) = query.code.as_deref() else {
         return fail(return_to, OAuthFailure::ExchangeFailed);
     };
     let verifier = match transaction.pkce_verifier.as_deref() {
@@ -240,14 +225,16 @@ async fn callback(
         )
         .await?;
     tracing::info!(user_id, nickname = %account.nickname, "Bitbucket connected");
-    Ok(redirect(return_to))
+    Ok(to_app(return_to))
 }
 
 fn verifier_context(state_hash: &str) -> String {
     format!("oauth_transactions/{state_hash}/pkce_verifier")
 }
 
-/// 303 See Other: the browser follows with GET and never re-posts.
-fn redirect(to: &str) -> Response {
-    Redirect::to(to).into_response()
+/// Back into the app, success or failure. The stored `return_to` was checked when the flow
+/// started, and is checked again here on the final target: a row written by an older build,
+/// or a parameter added since, can never make the callback redirect off the studio.
+fn to_app(to: &str) -> Response {
+    app_redirect(to, DEFAULT_RETURN_TO)
 }

@@ -6,13 +6,14 @@
 
 use api::pipeline::MAX_PIPELINE_BYTES;
 use api::{DeletePipeline, PipelineFile, PipelineList, PipelineQuery, SavePipeline, SavedPipeline};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 
 use super::projects::owned_project;
 use super::AppState;
 use crate::error::AppResult;
+use crate::extract::{Json, Path, Query};
 use crate::pipelines::{self, checked_message, pipeline_path, project_folder, Edit};
 use crate::session::CurrentUser;
 

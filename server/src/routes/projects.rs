@@ -5,14 +5,15 @@ use api::{
     CreateProject, GitProvider, PipelineFolder, Project, ProjectConfiguration, ProjectName,
     ProjectRepository, ProjectSettings,
 };
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 
 use super::AppState;
 use crate::bitbucket::{rest::slug, BitbucketError};
 use crate::error::{AppError, AppResult};
+use crate::extract::{Json, Path};
 use crate::session::CurrentUser;
 use crate::store::{NewProject, NewProjectRepository, ProjectRow, StoreError};
 

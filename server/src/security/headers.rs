@@ -18,11 +18,24 @@ pub fn content_security_policy(live_reload_port: Option<u16>) -> HeaderValue {
     HeaderValue::from_str(&policy).expect("the policy is ASCII")
 }
 
-pub async fn security_headers(csp: HeaderValue, request: Request, next: Next) -> Response {
+/// `hsts`: the studio is served over https (`PUBLIC_URL`), so browsers are told to use https
+/// only, for a year, subdomains included.
+pub async fn security_headers(
+    csp: HeaderValue,
+    hsts: bool,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    if hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -45,4 +58,39 @@ pub async fn security_headers(csp: HeaderValue, request: Request, next: Next) ->
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    async fn headers_with(hsts: bool) -> axum::http::HeaderMap {
+        let csp = content_security_policy(None);
+        let app =
+            Router::new()
+                .route("/", get(|| async { "ok" }))
+                .layer(axum::middleware::from_fn(move |request, next| {
+                    security_headers(csp.clone(), hsts, request, next)
+                }));
+        let request = Request::builder().uri("/").body(Body::empty()).unwrap();
+        app.oneshot(request).await.unwrap().headers().clone()
+    }
+
+    #[tokio::test]
+    async fn strict_transport_security_only_over_https() {
+        let https = headers_with(true).await;
+        assert_eq!(
+            https[header::STRICT_TRANSPORT_SECURITY],
+            "max-age=31536000; includeSubDomains"
+        );
+        // Over plain http (localhost development) the header would be ignored at best, and
+        // would pin a shared hostname to https at worst.
+        assert!(!headers_with(false)
+            .await
+            .contains_key(header::STRICT_TRANSPORT_SECURITY));
+    }
 }

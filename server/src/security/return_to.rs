@@ -1,97 +1,107 @@
-//! `return_to`: where the browser goes after sign-in or an OAuth round trip.
-//!
-//! Only a same-origin, absolute path is accepted (DESIGN §4.5). Browsers treat `//host`,
-//! `/\host` and `\\host` as other origins, and some decode `%2F`/`%5C` before deciding, so
-//! those are refused in raw and decoded form, as are schemes and control characters.
+//! `return_to` on the server: every redirect back into the app goes through
+//! [`app_redirect`], which applies the contract's one rule ([`api::return_to`]) to the final
+//! target, after any query parameter was added, so no code path can redirect elsewhere.
 
-use percent_encoding::percent_decode_str;
+use axum::response::{IntoResponse, Redirect, Response};
 
-const MAX_LEN: usize = 2048;
-
-/// The path itself when it is a safe same-origin target, otherwise `None`.
-pub fn safe_return_to(candidate: &str) -> Option<&str> {
-    if candidate.len() > MAX_LEN || !candidate.starts_with('/') {
-        return None;
+/// 303 See Other to `to` when it is a same-origin path in normal form, else to `fallback`
+/// (which must be one). The browser follows with GET and never re-posts.
+pub fn app_redirect(to: &str, fallback: &'static str) -> Response {
+    debug_assert!(api::return_to::is_safe(fallback), "{fallback}");
+    let target = api::return_to::or_default(Some(to), fallback);
+    if target != to {
+        tracing::warn!("a redirect target was refused and replaced by the default");
     }
-    let decoded = percent_decode_str(candidate).decode_utf8_lossy();
-    let suspicious = |s: &str| {
-        s.starts_with("//")
-            || s.starts_with("/\\")
-            || s.contains('\\')
-            || s.chars().any(|c| c.is_control())
-            || s.split(['?', '#'])
-                .next()
-                .is_some_and(|path| path.contains(':') && path.contains("//"))
-    };
-    if suspicious(candidate) || suspicious(&decoded) {
-        return None;
-    }
-    Some(candidate)
-}
-
-/// Appends `key=value` to a validated same-origin path, keeping its query and fragment order.
-pub fn with_query_param(path: &str, key: &str, value: &str) -> String {
-    let base = url::Url::parse("http://studio.invalid").expect("a valid base");
-    let mut url = base.join(path).unwrap_or(base);
-    url.query_pairs_mut().append_pair(key, value);
-    let mut out = url.path().to_owned();
-    if let Some(query) = url.query() {
-        out.push('?');
-        out.push_str(query);
-    }
-    if let Some(fragment) = url.fragment() {
-        out.push('#');
-        out.push_str(fragment);
-    }
-    out
+    Redirect::to(target).into_response()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use api::return_to::{is_safe, with_query_param};
+    use proptest::prelude::*;
+    use url::{Position, Url};
 
-    #[test]
-    fn accepts_same_origin_paths() {
-        for ok in [
+    /// Pieces that browsers treat specially, so that random joins of them reach the corners.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
             "/",
-            "/projects/new/advanced/bitbucket/repository",
-            "/projects?x=1&y=a%20b",
-            "/a#frag",
-        ] {
-            assert_eq!(safe_return_to(ok), Some(ok));
-        }
-    }
-
-    #[test]
-    fn refuses_open_redirect_payloads() {
-        for bad in [
-            "//evil.example",
-            "/\\evil.example",
-            "\\\\evil.example",
-            "https://evil.example",
-            "http:evil.example",
-            "javascript:alert(1)",
-            "/%2F%2Fevil.example",
-            "%2F%2Fevil.example",
-            "/%5Cevil.example",
-            "/%2f%5cevil",
+            "//",
+            ".",
+            "..",
+            "%2e",
+            "%2E",
+            "%2f",
+            "%5c",
+            "%5C",
+            "\\",
+            "a",
+            "b.c",
+            "?",
+            "#",
+            "&",
+            "=",
+            "%",
+            "%0a",
+            "%00",
+            "%41",
+            ":",
+            "@",
+            "\t",
+            "\n",
+            " ",
+            "'",
+            "é",
             "evil.example",
-            "",
-            "/a\nb",
-            "/a%0d%0aSet-Cookie:x",
-            "/redirect?to=x\\y",
-        ] {
-            assert_eq!(safe_return_to(bad), None, "{bad:?} must be refused");
+            "http:",
+            "~",
+            "+",
+        ])
+    }
+
+    fn candidate() -> impl Strategy<Value = String> {
+        prop::collection::vec(piece(), 1..12).prop_map(|pieces| pieces.concat())
+    }
+
+    /// What a browser does with `candidate` on `origin`: the WHATWG URL parser's result.
+    fn resolved(origin: &Url, candidate: &str) -> Option<Url> {
+        origin.join(candidate).ok()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The rule's promise: whatever it accepts, a browser resolves to that very path on
+        /// the studio's origin, unchanged (so no normalisation can move it elsewhere).
+        #[test]
+        fn accepted_paths_resolve_to_themselves(candidate in candidate()) {
+            let origin = Url::parse("https://studio.example/projects/new").unwrap();
+            if is_safe(&candidate) {
+                let url = resolved(&origin, &candidate).expect("resolves");
+                prop_assert_eq!(url.origin(), origin.origin());
+                prop_assert_eq!(&url[Position::BeforePath..], candidate.as_str());
+            }
         }
-        assert_eq!(safe_return_to(&format!("/{}", "a".repeat(3000))), None);
+
+        /// Adding the callback's `oauth_error` keeps an accepted path accepted.
+        #[test]
+        fn added_parameters_keep_paths_safe(candidate in candidate(), value in candidate()) {
+            if is_safe(&candidate) {
+                let with = with_query_param(&candidate, "oauth_error", &value);
+                prop_assert!(is_safe(&with), "{}", with);
+            }
+        }
     }
 
     #[test]
-    fn adds_a_query_parameter() {
-        assert_eq!(
-            with_query_param("/p", "oauth_error", "access_denied"),
-            "/p?oauth_error=access_denied"
-        );
-        assert_eq!(with_query_param("/p?a=1", "k", "v w"), "/p?a=1&k=v+w");
+    fn refused_targets_fall_back() {
+        for (to, expected) in [
+            ("/.//evil.example?oauth_error=access_denied", "/projects"),
+            ("/a/b?c=1", "/a/b?c=1"),
+        ] {
+            let response = app_redirect(to, "/projects");
+            assert_eq!(response.status(), 303);
+            assert_eq!(response.headers()["location"], expected);
+        }
     }
 }

@@ -11,17 +11,24 @@ mod bitbucket_links;
 mod drafts;
 mod events;
 mod oauth_transactions;
+mod outbox;
 mod pipelines;
 mod projects;
-mod sign_in_failures;
+mod rate_limits;
+mod sessions;
+mod sign_ups;
 mod users;
 
 pub use api::ConnectionEventKind;
 pub use bitbucket_links::{now_ms, BitbucketLink, LinkStatus, NewLink, StoredTokens};
 pub use events::EVENTS_SHOWN;
 pub use oauth_transactions::{NewOAuthTransaction, OAuthTransaction};
+pub use outbox::KeptMail;
 pub use pipelines::{PipelineWrite, StudioPipelineRow};
 pub use projects::{NewProject, NewProjectRepository, ProjectRow};
+pub use rate_limits::{Limit, Refused};
+pub use sessions::SessionRow;
+pub use sign_ups::PendingSignUp;
 pub use users::UserRow;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

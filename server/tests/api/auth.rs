@@ -1,13 +1,36 @@
-//! Studio accounts: sign up, sign in, sign out.
+//! Studio accounts: sign up (through the mailed link), sign in, sign out, and the limits on
+//! both.
 
-use crate::helpers::{spawn_app, Engine};
-use api::{ApiError, ErrorCode, Me};
+use crate::helpers::{
+    confirm_sign_up_on, newest_mail_on, sign_up_token, spawn_app, spawn_app_with, Browser, Engine,
+    Options, PASSWORD,
+};
+use api::{ApiError, ErrorCode, Me, SignUpStarted};
 use serde_json::json;
 
-async fn sign_up_signs_in_and_sign_out_ends_the_session(engine: Engine) {
+async fn sign_up_through_the_mailed_link_signs_in_and_sign_out_ends_the_session(engine: Engine) {
     let app = spawn_app(engine).await;
-    let me = app.sign_up("ada@example.com").await;
-    assert_eq!(me.email, "ada@example.com");
+    let started = app
+        .browser
+        .post_json(
+            api::paths::SIGN_UP,
+            &json!({"email": " Ada@Example.com ", "password": PASSWORD, "return_to": "/projects/new"}),
+        )
+        .await;
+    assert_eq!(started.status(), 202);
+    let started: SignUpStarted = started.json().await.unwrap();
+    assert_eq!(started.email, "ada@example.com");
+    assert_eq!(
+        app.browser.get(api::paths::ME).await.status(),
+        401,
+        "no account and no session before the link is used"
+    );
+
+    let token = sign_up_token(&app.browser, "ada@example.com").await;
+    let signed_up = confirm_sign_up_on(&app.browser, &token).await;
+    assert_eq!(signed_up.me.email, "ada@example.com");
+    assert_eq!(signed_up.return_to, "/projects/new");
+    let me = signed_up.me;
 
     let response = app.browser.get(api::paths::ME).await;
     assert_eq!(response.status(), 200);
@@ -31,6 +54,223 @@ async fn sign_up_signs_in_and_sign_out_ends_the_session(engine: Engine) {
         .set_cookie(server::session::COOKIE_NAME, &session_before);
     let error: ApiError = app.browser.get(api::paths::ME).await.json().await.unwrap();
     assert_eq!(error.code, ErrorCode::NotSignedIn);
+}
+
+/// Sign-up must not tell who has an account: same status, body and headers for a known and
+/// an unknown address, and the known account is left exactly as it was.
+async fn sign_up_answers_alike_for_known_and_unknown_addresses(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.sign_up("ada@example.com").await;
+    let probe = |email: &'static str| {
+        let browser = Browser::new(&app.url);
+        async move {
+            let response = browser
+                .post_json(
+                    api::paths::SIGN_UP,
+                    &json!({"email": email, "password": "another long password"}),
+                )
+                .await;
+            let status = response.status();
+            let mut headers: Vec<String> = response
+                .headers()
+                .iter()
+                .map(|(name, _)| name.to_string())
+                .filter(|name| name != "date" && name != "content-length")
+                .collect();
+            headers.sort();
+            let body: serde_json::Value = response.json().await.unwrap();
+            (
+                status,
+                headers,
+                body,
+                browser.cookie(server::session::COOKIE_NAME),
+            )
+        }
+    };
+    let (known_status, known_headers, known_body, known_cookie) = probe("ADA@example.com").await;
+    let (new_status, new_headers, new_body, new_cookie) = probe("new@example.com").await;
+    assert_eq!(known_status, 202);
+    assert_eq!(known_status, new_status);
+    assert_eq!(known_headers, new_headers);
+    assert_eq!(known_body["link_valid_hours"], new_body["link_valid_hours"]);
+    assert_eq!(
+        known_body.as_object().unwrap().len(),
+        new_body.as_object().unwrap().len()
+    );
+    assert_eq!(
+        (known_cookie, new_cookie),
+        (None, None),
+        "neither is signed in"
+    );
+
+    // Only the mailbox says which is which, and the account is untouched.
+    let note = newest_mail_on(&app.browser, "ada@example.com").await;
+    assert!(note.contains("has one already"), "{note}");
+    assert!(!note.contains("#token="), "{note}");
+    let link = newest_mail_on(&app.browser, "new@example.com").await;
+    assert!(link.contains("#token="), "{link}");
+    let sign_in = |password: &'static str| {
+        let browser = Browser::new(&app.url);
+        async move {
+            browser
+                .post_json(
+                    api::paths::SIGN_IN,
+                    &json!({"email": "ada@example.com", "password": password}),
+                )
+                .await
+                .status()
+        }
+    };
+    assert_eq!(sign_in(PASSWORD).await, 200);
+    assert_eq!(sign_in("another long password").await, 401);
+}
+
+async fn sign_up_links_work_once_and_expire(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let ask = |email: &'static str| {
+        let browser = &app.browser;
+        async move {
+            let response = browser
+                .post_json(
+                    api::paths::SIGN_UP,
+                    &json!({"email": email, "password": PASSWORD}),
+                )
+                .await;
+            assert_eq!(response.status(), 202);
+            sign_up_token(browser, email).await
+        }
+    };
+    let refused = |token: String| {
+        let browser = Browser::new(&app.url);
+        async move {
+            let response = browser
+                .post_json(api::paths::SIGN_UP_CONFIRM, &json!({ "token": token }))
+                .await;
+            assert_eq!(response.status(), 422);
+            let error: ApiError = response.json().await.unwrap();
+            assert_eq!(error.field.as_deref(), Some("token"));
+            assert!(
+                error.message.contains("expired or was used"),
+                "{}",
+                error.message
+            );
+        }
+    };
+    let token = ask("ada@example.com").await;
+    confirm_sign_up_on(&app.browser, &token).await;
+    refused(token).await;
+
+    let token = ask("bob@example.com").await;
+    app.sql("UPDATE sign_ups SET expires_at = 0").await;
+    refused(token).await;
+    refused("made-up".into()).await;
+    refused("x".repeat(10_000)).await;
+}
+
+async fn sign_up_is_limited_per_address_and_per_client(engine: Engine) {
+    let app = spawn_app_with(
+        engine,
+        Options {
+            sign_up_limit_per_client: 5,
+            ..Options::default()
+        },
+    )
+    .await;
+    let sign_up = |email: &'static str| {
+        let browser = &app.browser;
+        async move {
+            browser
+                .post_json(
+                    api::paths::SIGN_UP,
+                    &json!({"email": email, "password": PASSWORD}),
+                )
+                .await
+        }
+    };
+    for _ in 0..server::routes::auth::SIGN_UPS_PER_ADDRESS {
+        assert_eq!(sign_up("ada@example.com").await.status(), 202);
+    }
+    let limited = sign_up("ADA@example.com").await;
+    assert_eq!(
+        limited.status(),
+        429,
+        "the address's mailbox is not flooded"
+    );
+    assert!(limited.headers().contains_key("retry-after"));
+    let error: ApiError = limited.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::TooManyRequests);
+
+    // 4 sign-ups from this client so far (one refused); one more is allowed, then none.
+    assert_eq!(sign_up("bob@example.com").await.status(), 202);
+    assert_eq!(sign_up("carol@example.com").await.status(), 429);
+
+    // After the hour, both limits have room again.
+    app.sql(&format!(
+        "UPDATE rate_limits SET window_start = window_start - {}",
+        server::routes::auth::SIGN_UP_WINDOW_SECS + 1
+    ))
+    .await;
+    assert_eq!(sign_up("carol@example.com").await.status(), 202);
+}
+
+async fn sign_up_mail_goes_out_through_smtp(engine: Engine) {
+    let smtp = crate::helpers::fake_smtp::FakeSmtp::start().await;
+    let app = spawn_app_with(
+        engine,
+        Options {
+            mail_outbox: false,
+            smtp_url: Some(smtp.url.clone()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let response = app
+        .browser
+        .post_json(
+            api::paths::SIGN_UP,
+            &json!({"email": "ada@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(response.status(), 202);
+    let messages = smtp.messages().await;
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    let message = &messages[0];
+    assert!(message.contains("To: ada@example.com"), "{message}");
+    assert!(message.contains("/sign-up/confirm#token="), "{message}");
+    assert_eq!(
+        app.browser.get(api::paths::SANDBOX_MAILBOX).await.status(),
+        200,
+        "with SMTP the mailbox page is not served: the app's shell answers instead"
+    );
+    assert!(!app
+        .browser
+        .get(api::paths::SANDBOX_MAILBOX)
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("Studio mailbox"));
+}
+
+async fn sign_up_says_so_when_mail_is_not_configured(engine: Engine) {
+    let app = spawn_app_with(
+        engine,
+        Options {
+            mail_outbox: false,
+            ..Options::default()
+        },
+    )
+    .await;
+    let response = app
+        .browser
+        .post_json(
+            api::paths::SIGN_UP,
+            &json!({"email": "ada@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(response.status(), 503);
+    let error: ApiError = response.json().await.unwrap();
+    assert!(error.message.contains("mail server"), "{}", error.message);
 }
 
 async fn sign_in_checks_the_password(engine: Engine) {
@@ -100,20 +340,6 @@ async fn sign_up_explains_what_is_wrong(engine: Engine) {
         .await;
     assert_eq!(
         bad_email.json::<ApiError>().await.unwrap().field.as_deref(),
-        Some("email")
-    );
-
-    app.sign_up("ada@example.com").await;
-    let again = app
-        .browser
-        .post_json(
-            api::paths::SIGN_UP,
-            &json!({"email": "Ada@Example.com", "password": "long enough password"}),
-        )
-        .await;
-    assert_eq!(again.status(), 409);
-    assert_eq!(
-        again.json::<ApiError>().await.unwrap().field.as_deref(),
         Some("email")
     );
 }
@@ -188,7 +414,8 @@ async fn sign_in_is_rate_limited_per_account(engine: Engine) {
     );
 
     // When the window has passed, ada may try again.
-    app.sql("UPDATE sign_in_failures SET at = at - 901").await;
+    app.sql("UPDATE rate_limits SET window_start = window_start - 901")
+        .await;
     assert_eq!(
         attempt("ada@example.com", "correct horse battery")
             .await
@@ -197,9 +424,45 @@ async fn sign_in_is_rate_limited_per_account(engine: Engine) {
     );
 }
 
+/// 39 wrong sign-ins for one account at once, over two instances, then the right one: the
+/// limit must hold as if they came one by one. Before attempts were reserved before hashing,
+/// every one of them was hashed (39 × 401, then 200).
+async fn parallel_sign_ins_cannot_beat_the_limit(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.sign_up("ada@example.com").await;
+    let other = app.another_instance().await;
+    let origins = [app.url.clone(), other.url.clone()];
+    let attempt = |i: usize, password: &'static str| {
+        let browser = Browser::new(&origins[i % 2]);
+        async move {
+            browser
+                .post_json(
+                    api::paths::SIGN_IN,
+                    &json!({"email": "ada@example.com", "password": password}),
+                )
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    let statuses = futures::future::join_all((0..39).map(|i| attempt(i, "wrong password!"))).await;
+    let wrong = statuses.iter().filter(|s| **s == 401).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    let max = server::routes::auth::MAX_FAILURES as usize;
+    assert_eq!((wrong, throttled), (max, 39 - max), "{statuses:?}");
+    assert_eq!(attempt(0, PASSWORD).await, 429);
+    assert_eq!(attempt(1, PASSWORD).await, 429);
+}
+
 crate::both_engines!(
     sign_in_is_rate_limited_per_account,
-    sign_up_signs_in_and_sign_out_ends_the_session,
+    parallel_sign_ins_cannot_beat_the_limit,
+    sign_up_through_the_mailed_link_signs_in_and_sign_out_ends_the_session,
+    sign_up_answers_alike_for_known_and_unknown_addresses,
+    sign_up_links_work_once_and_expire,
+    sign_up_is_limited_per_address_and_per_client,
+    sign_up_says_so_when_mail_is_not_configured,
+    sign_up_mail_goes_out_through_smtp,
     sign_in_checks_the_password,
     sign_up_explains_what_is_wrong,
     api_routes_need_a_session,

@@ -266,13 +266,7 @@ async fn the_audit_trail_is_private_and_needs_a_session(engine: Engine) {
             .status(),
         401
     );
-    let response = other
-        .post_json(
-            api::paths::SIGN_UP,
-            &serde_json::json!({"email": "bob@example.com", "password": "correct horse battery"}),
-        )
-        .await;
-    assert_eq!(response.status(), 201);
+    crate::helpers::sign_up_on(&other, "bob@example.com").await;
     let events: Vec<api::ConnectionEvent> = other
         .get(api::paths::BITBUCKET_CONNECTION_EVENTS)
         .await

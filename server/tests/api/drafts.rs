@@ -58,11 +58,7 @@ async fn a_draft_survives_signing_out_and_in(engine: Engine) {
 
     // Nobody else sees it.
     let bob = Browser::new(&app.url);
-    bob.post_json(
-        api::paths::SIGN_UP,
-        &json!({"email": "bob@example.com", "password": "correct horse battery"}),
-    )
-    .await;
+    crate::helpers::sign_up_on(&bob, "bob@example.com").await;
     assert_eq!(read(&bob).await, None);
 
     let discard = elsewhere

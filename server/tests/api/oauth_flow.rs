@@ -179,10 +179,7 @@ async fn a_state_from_another_session_is_refused(engine: Engine) {
 
     // Mallory lures Ada's callback into her own session (login CSRF / session swap).
     let mallory = Browser::new(&app.url);
-    let response = mallory
-        .post_json(api::paths::SIGN_UP, &serde_json::json!({"email": "mallory@example.com", "password": "correct horse battery"}))
-        .await;
-    assert_eq!(response.status(), 201);
+    crate::helpers::sign_up_on(&mallory, "mallory@example.com").await;
     assert_eq!(
         callback(&mallory, &format!("code=abc&state={state}")).await,
         refused(DEFAULT_RETURN, "state_invalid")

@@ -328,6 +328,58 @@ async fn bad_input_is_refused_before_bitbucket_is_called(engine: Engine) {
     assert_eq!(sandbox_calls(&app), before, "nothing reached Bitbucket");
 }
 
+/// A file nested far deeper than any pipeline needs: `- - - … x` once crashed the whole
+/// process (the YAML check recursed once per level and overflowed the worker's stack).
+/// Saving it is refused with a clear problem, reading one committed elsewhere is fine, and
+/// the server keeps serving.
+async fn hostile_yaml_is_refused_and_never_takes_the_server_down(engine: Engine) {
+    let app = TestApp::connected(engine).await;
+    let quick = project(
+        &app,
+        json!({"name": "Scratch", "configuration": "quick_start"}),
+    )
+    .await
+    .id;
+    let repository = bitbucket_project(&app, "acme-data", "warehouse-pipelines").await;
+    let hostile = [
+        format!("{}x", "- ".repeat(1_000)),
+        format!("{}x", "? ".repeat(1_000)),
+        format!("{}x", "- ".repeat(400_000)),
+        "[".repeat(300_000),
+        "{a: ".repeat(100_000),
+    ];
+    for id in [quick, repository] {
+        for content in &hostile {
+            let response = save(
+                &app,
+                id,
+                json!({"path": "d.orch.yaml", "content": content, "message": ""}),
+            )
+            .await;
+            let error = error_of(response, 422).await;
+            assert_eq!(error.field.as_deref(), Some("content"));
+            assert!(error.message.contains("deeper than"), "{}", error.message);
+        }
+    }
+    // Committed to the repository by someone with write access: the studio reads it (the
+    // editor shows the same problem, from the same check).
+    push(
+        &app,
+        "warehouse-pipelines",
+        json!({"deep.orch.yaml": hostile[0]}),
+    )
+    .await;
+    let file = read_ok(&app, repository, "deep.orch.yaml").await;
+    assert_eq!(file.content, hostile[0]);
+    let problems = check_pipeline(PipelineKind::Orchestration, &file.content).unwrap_err();
+    assert!(problems[0].message.contains("deeper than"));
+    assert_eq!(
+        app.browser.get(api::paths::ME).await.status(),
+        200,
+        "still serving"
+    );
+}
+
 async fn the_pipelines_folder_scopes_the_list_and_new_paths(engine: Engine) {
     let app = TestApp::connected(engine).await;
     let id = bitbucket_project(&app, "alex-rivera", "sandbox-pipelines").await;
@@ -488,6 +540,7 @@ crate::both_engines!(
     a_moved_branch_is_never_overwritten,
     a_revoked_connection_asks_to_reconnect,
     bad_input_is_refused_before_bitbucket_is_called,
+    hostile_yaml_is_refused_and_never_takes_the_server_down,
     the_pipelines_folder_scopes_the_list_and_new_paths,
     quick_start_pipelines_are_kept_by_the_studio_with_versions,
     someone_elses_project_reads_as_missing,

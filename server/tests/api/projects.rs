@@ -171,12 +171,7 @@ async fn projects_are_private_to_their_owner(engine: Engine) {
         .await
         .unwrap();
     let other = crate::helpers::Browser::new(&app.url);
-    other
-        .post_json(
-            api::paths::SIGN_UP,
-            &json!({"email": "eve@example.com", "password": "correct horse battery"}),
-        )
-        .await;
+    crate::helpers::sign_up_on(&other, "eve@example.com").await;
     assert_eq!(
         other.get(&api::paths::project(project.id)).await.status(),
         404

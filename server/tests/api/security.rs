@@ -7,12 +7,18 @@ use serde_json::json;
 
 async fn the_session_cookie_is_host_only_secure_httponly_lax(engine: Engine) {
     let app = spawn_app(engine).await;
-    let response = app
+    let started = app
         .browser
         .post_json(
             api::paths::SIGN_UP,
             &json!({"email": "ada@example.com", "password": "correct horse battery"}),
         )
+        .await;
+    assert_eq!(started.status(), 202);
+    let token = crate::helpers::sign_up_token(&app.browser, "ada@example.com").await;
+    let response = app
+        .browser
+        .post_json(api::paths::SIGN_UP_CONFIRM, &json!({ "token": token }))
         .await;
     let cookie = response.headers()["set-cookie"]
         .to_str()
@@ -160,6 +166,137 @@ async fn return_to_cannot_leave_the_studio(engine: Engine) {
     );
 }
 
+/// Every way the callback can end, success or failure, redirects into the studio only: dot
+/// segments that a browser would normalise into `//evil.example` are refused when the flow
+/// starts, and a stored target is checked again at the end.
+async fn failed_authorizations_cannot_leave_the_studio_either(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.sign_up("ada@example.com").await;
+    let denied = "/projects/new/advanced/bitbucket?oauth_error=access_denied";
+    for payload in [
+        "/.//evil.example",
+        "/%2e//evil.example",
+        "/%2E%2E//evil.example",
+        "/..//evil.example",
+        "/a/..//evil.example",
+        "/./\\evil.example",
+        "/\t/evil.example",
+    ] {
+        let callback = app
+            .consent_returning_to(&app.browser, payload, "Alex Rivera", "Cancel")
+            .await;
+        let response = app.browser.get(&callback).await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(Browser::location(&response), denied, "{payload}");
+    }
+
+    // A target so long that the error code would push it past the rule's limit still gets
+    // the code, at the wizard's own step (the return_to fuzz target found this).
+    let long = format!("/{}", "a".repeat(api::return_to::MAX_BYTES - 10));
+    let callback = app
+        .consent_returning_to(&app.browser, &long, "Alex Rivera", "Cancel")
+        .await;
+    let response = app.browser.get(&callback).await;
+    assert_eq!(Browser::location(&response), denied);
+
+    // A target stored by an older build (or written by anyone with the database) is checked
+    // again when the flow ends.
+    let callback = app.consent_as("Alex Rivera", "Cancel").await;
+    app.sql("UPDATE oauth_transactions SET return_to = '/.//evil.example'")
+        .await;
+    let response = app.browser.get(&callback).await;
+    assert_eq!(Browser::location(&response), denied);
+
+    // Bitbucket unavailable during the exchange: the same rule on that failure's redirect.
+    let callback = app
+        .consent_returning_to(
+            &app.browser,
+            "/.//evil.example",
+            "Alex Rivera",
+            "Grant access",
+        )
+        .await;
+    app.sandbox
+        .sandbox
+        .inject_fault(503, 1, "/site/oauth2/access_token");
+    let response = app.browser.get(&callback).await;
+    assert_eq!(
+        Browser::location(&response),
+        "/projects/new/advanced/bitbucket?oauth_error=bitbucket_unavailable"
+    );
+}
+
+/// Malformed requests get the studio's typed error JSON, never the framework's text/plain
+/// with Rust type names.
+async fn malformed_requests_get_typed_errors(engine: Engine) {
+    use reqwest::Method;
+    let app = spawn_app(engine).await;
+    app.sign_up("ada@example.com").await;
+    let project: api::Project = app
+        .browser
+        .post_json(
+            api::paths::PROJECTS,
+            &json!({"name": "Sales", "configuration": "quick_start"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let file = api::paths::pipeline_file(project.id);
+    let deep = "[".repeat(50_000);
+    let big_draft = format!("{{\"name\":\"{}\"}}", "x".repeat(70_000));
+    let query = Method::from_bytes(b"QUERY").unwrap();
+    let json = "application/json";
+    #[rustfmt::skip]
+    let cases: Vec<(Method, &str, &str, &str, u16, ErrorCode)> = vec![
+        (Method::POST, api::paths::SIGN_IN, json, "[]", 422, ErrorCode::InvalidInput),
+        (Method::POST, api::paths::SIGN_IN, json, "{\"email\":", 400, ErrorCode::BadRequest),
+        (Method::POST, api::paths::SIGN_IN, json, "{\"email\":\"a@b.c\"}", 422, ErrorCode::InvalidInput),
+        (Method::POST, api::paths::SIGN_IN, json, &deep, 400, ErrorCode::BadRequest),
+        (Method::POST, api::paths::SIGN_IN, "text/plain", "{}", 403, ErrorCode::Forbidden),
+        // serde would read a struct from an array of its fields; the contract says object.
+        (Method::PUT, api::paths::PROJECT_DRAFT, json, "[null, null]", 422, ErrorCode::InvalidInput),
+        (Method::POST, api::paths::PROJECTS, json, "{\"name\":\"x\",\"configuration\":\"advanced\",\"repository\":[\"w\",\"r\"]}", 422, ErrorCode::InvalidInput),
+        (Method::GET, "/api/projects/not-a-number", json, "", 404, ErrorCode::NotFound),
+        (Method::GET, "/api/projects/99999999999999999999999", json, "", 404, ErrorCode::NotFound),
+        (Method::GET, &file, json, "", 400, ErrorCode::BadRequest),
+        (Method::DELETE, "/api/no-such-route", json, "{}", 404, ErrorCode::NotFound),
+        (Method::PUT, api::paths::PROJECT_DRAFT, json, &big_draft, 413, ErrorCode::BadRequest),
+        // Methods no route takes get 405, not a "cross-site" refusal.
+        (Method::PATCH, api::paths::ME, json, "{}", 405, ErrorCode::BadRequest),
+        (Method::PUT, api::paths::ME, "text/plain", "x", 405, ErrorCode::BadRequest),
+        (Method::TRACE, api::paths::ME, json, "", 405, ErrorCode::BadRequest),
+        (query, api::paths::INFO, json, "", 405, ErrorCode::BadRequest),
+    ];
+    for (method, path, content_type, body, status, code) in cases {
+        let request = app
+            .browser
+            .raw()
+            .request(method.clone(), app.browser.url(path))
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", content_type)
+            .body(body.to_owned());
+        let response = app.browser.send(request).await;
+        let what = format!("{method} {path}");
+        assert_eq!(response.status(), status, "{what}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(content_type, "application/json", "{what}");
+        let text = response.text().await.unwrap();
+        let error: ApiError =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{what}: {text}"));
+        assert_eq!(error.code, code, "{what}: {text}");
+        for leak in ["struct", "Credentials", "i64", "invalid length", "expected"] {
+            assert!(!text.contains(leak), "{what}: {text}");
+        }
+        if status == 400 && path == file {
+            assert!(error.message.contains("path"), "{}", error.message);
+        }
+    }
+}
+
 async fn proxy_names_cannot_leave_the_bitbucket_api(engine: Engine) {
     let app = spawn_app(engine).await;
     app.sign_up("ada@example.com").await;
@@ -232,6 +369,26 @@ async fn every_response_carries_security_headers(engine: Engine) {
     assert_eq!(app.browser.get("/api/nope").await.status(), 404);
 }
 
+/// Behind https (`PUBLIC_URL`), browsers are told to use https only; on http they are not.
+async fn https_studios_send_strict_transport_security(engine: Engine) {
+    let https = crate::helpers::spawn_app_with(
+        engine,
+        crate::helpers::Options {
+            public_url: Some("https://studio.example".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let response = https.browser.get("/healthz").await;
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    let http = spawn_app(engine).await;
+    let response = http.browser.get("/healthz").await;
+    assert!(!response.headers().contains_key("strict-transport-security"));
+}
+
 async fn oversized_bodies_are_refused(engine: Engine) {
     let app = spawn_app(engine).await;
     app.sign_up("ada@example.com").await;
@@ -250,7 +407,10 @@ crate::both_engines!(
     signing_in_rotates_the_session_id,
     cross_site_writes_are_refused,
     return_to_cannot_leave_the_studio,
+    failed_authorizations_cannot_leave_the_studio_either,
+    malformed_requests_get_typed_errors,
     proxy_names_cannot_leave_the_bitbucket_api,
     every_response_carries_security_headers,
     oversized_bodies_are_refused,
+    https_studios_send_strict_transport_security,
 );

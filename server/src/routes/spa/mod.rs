@@ -16,7 +16,7 @@ pub use assets::{Bundles, MANIFEST};
 use axum::http::header;
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use tower_http::services::ServeDir;
 
@@ -44,7 +44,7 @@ pub fn router(settings: &Settings) -> Router<AppState> {
             get(move || async move { javascript(boot.clone()) }),
         )
         // Unknown API paths are errors, not the app's shell.
-        .route("/api/{*rest}", get(api_not_found).post(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
         .nest_service(
             &pkg,
             tower::ServiceBuilder::new()

@@ -35,6 +35,13 @@ impl Instance {
         if settings.bench_bare_route {
             command.env("BENCH_BARE_ROUTE", "true");
         }
+        if let Some(outbox) = settings.mail.outbox {
+            command.env("MAIL_OUTBOX", outbox.to_string());
+        }
+        command.env(
+            "SIGN_UP_LIMIT_PER_CLIENT",
+            settings.accounts.sign_up_limit_per_client.to_string(),
+        );
         if let Some(public_url) = &settings.public_url {
             command.env("PUBLIC_URL", public_url);
         }

@@ -2,6 +2,7 @@
 //! client that keeps cookies the way a browser would for 127.0.0.1.
 
 mod browser;
+pub mod fake_smtp;
 mod html;
 pub mod instance;
 pub mod logs;
@@ -93,6 +94,14 @@ pub struct Options {
     pub database_url: Option<String>,
     /// A built front end to serve, instead of an empty folder.
     pub site_root: Option<std::path::PathBuf>,
+    /// Sign-ups per client address per hour; every test's users sign up from 127.0.0.1.
+    pub sign_up_limit_per_client: i64,
+    /// Keep mail in the studio's mailbox (`false` with no `smtp_url`: sign-up unavailable).
+    pub mail_outbox: bool,
+    /// Deliver mail to this SMTP server instead.
+    pub smtp_url: Option<String>,
+    /// The origin the server believes browsers use, instead of its own address.
+    pub public_url: Option<String>,
 }
 
 impl Default for Options {
@@ -102,6 +111,10 @@ impl Default for Options {
             pkce: true,
             database_url: None,
             site_root: None,
+            sign_up_limit_per_client: 1000,
+            mail_outbox: true,
+            smtp_url: None,
+            public_url: None,
         }
     }
 }
@@ -142,7 +155,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     };
     let settings = server::Settings {
         addr: "127.0.0.1:0".parse().unwrap(),
-        public_url: Some(url.clone()),
+        public_url: Some(options.public_url.unwrap_or_else(|| url.clone())),
         database_url,
         site_root: options
             .site_root
@@ -166,6 +179,16 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         token_keys: server::config::TokenKeys::Configured(vec![SecretString::from(
             TOKEN_KEY.to_owned(),
         )]),
+        // Sign-up links are read from the studio's own mailbox (`sign_up_on`).
+        mail: server::config::MailSettings {
+            outbox: Some(options.mail_outbox),
+            smtp_url: options.smtp_url.map(SecretString::from),
+            from: None,
+        },
+        accounts: server::config::AccountSettings {
+            sign_up_limit_per_client: options.sign_up_limit_per_client,
+            client_ip_header: None,
+        },
     };
     let app = Application::with_listener(settings.clone(), listener)
         .await
@@ -184,7 +207,9 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     }
 }
 
-/// Signs up a fresh studio user in `browser`, which is then signed in as that user.
+/// Signs up a fresh studio user in `browser` as a person would: the sign-up, then the link
+/// mailed to the address (read from the studio's mailbox). The browser is then signed in as
+/// that user.
 pub async fn sign_up_on(browser: &Browser, email: &str) -> api::Me {
     let response = browser
         .post_json(
@@ -192,8 +217,61 @@ pub async fn sign_up_on(browser: &Browser, email: &str) -> api::Me {
             &serde_json::json!({"email": email, "password": PASSWORD}),
         )
         .await;
-    assert_eq!(response.status(), 201, "sign-up");
-    response.json().await.unwrap()
+    assert_eq!(response.status(), 202, "sign-up");
+    let token = sign_up_token(browser, email).await;
+    confirm_sign_up_on(browser, &token).await.me
+}
+
+/// Uses the sign-up link's `token`; the answer must be 201.
+pub async fn confirm_sign_up_on(browser: &Browser, token: &str) -> api::SignedUp {
+    let confirmed = browser
+        .post_json(
+            api::paths::SIGN_UP_CONFIRM,
+            &serde_json::json!({ "token": token }),
+        )
+        .await;
+    assert_eq!(confirmed.status(), 201, "the sign-up link works");
+    confirmed.json().await.unwrap()
+}
+
+/// The newest mail to `email` in the studio's mailbox, waiting up to 5 s for it (mail is
+/// sent after the answer).
+pub async fn newest_mail_on(browser: &Browser, email: &str) -> String {
+    let page = format!(
+        "{}?to={}",
+        api::paths::SANDBOX_MAILBOX,
+        api::paths::encode_query_value(email)
+    );
+    let started = std::time::Instant::now();
+    loop {
+        let html = browser.get(&page).await.text().await.unwrap();
+        if let Some(start) = html.find("<article") {
+            let end = html[start..]
+                .find("</article>")
+                .map_or(html.len(), |e| start + e);
+            return html_escape::decode_html_entities(&html[start..end]).into_owned();
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "no mail to {email} arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// The token of the newest sign-up link mailed to `email`.
+pub async fn sign_up_token(browser: &Browser, email: &str) -> String {
+    let mail = newest_mail_on(browser, email).await;
+    let marker = "#token=";
+    let start = mail
+        .find(marker)
+        .unwrap_or_else(|| panic!("a sign-up link in:\n{mail}"))
+        + marker.len();
+    mail[start..]
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 /// `TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`: a role that may
@@ -308,10 +386,23 @@ impl TestApp {
     /// [`TestApp::consent_as`], starting the authorization through `browser` (pointed at
     /// another instance, say).
     pub async fn consent_on(&self, browser: &Browser, account: &str, button: &str) -> String {
+        self.consent_returning_to(browser, REPOSITORY_STEP, account, button)
+            .await
+    }
+
+    /// [`TestApp::consent_on`] with the authorization started for `return_to` (sent
+    /// percent-encoded, as the app's links do).
+    pub async fn consent_returning_to(
+        &self,
+        browser: &Browser,
+        return_to: &str,
+        account: &str,
+        button: &str,
+    ) -> String {
         let start = format!(
             "{}?return_to={}",
             api::paths::BITBUCKET_OAUTH_START,
-            REPOSITORY_STEP
+            api::paths::encode_query_value(return_to)
         );
         let to_bitbucket = browser.get(&start).await;
         assert_eq!(to_bitbucket.status(), 303);

@@ -1,0 +1,56 @@
+// Studio accounts: sign-up through the mailed link (the answer is the same for every
+// address), and sign-in links that someone else crafted.
+import { expect, test } from './fixtures';
+import { expectAccessible, freshEmail, openMailbox, openSignUpLink, PASSWORD, signUp, submitSignUp } from './helpers';
+
+test('signing up mails a link that creates the account and continues where the user was', async ({ page }) => {
+  await page.goto('/projects/new');
+  await expect(page).toHaveURL(/\/sign-in\?return_to=/);
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await expect(page.getByRole('heading', { name: 'Create your studio account' })).toBeVisible();
+  const email = freshEmail();
+  await submitSignUp(page, email);
+  await expect(page.getByRole('status')).toContainText(email);
+  await expectAccessible(page);
+
+  // The sandbox keeps its mail: the page says where.
+  await page.getByRole('link', { name: "open the studio's mailbox" }).click();
+  await expect(page.getByRole('heading', { name: 'Studio mailbox' })).toBeVisible();
+  await openSignUpLink(page, email);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page.getByRole('heading', { name: 'Select project configuration' })).toBeVisible();
+
+  // The link is single use.
+  await openSignUpLink(page, email);
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page.getByRole('alert')).toContainText('expired or was used already');
+});
+
+test('signing up with an address that has an account looks the same, and only the mail says so', async ({ page, browser }) => {
+  const email = await signUp(page);
+  const stranger = await browser.newPage();
+  await stranger.goto('/sign-up');
+  await submitSignUp(stranger, email);
+  await expect(stranger.getByRole('status')).toContainText(email);
+  await openMailbox(stranger, email);
+  await expect(stranger.getByRole('article').first()).toContainText('You already have a Pipeline Studio account');
+  await stranger.close();
+});
+
+test('a crafted sign-in link cannot send anyone elsewhere, and the app keeps working', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const email = await signUp(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  for (const crafted of ['%2F.%2F%2Fevil.example%2Fphish', '%2F%2e%2F%2Fevil.example', '%2Fa%2F..%2F%2Fevil.example']) {
+    await page.goto(`/sign-in?return_to=${crafted}`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
+    await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/projects$/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+  }
+  expect(errors).toEqual([]);
+});

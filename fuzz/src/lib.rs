@@ -1,0 +1,153 @@
+//! What must hold for every input to the studio's parsers and rules, one function per fuzz
+//! target. Each takes raw bytes, runs the code under test and panics when a property fails;
+//! a fuzzer treats the panic (or a crash, a stack overflow, a timeout) as a finding.
+//!
+//! `./scripts/fuzz.sh` runs the targets under cargo fuzz (libFuzzer, nightly). The inputs it
+//! keeps (`fuzz/corpus/<target>/`) and every finding (`fuzz/regressions/<target>/`) are run
+//! through these same functions by `tests/regressions.rs` in the ordinary test suite, so a
+//! fixed finding stays fixed.
+
+use api::pipeline::MAX_PIPELINE_BYTES;
+use api::{check_pipeline, PipelineFolder, PipelineKind, PipelinePath, ProjectDraft};
+
+/// A property: panics when `data` breaks it.
+pub type Property = fn(&[u8]);
+
+/// The targets, by name: the folder names under `corpus/` and `regressions/`.
+pub const TARGETS: [(&str, Property); 5] = [
+    ("yaml_check", yaml_check),
+    ("pipeline_path", pipeline_path),
+    ("return_to", return_to),
+    ("oauth_callback", oauth_callback),
+    ("draft", draft),
+];
+
+fn text(data: &[u8]) -> Option<&str> {
+    std::str::from_utf8(data).ok()
+}
+
+/// The YAML and schema check (server and editor): never panics or recurses out of stack,
+/// and every problem points inside the file.
+pub fn yaml_check(data: &[u8]) {
+    let Some(content) = text(data) else { return };
+    // YAML's line breaks: `\r\n`, a lone `\r` and `\n` (the fuzzer found that `lines()`,
+    // which knows no lone `\r`, is not the parser's count).
+    let lines = content.replace("\r\n", "\n").matches(['\r', '\n']).count() + 1;
+    for kind in PipelineKind::ALL {
+        match check_pipeline(kind, content) {
+            Ok(()) => assert!(content.len() <= MAX_PIPELINE_BYTES),
+            Err(problems) => {
+                assert!(!problems.is_empty() && problems.len() <= 20, "{problems:?}");
+                for problem in &problems {
+                    assert!(problem.line >= 1 && problem.line <= lines + 1, "{problem}");
+                    assert!(problem.column >= 1, "{problem}");
+                    assert!(!problem.message.is_empty());
+                }
+            }
+        }
+    }
+}
+
+/// The pipeline path rule: an accepted path can never leave the repository or the folder.
+pub fn pipeline_path(data: &[u8]) {
+    let Some(raw) = text(data) else { return };
+    let (folder_raw, path_raw) = raw.split_once('\n').unwrap_or(("", raw));
+    if let Ok(path) = PipelinePath::parse(path_raw) {
+        let p = path.as_str();
+        assert!(!p.starts_with('/') && !p.ends_with('/'), "{p:?}");
+        assert!(
+            p.split('/').all(|s| !s.is_empty() && s != "." && s != ".."),
+            "{p:?}"
+        );
+        assert!(
+            !p.contains(['\\', ':', '*', '?', '"', '<', '>', '|']),
+            "{p:?}"
+        );
+        assert!(!p.chars().any(char::is_control), "{p:?}");
+        assert!(p.ends_with(path.kind().suffix()), "{p:?}");
+        assert!(!path.name().is_empty(), "{p:?}");
+        assert_eq!(
+            PipelinePath::parse(p).as_ref(),
+            Ok(&path),
+            "parsing is stable"
+        );
+        if let Ok(folder) = PipelineFolder::parse(folder_raw) {
+            let inside = folder.contains(&path);
+            assert_eq!(inside, p.starts_with(&folder.prefix()), "{folder:?} {p:?}");
+        }
+    }
+    if let Ok(folder) = PipelineFolder::parse(folder_raw) {
+        let f = folder.as_str();
+        assert!(
+            f.is_empty() || f.split('/').all(|s| !s.is_empty() && s != "." && s != ".."),
+            "{f:?}"
+        );
+    }
+}
+
+/// The `return_to` rule: whatever it accepts, a browser (the WHATWG URL parser) resolves to
+/// that very path on the studio's origin, and adding the callback's parameter keeps it so
+/// (unless that makes it longer than the rule's limit, which the callback handles: the
+/// fuzzer found that case).
+pub fn return_to(data: &[u8]) {
+    let Some(raw) = text(data) else { return };
+    let (candidate, value) = raw.split_once('\n').unwrap_or((raw, "access_denied"));
+    if !api::return_to::is_safe(candidate) {
+        return;
+    }
+    let origin = url::Url::parse("https://studio.example/projects/new").unwrap();
+    let resolved = origin.join(candidate).expect("an accepted path resolves");
+    assert_eq!(resolved.origin(), origin.origin(), "{candidate:?}");
+    assert_eq!(
+        &resolved[url::Position::BeforePath..],
+        candidate,
+        "{candidate:?} is rewritten by a browser"
+    );
+    let with = api::return_to::with_query_param(candidate, "oauth_error", value);
+    assert!(
+        api::return_to::is_safe(&with) || with.len() > api::return_to::MAX_BYTES,
+        "{with:?}"
+    );
+}
+
+/// The OAuth callback's query: parsed without panicking, and only bounded, well-formed values
+/// kept.
+pub fn oauth_callback(data: &[u8]) {
+    let Some(raw) = text(data) else { return };
+    let query = api::oauth::CallbackQuery::parse(raw);
+    if let Some(state) = &query.state {
+        assert!(!state.is_empty() && state.chars().count() <= 512);
+    }
+    if let Some(code) = &query.code {
+        assert!(!code.is_empty() && code.chars().count() <= 4096);
+    }
+    if let Some(error) = &query.error {
+        assert!(error
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')));
+        assert!(!error.is_empty() && error.len() <= 64);
+    }
+    if let Some(description) = &query.error_description {
+        assert!(description.chars().count() <= 500);
+    }
+    let _ = api::query::single(raw, "return_to");
+}
+
+/// A draft as the server reads it back from storage: JSON in, never a panic, and a draft
+/// that parses survives a round trip unchanged.
+pub fn draft(data: &[u8]) {
+    let Ok(draft) = serde_json::from_slice::<ProjectDraft>(data) else {
+        return;
+    };
+    let again = serde_json::to_string(&draft).unwrap();
+    assert_eq!(serde_json::from_str::<ProjectDraft>(&again).unwrap(), draft);
+    match draft.oversized_field() {
+        Some("name") => assert!(draft.name.chars().count() > api::draft::DRAFT_MAX_NAME_CHARS),
+        Some(field) => assert_eq!(field, "description"),
+        None => {
+            assert!(draft.name.chars().count() <= api::draft::DRAFT_MAX_NAME_CHARS);
+            assert!(draft.description.chars().count() <= api::draft::DRAFT_MAX_DESCRIPTION_CHARS);
+        }
+    }
+    let _ = draft.is_empty();
+}

@@ -1,0 +1,123 @@
+//! Studio accounts: sign up (with a mailed link), sign in, sign out, who am I.
+//!
+//! - [`sign_in`]: unknown email and wrong password get the same answer after the same work;
+//!   failures are limited per account, each attempt reserved atomically before its hash.
+//! - [`sign_up`]: the same answer for every address, the account created only from the
+//!   mailed link; limited per address and per client.
+//! - [`passwords`]: argon2id on the blocking pool, one hash per core.
+
+mod passwords;
+mod sign_in;
+mod sign_up;
+
+pub use sign_in::{FAILURE_WINDOW_SECS, MAX_FAILURES};
+pub use sign_up::{SIGN_UPS_PER_ADDRESS, SIGN_UP_WINDOW_SECS};
+
+use api::{account, Me};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tower_sessions::Session;
+
+use super::AppState;
+use crate::error::{AppError, AppResult};
+use crate::session::{self, CurrentUser};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(api::paths::SIGN_UP, post(sign_up::sign_up))
+        .route(api::paths::SIGN_UP_CONFIRM, post(sign_up::confirm))
+        .route(api::paths::SIGN_IN, post(sign_in::sign_in))
+        .route(api::paths::SIGN_OUT, post(sign_out))
+        .route(api::paths::ME, get(me))
+}
+
+/// Normalised email: trimmed, lower case, shaped like an address.
+fn parse_email(raw: &str) -> AppResult<String> {
+    let email = normalise_email(raw);
+    let shaped = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !shaped {
+        return Err(AppError::InvalidInput {
+            field: "email",
+            message: "Enter an email address such as name@example.com.".into(),
+        });
+    }
+    Ok(email)
+}
+
+/// The form every address is compared and counted in, valid or not.
+fn normalise_email(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+fn check_password_length(password: &str) -> AppResult<()> {
+    let chars = password.chars().count();
+    if chars < account::MIN_PASSWORD_CHARS {
+        return Err(AppError::InvalidInput {
+            field: "password",
+            message: format!(
+                "Use a password of at least {} characters.",
+                account::MIN_PASSWORD_CHARS
+            ),
+        });
+    }
+    if chars > account::MAX_PASSWORD_CHARS {
+        return Err(AppError::InvalidInput {
+            field: "password",
+            message: format!(
+                "Use a password of at most {} characters.",
+                account::MAX_PASSWORD_CHARS
+            ),
+        });
+    }
+    Ok(())
+}
+
+async fn sign_out(
+    session: Session,
+    _: crate::extract::Json<api::EmptyBody>,
+) -> AppResult<StatusCode> {
+    session::sign_out(&session).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Me>> {
+    let row = state
+        .db
+        .user_by_id(user.id)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    Ok(Json(Me {
+        id: row.id,
+        email: row.email,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            parse_email("  Ada@Example.COM ").unwrap(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "ada@.com",
+        ] {
+            assert!(parse_email(bad).is_err(), "{bad:?}");
+        }
+    }
+}

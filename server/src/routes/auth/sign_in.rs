@@ -1,0 +1,69 @@
+//! `POST /api/auth/sign-in`.
+//!
+//! Failed sign-ins are limited per account: [`MAX_FAILURES`] per [`FAILURE_WINDOW_SECS`],
+//! counted per account (whatever the client's address, which a load balancer hides and an
+//! attacker rotates), with unknown emails counted alike so the limit reveals nothing about
+//! which accounts exist.
+//!
+//! Each attempt is **reserved before its password is hashed**: one atomic statement counts it
+//! as a failure, or refuses it when the window is full ([`crate::store::Limit`]). A sign-in
+//! that then succeeds clears the count. So attempts sent in parallel, to one instance or to
+//! several, cannot all pass the check before any is counted: of 40 at once, 5 are hashed and
+//! 35 refused with 429, whichever of them holds the right password.
+
+use api::{account, Credentials, Me};
+use axum::extract::State;
+use axum::Json;
+use tower_sessions::Session;
+
+use super::passwords::{hashing, verify, DUMMY_HASH};
+use super::{normalise_email, AppState};
+use crate::error::{AppError, AppResult, Throttled};
+use crate::extract;
+use crate::random;
+use crate::session;
+use crate::store::Limit;
+
+pub const MAX_FAILURES: i64 = 5;
+pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+
+const FAILURES: Limit = Limit {
+    name: "sign-in",
+    max: MAX_FAILURES,
+    window_secs: FAILURE_WINDOW_SECS,
+};
+
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    extract::Json(body): extract::Json<Credentials>,
+) -> AppResult<Json<Me>> {
+    let email = normalise_email(&body.email);
+    let account_key = random::digest(&email);
+    if let Err(refused) = state.db.reserve_attempt(FAILURES, &account_key).await? {
+        tracing::warn!("sign-in throttled after repeated failures");
+        return Err(AppError::TooManyAttempts {
+            action: Throttled::SignIn,
+            retry_after: refused.retry_after,
+        });
+    }
+    let user = if body.password.chars().count() > account::MAX_PASSWORD_CHARS {
+        None
+    } else {
+        let user = state.db.user_by_email(&email).await?;
+        let stored = user
+            .as_ref()
+            .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
+        let password = body.password;
+        let matches = hashing(move || verify(&password, &stored)).await?;
+        user.filter(|_| matches)
+    };
+    // A failure stays counted: it was reserved above.
+    let user = user.ok_or(AppError::InvalidCredentials)?;
+    state.db.clear_attempts(FAILURES, &account_key).await?;
+    session::sign_in(&session, user.id).await?;
+    Ok(Json(Me {
+        id: user.id,
+        email: user.email,
+    }))
+}

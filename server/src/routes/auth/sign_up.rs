@@ -1,0 +1,195 @@
+//! `POST /api/auth/sign-up` and `POST /api/auth/sign-up/confirm`.
+//!
+//! Sign-up never tells whether an address has an account. Every well-formed request gets the
+//! same 202 answer after the same work (an argon2id hash), and a mail goes to the address:
+//! - a new address gets a link; the account is created when it is used (`confirm`), so nobody
+//!   can create or probe an account for an address they cannot read;
+//! - an address with an account gets a note saying so, with a link to sign in.
+//!
+//! Each sign-up sends a mail, so sign-ups are limited per address ([`SIGN_UPS_PER_ADDRESS`] an
+//! hour: no one can flood a mailbox) and per client (`SIGN_UP_LIMIT_PER_CLIENT` an hour: no one
+//! can send mail to the world through the studio), both reserved atomically before any work.
+
+use api::account::{MAX_TOKEN_CHARS, SIGN_UP_LINK_HOURS};
+use api::{ConfirmSignUp, Me, SignUp, SignUpStarted, SignedUp};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use tower_sessions::Session;
+
+use super::passwords::{hash, hashing};
+use super::{check_password_length, parse_email, AppState};
+use crate::error::{AppError, AppResult, Throttled};
+use crate::extract::{self, ClientAddress};
+use crate::mail::Mail;
+use crate::random;
+use crate::session;
+use crate::store::{Limit, StoreError};
+
+pub const SIGN_UPS_PER_ADDRESS: i64 = 3;
+pub const SIGN_UP_WINDOW_SECS: i64 = 3600;
+/// Where a confirmed sign-up continues when it named no (valid) place.
+const DEFAULT_RETURN_TO: &str = "/projects";
+
+pub(super) async fn sign_up(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    extract::Json(body): extract::Json<SignUp>,
+) -> AppResult<(StatusCode, Json<SignUpStarted>)> {
+    if !state.mailer.is_available() {
+        return Err(AppError::NotConfigured(
+            "Sign-up is not available on this studio yet: it needs a mail server to send sign-up links. Ask the studio's administrator.",
+        ));
+    }
+    let email = parse_email(&body.email)?;
+    check_password_length(&body.password)?;
+    let per_client = Limit {
+        name: "sign-up-client",
+        max: state.accounts.sign_up_limit_per_client,
+        window_secs: SIGN_UP_WINDOW_SECS,
+    };
+    let per_address = Limit {
+        name: "sign-up-address",
+        max: SIGN_UPS_PER_ADDRESS,
+        window_secs: SIGN_UP_WINDOW_SECS,
+    };
+    for (limit, key) in [
+        (per_client, random::digest(&client.0)),
+        (per_address, random::digest(&email)),
+    ] {
+        if let Err(refused) = state.db.reserve_attempt(limit, &key).await? {
+            tracing::warn!(limit = limit.name, "sign-up throttled");
+            return Err(AppError::TooManyAttempts {
+                action: Throttled::SignUp,
+                retry_after: refused.retry_after,
+            });
+        }
+    }
+    // Hashed whether or not the address has an account: both answers cost the same.
+    let password = body.password;
+    let password_hash = hashing(move || hash(&password))
+        .await?
+        .map_err(AppError::internal)?;
+    let mail = match state.db.user_by_email(&email).await? {
+        Some(_) => already_registered(&state.public_url, &email),
+        None => {
+            let token = random::token(32);
+            let return_to =
+                api::return_to::or_default(body.return_to.as_deref(), DEFAULT_RETURN_TO);
+            let expires_at = crate::store::now() + i64::from(SIGN_UP_LINK_HOURS) * 3600;
+            state
+                .db
+                .insert_sign_up(
+                    &random::digest(&token),
+                    &email,
+                    &password_hash,
+                    return_to,
+                    expires_at,
+                )
+                .await?;
+            confirmation(&state.public_url, &email, &token)
+        }
+    };
+    state.mailer.send_later(mail);
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SignUpStarted {
+            email,
+            link_valid_hours: SIGN_UP_LINK_HOURS,
+        }),
+    ))
+}
+
+pub(super) async fn confirm(
+    State(state): State<AppState>,
+    session: Session,
+    extract::Json(body): extract::Json<ConfirmSignUp>,
+) -> AppResult<(StatusCode, Json<SignedUp>)> {
+    let expired = || {
+        AppError::InvalidInput {
+        field: "token",
+        message: "This sign-up link has expired or was used already. Sign up again to get a new one, or sign in if you finished signing up.".into(),
+    }
+    };
+    let token = body.token.trim();
+    if token.is_empty() || token.len() > MAX_TOKEN_CHARS {
+        return Err(expired());
+    }
+    let pending = state
+        .db
+        .consume_sign_up(&random::digest(token))
+        .await?
+        .ok_or_else(expired)?;
+    let user = state
+        .db
+        .create_user(&pending.email, &pending.password_hash)
+        .await
+        .map_err(|error| match error {
+            // Another link for the same address was used first. Only the address's owner can
+            // hold either link, so saying so reveals nothing to anyone else.
+            StoreError::UniqueViolation => AppError::Conflict {
+                field: "email",
+                message: "Your account exists already: sign in with it.".into(),
+            },
+            other => other.into(),
+        })?;
+    state.db.forget_sign_ups(&pending.email).await?;
+    session::sign_in(&session, user.id).await?;
+    tracing::info!(user_id = user.id, "account created");
+    let return_to = api::return_to::or_default(Some(&pending.return_to), DEFAULT_RETURN_TO);
+    Ok((
+        StatusCode::CREATED,
+        Json(SignedUp {
+            me: Me {
+                id: user.id,
+                email: user.email,
+            },
+            return_to: return_to.to_owned(),
+        }),
+    ))
+}
+
+fn confirmation(public_url: &str, email: &str, token: &str) -> Mail {
+    Mail {
+        to: email.to_owned(),
+        subject: "Finish creating your Pipeline Studio account".into(),
+        body: format!(
+            "Someone, probably you, asked to create a Pipeline Studio account for {email}.\n\n\
+             To finish, open this link within {SIGN_UP_LINK_HOURS} hours:\n\n\
+             {public_url}{page}#token={token}\n\n\
+             If it was not you, ignore this mail: no account is created without the link.\n",
+            page = api::paths::SIGN_UP_CONFIRM_PAGE,
+        ),
+    }
+}
+
+fn already_registered(public_url: &str, email: &str) -> Mail {
+    Mail {
+        to: email.to_owned(),
+        subject: "You already have a Pipeline Studio account".into(),
+        body: format!(
+            "Someone, probably you, asked to create a Pipeline Studio account for {email}, \
+             but this address has one already.\n\n\
+             Sign in with it here:\n\n{public_url}/sign-in\n\n\
+             If it was not you, ignore this mail: nothing was changed.\n"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_carries_its_token_in_the_fragment() {
+        let mail = confirmation("https://studio.example", "a@b.c", "tok");
+        assert!(
+            mail.body
+                .contains("https://studio.example/sign-up/confirm#token=tok"),
+            "{}",
+            mail.body
+        );
+        let note = already_registered("https://studio.example", "a@b.c");
+        assert!(!note.body.contains("token"));
+    }
+}
