@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark (README, "Benchmarks"): builds the release front end and server, then measures
 # the repository picker at scale, the front end's weight and first load, server throughput,
-# a refresh stampede and memory. Prints a table per figure and writes BENCHMARKS.md.
+# a refresh stampede, memory, and the Bitbucket calls of one wizard run. Prints a table per
+# figure and writes BENCHMARKS.md (with BENCH_ONLY, only those figures are replaced).
 #
 #   ./scripts/bench.sh                      every figure, 5 runs each (about 15 minutes)
 #   BENCH_RUNS=3 BENCH_ONLY=throughput ./scripts/bench.sh

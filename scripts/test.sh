@@ -29,4 +29,7 @@ cargo test --workspace
 step "Playwright end-to-end tests (Chromium)"
 (cd end2end && npx playwright test)
 
+step "the bitbucket.org spec (skipped without a consumer and a test account: README)"
+(cd end2end && npx playwright test --config real-bitbucket.config.ts)
+
 step "all checks passed in $(( $(date +%s) - started )) s"

@@ -3,25 +3,45 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One page of a list. `next_page` is set when there are more; the app asks for it by number.
+/// One page of a list. `next` is set when there are more: an opaque cursor the app sends
+/// back to get the next page (Bitbucket's own `next` is opaque too: a page number or not).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub values: Vec<T>,
-    pub page: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_page: Option<u32>,
+    pub next: Option<String>,
     /// Total count, when Bitbucket reported it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
 }
 
+impl<T> Page<T> {
+    /// A list with nothing in it.
+    pub fn empty() -> Self {
+        Self {
+            values: Vec::new(),
+            next: None,
+            size: Some(0),
+        }
+    }
+}
+
+/// A workspace the account belongs to. Bitbucket's workspace list gives only its slug; the
+/// human name comes later (`GET /api/bitbucket/workspace-names`), where Bitbucket has one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Workspace {
     pub slug: String,
-    pub name: String,
-    pub uuid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Workspace {
+    /// What to show: the name, else the slug.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.slug)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +111,9 @@ pub struct RepositoryPicker {
 pub struct PickerQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+    /// Ask Bitbucket again instead of reusing what the server read a moment ago.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<bool>,
 }
 
 /// Query parameters of the repository list.
@@ -101,6 +124,10 @@ pub struct RepositoryQuery {
     /// Case-insensitive substring of the repository name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+    /// The `next` of the page before: asks for the page after it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<u32>,
+    pub cursor: Option<String>,
+    /// Ask Bitbucket again instead of reusing what the server read a moment ago.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<bool>,
 }

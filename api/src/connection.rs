@@ -29,11 +29,27 @@ pub enum ConnectionStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BitbucketAccount {
-    pub account_id: String,
-    pub nickname: String,
+    /// Bitbucket's `account_id` and `nickname`, when its account answer carried them (the
+    /// document's `account` schema defines neither; Bitbucket sends both today).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
     pub display_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
+}
+
+impl BitbucketAccount {
+    /// "Jane Doe (@jdoe)", or "Jane Doe" when the nickname is unknown.
+    pub fn named(&self) -> String {
+        match &self.nickname {
+            Some(nickname) if *nickname != self.display_name => {
+                format!("{} (@{nickname})", self.display_name)
+            }
+            _ => self.display_name.clone(),
+        }
+    }
 }
 
 /// One entry of a user's connection audit trail (`GET /api/connections/bitbucket/events`,

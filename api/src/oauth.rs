@@ -146,6 +146,36 @@ impl CallbackQuery {
 /// The scopes the studio needs, as Bitbucket names them in a token response.
 pub const REQUIRED_SCOPES: [&str; 2] = ["account", "repository:write"];
 
+/// What one permission the studio asks for really grants, in Atlassian's words (its scope
+/// documentation), and what the studio does with it. Shown before Authorize and on the
+/// Connections page, so nobody reads "write to the repository you choose" into a grant that
+/// covers every repository their account can write to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Permission {
+    pub scope: &'static str,
+    /// As the consumer's form and the consent page name it.
+    pub label: &'static str,
+    /// Atlassian's description of the scope.
+    pub atlassian: &'static str,
+    /// What the studio uses it for.
+    pub studio: &'static str,
+}
+
+pub const PERMISSIONS: [Permission; 2] = [
+    Permission {
+        scope: "account",
+        label: "Account: Read",
+        atlassian: "\u{201c}Gives read-only access to the user's account information\u{201d}, and lets the holder view the workspaces' users, user permissions and projects.",
+        studio: "The studio reads which Bitbucket account you are and which workspaces you belong to.",
+    },
+    Permission {
+        scope: "repository:write",
+        label: "Repositories: Write",
+        atlassian: "\u{201c}Provides write (not admin) access to a repository or repositories. No distinction is made between public and private repositories.\u{201d} It covers every repository your Bitbucket account can write to; Bitbucket cannot narrow it to one.",
+        studio: "The studio lists the repositories you can write to, and reads, commits and deletes pipeline files (and creates the main branch) only in the repository of a project you create, as commits by your own account.",
+    },
+];
+
 /// How Bitbucket labels a scope on the OAuth consumer's form ("Repositories: Write"), for the
 /// scopes the studio knows. Unknown names get `None`: the value arrives in a URL an attacker
 /// can craft, so it is never echoed.
@@ -199,6 +229,15 @@ mod tests {
         assert_eq!(CallbackQuery::parse("state=&code=").state, None);
         let odd = CallbackQuery::parse("error=%3Cscript%3E");
         assert_eq!(odd.error.as_deref(), Some("invalid_error"));
+    }
+
+    #[test]
+    fn every_required_scope_is_explained() {
+        for scope in REQUIRED_SCOPES {
+            let permission = PERMISSIONS.iter().find(|p| p.scope == scope).unwrap();
+            assert_eq!(scope_label(scope), Some(permission.label));
+        }
+        assert!(PERMISSIONS[1].atlassian.contains("every repository"));
     }
 
     #[test]

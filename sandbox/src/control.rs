@@ -230,6 +230,7 @@ pub(crate) fn routes() -> Router<Sandbox> {
         .route("/_control/latency", post(latency))
         .route("/_control/advance-clock", post(advance_clock))
         .route("/_control/rotation", post(rotation))
+        .route("/_control/rate-limit", post(rate_limit))
         .route("/_control/faults", post(faults))
         .route("/_control/revoke", post(revoke))
         // A commit from elsewhere may carry files as large as Bitbucket takes (tests push
@@ -294,6 +295,27 @@ async fn rotation(
     Json(body): Json<RotationBody>,
 ) -> Json<serde_json::Value> {
     sb.set_rotation(body.enabled);
+    ok()
+}
+
+#[derive(Deserialize)]
+struct RateLimitBody {
+    /// Requests per window per user on `/2.0/repositories/…` (Bitbucket: 1,000).
+    limit: usize,
+    /// The window in seconds (Bitbucket: 3,600).
+    #[serde(default = "an_hour")]
+    window_seconds: u64,
+}
+
+fn an_hour() -> u64 {
+    3600
+}
+
+async fn rate_limit(
+    State(sb): State<Sandbox>,
+    Json(body): Json<RateLimitBody>,
+) -> Json<serde_json::Value> {
+    sb.set_rate_limit(body.limit, Duration::from_secs(body.window_seconds));
     ok()
 }
 

@@ -99,6 +99,9 @@ struct Inner {
     base_path: String,
     world: Mutex<World>,
     control_enabled: AtomicBool,
+    /// `next` links carry an opaque cursor instead of a page number (see
+    /// [`Sandbox::set_cursor_pagination`]).
+    cursor_pagination: AtomicBool,
     /// Bumped by `reset` and shutdown: wakes requests held by `hang` faults.
     cancel: tokio::sync::watch::Sender<u64>,
 }
@@ -127,6 +130,7 @@ impl Sandbox {
                 base_path,
                 world: Mutex::new(World::seed()),
                 control_enabled: AtomicBool::new(false),
+                cursor_pagination: AtomicBool::new(false),
                 cancel: tokio::sync::watch::Sender::new(0),
             }),
         }
@@ -202,10 +206,19 @@ impl Sandbox {
         self.world().oauth.secrets_of(nickname)
     }
 
-    /// Refresh-token rotation (off by default): when on, each refresh returns
-    /// a new refresh token and the old one dies 10 minutes after first use.
+    /// Refresh-token rotation (on by default, as on bitbucket.org since May 2026): each
+    /// refresh returns a new refresh token and the old one dies 10 minutes after first
+    /// use. Off, refreshes return the same refresh token (the older behaviour).
     pub fn set_rotation(&self, enabled: bool) {
         self.world().oauth.rotation = enabled;
+    }
+
+    /// Bitbucket's hourly request limit per user on `/2.0/repositories/…` (1,000 requests
+    /// a rolling hour by default): lower it to see the studio meet it.
+    pub fn set_rate_limit(&self, limit: usize, window: Duration) {
+        let mut world = self.world();
+        world.rate_limits.limit = limit;
+        world.rate_limits.window = window;
     }
 
     /// The next `count` requests whose path (relative to `base_url`) starts
@@ -230,6 +243,18 @@ impl Sandbox {
 
     pub fn control_enabled(&self) -> bool {
         self.inner.control_enabled.load(Ordering::Relaxed)
+    }
+
+    /// Bitbucket's `next` link is opaque: a page number for list-based collections, "an
+    /// unpredictable hash" for iterator-based ones (its pagination page). On, every
+    /// paginated answer's `next` and `previous` carry an opaque `cursor` instead of `page`,
+    /// so a client that builds page URLs itself breaks here as it would on Bitbucket.
+    pub fn set_cursor_pagination(&self, on: bool) {
+        self.inner.cursor_pagination.store(on, Ordering::Relaxed);
+    }
+
+    pub(crate) fn cursor_pagination(&self) -> bool {
+        self.inner.cursor_pagination.load(Ordering::Relaxed)
     }
 
     /// Back to the seeded world: grants, tokens, counters, faults, latency,

@@ -5,6 +5,7 @@
 //! everything, each in a single critical section. Requests are tiny, so one
 //! lock is not a bottleneck even under benchmark load.
 
+use crate::api::rate_limit::RateLimits;
 use crate::clock::Clock;
 use crate::control::ControlState;
 use crate::directory::Directory;
@@ -15,6 +16,7 @@ pub(crate) struct World {
     pub directory: Directory,
     pub oauth: OAuthState,
     pub control: ControlState,
+    pub rate_limits: RateLimits,
 }
 
 impl World {
@@ -24,6 +26,7 @@ impl World {
             directory: crate::seed::directory(),
             oauth: OAuthState::default(),
             control: ControlState::default(),
+            rate_limits: RateLimits::default(),
         }
     }
 }

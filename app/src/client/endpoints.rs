@@ -4,7 +4,7 @@ use api::paths;
 use api::{
     ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
     MainBranch, Me, Page, Project, ProjectDraft, Repository, RepositoryPicker, RepositoryQuery,
-    SavedDraft, ServerInfo, SignUp, SignUpStarted, SignedUp,
+    SavedDraft, ServerInfo, SignUp, SignUpStarted, SignedUp, Workspace,
 };
 use api::{
     DeletePipeline, PipelineFile, PipelineList, ProjectSettings, SavePipeline, SavedPipeline,
@@ -63,8 +63,14 @@ pub async fn bitbucket_connection_events() -> Result<Vec<ConnectionEvent>, ApiEr
 /// them (`workspace` when the account has it), in one round trip to Bitbucket.
 pub async fn bitbucket_repository_picker(
     workspace: Option<String>,
+    refresh: bool,
 ) -> Result<RepositoryPicker, ApiError> {
-    get_json(&picker_url(workspace.as_deref())).await
+    get_json(&picker_url(workspace.as_deref(), refresh)).await
+}
+
+/// The account's workspaces with the human names Bitbucket gives (slugs where it gives none).
+pub async fn bitbucket_workspace_names() -> Result<Vec<Workspace>, ApiError> {
+    get_json(paths::BITBUCKET_WORKSPACE_NAMES).await
 }
 
 /// One page of the repositories of `workspace` the account can write to.

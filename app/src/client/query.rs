@@ -21,27 +21,40 @@ pub fn repositories_url(workspace: &str, query: &RepositoryQuery) -> String {
         url.push_str(&encode_query_value(search));
         separator = '&';
     }
-    if let Some(page) = query.page {
+    if let Some(cursor) = query.cursor.as_deref() {
         url.push(separator);
-        url.push_str("page=");
-        url.push_str(&page.to_string());
+        url.push_str("cursor=");
+        url.push_str(&encode_query_value(cursor));
+        separator = '&';
+    }
+    if query.refresh == Some(true) {
+        url.push(separator);
+        url.push_str("refresh=true");
     }
     url
 }
 
-/// `GET /api/bitbucket/repository-picker?workspace=…`, the workspace left out when unknown.
-pub fn picker_url(workspace: Option<&str>) -> String {
-    crate::links::with_query(BITBUCKET_REPOSITORY_PICKER, &[("workspace", workspace)])
+/// `GET /api/bitbucket/repository-picker?workspace=…`, the workspace left out when unknown;
+/// `refresh` asks the server not to reuse what it read a moment ago.
+pub fn picker_url(workspace: Option<&str>, refresh: bool) -> String {
+    crate::links::with_query(
+        BITBUCKET_REPOSITORY_PICKER,
+        &[
+            ("workspace", workspace),
+            ("refresh", refresh.then_some("true")),
+        ],
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn query(search: Option<&str>, page: Option<u32>) -> RepositoryQuery {
+    fn query(search: Option<&str>, cursor: Option<&str>) -> RepositoryQuery {
         RepositoryQuery {
             search: search.map(str::to_owned),
-            page,
+            cursor: cursor.map(str::to_owned),
+            refresh: None,
         }
     }
 
@@ -59,22 +72,30 @@ mod tests {
 
     #[test]
     fn the_picker_names_a_workspace_only_when_known() {
-        assert_eq!(picker_url(None), "/api/bitbucket/repository-picker");
+        assert_eq!(picker_url(None, false), "/api/bitbucket/repository-picker");
         assert_eq!(
-            picker_url(Some("acme data")),
+            picker_url(Some("acme data"), false),
             "/api/bitbucket/repository-picker?workspace=acme%20data"
+        );
+        assert_eq!(
+            picker_url(Some("acme"), true),
+            "/api/bitbucket/repository-picker?workspace=acme&refresh=true"
         );
     }
 
     #[test]
-    fn search_and_page_are_encoded() {
+    fn search_cursor_and_refresh_are_encoded() {
         assert_eq!(
-            repositories_url("acme", &query(Some(" data pipes&co "), Some(3))),
-            "/api/bitbucket/workspaces/acme/repositories?search=data%20pipes%26co&page=3"
+            repositories_url("acme", &query(Some(" data pipes&co "), Some("L3Jl+cG8="))),
+            "/api/bitbucket/workspaces/acme/repositories?search=data%20pipes%26co&cursor=L3Jl%2BcG8%3D"
         );
+        let refreshed = RepositoryQuery {
+            refresh: Some(true),
+            ..query(None, None)
+        };
         assert_eq!(
-            repositories_url("a/b", &query(None, Some(2))),
-            "/api/bitbucket/workspaces/a%2Fb/repositories?page=2"
+            repositories_url("a/b", &refreshed),
+            "/api/bitbucket/workspaces/a%2Fb/repositories?refresh=true"
         );
     }
 }

@@ -14,7 +14,29 @@ use leptos_router::NavigateOptions;
 
 use crate::links;
 
-pub const AUTHORIZE_EXPLANATION: &str = "The studio needs your permission to read your Bitbucket account and write to the repository you choose. You authorize once; every project you create reuses it.";
+pub const AUTHORIZE_EXPLANATION: &str = "Authorizing gives the studio two Bitbucket permissions. You authorize once; every project you create reuses it, and you can disconnect or revoke it at any time.";
+
+/// The permissions the grant holds, each in Atlassian's words and with what the studio does
+/// with it (`api::oauth::PERMISSIONS`).
+#[component]
+pub fn GrantedPermissions() -> impl IntoView {
+    view! {
+        <dl class="granted-permissions">
+            {api::oauth::PERMISSIONS
+                .iter()
+                .map(|permission| {
+                    view! {
+                        <dt>{permission.label}</dt>
+                        <dd>
+                            <p>{permission.atlassian}</p>
+                            <p>{permission.studio}</p>
+                        </dd>
+                    }
+                })
+                .collect_view()}
+        </dl>
+    }
+}
 
 /// The sentence for an `oauth_error` code (and the scope the callback found missing, if
 /// any). Unknown codes and scopes get a generic sentence: the parameters are
@@ -54,10 +76,7 @@ pub fn connection_problem(error: &api::ApiError) -> Option<ConnectionStatus> {
 
 /// "Connected to Bitbucket as Jane Doe (@jdoe)".
 pub fn connected_as(account: &BitbucketAccount) -> String {
-    format!(
-        "Connected to Bitbucket as {} (@{})",
-        account.display_name, account.nickname
-    )
+    format!("Connected to Bitbucket as {}", account.named())
 }
 
 /// The connection and what the user can do about it.
@@ -87,6 +106,7 @@ pub fn AuthorizePanel(
         ConnectionStatus::NotConnected => view! {
             <div class="panel">
                 <p>{AUTHORIZE_EXPLANATION}</p>
+                <GrantedPermissions />
                 <AuthorizeButton label="Authorize" return_to />
             </div>
         }
@@ -98,11 +118,7 @@ pub fn AuthorizePanel(
                     .map(|account| {
                         view! {
                             <p class="previous-account">
-                                {format!(
-                                    "Previously connected as {} (@{}).",
-                                    account.display_name,
-                                    account.nickname,
-                                )}
+                                {format!("Previously connected as {}.", account.named())}
                             </p>
                         }
                     })}
@@ -205,9 +221,9 @@ mod tests {
 
     #[test]
     fn connected_account_is_named_with_nickname() {
-        let account = BitbucketAccount {
-            account_id: "1".into(),
-            nickname: "jdoe".into(),
+        let mut account = BitbucketAccount {
+            account_id: Some("1".into()),
+            nickname: Some("jdoe".into()),
             display_name: "Jane Doe".into(),
             avatar_url: None,
         };
@@ -215,5 +231,7 @@ mod tests {
             connected_as(&account),
             "Connected to Bitbucket as Jane Doe (@jdoe)"
         );
+        account.nickname = None;
+        assert_eq!(connected_as(&account), "Connected to Bitbucket as Jane Doe");
     }
 }

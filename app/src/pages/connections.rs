@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::client;
+use crate::components::authorize_panel::GrantedPermissions;
 use crate::components::{
     use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Loading, PageHeading,
 };
@@ -94,7 +95,10 @@ fn ConnectionPanel(
         } => Some(view! {
             <dl class="connection-details">
                 <dt>"Permissions"</dt>
-                <dd>{scope_names(scopes)}</dd>
+                <dd>
+                    {scope_names(scopes)}
+                    <GrantedPermissions />
+                </dd>
                 <dt>"Connected since"</dt>
                 <dd>{format_utc(*connected_at)}</dd>
                 <dt>"Last used"</dt>

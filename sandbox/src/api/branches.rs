@@ -158,13 +158,12 @@ pub(super) async fn create(
         };
         if !valid_branch_name(name) {
             return ApiError::bad_request(format!("\"{name}\" is not a valid branch name."))
-                .with("code", json!("INVALID_BRANCH_NAME"))
+                .with("key", json!("INVALID_BRANCH_NAME"))
                 .into_response();
         }
         if repo.branches.contains_key(name) {
             return ApiError::bad_request(format!("Branch \"{name}\" already exists."))
-                .with("code", json!("BRANCH_ALREADY_EXISTS"))
-                .with("data", json!({ "key": "BRANCH_ALREADY_EXISTS" }))
+                .with("key", json!("BRANCH_ALREADY_EXISTS"))
                 .into_response();
         }
         let Some(target) = repo.resolve_commit(hash) else {

@@ -11,6 +11,7 @@ mod commits;
 pub(crate) mod errors;
 mod pagination;
 mod query;
+pub(crate) mod rate_limit;
 mod render;
 mod repositories;
 pub(crate) mod source;
@@ -37,6 +38,7 @@ pub(crate) fn routes() -> Router<Sandbox> {
     Router::new()
         .route("/2.0/user", get(user::me))
         .route("/2.0/user/workspaces", get(workspaces::list))
+        .route("/2.0/workspaces/{workspace}", get(workspaces::show))
         .route(
             "/2.0/user/workspaces/{workspace}/permissions/repositories",
             get(workspaces::repository_permissions),
@@ -100,10 +102,27 @@ pub(crate) struct Caller {
     pub scopes: Vec<String>,
 }
 
+/// The query or form field some clients put tokens in: refused since 4 May 2026 ("all OAuth
+/// 2.0 authenticated API requests must … place the access token as a Bearer token in the
+/// request Authorization header").
+pub(crate) const ACCESS_TOKEN_PARAM: &str = "access_token";
+
+pub(crate) fn token_outside_the_header() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "Access tokens are accepted only as \"Authorization: Bearer <token>\", not in the query string or the request body.",
+    )
+}
+
 impl FromRequestParts<Sandbox> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, sb: &Sandbox) -> Result<Caller, ApiError> {
+        let query = parts.uri.query().unwrap_or("");
+        if url::form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == ACCESS_TOKEN_PARAM)
+        {
+            return Err(token_outside_the_header());
+        }
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -118,7 +137,7 @@ impl FromRequestParts<Sandbox> for Caller {
                 "Authentication required: send an OAuth 2.0 access token as \"Authorization: Bearer <token>\".",
             ));
         };
-        let world = sb.world();
+        let mut world = sb.world();
         let now = world.clock.now();
         match world.oauth.check_access(token, now) {
             Ok(t) => {
@@ -130,6 +149,11 @@ impl FromRequestParts<Sandbox> for Caller {
                 // (a reset), the token is as good as unknown.
                 if world.directory.account(&caller.nickname).is_none() {
                     return Err(invalid_token());
+                }
+                if parts.uri.path().starts_with(rate_limit::LIMITED_PREFIX) {
+                    if let Err(limited) = world.rate_limits.admit(&caller.nickname, now) {
+                        return Err(ApiError::rate_limited(limited));
+                    }
                 }
                 Ok(caller)
             }

@@ -72,9 +72,12 @@ fn page<T>(
             _ => return Err(ApiError::bad_request("Invalid pagelen")),
         },
     };
-    let page = match params.get("page") {
-        None => 1,
-        Some(s) => match s.parse::<i64>() {
+    let page = match (params.get("cursor"), params.get("page")) {
+        (Some(cursor), _) => {
+            page_of_cursor(cursor).ok_or_else(|| ApiError::bad_request("Invalid cursor"))?
+        }
+        (None, None) => 1,
+        (None, Some(s)) => match s.parse::<i64>() {
             Ok(n) if n >= 1 => n as usize,
             Ok(_) => return Err(ApiError::new(StatusCode::NOT_FOUND, "Invalid page")),
             Err(_) => return Err(ApiError::bad_request("Invalid page")),
@@ -104,12 +107,16 @@ fn page<T>(
 
 fn link(sb: &Sandbox, uri: &Uri, params: &Params, page: usize) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
-    let page = page.to_string();
+    let (name, value) = if sb.cursor_pagination() {
+        ("cursor", cursor_of_page(page))
+    } else {
+        ("page", page.to_string())
+    };
     let mut replaced = false;
     for (k, v) in &params.0 {
-        if k == "page" {
+        if k == "page" || k == "cursor" {
             if !replaced {
-                query.append_pair("page", &page);
+                query.append_pair(name, &value);
                 replaced = true;
             }
         } else {
@@ -117,7 +124,32 @@ fn link(sb: &Sandbox, uri: &Uri, params: &Params, page: usize) -> String {
         }
     }
     if !replaced {
-        query.append_pair("page", &page);
+        query.append_pair(name, &value);
     }
     format!("{}{}?{}", sb.base_url(), uri.path(), query.finish())
+}
+
+/// An opaque cursor for a page: nothing a client could compute from a page number.
+fn cursor_of_page(page: usize) -> String {
+    use base64::Engine;
+    let salted = format!(
+        "sandbox-cursor:{page}:{:016x}",
+        page.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    );
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(salted)
+}
+
+fn page_of_cursor(cursor: &str) -> Option<usize> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let page: usize = text
+        .strip_prefix("sandbox-cursor:")?
+        .split(':')
+        .next()?
+        .parse()
+        .ok()?;
+    (cursor_of_page(page) == cursor && page >= 1).then_some(page)
 }

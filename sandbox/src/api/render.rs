@@ -83,7 +83,8 @@ pub(crate) fn user(sb: &Sandbox, a: &Account) -> Value {
         "nickname": a.nickname,
         "account_status": "active",
         "created_on": timestamp(a.created_on),
-        "has_2fa_enabled": null,
+        // No `has_2fa_enabled`: it is a boolean in the document's `user`, and
+        // the sandbox has no 2FA to report (api.bitbucket.org sends `null`).
         "is_staff": false,
         "location": null,
         "links": links,
@@ -110,18 +111,26 @@ fn workspace_links(sb: &Sandbox, ws: &Workspace) -> Value {
     })
 }
 
-/// The compact workspace embedded in `workspace_access`.
+/// The compact workspace embedded in `workspace_access`: the document's
+/// `workspace_base` is `type, uuid, slug, links` with `links` closed to
+/// `avatar` and `self`. It has no `name` (that is `GET /workspaces/{slug}`'s),
+/// so none is sent: the studio must work without it.
 pub(crate) fn workspace_base(sb: &Sandbox, ws: &Workspace) -> Value {
+    let mut links = workspace_links(sb, ws);
+    if let Some(links) = links.as_object_mut() {
+        links.retain(|rel, _| rel == "avatar" || rel == "self");
+    }
     json!({
         "type": "workspace_base",
         "uuid": braced(&ws.uuid),
         "slug": ws.slug,
-        "name": ws.name,
-        "links": workspace_links(sb, ws),
+        "links": links,
     })
 }
 
-fn workspace(sb: &Sandbox, ws: &Workspace) -> Value {
+/// `GET /workspaces/{workspace}` (the document's `workspace`), also embedded
+/// in repositories.
+pub(crate) fn workspace(sb: &Sandbox, ws: &Workspace) -> Value {
     json!({
         "type": "workspace",
         "uuid": braced(&ws.uuid),
@@ -188,12 +197,11 @@ pub(crate) fn repository(
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_else(|| "localhost".to_owned());
+    // `repository.links` is closed to these (no `branches`, `tags` or
+    // `source`, though api.bitbucket.org sends them).
     let mut links = repository_links_short(sb, ws, repo);
     for (name, suffix) in [
-        ("branches", "/refs/branches"),
-        ("tags", "/refs/tags"),
         ("commits", "/commits"),
-        ("source", "/src"),
         ("pullrequests", "/pullrequests"),
         ("forks", "/forks"),
         ("watchers", "/watchers"),
@@ -202,10 +210,13 @@ pub(crate) fn repository(
     ] {
         links[name] = href(format!("{api}{suffix}"));
     }
+    // Every `href` is a `uri`: the scp-like `git@host:ws/repo.git` is not
+    // one, so the SSH clone link is written as an ssh:// URL.
     links["clone"] = json!([
         { "name": "https", "href": format!("{html}.git") },
-        { "name": "ssh", "href": format!("git@{host}:{}/{}.git", ws.slug, repo.slug) },
+        { "name": "ssh", "href": format!("ssh://git@{host}/{}/{}.git", seg(&ws.slug), seg(&repo.slug)) },
     ]);
+    // `project.links` is closed to `html` and `avatar`.
     let project = ws.projects.get(&repo.project_key).map(|p| {
         json!({
             "type": "project",
@@ -213,13 +224,12 @@ pub(crate) fn repository(
             "uuid": braced(&p.uuid),
             "name": p.name,
             "links": {
-                "self": href(format!("{}/workspaces/{}/projects/{}", sb.api_url(), seg(&ws.slug), seg(&p.key))),
                 "html": href(format!("{}/{}/workspace/projects/{}", sb.base_url(), seg(&ws.slug), seg(&p.key))),
                 "avatar": href(format!("{}/workspaces/{}/avatar/", sb.base_url(), seg(&ws.slug))),
             },
         })
     });
-    json!({
+    let mut body = json!({
         "type": "repository",
         "uuid": braced(&repo.uuid),
         "full_name": format!("{}/{}", ws.slug, repo.slug),
@@ -236,13 +246,20 @@ pub(crate) fn repository(
         "updated_on": timestamp(repo.updated_on),
         "size": repo.size,
         "language": repo.language,
-        "mainbranch": repo.mainbranch.as_ref().map(|name| json!({ "type": "branch", "name": name })),
-        "parent": null,
         "workspace": workspace(sb, ws),
         "owner": owner(sb, dir, ws),
-        "project": project,
         "links": links,
-    })
+    });
+    // `mainbranch`, `project` and `parent` are objects that are not
+    // `nullable` in the document: absent when there is none (an empty
+    // repository has no main branch; nothing here is a fork).
+    if let Some(name) = &repo.mainbranch {
+        body["mainbranch"] = json!({ "type": "branch", "name": name });
+    }
+    if let Some(project) = project {
+        body["project"] = project;
+    }
+    body
 }
 
 /// `{api}/repositories/{ws}/{slug}`, for handlers building URLs of their own.
@@ -290,7 +307,8 @@ pub(crate) fn source_entry(
             "escaped_path": entry_path,
             "size": size,
             "mimetype": mimetype(entry_path),
-            "attributes": [],
+            // `attributes` is one string of an enum (`binary`, `lfs`, …) in
+            // the document, not a list: plain files have none, so none is sent.
             "commit": commit,
             "links": links,
         }),

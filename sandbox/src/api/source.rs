@@ -68,7 +68,7 @@ const SOURCE: Schema = Schema {
 };
 
 pub(crate) fn no_commit(rev: &str) -> ApiError {
-    ApiError::not_found("Commit not found").with("data", json!({ "shas": [rev] }))
+    ApiError::not_found("Commit not found").with("shas", json!([rev]))
 }
 
 fn no_path(path: &str) -> ApiError {
@@ -367,14 +367,10 @@ pub(super) async fn create(
     Path((workspace, repo_slug)): Path<(String, String)>,
     req: Request,
 ) -> Response {
+    // Atlassian's document gives this 201 no body and no `Location`: a client learns the
+    // new commit from the branch, as the studio does.
     match create_commit(&sb, &caller, &workspace, &repo_slug, req).await {
-        Ok(location) => {
-            let mut response = StatusCode::CREATED.into_response();
-            if let Ok(v) = HeaderValue::from_str(&location) {
-                response.headers_mut().insert(header::LOCATION, v);
-            }
-            response
-        }
+        Ok(_location) => StatusCode::CREATED.into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -388,6 +384,12 @@ async fn create_commit(
 ) -> Result<String, ApiError> {
     caller.require("repository:write")?;
     let fields = read_fields(req).await?;
+    if fields
+        .iter()
+        .any(|(name, _)| name == super::ACCESS_TOKEN_PARAM)
+    {
+        return Err(super::token_outside_the_header());
+    }
     commit_fields(sb, &caller.nickname, workspace, repo_slug, fields)
 }
 
@@ -424,7 +426,7 @@ pub(crate) fn commit_fields(
     if !valid_branch_name(&branch) {
         return Err(
             ApiError::bad_request(format!("\"{branch}\" is not a valid branch name."))
-                .with("code", json!("INVALID_BRANCH_NAME")),
+                .with("key", json!("INVALID_BRANCH_NAME")),
         );
     }
     let mut parents: Vec<String> = Vec::new();
@@ -457,10 +459,9 @@ pub(crate) fn commit_fields(
                              Fetch the branch and retry on top of its tip."
                         ),
                     )
-                    .with(
-                        "data",
-                        json!({ "branch": branch, "tip": tip, "parents": parents }),
-                    ));
+                    .with("branch", json!(branch))
+                    .with("tip", json!(tip))
+                    .with("parents", json!(parents)));
                 }
             } else {
                 parents.push(tip.clone());

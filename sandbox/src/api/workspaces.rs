@@ -1,11 +1,17 @@
-//! `GET /2.0/user/workspaces` and
+//! `GET /2.0/user/workspaces`, `GET /2.0/workspaces/{workspace}` and
 //! `GET /2.0/user/workspaces/{workspace}/permissions/repositories`: the
 //! per-workspace replacements for the listings removed by CHANGE-2770, and
 //! the studio's way to find repositories it may write to.
+//!
+//! `/user/workspaces` takes the document's parameters: `sort` ("only slug is
+//! supported": `slug` or `-slug`, anything else a 400) and `administrator`
+//! (`true`/`false`). Its items carry a `workspace_base`, which has no name;
+//! `/workspaces/{workspace}` has it.
 
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use serde_json::json;
 
 use super::errors::ApiError;
@@ -20,10 +26,10 @@ const WORKSPACE_ACCESS: Schema = Schema {
     fields: &[
         ("administrator", Kind::Bool),
         ("workspace.slug", Kind::Str),
-        ("workspace.name", Kind::Str),
         ("workspace.uuid", Kind::Str),
     ],
-    sortable: &["workspace.slug", "workspace.name", "administrator"],
+    // "Name of a response property to sort results (only slug is supported)."
+    sortable: &["slug"],
 };
 
 pub(super) async fn list(State(sb): State<Sandbox>, caller: Caller, uri: Uri) -> Response {
@@ -31,17 +37,30 @@ pub(super) async fn list(State(sb): State<Sandbox>, caller: Caller, uri: Uri) ->
         return e.into_response();
     }
     let params = Params::from_uri(&uri);
+    let administrator = match params.get("administrator") {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(other) => {
+            return ApiError::bad_request(format!(
+                "Invalid administrator '{other}': use true or false"
+            ))
+            .into_response()
+        }
+    };
     {
         let world = sb.world();
         let mut rows = world.directory.workspaces_of(&caller.nickname);
+        if let Some(want) = administrator {
+            rows.retain(|(_, admin)| *admin == want);
+        }
         let result = filter_and_sort(
             &mut rows,
             &params,
             &WORKSPACE_ACCESS,
             |(ws, admin), f| match f {
                 "administrator" => Val::Bool(*admin),
-                "workspace.slug" => Val::Str(ws.slug.clone()),
-                "workspace.name" => Val::Str(ws.name.clone()),
+                "slug" | "workspace.slug" => Val::Str(ws.slug.clone()),
                 "workspace.uuid" => Val::Str(braced(&ws.uuid)),
                 _ => Val::Null,
             },
@@ -59,6 +78,24 @@ pub(super) async fn list(State(sb): State<Sandbox>, caller: Caller, uri: Uri) ->
                 },
             })
         })
+    }
+}
+
+/// `GET /2.0/workspaces/{workspace}`: the document's `workspace`, for a
+/// workspace the caller is a member of (404 otherwise, as for one that does
+/// not exist). The document names no scope for it beyond a valid token.
+pub(super) async fn show(
+    State(sb): State<Sandbox>,
+    caller: Caller,
+    Path(workspace): Path<String>,
+) -> Response {
+    let world = sb.world();
+    match world
+        .directory
+        .visible_workspace(&workspace, &caller.nickname)
+    {
+        Some(ws) => Json(render::workspace(&sb, ws)).into_response(),
+        None => ApiError::no_workspace(&workspace).into_response(),
     }
 }
 
@@ -93,7 +130,13 @@ pub(super) async fn repository_permissions(
             .directory
             .visible_repositories(&workspace, &caller.nickname)
         else {
-            return ApiError::no_workspace(&workspace).into_response();
+            // The document's answer here (it lists no 404), for a workspace
+            // that does not exist as for one the caller is not in.
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "The requesting user does not have access to the workspace.",
+            )
+            .into_response();
         };
         let result = filter_and_sort(
             &mut rows,

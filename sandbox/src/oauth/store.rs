@@ -22,7 +22,9 @@ use crate::Consumer;
 pub(crate) const CODE_TTL: Duration = Duration::from_secs(5 * 60);
 pub(crate) const ACCESS_TTL: Duration = Duration::from_secs(7200);
 pub(crate) const ROTATION_GRACE: Duration = Duration::from_secs(10 * 60);
-pub(crate) const ROTATED_REFRESH_TTL: Duration = Duration::from_secs(90 * 24 * 3600);
+/// "A refresh token which is not used to generate an access token will expire after 3
+/// months" (Atlassian's text on refresh tokens).
+pub(crate) const UNUSED_REFRESH_TTL: Duration = Duration::from_secs(90 * 24 * 3600);
 const TICKET_TTL: Duration = Duration::from_secs(60 * 60);
 /// Expired tokens are remembered this long so the API can still say
 /// "expired" rather than "invalid", then forgotten to bound memory in long
@@ -33,7 +35,8 @@ const FORGET_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// Bitbucket warns its tokens can exceed 2,500 characters, and a sandbox with
 /// short tokens would let a `VARCHAR(255)` column slip through.
 const ACCESS_TOKEN_BYTES: usize = 1950;
-const REFRESH_TOKEN_BYTES: usize = 48;
+/// Refresh tokens are as long: storage and logs must cope with both.
+const REFRESH_TOKEN_BYTES: usize = 1950;
 const CODE_BYTES: usize = 32;
 
 #[derive(Debug)]
@@ -112,7 +115,7 @@ pub(crate) enum AccessDenied {
     Expired,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct OAuthState {
     /// (nickname, consumer key) → when granted.
     grants: BTreeMap<(String, String), Duration>,
@@ -124,7 +127,24 @@ pub(crate) struct OAuthState {
     /// share a family, so a replayed code can revoke all of them.
     next_family: u64,
     issued: u64,
+    /// Since 4 May 2026 Bitbucket rotates every refresh token; off only for tests of the
+    /// older behaviour.
     pub rotation: bool,
+}
+
+impl Default for OAuthState {
+    fn default() -> Self {
+        Self {
+            grants: BTreeMap::new(),
+            codes: HashMap::new(),
+            access: HashMap::new(),
+            refresh: HashMap::new(),
+            tickets: HashMap::new(),
+            next_family: 0,
+            issued: 0,
+            rotation: true,
+        }
+    }
 }
 
 impl OAuthState {
@@ -374,7 +394,7 @@ impl OAuthState {
                 family,
                 revoked: false,
                 first_rotated_at: None,
-                expires_at: self.rotation.then_some(now + ROTATED_REFRESH_TTL),
+                expires_at: Some(now + UNUSED_REFRESH_TTL),
             },
         );
         TokenGrant {
@@ -491,11 +511,21 @@ mod tests {
     }
 
     #[test]
+    fn an_unused_refresh_token_expires_after_three_months() {
+        let mut s = OAuthState::default();
+        let c = consumer("k");
+        let code = s.issue_code("k", "alex", None, None, Duration::ZERO);
+        let grant = s
+            .redeem_code(&c, &code, None, None, Duration::ZERO)
+            .unwrap();
+        let later = UNUSED_REFRESH_TTL + Duration::from_secs(1);
+        assert!(s.refresh(&c, &grant.refresh_token, later).is_err());
+    }
+
+    #[test]
     fn rotation_kills_the_old_refresh_token_after_grace() {
-        let mut s = OAuthState {
-            rotation: true,
-            ..OAuthState::default()
-        };
+        let mut s = OAuthState::default();
+        assert!(s.rotation, "on by default, as on bitbucket.org");
         let c = consumer("k");
         let code = s.issue_code("k", "alex", None, None, Duration::ZERO);
         let first = s

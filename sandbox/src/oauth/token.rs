@@ -3,8 +3,9 @@
 //! Bitbucket quirks reproduced on purpose because the studio must cope with
 //! them: the body must be form-encoded (a JSON body leaves `grant_type`
 //! unread, hence `invalid_grant` "Unsupported grant type: None"), the scopes
-//! come back as `scopes` (plural, space separated) and the answer carries a
-//! `state` naming the grant type.
+//! come back as `scope` (space separated; `scopes` before May 2026), every
+//! refresh rotates the refresh token, tokens are long (over 2,500 characters)
+//! and the answer carries a `state` naming the grant type.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -152,7 +153,9 @@ fn success(grant: TokenGrant, grant_type: &str) -> Response {
     no_store(
         Json(json!({
             "access_token": grant.access_token,
-            "scopes": grant.scopes.join(" "),
+            // Since 4 May 2026 the granted scopes come back as `scope` (older answers said
+            // `scopes`); space separated.
+            "scope": grant.scopes.join(" "),
             "expires_in": ACCESS_TTL.as_secs(),
             "refresh_token": grant.refresh_token,
             "token_type": "bearer",

@@ -75,7 +75,11 @@ async fn user_workspaces_lists_memberships() {
     assert_eq!(values[1]["administrator"], false);
     assert_eq!(values[2]["administrator"], true);
     assert_eq!(values[0]["workspace"]["type"], "workspace_base");
-    assert_eq!(values[0]["workspace"]["name"], "Acme Data");
+    // `workspace_base` has no name (GET /workspaces/{slug} does), and its
+    // links are `avatar` and `self` only.
+    assert!(values[0]["workspace"].get("name").is_none());
+    assert!(values[0]["workspace"]["links"].get("html").is_none());
+    assert!(values[0]["workspace"]["links"]["self"]["href"].is_string());
     assert!(values[0]["workspace"]["uuid"]
         .as_str()
         .unwrap()
@@ -99,23 +103,14 @@ async fn user_workspaces_lists_memberships() {
 async fn pagination_follows_next_links_and_caps_pagelen() {
     let rs = start().await;
     let t = tokens_for(&rs, "bigco").await;
-    let (_, first) = api_json(
-        &rs,
-        &t.access,
-        "/user/workspaces?pagelen=7&sort=-workspace.slug",
-    )
-    .await;
+    let (_, first) = api_json(&rs, &t.access, "/user/workspaces?pagelen=7&sort=-slug").await;
     assert_eq!(first["size"], 20);
     assert_eq!(first["pagelen"], 7);
     assert_eq!(names(&first, "/workspace/slug")[0], "bigco-20");
     let mut seen = names(&first, "/workspace/slug");
     let mut next = first["next"].as_str().unwrap().to_owned();
     assert!(next.starts_with(&rs.sandbox.api_url()));
-    assert!(
-        next.contains("pagelen=7")
-            && next.contains("sort=-workspace.slug")
-            && next.contains("page=2")
-    );
+    assert!(next.contains("pagelen=7") && next.contains("sort=-slug") && next.contains("page=2"));
     loop {
         let (status, page) = get_url(&t.access, &next).await;
         assert_eq!(status, StatusCode::OK);
@@ -187,11 +182,12 @@ async fn permission_filters_find_writable_repositories() {
 
     // Nora has a workspace but nothing in it, and no access to acme-data.
     let n = tokens_for(&rs, "nora").await;
+    // The document answers 403 here (it lists no 404).
     let (status, body) = api_json(&rs, &n.access, base).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(
         error_message(&body),
-        "No workspace with identifier 'acme-data'."
+        "The requesting user does not have access to the workspace."
     );
     let (status, page) = api_json(
         &rs,
@@ -437,5 +433,55 @@ async fn scopes_the_consumer_lacks_are_403() {
         error_message(&body),
         "Your credentials lack one or more required privilege scopes."
     );
-    assert_eq!(body["error"]["detail"]["required"][0], "repository");
+    // `error.detail` is a string in the document: the scopes are `error.data`.
+    assert_eq!(body["error"]["data"]["required"][0], "repository");
+    assert_eq!(body["error"]["data"]["granted"][0], "account");
+}
+
+/// Bitbucket's limit: requests per rolling hour per user on `/2.0/repositories/…`, then 429
+/// with `Retry-After` until the oldest request of the window is an hour old. Other resources
+/// and other users are not counted.
+#[tokio::test]
+async fn repositories_are_rate_limited_per_user_and_hour() {
+    let rs = start().await;
+    rs.sandbox
+        .set_rate_limit(3, std::time::Duration::from_secs(3600));
+    let alex = tokens_for(&rs, "alex").await.access;
+    for _ in 0..3 {
+        assert_eq!(
+            api(&rs, &alex, "/repositories/acme-data").await.status(),
+            StatusCode::OK
+        );
+    }
+    let limited = api(&rs, &alex, "/repositories/acme-data/warehouse-pipelines").await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((3590..=3600).contains(&retry), "{retry}");
+    let body: serde_json::Value = limited.json().await.unwrap();
+    assert_eq!(
+        error_message(&body),
+        "Rate limit for this resource has been exceeded"
+    );
+    assert_eq!(
+        api(&rs, &alex, "/user").await.status(),
+        StatusCode::OK,
+        "not limited"
+    );
+    let sam = tokens_for(&rs, "sam").await.access;
+    assert_eq!(
+        api(&rs, &sam, "/repositories/acme-data").await.status(),
+        StatusCode::OK,
+        "per user"
+    );
+    rs.sandbox
+        .advance_clock(std::time::Duration::from_secs(3601));
+    assert_eq!(
+        api(&rs, &alex, "/repositories/acme-data").await.status(),
+        StatusCode::OK,
+        "the window rolled"
+    );
 }

@@ -176,7 +176,8 @@ async fn directories_list_with_pagination_and_meta() {
     assert_eq!(meta["type"], "commit_file");
     assert_eq!(meta["path"], "pipelines/orders-clean.tran.yaml");
     assert_eq!(meta["commit"]["hash"], hash.as_str());
-    assert_eq!(meta["attributes"], serde_json::json!([]));
+    // `attributes` is one string of an enum in the document: none for a plain file.
+    assert!(meta.get("attributes").is_none());
     assert!(meta["size"].as_u64().unwrap() > 0);
     assert!(meta.get("mimetype").is_some());
     let (_, meta) = api_json(
@@ -254,16 +255,17 @@ async fn a_form_commit_lands_on_the_branch() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let loc = r.headers()[LOCATION].to_str().unwrap().to_owned();
-    let prefix = format!("{}{WH}/commit/", rs.sandbox.api_url());
-    let hash = loc
-        .strip_prefix(&prefix)
-        .expect("Location names the commit");
+    assert!(r.text().await.unwrap().is_empty());
+    // The new commit is the branch's tip (the 201 names it nowhere, as documented).
+    let hash = tip(&rs, &t.access, WH, "main").await;
     assert_eq!(hash.len(), 40);
     assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
-    assert!(r.text().await.unwrap().is_empty());
 
-    let (status, commit) = get_url(&t.access, &loc).await;
+    let (status, commit) = get_url(
+        &t.access,
+        &format!("{}{WH}/commit/{hash}", rs.sandbox.api_url()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(commit["hash"], hash);
     assert_eq!(commit["message"], "Add a pipeline");
@@ -320,7 +322,12 @@ async fn a_form_commit_lands_on_the_branch() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let (_, c) = get_url(&t.access, r.headers()[LOCATION].to_str().unwrap()).await;
+    let hash = tip(&rs, &t.access, WH, "main").await;
+    let (_, c) = get_url(
+        &t.access,
+        &format!("{}{WH}/commit/{hash}", rs.sandbox.api_url()),
+    )
+    .await;
     assert_eq!(c["author"]["raw"], "Robo Tester <robo@example.org>");
     assert!(c["author"].get("user").is_none());
     assert!(c["message"].as_str().unwrap().contains("Bitbucket"));
@@ -437,7 +444,12 @@ async fn the_first_commit_of_an_empty_repository_creates_main() {
     assert!(r["mainbranch"].is_null());
     let resp = post_form(&rs, &t.access, repo, &[("README.md", "# empty no more\n")]).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
-    let (_, c) = get_url(&t.access, resp.headers()[LOCATION].to_str().unwrap()).await;
+    let hash = tip(&rs, &t.access, repo, "main").await;
+    let (_, c) = get_url(
+        &t.access,
+        &format!("{}{repo}/commit/{hash}", rs.sandbox.api_url()),
+    )
+    .await;
     assert_eq!(c["parents"], serde_json::json!([]));
     let (_, r) = api_json(&rs, &t.access, repo).await;
     assert_eq!(r["mainbranch"]["name"], "main");
@@ -459,7 +471,12 @@ async fn the_first_commit_of_an_empty_repository_creates_main() {
     )
     .await;
     assert_eq!(resp.status(), StatusCode::CREATED);
-    let (_, c2) = get_url(&t.access, resp.headers()[LOCATION].to_str().unwrap()).await;
+    let feature_tip = tip(&rs, &t.access, repo, "feature/x").await;
+    let (_, c2) = get_url(
+        &t.access,
+        &format!("{}{repo}/commit/{feature_tip}", rs.sandbox.api_url()),
+    )
+    .await;
     assert_eq!(c2["parents"][0]["hash"], c["hash"]);
     let (_, r) = api_json(&rs, &t.access, repo).await;
     assert_eq!(r["mainbranch"]["name"], "main", "unchanged");
@@ -593,4 +610,75 @@ async fn seeded_accounts_have_the_promised_shapes() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// Since 4 May 2026 an access token works only in the `Authorization` header: one in the
+/// query string or in a form body is refused with 401, even beside a valid header.
+#[tokio::test]
+async fn tokens_outside_the_authorization_header_are_refused() {
+    let rs = start().await;
+    let tokens = tokens_for(&rs, "alex").await;
+    let in_query = http()
+        .get(format!(
+            "{}/user?access_token={}",
+            rs.sandbox.api_url(),
+            tokens.access
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_query.status(), StatusCode::UNAUTHORIZED);
+    assert!(error_of(in_query).await.contains("Authorization"));
+    let (status, _) = api_json(
+        &rs,
+        &tokens.access,
+        &format!("/user?access_token={}", tokens.access),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "even beside the header");
+
+    let head = tip(&rs, &tokens.access, WH, "main").await;
+    let in_body = post_form(
+        &rs,
+        &tokens.access,
+        WH,
+        &[
+            ("access_token", &tokens.access),
+            ("branch", "main"),
+            ("parents", &head),
+            ("notes.txt", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(in_body.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        tip(&rs, &tokens.access, WH, "main").await,
+        head,
+        "nothing committed"
+    );
+}
+
+/// Atlassian's document gives the commit's 201 no body and no `Location`: the sandbox sends
+/// neither, so clients must learn the new commit from the branch.
+#[tokio::test]
+async fn a_new_commit_answers_a_bare_201() {
+    let rs = start().await;
+    let tokens = tokens_for(&rs, "alex").await;
+    let head = tip(&rs, &tokens.access, WH, "main").await;
+    let created = post_form(
+        &rs,
+        &tokens.access,
+        WH,
+        &[
+            ("branch", "main"),
+            ("parents", &head),
+            ("notes.txt", "x"),
+            ("message", "m"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert!(created.headers().get(LOCATION).is_none());
+    assert!(created.text().await.unwrap().is_empty());
+    assert_ne!(tip(&rs, &tokens.access, WH, "main").await, head);
 }

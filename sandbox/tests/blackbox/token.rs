@@ -29,7 +29,9 @@ async fn exchange_with_basic_auth_returns_bitbuckets_shape() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()[CACHE_CONTROL], "no-store");
     let body: Value = r.json().await.unwrap();
-    assert_eq!(body["scopes"], "account repository:write");
+    // Since 4 May 2026: `scope`, not `scopes`.
+    assert_eq!(body["scope"], "account repository:write");
+    assert_eq!(body["scopes"], Value::Null);
     assert_eq!(body["expires_in"], 7200);
     assert_eq!(body["token_type"], "bearer");
     let access = body["access_token"].as_str().unwrap();
@@ -270,12 +272,14 @@ async fn refresh_issues_a_working_access_token() {
     let body: Value = r.json().await.unwrap();
     let access = body["access_token"].as_str().unwrap();
     assert_ne!(access, tokens.access);
-    assert_eq!(
-        body["refresh_token"],
+    let rotated = body["refresh_token"].as_str().unwrap();
+    assert_ne!(
+        rotated,
         tokens.refresh.as_str(),
-        "no rotation by default"
+        "every refresh rotates the refresh token, as on bitbucket.org since May 2026"
     );
-    assert_eq!(body["scopes"], "account repository:write");
+    assert!(rotated.len() > 2500, "refresh tokens are long too");
+    assert_eq!(body["scope"], "account repository:write");
     assert_eq!(api(&rs, access, "/user").await.status(), StatusCode::OK);
 
     let r = token_call(

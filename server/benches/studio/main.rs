@@ -9,7 +9,7 @@
 //! comparison is measured side by side in the same run, because these machines are noisy.
 //!
 //! Environment: `BENCH_RUNS` (default 5) runs per figure; `BENCH_ONLY` (comma-separated:
-//! `picker,frontend,throughput,stampede,memory`) to run some figures only; `BENCH_SITE` the
+//! `picker,frontend,throughput,stampede,memory,calls`) to run some figures only; `BENCH_SITE` the
 //! release front end (default `target/release-site`).
 
 // The test helpers are shared with the integration tests; the benchmark uses only some.
@@ -18,6 +18,7 @@
 mod helpers;
 
 mod browser;
+mod calls;
 mod frontend;
 mod memory;
 mod picker;
@@ -106,10 +107,18 @@ fn main() {
         if config.wants("memory") {
             tables.push(memory::run(&config).await);
         }
+        if config.wants("calls") {
+            tables.push(calls::run(&config).await);
+        }
         tables
     });
-    let markdown = report::markdown(&tables, &config);
     let path = config.root.join("BENCHMARKS.md");
+    let previous = config
+        .only
+        .is_some()
+        .then(|| std::fs::read_to_string(&path).ok())
+        .flatten();
+    let markdown = report::markdown(&tables, &config, previous.as_deref());
     std::fs::write(&path, markdown).expect("BENCHMARKS.md is writable");
     println!("\nwritten to {}", path.display());
 }

@@ -73,8 +73,12 @@ impl Table {
         }
     }
 
-    fn markdown(&self, out: &mut String) {
-        let _ = writeln!(out, "## {}\n\nBudget: {}\n", self.title, self.budget);
+    fn markdown(&self, out: &mut String, measured: &str) {
+        let _ = writeln!(
+            out,
+            "## {}\n\nBudget: {}\n\n{measured}\n",
+            self.title, self.budget
+        );
         let _ = writeln!(out, "| {} |", self.columns.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(self.columns.len()));
         for row in &self.rows {
@@ -119,20 +123,91 @@ pub fn verdict_at_most(value: f64, budget: f64, unit: &str) -> String {
     }
 }
 
-pub fn markdown(tables: &[Table], config: &Config) -> String {
+/// The whole file. With `BENCH_ONLY`, the figures not measured this time are kept as they
+/// were in `previous` (each says when it was measured), and the measured ones replace theirs.
+pub fn markdown(tables: &[Table], config: &Config, previous: Option<&str>) -> String {
     let mut out = String::from(
         "# Benchmarks\n\nWritten by `./scripts/bench.sh` (README, \"Benchmarks\"); run it again to \
          refresh. Every figure is the median of the runs given, and every comparison was measured \
          side by side in the same run.\n\n## Machine\n\n",
     );
-    for (what, value) in machine(config) {
+    let machine = machine(config);
+    for (what, value) in &machine {
         let _ = writeln!(out, "- {what}: {value}");
     }
     let _ = writeln!(out, "- runs per figure: {}\n", config.runs);
+    let measured = format!(
+        "Measured {} at {}, {} runs.",
+        machine[0].1, machine[1].1, config.runs
+    );
+    let mut sections: Vec<(FigureKey, String)> =
+        previous.map(previous_sections).unwrap_or_default();
     for table in tables {
-        table.markdown(&mut out);
+        let mut section = String::new();
+        table.markdown(&mut section, &measured);
+        let key = figure_key(&table.title).expect("figure titles start with their number");
+        sections.retain(|(k, _)| *k != key);
+        sections.push((key, section));
+    }
+    sections.sort_by(|(a, _), (b, _)| a.cmp(b));
+    for (_, section) in sections {
+        out.push_str(&section);
     }
     out
+}
+
+/// A figure's place: "6. Bitbucket calls…" is (6, ""), "2b. First load…" is (2, "b").
+type FigureKey = (u32, String);
+
+fn figure_key(title: &str) -> Option<FigureKey> {
+    let label = title.split('.').next()?.trim();
+    let digits = label
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(label.len());
+    Some((label[..digits].parse().ok()?, label[digits..].to_owned()))
+}
+
+/// The figure sections (`## N. …` up to the next `## `) of an earlier BENCHMARKS.md, each
+/// saying when it was measured (written from that file's machine block when it did not).
+fn previous_sections(text: &str) -> Vec<(FigureKey, String)> {
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("- {name}: ")))
+            .unwrap_or("an earlier run")
+            .to_owned()
+    };
+    let measured = format!("Measured {} at {}.", field("date (UTC)"), field("commit"));
+    let mut sections = read_sections(text);
+    for (_, body) in &mut sections {
+        if !body.contains("\nMeasured ") {
+            if let Some(at) = body.find("\n\n").and_then(|first| {
+                body[first + 2..]
+                    .find("\n\n")
+                    .map(|second| first + 2 + second + 2)
+            }) {
+                body.insert_str(at, &format!("{measured}\n\n"));
+            }
+        }
+    }
+    sections
+}
+
+fn read_sections(text: &str) -> Vec<(FigureKey, String)> {
+    let mut sections = Vec::new();
+    let mut current: Option<(FigureKey, String)> = None;
+    for line in text.split_inclusive('\n') {
+        if let Some(title) = line.strip_prefix("## ") {
+            if let Some(done) = current.take() {
+                sections.push(done);
+            }
+            current = figure_key(title).map(|key| (key, String::new()));
+        }
+        if let Some((_, body)) = current.as_mut() {
+            body.push_str(line);
+        }
+    }
+    sections.extend(current);
+    sections
 }
 
 /// What the figures were measured on.

@@ -31,6 +31,21 @@ impl BitbucketRest {
             .map(|commit| commit.hash))
     }
 
+    /// [`BitbucketRest::branch_tip`] as read at most a minute ago: the wizard's branch step
+    /// and the project's creation ask the same a moment apart.
+    pub async fn branch_tip_recent(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        name: &str,
+    ) -> Result<Option<String>, BitbucketError> {
+        Ok(self
+            .branch_head_recent(token, workspace, repo, name)
+            .await?
+            .map(|commit| commit.hash))
+    }
+
     /// Whether `main` exists, and what creating it would start from.
     pub async fn main_branch(
         &self,
@@ -48,16 +63,14 @@ impl BitbucketRest {
         workspace: &str,
         repo: &str,
     ) -> Result<(String, MainBranch), BitbucketError> {
-        let repository = self.repository(token, workspace, repo).await?;
+        let (repository, _) = self.repository(token, workspace, repo).await?;
         let state = match self
-            .branch_tip(token, workspace, repo, PROJECT_BRANCH)
+            .branch_tip_recent(token, workspace, repo, PROJECT_BRANCH)
             .await?
         {
             Some(tip) => MainBranch::Ready { tip },
-            None => match repository.mainbranch {
-                Some(default) => MainBranch::Missing {
-                    default_branch: default.name,
-                },
+            None => match repository.main_branch {
+                Some(default_branch) => MainBranch::Missing { default_branch },
                 None => MainBranch::EmptyRepository,
             },
         };
@@ -103,19 +116,27 @@ impl BitbucketRest {
                     .await
             }
         };
-        match created {
-            // 409: it appeared meanwhile; read what is there now.
-            Ok(_) | Err(BitbucketError::Conflict(_)) => {}
+        self.forget_cached(token);
+        let refusal = match created {
+            Ok(_) => None,
+            // The branch may exist already (created meanwhile, by us or anyone): the document
+            // names no status for that, and 400 and 409 have both been seen. Read what is
+            // there now before calling it a failure.
+            Err(error @ (BitbucketError::Conflict(_) | BitbucketError::BadRequest(_))) => {
+                Some(error)
+            }
             Err(other) => return Err(other),
-        }
+        };
         match self
             .branch_tip(token, workspace, repo, PROJECT_BRANCH)
             .await?
         {
             Some(tip) => Ok(MainBranch::Ready { tip }),
-            None => Err(BitbucketError::Unexpected(
-                "Bitbucket accepted the new branch but does not show it".into(),
-            )),
+            None => Err(refusal.unwrap_or_else(|| {
+                BitbucketError::Unexpected(
+                    "Bitbucket accepted the new branch but does not show it".into(),
+                )
+            })),
         }
     }
 }

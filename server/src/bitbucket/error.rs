@@ -21,6 +21,11 @@ pub enum BitbucketError {
     /// commit whose parent is no longer the tip).
     #[error("conflict on Bitbucket: {0}")]
     Conflict(String),
+    /// Bitbucket answered 400. The document lists it for a few calls only, and Bitbucket has
+    /// used it where another reading would say 409 (a branch that exists): callers that can
+    /// check what happened do, the rest report it as unexpected.
+    #[error("Bitbucket refused the request: {0}")]
+    BadRequest(String),
     #[error("Bitbucket rate limit (retry after {retry_after:?} s)")]
     RateLimited { retry_after: Option<u64> },
     #[error("Bitbucket unavailable: {0}")]
@@ -63,14 +68,20 @@ impl BitbucketError {
                 ApiError::new(ErrorCode::Conflict, "Something changed on Bitbucket meanwhile. Reload and try again."),
             ),
             RateLimited { retry_after } => {
-                let mut body = ApiError::new(
-                    ErrorCode::BitbucketRateLimited,
-                    "Bitbucket is limiting how often the studio may call it. Wait a moment and try again.",
-                );
-                body.retry_after_seconds = Some(retry_after.unwrap_or(30));
+                let seconds = retry_after.unwrap_or(30);
+                let message = if seconds >= 90 {
+                    format!(
+                        "Bitbucket's hourly limit of calls for your account is reached, so the studio has to wait before asking it again. You can go on in about {} minutes; nothing you entered is lost.",
+                        seconds.div_ceil(60)
+                    )
+                } else {
+                    "Bitbucket is limiting how often the studio may call it. Wait a moment and try again; nothing you entered is lost.".to_owned()
+                };
+                let mut body = ApiError::new(ErrorCode::BitbucketRateLimited, message);
+                body.retry_after_seconds = Some(seconds);
                 (StatusCode::TOO_MANY_REQUESTS, body)
             }
-            Unavailable(_) | Unexpected(_) => (
+            Unavailable(_) | Unexpected(_) | BadRequest(_) => (
                 StatusCode::BAD_GATEWAY,
                 ApiError::new(ErrorCode::BitbucketUnavailable, "Bitbucket did not answer as expected. Nothing was changed; try again in a moment."),
             ),

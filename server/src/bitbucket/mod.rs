@@ -9,6 +9,7 @@
 //! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
 
 pub mod branches;
+pub mod cache;
 mod error;
 pub mod model;
 pub mod oauth;

@@ -1,8 +1,9 @@
 //! The OAuth 2.0 authorization-code flow against Bitbucket, through the `oauth2` crate.
 //!
 //! Bitbucket wants HTTP Basic client authentication and a form body (the crate's defaults),
-//! ignores `scope` (scopes are set on the consumer) and reports the granted scopes in a
-//! non-standard `scopes` field, which [`BitbucketTokenFields`] reads.
+//! ignores `scope` in the request (scopes are set on the consumer) and reports the granted
+//! scopes in the answer: as the standard `scope` since 4 May 2026, as a non-standard
+//! `scopes` before; [`token_set`] reads either ([`BitbucketTokenFields`] holds the old one).
 //!
 //! The crate's own reqwest glue cannot tell a 503 from an `invalid_grant` once the body fails
 //! to parse, and that difference decides whether a link is kept or marked for reconnection.
@@ -250,5 +251,41 @@ fn classify(error: RequestTokenError<TokenTransportError, BasicErrorResponse>) -
             reason,
             retry_after: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(json: &str) -> TokenSet {
+        token_set(serde_json::from_str::<TokenResponseBody>(json).unwrap())
+    }
+
+    #[test]
+    fn granted_scopes_are_read_from_either_field() {
+        let today = parsed(
+            r#"{"access_token":"a","token_type":"bearer","expires_in":7200,"refresh_token":"r","scope":"account repository:write"}"#,
+        );
+        assert_eq!(today.scopes, ["account", "repository:write"]);
+        let before = parsed(
+            r#"{"access_token":"a","token_type":"bearer","scopes":"account repository:write"}"#,
+        );
+        assert_eq!(before.scopes, ["account", "repository:write"]);
+        assert_eq!(
+            before.expires_in,
+            Duration::from_secs(3600),
+            "no expires_in: an hour"
+        );
+        assert!(before.refresh_token.is_none());
+    }
+
+    #[test]
+    fn long_tokens_are_kept_whole() {
+        let long = "t".repeat(3000);
+        let set = parsed(&format!(
+            r#"{{"access_token":"{long}","token_type":"bearer","refresh_token":"{long}"}}"#
+        ));
+        assert_eq!(set.access_token.expose_secret().len(), 3000);
     }
 }

@@ -4,23 +4,42 @@
 //! validated, percent-encoded segment at a time, so no input can steer a request (and its
 //! bearer token) to another host or path.
 
-use futures::{StreamExt, TryStreamExt};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
 use url::Url;
 
-use super::model::{ErrorBody, Paginated, Repository, RepositoryPermission, User, WorkspaceAccess};
+use super::cache::{ResponseCache, LIST_TTL, NAME_TTL};
+use super::model::{
+    Account, ErrorBody, Paginated, WireAccount, WireRepository, Workspace, WorkspaceAccess,
+    WorkspaceRef,
+};
 use super::BitbucketError;
+
+/// Whether a read may be answered from the cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// The read that opens a screen: asks Bitbucket whatever was kept, so a grant revoked on
+    /// Bitbucket or an outage shows at once instead of hiding behind a copy of a moment ago.
+    /// The only copy it takes is one handed over by [`Reading::HandOver`], once.
+    Opening,
+    /// A read during authorization, with the brand-new token: asks Bitbucket, and hands the
+    /// answer to the first screen's [`Reading::Opening`] read, which would ask the same.
+    HandOver,
+    /// Reuses an answer kept less than its time-to-live ago.
+    Cached,
+}
 
 /// Bitbucket's largest page for the repository and workspace listings.
 pub const MAX_PAGELEN: u32 = 100;
 /// Most workspace pages read for one list (10,000 workspaces): a bound, so a broken
 /// upstream that always answers `next` cannot keep the proxy paging forever.
 pub const MAX_WORKSPACE_PAGES: u32 = 100;
-/// Workspace pages in flight at once: quick for large accounts without hammering Bitbucket.
-const WORKSPACE_PAGES_AT_ONCE: usize = 4;
 /// The repository picker's page: large enough to fill the screen, small enough to arrive in
 /// one quick round trip.
 pub const REPOSITORY_PAGELEN: u32 = 50;
@@ -29,6 +48,15 @@ pub const REPOSITORY_PAGELEN: u32 = 50;
 pub struct BitbucketRest {
     http: reqwest::Client,
     base: Url,
+    cache: Arc<ResponseCache>,
+}
+
+/// One page of repositories, and the opaque cursor of the next one.
+#[derive(Debug)]
+pub struct RepositoryPage {
+    pub values: Vec<api::Repository>,
+    pub next: Option<String>,
+    pub size: Option<u64>,
 }
 
 /// A validated Bitbucket workspace or repository slug: 1–128 of `[A-Za-z0-9._-]`, not `.` or
@@ -47,7 +75,8 @@ pub fn slug<'a>(value: &'a str, what: &'static str) -> Result<&'a str, Bitbucket
     }
 }
 
-/// Escapes a value for a double-quoted string in Bitbucket's `q` query language.
+/// Escapes a value for a double-quoted string in Bitbucket's `q` query language (the
+/// filtering page: strings are "any text inside double quotes").
 fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -59,7 +88,11 @@ pub fn retry_after(headers: &HeaderMap) -> Option<u64> {
 impl BitbucketRest {
     pub fn new(http: reqwest::Client, base: &str) -> Result<Self, url::ParseError> {
         let base = Url::parse(base.trim_end_matches('/'))?;
-        Ok(Self { http, base })
+        Ok(Self {
+            http,
+            base,
+            cache: Arc::default(),
+        })
     }
 
     pub(super) fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
@@ -86,8 +119,59 @@ impl BitbucketRest {
             .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))
     }
 
+    /// [`BitbucketRest::get`] through the per-token cache: an answer given less than `ttl`
+    /// ago is reused instead of asking again.
+    pub(super) async fn get_cached<T: DeserializeOwned>(
+        &self,
+        token: &SecretString,
+        url: Url,
+        what: &str,
+        ttl: Duration,
+    ) -> Result<T, BitbucketError> {
+        self.read(token, url, what, ttl, Reading::Cached).await
+    }
+
+    async fn read<T: DeserializeOwned>(
+        &self,
+        token: &SecretString,
+        url: Url,
+        what: &str,
+        ttl: Duration,
+        reading: Reading,
+    ) -> Result<T, BitbucketError> {
+        let key = url.as_str().to_owned();
+        let cached = match reading {
+            Reading::Cached => self.cache.get(token, &key),
+            Reading::Opening => self.cache.take_handed_over(token, &key),
+            Reading::HandOver => None,
+        };
+        let body = match cached {
+            Some(body) => body,
+            None => {
+                let response = self.send(token, self.http.get(url), what).await?;
+                let body = response
+                    .bytes()
+                    .await
+                    .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+                if reading == Reading::HandOver {
+                    self.cache.put_handed_over(token, &key, body.clone(), ttl);
+                } else {
+                    self.cache.put(token, &key, body.clone(), ttl);
+                }
+                body
+            }
+        };
+        serde_json::from_slice(&body).map_err(|e| BitbucketError::Unexpected(e.to_string()))
+    }
+
+    /// Forgets what was cached for this token: after the user's own write, or Refresh.
+    pub fn forget_cached(&self, token: &SecretString) {
+        self.cache.forget(token);
+    }
+
     /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
-    /// `what` names the thing asked for in messages ("repository").
+    /// `what` names the thing asked for in messages ("repository"). The token goes only in
+    /// the `Authorization` header: since May 2026 Bitbucket refuses it anywhere else.
     pub(super) async fn send(
         &self,
         token: &SecretString,
@@ -108,7 +192,7 @@ impl BitbucketRest {
         let message = response
             .json::<ErrorBody>()
             .await
-            .map(|b| b.error.message)
+            .map(ErrorBody::message)
             .unwrap_or_default();
         Err(match status {
             StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized { expired: message.to_ascii_lowercase().contains("expired") },
@@ -117,6 +201,7 @@ impl BitbucketRest {
             )),
             StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
             StatusCode::CONFLICT => BitbucketError::Conflict(message),
+            StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
             StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
             s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
             s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
@@ -127,161 +212,259 @@ impl BitbucketRest {
         &self.http
     }
 
-    /// The page number in a `next` link, if the link points into our fixed API base.
-    /// Bitbucket's `next` is followed by number, never fetched as given, so a hostile or
-    /// broken upstream cannot redirect the proxy.
-    pub fn next_page(&self, next: Option<&str>) -> Option<u32> {
+    /// A `next` link to follow, as given: Bitbucket calls it opaque (a page number, or a
+    /// cursor). It is followed only if it stays under the fixed API base and on the `path`
+    /// the list came from, so a hostile or broken upstream cannot steer the proxy (and the
+    /// user's token) anywhere else.
+    pub fn next_link(&self, next: Option<&str>, path: &str) -> Option<Url> {
         let next = Url::parse(next?).ok()?;
-        if next.origin() != self.base.origin() || !next.path().starts_with(self.base.path()) {
-            return None;
+        (next.origin() == self.base.origin() && next.path() == path).then_some(next)
+    }
+
+    /// The app's opaque cursor for a `next` link of the list at `path`: the part after the
+    /// base, base64url-encoded (no Bitbucket URL reaches the app).
+    fn cursor_of(&self, next: Option<&str>, path: &str) -> Option<String> {
+        let next = self.next_link(next, path)?;
+        let relative = &next.as_str()[self.base.as_str().len()..];
+        Some(URL_SAFE_NO_PAD.encode(relative))
+    }
+
+    /// The `next` link a cursor from the app stands for, refused unless it is a page of the
+    /// list at `path`: the app can only ask for more of what it was shown.
+    fn link_of_cursor(&self, cursor: &str, path: &str) -> Result<Url, BitbucketError> {
+        let refused = || BitbucketError::InvalidName("page");
+        let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| refused())?;
+        let relative = String::from_utf8(bytes).map_err(|_| refused())?;
+        if !relative.starts_with('/') || relative.contains(['\\', '#']) {
+            return Err(refused());
         }
-        next.query_pairs()
-            .find(|(k, _)| k == "page")
-            .and_then(|(_, v)| v.parse().ok())
+        let link = format!("{}{relative}", self.base.as_str());
+        self.next_link(Some(&link), path).ok_or_else(refused)
     }
 
-    pub async fn current_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
-        self.get(token, self.url(&["user"], &[]), "account").await
+    pub async fn current_user(&self, token: &SecretString) -> Result<Account, BitbucketError> {
+        let account: WireAccount = self.get(token, self.url(&["user"], &[]), "account").await?;
+        account.into_account()
     }
 
-    /// One page of the account's workspaces, sorted by slug.
-    async fn workspace_page(
-        &self,
-        token: &SecretString,
-        page: u32,
-        pagelen: u32,
-    ) -> Result<Paginated<WorkspaceAccess>, BitbucketError> {
-        let query = [
-            ("pagelen", pagelen.to_string()),
-            ("page", page.to_string()),
-            ("sort", "workspace.slug".into()),
-        ];
-        self.get(
-            token,
-            self.url(&["user", "workspaces"], &query),
-            "workspace list",
+    fn workspaces_url(&self) -> Url {
+        // `sort`: "only slug is supported" on this endpoint.
+        self.url(
+            &["user", "workspaces"],
+            &[
+                ("pagelen", MAX_PAGELEN.to_string()),
+                ("sort", "slug".into()),
+            ],
         )
-        .await
     }
 
-    /// Every workspace of the account, sorted by slug. The first page tells the total
-    /// (`size`), so the other pages are fetched all at once rather than one after another;
-    /// without a `size` the `next` links are followed one by one.
+    /// Every workspace of the account, sorted by slug: the first page, then each `next` as
+    /// given (one after another: a cursor cannot be guessed ahead), at most
+    /// [`MAX_WORKSPACE_PAGES`]. Most accounts fit in the first page of 100.
     pub async fn all_workspaces(
         &self,
         token: &SecretString,
-    ) -> Result<Vec<WorkspaceAccess>, BitbucketError> {
-        let first = self.workspace_page(token, 1, MAX_PAGELEN).await?;
-        let mut workspaces = first.values;
-        let Some(mut next) = self.next_page(first.next.as_deref()) else {
-            return Ok(workspaces);
-        };
-        if let Some(size) = first.size {
-            let pages = size
-                .div_ceil(u64::from(MAX_PAGELEN))
-                .min(u64::from(MAX_WORKSPACE_PAGES));
-            let pages: Vec<_> = futures::stream::iter(next..=pages as u32)
-                .map(|page| self.workspace_page(token, page, MAX_PAGELEN))
-                .buffered(WORKSPACE_PAGES_AT_ONCE)
-                .try_collect()
-                .await?;
-            for page in pages {
-                workspaces.extend(page.values);
-            }
-        } else {
-            while next <= MAX_WORKSPACE_PAGES {
-                let page = self.workspace_page(token, next, MAX_PAGELEN).await?;
-                workspaces.extend(page.values);
-                match self.next_page(page.next.as_deref()) {
-                    Some(after) if after > next => next = after,
-                    _ => break,
-                }
-            }
-        }
-        // Pages can shift while being read: never list a workspace twice.
+        reading: Reading,
+    ) -> Result<Vec<WorkspaceRef>, BitbucketError> {
+        let first = self.workspaces_url();
+        let path = first.path().to_owned();
+        let mut url = Some(first);
+        let mut workspaces = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        workspaces.retain(|access| seen.insert(access.workspace.slug.clone()));
+        for _ in 0..MAX_WORKSPACE_PAGES {
+            let Some(page_url) = url.take() else { break };
+            let page: Paginated<WorkspaceAccess> = self
+                .read(token, page_url, "workspace list", LIST_TTL, reading)
+                .await?;
+            // Pages can shift while being read: never list a workspace twice.
+            workspaces.extend(
+                page.values
+                    .into_iter()
+                    .filter_map(WorkspaceAccess::into_workspace)
+                    .filter(|ws| seen.insert(ws.slug.clone())),
+            );
+            url = self.next_link(page.next.as_deref(), &path);
+        }
         Ok(workspaces)
     }
 
-    /// The account's first workspace by slug, if it has any: the one the repository step
-    /// opens on before the user has chosen.
+    /// The account's first workspace by slug, if it has any, read during authorization: the
+    /// one the repository step opens on before the user has chosen. The page read is handed
+    /// over to the repository step's opening [`BitbucketRest::all_workspaces`].
     pub async fn first_workspace(
         &self,
         token: &SecretString,
-    ) -> Result<Option<WorkspaceAccess>, BitbucketError> {
-        let page = self.workspace_page(token, 1, 1).await?;
-        Ok(page.values.into_iter().next())
+    ) -> Result<Option<WorkspaceRef>, BitbucketError> {
+        let page: Paginated<WorkspaceAccess> = self
+            .read(
+                token,
+                self.workspaces_url(),
+                "workspace list",
+                LIST_TTL,
+                Reading::HandOver,
+            )
+            .await?;
+        Ok(page
+            .values
+            .into_iter()
+            .find_map(WorkspaceAccess::into_workspace))
+    }
+
+    /// A workspace's human name (`GET /workspaces/{workspace}`), cached for an hour: the
+    /// workspace list (`workspace_base`) carries none.
+    pub async fn workspace_name(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+    ) -> Result<Option<String>, BitbucketError> {
+        let workspace = slug(workspace, "workspace")?;
+        let details: Workspace = self
+            .get_cached(
+                token,
+                self.url(&["workspaces", workspace], &[]),
+                "workspace",
+                NAME_TTL,
+            )
+            .await?;
+        Ok(details.name.filter(|name| !name.trim().is_empty()))
     }
 
     /// Repositories of `workspace` the account can write to (`role=contributor` means write
-    /// or admin), most recently updated first, optionally filtered by name server-side.
+    /// or admin), most recently updated first, optionally filtered by name on Bitbucket:
+    /// the first page, or the one a cursor from an earlier page names.
     pub async fn writable_repositories(
         &self,
         token: &SecretString,
         workspace: &str,
         search: Option<&str>,
-        page: u32,
-    ) -> Result<Paginated<Repository>, BitbucketError> {
+        cursor: Option<&str>,
+    ) -> Result<RepositoryPage, BitbucketError> {
         let workspace = slug(workspace, "workspace")?;
-        let mut query = vec![
-            ("role", "contributor".to_owned()),
-            ("pagelen", REPOSITORY_PAGELEN.to_string()),
-            ("page", page.to_string()),
-            ("sort", "-updated_on".to_owned()),
-        ];
-        if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
-            query.push(("q", format!("name ~ {}", quoted(search))));
+        let first = {
+            let mut query = vec![
+                ("role", "contributor".to_owned()),
+                ("pagelen", REPOSITORY_PAGELEN.to_string()),
+                ("sort", "-updated_on".to_owned()),
+            ];
+            if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+                query.push(("q", format!("name ~ {}", quoted(search))));
+            }
+            self.url(&["repositories", workspace], &query)
+        };
+        let path = first.path().to_owned();
+        let url = match cursor {
+            Some(cursor) => self.link_of_cursor(cursor, &path)?,
+            None => first,
+        };
+        let page: Paginated<serde_json::Value> =
+            self.get_cached(token, url, "workspace", LIST_TTL).await?;
+        let mut values = Vec::with_capacity(page.values.len());
+        for value in page.values {
+            let Ok(wire) = serde_json::from_value::<WireRepository>(value.clone()) else {
+                continue;
+            };
+            let Some(repository) = wire.into_api(workspace) else {
+                continue;
+            };
+            self.remember_writable(token, &repository, &value);
+            values.push(repository);
         }
-        self.get(
-            token,
-            self.url(&["repositories", workspace], &query),
-            "workspace",
-        )
-        .await
+        Ok(RepositoryPage {
+            values,
+            next: self.cursor_of(page.next.as_deref(), &path),
+            size: page.size,
+        })
     }
 
+    fn repository_url(&self, repository: &api::Repository) -> Url {
+        self.url(
+            &["repositories", &repository.workspace, &repository.slug],
+            &[],
+        )
+    }
+
+    /// A repository listed with `role=contributor` is one this token can write to, and the
+    /// list carries the same `repository` object its own URL answers: both are kept, so the
+    /// branch step and project creation that follow the picker ask Bitbucket nothing more
+    /// about it.
+    fn remember_writable(
+        &self,
+        token: &SecretString,
+        repository: &api::Repository,
+        value: &serde_json::Value,
+    ) {
+        let url = self.repository_url(repository);
+        if let Ok(body) = serde_json::to_vec(value) {
+            self.cache.put(token, url.as_str(), body.into(), LIST_TTL);
+        }
+        self.cache
+            .put(token, &writable_key(&url), Default::default(), LIST_TTL);
+    }
+
+    /// One repository, and its page on Bitbucket when the answer links it.
     pub async fn repository(
         &self,
         token: &SecretString,
         workspace: &str,
         repo: &str,
-    ) -> Result<Repository, BitbucketError> {
+    ) -> Result<(api::Repository, Option<String>), BitbucketError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
-        self.get(
-            token,
-            self.url(&["repositories", workspace, repo], &[]),
-            "repository",
-        )
-        .await
+        let repository: WireRepository = self
+            .get_cached(
+                token,
+                self.url(&["repositories", workspace, repo], &[]),
+                "repository",
+                LIST_TTL,
+            )
+            .await?;
+        let html_url = repository.html_url();
+        let repository = repository.into_api(workspace).ok_or_else(|| {
+            BitbucketError::Unexpected("Bitbucket's repository answer names no repository".into())
+        })?;
+        Ok((repository, html_url))
     }
 
-    /// The account's permission on one repository (`read`, `write`, `admin`), `None` if it has none.
-    pub async fn repository_permission(
+    /// Whether the account can write to the repository: `role=contributor` ("write or
+    /// admin", whether granted directly, through a group or through the project) narrowed to
+    /// it with `q`. Known without asking when the picker just listed it.
+    pub async fn can_write(
         &self,
         token: &SecretString,
-        workspace: &str,
-        full_name: &str,
-    ) -> Result<Option<String>, BitbucketError> {
-        let workspace = slug(workspace, "workspace")?;
-        let query = [("q", format!("repository.full_name = {}", quoted(full_name)))];
-        let url = self.url(
-            &[
-                "user",
-                "workspaces",
-                workspace,
-                "permissions",
-                "repositories",
-            ],
-            &query,
-        );
-        let page: Paginated<RepositoryPermission> = self.get(token, url, "workspace").await?;
-        Ok(page
-            .values
-            .into_iter()
-            .find(|p| p.repository.full_name.eq_ignore_ascii_case(full_name))
-            .map(|p| p.permission))
+        repository: &api::Repository,
+    ) -> Result<bool, BitbucketError> {
+        if self
+            .cache
+            .get(token, &writable_key(&self.repository_url(repository)))
+            .is_some()
+        {
+            return Ok(true);
+        }
+        let workspace = slug(&repository.workspace, "workspace")?;
+        let query = [
+            ("role", "contributor".to_owned()),
+            (
+                "q",
+                format!("full_name = {}", quoted(&repository.full_name)),
+            ),
+        ];
+        let page: Paginated<WireRepository> = self
+            .get(
+                token,
+                self.url(&["repositories", workspace], &query),
+                "workspace",
+            )
+            .await?;
+        Ok(page.values.into_iter().any(|listed| {
+            listed
+                .into_api(workspace)
+                .is_some_and(|r| r.slug.eq_ignore_ascii_case(&repository.slug))
+        }))
     }
+}
+
+/// The cache key that marks a repository as listed with `role=contributor`.
+fn writable_key(repository_url: &Url) -> String {
+    format!("contributor:{repository_url}")
 }
 
 #[cfg(test)]
@@ -323,19 +506,46 @@ mod tests {
     }
 
     #[test]
-    fn next_links_are_followed_by_number_only_within_the_base() {
+    fn next_links_are_followed_as_given_only_within_the_list() {
         let rest = rest();
-        assert_eq!(
-            rest.next_page(Some(
-                "https://api.bitbucket.org/2.0/repositories/a?page=3&pagelen=50"
-            )),
-            Some(3)
+        let path = "/2.0/repositories/a";
+        for ok in [
+            "https://api.bitbucket.org/2.0/repositories/a?page=3&pagelen=50",
+            "https://api.bitbucket.org/2.0/repositories/a?cursor=Zm9v%3D&pagelen=50",
+        ] {
+            assert_eq!(rest.next_link(Some(ok), path).unwrap().as_str(), ok);
+        }
+        for bad in [
+            "https://evil.example/2.0/repositories/a?page=3",
+            "https://api.bitbucket.org/2.0/repositories/b?page=3",
+            "https://api.bitbucket.org/2.0/repositories/a/../b?page=3",
+            "not a url",
+        ] {
+            assert_eq!(rest.next_link(Some(bad), path), None, "{bad}");
+        }
+        assert_eq!(rest.next_link(None, path), None);
+    }
+
+    #[test]
+    fn cursors_name_only_pages_of_the_same_list() {
+        let rest = rest();
+        let path = "/2.0/repositories/a";
+        let next = "https://api.bitbucket.org/2.0/repositories/a?role=contributor&after=xyz";
+        let cursor = rest.cursor_of(Some(next), path).unwrap();
+        assert!(
+            !cursor.contains("bitbucket"),
+            "no Bitbucket URL reaches the app"
         );
-        assert_eq!(
-            rest.next_page(Some("https://evil.example/2.0/repositories/a?page=3")),
-            None
-        );
-        assert_eq!(rest.next_page(None), None);
+        assert_eq!(rest.link_of_cursor(&cursor, path).unwrap().as_str(), next);
+        for forged in [
+            URL_SAFE_NO_PAD.encode("/repositories/b?page=2"),
+            URL_SAFE_NO_PAD.encode("/repositories/a/../../user?x=1"),
+            URL_SAFE_NO_PAD.encode("@evil.example/repositories/a"),
+            URL_SAFE_NO_PAD.encode("//evil.example/2.0/repositories/a"),
+            "not base64!".into(),
+        ] {
+            assert!(rest.link_of_cursor(&forged, path).is_err(), "{forged}");
+        }
     }
 
     #[test]

@@ -1,14 +1,29 @@
 //! Files on a branch: the branch's head, a folder's listing, a file's bytes and last commit,
 //! and new commits (`POST …/src`). Every commit names its parent, so when the branch has
 //! moved Bitbucket answers 409 instead of silently stacking our change on someone else's.
+//!
+//! The document gives `POST …/src` a bare 201: no body and no `Location`. So the new
+//! commit is found on the branch afterwards ([`BitbucketRest::find_new_commit`]): the commit
+//! whose parent is ours and whose message is ours. A `Location` naming a commit, if Bitbucket
+//! sends one, is only a hint that is checked the same way.
 
 use reqwest::header::{CONTENT_LENGTH, LOCATION};
 use reqwest::multipart::{Form, Part};
 use secrecy::SecretString;
 
-use super::model::{Branch, Commit, Paginated, SourceEntry};
+use super::model::{Branch, Commit, Paginated, SourceEntry, WireCommit};
 use super::rest::{slug, BitbucketRest, MAX_PAGELEN};
 use super::BitbucketError;
+
+/// A directory entry of a listing: `commit_file` or `commit_directory`, and its path.
+pub struct Entry {
+    pub is_directory: bool,
+    pub path: String,
+}
+
+/// Commits of the branch searched for the one just made, when someone else committed on top
+/// of it in the same instant.
+const NEW_COMMIT_SEARCH: u32 = 20;
 
 /// What one commit changes.
 pub struct FileChanges<'a> {
@@ -48,15 +63,52 @@ impl BitbucketRest {
             &[],
         );
         match self.send(token, self.http().get(url), "branch").await {
-            Ok(response) => Ok(Some(
-                response.json::<Branch>().await.map_err(unreadable)?.target,
-            )),
+            Ok(response) => {
+                let branch = response.json::<Branch>().await.map_err(unreadable)?;
+                let tip = branch.target.and_then(WireCommit::into_commit);
+                tip.map(Some).ok_or_else(|| {
+                    BitbucketError::Unexpected("a branch answer without its tip commit".into())
+                })
+            }
             Err(BitbucketError::NotFound(_)) => Ok(None),
             Err(other) => Err(other),
         }
     }
 
-    /// One page of a folder's entries at `commit` (`folder` empty for the root).
+    /// [`BitbucketRest::branch_head`] through the per-token cache: for the wizard, whose
+    /// branch step and project creation ask about the same branch a moment apart. Never for
+    /// pipelines, whose saves must start from the branch as it is now.
+    pub async fn branch_head_recent(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        branch: &str,
+    ) -> Result<Option<Commit>, BitbucketError> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let url = self.url(
+            &["repositories", workspace, repo, "refs", "branches", branch],
+            &[],
+        );
+        match self
+            .get_cached::<Branch>(token, url, "branch", super::cache::LIST_TTL)
+            .await
+        {
+            Ok(branch) => branch
+                .target
+                .and_then(WireCommit::into_commit)
+                .map(Some)
+                .ok_or_else(|| {
+                    BitbucketError::Unexpected("a branch answer without its tip commit".into())
+                }),
+            Err(BitbucketError::NotFound(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// A folder's entries at `commit` (`folder` empty for the root): the first page, then
+    /// each `next` as given, at most `max_pages`. `true` with the entries when there were
+    /// more pages than that.
     pub async fn source_directory(
         &self,
         token: &SecretString,
@@ -64,23 +116,40 @@ impl BitbucketRest {
         repo: &str,
         commit: &str,
         folder: &str,
-        page: u32,
-    ) -> Result<Paginated<SourceEntry>, BitbucketError> {
+        max_pages: u32,
+    ) -> Result<(Vec<Entry>, bool), BitbucketError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let mut segments = vec!["repositories", workspace, repo, "src", commit_hash(commit)?];
         segments.extend(folder.split('/').filter(|s| !s.is_empty()));
         // A trailing empty segment asks for the folder itself (`…/src/{commit}/dir/`).
         segments.push("");
-        let query = [
-            ("pagelen", MAX_PAGELEN.to_string()),
-            ("page", page.to_string()),
-        ];
-        let url = self.url(&segments, &query);
-        self.send(token, self.http().get(url), "folder")
-            .await?
-            .json()
-            .await
-            .map_err(unreadable)
+        let first = self.url(&segments, &[("pagelen", MAX_PAGELEN.to_string())]);
+        let path = first.path().to_owned();
+        let mut url = Some(first);
+        let mut entries = Vec::new();
+        for _ in 0..max_pages {
+            let Some(page_url) = url.take() else {
+                return Ok((entries, false));
+            };
+            let page: Paginated<SourceEntry> = self
+                .send(token, self.http().get(page_url), "folder")
+                .await?
+                .json()
+                .await
+                .map_err(unreadable)?;
+            entries.extend(page.values.into_iter().filter_map(|entry| {
+                Some(Entry {
+                    is_directory: match entry.kind.as_str() {
+                        "commit_directory" => true,
+                        "commit_file" => false,
+                        _ => return None,
+                    },
+                    path: entry.path.filter(|p| !p.is_empty())?,
+                })
+            }));
+            url = self.next_link(page.next.as_deref(), &path);
+        }
+        Ok((entries, url.is_some()))
     }
 
     /// A file's bytes at `commit`, `None` if there is no file there. Files larger than
@@ -143,13 +212,13 @@ impl BitbucketRest {
             ],
             &[("path", path.to_owned()), ("pagelen", "1".to_owned())],
         );
-        let page: Paginated<Commit> = self
+        let page: Paginated<WireCommit> = self
             .send(token, self.http().get(url), "file history")
             .await?
             .json()
             .await
             .map_err(unreadable)?;
-        Ok(page.values.into_iter().next())
+        Ok(page.values.into_iter().find_map(WireCommit::into_commit))
     }
 
     /// Makes one commit on `changes.branch` with the token's account as author; answers the
@@ -183,15 +252,68 @@ impl BitbucketRest {
         let response = self
             .send(token, self.http().post(url).multipart(form), what)
             .await?;
-        response
+        // The lists this token read are stale now.
+        self.forget_cached(token);
+        let hint = response
             .headers()
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
             .and_then(|h| commit_hash(h).ok())
-            .map(str::to_owned)
+            .map(str::to_owned);
+        let parent = commit_hash(changes.parent)?;
+        self.find_new_commit(
+            token,
+            workspace,
+            repo,
+            changes.branch,
+            parent,
+            changes.message,
+            hint,
+        )
+        .await
+    }
+
+    /// The commit just made on `branch`: the tip when it is ours (its parent is `parent` and
+    /// its message `message`), else the newest such commit among the branch's latest
+    /// [`NEW_COMMIT_SEARCH`] (someone committed on top in the same instant).
+    #[allow(clippy::too_many_arguments)]
+    async fn find_new_commit(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        branch: &str,
+        parent: &str,
+        message: &str,
+        hint: Option<String>,
+    ) -> Result<String, BitbucketError> {
+        let ours = |commit: &Commit| {
+            commit.parents.iter().any(|p| p == parent) && commit.message.trim() == message.trim()
+        };
+        let tip = self.branch_head(token, workspace, repo, branch).await?;
+        if let Some(tip) = tip.filter(ours) {
+            return Ok(tip.hash);
+        }
+        let url = self.url(
+            &["repositories", workspace, repo, "commits", branch],
+            &[("pagelen", NEW_COMMIT_SEARCH.to_string())],
+        );
+        let page: Paginated<WireCommit> = self
+            .send(token, self.http().get(url), "branch history")
+            .await?
+            .json()
+            .await
+            .map_err(unreadable)?;
+        page.values
+            .into_iter()
+            .filter_map(WireCommit::into_commit)
+            .find(|commit| ours(commit) || hint.as_deref() == Some(commit.hash.as_str()))
+            .map(|commit| commit.hash)
             .ok_or_else(|| {
-                BitbucketError::Unexpected("a new commit without a Location hash".into())
+                BitbucketError::Unexpected(
+                    "Bitbucket accepted the commit but the branch does not show it".into(),
+                )
             })
     }
 }

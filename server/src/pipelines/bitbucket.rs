@@ -61,28 +61,21 @@ fn short(hash: &str) -> String {
     hash.chars().take(7).collect()
 }
 
-/// Bitbucket's ISO 8601 date as Unix seconds (0 if unreadable: shown as unknown).
-fn unix(date: &str) -> i64 {
-    time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339)
-        .map(|t| t.unix_timestamp())
-        .unwrap_or(0)
-}
-
-/// The author's Bitbucket name, else the name in `Name <email>`.
-fn author(commit: &Commit) -> String {
-    if let Some(user) = &commit.author.user {
-        return user.display_name.clone();
-    }
-    let raw = commit.author.raw.trim();
-    raw.split('<').next().unwrap_or(raw).trim().to_owned()
+/// Bitbucket's ISO 8601 date as Unix seconds (0 if absent or unreadable: shown as unknown).
+fn unix(date: Option<&str>) -> i64 {
+    date.and_then(|date| {
+        time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339).ok()
+    })
+    .map(|t| t.unix_timestamp())
+    .unwrap_or(0)
 }
 
 pub fn to_change(commit: &Commit) -> Change {
     Change {
         revision: commit.hash.clone(),
         label: short(&commit.hash),
-        author: author(commit),
-        at: unix(&commit.date),
+        author: commit.author.clone(),
+        at: unix(commit.date.as_deref()),
         message: commit.message.trim_end().to_owned(),
     }
 }
@@ -183,27 +176,27 @@ impl BitbucketPipelines {
         folder: String,
     ) -> Result<(Vec<String>, Vec<String>), BitbucketError> {
         let (mut files, mut folders) = (Vec::new(), Vec::new());
-        let mut page = 1;
-        loop {
-            let listing = match self
-                .rest()
-                .source_directory(token, &self.workspace, &self.repo, commit, &folder, page)
-                .await
-            {
-                Ok(listing) => listing,
-                Err(BitbucketError::NotFound(_)) => break,
-                Err(other) => return Err(other),
-            };
-            for entry in listing.values {
-                match entry.kind.as_str() {
-                    "commit_directory" => folders.push(entry.path.trim_end_matches('/').to_owned()),
-                    "commit_file" => files.push(entry.path),
-                    _ => {}
-                }
-            }
-            match self.rest().next_page(listing.next.as_deref()) {
-                Some(next) if next > page && next <= MAX_FOLDER_PAGES => page = next,
-                _ => break,
+        let listing = self
+            .rest()
+            .source_directory(
+                token,
+                &self.workspace,
+                &self.repo,
+                commit,
+                &folder,
+                MAX_FOLDER_PAGES,
+            )
+            .await;
+        let entries = match listing {
+            Ok((entries, _more)) => entries,
+            Err(BitbucketError::NotFound(_)) => Vec::new(),
+            Err(other) => return Err(other),
+        };
+        for entry in entries {
+            if entry.is_directory {
+                folders.push(entry.path.trim_end_matches('/').to_owned());
+            } else {
+                files.push(entry.path);
             }
         }
         Ok((files, folders))
@@ -424,32 +417,43 @@ impl PipelineStore for BitbucketPipelines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bitbucket::model::{CommitAuthor, CommitUser};
+    use crate::bitbucket::model::WireCommit;
 
-    fn commit(raw: &str, user: Option<&str>) -> Commit {
-        Commit {
-            hash: "0123456789abcdef".into(),
-            date: "2026-11-23T10:00:00+00:00".into(),
-            message: "Fix the load\n".into(),
-            author: CommitAuthor {
-                raw: raw.into(),
-                user: user.map(|n| CommitUser {
-                    display_name: n.into(),
-                }),
-            },
-        }
+    fn commit(author: &str) -> Commit {
+        let json = serde_json::json!({
+            "type": "commit",
+            "hash": "0123456789abcdef",
+            "date": "2026-11-23T10:00:00+00:00",
+            "message": "Fix the load\n",
+            "author": serde_json::from_str::<serde_json::Value>(author).unwrap(),
+        });
+        serde_json::from_value::<WireCommit>(json)
+            .unwrap()
+            .into_commit()
+            .unwrap()
     }
 
     #[test]
     fn changes_show_the_account_or_the_raw_name() {
-        let change = to_change(&commit("Alex <alex@example.com>", Some("Alex Kim")));
+        let change = to_change(&commit(
+            r#"{"type":"author","raw":"Alex <alex@example.com>","user":{"type":"user","display_name":"Alex Kim"}}"#,
+        ));
         assert_eq!(change.author, "Alex Kim");
         assert_eq!(change.label, "0123456");
         assert_eq!(change.message, "Fix the load");
         assert_eq!(change.at, 1_795_428_000);
         assert_eq!(
-            to_change(&commit("Robot CI <ci@example.com>", None)).author,
+            to_change(&commit(
+                r#"{"type":"author","raw":"Robot CI <ci@example.com>"}"#
+            ))
+            .author,
             "Robot CI"
         );
+        let bare: Commit =
+            serde_json::from_str::<WireCommit>(r#"{"type":"commit","hash":"abcdef0"}"#)
+                .unwrap()
+                .into_commit()
+                .unwrap();
+        assert_eq!(to_change(&bare).at, 0, "no date: shown as unknown");
     }
 }

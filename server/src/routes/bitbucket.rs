@@ -1,7 +1,11 @@
 //! The narrow Bitbucket proxy the wizard uses: the repository step's first screen, the
-//! account's workspaces, the repositories of one workspace that the account can write to,
-//! and the studio's `main` branch in a repository (check, create). Responses are reshaped
-//! into `api` types, so the app never sees a Bitbucket URL or token.
+//! account's workspaces and their names, the repositories of one workspace that the account
+//! can write to, and the studio's `main` branch in a repository (check, create). Responses
+//! are reshaped into `api` types, so the app never sees a Bitbucket URL or token.
+//!
+//! Bitbucket allows each user 1,000 calls an hour on `/2.0/repositories/…`: answers are
+//! cached for a minute per user ([`crate::bitbucket::cache`]), `refresh=true` (the picker's
+//! Refresh) asks again, and a 429 tells the user when they can go on.
 
 use api::{
     MainBranch, Page, PickerQuery, Repository, RepositoryPicker, RepositoryQuery, Workspace,
@@ -9,19 +13,24 @@ use api::{
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
+use futures::{StreamExt, TryStreamExt};
 
 use super::AppState;
 use crate::extract::{Json, Path, Query};
 use secrecy::SecretString;
 
-use crate::bitbucket::model::{self, Paginated, WorkspaceAccess};
-use crate::bitbucket::rest::{slug, BitbucketRest};
+use crate::bitbucket::model::WorkspaceRef;
+use crate::bitbucket::rest::{slug, BitbucketRest, Reading, RepositoryPage};
 use crate::bitbucket::BitbucketError;
 use crate::error::AppResult;
 use crate::session::CurrentUser;
 
 /// Longest search accepted; Bitbucket repository names are at most 62 characters anyway.
 const MAX_SEARCH_CHARS: usize = 100;
+/// Workspace names asked for at once.
+const NAMES_AT_ONCE: usize = 4;
+/// Longest cursor accepted (a base64url Bitbucket path and query).
+const MAX_CURSOR_CHARS: usize = 4096;
 
 pub fn router() -> Router<AppState> {
     let repositories = format!(
@@ -31,6 +40,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(api::paths::BITBUCKET_REPOSITORY_PICKER, get(picker))
         .route(api::paths::BITBUCKET_WORKSPACES, get(workspaces))
+        .route(api::paths::BITBUCKET_WORKSPACE_NAMES, get(workspace_names))
         .route(&repositories, get(repositories_page))
         .route(
             &format!("{repositories}/{{repository}}/main-branch"),
@@ -40,7 +50,8 @@ pub fn router() -> Router<AppState> {
 
 /// The repository step's first screen in one round trip to Bitbucket: the workspace to open
 /// on is known before asking (from the URL, or remembered from the last choice or from the
-/// authorization), so its repositories and the workspace list are fetched at the same time.
+/// authorization), so its repositories and the workspace list are fetched at the same time
+/// (and the workspace list was usually read, and cached, by the authorization itself).
 /// Only when that guess is not among the account's workspaces (access withdrawn, a stale
 /// link) does it take a second trip, for the first workspace's repositories.
 async fn picker(
@@ -61,24 +72,22 @@ async fn picker(
             .and_then(|link| link.preferred_workspace),
     };
     let rest = &state.bitbucket.rest;
+    let refresh = query.refresh.unwrap_or(false);
     let (workspaces, shown) = state
         .bitbucket
         .with_token(user.id, |token| {
             let guess = guess.clone();
-            async move { first_screen(rest, &token, guess).await }
+            async move {
+                if refresh {
+                    rest.forget_cached(&token);
+                }
+                first_screen(rest, &token, guess).await
+            }
         })
         .await?;
     let (workspace, repositories) = match shown {
-        Some((workspace, page)) => (Some(workspace), repository_page(rest, page, 1)),
-        None => (
-            None,
-            Page {
-                values: Vec::new(),
-                page: 1,
-                next_page: None,
-                size: Some(0),
-            },
-        ),
+        Some((workspace, page)) => (Some(workspace), to_api_page(page)),
+        None => (None, Page::empty()),
     };
     Ok(Json(RepositoryPicker {
         workspaces: workspaces.into_iter().map(to_api_workspace).collect(),
@@ -88,7 +97,7 @@ async fn picker(
 }
 
 /// A workspace and the first page of its writable repositories.
-type Shown = (String, Paginated<model::Repository>);
+type Shown = (String, RepositoryPage);
 
 /// The workspaces and the repositories to show first. With a `guess`, both are asked for at
 /// once; the guess is used only if the account has that workspace, else (and without a
@@ -97,31 +106,33 @@ async fn first_screen(
     rest: &BitbucketRest,
     token: &SecretString,
     guess: Option<String>,
-) -> Result<(Vec<WorkspaceAccess>, Option<Shown>), BitbucketError> {
+) -> Result<(Vec<WorkspaceRef>, Option<Shown>), BitbucketError> {
     if let Some(guess) = guess {
         let (workspaces, repositories) = tokio::join!(
-            rest.all_workspaces(token),
-            rest.writable_repositories(token, &guess, None, 1)
+            rest.all_workspaces(token, Reading::Opening),
+            rest.writable_repositories(token, &guess, None, None)
         );
         let workspaces = workspaces?;
-        if workspaces.iter().any(|w| w.workspace.slug == guess) {
+        if workspaces.iter().any(|w| w.slug == guess) {
             return Ok((workspaces, Some((guess, repositories?))));
         }
         return first_workspace_screen(rest, token, workspaces).await;
     }
-    let workspaces = rest.all_workspaces(token).await?;
+    let workspaces = rest.all_workspaces(token, Reading::Opening).await?;
     first_workspace_screen(rest, token, workspaces).await
 }
 
 async fn first_workspace_screen(
     rest: &BitbucketRest,
     token: &SecretString,
-    workspaces: Vec<WorkspaceAccess>,
-) -> Result<(Vec<WorkspaceAccess>, Option<Shown>), BitbucketError> {
-    let Some(first) = workspaces.first().map(|w| w.workspace.slug.clone()) else {
+    workspaces: Vec<WorkspaceRef>,
+) -> Result<(Vec<WorkspaceRef>, Option<Shown>), BitbucketError> {
+    let Some(first) = workspaces.first().map(|w| w.slug.clone()) else {
         return Ok((workspaces, None));
     };
-    let page = rest.writable_repositories(token, &first, None, 1).await?;
+    let page = rest
+        .writable_repositories(token, &first, None, None)
+        .await?;
     Ok((workspaces, Some((first, page))))
 }
 
@@ -133,18 +144,58 @@ async fn workspaces(
     let rest = &state.bitbucket.rest;
     let workspaces = state
         .bitbucket
-        .with_token(
-            user.id,
-            |token| async move { rest.all_workspaces(&token).await },
-        )
+        .with_token(user.id, |token| async move {
+            rest.all_workspaces(&token, Reading::Cached).await
+        })
         .await?;
     let size = workspaces.len() as u64;
     Ok(Json(Page {
         values: workspaces.into_iter().map(to_api_workspace).collect(),
-        page: 1,
-        next_page: None,
+        next: None,
         size: Some(size),
     }))
+}
+
+/// The account's workspaces with their human names (`GET /workspaces/{workspace}` each, a
+/// few at a time, cached for an hour): asked for after the first screen, which shows slugs,
+/// so the names never delay the first repositories. A workspace whose name cannot be read
+/// keeps its slug.
+async fn workspace_names(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<Workspace>>> {
+    let rest = &state.bitbucket.rest;
+    let named = state
+        .bitbucket
+        .with_token(user.id, |token| async move {
+            let workspaces = rest.all_workspaces(&token, Reading::Cached).await?;
+            futures::stream::iter(workspaces)
+                .map(|workspace| {
+                    let token = token.clone();
+                    async move {
+                        if workspace.name.is_some() {
+                            return Ok(workspace);
+                        }
+                        let name = match rest.workspace_name(&token, &workspace.slug).await {
+                            Ok(name) => name,
+                            Err(
+                                error @ (BitbucketError::Unauthorized { .. }
+                                | BitbucketError::RateLimited { .. }),
+                            ) => return Err(error),
+                            Err(error) => {
+                                tracing::debug!(%error, "a workspace name could not be read");
+                                None
+                            }
+                        };
+                        Ok(WorkspaceRef { name, ..workspace })
+                    }
+                })
+                .buffered(NAMES_AT_ONCE)
+                .try_collect::<Vec<_>>()
+                .await
+        })
+        .await?;
+    Ok(Json(named.into_iter().map(to_api_workspace).collect()))
 }
 
 async fn repositories_page(
@@ -157,19 +208,26 @@ async fn repositories_page(
     let search: Option<String> = query
         .search
         .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect());
-    let page_number = query.page.unwrap_or(1).max(1);
+    let cursor = query.cursor.filter(|c| !c.is_empty());
+    if cursor.as_ref().is_some_and(|c| c.len() > MAX_CURSOR_CHARS) {
+        return Err(BitbucketError::InvalidName("page").into());
+    }
+    let refresh = query.refresh.unwrap_or(false);
     let rest = &state.bitbucket.rest;
     let page = state
         .bitbucket
         .with_token(user.id, |token| {
-            let (workspace, search) = (workspace.clone(), search.clone());
+            let (workspace, search, cursor) = (workspace.clone(), search.clone(), cursor.clone());
             async move {
-                rest.writable_repositories(&token, &workspace, search.as_deref(), page_number)
+                if refresh {
+                    rest.forget_cached(&token);
+                }
+                rest.writable_repositories(&token, &workspace, search.as_deref(), cursor.as_deref())
                     .await
             }
         })
         .await?;
-    Ok(Json(repository_page(rest, page, page_number)))
+    Ok(Json(to_api_page(page)))
 }
 
 /// Whether the repository has `main`. Asking means the user chose this repository, so its
@@ -243,29 +301,17 @@ where
         .await
 }
 
-fn to_api_workspace(access: WorkspaceAccess) -> Workspace {
+fn to_api_workspace(workspace: WorkspaceRef) -> Workspace {
     Workspace {
-        slug: access.workspace.slug,
-        name: access.workspace.name,
-        uuid: access.workspace.uuid,
+        slug: workspace.slug,
+        name: workspace.name,
     }
 }
 
-/// Bitbucket's page of repositories as the app's page; `asked` is the page number requested,
-/// for upstreams that omit `page`.
-fn repository_page(
-    rest: &BitbucketRest,
-    page: Paginated<model::Repository>,
-    asked: u32,
-) -> Page<Repository> {
+fn to_api_page(page: RepositoryPage) -> Page<Repository> {
     Page {
-        page: page.page.unwrap_or(asked),
-        next_page: rest.next_page(page.next.as_deref()),
+        values: page.values,
+        next: page.next,
         size: page.size,
-        values: page
-            .values
-            .into_iter()
-            .map(model::Repository::into_api)
-            .collect(),
     }
 }

@@ -94,8 +94,9 @@ async fn events(
 
 fn describe(link: BitbucketLink) -> ConnectionStatus {
     let account = BitbucketAccount {
-        account_id: link.account_id.clone(),
-        nickname: link.nickname.clone(),
+        // Stored as empty text when Bitbucket's answer had none (the columns predate that).
+        account_id: Some(link.account_id.clone()).filter(|id| !id.is_empty()),
+        nickname: Some(link.nickname.clone()).filter(|nickname| !nickname.is_empty()),
         display_name: link.display_name.clone(),
         avatar_url: link.avatar_url.clone(),
     };

@@ -182,7 +182,7 @@ async fn callback(
     let first_workspace = first_workspace
         .ok()
         .flatten()
-        .map(|access| access.workspace.slug);
+        .map(|workspace| workspace.slug);
     let account = match account {
         Ok(account) => account,
         Err(error @ (BitbucketError::Unavailable(_) | BitbucketError::RateLimited { .. })) => {
@@ -197,16 +197,23 @@ async fn callback(
 
     let sealed = state.bitbucket.seal(user_id, &tokens, None);
     let scopes = tokens.scopes.join(" ");
-    let avatar = account.links.avatar.as_ref().map(|a| a.href.as_str());
+    let shown = api::BitbucketAccount {
+        account_id: account.account_id.clone(),
+        nickname: account.nickname.clone(),
+        display_name: account.display_name.clone(),
+        avatar_url: None,
+    }
+    .named();
     state
         .db
         .upsert_bitbucket_link(NewLink {
             user_id,
-            account_id: &account.account_id,
+            // Empty when Bitbucket's answer had none (its `account` schema defines neither).
+            account_id: account.account_id.as_deref().unwrap_or_default(),
             account_uuid: &account.uuid,
-            nickname: &account.nickname,
+            nickname: account.nickname.as_deref().unwrap_or_default(),
             display_name: &account.display_name,
-            avatar_url: avatar,
+            avatar_url: account.avatar_url.as_deref(),
             scopes: &scopes,
             tokens: sealed.as_stored(),
             preferred_workspace: first_workspace.as_deref(),
@@ -218,13 +225,10 @@ async fn callback(
             user_id,
             bitbucket::PROVIDER,
             ConnectionEventKind::Connected,
-            Some(&format!(
-                "as {} (@{})",
-                account.display_name, account.nickname
-            )),
+            Some(&format!("as {shown}")),
         )
         .await?;
-    tracing::info!(user_id, nickname = %account.nickname, "Bitbucket connected");
+    tracing::info!(user_id, account = %shown, "Bitbucket connected");
     Ok(to_app(return_to))
 }
 

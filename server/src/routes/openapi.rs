@@ -48,7 +48,7 @@ pub fn document() -> Document {
     paths(
         info, me, sign_up, confirm_sign_up, sign_in, sign_out,
         connection, disconnect, connection_events,
-        workspaces, repository_picker, repositories, main_branch, create_main_branch,
+        workspaces, workspace_names, repository_picker, repositories, main_branch, create_main_branch,
         projects, create_project, project, update_project,
         pipelines, pipeline, save_pipeline, delete_pipeline,
         draft, save_draft, discard_draft,
@@ -182,6 +182,12 @@ fn connection_events() {}
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn workspaces() {}
+
+#[utoipa::path(get, path = api::paths::BITBUCKET_WORKSPACE_NAMES, tag = "bitbucket",
+    responses((status = 200, description = "The account's workspaces, named where Bitbucket gives a name", body = Vec<Workspace>),
+              (status = 401, description = "Not signed in", body = ApiError),
+              (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
+fn workspace_names() {}
 
 #[utoipa::path(get, path = api::paths::BITBUCKET_REPOSITORY_PICKER, tag = "bitbucket", params(PickerQuery),
     responses((status = 200, description = "Workspaces and the first repositories", body = RepositoryPicker),
@@ -326,6 +332,7 @@ mod tests {
             api::paths::BITBUCKET_CONNECTION_EVENTS.into(),
             api::paths::BITBUCKET_WORKSPACES.into(),
             api::paths::BITBUCKET_REPOSITORY_PICKER.into(),
+            api::paths::BITBUCKET_WORKSPACE_NAMES.into(),
             api::paths::bitbucket_repositories("w"),
             api::paths::bitbucket_main_branch("w", "r"),
             api::paths::PROJECTS.into(),

@@ -167,24 +167,21 @@ async fn writable_repository(
 ) -> AppResult<CheckedRepository> {
     let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
     let rest = &state.bitbucket.rest;
-    let repository = state
+    let (repository, html_url) = state
         .bitbucket
         .with_token(user_id, |token| async move {
             rest.repository(&token, workspace, repo).await
         })
         .await?;
     let full_name = repository.full_name.clone();
-    let permission = state
+    let writable = state
         .bitbucket
         .with_token(user_id, |token| {
-            let full_name = full_name.clone();
-            async move {
-                rest.repository_permission(&token, workspace, &full_name)
-                    .await
-            }
+            let repository = repository.clone();
+            async move { rest.can_write(&token, &repository).await }
         })
         .await?;
-    if !matches!(permission.as_deref(), Some("write" | "admin")) {
+    if !writable {
         return Err(BitbucketError::Forbidden(format!(
             "Your Bitbucket account cannot write to {full_name}. Choose a repository you can write to, or ask a workspace admin for Write access."
         ))
@@ -193,7 +190,7 @@ async fn writable_repository(
     let has_main = state
         .bitbucket
         .with_token(user_id, |token| async move {
-            rest.branch_tip(&token, workspace, repo, PROJECT_BRANCH)
+            rest.branch_tip_recent(&token, workspace, repo, PROJECT_BRANCH)
                 .await
         })
         .await?
@@ -206,12 +203,7 @@ async fn writable_repository(
             ),
         });
     }
-    let html_url = repository
-        .links
-        .html
-        .as_ref()
-        .map(|h| h.href.clone())
-        .unwrap_or_else(|| format!("https://bitbucket.org/{full_name}"));
+    let html_url = html_url.unwrap_or_else(|| format!("https://bitbucket.org/{full_name}"));
     Ok(CheckedRepository {
         workspace: workspace.to_owned(),
         slug: repository.slug,

@@ -13,9 +13,12 @@ const TOKEN_PATH: &str = "/site/oauth2/access_token";
 /// Past the sandbox's 7,200-second access-token lifetime.
 const PAST_EXPIRY: Duration = Duration::from_secs(7200 + 60);
 
-/// `GET /api/bitbucket/workspaces`: the simplest call that needs the user's token.
+/// The repository picker, as the repository step opens: a call that needs the user's token
+/// and asks Bitbucket (its workspace list) every time, whatever the server read a moment ago.
 async fn list_workspaces(app: &TestApp) -> reqwest::Response {
-    app.browser.get(api::paths::BITBUCKET_WORKSPACES).await
+    app.browser
+        .get(api::paths::BITBUCKET_REPOSITORY_PICKER)
+        .await
 }
 
 async fn error_of(response: reqwest::Response) -> ApiError {
@@ -89,6 +92,8 @@ async fn rotated_refresh_tokens_are_stored_before_use(engine: Engine) {
 
 async fn revocation_is_detected_and_reconnect_restores_the_link(engine: Engine) {
     let app = TestApp::connected(engine).await;
+    // The repository step opens after connecting, then the user revokes on Bitbucket.
+    assert_eq!(list_workspaces(&app).await.status(), 200);
     app.sandbox.sandbox.revoke("alex", CLIENT_ID);
 
     let refused = list_workspaces(&app).await;
@@ -102,8 +107,8 @@ async fn revocation_is_detected_and_reconnect_restores_the_link(engine: Engine) 
     };
     assert!(reason.contains("Reconnect"), "{reason}");
     assert_eq!(
-        account.unwrap().nickname,
-        "alex",
+        account.unwrap().nickname.as_deref(),
+        Some("alex"),
         "names who to reconnect as"
     );
     assert_eq!(
@@ -133,6 +138,29 @@ async fn revocation_is_detected_and_reconnect_restores_the_link(engine: Engine) 
     ));
     assert_eq!(list_workspaces(&app).await.status(), 200);
     assert_eq!(app.event_kinds().await[0], Event::Connected);
+}
+
+/// The workspace list read while connecting serves the repository step that follows, once;
+/// every later opening asks Bitbucket, so a revocation a moment after a read still shows.
+async fn every_opening_after_the_first_asks_bitbucket(engine: Engine) {
+    let app = TestApp::connected(engine).await;
+    let read_while_connecting = workspace_calls(&app);
+    assert_eq!(read_while_connecting, 1);
+    assert_eq!(list_workspaces(&app).await.status(), 200);
+    assert_eq!(workspace_calls(&app), 1, "handed over from the callback");
+    assert_eq!(list_workspaces(&app).await.status(), 200);
+    assert_eq!(
+        workspace_calls(&app),
+        2,
+        "a second opening (a reload) asks again"
+    );
+
+    app.sandbox.sandbox.revoke("alex", CLIENT_ID);
+    let refused = list_workspaces(&app).await;
+    assert_eq!(
+        error_of(refused).await.code,
+        ErrorCode::BitbucketReconnectNeeded
+    );
 }
 
 async fn the_status_check_notices_revocation(engine: Engine) {
@@ -282,6 +310,7 @@ crate::both_engines!(
     a_token_known_to_be_expired_is_refreshed_before_use,
     rotated_refresh_tokens_are_stored_before_use,
     revocation_is_detected_and_reconnect_restores_the_link,
+    every_opening_after_the_first_asks_bitbucket,
     the_status_check_notices_revocation,
     the_status_check_refreshes_an_expired_token,
     a_transient_refresh_failure_keeps_the_link,

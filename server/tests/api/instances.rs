@@ -50,7 +50,9 @@ async fn fifty_requests_over_two_instances_refresh_once(engine: Engine) {
     // Slow enough that both instances meet the expired token while a refresh is under way.
     app.sandbox.sandbox.set_latency(Duration::from_millis(100));
     let browsers = [&app.browser, &b.browser];
-    let calls = (0..50).map(|i| browsers[i % 2].get(api::paths::BITBUCKET_WORKSPACES));
+    // The picker's opening read reaches Bitbucket every time, not an instance's cache.
+    let probe = api::paths::BITBUCKET_REPOSITORY_PICKER;
+    let calls = (0..50).map(|i| browsers[i % 2].get(probe));
     for response in join_all(calls).await {
         assert_eq!(response.status(), 200);
     }

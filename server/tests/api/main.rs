@@ -17,6 +17,7 @@ mod outage;
 mod picker;
 mod pipelines;
 mod projects;
+mod published_shapes;
 mod secrets;
 mod security;
 mod shutdown;

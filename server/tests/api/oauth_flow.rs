@@ -59,7 +59,7 @@ async fn granting_access_connects_and_returns_to_the_wizard(engine: Engine) {
     else {
         panic!("connected")
     };
-    assert_eq!(account.nickname, "alex");
+    assert_eq!(account.nickname.as_deref(), Some("alex"));
     assert_eq!(account.display_name, "Alex Rivera");
     assert!(
         scopes.contains(&"repository:write".to_owned()) && scopes.contains(&"account".to_owned())

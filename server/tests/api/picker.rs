@@ -11,18 +11,32 @@ use crate::helpers::{spawn_app, Engine, TestApp};
 use api::{ApiError, ErrorCode, Page, Repository, RepositoryPicker, Workspace};
 
 async fn picker(app: &TestApp, workspace: Option<&str>) -> reqwest::Response {
-    let path = match workspace {
-        Some(workspace) => format!(
-            "{}?workspace={workspace}",
-            api::paths::BITBUCKET_REPOSITORY_PICKER
-        ),
-        None => api::paths::BITBUCKET_REPOSITORY_PICKER.to_owned(),
-    };
+    picker_asking(app, workspace, false).await
+}
+
+/// `refresh`: what the picker's Refresh asks, so that nothing comes from the server's cache.
+async fn picker_asking(app: &TestApp, workspace: Option<&str>, refresh: bool) -> reqwest::Response {
+    let mut path = api::paths::BITBUCKET_REPOSITORY_PICKER.to_owned();
+    let mut separator = '?';
+    if let Some(workspace) = workspace {
+        path.push_str(&format!("{separator}workspace={workspace}"));
+        separator = '&';
+    }
+    if refresh {
+        path.push_str(&format!("{separator}refresh=true"));
+    }
     app.browser.get(&path).await
 }
 
 async fn first_screen(app: &TestApp, workspace: Option<&str>) -> RepositoryPicker {
     let response = picker(app, workspace).await;
+    assert_eq!(response.status(), 200, "the repository picker");
+    response.json().await.unwrap()
+}
+
+/// The first screen asked for with Refresh: every answer comes from Bitbucket.
+async fn fresh_first_screen(app: &TestApp, workspace: Option<&str>) -> RepositoryPicker {
+    let response = picker_asking(app, workspace, true).await;
     assert_eq!(response.status(), 200, "the repository picker");
     response.json().await.unwrap()
 }
@@ -62,8 +76,24 @@ fn repository_slugs(page: &Page<Repository>) -> Vec<&str> {
 
 async fn the_first_screen_takes_one_round_trip(engine: Engine) {
     let app = TestApp::connected(engine).await;
+    // Right after authorizing, the workspace list is known (the authorization read it): the
+    // first screen asks Bitbucket only for the repositories.
     let (screen, stats) =
         upstream_calls(&app, Duration::from_millis(150), first_screen(&app, None)).await;
+    assert_eq!(
+        stats.api_requests_by_endpoint.keys().collect::<Vec<_>>(),
+        ["GET /2.0/repositories/{workspace}"],
+        "{stats:?}"
+    );
+    assert_eq!(screen.workspaces.len(), 3);
+
+    // With nothing known (Refresh), both are asked for together: still one round trip.
+    let (screen, stats) = upstream_calls(
+        &app,
+        Duration::from_millis(150),
+        fresh_first_screen(&app, None),
+    )
+    .await;
 
     assert_eq!(
         slugs(&screen.workspaces),
@@ -126,7 +156,7 @@ async fn the_step_opens_where_the_user_last_chose(engine: Engine) {
     let (screen, stats) = upstream_calls(
         &app,
         Duration::ZERO,
-        first_screen(&app, Some("someone-elses")),
+        fresh_first_screen(&app, Some("someone-elses")),
     )
     .await;
     assert_eq!(screen.workspace.as_deref(), Some("acme-data"));
@@ -155,7 +185,7 @@ async fn reconnecting_the_same_account_keeps_the_last_choice(engine: Engine) {
 async fn a_large_account_shows_a_first_page_and_searches_server_side(engine: Engine) {
     let app = connected_as(engine, "Big Co Engineer").await;
     let latency = Duration::from_millis(100);
-    let (screen, stats) = upstream_calls(&app, latency, first_screen(&app, None)).await;
+    let (screen, stats) = upstream_calls(&app, latency, fresh_first_screen(&app, None)).await;
     assert_eq!(screen.workspaces.len(), 20);
     assert_eq!(screen.workspace.as_deref(), Some("bigco-01"));
     assert_eq!(screen.repositories.size, Some(500));
@@ -164,7 +194,7 @@ async fn a_large_account_shows_a_first_page_and_searches_server_side(engine: Eng
         50,
         "one page, not the whole list"
     );
-    assert_eq!(screen.repositories.next_page, Some(2));
+    assert!(screen.repositories.next.is_some());
     assert_eq!((stats.api_requests, stats.max_api_in_flight), (2, 2));
 
     let search = async {
@@ -189,7 +219,7 @@ async fn an_account_with_nothing_writable_gets_an_empty_list(engine: Engine) {
     assert_eq!(slugs(&screen.workspaces), ["nora-quinn"]);
     assert_eq!(screen.workspace.as_deref(), Some("nora-quinn"));
     assert!(screen.repositories.values.is_empty());
-    assert_eq!(screen.repositories.next_page, None);
+    assert_eq!(screen.repositories.next, None);
 }
 
 async fn missing_and_broken_connections_are_named(engine: Engine) {
@@ -215,7 +245,7 @@ async fn rate_limiting_is_passed_on_with_its_wait(engine: Engine) {
     app.sandbox
         .sandbox
         .inject_fault(429, 1, "/2.0/user/workspaces");
-    let limited = picker(&app, None).await;
+    let limited = picker_asking(&app, None, true).await;
     assert_eq!(limited.status(), 429);
     let error: ApiError = limited.json().await.unwrap();
     assert_eq!(error.code, ErrorCode::BitbucketRateLimited);

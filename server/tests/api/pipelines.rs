@@ -139,8 +139,9 @@ async fn edits_are_commits_on_the_branch_and_read_back(engine: Engine) {
     assert_ne!(saved.change.revision, opened.revision);
     assert_eq!(
         sandbox_calls(&app) - calls_before_save,
-        1,
-        "a save without conflict is one Bitbucket call"
+        2,
+        "a save without conflict is the commit, and one read of the branch to learn its hash \
+         (Bitbucket's document gives POST …/src no body and no Location)"
     );
 
     let reread = read_ok(&app, id, path).await;

@@ -17,7 +17,11 @@ async fn exercise_every_secret(app: &TestApp) -> Vec<String> {
     app.sandbox
         .sandbox
         .advance_clock(Duration::from_secs(7200 + 60));
-    let workspaces = app.browser.get(api::paths::BITBUCKET_WORKSPACES).await;
+    // The picker's opening read reaches Bitbucket (and meets the expired token).
+    let workspaces = app
+        .browser
+        .get(api::paths::BITBUCKET_REPOSITORY_PICKER)
+        .await;
     assert_eq!(workspaces.status(), 200);
     assert_eq!(app.sandbox.sandbox.stats().token_requests.refresh_token, 1);
     let sign_in = app

@@ -49,7 +49,8 @@ pub fn RepositoryStep() -> impl IntoView {
     let params = use_query_map();
     // Read once: switching workspaces later changes the URL but must not reload the picker.
     let asked = params.with_untracked(|params| params.get(query::WORKSPACE));
-    let picker = LocalResource::new(move || client::bitbucket_repository_picker(asked.clone()));
+    let picker =
+        LocalResource::new(move || client::bitbucket_repository_picker(asked.clone(), false));
     let oauth_error = use_oauth_error();
     // Come back to the same workspace after authorizing.
     let return_to = move || {
@@ -137,14 +138,35 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
     let list = RwSignal::new(RepositoryList::showing(first_page));
     let selected = RwSignal::new(params.with_untracked(|params| params.get(query::REPOSITORY)));
 
-    // "Try again" after a failed first page asks the same question again.
+    // "Try again" after a failed first page asks the same question again; "Refresh" asks
+    // Bitbucket again instead of the server's copy of a moment ago.
     let retries = RwSignal::new(0_u32);
+    let refreshes = RwSignal::new(0_u32);
+    let refreshes_done = StoredValue::new(0_u32);
+
+    // Bitbucket's workspace list has no names: they arrive after the first screen, which
+    // shows slugs meanwhile, so they never delay the first repositories.
+    let names = LocalResource::new(move || {
+        refreshes.track();
+        client::bitbucket_workspace_names()
+    });
+    let label_of = move |slug: &str| {
+        names
+            .get()
+            .and_then(Result::ok)
+            .and_then(|named| named.into_iter().find(|w| w.slug == slug))
+            .map(|w| w.label().to_owned())
+            .unwrap_or_else(|| slug.to_owned())
+    };
 
     // A new workspace or search: start over, and drop a choice that is no longer listed.
     Effect::new(move |previous: Option<()>| {
         let workspace = workspace.get();
         let term = search.get();
         retries.track();
+        let asked_refreshes = refreshes.get();
+        let refresh = asked_refreshes != refreshes_done.get_value();
+        refreshes_done.set_value(asked_refreshes);
         let first_run = previous.is_none();
         if first_run && term.is_empty() && opened_on.as_deref() == Some(workspace.as_str()) {
             return; // the picker's first page is this query's answer
@@ -154,7 +176,8 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
         };
         spawn_local(async move {
             let answer =
-                client::bitbucket_repositories(&workspace, &repository_query(&term, None)).await;
+                client::bitbucket_repositories(&workspace, &repository_query(&term, None, refresh))
+                    .await;
             let applied = list.try_update(|list| list.finish(generation, answer)) == Some(true);
             if applied {
                 let choice = selected.try_get_untracked().flatten();
@@ -203,16 +226,19 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
     };
 
     let load_more = move |_| {
-        let Some((generation, page)) = list.try_update(RepositoryList::start_more).flatten() else {
+        let Some((generation, cursor)) = list.try_update(RepositoryList::start_more).flatten()
+        else {
             return; // nothing more, or already loading
         };
         let workspace = workspace.get_untracked();
         let term = search.get_untracked();
         let loaded = list.with_untracked(|list| list.items.len());
         spawn_local(async move {
-            let answer =
-                client::bitbucket_repositories(&workspace, &repository_query(&term, Some(page)))
-                    .await;
+            let answer = client::bitbucket_repositories(
+                &workspace,
+                &repository_query(&term, Some(cursor), false),
+            )
+            .await;
             let applied = list.try_update(|list| list.finish(generation, answer)) == Some(true);
             // Keyboard users continue at the first new repository (the button may be gone).
             let first_new = list
@@ -246,7 +272,7 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
             }
         })
     });
-    let has_more = Memo::new(move |_| list.with(|list| list.next_page.is_some()));
+    let has_more = Memo::new(move |_| list.with(|list| list.next.is_some()));
     let error =
         Memo::new(move |_| list.with(|list| list.error.as_ref().map(|e| e.message.clone())));
 
@@ -254,9 +280,13 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
         .into_iter()
         .map(|option| {
             let slug = option.slug.clone();
+            let label = {
+                let (slug, known) = (option.slug.clone(), option.name.clone());
+                move || known.clone().unwrap_or_else(|| label_of(&slug))
+            };
             view! {
                 <option value=option.slug prop:selected=move || workspace.with(|chosen| *chosen == slug)>
-                    {option.name}
+                    {label}
                 </option>
             }
         })
@@ -284,9 +314,19 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
                     />
                 </div>
             </div>
-            <p class="repository-count" role="status">
-                {move || list.with(RepositoryList::count_text)}
-            </p>
+            <div class="repository-count-line">
+                <p class="repository-count" role="status">
+                    {move || list.with(RepositoryList::count_text)}
+                </p>
+                <button
+                    type="button"
+                    class="button button-link"
+                    aria-label="Refresh the repository list from Bitbucket"
+                    on:click=move |_| refreshes.update(|n| *n += 1)
+                >
+                    "Refresh"
+                </button>
+            </div>
             <AlertSlot message=Signal::derive(move || error.get()) />
             {move || match phase.get() {
                 ListPhase::Loading => view! { <RepositorySkeleton /> }.into_any(),
@@ -354,10 +394,11 @@ fn focus_element(id: &str) {
     }
 }
 
-fn repository_query(search: &str, page: Option<u32>) -> RepositoryQuery {
+fn repository_query(search: &str, cursor: Option<String>, refresh: bool) -> RepositoryQuery {
     RepositoryQuery {
         search: (!search.is_empty()).then(|| search.to_owned()),
-        page,
+        cursor,
+        refresh: refresh.then_some(true),
     }
 }
 
@@ -419,12 +460,13 @@ mod tests {
 
     #[test]
     fn blank_search_is_not_sent() {
-        assert_eq!(repository_query("", None).search, None);
+        assert_eq!(repository_query("", None, false).search, None);
         assert_eq!(
-            repository_query("etl", Some(2)),
+            repository_query("etl", Some("c2".into()), true),
             RepositoryQuery {
                 search: Some("etl".into()),
-                page: Some(2)
+                cursor: Some("c2".into()),
+                refresh: Some(true),
             }
         );
     }

@@ -22,7 +22,8 @@ pub enum Loading {
 pub struct RepositoryList {
     generation: u64,
     pub items: Vec<Repository>,
-    pub next_page: Option<u32>,
+    /// The cursor of the next page, when there is one.
+    pub next: Option<String>,
     /// Total number of matches, when Bitbucket reported it.
     pub size: Option<u64>,
     pub loading: Loading,
@@ -43,7 +44,7 @@ impl RepositoryList {
     pub fn start_query(&mut self) -> u64 {
         self.generation += 1;
         self.items.clear();
-        self.next_page = None;
+        self.next = None;
         self.size = None;
         self.loading = Loading::FirstPage;
         self.error = None;
@@ -51,15 +52,15 @@ impl RepositoryList {
     }
 
     /// Starts loading the next page, if there is one and nothing else is loading.
-    /// Returns the generation and the page number to ask for.
-    pub fn start_more(&mut self) -> Option<(u64, u32)> {
+    /// Returns the generation and the cursor to ask with.
+    pub fn start_more(&mut self) -> Option<(u64, String)> {
         if self.loading != Loading::Idle {
             return None;
         }
-        let page = self.next_page?;
+        let cursor = self.next.clone()?;
         self.loading = Loading::MorePages;
         self.error = None;
-        Some((self.generation, page))
+        Some((self.generation, cursor))
     }
 
     /// Applies an answer; returns false (and changes nothing) when it is stale.
@@ -79,7 +80,7 @@ impl RepositoryList {
                         self.items.push(repository);
                     }
                 }
-                self.next_page = page.next_page;
+                self.next = page.next;
                 self.size = page.size;
             }
             Err(error) => self.error = Some(error),
@@ -103,7 +104,7 @@ impl RepositoryList {
             return "Loading repositories…".to_owned();
         }
         let loaded = self.items.len();
-        match (self.next_page, self.size) {
+        match (&self.next, self.size) {
             (Some(_), Some(size)) => format!("Showing {loaded} of {size} repositories"),
             (Some(_), None) => format!("Showing the first {}", repositories(loaded)),
             (None, _) => repositories(loaded),
@@ -173,11 +174,10 @@ mod tests {
         }
     }
 
-    fn page(slugs: &[&str], next_page: Option<u32>, size: Option<u64>) -> Page<Repository> {
+    fn page(slugs: &[&str], next: Option<&str>, size: Option<u64>) -> Page<Repository> {
         Page {
             values: slugs.iter().map(|slug| repository(slug)).collect(),
-            page: 1,
-            next_page,
+            next: next.map(str::to_owned),
             size,
         }
     }
@@ -195,24 +195,27 @@ mod tests {
 
     #[test]
     fn a_list_can_open_on_a_page_it_already_has() {
-        let mut list = RepositoryList::showing(page(&["a", "b"], Some(2), Some(3)));
+        let mut list = RepositoryList::showing(page(&["a", "b"], Some("c2"), Some(3)));
         assert_eq!(list.count_text(), "Showing 2 of 3 repositories");
-        assert_eq!(list.start_more().map(|(_, page)| page), Some(2));
+        assert_eq!(
+            list.start_more().map(|(_, cursor)| cursor).as_deref(),
+            Some("c2")
+        );
     }
 
     #[test]
     fn load_more_appends_without_duplicates() {
         let mut list = RepositoryList::default();
         let generation = list.start_query();
-        list.finish(generation, Ok(page(&["a", "b"], Some(2), Some(3))));
+        list.finish(generation, Ok(page(&["a", "b"], Some("c2"), Some(3))));
         assert_eq!(list.count_text(), "Showing 2 of 3 repositories");
 
-        let (more, number) = list.start_more().unwrap();
-        assert_eq!(number, 2);
+        let (more, cursor) = list.start_more().unwrap();
+        assert_eq!(cursor, "c2");
         assert_eq!(list.start_more(), None, "one page at a time");
         list.finish(more, Ok(page(&["b", "c"], None, Some(3))));
         assert_eq!(list.items.len(), 3);
-        assert_eq!(list.next_page, None);
+        assert_eq!(list.next, None);
         assert_eq!(list.start_more(), None);
         assert_eq!(list.count_text(), "3 repositories");
     }
@@ -221,7 +224,7 @@ mod tests {
     fn a_new_query_drops_a_pending_load_more() {
         let mut list = RepositoryList::default();
         let generation = list.start_query();
-        list.finish(generation, Ok(page(&["a"], Some(2), None)));
+        list.finish(generation, Ok(page(&["a"], Some("c2"), None)));
         assert_eq!(list.count_text(), "Showing the first 1 repository");
         let (more, _) = list.start_more().unwrap();
         let fresh = list.start_query();
@@ -236,7 +239,7 @@ mod tests {
     fn errors_keep_what_was_loaded() {
         let mut list = RepositoryList::default();
         let generation = list.start_query();
-        list.finish(generation, Ok(page(&["a"], Some(2), None)));
+        list.finish(generation, Ok(page(&["a"], Some("c2"), None)));
         let (more, _) = list.start_more().unwrap();
         list.finish(
             more,
@@ -254,13 +257,11 @@ mod tests {
         let workspaces = vec![
             Workspace {
                 slug: "acme".into(),
-                name: "Acme".into(),
-                uuid: "{1}".into(),
+                name: Some("Acme".into()),
             },
             Workspace {
                 slug: "labs".into(),
-                name: "Labs".into(),
-                uuid: "{2}".into(),
+                name: None,
             },
         ];
         assert_eq!(

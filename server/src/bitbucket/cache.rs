@@ -1,0 +1,170 @@
+//! A short cache of Bitbucket answers, per token (so per user), in this instance's memory.
+//!
+//! Bitbucket limits each user to 1,000 calls an hour on `/2.0/repositories/…`, and one screen
+//! of the wizard can ask for the same page twice (the picker, then the branch step; a reload).
+//! Listing pages and repository details are kept for [`LIST_TTL`], workspace names (shown,
+//! never decided on) for [`NAME_TTL`]. The user's own writes drop their entries (a new branch
+//! or commit changes what the lists say), as does Refresh in the picker. Entries are keyed by
+//! a SHA-256 of the token and the exact URL, so no user ever sees another's answer; the map is
+//! bounded ([`MAX_ENTRIES`]), and losing it (a restart, another instance) only costs a call.
+//!
+//! A screen's opening read never comes from here (a grant revoked on Bitbucket must show at
+//! once), with one exception: an answer read during authorization with the brand-new token
+//! is *handed over* to the first screen after it ([`ResponseCache::put_handed_over`] and
+//! [`ResponseCache::take_handed_over`]), once, so connecting does not ask the same twice.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
+pub const LIST_TTL: Duration = Duration::from_secs(60);
+pub const NAME_TTL: Duration = Duration::from_secs(3600);
+/// Bound on memory: at most this many answers (each at most one page of JSON).
+pub const MAX_ENTRIES: usize = 4096;
+
+type TokenKey = [u8; 32];
+
+#[derive(Debug, Default)]
+pub struct ResponseCache {
+    entries: Mutex<HashMap<(TokenKey, String), Entry>>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    expires: Instant,
+    body: Bytes,
+    /// Not yet taken by the opening read it was read for (see the module's notes).
+    handed_over: bool,
+}
+
+fn key(token: &SecretString) -> TokenKey {
+    Sha256::digest(token.expose_secret().as_bytes()).into()
+}
+
+impl ResponseCache {
+    pub fn get(&self, token: &SecretString, url: &str) -> Option<Bytes> {
+        let entries = self.entries.lock().expect("cache lock");
+        let entry = entries.get(&(key(token), url.to_owned()))?;
+        (entry.expires > Instant::now()).then(|| entry.body.clone())
+    }
+
+    pub fn put(&self, token: &SecretString, url: &str, body: Bytes, ttl: Duration) {
+        self.insert(token, url, body, ttl, false);
+    }
+
+    /// Keeps an answer for the reads that follow, and for one opening read.
+    pub fn put_handed_over(&self, token: &SecretString, url: &str, body: Bytes, ttl: Duration) {
+        self.insert(token, url, body, ttl, true);
+    }
+
+    /// The answer handed over for an opening read, once: a second opening read (a reload)
+    /// finds nothing and asks Bitbucket.
+    pub fn take_handed_over(&self, token: &SecretString, url: &str) -> Option<Bytes> {
+        let mut entries = self.entries.lock().expect("cache lock");
+        let entry = entries.get_mut(&(key(token), url.to_owned()))?;
+        let taken = entry.handed_over && entry.expires > Instant::now();
+        entry.handed_over = false;
+        taken.then(|| entry.body.clone())
+    }
+
+    fn insert(
+        &self,
+        token: &SecretString,
+        url: &str,
+        body: Bytes,
+        ttl: Duration,
+        handed_over: bool,
+    ) {
+        let now = Instant::now();
+        let mut entries = self.entries.lock().expect("cache lock");
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, entry| entry.expires > now);
+            if entries.len() >= MAX_ENTRIES {
+                // Still full of live entries: start over rather than grow.
+                entries.clear();
+            }
+        }
+        let entry = Entry {
+            expires: now + ttl,
+            body,
+            handed_over,
+        };
+        entries.insert((key(token), url.to_owned()), entry);
+    }
+
+    /// Forgets everything cached for this token: after the user's own write, or Refresh.
+    pub fn forget(&self, token: &SecretString) {
+        let token = key(token);
+        self.entries
+            .lock()
+            .expect("cache lock")
+            .retain(|(owner, _), _| *owner != token);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_per_token_expire_and_can_be_forgotten() {
+        let cache = ResponseCache::default();
+        let (ada, bob) = (
+            SecretString::from("ada-token"),
+            SecretString::from("bob-token"),
+        );
+        cache.put(&ada, "u", Bytes::from_static(b"ada's"), LIST_TTL);
+        assert_eq!(cache.get(&ada, "u").as_deref(), Some(&b"ada's"[..]));
+        assert_eq!(cache.get(&bob, "u"), None, "never another user's answer");
+        cache.put(&ada, "old", Bytes::new(), Duration::ZERO);
+        assert_eq!(cache.get(&ada, "old"), None, "expired");
+        cache.forget(&ada);
+        assert_eq!(cache.get(&ada, "u"), None);
+    }
+
+    #[test]
+    fn a_handed_over_answer_serves_one_opening_read() {
+        let cache = ResponseCache::default();
+        let token = SecretString::from("new-token");
+        cache.put(&token, "plain", Bytes::from_static(b"kept"), LIST_TTL);
+        assert_eq!(
+            cache.take_handed_over(&token, "plain"),
+            None,
+            "never handed over"
+        );
+        cache.put_handed_over(
+            &token,
+            "u",
+            Bytes::from_static(b"read at sign-in"),
+            LIST_TTL,
+        );
+        assert_eq!(
+            cache.take_handed_over(&token, "u").as_deref(),
+            Some(&b"read at sign-in"[..])
+        );
+        assert_eq!(cache.take_handed_over(&token, "u"), None, "once only");
+        assert!(
+            cache.get(&token, "u").is_some(),
+            "still there for follow-up reads"
+        );
+        let other = SecretString::from("other");
+        cache.put_handed_over(&token, "v", Bytes::new(), LIST_TTL);
+        assert_eq!(cache.take_handed_over(&other, "v"), None, "per token");
+        cache.put_handed_over(&token, "w", Bytes::new(), Duration::ZERO);
+        assert_eq!(cache.take_handed_over(&token, "w"), None, "expired");
+    }
+
+    #[test]
+    fn the_cache_stays_bounded() {
+        let cache = ResponseCache::default();
+        let token = SecretString::from("t");
+        for i in 0..MAX_ENTRIES + 10 {
+            cache.put(&token, &i.to_string(), Bytes::new(), LIST_TTL);
+        }
+        assert!(cache.entries.lock().unwrap().len() <= MAX_ENTRIES);
+    }
+}
