@@ -20,6 +20,18 @@ if ! command -v wrk >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends wrk >/dev/null
 fi
 
+if ! command -v twiggy >/dev/null; then
+  echo "[bench] installing twiggy (what the wasm is made of; about 2 minutes, once)"
+  cargo install --quiet --locked twiggy
+fi
+
+if [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *",frontend,"* ]]; then
+  # Figure 2a compares the release front end with two variants of the same source.
+  echo "[bench] building variants of the front end: opt-level s, no erase_components"
+  CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL=s ./scripts/build-release-site.sh target/release-site-opt-s >/dev/null
+  STUDIO_WASM_RUSTFLAGS=" " ./scripts/build-release-site.sh target/release-site-no-erase >/dev/null
+fi
+# Last, so the split build's intermediate files (figure 2c reads them) are the real one's.
 echo "[bench] building the release front end (target/release-site)"
 ./scripts/build-release-site.sh
 echo "[bench] building the release server and the benchmark"

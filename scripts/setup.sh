@@ -41,7 +41,20 @@ if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.js
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-# 5. Chromium from Debian (Playwright's own browser download cannot work here).
+# 5. `cargo leptos build --release` runs wasm-opt, which cargo-leptos looks for on PATH and
+#    then in its cache, where it would otherwise download Binaryen's release (which these
+#    machines cannot). npm's binaryen (step 4) goes where that download would have gone.
+#    version_123 is cargo-leptos 0.3.10's default (LEPTOS_WASM_OPT_VERSION overrides it).
+wasm_opt_version=${LEPTOS_WASM_OPT_VERSION:-version_123}
+wasm_opt_dir="${XDG_CACHE_HOME:-$HOME/.cache}/cargo-leptos/wasm-opt-$wasm_opt_version/wasm-opt-$wasm_opt_version/binaryen-$wasm_opt_version/bin"
+wasm_opt_target="$PWD/end2end/node_modules/binaryen/bin/wasm-opt"
+if [ "$(readlink "$wasm_opt_dir/wasm-opt" 2>/dev/null)" != "$wasm_opt_target" ]; then
+  say "linking npm's wasm-opt where cargo-leptos looks for it"
+  mkdir -p "$wasm_opt_dir"
+  ln -sfn "$wasm_opt_target" "$wasm_opt_dir/wasm-opt"
+fi
+
+# 6. Chromium from Debian (Playwright's own browser download cannot work here).
 if $want_browser && [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium"
   sudo_cmd=""

@@ -14,7 +14,8 @@
 //! - [`draft`]: the wizard's server-side draft: resume, prefill, update.
 //! - [`time`]: how times are shown (UTC, tested natively).
 //! - [`pages`]: one file per page; the wizard has one file per step in `pages/wizard/`.
-//! - [`routes`]: the route table; [`app`]: the root component.
+//! - [`routes`]: the route table; [`lazy_pages`]: the pages loaded on demand (a wasm chunk
+//!   each in a split build); [`app`]: the root component.
 //!
 //! Only [`start`] is tied to the browser build (`csr` feature); everything else compiles
 //! natively too, so `cargo test` runs the unit tests of the pure logic on the host.
@@ -24,6 +25,7 @@ pub mod client;
 pub mod components;
 pub mod context;
 pub mod draft;
+pub mod lazy_pages;
 pub mod links;
 pub mod pages;
 pub mod return_to;

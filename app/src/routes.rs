@@ -4,21 +4,21 @@
 //! the choices made so far travel in the path and query (see [`crate::links`], whose
 //! constants are these paths). Everything except sign-in and sign-up sits under one guarded
 //! parent route ([`GuardedOutlet`]) instead of repeating the sign-in check in each page.
+//! The pages after the wizard are [`Lazy`] routes ([`crate::lazy_pages`]).
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Routes};
-use leptos_router::{path, NavigateOptions};
+use leptos_router::{path, Lazy, NavigateOptions};
 
 use crate::components::GuardedOutlet;
+use crate::lazy_pages::{
+    AdvancedDetailsRoute, AdvancedReviewRoute, BranchStepRoute, ConnectStepRoute, ConnectionsRoute,
+    EditPipelineRoute, NewPipelineRoute, PipelineViewRoute, ProjectRoute, QuickStartDetailsRoute,
+    QuickStartReviewRoute, RepositoryStepRoute, SignUpConfirmRoute,
+};
 use crate::links;
-use crate::pages::wizard::{
-    AdvancedDetailsStep, AdvancedReviewStep, BranchStep, ConfigurationStep, ConnectStep,
-    ProviderStep, QuickStartDetailsStep, QuickStartReviewStep, RepositoryStep,
-};
-use crate::pages::{
-    ConnectionsPage, EditPipelinePage, NewPipelinePage, NotFound, PipelineViewPage, ProjectPage,
-    ProjectsPage, SignIn, SignUp, SignUpConfirm,
-};
+use crate::pages::wizard::{ConfigurationStep, ProviderStep};
+use crate::pages::{NotFound, ProjectsPage, SignIn, SignUp};
 
 #[component]
 pub fn AppRoutes() -> impl IntoView {
@@ -27,23 +27,23 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/") view=HomeRedirect />
             <Route path=path!("/sign-in") view=SignIn />
             <Route path=path!("/sign-up") view=SignUp />
-            <Route path=path!("/sign-up/confirm") view=SignUpConfirm />
+            <Route path=path!("/sign-up/confirm") view={Lazy::<SignUpConfirmRoute>::new()} />
             <ParentRoute path=path!("") view=GuardedOutlet>
                 <Route path=path!("/projects") view=ProjectsPage />
                 <Route path=path!("/projects/new") view=ConfigurationStep />
-                <Route path=path!("/projects/new/quick-start/details") view=QuickStartDetailsStep />
-                <Route path=path!("/projects/new/quick-start/review") view=QuickStartReviewStep />
+                <Route path=path!("/projects/new/quick-start/details") view={Lazy::<QuickStartDetailsRoute>::new()} />
+                <Route path=path!("/projects/new/quick-start/review") view={Lazy::<QuickStartReviewRoute>::new()} />
                 <Route path=path!("/projects/new/advanced") view=ProviderStep />
-                <Route path=path!("/projects/new/advanced/bitbucket") view=ConnectStep />
-                <Route path=path!("/projects/new/advanced/bitbucket/repository") view=RepositoryStep />
-                <Route path=path!("/projects/new/advanced/bitbucket/branch") view=BranchStep />
-                <Route path=path!("/projects/new/advanced/bitbucket/details") view=AdvancedDetailsStep />
-                <Route path=path!("/projects/new/advanced/bitbucket/review") view=AdvancedReviewStep />
-                <Route path=path!("/projects/:id") view=ProjectPage />
-                <Route path=path!("/projects/:id/pipelines/view") view=PipelineViewPage />
-                <Route path=path!("/projects/:id/pipelines/edit") view=EditPipelinePage />
-                <Route path=path!("/projects/:id/pipelines/new") view=NewPipelinePage />
-                <Route path=path!("/settings/connections") view=ConnectionsPage />
+                <Route path=path!("/projects/new/advanced/bitbucket") view={Lazy::<ConnectStepRoute>::new()} />
+                <Route path=path!("/projects/new/advanced/bitbucket/repository") view={Lazy::<RepositoryStepRoute>::new()} />
+                <Route path=path!("/projects/new/advanced/bitbucket/branch") view={Lazy::<BranchStepRoute>::new()} />
+                <Route path=path!("/projects/new/advanced/bitbucket/details") view={Lazy::<AdvancedDetailsRoute>::new()} />
+                <Route path=path!("/projects/new/advanced/bitbucket/review") view={Lazy::<AdvancedReviewRoute>::new()} />
+                <Route path=path!("/projects/:id") view={Lazy::<ProjectRoute>::new()} />
+                <Route path=path!("/projects/:id/pipelines/view") view={Lazy::<PipelineViewRoute>::new()} />
+                <Route path=path!("/projects/:id/pipelines/edit") view={Lazy::<EditPipelineRoute>::new()} />
+                <Route path=path!("/projects/:id/pipelines/new") view={Lazy::<NewPipelineRoute>::new()} />
+                <Route path=path!("/settings/connections") view={Lazy::<ConnectionsRoute>::new()} />
             </ParentRoute>
         </Routes>
     }

@@ -1,7 +1,7 @@
 // Studio accounts: sign-up through the mailed link (the answer is the same for every
 // address), and sign-in links that someone else crafted.
 import { expect, test } from './fixtures';
-import { expectAccessible, freshEmail, openMailbox, openSignUpLink, PASSWORD, signUp, submitSignUp } from './helpers';
+import { expectAccessible, freshEmail, openMailbox, openSignUpLink, PASSWORD, signUp, startAdvancedBitbucketProject, submitSignUp } from './helpers';
 
 test('signing up mails a link that creates the account and continues where the user was', async ({ page }) => {
   await page.goto('/projects/new');
@@ -53,4 +53,26 @@ test('a crafted sign-in link cannot send anyone elsewhere, and the app keeps wor
     await page.getByRole('button', { name: 'Sign out' }).click();
   }
   expect(errors).toEqual([]);
+});
+
+test('a session that ended while the user was away leads to sign-in and back to the same step', async ({ page }) => {
+  const email = await signUp(page);
+  await startAdvancedBitbucketProject(page);
+  await expect(page.getByRole('button', { name: 'Authorize' })).toBeVisible();
+  const step = page.url();
+
+  // Seven days without use: the browser drops the cookie as the server drops the session
+  // (the server's side is proved with a test clock, sessions.rs).
+  await page.context().clearCookies();
+  await page.reload();
+  await expect(page).toHaveURL(/\/sign-in\?return_to=/);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('note').filter({ hasText: 'Sign in to continue where you were' })).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(step);
+  await expect(page.getByRole('button', { name: 'Authorize' })).toBeVisible();
 });

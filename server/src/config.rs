@@ -216,6 +216,8 @@ pub struct Settings {
     pub token_keys: TokenKeys,
     pub mail: MailSettings,
     pub accounts: AccountSettings,
+    /// What sessions are judged by: the system clock (tests move it forward).
+    pub clock: crate::clock::Clock,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -295,6 +297,7 @@ impl Args {
                     .filter(|name| !name.is_empty())
                     .map(|name| name.to_ascii_lowercase()),
             },
+            clock: crate::clock::Clock::default(),
         })
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod allocator;
 pub mod bitbucket;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod error;

@@ -119,12 +119,12 @@ impl Application {
             cipher.clone(),
         );
 
-        let session_store = session::DbSessionStore::new(db.clone());
-        session_store.spawn_expiry_sweeper(Duration::from_secs(3600));
+        let sessions = session::Sessions::new(db.clone(), settings.clock.clone());
+        sessions.start();
         spawn_rate_limit_pruner(db.clone(), Duration::from_secs(3600));
 
         let mailer = mailer(&settings.mail, sandbox.is_some(), &public_url, &db)?;
-        let state = AppState {
+        let state = AppState::new(routes::Shared {
             db: db.clone(),
             cipher,
             bitbucket: Arc::new(bitbucket),
@@ -132,7 +132,7 @@ impl Application {
             mailer: mailer.clone(),
             public_url: public_url.as_str().into(),
             accounts: Arc::new(settings.accounts.clone()),
-        };
+        });
         let origin = origin_of(&public_url);
         let csp = headers::content_security_policy(settings.live_reload_port);
         let hsts = public_url.starts_with("https://");
@@ -165,12 +165,10 @@ impl Application {
             .method_not_allowed_fallback(method_not_allowed)
             .with_state(state)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-            .layer(session::layer(session_store))
+            .layer(session::SessionLayer::new(sessions))
             // Inside the headers layer, so a handler's panic answers as every error does.
             .layer(CatchPanicLayer::custom(panic_response))
-            .layer(middleware::from_fn(move |request, next| {
-                headers::security_headers(csp.clone(), hsts, request, next)
-            }))
+            .layer(headers::SecurityHeadersLayer::new(csp, hsts))
             .layer(TraceLayer::new_for_http().make_span_with(request_span));
         if settings.bench_bare_route {
             // Merged after the layers, so none of them wraps it.

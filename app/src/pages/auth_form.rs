@@ -139,14 +139,25 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
     };
 
     let (switch_page, switch_label) = mode.switch();
-    let switch_href = move || {
-        let kept = params.with(|params| {
+    let kept_return_to = move || {
+        params.with(|params| {
             params
                 .get_str(query::RETURN_TO)
                 .filter(|candidate| return_to::is_safe(candidate))
                 .map(str::to_owned)
-        });
-        links::auth_page(switch_page, kept.as_deref())
+        })
+    };
+    let switch_href = move || links::auth_page(switch_page, kept_return_to().as_deref());
+    // Sent here from a page of the studio (a session that ended, a deep link): say so, and
+    // that signing in goes back there.
+    let continuing = move || {
+        (mode == AuthMode::SignIn && kept_return_to().is_some()).then(|| {
+            view! {
+                <p class="notice" role="note">
+                    "Sign in to continue where you were. Sessions end after 7 days without use."
+                </p>
+            }
+        })
     };
     let password_hint = (mode == AuthMode::SignUp).then(|| {
         format!(
@@ -253,6 +264,7 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
                 }
             >
                 <PageHeading text=mode.heading() />
+                {continuing}
                 {form()}
             </Show>
         </section>

@@ -17,6 +17,8 @@ pub const NOT_FOUND: &str = "This project does not exist or is not yours.";
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
+    // The pipelines open in the viewer or the editor, fetched on demand: start now.
+    crate::lazy_pages::preload_pipeline_pages();
     let params = use_params_map();
     let id =
         Memo::new(move |_| params.with(|params| links::parse_project_id(params.get_str("id"))));

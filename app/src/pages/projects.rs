@@ -21,6 +21,8 @@ pub fn storage_summary(project: &Project) -> String {
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
     let projects = LocalResource::new(client::projects);
+    // Each project links to its page, which is fetched on demand: start now.
+    crate::lazy_pages::preload_project_pages();
     view! {
         <section class="page-section">
             <div class="page-title-row">

@@ -1,5 +1,5 @@
 //! Figure 3: requests per second and latency of `GET /api/me` with a valid session (session
-//! store, user lookup, every middleware), against a bare axum handler in the same release
+//! cache, every middleware), against a bare axum handler in the same release
 //! binary (`/_bench/bare`, outside every layer), on SQLite and on PostgreSQL, with `wrk` on
 //! loopback.
 
@@ -92,9 +92,9 @@ pub async fn run(config: &Config) -> Table {
         "wrk -t1 -c{CONNECTIONS} -d{DURATION} --latency, keep-alive, the session cookie on every request; after a {WARM_UP} warm-up of each, bare and /api/me alternate, median of {} runs each. Server and wrk share the machine's cores.",
         config.runs
     ));
-    table.note("The server is the release binary with its production middleware (trace spans, security headers, CSRF gate, sessions); /api/me loads the session from the database and the user's email with it. The bare handler answers \"ok\" outside every layer.");
-    table.note("Where the difference goes: the bare handler does no I/O; /api/me makes two queries, and sqlx pings each connection as it goes back to the pool, so four database round trips (a further ping before each use is turned off, server/src/store/mod.rs). PostgreSQL is reached as DATABASE_URL says; with sslmode=prefer against a server with ssl on, as here, that is TLS even on loopback.");
-    table.note("What would close the gap to 50%: an in-process session cache, so most requests skip the database. It would let a session signed out on one instance go on working on another until its cache entry expires; the tests require a sign-out to end the session on every instance at once, so it is not done.");
+    table.note("The server is the release binary with its production middleware (trace spans, security headers, CSRF gate, sessions). The bare handler answers \"ok\" outside every layer.");
+    table.note("/api/me is answered from the instance's session cache (session → user and end, server/src/session/cache.rs): the cookie's id is hashed and looked up in memory, no database round trip. A miss reads the session and its user in one query; a sign-out reaches every instance through PostgreSQL's LISTEN/NOTIFY (sessions::a_sign_out_reaches_the_other_instance_within_100_ms).");
+    table.note("Before this figure's cache (2026-11-23, c1e8457): SQLite /api/me 8,238 requests/s, 16% of bare, p99 2.90 ms; PostgreSQL 3,076 requests/s, 6%, p99 5.87 ms (two queries per request, each with a ping as the connection went back to the pool).");
     table.print();
     table
 }

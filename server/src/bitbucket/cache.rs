@@ -23,14 +23,32 @@ use sha2::{Digest, Sha256};
 
 pub const LIST_TTL: Duration = Duration::from_secs(60);
 pub const NAME_TTL: Duration = Duration::from_secs(3600);
-/// Bound on memory: at most this many answers (each at most one page of JSON).
+/// Bounds on memory: at most this many answers, and this many bytes of them (a page of 100
+/// repositories is about 100 KB of JSON, so a count alone would allow hundreds of MB).
 pub const MAX_ENTRIES: usize = 4096;
+pub const MAX_BYTES: usize = 32 * 1024 * 1024;
+/// An answer larger than this is not kept at all.
+pub const MAX_ENTRY_BYTES: usize = 1024 * 1024;
 
 type TokenKey = [u8; 32];
 
 #[derive(Debug, Default)]
 pub struct ResponseCache {
-    entries: Mutex<HashMap<(TokenKey, String), Entry>>,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    map: HashMap<(TokenKey, String), Entry>,
+    /// The sum of the kept bodies' lengths.
+    bytes: usize,
+}
+
+impl Entries {
+    fn retain(&mut self, mut keep: impl FnMut(&(TokenKey, String), &Entry) -> bool) {
+        self.map.retain(|k, entry| keep(k, entry));
+        self.bytes = self.map.values().map(|entry| entry.body.len()).sum();
+    }
 }
 
 #[derive(Debug)]
@@ -48,7 +66,7 @@ fn key(token: &SecretString) -> TokenKey {
 impl ResponseCache {
     pub fn get(&self, token: &SecretString, url: &str) -> Option<Bytes> {
         let entries = self.entries.lock().expect("cache lock");
-        let entry = entries.get(&(key(token), url.to_owned()))?;
+        let entry = entries.map.get(&(key(token), url.to_owned()))?;
         (entry.expires > Instant::now()).then(|| entry.body.clone())
     }
 
@@ -65,7 +83,7 @@ impl ResponseCache {
     /// finds nothing and asks Bitbucket.
     pub fn take_handed_over(&self, token: &SecretString, url: &str) -> Option<Bytes> {
         let mut entries = self.entries.lock().expect("cache lock");
-        let entry = entries.get_mut(&(key(token), url.to_owned()))?;
+        let entry = entries.map.get_mut(&(key(token), url.to_owned()))?;
         let taken = entry.handed_over && entry.expires > Instant::now();
         entry.handed_over = false;
         taken.then(|| entry.body.clone())
@@ -79,21 +97,31 @@ impl ResponseCache {
         ttl: Duration,
         handed_over: bool,
     ) {
+        if body.len() > MAX_ENTRY_BYTES {
+            return;
+        }
         let now = Instant::now();
         let mut entries = self.entries.lock().expect("cache lock");
-        if entries.len() >= MAX_ENTRIES {
+        let full = |entries: &Entries| {
+            entries.map.len() >= MAX_ENTRIES || entries.bytes + body.len() > MAX_BYTES
+        };
+        if full(&entries) {
             entries.retain(|_, entry| entry.expires > now);
-            if entries.len() >= MAX_ENTRIES {
+            if full(&entries) {
                 // Still full of live entries: start over rather than grow.
-                entries.clear();
+                entries.map.clear();
+                entries.bytes = 0;
             }
         }
+        entries.bytes += body.len();
         let entry = Entry {
             expires: now + ttl,
             body,
             handed_over,
         };
-        entries.insert((key(token), url.to_owned()), entry);
+        if let Some(replaced) = entries.map.insert((key(token), url.to_owned()), entry) {
+            entries.bytes -= replaced.body.len();
+        }
     }
 
     /// Forgets everything cached for this token: after the user's own write, or Refresh.
@@ -165,6 +193,33 @@ mod tests {
         for i in 0..MAX_ENTRIES + 10 {
             cache.put(&token, &i.to_string(), Bytes::new(), LIST_TTL);
         }
-        assert!(cache.entries.lock().unwrap().len() <= MAX_ENTRIES);
+        assert!(cache.entries.lock().unwrap().map.len() <= MAX_ENTRIES);
+    }
+
+    #[test]
+    fn the_cache_stays_bounded_in_bytes() {
+        let cache = ResponseCache::default();
+        let token = SecretString::from("t");
+        let page = Bytes::from(vec![b'x'; 100_000]);
+        for i in 0..1000 {
+            cache.put(&token, &i.to_string(), page.clone(), LIST_TTL);
+            let entries = cache.entries.lock().unwrap();
+            assert!(entries.bytes <= MAX_BYTES, "{} bytes", entries.bytes);
+            assert_eq!(entries.bytes, entries.map.len() * page.len());
+        }
+        cache.put(
+            &token,
+            "huge",
+            Bytes::from(vec![0; MAX_ENTRY_BYTES + 1]),
+            LIST_TTL,
+        );
+        assert_eq!(cache.get(&token, "huge"), None, "too large to keep");
+        cache.put(&token, "999", page.clone(), LIST_TTL);
+        let entries = cache.entries.lock().unwrap();
+        assert_eq!(
+            entries.bytes,
+            entries.map.len() * page.len(),
+            "a replaced entry's bytes are given back"
+        );
     }
 }

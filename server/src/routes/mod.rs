@@ -22,9 +22,27 @@ use crate::crypto::TokenCipher;
 use crate::mail::Mailer;
 use crate::store::Db;
 
-/// What every handler can reach.
+/// What every handler can reach. One `Arc`: the router clones the state into every request's
+/// handler, so a clone is one reference count, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The fields of [`AppState`].
+pub struct Shared {
     pub db: Db,
     pub cipher: Arc<TokenCipher>,
     pub bitbucket: Arc<Bitbucket>,

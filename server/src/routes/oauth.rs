@@ -14,15 +14,14 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use tower_sessions::Session;
 
 use super::AppState;
 use crate::bitbucket::oauth::TokenError;
 use crate::bitbucket::{self, BitbucketError, PROVIDER, REQUIRED_SCOPES};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::random;
 use crate::security::return_to::app_redirect;
-use crate::session;
+use crate::session::Session;
 use crate::store::{self, ConnectionEventKind, NewLink, NewOAuthTransaction};
 use api::return_to::{or_default, with_query_param};
 
@@ -48,12 +47,15 @@ async fn start(
         .ok()
         .flatten();
     let return_to = or_default(requested.as_deref(), DEFAULT_RETURN_TO).to_owned();
-    let Some(user_id) = session::signed_in_user(&session).await? else {
+    let Some(user_id) = session.user().await?.map(|user| user.id) else {
         // Sign in first, then come back here to start the flow.
         let here = with_query_param(api::paths::BITBUCKET_OAUTH_START, "return_to", &return_to);
         return Ok(to_app(&with_query_param("/sign-in", "return_to", &here)));
     };
-    let binding = session::oauth_binding(&session).await?;
+    let binding = session
+        .oauth_binding()
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
     let oauth_state = random::token(32);
     let request = state.bitbucket.oauth.authorization_request(&oauth_state);
     let state_hash = random::digest(&oauth_state);
@@ -93,7 +95,7 @@ async fn callback(
         Ok(to_app(&target))
     };
 
-    let Some(user_id) = session::signed_in_user(&session).await? else {
+    let Some(user_id) = session.user().await?.map(|user| user.id) else {
         return fail(DEFAULT_RETURN_TO, OAuthFailure::NotSignedIn);
     };
     let Some(oauth_state) = query.state.as_deref().filter(|_| !query.repeated) else {
@@ -112,7 +114,8 @@ async fn callback(
         );
         return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
     };
-    let binding = session::existing_oauth_binding(&session)
+    let binding = session
+        .oauth_binding()
         .await?
         .map(|b| random::digest(&b))
         .unwrap_or_default();

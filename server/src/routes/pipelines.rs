@@ -38,7 +38,7 @@ async fn list(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<PipelineList>> {
-    let project = owned_project(&state, user, id).await?;
+    let project = owned_project(&state, &user, id).await?;
     let store = pipelines::for_project(&state, user.id, &project).await?;
     Ok(Json(store.list().await?))
 }
@@ -49,7 +49,7 @@ async fn read(
     Path(id): Path<i64>,
     Query(query): Query<PipelineQuery>,
 ) -> AppResult<Json<PipelineFile>> {
-    let project = owned_project(&state, user, id).await?;
+    let project = owned_project(&state, &user, id).await?;
     let path = pipeline_path(&query.path, &project_folder(&project))?;
     let store = pipelines::for_project(&state, user.id, &project).await?;
     Ok(Json(store.read(&path).await?))
@@ -61,7 +61,7 @@ async fn save(
     Path(id): Path<i64>,
     Json(body): Json<SavePipeline>,
 ) -> AppResult<Json<SavedPipeline>> {
-    let project = owned_project(&state, user, id).await?;
+    let project = owned_project(&state, &user, id).await?;
     let edit = Edit::parse(body, &project_folder(&project))?;
     let store = pipelines::for_project(&state, user.id, &project).await?;
     Ok(Json(store.save(&edit).await?))
@@ -73,7 +73,7 @@ async fn remove(
     Path(id): Path<i64>,
     Json(body): Json<DeletePipeline>,
 ) -> AppResult<Json<SavedPipeline>> {
-    let project = owned_project(&state, user, id).await?;
+    let project = owned_project(&state, &user, id).await?;
     let path = pipeline_path(&body.path, &project_folder(&project))?;
     let message = checked_message(&body.message, || {
         api::pipeline::default_message("Delete", path.as_str())

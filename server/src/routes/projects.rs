@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
 /// The user's project `id`; someone else's reads as missing (404), never as forbidden.
 pub(super) async fn owned_project(
     state: &AppState,
-    user: CurrentUser,
+    user: &CurrentUser,
     id: i64,
 ) -> AppResult<ProjectRow> {
     state
@@ -52,7 +52,7 @@ async fn read(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Project>> {
-    Ok(Json(to_api(owned_project(&state, user, id).await?)))
+    Ok(Json(to_api(owned_project(&state, &user, id).await?)))
 }
 
 async fn create(
@@ -140,7 +140,7 @@ async fn update_settings(
     {
         return Err(AppError::NotFound("The project".into()));
     }
-    let row = owned_project(&state, user, id).await?;
+    let row = owned_project(&state, &user, id).await?;
     Ok(Json(to_api(row)))
 }
 

@@ -1,109 +1,257 @@
-//! Sessions: tower-sessions with the studio's own store on whichever engine it uses, behind an
-//! HttpOnly `__Host-` cookie (DESIGN §4.2).
+//! Sessions: the studio's own, behind an HttpOnly `__Host-` cookie (DESIGN §4.2).
 //!
-//! The session holds only the signed-in user's id and a random `oauth_binding` that ties an
-//! OAuth transaction to this browser session; tokens never enter it. The store
-//! ([`DbSessionStore`]) keeps sessions in the studio's database under a hash of their id.
+//! A session is a signed-in browser: a random id in the cookie ([`cookie`]), a row keyed by
+//! the id's hash holding the user and the session's end, and, on every instance, a cache of
+//! the sessions it has seen ([`cache`]) so that an authenticated request needs no database
+//! round trip in the common case. Endings reach every instance (see `cache.rs` and
+//! `listener.rs`); a miss reads the session and its user in one query.
+//!
+//! Sessions slide: they end [`IDLE_SECONDS`] after their last use, which pushes the end out
+//! at most once per [`RENEW_AFTER_SECONDS`] of use (one `UPDATE … WHERE id_hash = …`, never an
+//! upsert, so a session ended meanwhile cannot come back from a cache).
+//!
+//! Tokens never enter a session; OAuth transactions are bound to one by its id hash.
+//!
+//! Why not tower-sessions (used until issue 18): 0.14 pushes an `OnInactivity` expiry out only
+//! when the session is modified (so sessions ended 7 days after sign-in however much they were
+//! used), reads the store on every request that carries a cookie (static files too), and has
+//! no place for a cache whose endings arrive by `NOTIFY` or for a clock a test can move.
 
-pub mod store;
+pub mod cache;
+pub mod cookie;
+mod handle;
+mod listener;
 
-pub use store::DbSessionStore;
+pub use cache::{KnownSession, SessionUser};
+pub use cookie::COOKIE_NAME;
+pub use handle::{CurrentUser, Session};
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, Session, SessionManagerLayer};
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::error::AppError;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
-pub const COOKIE_NAME: &str = "__Host-studio_session";
-pub(crate) const USER_ID: &str = "user_id";
-const OAUTH_BINDING: &str = "oauth_binding";
+use axum::http::header::SET_COOKIE;
+use axum::http::{Request, Response};
+use tower::{Layer, Service};
+
+use crate::clock::Clock;
+use crate::store::{Db, StoreError};
+use cache::SessionCache;
+use cookie::SessionId;
+
 /// Sessions end after a week without use.
-const IDLE_DAYS: i64 = 7;
+pub const IDLE_SECONDS: i64 = 7 * 24 * 3600;
+/// A used session's end is pushed out once this long has passed since it last was.
+pub const RENEW_AFTER_SECONDS: i64 = 3600;
 
-pub fn layer(store: DbSessionStore) -> SessionManagerLayer<DbSessionStore> {
-    SessionManagerLayer::new(store)
-        .with_name(COOKIE_NAME)
-        .with_secure(true)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::days(IDLE_DAYS),
-        ))
+/// A live session, and whether this lookup pushed its end out.
+#[derive(Debug)]
+struct Found {
+    session: KnownSession,
+    renewed: bool,
 }
 
-/// The signed-in studio user, extracted from the session; rejects with 401 otherwise.
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentUser {
-    pub id: i64,
+/// The sessions of this instance: the table, the cache, and the clock they are judged by.
+#[derive(Clone, Debug)]
+pub struct Sessions {
+    db: Db,
+    cache: Arc<SessionCache>,
+    clock: Clock,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|(_, why)| AppError::internal(why))?;
-        signed_in_user(&session)
-            .await?
-            .map(|id| CurrentUser { id })
-            .ok_or(AppError::NotSignedIn)
-    }
-}
-
-/// A session that could not be read or written: its store is the database, so a store error
-/// is the database being unavailable (503, try again), anything else a bug.
-fn session_error(error: tower_sessions::session::Error) -> AppError {
-    match error {
-        tower_sessions::session::Error::Store(store) => {
-            AppError::StorageUnavailable(store.to_string())
+impl Sessions {
+    /// On PostgreSQL the cache is trusted once the listener runs (see [`Sessions::start`]);
+    /// on SQLite (one instance) at once.
+    pub fn new(db: Db, clock: Clock) -> Self {
+        let one_instance = matches!(db, Db::Sqlite(_));
+        Self {
+            db,
+            cache: Arc::new(SessionCache::new(one_instance)),
+            clock,
         }
-        other => AppError::internal(other),
+    }
+
+    /// Starts the background work: the PostgreSQL listener, and the hourly deletion of
+    /// sessions that are over (a failed sweep is retried at the next one).
+    pub fn start(&self) {
+        if let Some(pool) = self.db.session_listener_pool() {
+            listener::spawn(pool, self.cache.clone());
+        }
+        let sessions = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                if let Err(error) = sessions
+                    .db
+                    .delete_expired_sessions(sessions.clock.now())
+                    .await
+                {
+                    tracing::warn!(%error, "could not delete expired sessions");
+                }
+            }
+        });
+    }
+
+    /// The live session with this id, from the cache or else (with its user) the database,
+    /// its end pushed out if it is due; `None` when there is none (unknown, over, or ended
+    /// meanwhile).
+    async fn find(&self, id: &SessionId) -> Result<Option<Found>, StoreError> {
+        let id_hash = id.hash();
+        let now = self.clock.now();
+        let known = match self.cache.get(&id_hash, now) {
+            Some(known) => known,
+            None => {
+                let epoch = self.cache.epoch();
+                let Some(row) = self.db.session_with_user(&id_hash, now).await? else {
+                    return Ok(None);
+                };
+                let known = KnownSession {
+                    user: SessionUser {
+                        id: row.user_id,
+                        email: row.email,
+                    },
+                    expires_at: row.expires_at,
+                };
+                self.cache.keep(&id_hash, known.clone(), epoch);
+                known
+            }
+        };
+        if known.expires_at - now > IDLE_SECONDS - RENEW_AFTER_SECONDS {
+            return Ok(Some(Found {
+                session: known,
+                renewed: false,
+            }));
+        }
+        let expires_at = now + IDLE_SECONDS;
+        // Read before the write: a sign-out landing between the renewal and the keeping must
+        // not be undone by it.
+        let epoch = self.cache.epoch();
+        if !self.db.renew_session(&id_hash, now, expires_at).await? {
+            self.cache.forget(&id_hash);
+            return Ok(None);
+        }
+        let renewed = KnownSession {
+            expires_at,
+            ..known
+        };
+        self.cache.keep(&id_hash, renewed.clone(), epoch);
+        Ok(Some(Found {
+            session: renewed,
+            renewed: true,
+        }))
+    }
+
+    /// A new session for `user`, under an id no other session has.
+    async fn create(&self, user: SessionUser) -> Result<(SessionId, KnownSession), StoreError> {
+        let expires_at = self.clock.now() + IDLE_SECONDS;
+        loop {
+            let id = SessionId::generate();
+            let id_hash = id.hash();
+            // A collision of 128 random bits does not happen; if it ever did, another id is
+            // drawn rather than taking over someone's session.
+            if self
+                .db
+                .insert_session(&id_hash, user.id, expires_at)
+                .await?
+            {
+                let known = KnownSession { user, expires_at };
+                self.cache.keep_current(&id_hash, known.clone());
+                return Ok((id, known));
+            }
+        }
+    }
+
+    /// Ends a session everywhere: deleted (and, on PostgreSQL, announced to every instance in
+    /// the same transaction), then forgotten here, so a read racing with the deletion cannot
+    /// bring it back into this instance's cache.
+    async fn end(&self, id: &SessionId) -> Result<(), StoreError> {
+        let id_hash = id.hash();
+        self.db.delete_session(&id_hash).await?;
+        self.cache.forget(&id_hash);
+        Ok(())
     }
 }
 
-pub async fn signed_in_user(session: &Session) -> Result<Option<i64>, AppError> {
-    session.get::<i64>(USER_ID).await.map_err(session_error)
+/// Gives each request its [`Session`] and writes the cookie the request's outcome calls for:
+/// a new id at sign-in, a renewed end, or removal (signed out, or an id that is no longer a
+/// session). A tower layer of its own rather than an axum `from_fn`, which would box a future
+/// and clone the inner service on every request.
+#[derive(Clone, Debug)]
+pub struct SessionLayer {
+    sessions: Sessions,
 }
 
-/// Signs the user in on a new session id (no fixation: an id planted before sign-in is dropped).
-pub async fn sign_in(session: &Session, user_id: i64) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(USER_ID, user_id)
-        .await
-        .map_err(session_error)
-}
-
-/// Destroys the session on the server and clears the cookie.
-pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(session_error)
-}
-
-/// This session's OAuth binding, created on first use. An OAuth transaction stores its hash and
-/// the callback must present the same session.
-pub async fn oauth_binding(session: &Session) -> Result<String, AppError> {
-    if let Some(binding) = session
-        .get::<String>(OAUTH_BINDING)
-        .await
-        .map_err(session_error)?
-    {
-        return Ok(binding);
+impl SessionLayer {
+    pub fn new(sessions: Sessions) -> Self {
+        Self { sessions }
     }
-    let binding = crate::random::token(32);
-    session
-        .insert(OAUTH_BINDING, &binding)
-        .await
-        .map_err(session_error)?;
-    Ok(binding)
 }
 
-pub async fn existing_oauth_binding(session: &Session) -> Result<Option<String>, AppError> {
-    session
-        .get::<String>(OAUTH_BINDING)
-        .await
-        .map_err(session_error)
+impl<S> Layer<S> for SessionLayer {
+    type Service = SessionService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        SessionService {
+            inner,
+            sessions: self.sessions.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SessionService<S> {
+    inner: S,
+    sessions: Sessions,
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for SessionService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = WithSessionCookie<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        let presented = cookie::presented(request.headers());
+        let session = Session::new(self.sessions.clone(), presented);
+        request.extensions_mut().insert(session.clone());
+        WithSessionCookie {
+            inner: self.inner.call(request),
+            session,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The inner service's response, with the cookie the session's outcome calls for.
+    pub struct WithSessionCookie<F> {
+        #[pin]
+        inner: F,
+        session: Session,
+    }
+}
+
+impl<F, ResBody, E> Future for WithSessionCookie<F>
+where
+    F: Future<Output = Result<Response<ResBody>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = ready!(this.inner.poll(cx))?;
+        if let Some(set_cookie) = this.session.cookie_to_send() {
+            response.headers_mut().append(SET_COOKIE, set_cookie);
+        }
+        Poll::Ready(Ok(response))
+    }
 }

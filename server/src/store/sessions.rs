@@ -1,32 +1,37 @@
 //! Browser sessions, keyed by the SHA-256 of their id (see `migrations/*/0007_sessions.sql`).
-//! The adapter to tower-sessions is [`crate::session::store`]; this module only knows rows.
+//! The session logic (cookie, cache, sliding expiry) is [`crate::session`]; this module only
+//! knows rows.
 
 use super::{on_pool, Db, StoreError};
 
-/// A stored session: its serialised data and when it expires (Unix seconds).
+/// The PostgreSQL channel on which every ended session's id hash is announced, from the
+/// transaction that deleted it: each instance drops it from its cache.
+pub const SESSION_ENDED_CHANNEL: &str = "studio_session_ended";
+
+/// A live session and its user, read together.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
-pub struct SessionRow {
-    pub data: String,
+pub struct SessionWithUser {
+    pub user_id: i64,
+    pub email: String,
     pub expires_at: i64,
 }
 
 impl Db {
-    /// Inserts a new session; `false` when a session with this id hash exists already (the
-    /// caller picks another id).
+    /// Inserts a new session of `user_id`; `false` when a session with this id hash exists
+    /// already (the caller draws another id).
     pub async fn insert_session(
         &self,
         id_hash: &str,
-        user_id: Option<i64>,
-        data: &str,
+        user_id: i64,
         expires_at: i64,
     ) -> Result<bool, StoreError> {
+        // `data` is kept for what a session may one day carry; nothing needs it today.
         let sql =
-            "INSERT INTO sessions (id_hash, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO sessions (id_hash, user_id, data, expires_at) VALUES ($1, $2, '{}', $3) \
                    ON CONFLICT (id_hash) DO NOTHING";
         let inserted = on_pool!(self, pool => sqlx::query(sql)
             .bind(id_hash)
             .bind(user_id)
-            .bind(data)
             .bind(expires_at)
             .execute(pool)
             .await
@@ -34,52 +39,69 @@ impl Db {
         Ok(inserted == 1)
     }
 
-    /// Rewrites an existing session. Never inserts: a session deleted meanwhile (signed out on
-    /// another instance) stays deleted, whatever this request had loaded.
-    pub async fn update_session(
+    /// The session and its user in one query, unless it is unknown or over at `now`.
+    pub async fn session_with_user(
         &self,
         id_hash: &str,
-        user_id: Option<i64>,
-        data: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        let sql = "UPDATE sessions SET user_id = $2, data = $3, expires_at = $4 WHERE id_hash = $1";
-        on_pool!(self, pool => sqlx::query(sql)
+        now: i64,
+    ) -> Result<Option<SessionWithUser>, StoreError> {
+        let sql = "SELECT u.id AS user_id, u.email, s.expires_at \
+                   FROM sessions s JOIN users u ON u.id = s.user_id \
+                   WHERE s.id_hash = $1 AND s.expires_at > $2";
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, SessionWithUser>(sql)
             .bind(id_hash)
-            .bind(user_id)
-            .bind(data)
+            .bind(now)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    /// Pushes a live session's end out to `expires_at`. Only ever an `UPDATE` of a session
+    /// that is still there and not over: one ended meanwhile (signed out on another instance,
+    /// expired) stays ended, whatever a cache remembered. `false` when there was none.
+    pub async fn renew_session(
+        &self,
+        id_hash: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
+        let sql = "UPDATE sessions SET expires_at = $3 WHERE id_hash = $1 AND expires_at > $2";
+        let renewed = on_pool!(self, pool => sqlx::query(sql)
+            .bind(id_hash)
+            .bind(now)
             .bind(expires_at)
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
-        Ok(())
+        Ok(renewed == 1)
     }
 
-    /// The session, unless it is unknown or expired at `now`.
-    pub async fn load_session(
-        &self,
-        id_hash: &str,
-        now: i64,
-    ) -> Result<Option<SessionRow>, StoreError> {
-        let sql = "SELECT data, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2";
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, SessionRow>(sql)
-            .bind(id_hash)
-            .bind(now)
-            .fetch_optional(pool)
-            .await)?)
-    }
-
+    /// Ends a session. On PostgreSQL the same transaction announces it on
+    /// [`SESSION_ENDED_CHANNEL`], so no instance hears of an ending that did not happen, and
+    /// none misses one that did (while its listener is connected).
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        let sql = "DELETE FROM sessions WHERE id_hash = $1";
-        on_pool!(self, pool => sqlx::query(sql)
-            .bind(id_hash)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))?;
+        let delete = "DELETE FROM sessions WHERE id_hash = $1";
+        match self {
+            Db::Sqlite(pool) => {
+                sqlx::query(delete).bind(id_hash).execute(pool).await?;
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query(delete).bind(id_hash).execute(&mut *tx).await?;
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(SESSION_ENDED_CHANNEL)
+                    .bind(id_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+        }
         Ok(())
     }
 
-    /// Deletes sessions expired at `now`; returns how many.
+    /// Deletes sessions over at `now`; returns how many. (No announcement: every instance
+    /// checks a session's end itself.)
     pub async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
         let sql = "DELETE FROM sessions WHERE expires_at <= $1";
         Ok(on_pool!(self, pool => sqlx::query(sql)
@@ -88,4 +110,27 @@ impl Db {
             .await
             .map(|done| done.rows_affected()))?)
     }
+
+    /// A pool of one connection for the session listener, named so an operator (and the
+    /// tests) can find it in `pg_stat_activity`; `None` on SQLite.
+    pub fn session_listener_pool(&self) -> Option<sqlx::PgPool> {
+        let Db::Postgres(pool) = self else {
+            return None;
+        };
+        let options = (*pool.connect_options())
+            .clone()
+            .application_name(SESSION_LISTENER_NAME);
+        Some(
+            sqlx::postgres::PgPoolOptions::new()
+                .max_connections(1)
+                .min_connections(0)
+                .acquire_timeout(std::time::Duration::from_secs(5))
+                .max_lifetime(None)
+                .idle_timeout(None)
+                .connect_lazy_with(options),
+        )
+    }
 }
+
+/// The session listener's `application_name`.
+pub const SESSION_LISTENER_NAME: &str = "pipeline-studio session listener";

@@ -20,4 +20,5 @@ mod projects;
 mod published_shapes;
 mod secrets;
 mod security;
+mod sessions;
 mod shutdown;

@@ -26,6 +26,8 @@ pub fn choice_text(configuration: ProjectConfiguration) -> (&'static str, &'stat
 
 #[component]
 pub fn ConfigurationStep() -> impl IntoView {
+    // The later steps are fetched on demand: start now, so they open at once.
+    crate::lazy_pages::preload_wizard_steps();
     view! {
         <section class="wizard-step">
             <StepHeading text="Select project configuration" />

@@ -11,6 +11,8 @@ use crate::links;
 
 #[component]
 pub fn ProviderStep() -> impl IntoView {
+    // The later steps are fetched on demand: start now, so they open at once.
+    crate::lazy_pages::preload_wizard_steps();
     let info = use_server_info();
     view! {
         <WizardStep flow=Flow::Advanced current=1 heading="Select Git provider" back=links::NEW_PROJECT.to_owned()>

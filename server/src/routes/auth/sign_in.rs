@@ -14,14 +14,13 @@
 use api::{account, Credentials, Me};
 use axum::extract::State;
 use axum::Json;
-use tower_sessions::Session;
 
 use super::passwords::{hashing, verify, DUMMY_HASH};
 use super::{normalise_email, AppState};
 use crate::error::{AppError, AppResult, Throttled};
 use crate::extract;
 use crate::random;
-use crate::session;
+use crate::session::{Session, SessionUser};
 use crate::store::Limit;
 
 pub const MAX_FAILURES: i64 = 5;
@@ -61,7 +60,12 @@ pub(super) async fn sign_in(
     // A failure stays counted: it was reserved above.
     let user = user.ok_or(AppError::InvalidCredentials)?;
     state.db.clear_attempts(FAILURES, &account_key).await?;
-    session::sign_in(&session, user.id).await?;
+    session
+        .sign_in(SessionUser {
+            id: user.id,
+            email: user.email.clone(),
+        })
+        .await?;
     Ok(Json(Me {
         id: user.id,
         email: user.email,

@@ -15,7 +15,6 @@ use api::{ConfirmSignUp, Me, SignUp, SignUpStarted, SignedUp};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use tower_sessions::Session;
 
 use super::passwords::{hash, hashing};
 use super::{check_password_length, parse_email, AppState};
@@ -23,7 +22,7 @@ use crate::error::{AppError, AppResult, Throttled};
 use crate::extract::{self, ClientAddress};
 use crate::mail::Mail;
 use crate::random;
-use crate::session;
+use crate::session::{Session, SessionUser};
 use crate::store::{Limit, StoreError};
 
 pub const SIGN_UPS_PER_ADDRESS: i64 = 3;
@@ -134,7 +133,12 @@ pub(super) async fn confirm(
             other => other.into(),
         })?;
     state.db.forget_sign_ups(&pending.email).await?;
-    session::sign_in(&session, user.id).await?;
+    session
+        .sign_in(SessionUser {
+            id: user.id,
+            email: user.email.clone(),
+        })
+        .await?;
     tracing::info!(user_id = user.id, "account created");
     let return_to = api::return_to::or_default(Some(&pending.return_to), DEFAULT_RETURN_TO);
     Ok((

@@ -6,6 +6,9 @@
 //! asks for nothing but the shell. A development build (`cargo leptos watch`) keeps the plain
 //! names (`studio.wasm`), which change under the same name, so those are `no-cache`: always
 //! revalidated.
+//!
+//! A split build also lists its wasm chunks (hashed too, immutable) and their loader, whose
+//! name is fixed (the main module imports it by name), so it is revalidated like a plain name.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -29,6 +32,12 @@ pub struct Bundles {
     pub js: String,
     pub wasm: String,
     pub css: String,
+    /// A split build's chunk loader, which `js` imports at start-up.
+    #[serde(default)]
+    pub loader: Option<String>,
+    /// A split build's wasm chunks, fetched when a page needs them.
+    #[serde(default)]
+    pub chunks: Vec<String>,
 }
 
 impl Bundles {
@@ -39,7 +48,8 @@ impl Bundles {
         match std::fs::read(&manifest) {
             Ok(bytes) => match serde_json::from_slice::<Bundles>(&bytes) {
                 Ok(bundles) => {
-                    let policy = CachePolicy::immutable([&bundles.js, &bundles.wasm, &bundles.css]);
+                    let hashed = [&bundles.js, &bundles.wasm, &bundles.css];
+                    let policy = CachePolicy::immutable(hashed.into_iter().chain(&bundles.chunks));
                     (bundles, policy)
                 }
                 Err(error) => {
@@ -56,6 +66,8 @@ impl Bundles {
             js: format!("{output_name}.js"),
             wasm: format!("{output_name}.wasm"),
             css: format!("{output_name}.css"),
+            loader: None,
+            chunks: Vec::new(),
         };
         (bundles, CachePolicy::default())
     }
@@ -125,6 +137,27 @@ mod tests {
     }
 
     #[test]
+    fn a_split_build_s_chunks_are_immutable_and_its_loader_revalidated() {
+        let dir = tempfile::tempdir().unwrap();
+        let loader = format!("__wasm_split.{}.js", "_".repeat(22));
+        std::fs::write(
+            dir.path().join(MANIFEST),
+            format!(
+                r#"{{"js":"studio.0123.js","wasm":"studio.4567.wasm","css":"studio.89ab.css","loader":"{loader}","chunks":["chunk_0.aa.wasm","split_project_view_1.bb.wasm"]}}"#
+            ),
+        )
+        .unwrap();
+        let (bundles, policy) = Bundles::find(dir.path(), "studio");
+        assert_eq!(bundles.loader.as_deref(), Some(loader.as_str()));
+        assert_eq!(policy.for_path("/pkg/chunk_0.aa.wasm"), IMMUTABLE);
+        assert_eq!(
+            policy.for_path("/pkg/split_project_view_1.bb.wasm"),
+            IMMUTABLE
+        );
+        assert_eq!(policy.for_path(&format!("/pkg/{loader}")), REVALIDATE);
+    }
+
+    #[test]
     fn without_a_manifest_the_plain_names_are_always_revalidated() {
         let dir = tempfile::tempdir().unwrap();
         let (bundles, policy) = Bundles::find(dir.path(), "studio");
@@ -133,7 +166,9 @@ mod tests {
             Bundles {
                 js: "studio.js".into(),
                 wasm: "studio.wasm".into(),
-                css: "studio.css".into()
+                css: "studio.css".into(),
+                loader: None,
+                chunks: Vec::new(),
             }
         );
         assert_eq!(policy.for_path("/pkg/studio.wasm"), REVALIDATE);

@@ -89,7 +89,18 @@ fn javascript(body: String) -> Response {
 /// the wasm waiting until the JS has run (`crossorigin`: the glue fetches it in CORS mode, and
 /// a preload is reused only when the modes match).
 fn shell_html(pkg: &str, bundles: &Bundles, live_reload: bool) -> String {
-    let Bundles { js, wasm, css } = bundles;
+    let Bundles {
+        js,
+        wasm,
+        css,
+        loader,
+        ..
+    } = bundles;
+    // The main module imports the chunk loader: fetch it beside the module, not after it.
+    let loader = loader
+        .as_ref()
+        .map(|loader| format!("\n<link rel=\"modulepreload\" href=\"{pkg}/{loader}\">"))
+        .unwrap_or_default();
     let reload = if live_reload {
         r#"<script type="module" src="/live-reload.js"></script>"#
     } else {
@@ -104,7 +115,7 @@ fn shell_html(pkg: &str, bundles: &Bundles, live_reload: bool) -> String {
 <title>Pipeline Studio</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="{pkg}/{css}">
-<link rel="modulepreload" href="{pkg}/{js}">
+<link rel="modulepreload" href="{pkg}/{js}">{loader}
 <link rel="preload" href="{pkg}/{wasm}" as="fetch" type="application/wasm" crossorigin>
 <script type="module" src="/boot.js"></script>
 {reload}
@@ -117,9 +128,37 @@ fn shell_html(pkg: &str, bundles: &Bundles, live_reload: bool) -> String {
     )
 }
 
+/// Starts the app. The app cannot go on after a panic (the wasm aborts) or when a part of it
+/// cannot be loaded (a chunk fetched after a new version replaced it, or lost on the way), so
+/// the page says so and offers the reload that fixes it, instead of silently stopping.
 fn boot_js(pkg: &str, bundles: &Bundles) -> String {
     let Bundles { js, wasm, .. } = bundles;
-    format!("import init from '{pkg}/{js}';\ninit({{ module_or_path: '{pkg}/{wasm}' }});\n")
+    format!(
+        r#"import init from '{pkg}/{js}';
+function stopped() {{
+  if (document.getElementById('app-stopped')) return;
+  const banner = document.createElement('p');
+  banner.id = 'app-stopped';
+  banner.className = 'alert app-stopped';
+  banner.setAttribute('role', 'alert');
+  // A button, not a link: the router would take a click on a link to this very page.
+  const reload = document.createElement('button');
+  reload.type = 'button';
+  reload.className = 'button button-secondary';
+  reload.textContent = 'Reload the page';
+  reload.addEventListener('click', () => window.location.reload());
+  banner.append('The studio stopped working on this page. ', reload, ' to go on.');
+  document.body.prepend(banner);
+}}
+const fatal = (error) =>
+  error instanceof WebAssembly.RuntimeError ||
+  error instanceof WebAssembly.CompileError ||
+  (error instanceof TypeError && /fetch|wasm|import/i.test(error.message));
+window.addEventListener('error', (event) => {{ if (fatal(event.error)) stopped(); }});
+window.addEventListener('unhandledrejection', (event) => {{ if (fatal(event.reason)) stopped(); }});
+init({{ module_or_path: '{pkg}/{wasm}' }});
+"#
+    )
 }
 
 fn live_reload_js(port: u16) -> String {

@@ -189,6 +189,8 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
             sign_up_limit_per_client: options.sign_up_limit_per_client,
             client_ip_header: None,
         },
+        // Shared with the test (`app.settings.clock`), which moves it forward.
+        clock: server::clock::Clock::default(),
     };
     let app = Application::with_listener(settings.clone(), listener)
         .await

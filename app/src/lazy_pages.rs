@@ -1,0 +1,176 @@
+//! The pages loaded on demand: the wizard's steps from Connect on, the project page,
+//! the pipeline viewer and editor (with the YAML and schema checks), and Connections.
+//! Sign-in and sign-up, the projects list and the wizard's first steps (configuration,
+//! provider) stay in the first download, which is all the first screen needs.
+//!
+//! A split build (`cargo leptos build --split`, what `scripts/test.sh` and
+//! `scripts/build-release-site.sh` run) makes each page below a wasm chunk of its own, fetched
+//! the first time the router needs it ([`LazyRoute`]); the `build.rs` of this crate sees the
+//! split (cargo-leptos links with `--emit-relocs` for it) and sets `cfg(wasm_split)`. Any other
+//! build (`cargo leptos watch`, a plain `cargo leptos build`, native tests) compiles the same
+//! routes eagerly into one module, so every build works.
+//!
+//! Preloading is the app's own business in client-side rendering: [`preload_wizard_steps`]
+//! fetches the later steps' chunks while the user is on the first ones,
+//! [`preload_project_pages`] the project page's while the user looks at the projects list, and
+//! [`preload_pipeline_pages`] the viewer's and editor's while the project page is open, so
+//! opening them costs no visible wait.
+
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+/// Declares a route type whose page is `$page`, split into a chunk of its own in a split
+/// build. `$view` names the split function and `$preload` the preloader `#[lazy]` makes for
+/// it (`__preload_` + `$view`).
+macro_rules! lazy_page {
+    ($(#[$doc:meta])* $route:ident, $view:ident, $preload:ident, $page:path) => {
+        $(#[$doc])*
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                #[cfg(wasm_split)]
+                {
+                    $view().await
+                }
+                #[cfg(not(wasm_split))]
+                {
+                    $view()
+                }
+            }
+
+            async fn preload() {
+                #[cfg(wasm_split)]
+                $preload().await;
+            }
+        }
+
+        #[cfg_attr(wasm_split, leptos::lazy)]
+        fn $view() -> AnyView {
+            view! { <$page /> }.into_any()
+        }
+    };
+}
+
+lazy_page!(
+    /// `/projects/new/advanced/bitbucket`: whether Bitbucket is authorized, and Authorize.
+    ConnectStepRoute,
+    connect_step_view,
+    __preload_connect_step_view,
+    crate::pages::wizard::ConnectStep
+);
+lazy_page!(
+    /// `…/bitbucket/repository`: the repository picker.
+    RepositoryStepRoute,
+    repository_step_view,
+    __preload_repository_step_view,
+    crate::pages::wizard::RepositoryStep
+);
+lazy_page!(
+    /// `…/bitbucket/branch`: the check of `main`.
+    BranchStepRoute,
+    branch_step_view,
+    __preload_branch_step_view,
+    crate::pages::wizard::BranchStep
+);
+lazy_page!(
+    /// `/projects/new/quick-start/details`.
+    QuickStartDetailsRoute,
+    quick_start_details_view,
+    __preload_quick_start_details_view,
+    crate::pages::wizard::QuickStartDetailsStep
+);
+lazy_page!(
+    /// `…/bitbucket/details`.
+    AdvancedDetailsRoute,
+    advanced_details_view,
+    __preload_advanced_details_view,
+    crate::pages::wizard::AdvancedDetailsStep
+);
+lazy_page!(
+    /// `/projects/new/quick-start/review`.
+    QuickStartReviewRoute,
+    quick_start_review_view,
+    __preload_quick_start_review_view,
+    crate::pages::wizard::QuickStartReviewStep
+);
+lazy_page!(
+    /// `…/bitbucket/review`.
+    AdvancedReviewRoute,
+    advanced_review_view,
+    __preload_advanced_review_view,
+    crate::pages::wizard::AdvancedReviewStep
+);
+lazy_page!(
+    /// `/sign-up/confirm`: reached from the mailed link.
+    SignUpConfirmRoute,
+    sign_up_confirm_view,
+    __preload_sign_up_confirm_view,
+    crate::pages::SignUpConfirm
+);
+lazy_page!(
+    /// `/projects/:id`: a project and its pipelines.
+    ProjectRoute,
+    project_view,
+    __preload_project_view,
+    crate::pages::ProjectPage
+);
+lazy_page!(
+    /// `/projects/:id/pipelines/view`: one pipeline, read-only.
+    PipelineViewRoute,
+    pipeline_view_view,
+    __preload_pipeline_view_view,
+    crate::pages::PipelineViewPage
+);
+lazy_page!(
+    /// `/projects/:id/pipelines/edit`: the editor on an existing pipeline.
+    EditPipelineRoute,
+    edit_pipeline_view,
+    __preload_edit_pipeline_view,
+    crate::pages::EditPipelinePage
+);
+lazy_page!(
+    /// `/projects/:id/pipelines/new`: the editor on a new pipeline.
+    NewPipelineRoute,
+    new_pipeline_view,
+    __preload_new_pipeline_view,
+    crate::pages::NewPipelinePage
+);
+lazy_page!(
+    /// `/settings/connections`: the user's authorizations.
+    ConnectionsRoute,
+    connections_view,
+    __preload_connections_view,
+    crate::pages::ConnectionsPage
+);
+
+/// Starts fetching the later wizard steps' chunks (the first steps lead to them).
+pub fn preload_wizard_steps() {
+    leptos::task::spawn_local(async {
+        ConnectStepRoute::preload().await;
+        RepositoryStepRoute::preload().await;
+        BranchStepRoute::preload().await;
+        AdvancedDetailsRoute::preload().await;
+        AdvancedReviewRoute::preload().await;
+        QuickStartDetailsRoute::preload().await;
+        QuickStartReviewRoute::preload().await;
+    });
+}
+
+/// Starts fetching the project page's chunk (the projects list links to it).
+pub fn preload_project_pages() {
+    leptos::task::spawn_local(ProjectRoute::preload());
+}
+
+/// Starts fetching the viewer's and editor's chunks (the project page links to them).
+pub fn preload_pipeline_pages() {
+    leptos::task::spawn_local(async {
+        PipelineViewRoute::preload().await;
+        EditPipelineRoute::preload().await;
+        NewPipelineRoute::preload().await;
+    });
+}
