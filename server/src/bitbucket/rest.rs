@@ -106,7 +106,7 @@ impl BitbucketRest {
         url
     }
 
-    async fn get<T: DeserializeOwned>(
+    pub(super) async fn get<T: DeserializeOwned>(
         &self,
         token: &SecretString,
         url: Url,

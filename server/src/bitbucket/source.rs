@@ -57,22 +57,8 @@ impl BitbucketRest {
         repo: &str,
         branch: &str,
     ) -> Result<Option<Commit>, BitbucketError> {
-        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
-        let url = self.url(
-            &["repositories", workspace, repo, "refs", "branches", branch],
-            &[],
-        );
-        match self.send(token, self.http().get(url), "branch").await {
-            Ok(response) => {
-                let branch = response.json::<Branch>().await.map_err(unreadable)?;
-                let tip = branch.target.and_then(WireCommit::into_commit);
-                tip.map(Some).ok_or_else(|| {
-                    BitbucketError::Unexpected("a branch answer without its tip commit".into())
-                })
-            }
-            Err(BitbucketError::NotFound(_)) => Ok(None),
-            Err(other) => Err(other),
-        }
+        self.read_branch_head(token, workspace, repo, branch, false)
+            .await
     }
 
     /// [`BitbucketRest::branch_head`] through the per-token cache: for the wizard, whose
@@ -85,15 +71,31 @@ impl BitbucketRest {
         repo: &str,
         branch: &str,
     ) -> Result<Option<Commit>, BitbucketError> {
+        self.read_branch_head(token, workspace, repo, branch, true)
+            .await
+    }
+
+    /// `GET …/refs/branches/{branch}`, asked afresh or (`cached`) answered from the cache.
+    async fn read_branch_head(
+        &self,
+        token: &SecretString,
+        workspace: &str,
+        repo: &str,
+        branch: &str,
+        cached: bool,
+    ) -> Result<Option<Commit>, BitbucketError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let url = self.url(
             &["repositories", workspace, repo, "refs", "branches", branch],
             &[],
         );
-        match self
-            .get_cached::<Branch>(token, url, "branch", super::cache::LIST_TTL)
-            .await
-        {
+        let answer = if cached {
+            self.get_cached::<Branch>(token, url, "branch", super::cache::LIST_TTL)
+                .await
+        } else {
+            self.get::<Branch>(token, url, "branch").await
+        };
+        match answer {
             Ok(branch) => branch
                 .target
                 .and_then(WireCommit::into_commit)
