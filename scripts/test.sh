@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, clippy, the Rust unit and integration tests (the
 # server's suite on SQLite and on PostgreSQL), then the Playwright suite in Chromium against the
-# real server and its built-in Bitbucket sandbox, serving the release front end.
+# real server and its built-in Bitbucket sandbox, serving the release front end, and last the
+# soak's 1-minute form (two release instances, simulated users, injected faults).
 #
 # PostgreSQL: TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) must let
 # the tests create databases; each test makes its own.
@@ -37,5 +38,8 @@ step "Playwright end-to-end tests (Chromium) on the release front end"
 
 step "the bitbucket.org spec (skipped without a consumer and a test account: README)"
 (cd end2end && npx playwright test --config real-bitbucket.config.ts)
+
+step "the soak, in its 1-minute form (README, \"Soak\"): users and faults on two release instances"
+SOAK_WRITE=0 ./scripts/soak.sh 1
 
 step "all checks passed in $(( $(date +%s) - started )) s"

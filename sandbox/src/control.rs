@@ -77,13 +77,21 @@ pub struct Fault {
     /// How many matching requests it answers before disarming itself.
     pub count: u32,
     /// Matches requests whose path (relative to `base_url`) starts with this;
-    /// `""` matches everything except the control API.
+    /// `""` matches everything except the control API. Ending in `$`, it matches that one
+    /// path exactly (`…/src$`: the commit endpoint, not the file reads under it).
     pub path_prefix: String,
     /// Extra delay before the faulty answer.
     pub latency: Duration,
 }
 
 impl Fault {
+    fn matches(&self, path: &str) -> bool {
+        match self.path_prefix.strip_suffix('$') {
+            Some(exact) => path == exact,
+            None => path.starts_with(&self.path_prefix),
+        }
+    }
+
     /// The old shape: `count` requests under `path_prefix` answer `status`.
     pub fn status(status: u16, count: u32, path_prefix: &str) -> Fault {
         Fault {
@@ -104,7 +112,7 @@ impl ControlState {
         let i = self
             .faults
             .iter()
-            .position(|f| f.count > 0 && path.starts_with(&f.path_prefix))?;
+            .position(|f| f.count > 0 && f.matches(path))?;
         let fault = self.faults[i].clone();
         self.faults[i].count -= 1;
         if self.faults[i].count == 0 {
@@ -155,6 +163,19 @@ pub(crate) async fn gate(State(sb): State<Sandbox>, req: Request, next: Next) ->
                 .api_requests_by_endpoint
                 .entry(format!("{} {route}", req.method()))
                 .or_default() += 1;
+        }
+        if api || path == TOKEN_PATH {
+            if let Some(id) = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+            {
+                let ids = &mut control.stats.request_ids;
+                if ids.len() == crate::REQUEST_IDS_KEPT {
+                    ids.remove(0);
+                }
+                ids.push(id.to_owned());
+            }
         }
         let latency = if api || path == TOKEN_PATH {
             control.latency

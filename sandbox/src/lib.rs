@@ -77,12 +77,23 @@ pub struct Stats {
     /// Most API requests answered at the same time: 2 when a screen's two calls went out
     /// together, 1 when one waited for the other.
     pub max_api_in_flight: u64,
+    /// The `X-Request-Id` of the latest API and token requests that carried one (the newest
+    /// last; at most [`REQUEST_IDS_KEPT`]), so a test can follow a studio request upstream.
+    #[serde(default)]
+    pub request_ids: Vec<String>,
 }
+
+/// How many request ids [`Stats::request_ids`] keeps.
+pub const REQUEST_IDS_KEPT: usize = 256;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenRequestStats {
     pub authorization_code: u64,
     pub refresh_token: u64,
+    /// Refreshes that presented a refresh token already exchanged (rotation on): two
+    /// refreshes of one grant racing. The studio's single flight keeps this at 0.
+    #[serde(default)]
+    pub rotated_refresh_reused: u64,
 }
 
 /// A sandbox: cheap to clone (an `Arc`), all clones share one world.
@@ -260,6 +271,20 @@ impl Sandbox {
     /// Back to the seeded world: grants, tokens, counters, faults, latency,
     /// rotation, clock offset and every commit pushed are all forgotten, and
     /// requests held by `hang` faults are released.
+    /// A file's text at the head of `branch`, as `nickname` sees the repository (the soak
+    /// checks every acknowledged save against it); `None` when it is not there.
+    pub fn file_on_branch(
+        &self,
+        nickname: &str,
+        workspace: &str,
+        repository: &str,
+        branch: &str,
+        path: &str,
+    ) -> Option<String> {
+        api::source::file_on_branch(self, nickname, workspace, repository, branch, path)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     pub fn reset(&self) {
         *self.world() = World::seed();
         self.release_hangs();

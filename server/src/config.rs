@@ -141,6 +141,22 @@ pub struct Args {
     #[arg(long, env = "CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
 
+    /// How log lines are written: `text`, or `json` (one object per line, each with the
+    /// request's `request_id`). `RUST_LOG` sets the level.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = crate::telemetry::LogFormat::Text)]
+    pub log_format: crate::telemetry::LogFormat,
+
+    /// Serve Prometheus metrics at `/metrics` on a listener of its own (e.g. 127.0.0.1:9464),
+    /// open to whoever reaches that address. Unset: no such listener.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Serve `/metrics` on the studio's own address too, only to requests with
+    /// `Authorization: Bearer <this token>`. Unset (and no METRICS_ADDR): metrics are not
+    /// served at all.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Instead of serving: rewrite every stored token under the newest key of
     /// TOKEN_ENCRYPTION_KEYS (the first), then exit. Run after adding a key, before removing
     /// the old ones.
@@ -193,6 +209,13 @@ impl Default for AccountSettings {
     }
 }
 
+/// Where `/metrics` is served; see [`crate::telemetry::endpoint`].
+#[derive(Clone, Debug, Default)]
+pub struct MetricsSettings {
+    pub addr: Option<SocketAddr>,
+    pub token: Option<SecretString>,
+}
+
 /// Resolved settings. Building the server needs the bound address first (port 0), so URLs
 /// derived from it are resolved in [`crate::startup`].
 #[derive(Clone, Debug)]
@@ -218,6 +241,7 @@ pub struct Settings {
     pub accounts: AccountSettings,
     /// What sessions are judged by: the system clock (tests move it forward).
     pub clock: crate::clock::Clock,
+    pub metrics: MetricsSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -298,6 +322,13 @@ impl Args {
                     .map(|name| name.to_ascii_lowercase()),
             },
             clock: crate::clock::Clock::default(),
+            metrics: MetricsSettings {
+                addr: self.metrics_addr,
+                token: self
+                    .metrics_token
+                    .filter(|token| !token.is_empty())
+                    .map(SecretString::from),
+            },
         })
     }
 }

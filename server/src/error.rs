@@ -30,6 +30,10 @@ pub enum AppError {
     /// A pipeline changed in its store since the editor read it; the message says where.
     #[error("pipeline changed: {0}")]
     PipelineChanged(String),
+    /// The store kept moving under unrelated changes while a save tried to land (a branch
+    /// with many committers): nothing was written, and the pipeline itself did not change.
+    #[error("store busy: {0}")]
+    StoreBusy(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("forbidden: {0}")]
@@ -101,6 +105,11 @@ impl AppError {
             }
             Conflict { field, message } => (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, message.clone()).with_field(*field)),
             PipelineChanged(message) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::PipelineChanged, message.clone())),
+            StoreBusy(message) => {
+                let mut body = ApiError::new(ErrorCode::Unavailable, message.clone());
+                body.retry_after_seconds = Some(2);
+                (StatusCode::SERVICE_UNAVAILABLE, body)
+            }
             NotFound(what) => (StatusCode::NOT_FOUND, ApiError::new(ErrorCode::NotFound, format!("{what} was not found."))),
             Forbidden(why) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::Forbidden, *why)),
             TooManyAttempts { action, retry_after } => {

@@ -8,7 +8,7 @@
 //! Where things are: [`config`] (flags and environment), [`startup`] (wiring), [`routes`]
 //! (HTTP handlers, one module per area), [`bitbucket`] (OAuth, REST, token life),
 //! [`pipelines`] (a project's pipelines in Bitbucket or in the studio), [`store`] (all SQL),
-//! [`session`], [`security`], [`crypto`].
+//! [`session`], [`security`], [`crypto`], [`telemetry`] (logs, request ids, metrics).
 
 pub mod allocator;
 pub mod bitbucket;
@@ -26,14 +26,7 @@ pub mod security;
 pub mod session;
 pub mod startup;
 pub mod store;
+pub mod telemetry;
 
 pub use config::{Args, Settings};
 pub use startup::Application;
-
-/// Logs to stderr; `RUST_LOG` overrides the default level.
-pub fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
-}

@@ -6,8 +6,8 @@ use server::{Application, Args};
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     server::allocator::return_large_blocks();
-    server::init_tracing();
     let args = Args::parse();
+    server::telemetry::logs::init(args.log_format);
     let reencrypt = args.reencrypt_tokens;
     let settings = match args.into_settings() {
         Ok(settings) => settings,

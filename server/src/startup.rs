@@ -27,6 +27,7 @@ use crate::routes::{self, AppState};
 use crate::security::{csrf, headers};
 use crate::session;
 use crate::store::Db;
+use crate::telemetry::{self, Metrics};
 
 /// Largest request body any route accepts.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -50,6 +51,11 @@ pub enum StartupError {
     Http(#[from] reqwest::Error),
     #[error(transparent)]
     Mail(#[from] crate::mail::MailError),
+    #[error("cannot listen for metrics on {addr}: {source}")]
+    MetricsBind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 pub struct Application {
@@ -59,6 +65,8 @@ pub struct Application {
     public_url: String,
     db: Db,
     sandbox: Option<sandbox::Sandbox>,
+    /// `METRICS_ADDR`'s listener and its `/metrics` router.
+    metrics_listener: Option<(TcpListener, Router)>,
 }
 
 impl Application {
@@ -111,12 +119,14 @@ impl Application {
             .timeout(Duration::from_secs(20))
             .user_agent(concat!("pipeline-studio/", env!("CARGO_PKG_VERSION")))
             .build()?;
+        let metrics = Metrics::new();
         let bitbucket = Bitbucket::new(
-            BitbucketOAuth::new(&bitbucket_settings, http.clone())?,
-            BitbucketRest::new(http, &bitbucket_settings.api_url)?,
+            BitbucketOAuth::new(&bitbucket_settings, http.clone(), metrics.clone())?,
+            BitbucketRest::new(http, &bitbucket_settings.api_url, metrics.clone())?,
             bitbucket_settings.app_authorizations_url.clone(),
             db.clone(),
             cipher.clone(),
+            metrics.clone(),
         );
 
         let sessions = session::Sessions::new(db.clone(), settings.clock.clone());
@@ -154,6 +164,12 @@ impl Application {
         if mailer.keeps_mail() {
             app = app.merge(routes::mailbox::router());
         }
+        if let Some(token) = settings.metrics.token.clone() {
+            app = app.route_service(
+                telemetry::endpoint::PATH,
+                telemetry::endpoint::guarded_router(metrics.clone(), db.clone(), token),
+            );
+        }
         // A route layer: the CSRF gate runs only for a method a route takes, so any other
         // method gets the router's 405 instead of a misleading "cross-site" 403.
         let app = app.route_layer(middleware::from_fn_with_state(
@@ -169,13 +185,32 @@ impl Application {
             // Inside the headers layer, so a handler's panic answers as every error does.
             .layer(CatchPanicLayer::custom(panic_response))
             .layer(headers::SecurityHeadersLayer::new(csp, hsts))
-            .layer(TraceLayer::new_for_http().make_span_with(request_span));
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+            .layer(middleware::from_fn_with_state(
+                metrics.clone(),
+                telemetry::http::record,
+            ))
+            // Outermost: every layer inside, and the request span, see the id.
+            .layer(middleware::from_fn(telemetry::request_id::assign));
         if settings.bench_bare_route {
             // Merged after the layers, so none of them wraps it.
             router = Router::new()
                 .route("/_bench/bare", axum::routing::get(|| async { "ok" }))
                 .merge(router);
         }
+
+        let metrics_listener = match settings.metrics.addr {
+            None => None,
+            Some(addr) => {
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| StartupError::MetricsBind { addr, source })?;
+                Some((
+                    listener,
+                    telemetry::endpoint::open_router(metrics.clone(), db.clone()),
+                ))
+            }
+        };
 
         Ok(Self {
             listener,
@@ -184,6 +219,7 @@ impl Application {
             public_url,
             db,
             sandbox,
+            metrics_listener,
         })
     }
 
@@ -209,9 +245,24 @@ impl Application {
         self.sandbox.as_ref()
     }
 
+    /// Where `METRICS_ADDR`'s listener is bound (port 0 picks one).
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
+    }
+
     /// Serves until Ctrl-C or SIGTERM, letting in-flight requests finish. Each request
     /// knows its peer address ([`crate::extract::ClientAddress`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some((listener, router)) = self.metrics_listener {
+            // Stops with the process: a scrape needs no graceful end.
+            tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(%error, "the metrics listener stopped");
+                }
+            });
+        }
         axum::serve(
             self.listener,
             self.router
@@ -354,9 +405,26 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing in-flight requests");
 }
 
-/// The span of each request: method and path only. Query strings are left out on purpose:
-/// the OAuth callback's carries the authorization code and `state` (DESIGN §4.9, secrets
-/// never in logs).
+/// The span of each request: its id, method, route template and path. Query strings are
+/// left out on purpose: the OAuth callback's carries the authorization code and `state`
+/// (DESIGN §4.9, secrets never in logs). At `info`, so every line logged while handling a
+/// request names it.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+    let id = request
+        .headers()
+        .get(telemetry::request_id::HEADER)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(axum::extract::MatchedPath::as_str)
+        .unwrap_or("(app)");
+    tracing::info_span!(
+        "request",
+        request_id = id,
+        method = %request.method(),
+        route,
+        path = request.uri().path()
+    )
 }

@@ -115,6 +115,28 @@ pub(super) async fn root(
 }
 
 /// `GET …/src/{commit}/{path}`.
+/// A file's bytes at the head of `branch`, as `nickname` sees the repository; `None` when
+/// the repository, branch or file is not there ([`crate::Sandbox::file_on_branch`]).
+pub(crate) fn file_on_branch(
+    sb: &Sandbox,
+    nickname: &str,
+    workspace: &str,
+    repo_slug: &str,
+    branch: &str,
+    path: &str,
+) -> Option<Vec<u8>> {
+    let mut world = sb.world();
+    world.directory.prepare(workspace);
+    let (_, repo, _) = world
+        .directory
+        .visible_repository(workspace, repo_slug, nickname)?;
+    let (commit, _) = repo.split_revision(&format!("{branch}/{path}"))?;
+    match lookup(&commit.tree, path)? {
+        Entry::File(bytes) => Some(bytes.to_vec()),
+        Entry::Directory => None,
+    }
+}
+
 pub(super) async fn read(
     State(sb): State<Sandbox>,
     caller: Caller,

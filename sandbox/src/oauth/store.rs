@@ -267,6 +267,16 @@ impl OAuthState {
         Ok(self.issue_tokens(client, &account, client.scopes.clone(), family, now))
     }
 
+    /// Whether `token` is a refresh token already exchanged under rotation: presenting it
+    /// again means two refreshes raced (or a replay).
+    pub(crate) fn was_rotated(&self, token: &str) -> bool {
+        self.rotation
+            && self
+                .refresh
+                .get(token)
+                .is_some_and(|entry| entry.first_rotated_at.is_some())
+    }
+
     pub(crate) fn refresh(
         &mut self,
         client: &Consumer,

@@ -244,6 +244,9 @@ pub(crate) async fn access_token(
             let result = {
                 let mut world = sb.world();
                 let now = world.clock.now();
+                if world.oauth.was_rotated(token) {
+                    world.control.stats.token_requests.rotated_refresh_reused += 1;
+                }
                 world.oauth.refresh(client, token, now)
             };
             match result {

@@ -113,11 +113,9 @@ fn main() {
         tables
     });
     let path = config.root.join("BENCHMARKS.md");
-    let previous = config
-        .only
-        .is_some()
-        .then(|| std::fs::read_to_string(&path).ok())
-        .flatten();
+    // Figures not measured this time (BENCH_ONLY, or the soak's, which its own script
+    // writes) are kept as they were.
+    let previous = std::fs::read_to_string(&path).ok();
     let markdown = report::markdown(&tables, &config, previous.as_deref());
     std::fs::write(&path, markdown).expect("BENCHMARKS.md is writable");
     println!("\nwritten to {}", path.display());

@@ -123,8 +123,9 @@ pub fn verdict_at_most(value: f64, budget: f64, unit: &str) -> String {
     }
 }
 
-/// The whole file. With `BENCH_ONLY`, the figures not measured this time are kept as they
-/// were in `previous` (each says when it was measured), and the measured ones replace theirs.
+/// The whole file. The figures not measured this time (`BENCH_ONLY`, or the soak's, which
+/// `./scripts/soak.sh` writes) are kept as they were in `previous` (each says when it was
+/// measured), and the measured ones replace theirs.
 pub fn markdown(tables: &[Table], config: &Config, previous: Option<&str>) -> String {
     let mut out = String::from(
         "# Benchmarks\n\nWritten by `./scripts/bench.sh` (README, \"Benchmarks\"); run it again to \

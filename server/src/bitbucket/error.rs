@@ -42,6 +42,9 @@ pub enum BitbucketError {
     Unexpected(String),
 }
 
+/// What a Bitbucket outage's answer tells the client to wait (`Retry-After`).
+pub const UPSTREAM_RETRY_AFTER_SECONDS: u64 = 5;
+
 impl BitbucketError {
     pub(crate) fn status_and_body(&self) -> (StatusCode, ApiError) {
         use BitbucketError::*;
@@ -81,10 +84,14 @@ impl BitbucketError {
                 body.retry_after_seconds = Some(seconds);
                 (StatusCode::TOO_MANY_REQUESTS, body)
             }
-            Unavailable(_) | Unexpected(_) | BadRequest(_) => (
-                StatusCode::BAD_GATEWAY,
-                ApiError::new(ErrorCode::BitbucketUnavailable, "Bitbucket did not answer as expected. Nothing was changed; try again in a moment."),
-            ),
+            Unavailable(_) | Unexpected(_) | BadRequest(_) => {
+                // Not "nothing was changed": a commit whose answer never came may have landed
+                // (the editor re-reads before the next save).
+                let mut body = ApiError::new(ErrorCode::BitbucketUnavailable, "Bitbucket did not answer as expected. Try again in a moment; nothing you entered is lost.");
+                // An outage says when to come back, as a database outage does.
+                body.retry_after_seconds = Some(UPSTREAM_RETRY_AFTER_SECONDS);
+                (StatusCode::BAD_GATEWAY, body)
+            }
             TooLarge(message) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ApiError::new(ErrorCode::InvalidInput, message.clone()).with_field("content"),

@@ -7,9 +7,11 @@
 //! - [`branches`]: the studio's `main` branch: check it, create it.
 //! - [`source`]: files on a branch: list, read, last commit, commit changes.
 //! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
+//! - [`endpoint`]: endpoint templates, the `endpoint` label of Bitbucket calls in metrics.
 
 pub mod branches;
 pub mod cache;
+pub mod endpoint;
 mod error;
 pub mod model;
 pub mod oauth;

@@ -23,9 +23,12 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::BitbucketSettings;
+use crate::telemetry::metrics::CallStatus;
+use crate::telemetry::{Metrics, RequestId};
 
 /// Bitbucket's extra token-response field: granted scopes, space-separated.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -101,7 +104,10 @@ pub struct BitbucketOAuth {
 /// The token endpoint's HTTP client (see the module docs for why it is not the crate's own).
 /// A named type rather than a closure: closures here defeat the compiler's `Send` inference
 /// for the handlers' futures.
-struct Transport(reqwest::Client);
+struct Transport {
+    http: reqwest::Client,
+    metrics: Arc<Metrics>,
+}
 
 impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
     type Error = TokenTransportError;
@@ -110,7 +116,7 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
     >;
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
-        Box::pin(send(&self.0, request))
+        Box::pin(send(self, request))
     }
 }
 
@@ -118,6 +124,7 @@ impl BitbucketOAuth {
     pub fn new(
         settings: &BitbucketSettings,
         http: reqwest::Client,
+        metrics: Arc<Metrics>,
     ) -> Result<Self, url::ParseError> {
         let client = oauth2::Client::new(ClientId::new(settings.client_id.clone()))
             .set_client_secret(ClientSecret::new(
@@ -128,7 +135,7 @@ impl BitbucketOAuth {
             .set_redirect_uri(RedirectUrl::new(settings.callback_url.clone())?);
         Ok(Self {
             client,
-            http: Transport(http),
+            http: Transport { http, metrics },
             pkce: settings.pkce,
         })
     }
@@ -177,12 +184,29 @@ impl BitbucketOAuth {
     }
 }
 
-/// Sends a token request; 5xx and 429 become errors so they classify as transient.
+/// Sends a token request; 5xx and 429 become errors so they classify as transient. The
+/// call is counted in the metrics as the `token` endpoint, and carries the request's id.
 async fn send(
-    http: &reqwest::Client,
+    transport: &Transport,
     request: oauth2::HttpRequest,
 ) -> Result<oauth2::HttpResponse, TokenTransportError> {
-    let response = http.execute(request.try_into()?).await?;
+    let mut request: reqwest::Request = request.try_into()?;
+    if let Some(id) = RequestId::current() {
+        request.headers_mut().insert(
+            crate::telemetry::request_id::HEADER,
+            id.header_value().clone(),
+        );
+    }
+    let started = std::time::Instant::now();
+    let sent = transport.http.execute(request).await;
+    let status = match &sent {
+        Ok(response) => CallStatus::Answered(response.status().as_u16()),
+        Err(_) => CallStatus::Unreachable,
+    };
+    transport
+        .metrics
+        .observe_bitbucket("token", "POST", status, started.elapsed());
+    let response = sent?;
     let status = response.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         let retry_after = super::rest::retry_after(response.headers());

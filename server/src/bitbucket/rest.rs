@@ -20,6 +20,8 @@ use super::model::{
     WorkspaceRef,
 };
 use super::BitbucketError;
+use crate::telemetry::metrics::CallStatus;
+use crate::telemetry::{Metrics, RequestId};
 
 /// Whether a read may be answered from the cache.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +51,7 @@ pub struct BitbucketRest {
     http: reqwest::Client,
     base: Url,
     cache: Arc<ResponseCache>,
+    metrics: Arc<Metrics>,
 }
 
 /// One page of repositories, and the opaque cursor of the next one.
@@ -86,12 +89,17 @@ pub fn retry_after(headers: &HeaderMap) -> Option<u64> {
 }
 
 impl BitbucketRest {
-    pub fn new(http: reqwest::Client, base: &str) -> Result<Self, url::ParseError> {
+    pub fn new(
+        http: reqwest::Client,
+        base: &str,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, url::ParseError> {
         let base = Url::parse(base.trim_end_matches('/'))?;
         Ok(Self {
             http,
             base,
             cache: Arc::default(),
+            metrics,
         })
     }
 
@@ -171,19 +179,35 @@ impl BitbucketRest {
 
     /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
     /// `what` names the thing asked for in messages ("repository"). The token goes only in
-    /// the `Authorization` header: since May 2026 Bitbucket refuses it anywhere else.
+    /// the `Authorization` header: since May 2026 Bitbucket refuses it anywhere else. The
+    /// request's id goes along (`X-Request-Id`), and the call is counted in the metrics.
     pub(super) async fn send(
         &self,
         token: &SecretString,
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<reqwest::Response, BitbucketError> {
-        let response = request
+        let mut request = request
             .bearer_auth(token.expose_secret())
-            .header(ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+            .header(ACCEPT, "application/json");
+        if let Some(id) = RequestId::current() {
+            request = request.header(crate::telemetry::request_id::HEADER, id.header_value());
+        }
+        let request = request
+            .build()
+            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
+        let endpoint = super::endpoint::template(&self.base, request.url());
+        let method = request.method().clone();
+        let started = std::time::Instant::now();
+        let sent = self.http.execute(request).await;
+        let status = match &sent {
+            Ok(response) => CallStatus::Answered(response.status().as_u16()),
+            Err(_) => CallStatus::Unreachable,
+        };
+        self.metrics
+            .observe_bitbucket(&endpoint, method.as_str(), status, started.elapsed());
+        let response =
+            sent.map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);
@@ -472,7 +496,12 @@ mod tests {
     use super::*;
 
     fn rest() -> BitbucketRest {
-        BitbucketRest::new(reqwest::Client::new(), "https://api.bitbucket.org/2.0").unwrap()
+        BitbucketRest::new(
+            reqwest::Client::new(),
+            "https://api.bitbucket.org/2.0",
+            Metrics::new(),
+        )
+        .unwrap()
     }
 
     #[test]

@@ -21,6 +21,8 @@ use crate::error::{AppError, AppResult};
 use crate::store::{
     self, now_ms, BitbucketLink, ConnectionEventKind, Db, LinkStatus, StoredTokens,
 };
+use crate::telemetry::metrics::RefreshOutcome;
+use crate::telemetry::Metrics;
 
 /// Refresh this long before the access token's stated expiry, to absorb clock skew and the
 /// duration of the call that will use it.
@@ -44,6 +46,7 @@ pub struct Bitbucket {
     db: Db,
     cipher: Arc<TokenCipher>,
     refresh_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    metrics: Arc<Metrics>,
 }
 
 /// Associated data binding a ciphertext to its row and column (see crypto.rs).
@@ -58,6 +61,7 @@ impl Bitbucket {
         app_authorizations_url: String,
         db: Db,
         cipher: Arc<TokenCipher>,
+        metrics: Arc<Metrics>,
     ) -> Self {
         Self {
             oauth,
@@ -66,6 +70,7 @@ impl Bitbucket {
             db,
             cipher,
             refresh_locks: Mutex::default(),
+            metrics,
         }
     }
 
@@ -173,6 +178,7 @@ impl Bitbucket {
         loop {
             let link = self.usable_link(user_id).await?;
             if link.access_token != stale_access && !expired(&link) {
+                self.metrics.count_refresh(RefreshOutcome::Reused);
                 return self.decrypt(&link.access_token, user_id, "access_token");
             }
             let lease = now_ms() + REFRESH_LEASE.as_millis() as i64;
@@ -181,6 +187,7 @@ impl Bitbucket {
                 let link = self.usable_link(user_id).await;
                 let result = match link {
                     Ok(link) if link.access_token != stale_access && !expired(&link) => {
+                        self.metrics.count_refresh(RefreshOutcome::Reused);
                         self.decrypt(&link.access_token, user_id, "access_token")
                     }
                     Ok(link) => self.refresh_holding_lease(user_id, &link).await,
@@ -213,6 +220,7 @@ impl Bitbucket {
         for attempt in 1..=REFRESH_ATTEMPTS {
             match self.oauth.refresh(&refresh_token).await {
                 Ok(tokens) => {
+                    self.metrics.count_refresh(RefreshOutcome::Refreshed);
                     let sealed = self.seal(user_id, &tokens, Some(&link.refresh_token));
                     self.db
                         .update_bitbucket_tokens(user_id, sealed.as_stored())
@@ -229,6 +237,7 @@ impl Bitbucket {
                 }
                 Err(TokenError::Refused { code, description }) => {
                     tracing::warn!(user_id, %code, "Bitbucket refused to refresh the token");
+                    self.metrics.count_refresh(RefreshOutcome::Refused);
                     let detail = format!("{code}: {description}");
                     self.db
                         .record_connection_event(
@@ -249,6 +258,7 @@ impl Bitbucket {
                     tracing::warn!(user_id, attempt, %reason, "refreshing the Bitbucket token failed transiently");
                     let wait = retry_after.map(Duration::from_secs).unwrap_or(pause);
                     if attempt == REFRESH_ATTEMPTS || wait > MAX_INLINE_WAIT {
+                        self.metrics.count_refresh(RefreshOutcome::Failed);
                         // Recorded for the user to see, but the link is kept: the refresh
                         // token is still good once Bitbucket answers again.
                         let detail = format!("Bitbucket's token endpoint did not answer ({reason}); the connection was kept and the next request tries again.");
@@ -266,6 +276,7 @@ impl Bitbucket {
                         }
                         .into());
                     }
+                    self.metrics.count_refresh(RefreshOutcome::Retried);
                     tokio::time::sleep(wait).await;
                     pause *= 2;
                 }

@@ -6,7 +6,9 @@
 //! *other* files, the commit is made again on the new head (nothing of theirs is touched);
 //! if this file changed, the user decides ([`AppError::PipelineChanged`]).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use api::pipeline::MAX_PIPELINE_BYTES;
 use api::{
@@ -34,8 +36,13 @@ const MAX_PIPELINES: usize = 500;
 const MAX_FOLDER_PAGES: u32 = 20;
 /// Bitbucket calls in flight at once for one list.
 const AT_ONCE: usize = 6;
-/// Commits attempted on a branch that keeps moving under unrelated changes.
-const COMMIT_ATTEMPTS: usize = 3;
+/// Commits attempted on a branch that keeps moving under unrelated changes. The soak (eight
+/// users committing to one branch) found three too few: a third of the saves gave up, and
+/// were told, wrongly, that their pipeline had changed.
+const COMMIT_ATTEMPTS: u32 = 8;
+/// The pause before attempt n is up to n times this (random, so the writers that collided
+/// do not collide again in step).
+const COMMIT_BACKOFF: Duration = Duration::from_millis(40);
 
 pub struct BitbucketPipelines {
     pub bitbucket: Arc<Bitbucket>,
@@ -55,6 +62,15 @@ enum Outcome {
     Changed,
     /// A new pipeline's path is taken.
     Exists,
+    /// The branch moved under unrelated changes at every attempt; the file is unchanged.
+    Busy,
+}
+
+fn busy(branch: &str) -> AppError {
+    AppError::StoreBusy(format!(
+        "Other commits kept arriving on the branch {branch} while the studio saved, so nothing was saved yet. \
+         Your pipeline did not change and your text is kept: save again in a moment."
+    ))
 }
 
 fn short(hash: &str) -> String {
@@ -204,6 +220,13 @@ impl BitbucketPipelines {
 
     /// Commits `writes`/`deletes` on the branch starting from `base` (the head if `None`,
     /// for a new pipeline), moving onto a newer head while the file itself is unchanged.
+    ///
+    /// `sent` says whether an earlier run of this same save already sent a commit: then a
+    /// branch that holds exactly what the save would make means that commit landed, and the
+    /// save succeeds. That happens when the commit's answer, or a read after it, failed: a
+    /// refused token makes [`crate::bitbucket::Bitbucket::with_token`] refresh and run the
+    /// whole save again. (The soak found such saves told "your pipeline changed".) Without
+    /// an earlier commit the rules stay strict: a new pipeline never lands on a taken path.
     async fn commit(
         &self,
         token: &SecretString,
@@ -211,7 +234,9 @@ impl BitbucketPipelines {
         base: Option<&str>,
         message: &str,
         content: Option<&str>,
+        sent: &AtomicBool,
     ) -> Result<Outcome, BitbucketError> {
+        let landed_before = sent.load(Ordering::Acquire);
         let mut parent = match base {
             Some(base) => commit_hash(base)?.to_owned(),
             None => self.head(token).await?.hash,
@@ -219,10 +244,21 @@ impl BitbucketPipelines {
         // What the file was when the edit started, the state it must still be in: read only
         // if the branch turns out to have moved (a save without conflict costs one call).
         let mut before: Option<Option<Vec<u8>>> = base.is_none().then_some(None);
-        if base.is_none() && self.file(token, &parent, path).await?.is_some() {
-            return Ok(Outcome::Exists);
+        let wanted: Option<&[u8]> = content.map(str::as_bytes);
+        if base.is_none() {
+            if let Some(existing) = self.file(token, &parent, path).await? {
+                return Ok(if landed_before && Some(existing.as_slice()) == wanted {
+                    Outcome::Committed(parent)
+                } else {
+                    Outcome::Exists
+                });
+            }
         }
-        for _ in 0..COMMIT_ATTEMPTS {
+        for attempt in 0..COMMIT_ATTEMPTS {
+            if attempt > 0 {
+                let most = COMMIT_BACKOFF * attempt;
+                tokio::time::sleep(most.mul_f64(rand::random::<f64>())).await;
+            }
             let changes = FileChanges {
                 branch: &self.branch,
                 parent: &parent,
@@ -234,6 +270,8 @@ impl BitbucketPipelines {
                     Vec::new()
                 },
             };
+            // From here the commit may land, whatever answer comes back.
+            sent.store(true, Ordering::Release);
             match self
                 .rest()
                 .commit_changes(token, &self.workspace, &self.repo, changes)
@@ -250,6 +288,9 @@ impl BitbucketPipelines {
                 (None, None) => None,
             };
             let now = self.file(token, &head, path).await?;
+            if landed_before && now.as_deref() == wanted {
+                return Ok(Outcome::Committed(head));
+            }
             if now != was {
                 return Ok(if base.is_none() {
                     Outcome::Exists
@@ -260,7 +301,7 @@ impl BitbucketPipelines {
             before = Some(was);
             parent = head;
         }
-        Ok(Outcome::Changed)
+        Ok(Outcome::Busy)
     }
 
     /// Runs a commit through the user's token and describes the result.
@@ -271,16 +312,20 @@ impl BitbucketPipelines {
         message: &str,
         content: Option<&str>,
     ) -> AppResult<SavedPipeline> {
+        let sent = AtomicBool::new(false);
+        let sent = &sent;
         let outcome = self
             .bitbucket
             .with_token(self.user_id, |token| async move {
-                self.commit(&token, path, base, message, content).await
+                self.commit(&token, path, base, message, content, sent)
+                    .await
             })
             .await?;
         let hash = match outcome {
             Outcome::Committed(hash) => hash,
             Outcome::Changed => return Err(changed()),
             Outcome::Exists => return Err(already_exists(path)),
+            Outcome::Busy => return Err(busy(&self.branch)),
         };
         // Bitbucket records the token's account as the author.
         let author = self

@@ -174,6 +174,15 @@ impl Db {
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
     }
+
+    /// The pool's connections now, for `/metrics`.
+    pub fn pool_use(&self) -> crate::telemetry::metrics::PoolUse {
+        on_pool!(self, pool => crate::telemetry::metrics::PoolUse {
+            size: pool.size(),
+            idle: pool.num_idle() as u32,
+            max: pool.options().get_max_connections(),
+        })
+    }
 }
 
 /// Current time in Unix seconds.

@@ -207,10 +207,11 @@ async fn a_transient_refresh_failure_keeps_the_link(engine: Engine) {
     sandbox.inject_fault(503, 3, TOKEN_PATH);
     let unavailable = list_workspaces(&app).await;
     assert_eq!(unavailable.status(), 502);
-    assert_eq!(
-        error_of(unavailable).await.code,
-        ErrorCode::BitbucketUnavailable
-    );
+    // An outage says when to come back (the soak found it did not).
+    assert_eq!(unavailable.headers()["retry-after"], "5");
+    let error = error_of(unavailable).await;
+    assert_eq!(error.code, ErrorCode::BitbucketUnavailable);
+    assert_eq!(error.retry_after_seconds, Some(5));
     assert!(matches!(
         app.connection().await,
         ConnectionStatus::Connected { .. }

@@ -535,7 +535,76 @@ async fn someone_elses_project_reads_as_missing(engine: Engine) {
     assert_eq!(saved.status(), 404);
 }
 
+/// A branch with many committers moves under every save; the soak found saves told "your
+/// pipeline changed" after three tries. Now the save keeps trying (with pauses) and, if the
+/// branch never settles, says so, never that the pipeline changed.
+async fn a_busy_branch_is_never_mistaken_for_a_changed_pipeline(engine: Engine) {
+    let app = TestApp::connected(engine).await;
+    let id = bitbucket_project(&app, "acme-data", "warehouse-pipelines").await;
+    let path = "pipelines/nightly-load.orch.yaml";
+    let commits = "/2.0/repositories/acme-data/warehouse-pipelines/src$";
+    let sandbox = &app.sandbox.sandbox;
+
+    // Five commits in a row find the branch moved by someone else's unrelated commit.
+    let opened = read_ok(&app, id, path).await;
+    sandbox.inject_fault(409, 5, commits);
+    let body = json!({"path": path, "content": EDITED, "message": "Busy branch",
+                      "base_revision": opened.revision});
+    let saved = save(&app, id, body).await;
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+
+    // It never settles: the save gives up, saying the branch is busy and when to retry.
+    let opened = read_ok(&app, id, path).await;
+    sandbox.inject_fault(409, 100, commits);
+    let body = json!({"path": path, "content": format!("{EDITED}# again\n"),
+                      "message": "Busier branch", "base_revision": opened.revision});
+    let refused = save(&app, id, body).await;
+    assert_eq!(refused.headers()["retry-after"], "2");
+    let error = error_of(refused, 503).await;
+    assert_eq!(error.code, ErrorCode::Unavailable, "{}", error.message);
+    assert!(
+        error.message.contains("did not change"),
+        "{}",
+        error.message
+    );
+
+    // A new pipeline on the busy branch is not told its name is taken either.
+    let body = json!({"path": "pipelines/fresh.orch.yaml", "content": EDITED, "message": "New"});
+    let refused = save(&app, id, body).await;
+    assert_eq!(error_of(refused, 503).await.code, ErrorCode::Unavailable);
+}
+
+/// The commit lands, then the read that finds its hash meets a refused token: the studio
+/// refreshes and runs the save again. It must see that its change is already there (the soak
+/// found the save told "your pipeline changed" though it had landed).
+async fn a_save_that_landed_is_never_reported_as_a_conflict(engine: Engine) {
+    let app = TestApp::connected(engine).await;
+    let id = bitbucket_project(&app, "acme-data", "warehouse-pipelines").await;
+    let path = "pipelines/nightly-load.orch.yaml";
+    let head = "/2.0/repositories/acme-data/warehouse-pipelines/refs/branches/main$";
+    let sandbox = &app.sandbox.sandbox;
+
+    let opened = read_ok(&app, id, path).await;
+    sandbox.inject_fault(401, 1, head);
+    let body = json!({"path": path, "content": EDITED, "message": "Lost answer",
+                      "base_revision": opened.revision});
+    let saved = save(&app, id, body).await;
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    assert_eq!(sandbox.stats().faults_injected, 1, "the fault was met");
+    assert_eq!(read_ok(&app, id, path).await.content, EDITED);
+
+    // The same for a new pipeline: its name is not "taken" by itself.
+    let fresh = "pipelines/fresh.orch.yaml";
+    sandbox.inject_fault(401, 1, head);
+    let body = json!({"path": fresh, "content": EDITED, "message": "Lost answer, new"});
+    let created = save(&app, id, body).await;
+    assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
+    assert_eq!(read_ok(&app, id, fresh).await.content, EDITED);
+}
+
 crate::both_engines!(
+    a_save_that_landed_is_never_reported_as_a_conflict,
+    a_busy_branch_is_never_mistaken_for_a_changed_pipeline,
     pipelines_on_the_branch_are_listed_with_their_last_commit,
     edits_are_commits_on_the_branch_and_read_back,
     a_moved_branch_is_never_overwritten,

@@ -11,7 +11,7 @@ const PASSWORD: &str = "correct horse battery";
 
 /// Connects, refreshes once (so old and new tokens have both existed) and signs in again:
 /// every kind of secret the server handles has passed through it.
-async fn exercise_every_secret(app: &TestApp) -> Vec<String> {
+pub(crate) async fn exercise_every_secret(app: &TestApp) -> Vec<String> {
     let callback = app.consent_as("Alex Rivera", "Grant access").await;
     assert_eq!(app.browser.get(&callback).await.status(), 303);
     app.sandbox

@@ -111,13 +111,24 @@ impl Browser {
         }
     }
 
-    pub async fn send(&self, mut request: reqwest::RequestBuilder) -> Response {
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        self.try_send(request)
+            .await
+            .expect("the request is answered")
+    }
+
+    /// [`Browser::send`] that reports an unanswered request instead of panicking (the soak
+    /// kills instances and makes Bitbucket hang).
+    pub async fn try_send(
+        &self,
+        mut request: reqwest::RequestBuilder,
+    ) -> Result<Response, reqwest::Error> {
         if let Some(cookies) = self.cookie_header() {
             request = request.header(COOKIE, cookies);
         }
-        let response = request.send().await.expect("the request is answered");
+        let response = request.send().await?;
         self.remember(response.headers());
-        response
+        Ok(response)
     }
 
     pub async fn get(&self, path_or_url: &str) -> Response {

@@ -1,5 +1,6 @@
-//! Captures every log line the servers under test write (all tests of this binary share one
-//! global subscriber), so a test can prove that no secret reaches a log (DESIGN §4.9).
+//! Captures every log line the servers under test write, as text and as JSON (all tests of
+//! this binary share one global subscriber), so a test can prove that no secret reaches a
+//! log in either format (DESIGN §4.9).
 //! `TEST_LOG=1` also prints them.
 //!
 //! The filter is deliberately more verbose than production's default (`trace` for the server,
@@ -32,16 +33,21 @@ impl Write for Capture {
     }
 }
 
+/// Installs the capture: every line in both of the server's formats, text and JSON
+/// (`LOG_FORMAT=json`), through the server's own layers.
 pub fn init() {
+    use server::telemetry::logs::layer;
+    use server::telemetry::LogFormat;
+    use tracing_subscriber::layer::SubscriberExt;
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
         let echo = std::env::var_os("TEST_LOG").is_some();
         let filter = EnvFilter::new("debug,server=trace,hyper=info,hyper_util=info,h2=info");
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_ansi(false)
-            .with_writer(move || Capture { echo })
-            .try_init();
+        let subscriber = tracing_subscriber::registry()
+            .with(filter)
+            .with(layer(LogFormat::Text, move || Capture { echo }, false))
+            .with(layer(LogFormat::Json, || Capture { echo: false }, false));
+        let _ = tracing::subscriber::set_global_default(subscriber);
     });
 }
 

@@ -22,6 +22,8 @@ pub const CLIENT_SECRET: &str = "studio-test-secret";
 pub const TOKEN_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 /// The password of every user the helpers sign up.
 pub const PASSWORD: &str = "correct horse battery";
+/// The bearer token every test server's `/metrics` answers to.
+pub const METRICS_TOKEN: &str = "studio-test-metrics-token";
 /// Where the wizard asks to come back to after authorizing.
 pub const REPOSITORY_STEP: &str = "/projects/new/advanced/bitbucket/repository";
 
@@ -57,6 +59,8 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     /// Dropped with the test (see `Drop`), so runs leave no databases behind.
     postgres_database: Option<String>,
+    /// `http://addr` of the metrics listener, with [`Options::metrics_listener`].
+    pub metrics_url: Option<String>,
 }
 
 impl Drop for TestApp {
@@ -102,6 +106,8 @@ pub struct Options {
     pub smtp_url: Option<String>,
     /// The origin the server believes browsers use, instead of its own address.
     pub public_url: Option<String>,
+    /// Serve `/metrics` on a listener of its own too (`METRICS_ADDR`).
+    pub metrics_listener: bool,
 }
 
 impl Default for Options {
@@ -115,6 +121,7 @@ impl Default for Options {
             mail_outbox: true,
             smtp_url: None,
             public_url: None,
+            metrics_listener: false,
         }
     }
 }
@@ -191,13 +198,21 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         },
         // Shared with the test (`app.settings.clock`), which moves it forward.
         clock: server::clock::Clock::default(),
+        metrics: server::config::MetricsSettings {
+            addr: options
+                .metrics_listener
+                .then(|| "127.0.0.1:0".parse().unwrap()),
+            token: Some(SecretString::from(METRICS_TOKEN.to_owned())),
+        },
     };
     let app = Application::with_listener(settings.clone(), listener)
         .await
         .expect("the server starts");
     let db = app.db();
+    let metrics_url = app.metrics_addr().map(|addr| format!("http://{addr}"));
     let server = tokio::spawn(app.run_until_stopped());
     TestApp {
+        metrics_url,
         browser: Browser::new(&url),
         url,
         settings,

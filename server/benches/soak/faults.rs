@@ -1,0 +1,131 @@
+//! The faults the soak injects while users work, at fixed fractions of the run, so a short
+//! run meets every one of them as a long run does.
+
+use std::time::{Duration, Instant};
+
+use sandbox::{Fault, FaultKind};
+
+use crate::cluster::Cluster;
+use crate::helpers::CLIENT_ID;
+
+#[derive(Clone, Debug)]
+pub enum Injection {
+    /// Sandbox answers: `count` requests under `prefix` get `kind`.
+    Bitbucket {
+        kind: FaultKind,
+        count: u32,
+        prefix: &'static str,
+    },
+    /// Every access token expires (the sandbox's clock moves 2 h 1 min on; rotation is on).
+    TokensExpire,
+    /// Alex revokes the studio's access on Bitbucket: every grant of the account ends.
+    Revoke,
+    /// Instance 2 is killed (SIGKILL), left down 5 s, and started again.
+    KillInstance,
+    /// PostgreSQL stops (fast shutdown) for 3 s and starts again.
+    RestartPostgres,
+    /// Resident memory is read here, after the warm-up ("middle").
+    ReadMemory,
+}
+
+impl Injection {
+    fn describe(&self) -> String {
+        match self {
+            Injection::Bitbucket {
+                kind,
+                count,
+                prefix,
+            } => {
+                let what = match kind {
+                    FaultKind::Status(429) => "429 with Retry-After".to_owned(),
+                    FaultKind::Status(status) => format!("{status}"),
+                    FaultKind::Hang(d) => format!("a {} s hang", d.as_secs()),
+                    FaultKind::MalformedJson => "malformed JSON".to_owned(),
+                };
+                format!("{what} × {count} on {prefix}")
+            }
+            Injection::TokensExpire => "every access token expires".into(),
+            Injection::Revoke => "the grant is revoked on Bitbucket".into(),
+            Injection::KillInstance => "instance 2 killed, restarted after 5 s".into(),
+            Injection::RestartPostgres => "PostgreSQL restarted (3 s down)".into(),
+            Injection::ReadMemory => String::new(),
+        }
+    }
+}
+
+/// When each fault arrives, as a fraction of the run.
+pub fn schedule(run: Duration) -> Vec<(Duration, Injection)> {
+    let at = |fraction: f64| run.mul_f64(fraction);
+    let bitbucket = |kind, count, prefix| Injection::Bitbucket {
+        kind,
+        count,
+        prefix,
+    };
+    vec![
+        (
+            at(0.10),
+            bitbucket(FaultKind::Status(500), 3, "/2.0/repositories"),
+        ),
+        (at(0.12), bitbucket(FaultKind::Status(502), 2, "/2.0/user")),
+        (at(0.18), bitbucket(FaultKind::Status(429), 5, "/2.0/")),
+        // Longer than the studio's 20 s upstream timeout: it must give up and say so.
+        (
+            at(0.26),
+            bitbucket(
+                FaultKind::Hang(Duration::from_secs(25)),
+                2,
+                "/2.0/repositories",
+            ),
+        ),
+        (
+            at(0.34),
+            bitbucket(FaultKind::MalformedJson, 2, "/2.0/user/workspaces"),
+        ),
+        (at(0.40), Injection::ReadMemory),
+        (at(0.45), Injection::TokensExpire),
+        (at(0.55), Injection::Revoke),
+        (at(0.62), Injection::KillInstance),
+        (at(0.75), Injection::RestartPostgres),
+        (at(0.85), Injection::TokensExpire),
+    ]
+}
+
+/// Applies the schedule; returns what was injected, for the report.
+pub async fn run(
+    cluster: &std::sync::Arc<Cluster>,
+    schedule: &[(Duration, Injection)],
+    started: Instant,
+    rss: &mut Vec<(&'static str, Vec<u64>)>,
+) -> Vec<String> {
+    let sandbox = &cluster.app.sandbox.sandbox;
+    let mut injected = Vec::new();
+    for (at, injection) in schedule {
+        tokio::time::sleep_until((started + *at).into()).await;
+        let described = injection.describe();
+        if !described.is_empty() {
+            println!(
+                "[soak] {:>4.0} s: {described}",
+                started.elapsed().as_secs_f64()
+            );
+            injected.push(format!("{:.0} s: {described}", at.as_secs_f64()));
+        }
+        match injection {
+            Injection::Bitbucket {
+                kind,
+                count,
+                prefix,
+            } => sandbox.inject(Fault {
+                kind: kind.clone(),
+                count: *count,
+                path_prefix: (*prefix).to_owned(),
+                latency: Duration::ZERO,
+            }),
+            Injection::TokensExpire => sandbox.advance_clock(Duration::from_secs(2 * 3600 + 60)),
+            Injection::Revoke => sandbox.revoke("alex", CLIENT_ID),
+            Injection::KillInstance => cluster.kill_and_restart(1, Duration::from_secs(5)).await,
+            Injection::RestartPostgres => cluster.restart_postgres(Duration::from_secs(3)).await,
+            Injection::ReadMemory => rss.push(("middle", cluster.rss())),
+        }
+    }
+    injected
+}

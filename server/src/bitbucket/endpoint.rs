@@ -1,0 +1,100 @@
+//! Names for the Bitbucket endpoints the studio calls, as templates (`/repositories/
+//! {workspace}/{repo_slug}/src/{commit}/{path}`), for metrics: a path as called names the
+//! user's workspaces, repositories and files, and would make a series per file.
+
+use url::Url;
+
+/// The template of `url`, relative to the API's `base` (`https://api.bitbucket.org/2.0`).
+pub fn template(base: &Url, url: &Url) -> String {
+    let skip = base
+        .path_segments()
+        .map_or(0, |s| s.filter(|s| !s.is_empty()).count());
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).skip(skip).collect())
+        .unwrap_or_default();
+    of_segments(&segments)
+}
+
+fn of_segments(segments: &[&str]) -> String {
+    let mut out = String::new();
+    let mut rest = segments.iter().copied();
+    while let Some(segment) = rest.next() {
+        // Each keyword says what the segments after it are.
+        let (keyword, names): (&str, &[&str]) = match segment {
+            "repositories" => ("repositories", &["{workspace}", "{repo_slug}"]),
+            "workspaces" => ("workspaces", &["{workspace}"]),
+            "branches" => ("branches", &["{name}"]),
+            "tags" => ("tags", &["{name}"]),
+            // A commit, then a file path of any depth.
+            "src" | "filehistory" | "commits" | "commit" | "diff" => {
+                out.push('/');
+                out.push_str(segment);
+                if rest.next().is_some() {
+                    out.push_str("/{commit}");
+                }
+                if rest.next().is_some() {
+                    out.push_str("/{path}");
+                }
+                break;
+            }
+            "user" | "refs" | "permissions" | "hooks" => (segment, &[]),
+            _ => ("{…}", &[]),
+        };
+        out.push('/');
+        out.push_str(keyword);
+        for name in names {
+            if rest.next().is_none() {
+                return out;
+            }
+            out.push('/');
+            out.push_str(name);
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(path: &str) -> String {
+        let base = Url::parse("https://api.bitbucket.org/2.0").unwrap();
+        template(
+            &base,
+            &Url::parse(&format!("https://api.bitbucket.org/2.0{path}")).unwrap(),
+        )
+    }
+
+    #[test]
+    fn names_become_placeholders() {
+        assert_eq!(of("/user"), "/user");
+        assert_eq!(of("/user/workspaces?sort=slug"), "/user/workspaces");
+        assert_eq!(of("/workspaces/acme"), "/workspaces/{workspace}");
+        assert_eq!(of("/repositories/acme"), "/repositories/{workspace}");
+        assert_eq!(
+            of("/repositories/acme/etl/refs/branches/main"),
+            "/repositories/{workspace}/{repo_slug}/refs/branches/{name}"
+        );
+        assert_eq!(
+            of("/repositories/acme/etl/src/abc123/pipelines/a/b.yaml"),
+            "/repositories/{workspace}/{repo_slug}/src/{commit}/{path}"
+        );
+        assert_eq!(
+            of("/repositories/acme/etl/src"),
+            "/repositories/{workspace}/{repo_slug}/src"
+        );
+    }
+
+    #[test]
+    fn a_workspace_named_like_a_keyword_stays_a_placeholder() {
+        assert_eq!(
+            of("/repositories/src/branches"),
+            "/repositories/{workspace}/{repo_slug}"
+        );
+        assert_eq!(of("/something/secret"), "/{…}/{…}");
+    }
+}
