@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the front end for production into target/release-site (or the folder given):
 #
-#   1. `cargo leptos build --release --split --frontend-only`: the app's wasm with the
+#   1. `cargo leptos build --release --split --frontend-only` on the nightly toolchain (see
+#      below): the app's wasm with the
 #      `wasm-release` profile (opt-level z, LTO, one codegen unit, panic = abort; see
 #      Cargo.toml) and Leptos' `erase_components`, split by route (app/src/lazy_pages.rs: the
 #      project page, the pipeline viewer and editor, and Connections become chunks fetched
@@ -26,11 +27,26 @@ pkg="$out/pkg"
 # wasm carries this machine's absolute paths (the checkout, the cargo registry, the home
 # folder), which say more about the build machine than anyone needs to know.
 # When several prefixes match, rustc applies the last: the home folder first, then what lies in it.
+# The nightly toolchain (scripts/setup.sh installs it, with the wasm32 target and the standard
+# library's source) for what stable Rust cannot do, which takes the first screen under its
+# 200 KB budget (BENCHMARKS.md, figure 2a):
+# - `-Cpanic=immediate-abort` with the standard library rebuilt for it (`build-std`): a panic
+#   is a trap at once, so no panic message, location or formatting machinery is linked (the
+#   page's crash banner reacts to the trap as it did to the abort);
+# - `-Zlocation-detail=none`: no file/line strings for `#[track_caller]`;
+# - `-Zfmt-debug=none`: `{:?}` prints nothing (the app formats nothing with Debug).
+# STUDIO_WASM_TOOLCHAIN= (empty) builds on stable without them.
+toolchain=${STUDIO_WASM_TOOLCHAIN-nightly}
+nightly_flags=""
+if [ -n "$toolchain" ]; then
+  export RUSTUP_TOOLCHAIN="$toolchain" CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+  nightly_flags="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+fi
 remap="--remap-path-prefix=$HOME=/home --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 remap="$remap --remap-path-prefix=$(rustc --print sysroot)=/rustc --remap-path-prefix=$PWD=/studio"
 rm -rf "$out"
 # cargo-leptos adds its own flags (`--emit-relocs` for the split) to these.
-RUSTFLAGS="${STUDIO_WASM_RUSTFLAGS---cfg erase_components} $remap" LEPTOS_SITE_ROOT="$out" \
+RUSTFLAGS="${STUDIO_WASM_RUSTFLAGS---cfg erase_components} $nightly_flags $remap" LEPTOS_SITE_ROOT="$out" \
   cargo leptos build --release --split --frontend-only
 rm -f "$pkg"/*.d.ts
 leaked=$({ grep -aoE "($PWD|$HOME|${CARGO_HOME:-$HOME/.cargo})/" "$pkg"/*.wasm "$pkg"/*.js || true; } | wc -l)

@@ -19,6 +19,22 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown >/dev/null
 fi
 
+# 1b. The nightly toolchain, for the release front end's size flags (build-release-site.sh):
+#     the wasm32 target and the standard library's source (build-std) on it. "nightly" is the
+#     one the machine has; only a machine without any gets the current one.
+if ! rustup toolchain list | grep -q '^nightly'; then
+  say "installing the nightly toolchain (minimal profile)"
+  rustup toolchain install nightly --profile minimal >/dev/null
+fi
+if ! rustup +nightly target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target to nightly"
+  rustup +nightly target add wasm32-unknown-unknown >/dev/null
+fi
+if ! rustup +nightly component list --installed | grep -q '^rust-src'; then
+  say "adding rust-src to nightly (the release front end rebuilds std)"
+  rustup +nightly component add rust-src >/dev/null
+fi
+
 # 2. wasm-bindgen CLI at exactly the version in Cargo.lock (cargo-leptos uses the one on PATH
 #    and fails with a "schema version" error on a mismatch). Not --locked: its lock pins a crate
 #    version the registry lacks.
