@@ -7,6 +7,7 @@
 //! - [`branches`]: the studio's `main` branch: check it, create it.
 //! - [`source`]: files on a branch: list, read, last commit, commit changes.
 //! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
+//! - [`turns`]: one commit at a time per branch on this instance.
 //! - [`endpoint`]: endpoint templates, the `endpoint` label of Bitbucket calls in metrics.
 
 pub mod branches;
@@ -18,6 +19,7 @@ pub mod oauth;
 pub mod rest;
 pub mod source;
 pub mod tokens;
+pub mod turns;
 
 pub use error::BitbucketError;
 pub use tokens::Bitbucket;

@@ -47,6 +47,8 @@ pub struct Bitbucket {
     cipher: Arc<TokenCipher>,
     refresh_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
     metrics: Arc<Metrics>,
+    /// Commits to one branch from this instance take turns ([`super::turns`]).
+    pub commit_turns: super::turns::CommitTurns,
 }
 
 /// Associated data binding a ciphertext to its row and column (see crypto.rs).
@@ -71,6 +73,7 @@ impl Bitbucket {
             cipher,
             refresh_locks: Mutex::default(),
             metrics,
+            commit_turns: Default::default(),
         }
     }
 

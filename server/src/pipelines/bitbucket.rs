@@ -312,6 +312,8 @@ impl BitbucketPipelines {
         message: &str,
         content: Option<&str>,
     ) -> AppResult<SavedPipeline> {
+        let branch = format!("{}/{}/{}", self.workspace, self.repo, self.branch);
+        let _turn = self.bitbucket.commit_turns.wait(&branch).await;
         let sent = AtomicBool::new(false);
         let sent = &sent;
         let outcome = self
