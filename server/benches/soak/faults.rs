@@ -90,15 +90,17 @@ pub fn schedule(run: Duration) -> Vec<(Duration, Injection)> {
     ]
 }
 
-/// Applies the schedule; returns what was injected, for the report.
+/// Applies the schedule; returns what was injected, for the report, and when (since the
+/// start) instance 2 was down: from its kill until its replacement served.
 pub async fn run(
     cluster: &std::sync::Arc<Cluster>,
     schedule: &[(Duration, Injection)],
     started: Instant,
     rss: &mut Vec<(&'static str, Vec<u64>)>,
-) -> Vec<String> {
+) -> (Vec<String>, Option<(Duration, Duration)>) {
     let sandbox = &cluster.app.sandbox.sandbox;
     let mut injected = Vec::new();
+    let mut down = None;
     for (at, injection) in schedule {
         tokio::time::sleep_until((started + *at).into()).await;
         let described = injection.describe();
@@ -122,10 +124,14 @@ pub async fn run(
             }),
             Injection::TokensExpire => sandbox.advance_clock(Duration::from_secs(2 * 3600 + 60)),
             Injection::Revoke => sandbox.revoke("alex", CLIENT_ID),
-            Injection::KillInstance => cluster.kill_and_restart(1, Duration::from_secs(5)).await,
+            Injection::KillInstance => {
+                let from = started.elapsed();
+                cluster.kill_and_restart(1, Duration::from_secs(5)).await;
+                down = Some((from, started.elapsed()));
+            }
             Injection::RestartPostgres => cluster.restart_postgres(Duration::from_secs(3)).await,
             Injection::ReadMemory => rss.push(("middle", cluster.rss())),
         }
     }
-    injected
+    (injected, down)
 }

@@ -47,16 +47,37 @@ pub struct SeenFailure {
     pub retry_after: bool,
 }
 
-/// The last acknowledged state of one pipeline file.
+/// What one pipeline file holds, as far as its user knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Known {
     /// Acknowledged with this content (a save, or a commit pushed from elsewhere).
     Content(String),
-    /// Acknowledged deleted.
+    /// Acknowledged deleted (or never written).
     Deleted,
-    /// The last write was not acknowledged (a timeout, an outage): its fate is unknown until
-    /// read again.
-    Unsettled,
+    /// A write was not answered (a timeout, an outage, a lost answer): the file holds one of
+    /// these, the last acknowledged state or what an unanswered write would have made.
+    Unsettled(Vec<Known>),
+}
+
+impl Known {
+    /// Whether `found` (read back) is a state the file may be in.
+    pub fn accepts(&self, found: &Known) -> bool {
+        match self {
+            Known::Unsettled(options) => options.contains(found),
+            settled => settled == found,
+        }
+    }
+
+    /// After a write that was not answered: either it landed or it did not.
+    pub fn unsettle(self, attempted: Known) -> Known {
+        match self {
+            Known::Unsettled(mut options) => {
+                options.push(attempted);
+                Known::Unsettled(options)
+            }
+            settled => Known::Unsettled(vec![settled, attempted]),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -69,6 +90,8 @@ struct Inner {
     latencies: BTreeMap<(&'static str, Outcome), Vec<Duration>>,
     failures: Vec<SeenFailure>,
     waited_over_30s: Vec<(&'static str, Duration)>,
+    /// When (since the start) a request got no answer at all.
+    no_answers: Vec<Duration>,
     ledger: BTreeMap<String, Known>,
     acknowledged_saves: u64,
     harness_errors: Vec<String>,
@@ -91,12 +114,26 @@ impl Tally {
         self.inner.lock().unwrap().failures.push(failure);
     }
 
-    pub fn settle(&self, path: &str, known: Known) {
-        let mut inner = self.inner.lock().unwrap();
-        if matches!(known, Known::Content(_) | Known::Deleted) {
-            inner.acknowledged_saves += 1;
-        }
-        inner.ledger.insert(path.to_owned(), known);
+    /// One save the studio (or Bitbucket, for a colleague's commit) acknowledged.
+    pub fn acknowledged(&self) {
+        self.inner.lock().unwrap().acknowledged_saves += 1;
+    }
+
+    /// A file's state at the end, for the check against the sandbox's repository.
+    pub fn final_state(&self, path: &str, known: Known) {
+        self.inner
+            .lock()
+            .unwrap()
+            .ledger
+            .insert(path.to_owned(), known);
+    }
+
+    pub fn no_answer(&self, at: Duration) {
+        self.inner.lock().unwrap().no_answers.push(at);
+    }
+
+    pub fn no_answers(&self) -> Vec<Duration> {
+        self.inner.lock().unwrap().no_answers.clone()
     }
 
     pub fn harness_error(&self, message: String) {

@@ -39,6 +39,8 @@ pub struct User {
     projects_made: usize,
     version: u64,
     files: Vec<(String, Known)>,
+    /// Whether each file was ever written (by a save or a colleague).
+    written: Vec<bool>,
 }
 
 /// One answer, read whole.
@@ -92,7 +94,15 @@ impl User {
             files: (0..FILES_PER_USER)
                 .map(|k| (format!("pipelines/soak/u{n}-{k}.orch.yaml"), Known::Deleted))
                 .collect(),
+            written: vec![false; FILES_PER_USER],
         }
+    }
+
+    /// After a write whose answer says nothing for certain: it may or may not have landed.
+    fn unsettle(&mut self, k: usize, attempted: Known) {
+        let known = std::mem::replace(&mut self.files[k].1, Known::Deleted);
+        self.files[k].1 = known.unsettle(attempted);
+        self.written[k] = true;
     }
 
     /// Runs until `deadline`, then leaves every file it touched in the tally's ledger.
@@ -125,8 +135,11 @@ impl User {
             let think = self.rng.gen_range(20..120);
             tokio::time::sleep(Duration::from_millis(think)).await;
         }
-        for (path, known) in &self.files {
-            self.tally.settle(path, known.clone());
+        // Files never written hold nothing to check.
+        for ((path, known), written) in self.files.iter().zip(&self.written) {
+            if *written {
+                self.tally.final_state(path, known.clone());
+            }
         }
     }
 
@@ -163,6 +176,7 @@ impl User {
                 let outcome = if error.is_timeout() {
                     Outcome::TimedOut
                 } else {
+                    self.tally.no_answer(self.started.elapsed());
                     Outcome::NoAnswer
                 };
                 let answer = Answer {
@@ -469,9 +483,9 @@ impl User {
             Some((content, _)) => Known::Content(content.clone()),
             None => Known::Deleted,
         };
-        if expected != Known::Unsettled && expected != found {
+        if !expected.accepts(&found) {
             self.tally.harness_error(format!(
-                "{path}: read {found:?}, but the last acknowledged state was {expected:?}"
+                "{path}: read {found:?}, but the file could only be {expected:?}"
             ));
         }
         self.files[k].1 = found;
@@ -511,13 +525,15 @@ impl User {
                         self.tally.harness_error(format!(
                             "{path}: a save over a colleague's commit was acknowledged"
                         ));
-                        self.files[k].1 = Known::Unsettled;
+                        self.files[k].1 = Known::Content(content);
                         return Next::Carry;
                     }
+                    // Refused, or not answered: either way the colleague's commit must be
+                    // what the file holds (a save landing over it would be a lost update),
+                    // so the expected state stays as it is.
                     if answer.is(409) {
                         return Next::Carry;
                     }
-                    self.files[k].1 = Known::Unsettled;
                     return self.next_after(&answer);
                 }
                 self.after_write(k, &answer, Known::Content(content))
@@ -528,7 +544,8 @@ impl User {
     fn after_write(&mut self, k: usize, answer: &Answer, acknowledged: Known) -> Next {
         if answer.is(200) || answer.is(201) {
             self.files[k].1 = acknowledged;
-            self.tally.settle(&self.files[k].0, self.files[k].1.clone());
+            self.written[k] = true;
+            self.tally.acknowledged();
             return Next::Carry;
         }
         // Refused before anything was sent (the pipeline changed, the name is taken, the input
@@ -540,7 +557,7 @@ impl User {
             (Some(409), "pipeline_changed" | "conflict") | (Some(400 | 422), _)
         );
         if !refused {
-            self.files[k].1 = Known::Unsettled;
+            self.unsettle(k, acknowledged);
         }
         self.next_after(answer)
     }
@@ -565,6 +582,10 @@ impl User {
         let ok = pushed.is_ok_and(|r| r.status().is_success());
         if ok {
             self.files[k].1 = Known::Content(content);
+            self.written[k] = true;
+            self.tally.acknowledged();
+        } else {
+            self.unsettle(k, Known::Content(content));
         }
         ok
     }

@@ -88,8 +88,11 @@ impl BitbucketError {
                 // Not "nothing was changed": a commit whose answer never came may have landed
                 // (the editor re-reads before the next save).
                 let mut body = ApiError::new(ErrorCode::BitbucketUnavailable, "Bitbucket did not answer as expected. Try again in a moment; nothing you entered is lost.");
-                // An outage says when to come back, as a database outage does.
-                body.retry_after_seconds = Some(UPSTREAM_RETRY_AFTER_SECONDS);
+                // An outage says when to come back, as a database outage does; a request
+                // Bitbucket refused as malformed would fail again, so it promises nothing.
+                if !matches!(self, BadRequest(_)) {
+                    body.retry_after_seconds = Some(UPSTREAM_RETRY_AFTER_SECONDS);
+                }
                 (StatusCode::BAD_GATEWAY, body)
             }
             TooLarge(message) => (
@@ -101,5 +104,25 @@ impl BitbucketError {
                 ApiError::new(ErrorCode::InvalidInput, format!("That is not a valid Bitbucket {what} name.")).with_field(*what),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outage_says_when_to_retry_and_a_refused_request_does_not() {
+        for outage in [
+            BitbucketError::Unavailable("HTTP 503".into()),
+            BitbucketError::Unexpected("unreadable answer".into()),
+        ] {
+            let (status, body) = outage.status_and_body();
+            assert_eq!(status, StatusCode::BAD_GATEWAY);
+            assert_eq!(body.retry_after_seconds, Some(UPSTREAM_RETRY_AFTER_SECONDS));
+        }
+        // The same request would be refused again: waiting would not help.
+        let (_, body) = BitbucketError::BadRequest("bad".into()).status_and_body();
+        assert_eq!(body.retry_after_seconds, None);
     }
 }
