@@ -51,6 +51,14 @@ struct Answer {
 }
 
 impl Answer {
+    fn unanswered() -> Answer {
+        Answer {
+            status: None,
+            body: String::new(),
+            location: None,
+        }
+    }
+
     fn code(&self) -> String {
         serde_json::from_str::<Value>(&self.body)
             .ok()
@@ -179,11 +187,7 @@ impl User {
                     self.tally.no_answer(self.started.elapsed());
                     Outcome::NoAnswer
                 };
-                let answer = Answer {
-                    status: None,
-                    body: String::new(),
-                    location: None,
-                };
+                let answer = Answer::unanswered();
                 (answer, outcome)
             }
             Ok(response) => {
@@ -199,11 +203,7 @@ impl User {
                     Err(error) if error.is_timeout() => {
                         self.tally
                             .record(route, Outcome::TimedOut, started.elapsed());
-                        return Answer {
-                            status: None,
-                            body: String::new(),
-                            location: None,
-                        };
+                        return Answer::unanswered();
                     }
                     Err(_) => String::new(),
                 };
@@ -277,12 +277,8 @@ impl User {
         );
         for _ in 0..100 {
             let mail = self.call("mailbox", Method::GET, &page, None).await;
-            let html = html_escape::decode_html_entities(&mail.body).into_owned();
-            if let Some(start) = html.find("#token=") {
-                let token: String = html[start + 7..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                    .collect();
+            let html = html_escape::decode_html_entities(&mail.body);
+            if let Some(token) = crate::helpers::sign_up_token_in(&html) {
                 return Some(token);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

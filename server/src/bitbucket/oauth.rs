@@ -27,8 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::BitbucketSettings;
-use crate::telemetry::metrics::CallStatus;
-use crate::telemetry::{Metrics, RequestId};
+use crate::telemetry::Metrics;
 
 /// Bitbucket's extra token-response field: granted scopes, space-separated.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -190,22 +189,11 @@ async fn send(
     transport: &Transport,
     request: oauth2::HttpRequest,
 ) -> Result<oauth2::HttpResponse, TokenTransportError> {
-    let mut request: reqwest::Request = request.try_into()?;
-    if let Some(id) = RequestId::current() {
-        request.headers_mut().insert(
-            crate::telemetry::request_id::HEADER,
-            id.header_value().clone(),
-        );
-    }
-    let started = std::time::Instant::now();
-    let sent = transport.http.execute(request).await;
-    let status = match &sent {
-        Ok(response) => CallStatus::Answered(response.status().as_u16()),
-        Err(_) => CallStatus::Unreachable,
-    };
-    transport
+    let request: reqwest::Request = request.try_into()?;
+    let sent = transport
         .metrics
-        .observe_bitbucket("token", "POST", status, started.elapsed());
+        .send_to_bitbucket(&transport.http, request, "token")
+        .await;
     let response = sent?;
     let status = response.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {

@@ -20,8 +20,7 @@ use super::model::{
     WorkspaceRef,
 };
 use super::BitbucketError;
-use crate::telemetry::metrics::CallStatus;
-use crate::telemetry::{Metrics, RequestId};
+use crate::telemetry::Metrics;
 
 /// Whether a read may be answered from the cache.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,25 +186,16 @@ impl BitbucketRest {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<reqwest::Response, BitbucketError> {
-        let mut request = request
-            .bearer_auth(token.expose_secret())
-            .header(ACCEPT, "application/json");
-        if let Some(id) = RequestId::current() {
-            request = request.header(crate::telemetry::request_id::HEADER, id.header_value());
-        }
         let request = request
+            .bearer_auth(token.expose_secret())
+            .header(ACCEPT, "application/json")
             .build()
             .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
         let endpoint = super::endpoint::template(&self.base, request.url());
-        let method = request.method().clone();
-        let started = std::time::Instant::now();
-        let sent = self.http.execute(request).await;
-        let status = match &sent {
-            Ok(response) => CallStatus::Answered(response.status().as_u16()),
-            Err(_) => CallStatus::Unreachable,
-        };
-        self.metrics
-            .observe_bitbucket(&endpoint, method.as_str(), status, started.elapsed());
+        let sent = self
+            .metrics
+            .send_to_bitbucket(&self.http, request, &endpoint)
+            .await;
         let response =
             sent.map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();

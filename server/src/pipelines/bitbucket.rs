@@ -312,17 +312,19 @@ impl BitbucketPipelines {
         message: &str,
         content: Option<&str>,
     ) -> AppResult<SavedPipeline> {
-        let branch = format!("{}/{}/{}", self.workspace, self.repo, self.branch);
-        let _turn = self.bitbucket.commit_turns.wait(&branch).await;
-        let sent = AtomicBool::new(false);
-        let sent = &sent;
-        let outcome = self
-            .bitbucket
-            .with_token(self.user_id, |token| async move {
-                self.commit(&token, path, base, message, content, sent)
-                    .await
-            })
-            .await?;
+        let outcome = {
+            // The branch's turn covers the commit only, not the reads that describe it.
+            let branch = format!("{}/{}/{}", self.workspace, self.repo, self.branch);
+            let _turn = self.bitbucket.commit_turns.wait(&branch).await;
+            let sent = AtomicBool::new(false);
+            let sent = &sent;
+            self.bitbucket
+                .with_token(self.user_id, |token| async move {
+                    self.commit(&token, path, base, message, content, sent)
+                        .await
+                })
+                .await?
+        };
         let hash = match outcome {
             Outcome::Committed(hash) => hash,
             Outcome::Changed => return Err(changed()),

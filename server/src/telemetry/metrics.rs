@@ -178,6 +178,31 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
+    /// Sends `request` to Bitbucket with the current request's id (`X-Request-Id`) and
+    /// counts the call under `endpoint`: the one way the studio calls Bitbucket, REST and
+    /// token endpoint alike.
+    pub async fn send_to_bitbucket(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        endpoint: &str,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        if let Some(id) = super::RequestId::current() {
+            request
+                .headers_mut()
+                .insert(super::request_id::HEADER, id.header_value().clone());
+        }
+        let method = request.method().clone();
+        let started = std::time::Instant::now();
+        let sent = http.execute(request).await;
+        let status = match &sent {
+            Ok(response) => CallStatus::Answered(response.status().as_u16()),
+            Err(_) => CallStatus::Unreachable,
+        };
+        self.observe_bitbucket(endpoint, method.as_str(), status, started.elapsed());
+        sent
+    }
+
     pub fn count_refresh(&self, outcome: RefreshOutcome) {
         self.refreshes.with_label_values(&[outcome.label()]).inc();
     }

@@ -93,6 +93,29 @@ mod tests {
         assert!(RequestId::from_header(a.header_value()).is_some());
     }
 
+    proptest::proptest! {
+        /// Whatever a client sends (any bytes a header may hold, up to 200), the id is taken
+        /// exactly when it is 1–64 of `[A-Za-z0-9._:-]`, and then unchanged.
+        #[test]
+        fn any_header_is_taken_exactly_when_plain(bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(b"aZ09._:-".to_vec()),
+                0x20u8..=0xff,
+            ],
+            0..200,
+        )) {
+            let bytes: Vec<u8> = bytes.into_iter().filter(|b| *b != 0x7f).collect();
+            let Ok(value) = HeaderValue::from_bytes(&bytes) else { return Ok(()) };
+            let plain = (1..=MAX_LEN).contains(&bytes.len())
+                && bytes.iter().all(|b| b.is_ascii_alphanumeric() || b".:_-".contains(b));
+            let taken = RequestId::from_header(&value);
+            proptest::prop_assert_eq!(taken.is_some(), plain);
+            if let Some(id) = taken {
+                proptest::prop_assert_eq!(id.as_str().as_bytes(), &bytes[..]);
+            }
+        }
+    }
+
     #[test]
     fn only_plain_tokens_are_taken_from_a_request() {
         let take = |s: &str| RequestId::from_header(&HeaderValue::from_str(s).unwrap());

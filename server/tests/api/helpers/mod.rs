@@ -279,16 +279,17 @@ pub async fn newest_mail_on(browser: &Browser, email: &str) -> String {
 /// The token of the newest sign-up link mailed to `email`.
 pub async fn sign_up_token(browser: &Browser, email: &str) -> String {
     let mail = newest_mail_on(browser, email).await;
+    sign_up_token_in(&mail).unwrap_or_else(|| panic!("a sign-up link in:\n{mail}"))
+}
+
+/// The `token` of the first sign-up link in a mail's (decoded) text.
+pub fn sign_up_token_in(mail: &str) -> Option<String> {
     let marker = "#token=";
-    let start = mail
-        .find(marker)
-        .unwrap_or_else(|| panic!("a sign-up link in:\n{mail}"))
-        + marker.len();
+    let start = mail.find(marker)? + marker.len();
     mail[start..]
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         .next()
-        .unwrap()
-        .to_owned()
+        .map(str::to_owned)
 }
 
 /// `TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`: a role that may
