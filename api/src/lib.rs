@@ -36,7 +36,7 @@ pub use pipeline::{
 pub use project::{
     CreateProject, Project, ProjectConfiguration, ProjectName, ProjectRepository, RepositoryRef,
 };
-pub use server_info::{GitProvider, ServerInfo};
+pub use server_info::{GitProvider, ProviderInfo, ServerInfo};
 
 /// The body of a state-changing call that needs no data (sign-out, disconnect, creating
 /// `main`, discarding the draft): `{}`. Such calls are still sent as JSON, which is what the

@@ -1,5 +1,7 @@
 //! Route paths shared by the server's router and the app's client.
 
+use crate::GitProvider;
+
 pub const INFO: &str = "/api/info";
 pub const ME: &str = "/api/me";
 pub const SIGN_UP: &str = "/api/auth/sign-up";
@@ -75,6 +77,67 @@ pub fn pipeline_file_at(project: i64, path: &str) -> String {
     )
 }
 
+// Every provider's routes, by its slug ([`GitProvider::slug`]). The constants above are
+// Bitbucket Cloud's instances of these; a unit test keeps the two in step.
+
+/// `GET`: the provider connection's status; `DELETE`: disconnect.
+pub fn connection(provider: GitProvider) -> String {
+    format!("/api/connections/{}", provider.slug())
+}
+
+/// The provider connection's audit trail, newest first.
+pub fn connection_events(provider: GitProvider) -> String {
+    format!("{}/events", connection(provider))
+}
+
+/// Browser navigation starts the provider's OAuth flow here (`?return_to=`).
+pub fn oauth_start(provider: GitProvider) -> String {
+    format!("/oauth/{}/start", provider.slug())
+}
+
+/// The provider redirects the browser back here: one callback per provider.
+pub fn oauth_callback(provider: GitProvider) -> String {
+    format!("/oauth/{}/callback", provider.slug())
+}
+
+/// The prefix of the provider's narrow proxy: `/api/{slug}`.
+pub fn provider_api(provider: GitProvider) -> String {
+    format!("/api/{}", provider.slug())
+}
+
+/// The groups of repositories the account can see (Cloud workspaces, Data Center projects).
+pub fn workspaces(provider: GitProvider) -> String {
+    format!("{}/workspaces", provider_api(provider))
+}
+
+/// The groups' human names, asked for after the repository step's first screen.
+pub fn workspace_names(provider: GitProvider) -> String {
+    format!("{}/workspace-names", provider_api(provider))
+}
+
+/// The repository step's first screen (`api::RepositoryPicker`), `?workspace=` optional.
+pub fn repository_picker(provider: GitProvider) -> String {
+    format!("{}/repository-picker", provider_api(provider))
+}
+
+/// `/api/{slug}/workspaces/{workspace}/repositories`: the group's writable repositories.
+pub fn repositories(provider: GitProvider, workspace: &str) -> String {
+    format!(
+        "{}/{}/repositories",
+        workspaces(provider),
+        encode_segment(workspace)
+    )
+}
+
+/// `…/repositories/{repository}/main-branch`: `GET` its state, `POST` to create it.
+pub fn main_branch(provider: GitProvider, workspace: &str, repository: &str) -> String {
+    format!(
+        "{}/{}/main-branch",
+        repositories(provider, workspace),
+        encode_segment(repository)
+    )
+}
+
 /// Percent-encodes one path segment (RFC 3986 unreserved characters pass through).
 pub fn encode_segment(segment: &str) -> String {
     encode(segment)
@@ -101,6 +164,27 @@ fn encode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cloud_routes_are_the_provider_routes_of_bitbucket() {
+        let cloud = GitProvider::Bitbucket;
+        assert_eq!(connection(cloud), BITBUCKET_CONNECTION);
+        assert_eq!(connection_events(cloud), BITBUCKET_CONNECTION_EVENTS);
+        assert_eq!(oauth_start(cloud), BITBUCKET_OAUTH_START);
+        assert_eq!(oauth_callback(cloud), BITBUCKET_OAUTH_CALLBACK);
+        assert_eq!(workspaces(cloud), BITBUCKET_WORKSPACES);
+        assert_eq!(workspace_names(cloud), BITBUCKET_WORKSPACE_NAMES);
+        assert_eq!(repository_picker(cloud), BITBUCKET_REPOSITORY_PICKER);
+        assert_eq!(repositories(cloud, "a b"), bitbucket_repositories("a b"));
+        assert_eq!(
+            main_branch(cloud, "a", "b"),
+            bitbucket_main_branch("a", "b")
+        );
+        assert_eq!(
+            main_branch(GitProvider::BitbucketDataCenter, "DATA", "etl"),
+            "/api/bitbucket-dc/workspaces/DATA/repositories/etl/main-branch"
+        );
+    }
 
     #[test]
     fn segments_cannot_smuggle_path_separators() {

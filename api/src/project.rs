@@ -27,6 +27,11 @@ impl ProjectConfiguration {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RepositoryRef {
+    /// Where the repository is; Bitbucket Cloud when absent (what older drafts hold).
+    #[serde(default)]
+    pub provider: crate::GitProvider,
+    /// The group the repository belongs to: a Cloud workspace's slug, a Data Center project's
+    /// key.
     pub workspace: String,
     pub slug: String,
 }

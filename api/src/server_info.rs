@@ -7,36 +7,91 @@ use serde::{Deserialize, Serialize};
 pub struct ServerInfo {
     /// True when Bitbucket is the built-in sandbox, not bitbucket.org. The app shows a banner.
     pub sandbox: bool,
-    /// Git providers the server has configured (no placeholders for ones it has not).
-    pub providers: Vec<GitProvider>,
-    /// Bitbucket's "App authorizations" page (Personal settings), where a user revokes the
-    /// studio's access on Bitbucket's side: disconnecting in the studio cannot do that, as
-    /// Bitbucket has no revocation endpoint.
-    pub bitbucket_app_authorizations_url: String,
+    /// Git providers the server has configured, in the order to offer them (no placeholders
+    /// for ones it has not).
+    pub providers: Vec<ProviderInfo>,
     /// Where this studio's mail can be read, when it keeps mail instead of sending it
     /// (sandbox mode): sign-up links arrive there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailbox_url: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One configured Git provider, as the wizard and the Connections page name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProviderInfo {
+    pub provider: GitProvider,
+    /// "Bitbucket Cloud", or the name the operator gave their Data Center instance.
+    pub name: String,
+    /// The provider's host, shown beside the name ("bitbucket.org", "git.example.com").
+    pub host: String,
+    /// Where a user withdraws the studio's access on the provider's side: disconnecting in
+    /// the studio forgets the tokens but cannot revoke them (neither Bitbucket has a
+    /// revocation endpoint).
+    pub revoke_url: String,
+}
+
+/// The Git providers the studio can keep pipelines in. Each has its own authorization, per
+/// user, and its own routes under `/api/{slug}`, `/oauth/{slug}` and
+/// `/api/connections/{slug}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GitProvider {
+    /// Bitbucket Cloud (bitbucket.org).
+    #[default]
     Bitbucket,
+    /// A Bitbucket Data Center instance on the operator's own servers.
+    BitbucketDataCenter,
 }
 
 impl GitProvider {
+    pub const ALL: [GitProvider; 2] = [GitProvider::Bitbucket, GitProvider::BitbucketDataCenter];
+
+    /// The product's name (a Data Center instance is shown by its configured name instead).
     pub fn label(self) -> &'static str {
         match self {
             GitProvider::Bitbucket => "Bitbucket Cloud",
+            GitProvider::BitbucketDataCenter => "Bitbucket Data Center",
         }
     }
 
-    /// The path segment used in wizard routes.
+    /// The path segment of its routes, in the wizard and on the server; also its name in
+    /// stored rows.
     pub fn slug(self) -> &'static str {
         match self {
             GitProvider::Bitbucket => "bitbucket",
+            GitProvider::BitbucketDataCenter => "bitbucket-dc",
         }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<GitProvider> {
+        Self::ALL.into_iter().find(|p| p.slug() == slug)
+    }
+
+    /// What the provider calls the group a repository belongs to: a Cloud workspace, a
+    /// Data Center project. (The contract's `workspace` fields hold that group's key.)
+    pub fn group_noun(self) -> &'static str {
+        match self {
+            GitProvider::Bitbucket => "workspace",
+            GitProvider::BitbucketDataCenter => "project",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_name_one_provider_each() {
+        for provider in GitProvider::ALL {
+            assert_eq!(GitProvider::from_slug(provider.slug()), Some(provider));
+        }
+        assert_eq!(GitProvider::from_slug("github"), None);
+        assert_eq!(
+            serde_json::to_value(GitProvider::BitbucketDataCenter).unwrap(),
+            serde_json::json!("bitbucket_data_center")
+        );
     }
 }

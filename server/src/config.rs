@@ -18,6 +18,10 @@ pub const BITBUCKET_APP_AUTHORIZATIONS_URL: &str =
     "https://bitbucket.org/account/settings/app-authorizations/";
 /// Where the sandbox is mounted on this server when no Bitbucket client id is configured.
 pub const SANDBOX_MOUNT: &str = "/_sandbox/bitbucket";
+/// Where the Bitbucket Data Center sandbox is served in sandbox mode.
+pub const DATACENTER_SANDBOX_MOUNT: &str = "/_sandbox/bitbucket-dc";
+/// What a Data Center instance is called when the operator gives it no name.
+pub const DATACENTER_DEFAULT_NAME: &str = "Bitbucket Data Center";
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -93,6 +97,36 @@ pub struct Args {
     /// off for bitbucket.org (its PKCE support is unconfirmed).
     #[arg(long, env = "BITBUCKET_PKCE")]
     pub bitbucket_pkce: Option<bool>,
+
+    /// Base URL of a Bitbucket Data Center instance (e.g. https://git.example.com, with its
+    /// context path if it has one). Set with BITBUCKET_DC_CLIENT_ID and
+    /// BITBUCKET_DC_CLIENT_SECRET to offer it beside (or instead of) Bitbucket Cloud.
+    #[arg(long, env = "BITBUCKET_DC_URL")]
+    pub bitbucket_dc_url: Option<String>,
+
+    /// Client ID of the studio's incoming application link on the Data Center instance
+    /// (Administration → Application links → Create link → External application, Incoming,
+    /// redirect URL <public-url>/oauth/bitbucket-dc/callback, permission Repositories: Write).
+    #[arg(long, env = "BITBUCKET_DC_CLIENT_ID")]
+    pub bitbucket_dc_client_id: Option<String>,
+
+    /// Client secret of that application link (prefer the environment variable).
+    #[arg(long, env = "BITBUCKET_DC_CLIENT_SECRET", hide_env_values = true)]
+    pub bitbucket_dc_client_secret: Option<String>,
+
+    /// The name users see for the Data Center instance ("Acme Bitbucket").
+    #[arg(long, env = "BITBUCKET_DC_NAME", default_value = DATACENTER_DEFAULT_NAME)]
+    pub bitbucket_dc_name: String,
+
+    /// The application link's redirect URL, exactly as registered.
+    /// Defaults to <public-url>/oauth/bitbucket-dc/callback.
+    #[arg(long, env = "BITBUCKET_DC_CALLBACK_URL")]
+    pub bitbucket_dc_callback_url: Option<String>,
+
+    /// Where users withdraw the studio's access on the Data Center instance (linked from the
+    /// app). Defaults to <BITBUCKET_DC_URL>/account (Manage account).
+    #[arg(long, env = "BITBUCKET_DC_REVOKE_URL")]
+    pub bitbucket_dc_revoke_url: Option<String>,
 
     /// AES-256-GCM keys for tokens at rest, base64 (32 bytes), comma-separated, newest first.
     /// Required with a real Bitbucket consumer; in sandbox mode a key file is used instead.
@@ -177,6 +211,19 @@ pub struct BitbucketSettings {
     pub pkce: bool,
 }
 
+/// A Bitbucket Data Center instance and who the studio is to it.
+#[derive(Clone, Debug)]
+pub struct DataCenterSettings {
+    /// The instance's base URL, without a trailing slash.
+    pub base_url: String,
+    /// What users see it called.
+    pub name: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub callback_url: String,
+    pub revoke_url: String,
+}
+
 #[derive(Clone, Debug)]
 pub enum TokenKeys {
     Configured(Vec<SecretString>),
@@ -228,8 +275,9 @@ pub struct Settings {
     pub output_name: String,
     /// Live-reload port when running under `cargo leptos watch`.
     pub live_reload_port: Option<u16>,
-    /// `None`: sandbox mode.
+    /// Bitbucket Cloud. With `datacenter` also `None`: sandbox mode (both simulated).
     pub bitbucket: Option<BitbucketSettings>,
+    pub datacenter: Option<DataCenterSettings>,
     /// Only used in sandbox mode, where URLs are this server's own.
     pub bitbucket_pkce: Option<bool>,
     /// Sandbox mode only: expose the sandbox's control API (tests).
@@ -248,6 +296,10 @@ pub struct Settings {
 pub enum ConfigError {
     #[error("BITBUCKET_CLIENT_SECRET must be set together with BITBUCKET_CLIENT_ID")]
     MissingSecret,
+    #[error("BITBUCKET_DC_URL, BITBUCKET_DC_CLIENT_ID and BITBUCKET_DC_CLIENT_SECRET must be set together")]
+    IncompleteDataCenter,
+    #[error("BITBUCKET_DC_URL must be an http(s) URL: {0}")]
+    DataCenterUrl(String),
     #[error("TOKEN_ENCRYPTION_KEYS must be set when a real Bitbucket consumer is configured (generate one with `openssl rand -base64 32`)")]
     MissingKeys,
 }
@@ -288,9 +340,47 @@ impl Args {
                 })
             }
         };
+        let origin = public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr));
+        let non_empty = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+        let datacenter = match (
+            non_empty(self.bitbucket_dc_url),
+            non_empty(self.bitbucket_dc_client_id),
+            non_empty(self.bitbucket_dc_client_secret),
+        ) {
+            (None, None, None) => None,
+            (Some(url), Some(client_id), Some(secret)) => {
+                let parsed = url::Url::parse(url.trim())
+                    .map_err(|e| ConfigError::DataCenterUrl(e.to_string()))?;
+                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                    return Err(ConfigError::DataCenterUrl(url));
+                }
+                let base_url = url.trim().trim_end_matches('/').to_owned();
+                Some(DataCenterSettings {
+                    revoke_url: non_empty(self.bitbucket_dc_revoke_url)
+                        .unwrap_or_else(|| format!("{base_url}/account")),
+                    base_url,
+                    name: Some(self.bitbucket_dc_name.trim().to_owned())
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| DATACENTER_DEFAULT_NAME.to_owned()),
+                    client_id,
+                    client_secret: SecretString::from(secret),
+                    callback_url: non_empty(self.bitbucket_dc_callback_url).unwrap_or_else(|| {
+                        format!(
+                            "{origin}{}",
+                            api::paths::oauth_callback(api::GitProvider::BitbucketDataCenter)
+                        )
+                    }),
+                })
+            }
+            _ => return Err(ConfigError::IncompleteDataCenter),
+        };
         let token_keys = match configured_keys.filter(|keys| !keys.is_empty()) {
             Some(keys) => TokenKeys::Configured(keys),
-            None if bitbucket.is_some() => return Err(ConfigError::MissingKeys),
+            None if bitbucket.is_some() || datacenter.is_some() => {
+                return Err(ConfigError::MissingKeys)
+            }
             None => TokenKeys::KeyFile(self.token_key_file),
         };
         Ok(Settings {
@@ -302,6 +392,7 @@ impl Args {
             output_name: self.output_name,
             live_reload_port: self.watch.and(self.reload_port),
             bitbucket,
+            datacenter,
             bitbucket_pkce: self.bitbucket_pkce,
             sandbox_control: self.sandbox_control,
             bench_bare_route: self.bench_bare_route,
@@ -385,5 +476,60 @@ mod tests {
             "https://studio.example.com/oauth/bitbucket/callback"
         );
         assert!(!bitbucket.pkce);
+        assert!(settings.datacenter.is_none());
+    }
+
+    #[test]
+    fn a_data_center_instance_needs_its_url_id_and_secret_and_keys() {
+        assert!(matches!(
+            parse(&["--bitbucket-dc-url", "https://git.example.com"]),
+            Err(ConfigError::IncompleteDataCenter)
+        ));
+        let dc = [
+            "--bitbucket-dc-url",
+            "https://git.example.com/bb/",
+            "--bitbucket-dc-client-id",
+            "id",
+            "--bitbucket-dc-client-secret",
+            "s",
+        ];
+        assert!(matches!(parse(&dc), Err(ConfigError::MissingKeys)));
+        let with_keys: Vec<&str> = dc
+            .iter()
+            .copied()
+            .chain([
+                "--token-encryption-keys",
+                "a2V5",
+                "--public-url",
+                "https://studio.example.com",
+                "--bitbucket-dc-name",
+                "Acme Bitbucket",
+            ])
+            .collect();
+        let settings = parse(&with_keys).unwrap();
+        assert!(settings.bitbucket.is_none(), "Data Center alone: no Cloud");
+        let dc = settings.datacenter.unwrap();
+        assert_eq!(dc.base_url, "https://git.example.com/bb");
+        assert_eq!(dc.name, "Acme Bitbucket");
+        assert_eq!(
+            dc.callback_url,
+            "https://studio.example.com/oauth/bitbucket-dc/callback"
+        );
+        assert_eq!(dc.revoke_url, "https://git.example.com/bb/account");
+        for bad in ["git.example.com", "ftp://git.example.com", "not a url"] {
+            let args: Vec<&str> = [
+                "--bitbucket-dc-url",
+                bad,
+                "--bitbucket-dc-client-id",
+                "id",
+                "--bitbucket-dc-client-secret",
+                "s",
+            ]
+            .to_vec();
+            assert!(
+                matches!(parse(&args), Err(ConfigError::DataCenterUrl(_))),
+                "{bad}"
+            );
+        }
     }
 }

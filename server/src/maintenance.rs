@@ -7,8 +7,8 @@
 //! meanwhile: each row is replaced only if it is unchanged since it was read, so a refresh
 //! running at the same time is never overwritten.
 
-use crate::bitbucket::tokens::token_context;
 use crate::crypto::{CryptoError, TokenCipher};
+use crate::providers::grants::token_context;
 use crate::store::{Db, StoreError};
 
 /// What a re-encryption did.
@@ -40,7 +40,7 @@ pub async fn reencrypt_tokens(
     cipher: &TokenCipher,
 ) -> Result<Reencrypted, MaintenanceError> {
     let mut report = Reencrypted::default();
-    for (user_id, access, refresh) in db.sealed_bitbucket_tokens().await? {
+    for (user_id, provider, access, refresh) in db.sealed_bitbucket_tokens().await? {
         let current = |stored: &str| stored.is_empty() || cipher.is_current(stored);
         if current(&access) && current(&refresh) {
             report.current += 1;
@@ -50,7 +50,7 @@ pub async fn reencrypt_tokens(
             if stored.is_empty() {
                 return Ok(String::new());
             }
-            let context = token_context(user_id, column);
+            let context = token_context(user_id, provider, column);
             let plain = cipher.decrypt(stored, &context).map_err(|source| {
                 MaintenanceError::Undecryptable {
                     user_id,
@@ -63,7 +63,12 @@ pub async fn reencrypt_tokens(
         let new_access = reseal(&access, "access_token")?;
         let new_refresh = reseal(&refresh, "refresh_token")?;
         if db
-            .reseal_bitbucket_tokens(user_id, (&access, &refresh), (&new_access, &new_refresh))
+            .reseal_bitbucket_tokens(
+                user_id,
+                provider,
+                (&access, &refresh),
+                (&new_access, &new_refresh),
+            )
             .await?
         {
             report.rewritten += 1;

@@ -16,18 +16,25 @@ use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::bitbucket::oauth::BitbucketOAuth;
+use crate::bitbucket::host::CloudHost;
 use crate::bitbucket::rest::BitbucketRest;
-use crate::bitbucket::Bitbucket;
-use crate::config::{BitbucketSettings, MailSettings, Settings, SANDBOX_MOUNT};
+use crate::config::{
+    BitbucketSettings, DataCenterSettings, MailSettings, Settings, DATACENTER_SANDBOX_MOUNT,
+    SANDBOX_MOUNT,
+};
 use crate::crypto::TokenCipher;
+use crate::datacenter::host::DataCenterHost;
+use crate::datacenter::rest::DataCenterRest;
 use crate::error::AppError;
 use crate::mail::{Mailer, SmtpMailer};
+use crate::providers::oauth::{ClientAuth, OAuthSettings, ProviderOAuth};
+use crate::providers::{Grants, Provider, Providers};
 use crate::routes::{self, AppState};
 use crate::security::{csrf, headers};
 use crate::session;
 use crate::store::Db;
 use crate::telemetry::{self, Metrics};
+use sandbox::datacenter as dc_sandbox;
 
 /// Largest request body any route accepts.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -65,6 +72,7 @@ pub struct Application {
     public_url: String,
     db: Db,
     sandbox: Option<sandbox::Sandbox>,
+    datacenter_sandbox: Option<dc_sandbox::DataCenter>,
     /// `METRICS_ADDR`'s listener and its `/metrics` router.
     metrics_listener: Option<(TcpListener, Router)>,
 }
@@ -99,17 +107,33 @@ impl Application {
         let db = Db::connect(&settings.database_url).await?;
         let cipher = Arc::new(TokenCipher::from_settings(&settings.token_keys)?);
 
-        let (bitbucket_settings, sandbox) = match settings.bitbucket.clone() {
-            Some(bitbucket) => (bitbucket, None),
-            None => {
+        // No provider configured: both are the built-in sandboxes, served by this server.
+        let sandboxed = settings.bitbucket.is_none() && settings.datacenter.is_none();
+        let (cloud_settings, sandbox) = match settings.bitbucket.clone() {
+            Some(bitbucket) => (Some(bitbucket), None),
+            None if sandboxed => {
                 let (bitbucket, sandbox) = sandbox_settings(&public_url, settings.bitbucket_pkce);
-                if settings.sandbox_control {
-                    tracing::warn!("the sandbox's control API is on (SANDBOX_CONTROL): tests only");
-                    sandbox.enable_control(true);
-                }
-                (bitbucket, Some(sandbox))
+                (Some(bitbucket), Some(sandbox))
             }
+            None => (None, None),
         };
+        let (datacenter_settings, datacenter_sandbox) = match settings.datacenter.clone() {
+            Some(datacenter) => (Some(datacenter), None),
+            None if sandboxed => {
+                let (datacenter, sandbox) = datacenter_sandbox_settings(&public_url);
+                (Some(datacenter), Some(sandbox))
+            }
+            None => (None, None),
+        };
+        if settings.sandbox_control {
+            tracing::warn!("the sandboxes' control API is on (SANDBOX_CONTROL): tests only");
+            if let Some(sandbox) = &sandbox {
+                sandbox.enable_control(true);
+            }
+            if let Some(sandbox) = &datacenter_sandbox {
+                sandbox.enable_control(true);
+            }
+        }
 
         // No redirects: a token or API call that redirects is an error, never followed with
         // the credentials attached (DESIGN §4.8).
@@ -120,25 +144,26 @@ impl Application {
             .user_agent(concat!("pipeline-studio/", env!("CARGO_PKG_VERSION")))
             .build()?;
         let metrics = Metrics::new();
-        let bitbucket = Bitbucket::new(
-            BitbucketOAuth::new(&bitbucket_settings, http.clone(), metrics.clone())?,
-            BitbucketRest::new(http, &bitbucket_settings.api_url, metrics.clone())?,
-            bitbucket_settings.app_authorizations_url.clone(),
-            db.clone(),
-            cipher.clone(),
-            metrics.clone(),
-        );
+        let mut providers = Vec::new();
+        if let Some(cloud) = &cloud_settings {
+            providers.push(cloud_provider(cloud, &http, &db, &cipher, &metrics)?);
+        }
+        if let Some(datacenter) = &datacenter_settings {
+            providers.push(datacenter_provider(
+                datacenter, &http, &db, &cipher, &metrics,
+            )?);
+        }
 
         let sessions = session::Sessions::new(db.clone(), settings.clock.clone());
         sessions.start();
         spawn_rate_limit_pruner(db.clone(), Duration::from_secs(3600));
 
-        let mailer = mailer(&settings.mail, sandbox.is_some(), &public_url, &db)?;
+        let mailer = mailer(&settings.mail, sandboxed, &public_url, &db)?;
         let state = AppState::new(routes::Shared {
             db: db.clone(),
             cipher,
-            bitbucket: Arc::new(bitbucket),
-            sandbox: sandbox.is_some(),
+            providers: Arc::new(Providers::new(providers)),
+            sandbox: sandboxed,
             mailer: mailer.clone(),
             public_url: public_url.as_str().into(),
             accounts: Arc::new(settings.accounts.clone()),
@@ -155,11 +180,14 @@ impl Application {
             .merge(routes::drafts::router())
             .merge(routes::oauth::router())
             .merge(routes::openapi::router())
-            .merge(routes::bitbucket::router())
+            .merge(routes::repositories::router())
             .merge(routes::projects::router())
             .merge(routes::pipelines::router());
         if let Some(sandbox) = &sandbox {
             app = app.nest_service(SANDBOX_MOUNT, sandbox.router());
+        }
+        if let Some(sandbox) = &datacenter_sandbox {
+            app = app.nest_service(DATACENTER_SANDBOX_MOUNT, sandbox.router());
         }
         if mailer.keeps_mail() {
             app = app.merge(routes::mailbox::router());
@@ -219,6 +247,7 @@ impl Application {
             public_url,
             db,
             sandbox,
+            datacenter_sandbox,
             metrics_listener,
         })
     }
@@ -238,6 +267,11 @@ impl Application {
     /// The storage, for tests that inspect what the server wrote.
     pub fn db(&self) -> Db {
         self.db.clone()
+    }
+
+    /// The mounted Data Center sandbox, in sandbox mode.
+    pub fn datacenter_sandbox(&self) -> Option<&dc_sandbox::DataCenter> {
+        self.datacenter_sandbox.as_ref()
     }
 
     /// The mounted sandbox, in sandbox mode.
@@ -343,6 +377,133 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::respo
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("a panic");
     AppError::internal(format!("handler panicked: {detail}")).into_response()
+}
+
+/// Bitbucket Cloud: HTTP Basic client authentication, scopes set on the consumer.
+fn cloud_provider(
+    settings: &BitbucketSettings,
+    http: &reqwest::Client,
+    db: &Db,
+    cipher: &Arc<TokenCipher>,
+    metrics: &Arc<Metrics>,
+) -> Result<Provider, StartupError> {
+    let oauth = OAuthSettings {
+        client_id: settings.client_id.clone(),
+        client_secret: settings.client_secret.clone(),
+        authorize_url: settings.authorize_url.clone(),
+        token_url: settings.token_url.clone(),
+        callback_url: settings.callback_url.clone(),
+        pkce: settings.pkce,
+        client_auth: ClientAuth::Basic,
+        scopes: Vec::new(),
+        required_scopes: crate::bitbucket::REQUIRED_SCOPES
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    };
+    let grants = Arc::new(Grants::new(
+        api::GitProvider::Bitbucket,
+        ProviderOAuth::new(&oauth, http.clone(), metrics.clone())?,
+        db.clone(),
+        cipher.clone(),
+        metrics.clone(),
+    ));
+    let host = CloudHost {
+        grants: grants.clone(),
+        rest: BitbucketRest::new(http.clone(), &settings.api_url, metrics.clone())?,
+        db: db.clone(),
+    };
+    Ok(Provider {
+        info: api::ProviderInfo {
+            provider: api::GitProvider::Bitbucket,
+            name: api::GitProvider::Bitbucket.label().to_owned(),
+            host: "bitbucket.org".to_owned(),
+            revoke_url: settings.app_authorizations_url.clone(),
+        },
+        grants,
+        host: Arc::new(host),
+    })
+}
+
+/// Bitbucket Data Center: client credentials in the form body, PKCE S256, `REPO_WRITE`.
+fn datacenter_provider(
+    settings: &DataCenterSettings,
+    http: &reqwest::Client,
+    db: &Db,
+    cipher: &Arc<TokenCipher>,
+    metrics: &Arc<Metrics>,
+) -> Result<Provider, StartupError> {
+    let scope = crate::datacenter::SCOPE.to_owned();
+    let oauth = OAuthSettings {
+        client_id: settings.client_id.clone(),
+        client_secret: settings.client_secret.clone(),
+        authorize_url: crate::datacenter::authorize_url(&settings.base_url),
+        token_url: crate::datacenter::token_url(&settings.base_url),
+        callback_url: settings.callback_url.clone(),
+        pkce: true,
+        client_auth: ClientAuth::RequestBody,
+        scopes: vec![scope.clone()],
+        required_scopes: vec![scope],
+    };
+    let grants = Arc::new(Grants::new(
+        api::GitProvider::BitbucketDataCenter,
+        ProviderOAuth::new(&oauth, http.clone(), metrics.clone())?,
+        db.clone(),
+        cipher.clone(),
+        metrics.clone(),
+    ));
+    let host = DataCenterHost {
+        grants: grants.clone(),
+        rest: DataCenterRest::new(http.clone(), &settings.base_url, metrics.clone())?,
+    };
+    let shown_host = url::Url::parse(&settings.base_url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_owned();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| settings.base_url.clone());
+    Ok(Provider {
+        info: api::ProviderInfo {
+            provider: api::GitProvider::BitbucketDataCenter,
+            name: settings.name.clone(),
+            host: shown_host,
+            revoke_url: settings.revoke_url.clone(),
+        },
+        grants,
+        host: Arc::new(host),
+    })
+}
+
+/// The Data Center sandbox's client this server registers, and the settings pointing at it.
+fn datacenter_sandbox_settings(public_url: &str) -> (DataCenterSettings, dc_sandbox::DataCenter) {
+    let base_url = format!("{public_url}{DATACENTER_SANDBOX_MOUNT}");
+    let callback_url = format!(
+        "{public_url}{}",
+        api::paths::oauth_callback(api::GitProvider::BitbucketDataCenter)
+    );
+    let secret = crate::random::token(32);
+    let sandbox = dc_sandbox::DataCenter::new(dc_sandbox::DataCenterConfig {
+        base_url: base_url.clone(),
+        clients: vec![dc_sandbox::DcClient {
+            id: SANDBOX_CLIENT_ID.to_owned(),
+            secret: secret.clone(),
+            name: "Pipeline Studio (sandbox)".to_owned(),
+            redirect_uri: callback_url.clone(),
+        }],
+    });
+    let settings = DataCenterSettings {
+        revoke_url: format!("{base_url}/account"),
+        base_url,
+        name: "Bitbucket Data Center (sandbox)".to_owned(),
+        client_id: SANDBOX_CLIENT_ID.to_owned(),
+        client_secret: SecretString::from(secret),
+        callback_url,
+    };
+    (settings, sandbox)
 }
 
 /// The sandbox consumer this server registers, and the settings pointing at it.

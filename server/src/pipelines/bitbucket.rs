@@ -23,8 +23,8 @@ use super::{already_exists, Edit, PipelineStore};
 use crate::bitbucket::model::Commit;
 use crate::bitbucket::rest::BitbucketRest;
 use crate::bitbucket::source::{commit_hash, FileChanges};
-use crate::bitbucket::{Bitbucket, BitbucketError};
 use crate::error::{AppError, AppResult};
+use crate::providers::{BitbucketError, Grants};
 use crate::store::Db;
 
 /// Folder levels searched below the project's folder.
@@ -45,7 +45,8 @@ const COMMIT_ATTEMPTS: u32 = 8;
 const COMMIT_BACKOFF: Duration = Duration::from_millis(40);
 
 pub struct BitbucketPipelines {
-    pub bitbucket: Arc<Bitbucket>,
+    pub grants: Arc<Grants>,
+    pub rest: BitbucketRest,
     pub db: Db,
     pub user_id: i64,
     pub workspace: String,
@@ -106,7 +107,7 @@ fn changed() -> AppError {
 
 impl BitbucketPipelines {
     fn rest(&self) -> &BitbucketRest {
-        &self.bitbucket.rest
+        &self.rest
     }
 
     async fn head(&self, token: &SecretString) -> Result<Commit, BitbucketError> {
@@ -224,7 +225,7 @@ impl BitbucketPipelines {
     /// `sent` says whether an earlier run of this same save already sent a commit: then a
     /// branch that holds exactly what the save would make means that commit landed, and the
     /// save succeeds. That happens when the commit's answer, or a read after it, failed: a
-    /// refused token makes [`crate::bitbucket::Bitbucket::with_token`] refresh and run the
+    /// refused token makes [`Grants::with_token`] refresh and run the
     /// whole save again. (The soak found such saves told "your pipeline changed".) Without
     /// an earlier commit the rules stay strict: a new pipeline never lands on a taken path.
     async fn commit(
@@ -315,10 +316,10 @@ impl BitbucketPipelines {
         let outcome = {
             // The branch's turn covers the commit only, not the reads that describe it.
             let branch = format!("{}/{}/{}", self.workspace, self.repo, self.branch);
-            let _turn = self.bitbucket.commit_turns.wait(&branch).await;
+            let _turn = self.grants.commit_turns.wait(&branch).await;
             let sent = AtomicBool::new(false);
             let sent = &sent;
-            self.bitbucket
+            self.grants
                 .with_token(self.user_id, |token| async move {
                     self.commit(&token, path, base, message, content, sent)
                         .await
@@ -334,7 +335,7 @@ impl BitbucketPipelines {
         // Bitbucket records the token's account as the author.
         let author = self
             .db
-            .bitbucket_link(self.user_id)
+            .bitbucket_link(self.user_id, self.grants.provider)
             .await?
             .map(|link| link.display_name)
             .unwrap_or_default();
@@ -355,7 +356,7 @@ impl BitbucketPipelines {
 impl PipelineStore for BitbucketPipelines {
     async fn list(&self) -> AppResult<PipelineList> {
         let (head, mut pipelines, truncated) = self
-            .bitbucket
+            .grants
             .with_token(self.user_id, |token| async move {
                 let head = self.head(&token).await?;
                 let (paths, truncated) = self.walk(&token, &head.hash).await?;
@@ -403,7 +404,7 @@ impl PipelineStore for BitbucketPipelines {
 
     async fn read(&self, path: &PipelinePath) -> AppResult<PipelineFile> {
         let (head, bytes, last) = self
-            .bitbucket
+            .grants
             .with_token(self.user_id, |token| async move {
                 let head = self.head(&token).await?;
                 let (bytes, last) = tokio::join!(

@@ -1,26 +1,29 @@
-//! A project's pipelines, wherever they are kept: one [`PipelineStore`] interface, two
+//! A project's pipelines, wherever they are kept: one [`PipelineStore`] interface, three
 //! implementations.
 //!
-//! - [`bitbucket::BitbucketPipelines`]: files on the project's branch, read and committed
-//!   through the user's own Bitbucket token. The version token is the commit a text was read
-//!   at; a save names it as the new commit's parent, so a branch that moved is refused by
-//!   Bitbucket (409) rather than overwritten.
+//! - [`bitbucket::BitbucketPipelines`]: files on the project's branch in Bitbucket Cloud,
+//!   read and committed through the user's own token. The version token is the commit a
+//!   text was read at; a save names it as the new commit's parent, so a branch that moved is
+//!   refused by Bitbucket (409) rather than overwritten.
+//! - [`crate::datacenter::pipelines::DataCenterPipelines`]: the same on Bitbucket Data
+//!   Center, where a save names the commit as `sourceCommitId` and Data Center refuses it
+//!   (409) if the file changed since.
 //! - [`studio::StudioPipelines`]: Quick start projects, kept in the studio's database with a
 //!   version number playing the commit's part.
 //!
 //! The routes ([`crate::routes::pipelines`]) validate input into an [`Edit`] once, pick the
-//! store with [`for_project`], and never learn which one answered.
+//! store with [`for_project`] (each provider's [`crate::providers::GitHost::pipelines`]),
+//! and never learn which one answered.
 
 pub mod bitbucket;
 pub mod studio;
-
-use std::sync::Arc;
 
 use api::pipeline::{check_pipeline, commit_message, default_message, MAX_PIPELINE_BYTES};
 use api::{PipelineFile, PipelineFolder, PipelineList, PipelinePath, SavePipeline, SavedPipeline};
 use async_trait::async_trait;
 
 use crate::error::{AppError, AppResult};
+use crate::providers::PipelineLocation;
 use crate::routes::AppState;
 use crate::store::ProjectRow;
 
@@ -114,7 +117,7 @@ fn invalid(field: &'static str, message: String) -> AppError {
 }
 
 /// The refusal when a path is already taken by another pipeline.
-fn already_exists(path: &PipelinePath) -> AppError {
+pub(crate) fn already_exists(path: &PipelinePath) -> AppError {
     AppError::Conflict {
         field: "path",
         message: format!(
@@ -129,7 +132,8 @@ pub fn project_folder(project: &ProjectRow) -> PipelineFolder {
     PipelineFolder::parse(&project.pipeline_folder).unwrap_or_default()
 }
 
-/// The store that keeps `project`'s pipelines, acting as `user_id`.
+/// The store that keeps `project`'s pipelines, acting as `user_id`: its provider's, or the
+/// studio's own for a Quick start project.
 pub async fn for_project(
     state: &AppState,
     user_id: i64,
@@ -137,22 +141,25 @@ pub async fn for_project(
 ) -> AppResult<Box<dyn PipelineStore>> {
     let folder = project_folder(project);
     match (&project.workspace, &project.repo_slug) {
-        (Some(workspace), Some(repo)) => Ok(Box::new(bitbucket::BitbucketPipelines {
-            bitbucket: Arc::clone(&state.bitbucket),
-            db: state.db.clone(),
-            user_id,
-            workspace: workspace.clone(),
-            repo: repo.clone(),
-            full_name: project
-                .repo_full_name
-                .clone()
-                .unwrap_or_else(|| format!("{workspace}/{repo}")),
-            branch: project
-                .branch
-                .clone()
-                .unwrap_or_else(|| api::PROJECT_BRANCH.to_owned()),
-            folder,
-        })),
+        (Some(workspace), Some(repo)) => {
+            let provider = state
+                .providers
+                .by_slug(project.provider.as_deref().unwrap_or("bitbucket"))?;
+            Ok(provider.host.pipelines(PipelineLocation {
+                user_id,
+                workspace: workspace.clone(),
+                repo: repo.clone(),
+                full_name: project
+                    .repo_full_name
+                    .clone()
+                    .unwrap_or_else(|| format!("{workspace}/{repo}")),
+                branch: project
+                    .branch
+                    .clone()
+                    .unwrap_or_else(|| api::PROJECT_BRANCH.to_owned()),
+                folder,
+            }))
+        }
         _ => {
             let author = state
                 .db

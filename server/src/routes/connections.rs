@@ -1,55 +1,55 @@
-//! The signed-in user's Bitbucket connection:
-//! - `GET /api/connections/bitbucket`: is the authorization usable?
-//! - `DELETE /api/connections/bitbucket`: disconnect (forget the stored tokens);
-//! - `GET /api/connections/bitbucket/events`: the audit trail, newest first.
+//! The signed-in user's connection to each provider (`{slug}` is `bitbucket` or
+//! `bitbucket-dc`):
+//! - `GET /api/connections/{slug}`: is the authorization usable?
+//! - `DELETE /api/connections/{slug}`: disconnect (forget the stored tokens);
+//! - `GET /api/connections/{slug}/events`: the audit trail, newest first.
 //!
 //! "Connected" is checked, not assumed: when the access token has expired, or the link was not
 //! proven by a Bitbucket call in the last [`REVALIDATE_AFTER_SECS`], the status asks Bitbucket
 //! who the token belongs to (refreshing an expired token on the way), so a revoked
 //! authorization shows as `reconnect_needed` here, before the user reaches the repository step.
 //!
-//! Bitbucket has no token revocation endpoint, so disconnecting can only forget the tokens;
-//! the app then links to Bitbucket's App authorizations page to revoke there as well.
+//! Neither Bitbucket has a token revocation endpoint for OAuth clients, so disconnecting can
+//! only forget the tokens; the app then links to the provider's page to revoke there as well.
 
-use api::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
+use api::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus, GitProvider};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 
-use super::AppState;
-use crate::bitbucket::{tokens, BitbucketError, PROVIDER};
+use super::{provider_routes, AppState};
 use crate::error::{AppError, AppResult};
 use crate::extract::Json;
+use crate::providers::{grants, BitbucketError};
 use crate::session::CurrentUser;
 use crate::store::{self, BitbucketLink, LinkStatus};
 
 const REVALIDATE_AFTER_SECS: i64 = 60;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            api::paths::BITBUCKET_CONNECTION,
-            get(status).delete(disconnect),
-        )
-        .route(api::paths::BITBUCKET_CONNECTION_EVENTS, get(events))
+    provider_routes(|provider| {
+        Router::new()
+            .route(
+                &api::paths::connection(provider),
+                get(status).delete(disconnect),
+            )
+            .route(&api::paths::connection_events(provider), get(events))
+    })
 }
 
 async fn status(
     State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
     user: CurrentUser,
 ) -> AppResult<Json<ConnectionStatus>> {
-    let Some(link) = state.db.bitbucket_link(user.id).await? else {
+    let provider = state.providers.get(id)?;
+    let Some(link) = state.db.bitbucket_link(user.id, id).await? else {
         return Ok(Json(ConnectionStatus::NotConnected));
     };
     let unproven = store::now() - link.validated_at > REVALIDATE_AFTER_SECS;
-    if link.status() == LinkStatus::Connected && (unproven || tokens::expired(&link)) {
-        let rest = state.bitbucket.rest.clone();
-        let checked = state.bitbucket.with_token(user.id, |token| {
-            let rest = rest.clone();
-            async move { rest.current_user(&token).await }
-        });
-        match checked.await {
+    if link.status() == LinkStatus::Connected && (unproven || grants::expired(&link)) {
+        match provider.host.check(user.id).await {
             Ok(_) => {}
             // The link now says why; read it again below.
             Err(AppError::Bitbucket(BitbucketError::ReconnectNeeded(_))) => {}
@@ -61,7 +61,7 @@ async fn status(
             Err(other) => return Err(other),
         }
     }
-    Ok(Json(match state.db.bitbucket_link(user.id).await? {
+    Ok(Json(match state.db.bitbucket_link(user.id, id).await? {
         Some(link) => describe(link),
         // Disconnected by a concurrent request.
         None => ConnectionStatus::NotConnected,
@@ -72,24 +72,28 @@ async fn status(
 /// one event.
 async fn disconnect(
     State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
     user: CurrentUser,
     _: Json<api::EmptyBody>,
 ) -> AppResult<StatusCode> {
-    if state.db.delete_bitbucket_link(user.id).await? {
+    state.providers.get(id)?;
+    if state.db.delete_bitbucket_link(user.id, id).await? {
         state
             .db
-            .record_connection_event(user.id, PROVIDER, ConnectionEventKind::Disconnected, None)
+            .record_connection_event(user.id, id.slug(), ConnectionEventKind::Disconnected, None)
             .await?;
-        tracing::info!(user_id = user.id, "Bitbucket disconnected");
+        tracing::info!(user_id = user.id, provider = id.slug(), "disconnected");
     }
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn events(
     State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
     user: CurrentUser,
 ) -> AppResult<Json<Vec<ConnectionEvent>>> {
-    Ok(Json(state.db.connection_events(user.id, PROVIDER).await?))
+    state.providers.get(id)?;
+    Ok(Json(state.db.connection_events(user.id, id.slug()).await?))
 }
 
 fn describe(link: BitbucketLink) -> ConnectionStatus {

@@ -1,6 +1,6 @@
 //! `GET /api/info`: what the server offers, so the app renders only real choices.
 
-use api::{GitProvider, ServerInfo};
+use api::ServerInfo;
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
@@ -15,8 +15,7 @@ pub fn router() -> Router<AppState> {
 async fn info(State(state): State<AppState>) -> Json<ServerInfo> {
     Json(ServerInfo {
         sandbox: state.sandbox,
-        providers: vec![GitProvider::Bitbucket],
-        bitbucket_app_authorizations_url: state.bitbucket.app_authorizations_url.clone(),
+        providers: state.providers.iter().map(|p| p.info.clone()).collect(),
         mailbox_url: state
             .mailer
             .keeps_mail()

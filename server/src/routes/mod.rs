@@ -2,7 +2,6 @@
 //! layers (sessions, CSRF gate, security headers).
 
 pub mod auth;
-pub mod bitbucket;
 pub mod connections;
 pub mod drafts;
 pub mod health;
@@ -12,14 +11,17 @@ pub mod oauth;
 pub mod openapi;
 pub mod pipelines;
 pub mod projects;
+pub mod repositories;
 pub mod spa;
 
 use std::sync::Arc;
 
-use crate::bitbucket::Bitbucket;
+use axum::{Extension, Router};
+
 use crate::config::AccountSettings;
 use crate::crypto::TokenCipher;
 use crate::mail::Mailer;
+use crate::providers::Providers;
 use crate::store::Db;
 
 /// What every handler can reach. One `Arc`: the router clones the state into every request's
@@ -45,11 +47,22 @@ impl std::ops::Deref for AppState {
 pub struct Shared {
     pub db: Db,
     pub cipher: Arc<TokenCipher>,
-    pub bitbucket: Arc<Bitbucket>,
-    /// True when Bitbucket is the built-in sandbox.
+    pub providers: Arc<Providers>,
+    /// True when the providers are the built-in sandboxes.
     pub sandbox: bool,
     pub mailer: Mailer,
     /// The origin browsers use (`PUBLIC_URL`), for links in mail.
     pub public_url: Arc<str>,
     pub accounts: Arc<AccountSettings>,
+}
+
+/// The same routes for every provider, each set told which provider it serves by an
+/// [`Extension`] (handlers take `Extension<api::GitProvider>`). Routes of a provider this
+/// server has not configured answer 404 ([`Providers::get`]).
+pub fn provider_routes(routes: impl Fn(api::GitProvider) -> Router<AppState>) -> Router<AppState> {
+    api::GitProvider::ALL
+        .into_iter()
+        .fold(Router::new(), |all, provider| {
+            all.merge(routes(provider).route_layer(Extension(provider)))
+        })
 }

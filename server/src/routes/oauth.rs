@@ -1,5 +1,6 @@
-//! The browser side of the Bitbucket OAuth flow (DESIGN §2): `/oauth/bitbucket/start` and
-//! `/oauth/bitbucket/callback`.
+//! The browser side of each provider's OAuth flow (DESIGN §2): `/oauth/{slug}/start` and
+//! `/oauth/{slug}/callback`, one pair per provider (a callback accepts only a transaction its
+//! own provider started: the mix-up defence).
 //!
 //! `state` is 256 random bits. The database keeps only its SHA-256, with the signed-in user,
 //! a hash of this session's `oauth_binding`, the encrypted PKCE verifier and `return_to`; the
@@ -13,43 +14,54 @@ use api::OAuthFailure;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 
-use super::AppState;
-use crate::bitbucket::oauth::TokenError;
-use crate::bitbucket::{self, BitbucketError, PROVIDER, REQUIRED_SCOPES};
+use super::{provider_routes, AppState};
 use crate::error::{AppError, AppResult};
+use crate::providers::oauth::TokenError;
+use crate::providers::BitbucketError;
 use crate::random;
 use crate::security::return_to::app_redirect;
 use crate::session::Session;
 use crate::store::{self, ConnectionEventKind, NewLink, NewOAuthTransaction};
 use api::return_to::{or_default, with_query_param};
+use api::GitProvider;
 
 /// How long a started authorization may take.
 const TRANSACTION_TTL_SECS: i64 = 600;
-/// Where the wizard resumes when the request named no (valid) place.
+/// Where the wizard resumes when the request named no (valid) place: Cloud's first step.
 pub const DEFAULT_RETURN_TO: &str = "/projects/new/advanced/bitbucket";
 
+/// The provider's first wizard step, where its flow resumes when nothing else is usable.
+fn default_return_to(provider: GitProvider) -> String {
+    format!("/projects/new/advanced/{}", provider.slug())
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(api::paths::BITBUCKET_OAUTH_START, get(start))
-        .route(api::paths::BITBUCKET_OAUTH_CALLBACK, get(callback))
+    provider_routes(|provider| {
+        Router::new()
+            .route(&api::paths::oauth_start(provider), get(start))
+            .route(&api::paths::oauth_callback(provider), get(callback))
+    })
 }
 
 async fn start(
     State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
     session: Session,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
+    let provider = state.providers.get(id)?;
+    let default_to = default_return_to(id);
     // A browser navigation, so no JSON error: an unusable `return_to` (missing, repeated or
     // not a same-origin path) resumes the wizard at its default step.
     let requested = api::query::single(query.as_deref().unwrap_or_default(), "return_to")
         .ok()
         .flatten();
-    let return_to = or_default(requested.as_deref(), DEFAULT_RETURN_TO).to_owned();
+    let return_to = or_default(requested.as_deref(), &default_to).to_owned();
     let Some(user_id) = session.user().await?.map(|user| user.id) else {
         // Sign in first, then come back here to start the flow.
-        let here = with_query_param(api::paths::BITBUCKET_OAUTH_START, "return_to", &return_to);
+        let here = with_query_param(&api::paths::oauth_start(id), "return_to", &return_to);
         return Ok(to_app(&with_query_param("/sign-in", "return_to", &here)));
     };
     let binding = session
@@ -57,7 +69,7 @@ async fn start(
         .await?
         .ok_or(AppError::NotSignedIn)?;
     let oauth_state = random::token(32);
-    let request = state.bitbucket.oauth.authorization_request(&oauth_state);
+    let request = provider.grants.oauth.authorization_request(&oauth_state);
     let state_hash = random::digest(&oauth_state);
     let verifier = request.pkce_verifier.as_ref().map(|verifier| {
         state
@@ -70,7 +82,7 @@ async fn start(
             state_hash: &state_hash,
             user_id,
             session_binding: &random::digest(&binding),
-            provider: PROVIDER,
+            provider: id.slug(),
             pkce_verifier: verifier.as_deref(),
             return_to: &return_to,
             expires_at: store::now() + TRANSACTION_TTL_SECS,
@@ -81,9 +93,13 @@ async fn start(
 
 async fn callback(
     State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
     session: Session,
     RawQuery(query): RawQuery,
 ) -> AppResult<Response> {
+    let provider = state.providers.get(id)?;
+    let default_to = default_return_to(id);
+    let default_to = default_to.as_str();
     let query = CallbackQuery::parse(query.as_deref().unwrap_or_default());
     // The failure code must reach the app even when `to` cannot carry it (a target near
     // the length limit): then the wizard's own step gets it.
@@ -91,28 +107,28 @@ async fn callback(
         let add = |to: &str| with_query_param(to, OAuthFailure::QUERY_PARAM, failure.code());
         let target = Some(add(to))
             .filter(|target| api::return_to::is_safe(target))
-            .unwrap_or_else(|| add(DEFAULT_RETURN_TO));
+            .unwrap_or_else(|| add(default_to));
         Ok(to_app(&target))
     };
 
     let Some(user_id) = session.user().await?.map(|user| user.id) else {
-        return fail(DEFAULT_RETURN_TO, OAuthFailure::NotSignedIn);
+        return fail(default_to, OAuthFailure::NotSignedIn);
     };
     let Some(oauth_state) = query.state.as_deref().filter(|_| !query.repeated) else {
         tracing::warn!(user_id, "OAuth callback without a usable state");
-        return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
+        return fail(default_to, OAuthFailure::StateInvalid);
     };
     let state_hash = random::digest(oauth_state);
     let Some(transaction) = state
         .db
-        .consume_oauth_transaction(&state_hash, PROVIDER)
+        .consume_oauth_transaction(&state_hash, id.slug())
         .await?
     else {
         tracing::warn!(
             user_id,
             "OAuth callback with an unknown, expired or used state"
         );
-        return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
+        return fail(default_to, OAuthFailure::StateInvalid);
     };
     let binding = session
         .oauth_binding()
@@ -123,18 +139,18 @@ async fn callback(
         || !random::constant_time_eq(&binding, &transaction.session_binding)
     {
         tracing::warn!(user_id, "OAuth callback from another user or session");
-        return fail(DEFAULT_RETURN_TO, OAuthFailure::StateInvalid);
+        return fail(default_to, OAuthFailure::StateInvalid);
     }
     // Checked when the flow started, and again now: a row written by an older build (or by
     // anyone with the database) cannot choose where the browser goes.
-    let return_to = or_default(Some(&transaction.return_to), DEFAULT_RETURN_TO);
+    let return_to = or_default(Some(&transaction.return_to), default_to);
 
     if let Some(error) = query.error.as_deref() {
         tracing::info!(
             user_id,
             error,
             description = query.error_description.as_deref().unwrap_or(""),
-            "Bitbucket returned an error"
+            "the provider returned an error"
         );
         let failure = if error == "access_denied" {
             OAuthFailure::AccessDenied
@@ -156,7 +172,7 @@ async fn callback(
         None => None,
     };
 
-    let tokens = match state.bitbucket.oauth.exchange_code(code, verifier).await {
+    let tokens = match provider.grants.oauth.exchange_code(code, verifier).await {
         Ok(tokens) => tokens,
         Err(TokenError::Refused { code, description }) => {
             tracing::warn!(user_id, %code, %description, "Bitbucket refused the authorization code");
@@ -167,38 +183,24 @@ async fn callback(
             return fail(return_to, OAuthFailure::BitbucketUnavailable);
         }
     };
-    if let Some(missing) = REQUIRED_SCOPES
-        .iter()
-        .find(|scope| !tokens.scopes.iter().any(|granted| granted == *scope))
-    {
-        tracing::error!(user_id, missing, granted = ?tokens.scopes, "the Bitbucket consumer lacks a required permission");
+    if let Some(missing) = provider.grants.oauth.missing_scope(&tokens.scopes) {
+        tracing::error!(user_id, missing, granted = ?tokens.scopes, "the OAuth client lacks a required permission");
         let to = with_query_param(return_to, OAuthFailure::MISSING_SCOPE_PARAM, missing);
         return fail(&to, OAuthFailure::ScopeMissing);
     }
-    // The first workspace is read alongside the account (no added wait), so the repository
-    // step can open on it at once. It is a convenience: failing to read it fails nothing.
-    let rest = &state.bitbucket.rest;
-    let (account, first_workspace) = tokio::join!(
-        rest.current_user(&tokens.access_token),
-        rest.first_workspace(&tokens.access_token)
-    );
-    let first_workspace = first_workspace
-        .ok()
-        .flatten()
-        .map(|workspace| workspace.slug);
-    let account = match account {
+    let account = match provider.host.identify(&tokens.access_token).await {
         Ok(account) => account,
         Err(error @ (BitbucketError::Unavailable(_) | BitbucketError::RateLimited { .. })) => {
-            tracing::warn!(user_id, %error, "could not read the Bitbucket account");
+            tracing::warn!(user_id, %error, "could not read the account");
             return fail(return_to, OAuthFailure::BitbucketUnavailable);
         }
         Err(error) => {
-            tracing::warn!(user_id, %error, "Bitbucket refused the new access token");
+            tracing::warn!(user_id, %error, "the provider refused the new access token");
             return fail(return_to, OAuthFailure::ExchangeFailed);
         }
     };
 
-    let sealed = state.bitbucket.seal(user_id, &tokens, None);
+    let sealed = provider.grants.seal(user_id, &tokens, None);
     let scopes = tokens.scopes.join(" ");
     let shown = api::BitbucketAccount {
         account_id: account.account_id.clone(),
@@ -211,6 +213,7 @@ async fn callback(
         .db
         .upsert_bitbucket_link(NewLink {
             user_id,
+            provider: id,
             // Empty when Bitbucket's answer had none (its `account` schema defines neither).
             account_id: account.account_id.as_deref().unwrap_or_default(),
             account_uuid: &account.uuid,
@@ -219,19 +222,19 @@ async fn callback(
             avatar_url: account.avatar_url.as_deref(),
             scopes: &scopes,
             tokens: sealed.as_stored(),
-            preferred_workspace: first_workspace.as_deref(),
+            preferred_workspace: account.first_workspace.as_deref(),
         })
         .await?;
     state
         .db
         .record_connection_event(
             user_id,
-            bitbucket::PROVIDER,
+            id.slug(),
             ConnectionEventKind::Connected,
             Some(&format!("as {shown}")),
         )
         .await?;
-    tracing::info!(user_id, account = %shown, "Bitbucket connected");
+    tracing::info!(user_id, provider = id.slug(), account = %shown, "connected");
     Ok(to_app(return_to))
 }
 

@@ -58,7 +58,7 @@ pub fn document() -> Document {
     tags(
         (name = "accounts", description = "Studio accounts and sessions"),
         (name = "connections", description = "The user's Bitbucket authorization"),
-        (name = "bitbucket", description = "The narrow Bitbucket proxy"),
+        (name = "bitbucket", description = "The narrow proxy to each Bitbucket provider (Cloud, Data Center)"),
         (name = "projects", description = "Projects and their pipelines"),
         (name = "oauth", description = "Browser navigations of the OAuth round trip"),
     )
@@ -162,55 +162,55 @@ fn sign_in() {}
     responses((status = 204, description = "The session is destroyed")))]
 fn sign_out() {}
 
-#[utoipa::path(get, path = api::paths::BITBUCKET_CONNECTION, tag = "connections",
+#[utoipa::path(get, path = "/api/connections/{provider}", tag = "connections", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
     responses((status = 200, description = "Whether the authorization works", body = ConnectionStatus),
               (status = 401, description = "Not signed in", body = ApiError)))]
 fn connection() {}
 
-#[utoipa::path(delete, path = api::paths::BITBUCKET_CONNECTION, tag = "connections", request_body = EmptyBody,
+#[utoipa::path(delete, path = "/api/connections/{provider}", tag = "connections", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")), request_body = EmptyBody,
     responses((status = 204, description = "The studio forgot the tokens"),
               (status = 401, description = "Not signed in", body = ApiError)))]
 fn disconnect() {}
 
-#[utoipa::path(get, path = api::paths::BITBUCKET_CONNECTION_EVENTS, tag = "connections",
+#[utoipa::path(get, path = "/api/connections/{provider}/events", tag = "connections", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
     responses((status = 200, description = "The audit trail, newest first", body = Vec<ConnectionEvent>),
               (status = 401, description = "Not signed in", body = ApiError)))]
 fn connection_events() {}
 
-#[utoipa::path(get, path = api::paths::BITBUCKET_WORKSPACES, tag = "bitbucket",
+#[utoipa::path(get, path = "/api/{provider}/workspaces", tag = "bitbucket", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
     responses((status = 200, description = "The account's workspaces", body = Page<Workspace>),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn workspaces() {}
 
-#[utoipa::path(get, path = api::paths::BITBUCKET_WORKSPACE_NAMES, tag = "bitbucket",
+#[utoipa::path(get, path = "/api/{provider}/workspace-names", tag = "bitbucket", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
     responses((status = 200, description = "The account's workspaces, named where Bitbucket gives a name", body = Vec<Workspace>),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn workspace_names() {}
 
-#[utoipa::path(get, path = api::paths::BITBUCKET_REPOSITORY_PICKER, tag = "bitbucket", params(PickerQuery),
+#[utoipa::path(get, path = "/api/{provider}/repository-picker", tag = "bitbucket", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), PickerQuery),
     responses((status = 200, description = "Workspaces and the first repositories", body = RepositoryPicker),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn repository_picker() {}
 
-#[utoipa::path(get, path = "/api/bitbucket/workspaces/{workspace}/repositories", tag = "bitbucket",
-    params(("workspace" = String, Path, description = "Workspace slug", pattern = "^[A-Za-z0-9._-]{1,128}$"), RepositoryQuery),
+#[utoipa::path(get, path = "/api/{provider}/workspaces/{workspace}/repositories", tag = "bitbucket",
+    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center)", pattern = "^[A-Za-z0-9._-]{1,128}$"), RepositoryQuery),
     responses((status = 200, description = "Repositories the user can write to", body = Page<Repository>),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn repositories() {}
 
-#[utoipa::path(get, path = "/api/bitbucket/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "bitbucket",
-    params(("workspace" = String, Path, description = "Workspace slug", pattern = "^[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
+#[utoipa::path(get, path = "/api/{provider}/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "bitbucket",
+    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center)", pattern = "^[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
     responses((status = 200, description = "The state of the `main` branch", body = MainBranch),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn main_branch() {}
 
-#[utoipa::path(post, path = "/api/bitbucket/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "bitbucket", request_body = EmptyBody,
-    params(("workspace" = String, Path, description = "Workspace slug", pattern = "^[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
+#[utoipa::path(post, path = "/api/{provider}/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "bitbucket", request_body = EmptyBody,
+    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center)", pattern = "^[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
     responses((status = 200, description = "`main` exists now", body = MainBranch),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
@@ -282,13 +282,13 @@ fn save_draft() {}
               (status = 401, description = "Not signed in", body = ApiError)))]
 fn discard_draft() {}
 
-#[utoipa::path(get, path = api::paths::BITBUCKET_OAUTH_START, tag = "oauth",
-    params(("return_to" = Option<String>, Query, description = "A same-origin path to come back to")),
+#[utoipa::path(get, path = "/oauth/{provider}/start", tag = "oauth",
+    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("return_to" = Option<String>, Query, description = "A same-origin path to come back to")),
     responses((status = 303, description = "To Bitbucket's consent page, or to sign-in first")))]
 fn oauth_start() {}
 
-#[utoipa::path(get, path = api::paths::BITBUCKET_OAUTH_CALLBACK, tag = "oauth",
-    params(
+#[utoipa::path(get, path = "/oauth/{provider}/callback", tag = "oauth",
+    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), 
         ("code" = Option<String>, Query, description = "The authorization code"),
         ("state" = Option<String>, Query, description = "The transaction's state"),
         ("error" = Option<String>, Query, description = "An RFC 6749 error code"),
@@ -342,6 +342,10 @@ mod tests {
             api::paths::PROJECT_DRAFT.into(),
             api::paths::BITBUCKET_OAUTH_START.into(),
             api::paths::BITBUCKET_OAUTH_CALLBACK.into(),
+            api::paths::connection(api::GitProvider::BitbucketDataCenter),
+            api::paths::repository_picker(api::GitProvider::BitbucketDataCenter),
+            api::paths::main_branch(api::GitProvider::BitbucketDataCenter, "DATA", "r"),
+            api::paths::oauth_callback(api::GitProvider::BitbucketDataCenter),
         ] {
             assert!(
                 templates.iter().any(|t| matches(t, &path)),

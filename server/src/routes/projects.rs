@@ -1,4 +1,4 @@
-//! Projects: create (after checking write access on Bitbucket), list, read, and settings
+//! Projects: create (after checking write access with the repository's provider), list, read, and settings
 //! (the folder the pipelines are kept in).
 
 use api::{
@@ -11,7 +11,6 @@ use axum::routing::get;
 use axum::Router;
 
 use super::AppState;
-use crate::bitbucket::{rest::slug, BitbucketError};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path};
 use crate::session::CurrentUser;
@@ -92,7 +91,12 @@ async fn create(
             })
         }
         (ProjectConfiguration::Advanced, Some(repo)) => {
-            Some(writable_repository(&state, user.id, &repo.workspace, &repo.slug).await?)
+            let provider = state.providers.get(repo.provider)?;
+            let checked = provider
+                .host
+                .project_repository(user.id, &repo.workspace, &repo.slug)
+                .await?;
+            Some((repo.provider, checked))
         }
     };
     let row = state
@@ -102,14 +106,16 @@ async fn create(
             name: &name,
             description,
             configuration: configuration_str(body.configuration),
-            repository: repository.as_ref().map(|r| NewProjectRepository {
-                provider: GitProvider::Bitbucket.slug(),
-                workspace: &r.workspace,
-                slug: &r.slug,
-                full_name: &r.full_name,
-                branch: PROJECT_BRANCH,
-                html_url: &r.html_url,
-            }),
+            repository: repository
+                .as_ref()
+                .map(|(provider, r)| NewProjectRepository {
+                    provider: provider.slug(),
+                    workspace: &r.workspace,
+                    slug: &r.slug,
+                    full_name: &r.full_name,
+                    branch: PROJECT_BRANCH,
+                    html_url: &r.html_url,
+                }),
         })
         .await
         .map_err(|error| match error {
@@ -151,67 +157,6 @@ fn name_taken() -> AppError {
     }
 }
 
-struct CheckedRepository {
-    workspace: String,
-    slug: String,
-    full_name: String,
-    html_url: String,
-}
-
-/// Reads the repository and the account's permission on it; refuses unless write or admin.
-async fn writable_repository(
-    state: &AppState,
-    user_id: i64,
-    workspace: &str,
-    repo: &str,
-) -> AppResult<CheckedRepository> {
-    let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
-    let rest = &state.bitbucket.rest;
-    let (repository, html_url) = state
-        .bitbucket
-        .with_token(user_id, |token| async move {
-            rest.repository(&token, workspace, repo).await
-        })
-        .await?;
-    let full_name = repository.full_name.clone();
-    let writable = state
-        .bitbucket
-        .with_token(user_id, |token| {
-            let repository = repository.clone();
-            async move { rest.can_write(&token, &repository).await }
-        })
-        .await?;
-    if !writable {
-        return Err(BitbucketError::Forbidden(format!(
-            "Your Bitbucket account cannot write to {full_name}. Choose a repository you can write to, or ask a workspace admin for Write access."
-        ))
-        .into());
-    }
-    let has_main = state
-        .bitbucket
-        .with_token(user_id, |token| async move {
-            rest.branch_tip_recent(&token, workspace, repo, PROJECT_BRANCH)
-                .await
-        })
-        .await?
-        .is_some();
-    if !has_main {
-        return Err(AppError::InvalidInput {
-            field: "repository",
-            message: format!(
-                "{full_name} has no branch named {PROJECT_BRANCH}, where the studio keeps pipelines. Go back to the branch step to create it."
-            ),
-        });
-    }
-    let html_url = html_url.unwrap_or_else(|| format!("https://bitbucket.org/{full_name}"));
-    Ok(CheckedRepository {
-        workspace: workspace.to_owned(),
-        slug: repository.slug,
-        full_name,
-        html_url,
-    })
-}
-
 fn configuration_str(configuration: ProjectConfiguration) -> &'static str {
     match configuration {
         ProjectConfiguration::QuickStart => "quick_start",
@@ -227,7 +172,12 @@ fn to_api(row: ProjectRow) -> Project {
     };
     let repository = match (row.workspace, row.repo_slug, row.repo_full_name) {
         (Some(workspace), Some(slug), Some(full_name)) => Some(ProjectRepository {
-            provider: GitProvider::Bitbucket,
+            // Rows from before there were two providers hold Cloud's.
+            provider: row
+                .provider
+                .as_deref()
+                .and_then(GitProvider::from_slug)
+                .unwrap_or_default(),
             workspace,
             slug,
             full_name,

@@ -1,7 +1,11 @@
-//! A user's Bitbucket authorization: the account, the granted scopes and the encrypted tokens.
+//! A user's authorization of one provider (Bitbucket Cloud, Bitbucket Data Center): the
+//! account, the granted scopes and the encrypted tokens. One row per user and provider
+//! (migration 0010); every statement names both.
 //!
 //! Token columns hold ciphertexts produced by [`crate::crypto::TokenCipher`]; this module never
 //! sees a token in clear.
+
+use api::GitProvider;
 
 use super::{on_pool, Db, StoreError};
 
@@ -60,6 +64,7 @@ pub struct StoredTokens<'a> {
 
 pub struct NewLink<'a> {
     pub user_id: i64,
+    pub provider: GitProvider,
     pub account_id: &'a str,
     pub account_uuid: &'a str,
     pub nickname: &'a str,
@@ -77,10 +82,15 @@ const COLUMNS: &str =
                        connected_at, validated_at, last_used_at, preferred_workspace";
 
 impl Db {
-    pub async fn bitbucket_link(&self, user_id: i64) -> Result<Option<BitbucketLink>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM bitbucket_links WHERE user_id = $1");
+    pub async fn bitbucket_link(
+        &self,
+        user_id: i64,
+        provider: GitProvider,
+    ) -> Result<Option<BitbucketLink>, StoreError> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM bitbucket_links WHERE user_id = $1 AND provider = $2");
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, BitbucketLink>(&sql).bind(user_id).fetch_optional(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, BitbucketLink>(&sql).bind(user_id).bind(provider.slug()).fetch_optional(pool).await)?,
         )
     }
 
@@ -91,9 +101,9 @@ impl Db {
         let sql = "INSERT INTO bitbucket_links \
                    (user_id, account_id, account_uuid, nickname, display_name, avatar_url, scopes, access_token, \
                     refresh_token, access_expires_at, status, status_reason, connected_at, validated_at, last_used_at, updated_at, \
-                    preferred_workspace) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12, NULL, $12, $13) \
-                   ON CONFLICT (user_id) DO UPDATE SET \
+                    preferred_workspace, provider) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12, NULL, $12, $13, $14) \
+                   ON CONFLICT (user_id, provider) DO UPDATE SET \
                    account_id = excluded.account_id, account_uuid = excluded.account_uuid, nickname = excluded.nickname, \
                    display_name = excluded.display_name, avatar_url = excluded.avatar_url, scopes = excluded.scopes, \
                    access_token = excluded.access_token, refresh_token = excluded.refresh_token, \
@@ -117,6 +127,7 @@ impl Db {
             .bind(LinkStatus::Connected.as_str())
             .bind(now)
             .bind(link.preferred_workspace)
+            .bind(link.provider.slug())
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
@@ -128,27 +139,39 @@ impl Db {
     pub async fn update_bitbucket_tokens(
         &self,
         user_id: i64,
+        provider: GitProvider,
         tokens: StoredTokens<'_>,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE bitbucket_links SET access_token = $1, refresh_token = $2, access_expires_at = $3, \
-                   updated_at = $4 WHERE user_id = $5";
+                   updated_at = $4 WHERE user_id = $5 AND provider = $6";
         on_pool!(self, pool => sqlx::query(sql)
             .bind(tokens.access_token)
             .bind(tokens.refresh_token)
             .bind(tokens.access_expires_at)
             .bind(super::now())
             .bind(user_id)
+            .bind(provider.slug())
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
-    /// Every stored token pair: `(user_id, access_token, refresh_token)` ciphertexts.
-    pub async fn sealed_bitbucket_tokens(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
-        let sql =
-            "SELECT user_id, access_token, refresh_token FROM bitbucket_links ORDER BY user_id";
-        Ok(on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?)
+    /// Every stored token pair: `(user_id, provider, access_token, refresh_token)`, the tokens
+    /// as ciphertexts. Rows of a provider this build does not know are left out.
+    pub async fn sealed_bitbucket_tokens(
+        &self,
+    ) -> Result<Vec<(i64, GitProvider, String, String)>, StoreError> {
+        let sql = "SELECT user_id, provider, access_token, refresh_token FROM bitbucket_links \
+                   ORDER BY user_id, provider";
+        let rows: Vec<(i64, String, String, String)> =
+            on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(user, provider, access, refresh)| {
+                Some((user, GitProvider::from_slug(&provider)?, access, refresh))
+            })
+            .collect())
     }
 
     /// Replaces a token pair's ciphertexts if they are still `old` (a refresh meanwhile wins:
@@ -156,17 +179,19 @@ impl Db {
     pub async fn reseal_bitbucket_tokens(
         &self,
         user_id: i64,
+        provider: GitProvider,
         old: (&str, &str),
         new: (&str, &str),
     ) -> Result<bool, StoreError> {
         let sql = "UPDATE bitbucket_links SET access_token = $1, refresh_token = $2 \
-                   WHERE user_id = $3 AND access_token = $4 AND refresh_token = $5";
+                   WHERE user_id = $3 AND provider = $6 AND access_token = $4 AND refresh_token = $5";
         let done = on_pool!(self, pool => sqlx::query(sql)
             .bind(new.0)
             .bind(new.1)
             .bind(user_id)
             .bind(old.0)
             .bind(old.1)
+            .bind(provider.slug())
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
@@ -178,14 +203,16 @@ impl Db {
     pub async fn take_refresh_lease(
         &self,
         user_id: i64,
+        provider: GitProvider,
         until_ms: i64,
     ) -> Result<bool, StoreError> {
         let sql = "UPDATE bitbucket_links SET refresh_lease_until = $1 \
-                   WHERE user_id = $2 AND (refresh_lease_until IS NULL OR refresh_lease_until < $3)";
+                   WHERE user_id = $2 AND provider = $4 AND (refresh_lease_until IS NULL OR refresh_lease_until < $3)";
         let taken = on_pool!(self, pool => sqlx::query(sql)
             .bind(until_ms)
             .bind(user_id)
             .bind(now_ms())
+            .bind(provider.slug())
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
@@ -196,13 +223,15 @@ impl Db {
     pub async fn release_refresh_lease(
         &self,
         user_id: i64,
+        provider: GitProvider,
         until_ms: i64,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE bitbucket_links SET refresh_lease_until = NULL \
-                   WHERE user_id = $1 AND refresh_lease_until = $2";
+                   WHERE user_id = $1 AND refresh_lease_until = $2 AND provider = $3";
         on_pool!(self, pool => sqlx::query(sql)
             .bind(user_id)
             .bind(until_ms)
+            .bind(provider.slug())
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
@@ -212,14 +241,16 @@ impl Db {
     pub async fn mark_bitbucket_reconnect_needed(
         &self,
         user_id: i64,
+        provider: GitProvider,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let sql = "UPDATE bitbucket_links SET status = $1, status_reason = $2, updated_at = $3 WHERE user_id = $4";
+        let sql = "UPDATE bitbucket_links SET status = $1, status_reason = $2, updated_at = $3 WHERE user_id = $4 AND provider = $5";
         on_pool!(self, pool => sqlx::query(sql)
             .bind(LinkStatus::ReconnectNeeded.as_str())
             .bind(reason)
             .bind(super::now())
             .bind(user_id)
+            .bind(provider.slug())
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
@@ -228,11 +259,15 @@ impl Db {
 
     /// Records a successful Bitbucket call made with the link: it proved the authorization
     /// still works.
-    pub async fn touch_bitbucket_link(&self, user_id: i64) -> Result<(), StoreError> {
+    pub async fn touch_bitbucket_link(
+        &self,
+        user_id: i64,
+        provider: GitProvider,
+    ) -> Result<(), StoreError> {
         let now = super::now();
         let sql =
-            "UPDATE bitbucket_links SET last_used_at = $1, validated_at = $1 WHERE user_id = $2";
-        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).execute(pool).await.map(|done| done.rows_affected()))?;
+            "UPDATE bitbucket_links SET last_used_at = $1, validated_at = $1 WHERE user_id = $2 AND provider = $3";
+        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).bind(provider.slug()).execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -241,18 +276,24 @@ impl Db {
     pub async fn remember_bitbucket_workspace(
         &self,
         user_id: i64,
+        provider: GitProvider,
         workspace: &str,
     ) -> Result<(), StoreError> {
-        let sql = "UPDATE bitbucket_links SET preferred_workspace = $1 WHERE user_id = $2";
-        on_pool!(self, pool => sqlx::query(sql).bind(workspace).bind(user_id).execute(pool).await.map(|done| done.rows_affected()))?;
+        let sql = "UPDATE bitbucket_links SET preferred_workspace = $1 WHERE user_id = $2 AND provider = $3";
+        on_pool!(self, pool => sqlx::query(sql).bind(workspace).bind(user_id).bind(provider.slug()).execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Forgets the user's link and its tokens. Returns whether there was one.
-    pub async fn delete_bitbucket_link(&self, user_id: i64) -> Result<bool, StoreError> {
-        let sql = "DELETE FROM bitbucket_links WHERE user_id = $1";
+    pub async fn delete_bitbucket_link(
+        &self,
+        user_id: i64,
+        provider: GitProvider,
+    ) -> Result<bool, StoreError> {
+        let sql = "DELETE FROM bitbucket_links WHERE user_id = $1 AND provider = $2";
         let deleted = on_pool!(self, pool => sqlx::query(sql)
             .bind(user_id)
+            .bind(provider.slug())
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;

@@ -24,6 +24,7 @@ fn typed() -> ProjectDraft {
     ProjectDraft {
         configuration: Some(api::ProjectConfiguration::Advanced),
         repository: Some(RepositoryRef {
+            provider: api::GitProvider::Bitbucket,
             workspace: "acme-data".into(),
             slug: "warehouse-pipelines".into(),
         }),

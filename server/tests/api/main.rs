@@ -8,6 +8,7 @@ mod assets;
 mod auth;
 mod branches;
 mod connection_life;
+mod datacenter;
 mod drafts;
 mod instances;
 mod memory;

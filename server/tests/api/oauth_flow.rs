@@ -67,7 +67,12 @@ async fn granting_access_connects_and_returns_to_the_wizard(engine: Engine) {
     let stats = app.sandbox.sandbox.stats();
     assert_eq!(stats.token_requests.authorization_code, 1);
 
-    let link = app.db.bitbucket_link(me.id).await.unwrap().unwrap();
+    let link = app
+        .db
+        .bitbucket_link(me.id, api::GitProvider::Bitbucket)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
         link.access_token.starts_with("v1.") && link.refresh_token.starts_with("v1."),
         "tokens are stored encrypted"
@@ -222,7 +227,12 @@ async fn a_consumer_without_write_scope_is_reported_and_nothing_stored(engine: E
         ),
         "the redirect names the missing permission"
     );
-    assert!(app.db.bitbucket_link(me.id).await.unwrap().is_none());
+    assert!(app
+        .db
+        .bitbucket_link(me.id, api::GitProvider::Bitbucket)
+        .await
+        .unwrap()
+        .is_none());
 }
 
 async fn starting_signed_out_goes_to_sign_in_first(engine: Engine) {

@@ -10,8 +10,8 @@ use api::{
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
-use server::bitbucket::tokens::token_context;
 use server::crypto::TokenCipher;
+use server::providers::grants::token_context;
 use server::store::{NewLink, StoredTokens};
 
 use crate::helpers::{spawn_app, Engine, TestApp, TOKEN_KEY};
@@ -119,11 +119,19 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
         .unwrap()
         .unwrap()
         .id;
-    let before = app.db.bitbucket_link(user_id).await.unwrap().unwrap();
+    let before = app
+        .db
+        .bitbucket_link(user_id, api::GitProvider::Bitbucket)
+        .await
+        .unwrap()
+        .unwrap();
     let cipher = TokenCipher::new(&[SecretString::from(TOKEN_KEY.to_owned())]).unwrap();
     let open = |sealed: &str, column: &str| {
         cipher
-            .decrypt(sealed, &token_context(user_id, column))
+            .decrypt(
+                sealed,
+                &token_context(user_id, api::GitProvider::Bitbucket, column),
+            )
             .unwrap()
             .expose_secret()
             .to_owned()
@@ -140,7 +148,12 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
         .get(api::paths::BITBUCKET_REPOSITORY_PICKER)
         .await;
     assert_eq!(response.status(), 200);
-    let after = app.db.bitbucket_link(user_id).await.unwrap().unwrap();
+    let after = app
+        .db
+        .bitbucket_link(user_id, api::GitProvider::Bitbucket)
+        .await
+        .unwrap()
+        .unwrap();
     let second_refresh = open(&after.refresh_token, "refresh_token");
     assert_ne!(second_refresh, first_refresh, "the refresh token rotated");
     assert!(second_refresh.len() > 2500);
@@ -149,15 +162,16 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
     let long = "t".repeat(3000);
     let sealed = cipher.encrypt(
         &SecretString::from(long.clone()),
-        &token_context(user_id, "access_token"),
+        &token_context(user_id, api::GitProvider::Bitbucket, "access_token"),
     );
     let refresh = cipher.encrypt(
         &SecretString::from(long.clone()),
-        &token_context(user_id, "refresh_token"),
+        &token_context(user_id, api::GitProvider::Bitbucket, "refresh_token"),
     );
     app.db
         .upsert_bitbucket_link(NewLink {
             user_id,
+            provider: api::GitProvider::Bitbucket,
             account_id: "",
             account_uuid: "{u}",
             nickname: "",
@@ -173,7 +187,12 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
         })
         .await
         .unwrap();
-    let stored = app.db.bitbucket_link(user_id).await.unwrap().unwrap();
+    let stored = app
+        .db
+        .bitbucket_link(user_id, api::GitProvider::Bitbucket)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(open(&stored.access_token, "access_token"), long);
     assert_eq!(open(&stored.refresh_token, "refresh_token"), long);
 }

@@ -111,7 +111,12 @@ async fn tokens_are_never_stored_in_clear(engine: Engine) {
             secret.len()
         );
     }
-    let link = app.db.bitbucket_link(me.id).await.unwrap().unwrap();
+    let link = app
+        .db
+        .bitbucket_link(me.id, api::GitProvider::Bitbucket)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(link.access_token.starts_with("v1.") && link.refresh_token.starts_with("v1."));
 }
 

@@ -54,6 +54,8 @@ pub struct TestApp {
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     pub db: Db,
     pub sandbox: sandbox::RunningSandbox,
+    /// The Bitbucket Data Center sandbox, configured as the studio's second provider.
+    pub datacenter: sandbox::datacenter::RunningDataCenter,
     pub browser: Browser,
     /// Holds the SQLite database (`studio.db` and its WAL files) of SQLite tests.
     pub data_dir: tempfile::TempDir,
@@ -147,6 +149,18 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     )
     .await
     .unwrap();
+    let datacenter_callback = format!(
+        "{url}{}",
+        api::paths::oauth_callback(api::GitProvider::BitbucketDataCenter)
+    );
+    let datacenter = sandbox::datacenter::spawn(vec![sandbox::datacenter::DcClient {
+        id: CLIENT_ID.into(),
+        secret: CLIENT_SECRET.into(),
+        name: "Pipeline Studio (test)".into(),
+        redirect_uri: datacenter_callback.clone(),
+    }])
+    .await
+    .unwrap();
 
     let data_dir = tempfile::tempdir().unwrap();
     let (database_url, postgres_database) = match (engine, options.database_url) {
@@ -179,6 +193,14 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
             app_authorizations_url: sandbox.sandbox.app_authorizations_url(),
             callback_url,
             pkce: options.pkce,
+        }),
+        datacenter: Some(server::config::DataCenterSettings {
+            base_url: datacenter.base_url.clone(),
+            name: DATACENTER_NAME.into(),
+            client_id: CLIENT_ID.into(),
+            client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
+            callback_url: datacenter_callback,
+            revoke_url: format!("{}/account", datacenter.base_url),
         }),
         bitbucket_pkce: Some(options.pkce),
         sandbox_control: false,
@@ -219,10 +241,14 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         server,
         db,
         sandbox,
+        datacenter,
         data_dir,
         postgres_database,
     }
 }
+
+/// What the tests' Data Center instance is called.
+pub const DATACENTER_NAME: &str = "Acme Bitbucket";
 
 /// Signs up a fresh studio user in `browser` as a person would: the sign-up, then the link
 /// mailed to the address (read from the studio's mailbox). The browser is then signed in as

@@ -1,5 +1,7 @@
-//! A user's Bitbucket authorization over its life: stored encrypted, refreshed when expired or
-//! refused, and marked `reconnect_needed` when Bitbucket no longer honours it.
+//! A user's authorization of one provider over its life: stored encrypted, refreshed when
+//! expired or refused, and marked `reconnect_needed` when the provider no longer honours it.
+//! Bitbucket Cloud and Data Center share this code; each has its own [`Grants`], keyed in
+//! the store by `(user, provider)`.
 //!
 //! Rules (DESIGN §4.10): one refresh at a time per user (callers that lose the race re-read
 //! the winner's token instead of refreshing again); the new tokens are stored before the new
@@ -13,9 +15,10 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::oauth::{BitbucketOAuth, TokenError, TokenSet};
-use super::rest::BitbucketRest;
-use super::{BitbucketError, PROVIDER};
+use api::GitProvider;
+
+use super::oauth::{ProviderOAuth, TokenError, TokenSet};
+use super::BitbucketError;
 use crate::crypto::TokenCipher;
 use crate::error::{AppError, AppResult};
 use crate::store::{
@@ -38,11 +41,10 @@ const REFRESH_LEASE: Duration = Duration::from_secs(15);
 /// How often an instance waiting for another's refresh looks for the new tokens.
 const LEASE_POLL: Duration = Duration::from_millis(50);
 
-/// The Bitbucket side of the server: OAuth, REST, and the stored authorizations.
-pub struct Bitbucket {
-    pub oauth: BitbucketOAuth,
-    pub rest: BitbucketRest,
-    pub app_authorizations_url: String,
+/// One provider's OAuth client and its users' stored authorizations.
+pub struct Grants {
+    pub provider: GitProvider,
+    pub oauth: ProviderOAuth,
     db: Db,
     cipher: Arc<TokenCipher>,
     refresh_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
@@ -51,24 +53,26 @@ pub struct Bitbucket {
     pub commit_turns: super::turns::CommitTurns,
 }
 
-/// Associated data binding a ciphertext to its row and column (see crypto.rs).
-pub fn token_context(user_id: i64, column: &str) -> String {
-    format!("bitbucket_links/{user_id}/{column}")
+/// Associated data binding a ciphertext to its row and column (see crypto.rs). Cloud's rows
+/// keep the form they had before there were two providers, so their ciphertexts still open.
+pub fn token_context(user_id: i64, provider: GitProvider, column: &str) -> String {
+    match provider {
+        GitProvider::Bitbucket => format!("bitbucket_links/{user_id}/{column}"),
+        other => format!("bitbucket_links/{user_id}/{}/{column}", other.slug()),
+    }
 }
 
-impl Bitbucket {
+impl Grants {
     pub fn new(
-        oauth: BitbucketOAuth,
-        rest: BitbucketRest,
-        app_authorizations_url: String,
+        provider: GitProvider,
+        oauth: ProviderOAuth,
         db: Db,
         cipher: Arc<TokenCipher>,
         metrics: Arc<Metrics>,
     ) -> Self {
         Self {
+            provider,
             oauth,
-            rest,
-            app_authorizations_url,
             db,
             cipher,
             refresh_locks: Mutex::default(),
@@ -86,12 +90,13 @@ impl Bitbucket {
     ) -> SealedTokens {
         let access = self.cipher.encrypt(
             &tokens.access_token,
-            &token_context(user_id, "access_token"),
+            &token_context(user_id, self.provider, "access_token"),
         );
         let refresh = match (&tokens.refresh_token, previous_refresh) {
-            (Some(token), _) => self
-                .cipher
-                .encrypt(token, &token_context(user_id, "refresh_token")),
+            (Some(token), _) => self.cipher.encrypt(
+                token,
+                &token_context(user_id, self.provider, "refresh_token"),
+            ),
             // Not rotated: keep the ciphertext we have.
             (None, Some(previous)) => previous.to_owned(),
             (None, None) => String::new(),
@@ -133,15 +138,24 @@ impl Bitbucket {
             other => other,
         };
         if result.is_ok() {
-            self.db.touch_bitbucket_link(user_id).await?;
+            self.db.touch_bitbucket_link(user_id, self.provider).await?;
         }
         Ok(result?)
+    }
+
+    /// The name of the account the user authorized as (the author of their commits).
+    pub async fn account_name(&self, user_id: i64) -> AppResult<Option<String>> {
+        Ok(self
+            .db
+            .bitbucket_link(user_id, self.provider)
+            .await?
+            .map(|link| link.display_name))
     }
 
     async fn usable_link(&self, user_id: i64) -> AppResult<BitbucketLink> {
         let link = self
             .db
-            .bitbucket_link(user_id)
+            .bitbucket_link(user_id, self.provider)
             .await?
             .ok_or(BitbucketError::NotConnected)?;
         if link.status() == LinkStatus::ReconnectNeeded {
@@ -156,7 +170,7 @@ impl Bitbucket {
 
     fn decrypt(&self, stored: &str, user_id: i64, column: &str) -> AppResult<SecretString> {
         self.cipher
-            .decrypt(stored, &token_context(user_id, column))
+            .decrypt(stored, &token_context(user_id, self.provider, column))
             .map_err(AppError::internal)
     }
 
@@ -185,7 +199,11 @@ impl Bitbucket {
                 return self.decrypt(&link.access_token, user_id, "access_token");
             }
             let lease = now_ms() + REFRESH_LEASE.as_millis() as i64;
-            if self.db.take_refresh_lease(user_id, lease).await? {
+            if self
+                .db
+                .take_refresh_lease(user_id, self.provider, lease)
+                .await?
+            {
                 // Another instance may have finished between the read and the lease.
                 let link = self.usable_link(user_id).await;
                 let result = match link {
@@ -196,7 +214,11 @@ impl Bitbucket {
                     Ok(link) => self.refresh_holding_lease(user_id, &link).await,
                     Err(error) => Err(error),
                 };
-                if let Err(error) = self.db.release_refresh_lease(user_id, lease).await {
+                if let Err(error) = self
+                    .db
+                    .release_refresh_lease(user_id, self.provider, lease)
+                    .await
+                {
                     // It runs out by itself; the refresh's own outcome matters more.
                     tracing::warn!(user_id, %error, "the refresh lease was not released");
                 }
@@ -226,12 +248,12 @@ impl Bitbucket {
                     self.metrics.count_refresh(RefreshOutcome::Refreshed);
                     let sealed = self.seal(user_id, &tokens, Some(&link.refresh_token));
                     self.db
-                        .update_bitbucket_tokens(user_id, sealed.as_stored())
+                        .update_bitbucket_tokens(user_id, self.provider, sealed.as_stored())
                         .await?;
                     self.db
                         .record_connection_event(
                             user_id,
-                            PROVIDER,
+                            self.provider.slug(),
                             ConnectionEventKind::Refreshed,
                             None,
                         )
@@ -245,7 +267,7 @@ impl Bitbucket {
                     self.db
                         .record_connection_event(
                             user_id,
-                            PROVIDER,
+                            self.provider.slug(),
                             ConnectionEventKind::RefreshFailed,
                             Some(&detail),
                         )
@@ -268,7 +290,7 @@ impl Bitbucket {
                         self.db
                             .record_connection_event(
                                 user_id,
-                                PROVIDER,
+                                self.provider.slug(),
                                 ConnectionEventKind::RefreshFailed,
                                 Some(&detail),
                             )
@@ -290,12 +312,12 @@ impl Bitbucket {
 
     async fn mark_reconnect_needed(&self, user_id: i64, reason: &str) -> AppResult<()> {
         self.db
-            .mark_bitbucket_reconnect_needed(user_id, reason)
+            .mark_bitbucket_reconnect_needed(user_id, self.provider, reason)
             .await?;
         self.db
             .record_connection_event(
                 user_id,
-                PROVIDER,
+                self.provider.slug(),
                 ConnectionEventKind::ReconnectNeeded,
                 Some(reason),
             )

@@ -1,12 +1,16 @@
-//! The OAuth 2.0 authorization-code flow against Bitbucket, through the `oauth2` crate.
+//! The OAuth 2.0 authorization-code flow against a provider, through the `oauth2` crate.
 //!
-//! Bitbucket wants HTTP Basic client authentication and a form body (the crate's defaults),
-//! ignores `scope` in the request (scopes are set on the consumer) and reports the granted
-//! scopes in the answer: as the standard `scope` since 4 May 2026, as a non-standard
+//! Bitbucket Cloud wants HTTP Basic client authentication and a form body (the crate's
+//! defaults), ignores `scope` in the request (scopes are set on the consumer) and reports the
+//! granted scopes in the answer: as the standard `scope` since 4 May 2026, as a non-standard
 //! `scopes` before; [`token_set`] reads either ([`BitbucketTokenFields`] holds the old one).
 //!
 //! The crate's own reqwest glue cannot tell a 503 from an `invalid_grant` once the body fails
 //! to parse, and that difference decides whether a link is kept or marked for reconnection.
+//!
+//! Bitbucket Data Center (an incoming application link) takes the client's id and secret in
+//! the form body, requires PKCE S256 and the `scope` parameter: [`OAuthSettings`] says which.
+//!
 //! [`send`] therefore turns 5xx and 429 answers into transport errors ([`TokenTransportError`]),
 //! which surface as [`TokenError::Transient`].
 
@@ -26,7 +30,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::BitbucketSettings;
 use crate::telemetry::Metrics;
 
 /// Bitbucket's extra token-response field: granted scopes, space-separated.
@@ -94,10 +97,37 @@ pub struct AuthorizationRequest {
     pub pkce_verifier: Option<SecretString>,
 }
 
-pub struct BitbucketOAuth {
+/// How the studio authenticates itself at the token endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// HTTP Basic (Bitbucket Cloud).
+    Basic,
+    /// `client_id` and `client_secret` in the form body (Bitbucket Data Center).
+    RequestBody,
+}
+
+/// One provider's OAuth client registration.
+#[derive(Clone, Debug)]
+pub struct OAuthSettings {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub authorize_url: String,
+    pub token_url: String,
+    pub callback_url: String,
+    pub pkce: bool,
+    pub client_auth: ClientAuth,
+    /// Sent as `scope` when not empty (Cloud ignores it: its scopes are the consumer's).
+    pub scopes: Vec<String>,
+    /// Scopes the grant must carry, checked at the callback.
+    pub required_scopes: Vec<String>,
+}
+
+pub struct ProviderOAuth {
     client: OAuthClient,
     http: Transport,
     pkce: bool,
+    scopes: Vec<String>,
+    required_scopes: Vec<String>,
 }
 
 /// The token endpoint's HTTP client (see the module docs for why it is not the crate's own).
@@ -119,9 +149,9 @@ impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
     }
 }
 
-impl BitbucketOAuth {
+impl ProviderOAuth {
     pub fn new(
-        settings: &BitbucketSettings,
+        settings: &OAuthSettings,
         http: reqwest::Client,
         metrics: Arc<Metrics>,
     ) -> Result<Self, url::ParseError> {
@@ -131,18 +161,27 @@ impl BitbucketOAuth {
             ))
             .set_auth_uri(AuthUrl::new(settings.authorize_url.clone())?)
             .set_token_uri(TokenUrl::new(settings.token_url.clone())?)
-            .set_redirect_uri(RedirectUrl::new(settings.callback_url.clone())?);
+            .set_redirect_uri(RedirectUrl::new(settings.callback_url.clone())?)
+            .set_auth_type(match settings.client_auth {
+                ClientAuth::Basic => oauth2::AuthType::BasicAuth,
+                ClientAuth::RequestBody => oauth2::AuthType::RequestBody,
+            });
         Ok(Self {
             client,
             http: Transport { http, metrics },
             pkce: settings.pkce,
+            scopes: settings.scopes.clone(),
+            required_scopes: settings.required_scopes.clone(),
         })
     }
 
-    /// The Bitbucket URL that asks the user for consent. `state` is ours (see routes::oauth).
+    /// The provider's URL that asks the user for consent. `state` is ours (see routes::oauth).
     pub fn authorization_request(&self, state: &str) -> AuthorizationRequest {
         let state = state.to_owned();
-        let mut request = self.client.authorize_url(move || CsrfToken::new(state));
+        let mut request = self
+            .client
+            .authorize_url(move || CsrfToken::new(state))
+            .add_scopes(self.scopes.iter().cloned().map(oauth2::Scope::new));
         let mut pkce_verifier = None;
         if self.pkce {
             let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -151,6 +190,21 @@ impl BitbucketOAuth {
         }
         let (url, _) = request.url();
         AuthorizationRequest { url, pkce_verifier }
+    }
+
+    /// The first required scope the grant lacks. A token answer without `scope` granted what
+    /// was asked for (RFC 6749 §5.1), when something was; Cloud asks for nothing (its scopes
+    /// are the consumer's), so there an answer without scopes grants none.
+    pub fn missing_scope<'a>(&'a self, granted: &[String]) -> Option<&'a str> {
+        let granted: &[String] = if granted.is_empty() {
+            &self.scopes
+        } else {
+            granted
+        };
+        self.required_scopes
+            .iter()
+            .find(|scope| !granted.contains(scope))
+            .map(String::as_str)
     }
 
     pub async fn exchange_code(
@@ -197,7 +251,7 @@ async fn send(
     let response = sent?;
     let status = response.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-        let retry_after = super::rest::retry_after(response.headers());
+        let retry_after = crate::bitbucket::rest::retry_after(response.headers());
         return Err(TokenTransportError::Status {
             status: status.as_u16(),
             retry_after,

@@ -1,0 +1,321 @@
+//! Bitbucket Cloud as a [`GitHost`]: the REST calls of [`super::rest`], [`super::branches`]
+//! and [`super::source`], each run with the user's token through the Cloud [`Grants`].
+//!
+//! Bitbucket allows each user 1,000 calls an hour on `/2.0/repositories/…`: answers are
+//! cached for a minute per user ([`super::cache`]), `refresh` (the picker's Refresh) asks
+//! again, and a 429 tells the user when they can go on.
+
+use std::sync::Arc;
+
+use api::{MainBranch, Page, Repository, RepositoryPicker, Workspace, PROJECT_BRANCH};
+use async_trait::async_trait;
+use futures::{StreamExt, TryStreamExt};
+use secrecy::SecretString;
+
+use super::model::WorkspaceRef;
+use super::rest::{slug, BitbucketRest, Reading, RepositoryPage};
+use crate::error::AppResult;
+use crate::pipelines::bitbucket::BitbucketPipelines;
+use crate::pipelines::PipelineStore;
+use crate::providers::{
+    missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,
+};
+use crate::store::Db;
+
+/// Workspace names asked for at once.
+const NAMES_AT_ONCE: usize = 4;
+
+pub struct CloudHost {
+    pub grants: Arc<Grants>,
+    pub rest: BitbucketRest,
+    pub db: Db,
+}
+
+/// A workspace and the first page of its writable repositories.
+type Shown = (String, RepositoryPage);
+
+#[async_trait]
+impl GitHost for CloudHost {
+    /// The account, and alongside it (no added wait) the first workspace, so the repository
+    /// step can open on it at once. The workspace is a convenience: failing to read it fails
+    /// nothing.
+    async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError> {
+        let (account, first_workspace) = tokio::join!(
+            self.rest.current_user(token),
+            self.rest.first_workspace(token)
+        );
+        let account = account?;
+        Ok(Identity {
+            uuid: account.uuid,
+            account_id: account.account_id,
+            nickname: account.nickname,
+            display_name: account.display_name,
+            avatar_url: account.avatar_url,
+            first_workspace: first_workspace.ok().flatten().map(|w| w.slug),
+        })
+    }
+
+    async fn check(&self, user_id: i64) -> AppResult<()> {
+        let rest = &self.rest;
+        self.grants
+            .with_token(user_id, |token| async move {
+                rest.current_user(&token).await.map(drop)
+            })
+            .await
+    }
+
+    /// The workspace to open on is known before asking, so its repositories and the
+    /// workspace list are fetched at the same time (and the list was usually read, and
+    /// cached, by the authorization itself). Only when that guess is not among the account's
+    /// workspaces does it take a second trip, for the first workspace's repositories.
+    async fn picker(
+        &self,
+        user_id: i64,
+        guess: Option<String>,
+        refresh: bool,
+    ) -> AppResult<RepositoryPicker> {
+        if let Some(guess) = &guess {
+            slug(guess, "workspace")?;
+        }
+        let rest = &self.rest;
+        let (workspaces, shown) = self
+            .grants
+            .with_token(user_id, |token| {
+                let guess = guess.clone();
+                async move {
+                    if refresh {
+                        rest.forget_cached(&token);
+                    }
+                    first_screen(rest, &token, guess).await
+                }
+            })
+            .await?;
+        let (workspace, repositories) = match shown {
+            Some((workspace, page)) => (Some(workspace), to_api_page(page)),
+            None => (None, Page::empty()),
+        };
+        Ok(RepositoryPicker {
+            workspaces: workspaces.into_iter().map(to_api_workspace).collect(),
+            workspace,
+            repositories,
+        })
+    }
+
+    async fn workspaces(&self, user_id: i64) -> AppResult<Vec<Workspace>> {
+        let rest = &self.rest;
+        let workspaces = self
+            .grants
+            .with_token(user_id, |token| async move {
+                rest.all_workspaces(&token, Reading::Cached).await
+            })
+            .await?;
+        Ok(workspaces.into_iter().map(to_api_workspace).collect())
+    }
+
+    /// `GET /workspaces/{workspace}` each, a few at a time, cached for an hour: asked for
+    /// after the first screen, which shows slugs, so the names never delay the first
+    /// repositories. A workspace whose name cannot be read keeps its slug.
+    async fn workspace_names(&self, user_id: i64) -> AppResult<Vec<Workspace>> {
+        let rest = &self.rest;
+        let named = self
+            .grants
+            .with_token(user_id, |token| async move {
+                let workspaces = rest.all_workspaces(&token, Reading::Cached).await?;
+                futures::stream::iter(workspaces)
+                    .map(|workspace| {
+                        let token = token.clone();
+                        async move {
+                            if workspace.name.is_some() {
+                                return Ok(workspace);
+                            }
+                            let name = match rest.workspace_name(&token, &workspace.slug).await {
+                                Ok(name) => name,
+                                Err(
+                                    error @ (BitbucketError::Unauthorized { .. }
+                                    | BitbucketError::RateLimited { .. }),
+                                ) => return Err(error),
+                                Err(error) => {
+                                    tracing::debug!(%error, "a workspace name could not be read");
+                                    None
+                                }
+                            };
+                            Ok(WorkspaceRef { name, ..workspace })
+                        }
+                    })
+                    .buffered(NAMES_AT_ONCE)
+                    .try_collect::<Vec<_>>()
+                    .await
+            })
+            .await?;
+        Ok(named.into_iter().map(to_api_workspace).collect())
+    }
+
+    async fn repositories(
+        &self,
+        user_id: i64,
+        workspace: &str,
+        search: Option<&str>,
+        cursor: Option<&str>,
+        refresh: bool,
+    ) -> AppResult<Page<Repository>> {
+        let workspace = slug(workspace, "workspace")?;
+        let rest = &self.rest;
+        let page = self
+            .grants
+            .with_token(user_id, |token| async move {
+                if refresh {
+                    rest.forget_cached(&token);
+                }
+                rest.writable_repositories(&token, workspace, search, cursor)
+                    .await
+            })
+            .await?;
+        Ok(to_api_page(page))
+    }
+
+    async fn main_branch(
+        &self,
+        user_id: i64,
+        workspace: &str,
+        repo: &str,
+    ) -> AppResult<MainBranch> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let rest = &self.rest;
+        self.grants
+            .with_token(user_id, |token| async move {
+                rest.main_branch(&token, workspace, repo).await
+            })
+            .await
+    }
+
+    async fn create_main_branch(
+        &self,
+        user_id: i64,
+        workspace: &str,
+        repo: &str,
+    ) -> AppResult<MainBranch> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let rest = &self.rest;
+        self.grants
+            .with_token(user_id, |token| async move {
+                rest.create_main_branch(&token, workspace, repo).await
+            })
+            .await
+    }
+
+    /// Reads the repository and the account's permission on it; refuses unless write or
+    /// admin, and unless it has `main`.
+    async fn project_repository(
+        &self,
+        user_id: i64,
+        workspace: &str,
+        repo: &str,
+    ) -> AppResult<ProjectRepository> {
+        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let rest = &self.rest;
+        let (repository, html_url) = self
+            .grants
+            .with_token(user_id, |token| async move {
+                rest.repository(&token, workspace, repo).await
+            })
+            .await?;
+        let full_name = repository.full_name.clone();
+        let writable = self
+            .grants
+            .with_token(user_id, |token| {
+                let repository = repository.clone();
+                async move { rest.can_write(&token, &repository).await }
+            })
+            .await?;
+        if !writable {
+            return Err(BitbucketError::Forbidden(format!(
+                "Your Bitbucket account cannot write to {full_name}. Choose a repository you can write to, or ask a workspace admin for Write access."
+            ))
+            .into());
+        }
+        let has_main = self
+            .grants
+            .with_token(user_id, |token| async move {
+                rest.branch_tip_recent(&token, workspace, repo, PROJECT_BRANCH)
+                    .await
+            })
+            .await?
+            .is_some();
+        if !has_main {
+            return Err(missing_main(&full_name));
+        }
+        let html_url = html_url.unwrap_or_else(|| format!("https://bitbucket.org/{full_name}"));
+        Ok(ProjectRepository {
+            workspace: workspace.to_owned(),
+            slug: repository.slug,
+            full_name,
+            html_url,
+        })
+    }
+
+    fn pipelines(&self, location: PipelineLocation) -> Box<dyn PipelineStore> {
+        Box::new(BitbucketPipelines {
+            grants: Arc::clone(&self.grants),
+            rest: self.rest.clone(),
+            db: self.db.clone(),
+            user_id: location.user_id,
+            workspace: location.workspace,
+            repo: location.repo,
+            full_name: location.full_name,
+            branch: location.branch,
+            folder: location.folder,
+        })
+    }
+}
+
+/// The workspaces and the repositories to show first. With a `guess`, both are asked for at
+/// once; the guess is used only if the account has that workspace, else (and without a
+/// guess) the first workspace's repositories are fetched after the list.
+async fn first_screen(
+    rest: &BitbucketRest,
+    token: &SecretString,
+    guess: Option<String>,
+) -> Result<(Vec<WorkspaceRef>, Option<Shown>), BitbucketError> {
+    if let Some(guess) = guess {
+        let (workspaces, repositories) = tokio::join!(
+            rest.all_workspaces(token, Reading::Opening),
+            rest.writable_repositories(token, &guess, None, None)
+        );
+        let workspaces = workspaces?;
+        if workspaces.iter().any(|w| w.slug == guess) {
+            return Ok((workspaces, Some((guess, repositories?))));
+        }
+        return first_workspace_screen(rest, token, workspaces).await;
+    }
+    let workspaces = rest.all_workspaces(token, Reading::Opening).await?;
+    first_workspace_screen(rest, token, workspaces).await
+}
+
+async fn first_workspace_screen(
+    rest: &BitbucketRest,
+    token: &SecretString,
+    workspaces: Vec<WorkspaceRef>,
+) -> Result<(Vec<WorkspaceRef>, Option<Shown>), BitbucketError> {
+    let Some(first) = workspaces.first().map(|w| w.slug.clone()) else {
+        return Ok((workspaces, None));
+    };
+    let page = rest
+        .writable_repositories(token, &first, None, None)
+        .await?;
+    Ok((workspaces, Some((first, page))))
+}
+
+fn to_api_workspace(workspace: WorkspaceRef) -> Workspace {
+    Workspace {
+        slug: workspace.slug,
+        name: workspace.name,
+    }
+}
+
+fn to_api_page(page: RepositoryPage) -> Page<Repository> {
+    Page {
+        values: page.values,
+        next: page.next,
+        size: page.size,
+    }
+}

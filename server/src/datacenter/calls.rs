@@ -1,0 +1,336 @@
+//! The Data Center calls themselves, one method each: who the token is, projects and
+//! writable repositories (paged by `start`/`limit`), branches, files and the one-file commit
+//! (`PUT …/browse/{path}`, multipart).
+
+use api::Workspace;
+use reqwest::multipart::Form;
+use secrecy::SecretString;
+use serde_json::json;
+
+use super::model::{Branch, Commit, Paged, Project, Repository, User};
+use super::rest::DataCenterRest;
+use crate::providers::BitbucketError;
+
+/// Largest page asked for in lists read whole (projects, files).
+pub const MAX_LIMIT: u32 = 1000;
+/// Pages of projects read for one list (10,000 projects): a bound against an upstream that
+/// always says there is more.
+const MAX_PROJECT_PAGES: u32 = 10;
+/// The picker's page of repositories.
+pub const REPOSITORY_LIMIT: u32 = 50;
+/// The branch the commits and reads name (`at=`, `until=`).
+pub fn at_branch(branch: &str) -> String {
+    format!("refs/heads/{branch}")
+}
+
+/// One file commit: `sourceCommitId` is the commit the text was read at (`None` creates).
+pub struct FileEdit<'a> {
+    pub branch: &'a str,
+    pub path: &'a str,
+    pub content: &'a str,
+    pub message: &'a str,
+    pub source_commit: Option<&'a str>,
+}
+
+impl DataCenterRest {
+    /// The token's user: its slug from `X-AUSERNAME` (there is no `/user`), then its profile.
+    pub async fn current_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
+        let url = self.api(&["application-properties"], &[]);
+        let (_, slug) = self.answer(token, self.http().get(url), "instance").await?;
+        // Data Center answers this call anonymously too: no user means no accepted token.
+        let slug = slug
+            .filter(|s| !s.is_empty())
+            .ok_or(BitbucketError::Unauthorized { expired: false })?;
+        let url = self.api(&["users", &slug], &[]);
+        let mut user: User = self.get(token, url, "account").await?;
+        user.slug.get_or_insert(slug);
+        Ok(user)
+    }
+
+    /// Every project the account can see, by key, at most [`MAX_PROJECT_PAGES`] pages.
+    pub async fn all_projects(
+        &self,
+        token: &SecretString,
+    ) -> Result<Vec<Workspace>, BitbucketError> {
+        let mut projects = Vec::new();
+        let mut start = 0;
+        for _ in 0..MAX_PROJECT_PAGES {
+            let url = self.api(
+                &["projects"],
+                &[
+                    ("start", start.to_string()),
+                    ("limit", MAX_LIMIT.to_string()),
+                ],
+            );
+            let page: Paged<Project> = self.get(token, url, "project list").await?;
+            projects.extend(page.values.iter().filter_map(|p| {
+                let key = p.key.clone().filter(|k| !k.is_empty())?;
+                Some(Workspace {
+                    slug: key,
+                    name: p.name.clone(),
+                })
+            }));
+            match page.next() {
+                Some(next) if next > start => start = next,
+                _ => break,
+            }
+        }
+        projects.sort_by(|a, b| a.slug.cmp(&b.slug));
+        projects.dedup_by(|a, b| a.slug == b.slug);
+        Ok(projects)
+    }
+
+    /// One page of the project's repositories the account can write to, searched by name.
+    pub async fn writable_repositories(
+        &self,
+        token: &SecretString,
+        project: &str,
+        search: Option<&str>,
+        start: u64,
+    ) -> Result<Paged<Repository>, BitbucketError> {
+        let mut query = vec![
+            ("permission", "REPO_WRITE".to_owned()),
+            ("projectkey", project.to_owned()),
+            ("start", start.to_string()),
+            ("limit", REPOSITORY_LIMIT.to_string()),
+        ];
+        if let Some(search) = search.filter(|s| !s.is_empty()) {
+            query.push(("name", search.to_owned()));
+        }
+        let url = self.api(&["repos"], &query);
+        self.get(token, url, "repository list").await
+    }
+
+    pub async fn repository(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+    ) -> Result<Repository, BitbucketError> {
+        self.get(token, self.repo(project, slug, &[], &[]), "repository")
+            .await
+    }
+
+    /// Whether the account can write to the repository: it is among the project's writable
+    /// repositories of that name.
+    pub async fn can_write(
+        &self,
+        token: &SecretString,
+        project: &str,
+        repository: &Repository,
+    ) -> Result<bool, BitbucketError> {
+        let slug = repository.slug.as_deref().unwrap_or_default();
+        let name = repository.name.as_deref().unwrap_or(slug);
+        let url = self.api(
+            &["repos"],
+            &[
+                ("permission", "REPO_WRITE".to_owned()),
+                ("projectkey", project.to_owned()),
+                ("name", name.to_owned()),
+                ("limit", MAX_LIMIT.to_string()),
+            ],
+        );
+        let page: Paged<Repository> = self.get(token, url, "repository list").await?;
+        Ok(page.values.iter().any(|r| r.slug.as_deref() == Some(slug)))
+    }
+
+    /// Branch `name` exactly (`filterText` matches substrings), `None` if there is none.
+    pub async fn branch(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+        name: &str,
+    ) -> Result<Option<Branch>, BitbucketError> {
+        let url = self.repo(
+            project,
+            slug,
+            &["branches"],
+            &[("filterText", name.to_owned()), ("limit", "100".to_owned())],
+        );
+        let page: Paged<Branch> = self.get(token, url, "branch list").await?;
+        Ok(page.values.into_iter().find(|b| b.name() == Some(name)))
+    }
+
+    /// The repository's default branch; `None` when it has none (an empty repository).
+    pub async fn default_branch(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+    ) -> Result<Option<Branch>, BitbucketError> {
+        let url = self.repo(project, slug, &["default-branch"], &[]);
+        let response = match self
+            .send(token, self.http().get(url), "default branch")
+            .await
+        {
+            Ok(response) => response,
+            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        if response.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        let branch: Branch = response
+            .json()
+            .await
+            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
+        Ok(Some(branch).filter(|b| b.name().is_some()))
+    }
+
+    /// Creates branch `name` at `start_point` (a branch or commit).
+    pub async fn create_branch(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+        name: &str,
+        start_point: &str,
+    ) -> Result<Branch, BitbucketError> {
+        let url = self.repo(project, slug, &["branches"], &[]);
+        let body = json!({ "name": name, "startPoint": start_point });
+        let response = self
+            .send(token, self.http().post(url).json(&body), "branch")
+            .await?;
+        response
+            .json()
+            .await
+            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))
+    }
+
+    /// A file's bytes at `at`, `None` when it is not there; refused above `max_bytes`.
+    pub async fn raw(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+        path: &str,
+        at: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Vec<u8>>, BitbucketError> {
+        let mut tail = vec!["raw"];
+        tail.extend(path.split('/'));
+        let url = self.repo(project, slug, &tail, &[("at", at.to_owned())]);
+        let request = self.http().get(url).header(reqwest::header::ACCEPT, "*/*");
+        let mut response = match self.send(token, request, "file").await {
+            Ok(response) => response,
+            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?
+        {
+            if bytes.len() + chunk.len() > max_bytes {
+                return Err(BitbucketError::TooLarge(format!(
+                    "{path} is larger than the studio opens ({} KiB at most).",
+                    max_bytes / 1024
+                )));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Some(bytes))
+    }
+
+    /// Every file path under `folder` at `at`, recursively, at most `max` (then `true`).
+    pub async fn files(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+        folder: &str,
+        at: &str,
+        max: usize,
+    ) -> Result<(Vec<String>, bool), BitbucketError> {
+        let mut tail = vec!["files"];
+        tail.extend(folder.split('/').filter(|s| !s.is_empty()));
+        let mut found = Vec::new();
+        let mut start = 0;
+        loop {
+            let url = self.repo(
+                project,
+                slug,
+                &tail,
+                &[
+                    ("at", at.to_owned()),
+                    ("start", start.to_string()),
+                    ("limit", MAX_LIMIT.to_string()),
+                ],
+            );
+            let page: Paged<String> = match self.get(token, url, "folder").await {
+                Ok(page) => page,
+                // No such folder (404), or a file where a folder was named (400): empty.
+                Err(BitbucketError::NotFound(_) | BitbucketError::BadRequest(_)) => {
+                    return Ok((found, false))
+                }
+                Err(other) => return Err(other),
+            };
+            let prefix = if folder.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", folder.trim_end_matches('/'))
+            };
+            found.extend(page.values.iter().map(|p| format!("{prefix}{p}")));
+            if found.len() > max {
+                found.truncate(max);
+                return Ok((found, true));
+            }
+            match page.next() {
+                Some(next) if next > start => start = next,
+                _ => return Ok((found, false)),
+            }
+        }
+    }
+
+    /// The newest commit on `until` that touched `path` (the branch's head without a path).
+    pub async fn last_commit(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+        until: &str,
+        path: Option<&str>,
+    ) -> Result<Option<Commit>, BitbucketError> {
+        let mut query = vec![("until", until.to_owned()), ("limit", "1".to_owned())];
+        if let Some(path) = path {
+            query.push(("path", path.to_owned()));
+        }
+        let url = self.repo(project, slug, &["commits"], &query);
+        let page: Paged<Commit> = match self.get(token, url, "commit history").await {
+            Ok(page) => page,
+            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        Ok(page.values.into_iter().next())
+    }
+
+    /// Commits one file on a branch (`PUT …/browse/{path}`). 409 when it changed since
+    /// `source_commit`, exists on create, or would not change.
+    pub async fn edit_file(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+        edit: FileEdit<'_>,
+    ) -> Result<Commit, BitbucketError> {
+        let mut tail = vec!["browse"];
+        tail.extend(edit.path.split('/'));
+        let url = self.repo(project, slug, &tail, &[]);
+        let mut form = Form::new()
+            .text("branch", edit.branch.to_owned())
+            .text("content", edit.content.to_owned())
+            .text("message", edit.message.to_owned());
+        if let Some(source) = edit.source_commit {
+            form = form.text("sourceCommitId", source.to_owned());
+        }
+        let response = self
+            .send(token, self.http().put(url).multipart(form), "file")
+            .await?;
+        response
+            .json()
+            .await
+            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))
+    }
+}

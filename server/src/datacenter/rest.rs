@@ -1,0 +1,213 @@
+//! The few Bitbucket Data Center REST calls the studio makes (`{base}/rest/api/latest/…`,
+//! Atlassian's Data Center 9.2 document), with the user's OAuth access token.
+//!
+//! Data Center answers 401 both for a token it does not accept and for a user without the
+//! permission a call needs ("insufficient permissions"); the error's `exceptionName` tells
+//! them apart, and only the first becomes [`BitbucketError::Unauthorized`] (which refreshes
+//! the token and, at worst, asks the user to reconnect). A missing permission is
+//! [`BitbucketError::Forbidden`]: reconnecting would not help.
+
+use std::sync::Arc;
+
+use reqwest::header::ACCEPT;
+use reqwest::StatusCode;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::model::ErrorBody;
+use crate::bitbucket::rest::retry_after;
+use crate::providers::BitbucketError;
+use crate::telemetry::Metrics;
+
+/// Longest project key or repository slug accepted (Data Center allows 128 characters).
+const MAX_NAME_CHARS: usize = 128;
+
+#[derive(Clone, Debug)]
+pub struct DataCenterRest {
+    http: reqwest::Client,
+    /// The instance, e.g. `https://git.example.com` or `…/bitbucket` behind a context path.
+    base: Url,
+    metrics: Arc<Metrics>,
+}
+
+/// A project key (`DATA`, or `~ALEX` for a personal project) or repository slug that can be
+/// put in a URL: letters, digits, `-`, `_`, `.`, and `~` first for a personal project.
+pub fn name<'a>(value: &'a str, what: &'static str) -> Result<&'a str, BitbucketError> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let body = value.strip_prefix('~').unwrap_or(value);
+    if body.is_empty()
+        || value.chars().count() > MAX_NAME_CHARS
+        || !body.chars().all(plain)
+        || body.chars().all(|c| c == '.')
+    {
+        return Err(BitbucketError::InvalidName(what));
+    }
+    Ok(value)
+}
+
+impl DataCenterRest {
+    pub fn new(
+        http: reqwest::Client,
+        base: &str,
+        metrics: Arc<Metrics>,
+    ) -> Result<Self, url::ParseError> {
+        let base = Url::parse(base.trim_end_matches('/'))?;
+        Ok(Self {
+            http,
+            base,
+            metrics,
+        })
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// `{base}/rest/api/latest/{segments…}?{query}`; segments are percent-encoded, and a
+    /// file path is passed as its own segments.
+    pub fn api(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .expect("an http(s) base URL has path segments")
+            .pop_if_empty()
+            .extend(["rest", "api", "latest"])
+            .extend(segments);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url
+    }
+
+    /// `…/projects/{key}/repos/{slug}/{tail…}`.
+    pub fn repo(&self, key: &str, slug: &str, tail: &[&str], query: &[(&str, String)]) -> Url {
+        let mut segments = vec!["projects", key, "repos", slug];
+        segments.extend_from_slice(tail);
+        self.api(&segments, query)
+    }
+
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        token: &SecretString,
+        url: Url,
+        what: &str,
+    ) -> Result<T, BitbucketError> {
+        let response = self.send(token, self.http.get(url), what).await?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| BitbucketError::Unexpected(e.to_string()))
+    }
+
+    /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
+    /// `what` names the thing asked for in messages. The request's id goes along and the
+    /// call is counted in the metrics under its endpoint template.
+    pub async fn send(
+        &self,
+        token: &SecretString,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<reqwest::Response, BitbucketError> {
+        Ok(self.answer(token, request, what).await?.0)
+    }
+
+    /// Like [`DataCenterRest::send`], but also returns the header Data Center names the
+    /// token's user in (`X-AUSERNAME`).
+    pub async fn answer(
+        &self,
+        token: &SecretString,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<(reqwest::Response, Option<String>), BitbucketError> {
+        let mut request = request
+            .bearer_auth(token.expose_secret())
+            .build()
+            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
+        // JSON unless the call asked for something else (a raw file).
+        if !request.headers().contains_key(ACCEPT) {
+            request.headers_mut().insert(
+                ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            );
+        }
+        let endpoint = super::endpoint::template(&self.base, request.url());
+        let response = self
+            .metrics
+            .send_to_bitbucket(&self.http, request, &endpoint)
+            .await
+            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+        let status = response.status();
+        let user = response
+            .headers()
+            .get("x-ausername")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if status.is_success() {
+            return Ok((response, user));
+        }
+        let retry = retry_after(response.headers());
+        let body = response.json::<ErrorBody>().await.unwrap_or_default();
+        let message = body.message();
+        Err(match status {
+            StatusCode::UNAUTHORIZED if body.is_permission() => BitbucketError::Forbidden(format!(
+                "Bitbucket Data Center refused access to the {what}: your account lacks the permission. Ask a project admin for write access, or choose another repository."
+            )),
+            StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized {
+                expired: message.to_ascii_lowercase().contains("expired"),
+            },
+            StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
+                "Bitbucket Data Center refused access to the {what}. Check that your account has the needed permission."
+            )),
+            StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
+            StatusCode::CONFLICT => BitbucketError::Conflict(message),
+            StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
+            StatusCode::PAYLOAD_TOO_LARGE => BitbucketError::TooLarge(format!(
+                "Bitbucket Data Center refused the {what} as too large."
+            )),
+            StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
+            s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
+            s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
+        })
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cannot_steer_the_url() {
+        assert_eq!(name("DATA", "project").unwrap(), "DATA");
+        assert_eq!(name("~ALEX", "project").unwrap(), "~ALEX");
+        assert_eq!(name("my-repo.v2_x", "repository").unwrap(), "my-repo.v2_x");
+        for bad in ["", "..", ".", "a/b", "a?b", "a b", "~", "a%2Fb", "~~x"] {
+            assert!(name(bad, "repository").is_err(), "{bad:?}");
+        }
+        assert!(name(&"a".repeat(129), "repository").is_err());
+    }
+
+    #[test]
+    fn urls_stay_under_the_instance_and_encode_every_segment() {
+        let rest = DataCenterRest::new(
+            reqwest::Client::new(),
+            "https://git.example.com/bitbucket/",
+            Metrics::new(),
+        )
+        .unwrap();
+        let url = rest.repo(
+            "DATA",
+            "etl",
+            &["browse", "pipelines", "a b.yaml"],
+            &[("at", "refs/heads/main".into())],
+        );
+        assert_eq!(
+            url.as_str(),
+            "https://git.example.com/bitbucket/rest/api/latest/projects/DATA/repos/etl/browse/pipelines/a%20b.yaml?at=refs%2Fheads%2Fmain"
+        );
+    }
+}

@@ -1,0 +1,191 @@
+//! The narrow proxy the wizard uses, one set of routes per provider under `/api/{slug}`: the
+//! repository step's first screen, the account's groups (Cloud workspaces, Data Center
+//! projects) and their names, the repositories of one group that the account can write to,
+//! and the studio's `main` branch in a repository (check, create). Responses are reshaped
+//! into `api` types by the provider's [`crate::providers::GitHost`], so the app never sees a
+//! provider's URL or token, and these handlers never learn which provider answered.
+
+use api::{
+    GitProvider, MainBranch, Page, PickerQuery, Repository, RepositoryPicker, RepositoryQuery,
+    Workspace,
+};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Extension, Router};
+
+use super::{provider_routes, AppState};
+use crate::error::AppResult;
+use crate::extract::{Json, Path, Query};
+use crate::providers::{BitbucketError, Provider};
+use crate::session::CurrentUser;
+
+/// Longest search accepted; Bitbucket Cloud's repository names are at most 62 characters.
+const MAX_SEARCH_CHARS: usize = 100;
+/// Longest cursor accepted (a base64url provider path and query).
+const MAX_CURSOR_CHARS: usize = 4096;
+/// Longest group or repository name accepted before the provider's own check.
+const MAX_NAME_CHARS: usize = 256;
+
+pub fn router() -> Router<AppState> {
+    provider_routes(|provider| {
+        let repositories = format!(
+            "{}/{{workspace}}/repositories",
+            api::paths::workspaces(provider)
+        );
+        Router::new()
+            .route(&api::paths::repository_picker(provider), get(picker))
+            .route(&api::paths::workspaces(provider), get(workspaces))
+            .route(&api::paths::workspace_names(provider), get(workspace_names))
+            .route(&repositories, get(repositories_page))
+            .route(
+                &format!("{repositories}/{{repository}}/main-branch"),
+                get(main_branch).post(create_main_branch),
+            )
+    })
+}
+
+/// The configured provider of this route set (404 when the server has not configured it).
+fn provider(state: &AppState, id: GitProvider) -> AppResult<&Provider> {
+    state.providers.get(id)
+}
+
+/// A name from the URL, bounded before anything else looks at it.
+fn name<'a>(value: &'a str, what: &'static str) -> AppResult<&'a str> {
+    if value.is_empty() || value.chars().count() > MAX_NAME_CHARS {
+        return Err(BitbucketError::InvalidName(what).into());
+    }
+    Ok(value)
+}
+
+/// The first screen in (usually) one round trip: the group to open on is known before
+/// asking (from the URL, or remembered from the last choice or from the authorization).
+async fn picker(
+    State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
+    user: CurrentUser,
+    Query(query): Query<PickerQuery>,
+) -> AppResult<Json<RepositoryPicker>> {
+    let provider = provider(&state, id)?;
+    let asked = match query.workspace.as_deref().filter(|w| !w.is_empty()) {
+        Some(workspace) => Some(name(workspace, "workspace")?.to_owned()),
+        None => None,
+    };
+    let guess = match asked {
+        Some(workspace) => Some(workspace),
+        None => state
+            .db
+            .bitbucket_link(user.id, id)
+            .await?
+            .and_then(|link| link.preferred_workspace),
+    };
+    let refresh = query.refresh.unwrap_or(false);
+    Ok(Json(provider.host.picker(user.id, guess, refresh).await?))
+}
+
+/// Every group of the account, in one page.
+async fn workspaces(
+    State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
+    user: CurrentUser,
+) -> AppResult<Json<Page<Workspace>>> {
+    let workspaces = provider(&state, id)?.host.workspaces(user.id).await?;
+    let size = workspaces.len() as u64;
+    Ok(Json(Page {
+        values: workspaces,
+        next: None,
+        size: Some(size),
+    }))
+}
+
+/// The groups with their human names, asked for after the first screen.
+async fn workspace_names(
+    State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
+    user: CurrentUser,
+) -> AppResult<Json<Vec<Workspace>>> {
+    Ok(Json(
+        provider(&state, id)?.host.workspace_names(user.id).await?,
+    ))
+}
+
+async fn repositories_page(
+    State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
+    user: CurrentUser,
+    Path(workspace): Path<String>,
+    Query(query): Query<RepositoryQuery>,
+) -> AppResult<Json<Page<Repository>>> {
+    let provider = provider(&state, id)?;
+    let workspace = name(&workspace, "workspace")?;
+    let search: Option<String> = query
+        .search
+        .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect());
+    let cursor = query.cursor.filter(|c| !c.is_empty());
+    if cursor.as_ref().is_some_and(|c| c.len() > MAX_CURSOR_CHARS) {
+        return Err(BitbucketError::InvalidName("page").into());
+    }
+    let refresh = query.refresh.unwrap_or(false);
+    let page = provider
+        .host
+        .repositories(
+            user.id,
+            workspace,
+            search.as_deref(),
+            cursor.as_deref(),
+            refresh,
+        )
+        .await?;
+    Ok(Json(page))
+}
+
+/// Whether the repository has `main`. Asking means the user chose this repository, so its
+/// group is where the repository step opens next time.
+async fn main_branch(
+    State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
+    user: CurrentUser,
+    Path((workspace, repository)): Path<(String, String)>,
+) -> AppResult<Json<MainBranch>> {
+    let provider = provider(&state, id)?;
+    let (workspace, repository) = (
+        name(&workspace, "workspace")?,
+        name(&repository, "repository")?,
+    );
+    let branch = provider
+        .host
+        .main_branch(user.id, workspace, repository)
+        .await?;
+    state
+        .db
+        .remember_bitbucket_workspace(user.id, id, workspace)
+        .await?;
+    Ok(Json(branch))
+}
+
+/// Creates `main` (from the default branch, or as the first commit of an empty repository)
+/// with the user's own token, so the provider records the user as its author.
+async fn create_main_branch(
+    State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
+    user: CurrentUser,
+    Path((workspace, repository)): Path<(String, String)>,
+    _: Json<api::EmptyBody>,
+) -> AppResult<Json<MainBranch>> {
+    let provider = provider(&state, id)?;
+    let (workspace, repository) = (
+        name(&workspace, "workspace")?,
+        name(&repository, "repository")?,
+    );
+    let branch = provider
+        .host
+        .create_main_branch(user.id, workspace, repository)
+        .await?;
+    tracing::info!(
+        user_id = user.id,
+        provider = id.slug(),
+        workspace,
+        repository,
+        "created the main branch"
+    );
+    Ok(Json(branch))
+}

@@ -1,0 +1,173 @@
+//! Authorizing Data Center: per user, once, beside Cloud; denial, revocation, disconnect,
+//! refresh, and what `/api/info` offers.
+
+use api::{ConnectionStatus, ServerInfo};
+
+use super::DC;
+use crate::helpers::{Engine, TestApp, DATACENTER_NAME};
+
+async fn status(app: &TestApp) -> ConnectionStatus {
+    let response = app.browser.get(&api::paths::connection(DC)).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn the_server_offers_both_providers_by_name_and_host(engine: Engine) {
+    let app = crate::helpers::spawn_app(engine).await;
+    let info: ServerInfo = app
+        .browser
+        .get(api::paths::INFO)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<(&str, &str)> = info
+        .providers
+        .iter()
+        .map(|p| (p.name.as_str(), p.host.as_str()))
+        .collect();
+    let host = app.datacenter.addr.to_string();
+    assert_eq!(
+        names,
+        [
+            ("Bitbucket Cloud", "bitbucket.org"),
+            (DATACENTER_NAME, host.as_str())
+        ]
+    );
+    assert!(info.providers[1]
+        .revoke_url
+        .starts_with(&app.datacenter.base_url));
+}
+
+async fn connecting_asks_once_and_names_the_account(engine: Engine) {
+    let app = TestApp::signed_up(engine).await;
+    assert_eq!(status(&app).await, ConnectionStatus::NotConnected);
+    let back = app
+        .authorize_datacenter(&app.browser, "alex", "Allow")
+        .await;
+    assert_eq!(back, "/projects/new/advanced/bitbucket-dc/repository");
+    let ConnectionStatus::Connected {
+        account, scopes, ..
+    } = status(&app).await
+    else {
+        panic!("not connected");
+    };
+    assert_eq!(account.display_name, "Alex Rivera");
+    assert_eq!(account.nickname.as_deref(), Some("alex"));
+    assert_eq!(scopes, ["REPO_WRITE"]);
+    // Cloud is a connection of its own, still to make.
+    let cloud = app.browser.get(api::paths::BITBUCKET_CONNECTION).await;
+    let cloud: ConnectionStatus = cloud.json().await.unwrap();
+    assert_eq!(cloud, ConnectionStatus::NotConnected);
+    // Once: the studio's next calls need no new consent.
+    let before = app.datacenter.datacenter.stats().authorize_requests;
+    let picker = app.browser.get(&api::paths::repository_picker(DC)).await;
+    assert_eq!(picker.status(), 200);
+    assert_eq!(app.datacenter.datacenter.stats().authorize_requests, before);
+    // The tokens stay on the server, encrypted.
+    for secret in app.datacenter.datacenter.secrets_issued_to("alex") {
+        let link = app.db.bitbucket_link(1, DC).await.unwrap().unwrap();
+        assert!(!link.access_token.contains(&secret) && !link.refresh_token.contains(&secret));
+    }
+}
+
+async fn a_denied_consent_returns_to_the_wizard_with_the_reason(engine: Engine) {
+    let app = TestApp::signed_up(engine).await;
+    let back = app.authorize_datacenter(&app.browser, "alex", "Deny").await;
+    assert!(
+        back.starts_with("/projects/new/advanced/bitbucket-dc/repository?"),
+        "{back}"
+    );
+    assert!(back.contains("oauth_error=access_denied"), "{back}");
+    assert_eq!(status(&app).await, ConnectionStatus::NotConnected);
+}
+
+async fn a_revoked_grant_asks_to_reconnect_and_reconnecting_works(engine: Engine) {
+    let app = TestApp::connected_to_datacenter(engine).await;
+    app.revoke_datacenter();
+    let refused = app.browser.get(&api::paths::repository_picker(DC)).await;
+    assert_eq!(refused.status(), 409);
+    let error: api::ApiError = refused.json().await.unwrap();
+    assert_eq!(error.code, api::ErrorCode::BitbucketReconnectNeeded);
+    assert!(matches!(
+        status(&app).await,
+        ConnectionStatus::ReconnectNeeded { .. }
+    ));
+    app.authorize_datacenter(&app.browser, "alex", "Allow")
+        .await;
+    assert!(matches!(
+        status(&app).await,
+        ConnectionStatus::Connected { .. }
+    ));
+}
+
+async fn an_expired_token_is_refreshed_once_and_rotation_holds(engine: Engine) {
+    let app = TestApp::connected_to_datacenter(engine).await;
+    app.datacenter
+        .datacenter
+        .advance_clock(std::time::Duration::from_secs(2 * 3600));
+    let (picker, workspaces) = (
+        api::paths::repository_picker(DC),
+        api::paths::workspaces(DC),
+    );
+    let (a, b) = tokio::join!(app.browser.get(&picker), app.browser.get(&workspaces));
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    let tokens = app.datacenter.datacenter.stats().token_requests;
+    assert_eq!(
+        tokens.refresh_token, 1,
+        "one refresh for two requests: {tokens:?}"
+    );
+    assert_eq!(tokens.rotated_refresh_reused, 0);
+    assert!(app
+        .event_kinds_of(DC)
+        .await
+        .contains(&api::ConnectionEventKind::Refreshed));
+}
+
+async fn disconnecting_forgets_data_center_only(engine: Engine) {
+    let app = TestApp::connected_to_datacenter(engine).await;
+    app.authorize_as("Alex Rivera", "Grant access").await;
+    let gone = app.browser.delete_json(&api::paths::connection(DC)).await;
+    assert_eq!(gone.status(), 204);
+    assert_eq!(status(&app).await, ConnectionStatus::NotConnected);
+    let cloud: ConnectionStatus = app
+        .browser
+        .get(api::paths::BITBUCKET_CONNECTION)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        matches!(cloud, ConnectionStatus::Connected { .. }),
+        "Cloud stays connected"
+    );
+}
+
+async fn a_callback_never_accepts_another_providers_state(engine: Engine) {
+    let app = TestApp::signed_up(engine).await;
+    // Start on Data Center, then bring the state to Cloud's callback: refused (mix-up).
+    let start = app.browser.get(&api::paths::oauth_start(DC)).await;
+    let to_dc = crate::helpers::Browser::location(&start);
+    let state = url::Url::parse(&to_dc)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let wrong = format!(
+        "{}?code=x&state={state}",
+        api::paths::BITBUCKET_OAUTH_CALLBACK
+    );
+    let back = app.browser.get(&wrong).await;
+    assert!(crate::helpers::Browser::location(&back).contains("oauth_error=state_invalid"));
+}
+
+crate::both_engines!(
+    the_server_offers_both_providers_by_name_and_host,
+    connecting_asks_once_and_names_the_account,
+    a_denied_consent_returns_to_the_wizard_with_the_reason,
+    a_revoked_grant_asks_to_reconnect_and_reconnecting_works,
+    an_expired_token_is_refreshed_once_and_rotation_holds,
+    disconnecting_forgets_data_center_only,
+    a_callback_never_accepts_another_providers_state,
+);
