@@ -15,9 +15,10 @@ pub fn resume_link(draft: &ProjectDraft) -> String {
     match (draft.configuration, &draft.repository) {
         (Some(ProjectConfiguration::QuickStart), _) => links::QUICK_START_DETAILS.to_owned(),
         (Some(ProjectConfiguration::Advanced), Some(repository)) => {
-            links::advanced_details(&repository.workspace, &repository.slug)
+            links::advanced_details(repository)
         }
-        (Some(ProjectConfiguration::Advanced), None) => links::BITBUCKET_REPOSITORY.to_owned(),
+        // No repository yet, so no provider either: choose one again.
+        (Some(ProjectConfiguration::Advanced), None) => links::ADVANCED.to_owned(),
         (None, _) => links::NEW_PROJECT.to_owned(),
     }
 }
@@ -64,6 +65,7 @@ mod tests {
 
     fn repo(slug: &str) -> RepositoryRef {
         RepositoryRef {
+            provider: api::GitProvider::Bitbucket,
             workspace: "acme".into(),
             slug: slug.into(),
         }
@@ -74,9 +76,17 @@ mod tests {
         let mut draft = ProjectDraft::default();
         assert_eq!(resume_link(&draft), links::NEW_PROJECT);
         draft.configuration = Some(ProjectConfiguration::Advanced);
-        assert_eq!(resume_link(&draft), links::BITBUCKET_REPOSITORY);
+        assert_eq!(resume_link(&draft), links::ADVANCED);
         draft.repository = Some(repo("etl"));
-        assert_eq!(resume_link(&draft), links::advanced_details("acme", "etl"));
+        assert_eq!(resume_link(&draft), links::advanced_details(&repo("etl")));
+        draft.repository = Some(RepositoryRef {
+            provider: api::GitProvider::BitbucketDataCenter,
+            ..repo("warehouse")
+        });
+        assert_eq!(
+            resume_link(&draft),
+            "/projects/new/advanced/bitbucket-dc/details?workspace=acme&repository=warehouse"
+        );
         draft.configuration = Some(ProjectConfiguration::QuickStart);
         assert_eq!(resume_link(&draft), links::QUICK_START_DETAILS);
     }
@@ -94,6 +104,15 @@ mod tests {
             Some(("Sales".into(), String::new()))
         );
         assert_eq!(prefill(&draft, Some(&repo("other"))), None);
+        let elsewhere = RepositoryRef {
+            provider: api::GitProvider::BitbucketDataCenter,
+            ..repo("etl")
+        };
+        assert_eq!(
+            prefill(&draft, Some(&elsewhere)),
+            None,
+            "same names, other provider"
+        );
         assert_eq!(prefill(&draft, None), None, "not into a Quick start form");
         assert_eq!(prefill(&ProjectDraft::default(), None), None);
     }

@@ -57,21 +57,21 @@ macro_rules! lazy_page {
 }
 
 lazy_page!(
-    /// `/projects/new/advanced/bitbucket`: whether Bitbucket is authorized, and Authorize.
+    /// `/projects/new/advanced/:provider`: whether the provider is authorized, and Authorize.
     ConnectStepRoute,
     connect_step_view,
     __preload_connect_step_view,
     crate::pages::wizard::ConnectStep
 );
 lazy_page!(
-    /// `…/bitbucket/repository`: the repository picker.
+    /// `…/:provider/repository`: the repository picker.
     RepositoryStepRoute,
     repository_step_view,
     __preload_repository_step_view,
     crate::pages::wizard::RepositoryStep
 );
 lazy_page!(
-    /// `…/bitbucket/branch`: the check of `main`.
+    /// `…/:provider/branch`: the check of `main`.
     BranchStepRoute,
     branch_step_view,
     __preload_branch_step_view,
@@ -85,7 +85,7 @@ lazy_page!(
     crate::pages::wizard::QuickStartDetailsStep
 );
 lazy_page!(
-    /// `…/bitbucket/details`.
+    /// `…/:provider/details`.
     AdvancedDetailsRoute,
     advanced_details_view,
     __preload_advanced_details_view,
@@ -99,7 +99,7 @@ lazy_page!(
     crate::pages::wizard::QuickStartReviewStep
 );
 lazy_page!(
-    /// `…/bitbucket/review`.
+    /// `…/:provider/review`.
     AdvancedReviewRoute,
     advanced_review_view,
     __preload_advanced_review_view,

@@ -9,6 +9,7 @@
 //! Layout of the crate:
 //! - [`client`]: one async function per server endpoint, over gloo-net.
 //! - [`links`] and [`return_to`]: every URL the app builds or accepts, as plain, tested functions.
+//! - [`providers`]: how the app names each Git provider (Bitbucket Cloud, Data Center).
 //! - [`context`]: state shared by all pages (who is signed in, what the server offers).
 //! - [`components`]: the layout, the sign-in guard and the pieces several pages reuse.
 //! - [`draft`]: the wizard's server-side draft: resume, prefill, update.
@@ -28,6 +29,7 @@ pub mod draft;
 pub mod lazy_pages;
 pub mod links;
 pub mod pages;
+pub mod providers;
 pub mod return_to;
 pub mod routes;
 pub mod time;

@@ -19,21 +19,12 @@ pub const NEW_PROJECT: &str = "/projects/new";
 pub const QUICK_START_DETAILS: &str = "/projects/new/quick-start/details";
 /// Wizard step "Review and create" of a Quick start project.
 pub const QUICK_START_REVIEW: &str = "/projects/new/quick-start/review";
-/// Wizard step "Select Git provider".
+/// Wizard step "Select Git provider". The steps after it are under
+/// `/projects/new/advanced/{provider}` ([`provider_step`] and the functions after it), one
+/// route each with the provider's slug as a parameter ([`GitProvider::slug`]).
 pub const ADVANCED: &str = "/projects/new/advanced";
-/// Wizard step "Connect Bitbucket".
-pub const BITBUCKET_CONNECT: &str = "/projects/new/advanced/bitbucket";
-/// Wizard step "Choose a repository"; also where the OAuth round trip returns to.
-pub const BITBUCKET_REPOSITORY: &str = "/projects/new/advanced/bitbucket/repository";
-/// Wizard step "Check the branch": the studio's `main` branch in the chosen repository.
-pub const BITBUCKET_BRANCH: &str = "/projects/new/advanced/bitbucket/branch";
-/// Wizard step "Project details" of an advanced (Bitbucket) project.
-pub const BITBUCKET_DETAILS: &str = "/projects/new/advanced/bitbucket/details";
 
-/// Wizard step "Review and create" of an advanced (Bitbucket) project.
-pub const BITBUCKET_REVIEW: &str = "/projects/new/advanced/bitbucket/review";
-
-/// Settings → Connections: the Bitbucket connection, its audit trail, Disconnect.
+/// Settings → Connections: each provider's connection, its audit trail, Disconnect.
 pub const CONNECTIONS: &str = "/settings/connections";
 
 /// Query parameter names the wizard uses.
@@ -43,6 +34,8 @@ pub mod query {
     pub const REPOSITORY: &str = "repository";
     /// A pipeline's path in its repository.
     pub const PATH: &str = "path";
+    /// The provider shown on the Connections page.
+    pub const PROVIDER: &str = "provider";
 }
 
 /// The step that follows "Select project configuration" for a choice.
@@ -60,10 +53,31 @@ pub fn provider_step(provider: GitProvider) -> String {
     format!("{ADVANCED}/{}", provider.slug())
 }
 
-/// "Choose a repository", optionally keeping a workspace and a preselected repository.
-pub fn repository_step(workspace: Option<&str>, repository: Option<&str>) -> String {
+/// A later step of a provider's flow: `…/advanced/{provider}/{step}`.
+fn provider_page(provider: GitProvider, step: &str) -> String {
+    format!("{}/{step}", provider_step(provider))
+}
+
+/// A step for a chosen repository: `?workspace=&repository=` on the provider's page.
+fn repository_page(step: &str, repository: &RepositoryRef) -> String {
     with_query(
-        BITBUCKET_REPOSITORY,
+        &provider_page(repository.provider, step),
+        &[
+            (query::WORKSPACE, Some(&repository.workspace)),
+            (query::REPOSITORY, Some(&repository.slug)),
+        ],
+    )
+}
+
+/// "Choose a repository", optionally keeping a workspace and a preselected repository; also
+/// where the OAuth round trip returns to.
+pub fn repository_step(
+    provider: GitProvider,
+    workspace: Option<&str>,
+    repository: Option<&str>,
+) -> String {
+    with_query(
+        &provider_page(provider, "repository"),
         &[
             (query::WORKSPACE, workspace),
             (query::REPOSITORY, repository),
@@ -71,32 +85,20 @@ pub fn repository_step(workspace: Option<&str>, repository: Option<&str>) -> Str
     )
 }
 
-/// "Check the branch" for a chosen Bitbucket repository.
-pub fn branch_step(workspace: &str, repository: &str) -> String {
-    with_query(
-        BITBUCKET_BRANCH,
-        &[
-            (query::WORKSPACE, Some(workspace)),
-            (query::REPOSITORY, Some(repository)),
-        ],
-    )
+/// "Check the branch" for a chosen repository.
+pub fn branch_step(repository: &RepositoryRef) -> String {
+    repository_page("branch", repository)
 }
 
-/// "Project details" for a chosen Bitbucket repository.
-pub fn advanced_details(workspace: &str, repository: &str) -> String {
-    with_query(
-        BITBUCKET_DETAILS,
-        &[
-            (query::WORKSPACE, Some(workspace)),
-            (query::REPOSITORY, Some(repository)),
-        ],
-    )
+/// "Project details" for a chosen repository.
+pub fn advanced_details(repository: &RepositoryRef) -> String {
+    repository_page("details", repository)
 }
 
-/// "Project details" of either flow: the Bitbucket one when a repository is chosen.
+/// "Project details" of either flow: the provider's when a repository is chosen.
 pub fn details_step(repository: Option<&RepositoryRef>) -> String {
     match repository {
-        Some(repository) => advanced_details(&repository.workspace, &repository.slug),
+        Some(repository) => advanced_details(repository),
         None => QUICK_START_DETAILS.to_owned(),
     }
 }
@@ -104,14 +106,18 @@ pub fn details_step(repository: Option<&RepositoryRef>) -> String {
 /// "Review and create" of either flow.
 pub fn review_step(repository: Option<&RepositoryRef>) -> String {
     match repository {
-        Some(repository) => with_query(
-            BITBUCKET_REVIEW,
-            &[
-                (query::WORKSPACE, Some(&repository.workspace)),
-                (query::REPOSITORY, Some(&repository.slug)),
-            ],
-        ),
+        Some(repository) => repository_page("review", repository),
         None => QUICK_START_REVIEW.to_owned(),
+    }
+}
+
+/// The Connections page showing `provider`: Bitbucket Cloud (the default) at the bare
+/// address, any other with `?provider=`.
+pub fn connections(provider: GitProvider) -> String {
+    if provider == GitProvider::default() {
+        CONNECTIONS.to_owned()
+    } else {
+        with_query(CONNECTIONS, &[(query::PROVIDER, Some(provider.slug()))])
     }
 }
 
@@ -151,10 +157,10 @@ pub fn auth_page(page: &str, return_to: Option<&str>) -> String {
     with_query(page, &[(query::RETURN_TO, return_to)])
 }
 
-/// The server route that starts the Bitbucket OAuth flow (a full-page navigation).
-pub fn bitbucket_authorize(return_to: &str) -> String {
+/// The server route that starts the provider's OAuth flow (a full-page navigation).
+pub fn authorize(provider: GitProvider, return_to: &str) -> String {
     with_query(
-        api::paths::BITBUCKET_OAUTH_START,
+        &api::paths::oauth_start(provider),
         &[(query::RETURN_TO, Some(return_to))],
     )
 }
@@ -179,6 +185,17 @@ pub fn with_query(path: &str, params: &[(&str, Option<&str>)]) -> String {
 mod tests {
     use super::*;
 
+    const CLOUD: GitProvider = GitProvider::Bitbucket;
+    const DC: GitProvider = GitProvider::BitbucketDataCenter;
+
+    fn repository(provider: GitProvider, workspace: &str, slug: &str) -> RepositoryRef {
+        RepositoryRef {
+            provider,
+            workspace: workspace.into(),
+            slug: slug.into(),
+        }
+    }
+
     #[test]
     fn only_numeric_ids_are_fetched() {
         assert_eq!(parse_project_id(Some("42")), Some(42));
@@ -197,35 +214,73 @@ mod tests {
             after_configuration(ProjectConfiguration::Advanced),
             ADVANCED
         );
-        assert_eq!(provider_step(GitProvider::Bitbucket), BITBUCKET_CONNECT);
+        assert_eq!(provider_step(CLOUD), "/projects/new/advanced/bitbucket");
+        assert_eq!(provider_step(DC), "/projects/new/advanced/bitbucket-dc");
     }
 
     #[test]
     fn wizard_choices_are_encoded_into_the_query() {
         assert_eq!(
-            advanced_details("acme corp", "data&pipes"),
+            advanced_details(&repository(CLOUD, "acme corp", "data&pipes")),
             "/projects/new/advanced/bitbucket/details?workspace=acme%20corp&repository=data%26pipes"
         );
-        assert_eq!(repository_step(None, None), BITBUCKET_REPOSITORY);
         assert_eq!(
-            branch_step("acme", "etl"),
+            repository_step(CLOUD, None, None),
+            "/projects/new/advanced/bitbucket/repository"
+        );
+        assert_eq!(
+            branch_step(&repository(CLOUD, "acme", "etl")),
             "/projects/new/advanced/bitbucket/branch?workspace=acme&repository=etl"
         );
         assert_eq!(
-            repository_step(Some("acme"), None),
+            repository_step(CLOUD, Some("acme"), None),
             "/projects/new/advanced/bitbucket/repository?workspace=acme"
         );
         assert_eq!(
-            repository_step(Some(""), Some("etl")),
+            repository_step(CLOUD, Some(""), Some("etl")),
             "/projects/new/advanced/bitbucket/repository?repository=etl"
+        );
+    }
+
+    #[test]
+    fn data_center_steps_carry_its_slug() {
+        let warehouse = repository(DC, "DATA", "warehouse");
+        assert_eq!(
+            repository_step(DC, Some("DATA"), None),
+            "/projects/new/advanced/bitbucket-dc/repository?workspace=DATA"
+        );
+        assert_eq!(
+            branch_step(&warehouse),
+            "/projects/new/advanced/bitbucket-dc/branch?workspace=DATA&repository=warehouse"
+        );
+        assert_eq!(
+            details_step(Some(&warehouse)),
+            "/projects/new/advanced/bitbucket-dc/details?workspace=DATA&repository=warehouse"
+        );
+        assert_eq!(
+            review_step(Some(&warehouse)),
+            "/projects/new/advanced/bitbucket-dc/review?workspace=DATA&repository=warehouse"
+        );
+        assert_eq!(
+            authorize(DC, &repository_step(DC, None, None)),
+            "/oauth/bitbucket-dc/start?return_to=%2Fprojects%2Fnew%2Fadvanced%2Fbitbucket-dc%2Frepository"
         );
     }
 
     #[test]
     fn authorize_url_carries_the_return_path() {
         assert_eq!(
-            bitbucket_authorize(BITBUCKET_REPOSITORY),
+            authorize(CLOUD, &repository_step(CLOUD, None, None)),
             "/oauth/bitbucket/start?return_to=%2Fprojects%2Fnew%2Fadvanced%2Fbitbucket%2Frepository"
+        );
+    }
+
+    #[test]
+    fn the_connections_page_names_providers_other_than_cloud() {
+        assert_eq!(connections(CLOUD), "/settings/connections");
+        assert_eq!(
+            connections(DC),
+            "/settings/connections?provider=bitbucket-dc"
         );
     }
 
@@ -241,15 +296,12 @@ mod tests {
 
     #[test]
     fn details_and_review_follow_the_flow() {
-        let repository = RepositoryRef {
-            workspace: "acme".into(),
-            slug: "etl".into(),
-        };
+        let repository = repository(CLOUD, "acme", "etl");
         assert_eq!(details_step(None), QUICK_START_DETAILS);
         assert_eq!(review_step(None), QUICK_START_REVIEW);
         assert_eq!(
             details_step(Some(&repository)),
-            advanced_details("acme", "etl")
+            advanced_details(&repository)
         );
         assert_eq!(
             review_step(Some(&repository)),

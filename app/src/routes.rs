@@ -1,8 +1,11 @@
 //! The route table.
 //!
 //! Every wizard step is its own route, so back/forward and reload land on the same step;
-//! the choices made so far travel in the path and query (see [`crate::links`], whose
-//! constants are these paths). Everything except sign-in and sign-up sits under one guarded
+//! the choices made so far travel in the path and query (see [`crate::links`], which builds
+//! these paths). The steps after "Select Git provider" are one route each for every provider:
+//! `/projects/new/advanced/:provider/…`, the parameter a [`api::GitProvider::slug`]; a step
+//! given any other slug shows the not-found page
+//! ([`crate::pages::wizard::provider_route`]). Everything except sign-in and sign-up sits under one guarded
 //! parent route ([`GuardedOutlet`]) instead of repeating the sign-in check in each page.
 //! The pages after the wizard are [`Lazy`] routes ([`crate::lazy_pages`]).
 
@@ -34,11 +37,11 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/projects/new/quick-start/details") view={Lazy::<QuickStartDetailsRoute>::new()} />
                 <Route path=path!("/projects/new/quick-start/review") view={Lazy::<QuickStartReviewRoute>::new()} />
                 <Route path=path!("/projects/new/advanced") view=ProviderStep />
-                <Route path=path!("/projects/new/advanced/bitbucket") view={Lazy::<ConnectStepRoute>::new()} />
-                <Route path=path!("/projects/new/advanced/bitbucket/repository") view={Lazy::<RepositoryStepRoute>::new()} />
-                <Route path=path!("/projects/new/advanced/bitbucket/branch") view={Lazy::<BranchStepRoute>::new()} />
-                <Route path=path!("/projects/new/advanced/bitbucket/details") view={Lazy::<AdvancedDetailsRoute>::new()} />
-                <Route path=path!("/projects/new/advanced/bitbucket/review") view={Lazy::<AdvancedReviewRoute>::new()} />
+                <Route path=path!("/projects/new/advanced/:provider") view={Lazy::<ConnectStepRoute>::new()} />
+                <Route path=path!("/projects/new/advanced/:provider/repository") view={Lazy::<RepositoryStepRoute>::new()} />
+                <Route path=path!("/projects/new/advanced/:provider/branch") view={Lazy::<BranchStepRoute>::new()} />
+                <Route path=path!("/projects/new/advanced/:provider/details") view={Lazy::<AdvancedDetailsRoute>::new()} />
+                <Route path=path!("/projects/new/advanced/:provider/review") view={Lazy::<AdvancedReviewRoute>::new()} />
                 <Route path=path!("/projects/:id") view={Lazy::<ProjectRoute>::new()} />
                 <Route path=path!("/projects/:id/pipelines/view") view={Lazy::<PipelineViewRoute>::new()} />
                 <Route path=path!("/projects/:id/pipelines/edit") view={Lazy::<EditPipelineRoute>::new()} />

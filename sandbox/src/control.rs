@@ -85,7 +85,7 @@ pub struct Fault {
 }
 
 impl Fault {
-    fn matches(&self, path: &str) -> bool {
+    pub(crate) fn matches(&self, path: &str) -> bool {
         match self.path_prefix.strip_suffix('$') {
             Some(exact) => path == exact,
             None => path.starts_with(&self.path_prefix),

@@ -18,6 +18,8 @@
 mod api;
 mod clock;
 mod control;
+/// The Bitbucket Data Center 9.2 stand-in, built from the same parts.
+pub mod datacenter;
 mod directory;
 mod html;
 mod ids;

@@ -3,8 +3,9 @@
 use api::paths;
 use api::{
     ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
-    MainBranch, Me, Page, Project, ProjectDraft, Repository, RepositoryPicker, RepositoryQuery,
-    SavedDraft, ServerInfo, SignUp, SignUpStarted, SignedUp, Workspace,
+    GitProvider, MainBranch, Me, Page, Project, ProjectDraft, Repository, RepositoryPicker,
+    RepositoryQuery, RepositoryRef, SavedDraft, ServerInfo, SignUp, SignUpStarted, SignedUp,
+    Workspace,
 };
 use api::{
     DeletePipeline, PipelineFile, PipelineList, ProjectSettings, SavePipeline, SavedPipeline,
@@ -44,55 +45,57 @@ pub async fn sign_out() -> Result<(), ApiError> {
     post_no_content(paths::SIGN_OUT, &serde_json::json!({})).await
 }
 
-/// Whether the user's Bitbucket authorization works.
-pub async fn bitbucket_connection() -> Result<ConnectionStatus, ApiError> {
-    get_json(paths::BITBUCKET_CONNECTION).await
+/// Whether the user's authorization of `provider` works.
+pub async fn connection(provider: GitProvider) -> Result<ConnectionStatus, ApiError> {
+    get_json(&paths::connection(provider)).await
 }
 
-/// Forgets the stored Bitbucket tokens (answers 204, also when nothing was connected).
-pub async fn disconnect_bitbucket() -> Result<(), ApiError> {
-    delete_no_content(paths::BITBUCKET_CONNECTION).await
+/// Forgets the stored tokens of `provider` (answers 204, also when nothing was connected).
+pub async fn disconnect(provider: GitProvider) -> Result<(), ApiError> {
+    delete_no_content(&paths::connection(provider)).await
 }
 
-/// The connection's audit trail, newest first.
-pub async fn bitbucket_connection_events() -> Result<Vec<ConnectionEvent>, ApiError> {
-    get_json(paths::BITBUCKET_CONNECTION_EVENTS).await
+/// The provider connection's audit trail, newest first.
+pub async fn connection_events(provider: GitProvider) -> Result<Vec<ConnectionEvent>, ApiError> {
+    get_json(&paths::connection_events(provider)).await
 }
 
-/// The repository step's first screen: the workspaces and the first repositories of one of
-/// them (`workspace` when the account has it), in one round trip to Bitbucket.
-pub async fn bitbucket_repository_picker(
+/// The repository step's first screen: the workspaces (Data Center: projects) and the first
+/// repositories of one of them (`workspace` when the account has it), in one round trip.
+pub async fn repository_picker(
+    provider: GitProvider,
     workspace: Option<String>,
     refresh: bool,
 ) -> Result<RepositoryPicker, ApiError> {
-    get_json(&picker_url(workspace.as_deref(), refresh)).await
+    get_json(&picker_url(provider, workspace.as_deref(), refresh)).await
 }
 
-/// The account's workspaces with the human names Bitbucket gives (slugs where it gives none).
-pub async fn bitbucket_workspace_names() -> Result<Vec<Workspace>, ApiError> {
-    get_json(paths::BITBUCKET_WORKSPACE_NAMES).await
+/// The account's workspaces (projects) with their human names (keys where there are none).
+pub async fn workspace_names(provider: GitProvider) -> Result<Vec<Workspace>, ApiError> {
+    get_json(&paths::workspace_names(provider)).await
 }
 
 /// One page of the repositories of `workspace` the account can write to.
-pub async fn bitbucket_repositories(
+pub async fn repositories(
+    provider: GitProvider,
     workspace: &str,
     query: &RepositoryQuery,
 ) -> Result<Page<Repository>, ApiError> {
-    get_json(&repositories_url(workspace, query)).await
+    get_json(&repositories_url(provider, workspace, query)).await
 }
 
 /// Whether the repository has the studio's `main` branch.
-pub async fn main_branch(workspace: &str, repository: &str) -> Result<MainBranch, ApiError> {
-    get_json(&paths::bitbucket_main_branch(workspace, repository)).await
+pub async fn main_branch(repository: &RepositoryRef) -> Result<MainBranch, ApiError> {
+    get_json(&main_branch_path(repository)).await
 }
 
 /// Creates `main` (from the default branch, or as the first commit of an empty repository).
-pub async fn create_main_branch(workspace: &str, repository: &str) -> Result<MainBranch, ApiError> {
-    post_json(
-        &paths::bitbucket_main_branch(workspace, repository),
-        &serde_json::json!({}),
-    )
-    .await
+pub async fn create_main_branch(repository: &RepositoryRef) -> Result<MainBranch, ApiError> {
+    post_json(&main_branch_path(repository), &serde_json::json!({})).await
+}
+
+fn main_branch_path(repository: &RepositoryRef) -> String {
+    paths::main_branch(repository.provider, &repository.workspace, &repository.slug)
 }
 
 /// The wizard's draft, `None` when there is none.

@@ -1,14 +1,14 @@
 //! Query strings of list endpoints, built with the contract's encoder.
 
-use api::paths::{bitbucket_repositories, encode_query_value, BITBUCKET_REPOSITORY_PICKER};
-use api::RepositoryQuery;
+use api::paths::{encode_query_value, repositories, repository_picker};
+use api::{GitProvider, RepositoryQuery};
 
-/// `GET /api/bitbucket/workspaces/{workspace}/repositories?search=…&page=…`.
+/// `GET /api/{provider}/workspaces/{workspace}/repositories?search=…&cursor=…`.
 ///
 /// A blank search is left out (it would match everything anyway), and surrounding spaces
 /// are trimmed so "etl " and "etl" ask the same question.
-pub fn repositories_url(workspace: &str, query: &RepositoryQuery) -> String {
-    let mut url = bitbucket_repositories(workspace);
+pub fn repositories_url(provider: GitProvider, workspace: &str, query: &RepositoryQuery) -> String {
+    let mut url = repositories(provider, workspace);
     let mut separator = '?';
     if let Some(search) = query
         .search
@@ -34,11 +34,11 @@ pub fn repositories_url(workspace: &str, query: &RepositoryQuery) -> String {
     url
 }
 
-/// `GET /api/bitbucket/repository-picker?workspace=…`, the workspace left out when unknown;
+/// `GET /api/{provider}/repository-picker?workspace=…`, the workspace left out when unknown;
 /// `refresh` asks the server not to reuse what it read a moment ago.
-pub fn picker_url(workspace: Option<&str>, refresh: bool) -> String {
+pub fn picker_url(provider: GitProvider, workspace: Option<&str>, refresh: bool) -> String {
     crate::links::with_query(
-        BITBUCKET_REPOSITORY_PICKER,
+        &repository_picker(provider),
         &[
             ("workspace", workspace),
             ("refresh", refresh.then_some("true")),
@@ -49,6 +49,8 @@ pub fn picker_url(workspace: Option<&str>, refresh: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const CLOUD: GitProvider = GitProvider::Bitbucket;
 
     fn query(search: Option<&str>, cursor: Option<&str>) -> RepositoryQuery {
         RepositoryQuery {
@@ -61,24 +63,27 @@ mod tests {
     #[test]
     fn plain_listing_has_no_query() {
         assert_eq!(
-            repositories_url("acme", &query(None, None)),
+            repositories_url(CLOUD, "acme", &query(None, None)),
             "/api/bitbucket/workspaces/acme/repositories"
         );
         assert_eq!(
-            repositories_url("acme", &query(Some("   "), None)),
+            repositories_url(CLOUD, "acme", &query(Some("   "), None)),
             "/api/bitbucket/workspaces/acme/repositories"
         );
     }
 
     #[test]
     fn the_picker_names_a_workspace_only_when_known() {
-        assert_eq!(picker_url(None, false), "/api/bitbucket/repository-picker");
         assert_eq!(
-            picker_url(Some("acme data"), false),
+            picker_url(CLOUD, None, false),
+            "/api/bitbucket/repository-picker"
+        );
+        assert_eq!(
+            picker_url(CLOUD, Some("acme data"), false),
             "/api/bitbucket/repository-picker?workspace=acme%20data"
         );
         assert_eq!(
-            picker_url(Some("acme"), true),
+            picker_url(CLOUD, Some("acme"), true),
             "/api/bitbucket/repository-picker?workspace=acme&refresh=true"
         );
     }
@@ -86,7 +91,7 @@ mod tests {
     #[test]
     fn search_cursor_and_refresh_are_encoded() {
         assert_eq!(
-            repositories_url("acme", &query(Some(" data pipes&co "), Some("L3Jl+cG8="))),
+            repositories_url(CLOUD, "acme", &query(Some(" data pipes&co "), Some("L3Jl+cG8="))),
             "/api/bitbucket/workspaces/acme/repositories?search=data%20pipes%26co&cursor=L3Jl%2BcG8%3D"
         );
         let refreshed = RepositoryQuery {
@@ -94,8 +99,21 @@ mod tests {
             ..query(None, None)
         };
         assert_eq!(
-            repositories_url("a/b", &refreshed),
+            repositories_url(CLOUD, "a/b", &refreshed),
             "/api/bitbucket/workspaces/a%2Fb/repositories?refresh=true"
+        );
+    }
+
+    #[test]
+    fn data_center_lists_go_to_its_own_proxy() {
+        let dc = GitProvider::BitbucketDataCenter;
+        assert_eq!(
+            repositories_url(dc, "DATA", &query(Some("ware"), None)),
+            "/api/bitbucket-dc/workspaces/DATA/repositories?search=ware"
+        );
+        assert_eq!(
+            picker_url(dc, Some("DATA"), false),
+            "/api/bitbucket-dc/repository-picker?workspace=DATA"
         );
     }
 }

@@ -11,7 +11,7 @@ pub fn WizardStep(
     flow: Flow,
     /// Zero-based index into [`Flow::steps`].
     current: usize,
-    heading: &'static str,
+    #[prop(into)] heading: String,
     /// Where Back goes; may depend on the choices in the URL.
     #[prop(into)]
     back: Signal<String>,

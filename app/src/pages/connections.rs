@@ -1,14 +1,22 @@
-//! Settings → Connections: the user's Bitbucket connection (as whom, which permissions, since
-//! when, last used), **Disconnect**, **Authorize** or **Reconnect**, the link to Bitbucket's
-//! App authorizations page, and the audit trail.
+//! Settings → Connections: for each configured Git provider, the user's connection (as whom,
+//! which permissions, since when, last used), **Disconnect**, **Authorize** or
+//! **Reconnect**, the link to the provider's page where access is revoked, and the audit
+//! trail.
 //!
-//! Disconnecting only makes the studio forget its tokens: Bitbucket has no revocation
-//! endpoint, so the page then points to App authorizations, where the user can revoke the
-//! studio's access on Bitbucket's side too.
+//! One provider is shown at a time, chosen in a list of the configured providers (name and
+//! host) when there is more than one: `?provider=` names it (Bitbucket Cloud, the default,
+//! has the bare address), so the OAuth round trip comes back to the same provider, and every
+//! provider's page has the same headings and buttons without two "Authorize" buttons on
+//! one screen.
+//!
+//! Disconnecting only makes the studio forget its tokens: neither Bitbucket has a revocation
+//! endpoint, so the page then points to the provider's own page, where the user can revoke
+//! the studio's access on the provider's side too.
 
-use api::{ConnectionEvent, ConnectionStatus};
+use api::{ConnectionEvent, ConnectionStatus, GitProvider, ProviderInfo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
 
 use crate::client;
 use crate::components::authorize_panel::GrantedPermissions;
@@ -17,10 +25,19 @@ use crate::components::{
 };
 use crate::context::use_server_info;
 use crate::links;
+use crate::providers::{self, Provider};
 use crate::time::format_utc;
 
-pub const DISCONNECTED_NOTICE: &str = "Disconnected. The studio no longer holds a token for your Bitbucket account; your projects keep their settings. To withdraw the studio's access on Bitbucket as well, revoke it under App authorizations.";
 pub const NO_EVENTS: &str = "Nothing has happened to this connection yet.";
+
+/// What the page says once the studio has forgotten the tokens.
+pub fn disconnected_notice(provider: &Provider) -> String {
+    let name = provider.short_name();
+    format!(
+        "Disconnected. The studio no longer holds a token for your {name} account; your projects keep their settings. To withdraw the studio's access on {name} as well, revoke it under {}.",
+        provider.revoke_page()
+    )
+}
 
 /// "Repositories: Write" for the scopes the studio asks for; other names as Bitbucket sent them.
 pub fn scope_names(scopes: &[String]) -> String {
@@ -33,49 +50,129 @@ pub fn scope_names(scopes: &[String]) -> String {
 
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {
-    let connection = LocalResource::new(client::bitbucket_connection);
-    let events = LocalResource::new(client::bitbucket_connection_events);
-    let oauth_error = use_oauth_error();
-    let notice = RwSignal::new(None::<&'static str>);
+    let info = use_server_info();
+    let query = use_query_map();
+    let asked = Memo::new(move |_| {
+        query.with(|query| {
+            query
+                .get_str(links::query::PROVIDER)
+                .and_then(GitProvider::from_slug)
+        })
+    });
+    view! {
+        <section class="page-section">
+            <PageHeading text="Connections" />
+            {move || match info.get() {
+                None => view! { <Loading text="Loading your connections…" /> }.into_any(),
+                Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
+                Some(Ok(info)) => {
+                    match providers::choose(&info.providers, asked.get()) {
+                        None => {
+                            view! {
+                                <p class="empty-state">"This studio has no Git provider configured."</p>
+                            }
+                                .into_any()
+                        }
+                        Some(shown) => {
+                            let shown = Provider::from(shown);
+                            let choices = (info.providers.len() > 1)
+                                .then(|| {
+                                    view! { <ProviderList providers=info.providers.clone() shown=shown.id /> }
+                                });
+                            view! {
+                                {choices}
+                                <ProviderConnection provider=shown />
+                            }
+                                .into_any()
+                        }
+                    }
+                }
+            }}
+        </section>
+    }
+}
+
+/// The configured providers, each a link to its connection; the one shown is current.
+#[component]
+fn ProviderList(providers: Vec<ProviderInfo>, shown: GitProvider) -> impl IntoView {
+    let items = providers
+        .iter()
+        .map(|info| {
+            let provider = Provider::from(info);
+            let current = (provider.id == shown).then_some("page");
+            view! {
+                <li>
+                    <a href=links::connections(provider.id) aria-current=current>
+                        {provider.name_and_host()}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="provider-list" aria-label="Git providers">
+            <ul>{items}</ul>
+        </nav>
+    }
+}
+
+/// One provider's connection: status, what can be done, the revoke link and the activity.
+#[component]
+fn ProviderConnection(provider: Provider) -> impl IntoView {
+    let id = provider.id;
+    let connection = LocalResource::new(move || client::connection(id));
+    let events = LocalResource::new(move || client::connection_events(id));
+    let oauth_error = use_oauth_error(provider.clone());
+    let notice = RwSignal::new(None::<String>);
     let reload = move || {
         connection.refetch();
         events.refetch();
     };
+    let checking = format!("Checking your {} connection…", provider.short_name());
+    let host = (!provider.host.is_empty()).then(|| {
+        view! { <p class="provider-host">{provider.host.clone()}</p> }
+    });
+    let provider = StoredValue::new(provider);
     view! {
-        <section class="page-section">
-            <PageHeading text="Connections" />
-            <AlertSlot message=oauth_error />
-            <h2>"Bitbucket Cloud"</h2>
-            <p class="status-notice" role="status">
-                {move || notice.get()}
-            </p>
-            {move || match connection.get() {
-                None => view! { <Loading text="Checking your Bitbucket connection…" /> }.into_any(),
-                Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
-                Some(Ok(status)) => {
-                    view! {
-                        <ConnectionPanel
-                            status
-                            on_disconnected=move || {
-                                notice.set(Some(DISCONNECTED_NOTICE));
-                                reload();
-                            }
-                        />
-                    }
-                        .into_any()
+        <AlertSlot message=oauth_error />
+        <h2>{provider.with_value(|p| p.name.clone())}</h2>
+        {host}
+        <p class="status-notice" role="status">
+            {move || notice.get()}
+        </p>
+        {move || match connection.get() {
+            None => view! { <Loading text=checking.clone() /> }.into_any(),
+            Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
+            Some(Ok(status)) => {
+                view! {
+                    <ConnectionPanel
+                        provider=provider.get_value()
+                        status
+                        on_disconnected=move || {
+                            notice.set(Some(provider.with_value(disconnected_notice)));
+                            reload();
+                        }
+                    />
                 }
-            }}
-            <AppAuthorizationsLink />
-            <h2>"Activity"</h2>
-            {move || match events.get() {
-                None => view! { <Loading text="Loading the activity…" /> }.into_any(),
-                Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => {
-                    view! { <p class="empty-state">{NO_EVENTS}</p> }.into_any()
-                }
-                Some(Ok(list)) => view! { <EventTable events=list /> }.into_any(),
-            }}
-        </section>
+                    .into_any()
+            }
+        }}
+        <RevokeLink provider=provider.get_value() />
+        <h2>"Activity"</h2>
+        {move || match events.get() {
+            None => view! { <Loading text="Loading the activity…" /> }.into_any(),
+            Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => {
+                view! { <p class="empty-state">{NO_EVENTS}</p> }.into_any()
+            }
+            Some(Ok(list)) => {
+                let caption = format!(
+                    "{} connection activity, newest first",
+                    provider.with_value(|p| p.short_name().to_owned())
+                );
+                view! { <EventTable caption events=list /> }.into_any()
+            }
+        }}
     }
 }
 
@@ -83,6 +180,7 @@ pub fn ConnectionsPage() -> impl IntoView {
 /// details of a working connection, and Disconnect whenever tokens are stored.
 #[component]
 fn ConnectionPanel(
+    provider: Provider,
     status: ConnectionStatus,
     on_disconnected: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -97,7 +195,7 @@ fn ConnectionPanel(
                 <dt>"Permissions"</dt>
                 <dd>
                     {scope_names(scopes)}
-                    <GrantedPermissions />
+                    {(provider.id == GitProvider::Bitbucket).then(|| view! { <GrantedPermissions /> })}
                 </dd>
                 <dt>"Connected since"</dt>
                 <dd>{format_utc(*connected_at)}</dd>
@@ -108,16 +206,27 @@ fn ConnectionPanel(
         _ => None,
     };
     let stored = !matches!(status, ConnectionStatus::NotConnected);
+    let return_to = links::connections(provider.id);
+    let disconnect =
+        stored.then(|| view! { <DisconnectControl provider=provider.clone() on_disconnected /> });
     view! {
-        <AuthorizePanel status return_to=links::CONNECTIONS />
+        <AuthorizePanel provider status return_to />
         {details}
-        {stored.then(|| view! { <DisconnectControl on_disconnected /> })}
+        {disconnect}
     }
 }
 
 /// "Disconnect", confirmed in place (no modal to trap focus in).
 #[component]
-fn DisconnectControl(on_disconnected: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn DisconnectControl(
+    provider: Provider,
+    on_disconnected: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = provider.id;
+    let name = provider.short_name().to_owned();
+    let question = format!(
+        "Disconnect {name}? The studio forgets its tokens; creating a project on a {name} repository will ask you to authorize again."
+    );
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
     // The button pressed disappears with the question, so focus moves to the answer that
@@ -136,7 +245,7 @@ fn DisconnectControl(on_disconnected: impl Fn() + Copy + Send + Sync + 'static) 
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let result = client::disconnect_bitbucket().await;
+            let result = client::disconnect(id).await;
             busy.try_set(false);
             match result {
                 Ok(()) => on_disconnected(),
@@ -151,9 +260,7 @@ fn DisconnectControl(on_disconnected: impl Fn() + Copy + Send + Sync + 'static) 
             {move || {
                 if confirming.get() {
                     view! {
-                        <p>
-                            "Disconnect Bitbucket? The studio forgets its tokens; creating a project on a Bitbucket repository will ask you to authorize again."
-                        </p>
+                        <p>{question.clone()}</p>
                         <button
                             type="button"
                             class="button button-danger"
@@ -190,25 +297,25 @@ fn DisconnectControl(on_disconnected: impl Fn() + Copy + Send + Sync + 'static) 
     }
 }
 
+/// Where the user revokes the studio's access on the provider's side ("App authorizations"
+/// on Bitbucket Cloud).
 #[component]
-fn AppAuthorizationsLink() -> impl IntoView {
-    let info = use_server_info();
-    move || {
-        info.get().and_then(Result::ok).map(|info| {
-            view! {
-                <p class="hint">
-                    "To see or revoke the studio's access on Bitbucket's side, open "
-                    <a href=info.bitbucket_app_authorizations_url target="_blank" rel="noopener noreferrer">
-                        "App authorizations on Bitbucket"
-                    </a> "."
-                </p>
-            }
-        })
-    }
+fn RevokeLink(provider: Provider) -> impl IntoView {
+    (!provider.revoke_url.is_empty()).then(|| {
+        let name = provider.short_name();
+        view! {
+            <p class="hint">
+                {format!("To see or revoke the studio's access on {name}'s side, open ")}
+                <a href=provider.revoke_url.clone() target="_blank" rel="noopener noreferrer">
+                    {format!("{} on {name}", provider.revoke_page())}
+                </a> "."
+            </p>
+        }
+    })
 }
 
 #[component]
-fn EventTable(events: Vec<ConnectionEvent>) -> impl IntoView {
+fn EventTable(caption: String, events: Vec<ConnectionEvent>) -> impl IntoView {
     let rows = events
         .into_iter()
         .map(|event| {
@@ -223,7 +330,7 @@ fn EventTable(events: Vec<ConnectionEvent>) -> impl IntoView {
         .collect_view();
     view! {
         <table class="event-table">
-            <caption class="visually-hidden">"Bitbucket connection activity, newest first"</caption>
+            <caption class="visually-hidden">{caption}</caption>
             <thead>
                 <tr>
                     <th scope="col">"When"</th>
@@ -251,5 +358,19 @@ mod tests {
             scope_names(&scopes),
             "Account: Read, Repositories: Write, pullrequest"
         );
+    }
+
+    #[test]
+    fn the_disconnect_notice_points_to_the_providers_revoke_page() {
+        let cloud = Provider::of(GitProvider::Bitbucket, None);
+        assert_eq!(
+            disconnected_notice(&cloud),
+            "Disconnected. The studio no longer holds a token for your Bitbucket account; your projects keep their settings. To withdraw the studio's access on Bitbucket as well, revoke it under App authorizations."
+        );
+        let dc = Provider {
+            name: "Acme Bitbucket".into(),
+            ..Provider::of(GitProvider::BitbucketDataCenter, None)
+        };
+        assert!(disconnected_notice(&dc).contains("your Acme Bitbucket account"));
     }
 }

@@ -10,8 +10,10 @@ use leptos_router::hooks::use_params_map;
 use crate::client;
 use crate::components::field::{aria_invalid, described_by};
 use crate::components::{ErrorMessage, Loading, PageHeading};
+use crate::context::use_server_info;
 use crate::links;
 use crate::pages::pipelines::PipelineSection;
+use crate::providers::Provider;
 
 pub const NOT_FOUND: &str = "This project does not exist or is not yours.";
 
@@ -92,11 +94,15 @@ fn ProjectDetails(project: Project) -> impl IntoView {
 
 #[component]
 fn RepositoryFacts(repository: ProjectRepository) -> impl IntoView {
+    let info = use_server_info();
+    let id = repository.provider;
+    // Named as the server describes the provider; by its product label until that is known.
+    let provider = Memo::new(move |_| Provider::of(id, info.get().and_then(Result::ok).as_ref()));
     view! {
         <dl class="facts">
             <div class="fact">
                 <dt>"Provider"</dt>
-                <dd>{repository.provider.label()}</dd>
+                <dd>{move || provider.with(|p| p.name.clone())}</dd>
             </div>
             <div class="fact">
                 <dt>"Repository"</dt>
@@ -104,7 +110,7 @@ fn RepositoryFacts(repository: ProjectRepository) -> impl IntoView {
                     <span class="repository-full-name">{repository.full_name}</span>
                     " "
                     <a href=repository.html_url target="_blank" rel="noopener noreferrer">
-                        "Open in Bitbucket"
+                        {move || provider.with(|p| format!("Open in {}", p.short_name()))}
                     </a>
                 </dd>
             </div>

@@ -1,19 +1,25 @@
 //! `/projects`: the user's projects and the way into the wizard.
 
-use api::Project;
+use api::{Project, ServerInfo};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::client;
 use crate::components::{ErrorMessage, Loading, PageHeading, ResumeDraft};
+use crate::context::use_server_info;
 use crate::links;
+use crate::providers::Provider;
 
 pub const EMPTY_STATE: &str = "No projects yet. Create your first project to get started.";
 
-/// Where a project keeps its pipelines, in a few words.
-pub fn storage_summary(project: &Project) -> String {
+/// Where a project keeps its pipelines, in a few words: the repository and its provider.
+pub fn storage_summary(project: &Project, info: Option<&ServerInfo>) -> String {
     match &project.repository {
-        Some(repository) => repository.full_name.clone(),
+        Some(repository) => format!(
+            "{} · {}",
+            repository.full_name,
+            Provider::of(repository.provider, info).name
+        ),
         None => "Kept by the studio".to_owned(),
     }
 }
@@ -46,10 +52,13 @@ pub fn ProjectsPage() -> impl IntoView {
 
 #[component]
 fn ProjectList(projects: Vec<Project>) -> impl IntoView {
+    let info = use_server_info();
     let items = projects
         .into_iter()
         .map(|project| {
-            let summary = storage_summary(&project);
+            let stored = project.clone();
+            let summary =
+                move || storage_summary(&stored, info.get().and_then(Result::ok).as_ref());
             view! {
                 <li class="project-item">
                     <A href=links::project(project.id) attr:class="project-name">
@@ -79,7 +88,7 @@ mod tests {
             pipeline_folder: String::new(),
             created_at: 0,
         };
-        assert_eq!(storage_summary(&project), "Kept by the studio");
+        assert_eq!(storage_summary(&project, None), "Kept by the studio");
         project.configuration = ProjectConfiguration::Advanced;
         project.repository = Some(ProjectRepository {
             provider: GitProvider::Bitbucket,
@@ -89,6 +98,27 @@ mod tests {
             branch: "main".into(),
             html_url: "https://bitbucket.org/acme/etl".into(),
         });
-        assert_eq!(storage_summary(&project), "acme/etl");
+        assert_eq!(
+            storage_summary(&project, None),
+            "acme/etl · Bitbucket Cloud"
+        );
+        let info = ServerInfo {
+            sandbox: false,
+            providers: vec![api::ProviderInfo {
+                provider: GitProvider::BitbucketDataCenter,
+                name: "Acme Bitbucket".into(),
+                host: "git.acme.example".into(),
+                revoke_url: String::new(),
+            }],
+            mailbox_url: None,
+        };
+        if let Some(repository) = project.repository.as_mut() {
+            repository.provider = GitProvider::BitbucketDataCenter;
+            repository.full_name = "DATA/warehouse".into();
+        }
+        assert_eq!(
+            storage_summary(&project, Some(&info)),
+            "DATA/warehouse · Acme Bitbucket"
+        );
     }
 }

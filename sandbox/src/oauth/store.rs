@@ -450,7 +450,7 @@ impl OAuthState {
 }
 
 /// RFC 7636 §4.1: 43–128 characters from the unreserved set.
-fn verifier_is_well_formed(v: &str) -> bool {
+pub(crate) fn verifier_is_well_formed(v: &str) -> bool {
     (43..=128).contains(&v.len())
         && v.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))

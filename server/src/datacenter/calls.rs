@@ -152,7 +152,19 @@ impl DataCenterRest {
         Ok(page.values.into_iter().find(|b| b.name() == Some(name)))
     }
 
-    /// The repository's default branch; `None` when it has none (an empty repository).
+    /// One branch of the repository, `None` when it has none (it is empty).
+    pub async fn any_branch(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+    ) -> Result<Option<Branch>, BitbucketError> {
+        let url = self.repo(project, slug, &["branches"], &[("limit", "1".to_owned())]);
+        let page: Paged<Branch> = self.get(token, url, "branch list").await?;
+        Ok(page.values.into_iter().find(|b| b.name().is_some()))
+    }
+
+    /// The repository's configured default branch; `None` when it has none.
     pub async fn default_branch(
         &self,
         token: &SecretString,

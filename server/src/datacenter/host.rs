@@ -279,9 +279,20 @@ async fn main_branch(
             tip: main.latest_commit.unwrap_or_default(),
         });
     }
-    Ok(match rest.default_branch(token, project, repo).await? {
-        Some(default) => MainBranch::Missing {
-            default_branch: default.name().unwrap_or_default().to_owned(),
+    // Data Center names a configured default branch even in an empty repository, so the
+    // name counts only if the branch is really there; else any branch will do, and none
+    // at all means the repository is empty.
+    if let Some(default) = rest.default_branch(token, project, repo).await? {
+        let name = default.name().unwrap_or_default().to_owned();
+        if rest.branch(token, project, repo, &name).await?.is_some() {
+            return Ok(MainBranch::Missing {
+                default_branch: name,
+            });
+        }
+    }
+    Ok(match rest.any_branch(token, project, repo).await? {
+        Some(branch) => MainBranch::Missing {
+            default_branch: branch.name().unwrap_or_default().to_owned(),
         },
         None => MainBranch::EmptyRepository,
     })

@@ -22,11 +22,11 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use super::unsaved::{self, Unsaved};
-use super::{use_project_id, RoutePipeline};
+use super::{use_project_id, ProjectAuthorizePanel, RoutePipeline};
 use crate::client;
 use crate::components::field::{aria_invalid, described_by};
 use crate::components::{
-    connection_problem, AlertSlot, AuthorizePanel, ErrorMessage, Loading, PageHeading, TryAgain,
+    connection_problem, AlertSlot, ErrorMessage, Loading, PageHeading, TryAgain,
 };
 use crate::links;
 
@@ -394,7 +394,7 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
                     }
                 })
         }}
-        {move || reconnect.get().map(|status| view! { <AuthorizePanel status return_to=here.clone() /> })}
+        {move || reconnect.get().map(|status| view! { <ProjectAuthorizePanel project_id status return_to=here.clone() /> })}
         <form class="form pipeline-editor" novalidate on:submit=on_submit>
             <div class="field">
                 {move || match stored_path.get() {

@@ -5,9 +5,9 @@ use api::{PipelineList, PipelinePath, PipelineStorage, PipelineSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::ChangeLine;
+use super::{ChangeLine, ProjectAuthorizePanel};
 use crate::client;
-use crate::components::{connection_problem, AuthorizePanel, ErrorMessage, Loading, TryAgain};
+use crate::components::{connection_problem, ErrorMessage, Loading, TryAgain};
 use crate::links;
 
 #[component]
@@ -26,7 +26,7 @@ pub fn PipelineSection(project_id: i64) -> impl IntoView {
                 Some(Ok(list)) => view! { <PipelineTable project_id list /> }.into_any(),
                 Some(Err(error)) => match connection_problem(&error) {
                     Some(status) => {
-                        view! { <AuthorizePanel status return_to=links::project(project_id) /> }
+                        view! { <ProjectAuthorizePanel project_id status return_to=links::project(project_id) /> }
                             .into_any()
                     }
                     None => {

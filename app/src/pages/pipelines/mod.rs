@@ -15,7 +15,7 @@ pub use editor::{EditPipelinePage, NewPipelinePage};
 pub use list::PipelineSection;
 pub use viewer::PipelineViewPage;
 
-use api::{ApiError, Change, ErrorCode, PipelineFile};
+use api::{ApiError, Change, ConnectionStatus, ErrorCode, PipelineFile};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -23,8 +23,35 @@ use crate::client;
 use crate::components::{
     connection_problem, AuthorizePanel, ErrorMessage, Loading, PageHeading, TryAgain,
 };
+use crate::context::use_server_info;
 use crate::links;
+use crate::providers::Provider;
 use crate::time::format_utc;
+
+/// Authorize or Reconnect for the provider of the project's repository, when a pipeline call
+/// found its connection missing or broken. The pipeline answers do not name the provider, so
+/// the project is read (only then) to learn it.
+#[component]
+fn ProjectAuthorizePanel(
+    project_id: i64,
+    status: ConnectionStatus,
+    #[prop(into)] return_to: String,
+) -> impl IntoView {
+    let project = LocalResource::new(move || client::project(project_id));
+    let info = use_server_info();
+    move || {
+        let id = project
+            .get()?
+            .ok()
+            .and_then(|project| project.repository)
+            .map(|repository| repository.provider)
+            .unwrap_or_default();
+        let provider = Provider::of(id, info.get()?.as_ref().ok());
+        Some(view! {
+            <AuthorizePanel provider status=status.clone() return_to=return_to.clone() />
+        })
+    }
+}
 
 /// The `:id` of the route, if it is a number.
 fn use_project_id() -> Memo<Option<i64>> {
@@ -83,9 +110,12 @@ where
             };
             view! {
                 <PageHeading text=heading />
-                {match connection_problem(&error) {
-                    Some(status) => view! { <AuthorizePanel status return_to=back_here /> }.into_any(),
-                    None => {
+                {match (id, connection_problem(&error)) {
+                    (Some(project_id), Some(status)) => {
+                        view! { <ProjectAuthorizePanel project_id status return_to=back_here /> }
+                            .into_any()
+                    }
+                    _ => {
                         view! {
                             <ErrorMessage message=error.message />
                             <TryAgain on_retry=move |()| file.refetch() />

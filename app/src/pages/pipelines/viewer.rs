@@ -9,9 +9,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use super::{use_project_id, ChangeLine, RoutePipeline};
+use super::{use_project_id, ChangeLine, ProjectAuthorizePanel, RoutePipeline};
 use crate::client;
-use crate::components::{connection_problem, AlertSlot, AuthorizePanel, PageHeading};
+use crate::components::{connection_problem, AlertSlot, PageHeading};
 use crate::links;
 
 /// A file's lines as the viewer numbers them (a final newline does not start a line).
@@ -181,7 +181,7 @@ fn ConfirmDelete(
                 <input id="delete-message" type="text" autocomplete="off" bind:value=message />
             </div>
             <AlertSlot message=Signal::derive(move || alert.get()) />
-            {move || reconnect.get().map(|status| view! { <AuthorizePanel status return_to=here.clone() /> })}
+            {move || reconnect.get().map(|status| view! { <ProjectAuthorizePanel project_id status return_to=here.clone() /> })}
             <div class="form-actions">
                 <button type="submit" class="button button-danger" disabled=move || pending.get()>
                     "Delete pipeline"

@@ -2,8 +2,8 @@
 //!
 //! The step asks the server whether the chosen repository has it. If it does, Continue. If
 //! not, it offers to create it from the default branch, or, in an empty repository, to make
-//! the first commit (a README) on `main`. Creating happens with the user's own Bitbucket
-//! authority, only when the user asks.
+//! the first commit (a README) on `main`. Creating happens with the user's own authority on
+//! the provider, only when the user asks.
 
 use api::{ApiError, ErrorCode, MainBranch, ProjectConfiguration, RepositoryRef, PROJECT_BRANCH};
 use leptos::prelude::*;
@@ -12,6 +12,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use super::chosen::{use_chosen_repository, ForChosenRepository};
+use super::provider_route::ForRouteProvider;
 use crate::client;
 use crate::components::{AlertSlot, ErrorMessage, Flow, Loading, TryAgain, WizardStep};
 use crate::draft;
@@ -50,64 +51,65 @@ pub fn create_label(branch: &MainBranch) -> Option<String> {
 
 #[component]
 pub fn BranchStep() -> impl IntoView {
-    let chosen = use_chosen_repository();
-    let back = Signal::derive(move || {
-        chosen.with(|chosen| match chosen {
-            Some(chosen) => links::repository_step(Some(&chosen.workspace), Some(&chosen.slug)),
-            None => links::BITBUCKET_REPOSITORY.to_owned(),
-        })
-    });
     view! {
-        <WizardStep flow=Flow::Advanced current=4 heading="Check the branch" back>
-            <ForChosenRepository chosen content=|repository| view! { <BranchCheck repository /> } />
-        </WizardStep>
+        <ForRouteProvider content=|provider| {
+            let provider = provider.id;
+            let chosen = use_chosen_repository(provider);
+            let back = Signal::derive(move || {
+                chosen.with(|chosen| {
+                    links::repository_step(
+                        provider,
+                        chosen.as_ref().map(|c| c.workspace.as_str()),
+                        chosen.as_ref().map(|c| c.slug.as_str()),
+                    )
+                })
+            });
+            view! {
+                <WizardStep flow=Flow::Advanced current=4 heading="Check the branch" back>
+                    <ForChosenRepository provider chosen content=|repository| view! { <BranchCheck repository /> } />
+                </WizardStep>
+            }
+        } />
     }
 }
 
 #[component]
 fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
     let full_name = format!("{}/{}", repository.workspace, repository.slug);
-    let (workspace, slug) = (repository.workspace.clone(), repository.slug.clone());
-    let state = {
-        let (workspace, slug) = (workspace.clone(), slug.clone());
-        LocalResource::new(move || {
-            let (workspace, slug) = (workspace.clone(), slug.clone());
-            async move { client::main_branch(&workspace, &slug).await }
-        })
-    };
+    let repository = StoredValue::new(repository);
+    let state = LocalResource::new(move || {
+        let repository = repository.get_value();
+        async move { client::main_branch(&repository).await }
+    });
     // A branch created here replaces what the check found.
     let created = RwSignal::new(None::<MainBranch>);
     let creating = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
-    let create = {
-        let (workspace, slug) = (workspace.clone(), slug.clone());
-        move |_| {
-            if creating.get_untracked() {
-                return;
-            }
-            creating.set(true);
-            error.set(None);
-            let (workspace, slug) = (workspace.clone(), slug.clone());
-            spawn_local(async move {
-                let result = client::create_main_branch(&workspace, &slug).await;
-                creating.try_set(false);
-                match result {
-                    Ok(branch) => {
-                        created.try_set(Some(branch));
-                    }
-                    Err(failure) => {
-                        error.try_set(Some(failure.message));
-                    }
-                }
-            });
+    let create = move |_| {
+        if creating.get_untracked() {
+            return;
         }
+        creating.set(true);
+        error.set(None);
+        let repository = repository.get_value();
+        spawn_local(async move {
+            let result = client::create_main_branch(&repository).await;
+            creating.try_set(false);
+            match result {
+                Ok(branch) => {
+                    created.try_set(Some(branch));
+                }
+                Err(failure) => {
+                    error.try_set(Some(failure.message));
+                }
+            }
+        });
     };
     let navigate = use_navigate();
-    let details = links::advanced_details(&workspace, &slug);
-    let chosen = repository.clone();
+    let details = repository.with_value(links::advanced_details);
     let on_continue = move |_| {
-        let chosen = chosen.clone();
+        let chosen = repository.get_value();
         spawn_local(draft::update(move |draft| {
             draft.configuration = Some(ProjectConfiguration::Advanced);
             draft.repository = Some(chosen);
@@ -137,7 +139,6 @@ fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
                     let sentence = describe(&branch, &full_name);
                     let label = create_label(&branch);
                     let ready = label.is_none();
-                    let create = create.clone();
                     let on_continue = on_continue.clone();
                     view! {
                         <p class=if ready { "panel panel-connected" } else { "panel panel-warning" }>

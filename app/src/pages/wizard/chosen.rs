@@ -1,8 +1,8 @@
-//! The repository chosen on "Choose a repository", as the later Bitbucket steps (branch,
-//! details, review) read it from their URL (`?workspace=&repository=`), so a reload, Back or
-//! a bookmark keeps it.
+//! The repository chosen on "Choose a repository", as the later steps of a provider's flow
+//! (branch, details, review) read it from their URL (the provider from the path,
+//! `?workspace=&repository=` from the query), so a reload, Back or a bookmark keeps it.
 
-use api::RepositoryRef;
+use api::{GitProvider, RepositoryRef};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -12,23 +12,27 @@ use crate::links::{self, query};
 
 /// The repository named by the URL, when both parts are there.
 pub fn chosen_repository(
+    provider: GitProvider,
     workspace: Option<&str>,
     repository: Option<&str>,
 ) -> Option<RepositoryRef> {
     let workspace = workspace.filter(|value| !value.is_empty())?;
     let slug = repository.filter(|value| !value.is_empty())?;
     Some(RepositoryRef {
+        provider,
         workspace: workspace.to_owned(),
         slug: slug.to_owned(),
     })
 }
 
-/// The repository the URL names (`?workspace=&repository=`), for the steps after choosing one.
-pub fn use_chosen_repository() -> Memo<Option<RepositoryRef>> {
+/// The repository of `provider` the URL names (`?workspace=&repository=`), for the steps
+/// after choosing one.
+pub fn use_chosen_repository(provider: GitProvider) -> Memo<Option<RepositoryRef>> {
     let params = use_query_map();
     Memo::new(move |_| {
         params.with(|params| {
             chosen_repository(
+                provider,
                 params.get_str(query::WORKSPACE),
                 params.get_str(query::REPOSITORY),
             )
@@ -39,7 +43,11 @@ pub fn use_chosen_repository() -> Memo<Option<RepositoryRef>> {
 /// `content` for the chosen repository, or, when the URL names none (a stale bookmark), a
 /// sentence and a link to choose one.
 #[component]
-pub fn ForChosenRepository<F, V>(chosen: Memo<Option<RepositoryRef>>, content: F) -> impl IntoView
+pub fn ForChosenRepository<F, V>(
+    provider: GitProvider,
+    chosen: Memo<Option<RepositoryRef>>,
+    content: F,
+) -> impl IntoView
 where
     F: Fn(RepositoryRef) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -49,7 +57,7 @@ where
         None => view! {
             <ErrorMessage message="No repository is chosen yet. Choose a repository first." />
             <p>
-                <A href=links::BITBUCKET_REPOSITORY>"Choose a repository"</A>
+                <A href=links::repository_step(provider, None, None)>"Choose a repository"</A>
             </p>
         }
         .into_any(),
@@ -70,7 +78,11 @@ pub fn ChangeLink(href: String, what: &'static str) -> impl IntoView {
 /// The chosen repository as one line of a `<dl class="facts">`, with a way back to change it.
 #[component]
 pub fn RepositoryFact(repository: RepositoryRef) -> impl IntoView {
-    let change = links::repository_step(Some(&repository.workspace), Some(&repository.slug));
+    let change = links::repository_step(
+        repository.provider,
+        Some(&repository.workspace),
+        Some(&repository.slug),
+    );
     view! {
         <div class="fact">
             <dt>"Repository"</dt>
@@ -91,14 +103,16 @@ mod tests {
 
     #[test]
     fn both_parts_name_a_repository() {
+        let dc = GitProvider::BitbucketDataCenter;
         assert_eq!(
-            chosen_repository(Some("acme"), Some("etl")),
+            chosen_repository(dc, Some("DATA"), Some("warehouse")),
             Some(RepositoryRef {
-                workspace: "acme".into(),
-                slug: "etl".into()
+                provider: dc,
+                workspace: "DATA".into(),
+                slug: "warehouse".into()
             })
         );
-        assert_eq!(chosen_repository(Some("acme"), None), None);
-        assert_eq!(chosen_repository(Some(""), Some("etl")), None);
+        assert_eq!(chosen_repository(dc, Some("acme"), None), None);
+        assert_eq!(chosen_repository(dc, Some(""), Some("etl")), None);
     }
 }

@@ -1,32 +1,44 @@
-//! Step "Connect Bitbucket": shows whether the studio may use the user's Bitbucket account
-//! and offers to authorize (or reconnect) it.
+//! Step "Connect Bitbucket" (or the Data Center instance's name): shows whether the studio
+//! may use the user's account on the provider and offers to authorize (or reconnect) it.
 
 use leptos::prelude::*;
 
+use super::provider_route::ForRouteProvider;
 use crate::client;
 use crate::components::{
     use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, Loading, WizardStep,
 };
 use crate::links;
+use crate::providers::Provider;
 
 #[component]
 pub fn ConnectStep() -> impl IntoView {
-    let connection = LocalResource::new(client::bitbucket_connection);
-    let oauth_error = use_oauth_error();
+    view! { <ForRouteProvider content=|provider| view! { <Connect provider /> } /> }
+}
+
+#[component]
+fn Connect(provider: Provider) -> impl IntoView {
+    let id = provider.id;
+    let connection = LocalResource::new(move || client::connection(id));
+    let oauth_error = use_oauth_error(provider.clone());
+    let heading = format!("Connect {}", provider.short_name());
+    let checking = format!("Checking your {} connection…", provider.short_name());
+    let next = links::repository_step(id, None, None);
     view! {
-        <WizardStep flow=Flow::Advanced current=2 heading="Connect Bitbucket" back=links::ADVANCED.to_owned()>
+        <WizardStep flow=Flow::Advanced current=2 heading back=links::ADVANCED.to_owned()>
             <AlertSlot message=oauth_error />
             {move || match connection.get() {
-                None => view! { <Loading text="Checking your Bitbucket connection…" /> }.into_any(),
+                None => view! { <Loading text=checking.clone() /> }.into_any(),
                 Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
                 Some(Ok(status)) => {
                     // Authorizing returns straight to the next step, which rechecks the
                     // connection and reports a failed round trip itself.
                     view! {
                         <AuthorizePanel
+                            provider=provider.clone()
                             status
-                            return_to=links::BITBUCKET_REPOSITORY
-                            continue_to=links::BITBUCKET_REPOSITORY
+                            return_to=next.clone()
+                            continue_to=next.clone()
                         />
                     }
                         .into_any()

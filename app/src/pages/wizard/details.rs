@@ -1,7 +1,7 @@
 //! Step "Project details": name and description, then "Continue" to "Review and create".
 //!
-//! The Quick start and the Bitbucket flow share the form; the Bitbucket flow reads the chosen
-//! repository from its URL (see [`super::chosen`]) and offers to change it. The name is
+//! The Quick start and the providers' flows share the form; a provider's flow reads the
+//! chosen repository from its URL (see [`super::chosen`]) and offers to change it. The name is
 //! checked here, before the review, with the contract's own rules (`ProjectName::parse`, and
 //! `uniqueness_key` against the user's projects), so a bad or taken name is reported next to
 //! the input instead of one step later. What is typed is saved as a server-side draft at
@@ -19,6 +19,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use super::chosen::{use_chosen_repository, ForChosenRepository, RepositoryFact};
+use super::provider_route::ForRouteProvider;
 use crate::client;
 use crate::components::field::{aria_invalid, described_by};
 use crate::components::{AlertSlot, Flow, WizardStep};
@@ -77,27 +78,33 @@ pub fn QuickStartDetailsStep() -> impl IntoView {
 
 #[component]
 pub fn AdvancedDetailsStep() -> impl IntoView {
-    let chosen = use_chosen_repository();
-    let back = Signal::derive(move || {
-        chosen.with(|chosen| match chosen {
-            Some(chosen) => links::branch_step(&chosen.workspace, &chosen.slug),
-            None => links::BITBUCKET_REPOSITORY.to_owned(),
-        })
-    });
     view! {
-        <WizardStep flow=Flow::Advanced current=5 heading="Project details" back>
-            <ForChosenRepository
-                chosen
-                content=|repository| {
-                    view! {
-                        <dl class="facts">
-                            <RepositoryFact repository=repository.clone() />
-                        </dl>
-                        <ProjectForm repository=Some(repository) />
-                    }
-                }
-            />
-        </WizardStep>
+        <ForRouteProvider content=|provider| {
+            let provider = provider.id;
+            let chosen = use_chosen_repository(provider);
+            let back = Signal::derive(move || {
+                chosen.with(|chosen| match chosen {
+                    Some(chosen) => links::branch_step(chosen),
+                    None => links::repository_step(provider, None, None),
+                })
+            });
+            view! {
+                <WizardStep flow=Flow::Advanced current=5 heading="Project details" back>
+                    <ForChosenRepository
+                        provider
+                        chosen
+                        content=|repository| {
+                            view! {
+                                <dl class="facts">
+                                    <RepositoryFact repository=repository.clone() />
+                                </dl>
+                                <ProjectForm repository=Some(repository) />
+                            }
+                        }
+                    />
+                </WizardStep>
+            }
+        } />
     }
 }
 
@@ -310,7 +317,11 @@ mod tests {
     fn the_form_draft_names_its_flow() {
         let quick = form_draft(None, "Sales".into(), String::new());
         assert_eq!(quick.configuration, Some(ProjectConfiguration::QuickStart));
-        let repository = chosen_repository(Some("acme"), Some("etl"));
+        let repository = chosen_repository(
+            api::GitProvider::BitbucketDataCenter,
+            Some("DATA"),
+            Some("etl"),
+        );
         let advanced = form_draft(repository.clone(), "Sales".into(), String::new());
         assert_eq!(advanced.configuration, Some(ProjectConfiguration::Advanced));
         assert_eq!(advanced.repository, repository);

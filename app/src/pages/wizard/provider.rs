@@ -1,6 +1,7 @@
-//! Step "Select Git provider": one button per provider the server has configured.
+//! Step "Select Git provider": one choice per provider the server has configured, named as
+//! the server describes it (name and host), each leading to that provider's Connect step.
 
-use api::GitProvider;
+use api::ProviderInfo;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -40,16 +41,19 @@ pub fn ProviderStep() -> impl IntoView {
     }
 }
 
+/// One provider: its name, then its host ("Bitbucket Cloud", "bitbucket.org").
 #[component]
-fn ProviderChoice(provider: GitProvider) -> impl IntoView {
+fn ProviderChoice(provider: ProviderInfo) -> impl IntoView {
     let navigate = use_navigate();
+    let id = provider.provider;
     view! {
         <button
             type="button"
             class="choice"
-            on:click=move |_| navigate(&links::provider_step(provider), NavigateOptions::default())
+            on:click=move |_| navigate(&links::provider_step(id), NavigateOptions::default())
         >
-            <span class="choice-title">{provider.label()}</span>
+            <span class="choice-title">{provider.name}</span>
+            <span class="choice-description">{provider.host}</span>
         </button>
     }
 }

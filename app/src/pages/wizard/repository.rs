@@ -1,24 +1,27 @@
-//! Step "Choose a repository": workspace, search, and the repositories the connected
-//! account can write to, as a radio group.
+//! Step "Choose a repository": workspace (Data Center: project), search, and the
+//! repositories the connected account can write to, as a radio group.
 //!
 //! The step opens with one request, the repository picker, which brings the workspaces and
-//! the first repositories together after a single round trip to Bitbucket; nothing else
+//! the first repositories together after a single round trip to the provider; nothing else
 //! waits before it (not even a connection check: the picker's own answer says when the
 //! connection is missing or broken, and the authorize panel replaces the list). This is
 //! also where the OAuth round trip returns. The chosen workspace is kept in the URL
 //! (`?workspace=`) so a reload keeps it; searching runs on the server as you type
-//! (debounced, Bitbucket's `q` filter), pages are loaded on demand, and answers to older
+//! (debounced, filtered by the provider), pages are loaded on demand, and answers to older
 //! queries are discarded (see [`super::repository_list`]).
 
 use std::time::Duration;
 
-use api::{ConnectionStatus, ErrorCode, Repository, RepositoryPicker, RepositoryQuery};
+use api::{
+    ConnectionStatus, ErrorCode, Repository, RepositoryPicker, RepositoryQuery, RepositoryRef,
+};
 use leptos::ev::Event;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use super::provider_route::ForRouteProvider;
 use super::repository_list::{
     choose_workspace, dom_id, repository_details, Loading as ListLoading, RepositoryList,
 };
@@ -27,38 +30,59 @@ use crate::components::{
     use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, TryAgain, WizardStep,
 };
 use crate::links::{self, query};
+use crate::providers::Provider;
 
 /// How long typing must pause before the search is sent. Short, so that results show within
 /// 250 ms of the last keystroke when Bitbucket answers in 100 ms (BENCHMARKS.md, figure 1); a
 /// keystroke that comes later makes the earlier answer stale, and stale answers are dropped.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(100);
 
-pub const NO_WRITABLE_REPOSITORY: &str = "This account can write to no repository in this workspace. Ask a workspace admin for Write access, or choose another workspace.";
+/// The empty-state sentence when no repository of the group is writable ("workspace" or
+/// "project", [`Provider::group`]).
+pub fn no_writable_repository(group: &str) -> String {
+    format!(
+        "This account can write to no repository in this {group}. Ask a {group} admin for Write access, or choose another {group}."
+    )
+}
 
 /// The empty-state sentence, which differs when a search found nothing.
-pub fn empty_state(search: &str) -> String {
+pub fn empty_state(group: &str, search: &str) -> String {
     if search.is_empty() {
-        NO_WRITABLE_REPOSITORY.to_owned()
+        no_writable_repository(group)
     } else {
-        format!("No repository you can write to in this workspace matches “{search}”.")
+        format!("No repository you can write to in this {group} matches “{search}”.")
     }
+}
+
+/// The sentence for an account that belongs to no workspace (sees no project).
+pub fn no_groups(provider: &Provider) -> String {
+    let (name, group) = (provider.short_name(), provider.group());
+    format!(
+        "Your {name} account belongs to no {group}. Create or join a {group} on {name}, then come back."
+    )
 }
 
 #[component]
 pub fn RepositoryStep() -> impl IntoView {
+    view! { <ForRouteProvider content=|provider| view! { <RepositoryPickerStep provider /> } /> }
+}
+
+#[component]
+fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
+    let id = provider.id;
     let params = use_query_map();
     // Read once: switching workspaces later changes the URL but must not reload the picker.
     let asked = params.with_untracked(|params| params.get(query::WORKSPACE));
-    let picker =
-        LocalResource::new(move || client::bitbucket_repository_picker(asked.clone(), false));
-    let oauth_error = use_oauth_error();
+    let picker = LocalResource::new(move || client::repository_picker(id, asked.clone(), false));
+    let oauth_error = use_oauth_error(provider.clone());
     // Come back to the same workspace after authorizing.
     let return_to = move || {
-        params.with(|params| links::repository_step(params.get_str(query::WORKSPACE), None))
+        params.with(|params| links::repository_step(id, params.get_str(query::WORKSPACE), None))
     };
+    let provider = StoredValue::new(provider);
 
     view! {
-        <WizardStep flow=Flow::Advanced current=3 heading="Choose a repository" back=links::BITBUCKET_CONNECT.to_owned()>
+        <WizardStep flow=Flow::Advanced current=3 heading="Choose a repository" back=links::provider_step(id)>
             <AlertSlot message=oauth_error />
             {move || match picker.get() {
                 None => view! {
@@ -67,7 +91,11 @@ pub fn RepositoryStep() -> impl IntoView {
                 }
                 .into_any(),
                 Some(Err(error)) if error.code == ErrorCode::BitbucketNotConnected => view! {
-                    <AuthorizePanel status=ConnectionStatus::NotConnected return_to=return_to() />
+                    <AuthorizePanel
+                        provider=provider.get_value()
+                        status=ConnectionStatus::NotConnected
+                        return_to=return_to()
+                    />
                 }
                 .into_any(),
                 Some(Err(error)) if error.code == ErrorCode::BitbucketReconnectNeeded => {
@@ -75,7 +103,8 @@ pub fn RepositoryStep() -> impl IntoView {
                         reason: error.message,
                         account: None,
                     };
-                    view! { <AuthorizePanel status return_to=return_to() /> }.into_any()
+                    view! { <AuthorizePanel provider=provider.get_value() status return_to=return_to() /> }
+                        .into_any()
                 }
                 Some(Err(error)) => view! {
                     <ErrorMessage message=error.message />
@@ -83,12 +112,13 @@ pub fn RepositoryStep() -> impl IntoView {
                 }
                 .into_any(),
                 Some(Ok(first_screen)) if first_screen.workspaces.is_empty() => view! {
-                    <p class="empty-state">
-                        "Your Bitbucket account belongs to no workspace. Create or join a workspace on Bitbucket, then come back."
-                    </p>
+                    <p class="empty-state">{provider.with_value(no_groups)}</p>
                 }
                 .into_any(),
-                Some(Ok(first_screen)) => view! { <WorkspaceRepositories first_screen /> }.into_any(),
+                Some(Ok(first_screen)) => {
+                    view! { <WorkspaceRepositories provider=provider.get_value() first_screen /> }
+                        .into_any()
+                }
             }}
         </WizardStep>
     }
@@ -107,7 +137,9 @@ enum ListPhase {
 /// The list, starting from the picker's first screen; later workspaces, searches and pages
 /// are fetched as asked.
 #[component]
-fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
+fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> impl IntoView {
+    let id = provider.id;
+    let group = provider.group();
     let params = use_query_map();
     let navigate = use_navigate();
     let RepositoryPicker {
@@ -139,16 +171,16 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
     let selected = RwSignal::new(params.with_untracked(|params| params.get(query::REPOSITORY)));
 
     // "Try again" after a failed first page asks the same question again; "Refresh" asks
-    // Bitbucket again instead of the server's copy of a moment ago.
+    // the provider again instead of the server's copy of a moment ago.
     let retries = RwSignal::new(0_u32);
     let refreshes = RwSignal::new(0_u32);
     let refreshes_done = StoredValue::new(0_u32);
 
-    // Bitbucket's workspace list has no names: they arrive after the first screen, which
-    // shows slugs meanwhile, so they never delay the first repositories.
+    // Bitbucket Cloud's workspace list has no names: they arrive after the first screen,
+    // which shows slugs meanwhile, so they never delay the first repositories.
     let names = LocalResource::new(move || {
         refreshes.track();
-        client::bitbucket_workspace_names()
+        client::workspace_names(id)
     });
     let label_of = move |slug: &str| {
         names
@@ -176,8 +208,7 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
         };
         spawn_local(async move {
             let answer =
-                client::bitbucket_repositories(&workspace, &repository_query(&term, None, refresh))
-                    .await;
+                client::repositories(id, &workspace, &repository_query(&term, None, refresh)).await;
             let applied = list.try_update(|list| list.finish(generation, answer)) == Some(true);
             if applied {
                 let choice = selected.try_get_untracked().flatten();
@@ -215,7 +246,7 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
             let chosen = event_target_value(&event);
             selected.set(None);
             navigate(
-                &links::repository_step(Some(&chosen), None),
+                &links::repository_step(id, Some(&chosen), None),
                 NavigateOptions {
                     replace: true,
                     scroll: false,
@@ -234,7 +265,8 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
         let term = search.get_untracked();
         let loaded = list.with_untracked(|list| list.items.len());
         spawn_local(async move {
-            let answer = client::bitbucket_repositories(
+            let answer = client::repositories(
+                id,
                 &workspace,
                 &repository_query(&term, Some(cursor), false),
             )
@@ -252,10 +284,12 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
 
     let on_continue = move |_| {
         if let Some(slug) = selected.get_untracked() {
-            navigate(
-                &links::branch_step(&workspace.get_untracked(), &slug),
-                NavigateOptions::default(),
-            );
+            let chosen = RepositoryRef {
+                provider: id,
+                workspace: workspace.get_untracked(),
+                slug,
+            };
+            navigate(&links::branch_step(&chosen), NavigateOptions::default());
         }
     };
 
@@ -292,11 +326,25 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
         })
         .collect_view();
 
+    let search_placeholder = move || {
+        let chosen = workspace.get();
+        let label = known_workspaces
+            .with_value(|known| {
+                known
+                    .iter()
+                    .find(|w| w.slug == chosen)
+                    .and_then(|w| w.name.clone())
+            })
+            .unwrap_or_else(|| label_of(&chosen));
+        format!("Search repositories in {label}…")
+    };
+    let refresh_label = format!("Refresh the repository list from {}", provider.short_name());
+
     view! {
         <div class="repository-picker">
             <div class="picker-controls">
                 <div class="field">
-                    <label for="workspace">"Workspace"</label>
+                    <label for="workspace">{provider.group_title()}</label>
                     <select id="workspace" name="workspace" on:change=on_workspace_change>
                         {workspace_options}
                     </select>
@@ -309,6 +357,7 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
                         type="search"
                         autocomplete="off"
                         spellcheck="false"
+                        placeholder=search_placeholder
                         prop:value=move || search_text.get()
                         on:input=on_search_input
                     />
@@ -321,7 +370,7 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
                 <button
                     type="button"
                     class="button button-link"
-                    aria-label="Refresh the repository list from Bitbucket"
+                    aria-label=refresh_label
                     on:click=move |_| refreshes.update(|n| *n += 1)
                 >
                     "Refresh"
@@ -331,7 +380,7 @@ fn WorkspaceRepositories(first_screen: RepositoryPicker) -> impl IntoView {
             {move || match phase.get() {
                 ListPhase::Loading => view! { <RepositorySkeleton /> }.into_any(),
                 ListPhase::Empty => {
-                    view! { <p class="empty-state">{move || search.with(|term| empty_state(term))}</p> }
+                    view! { <p class="empty-state">{move || search.with(|term| empty_state(group, term))}</p> }
                         .into_any()
                 }
                 ListPhase::Failed => view! {
@@ -454,8 +503,23 @@ mod tests {
 
     #[test]
     fn empty_state_mentions_the_search() {
-        assert_eq!(empty_state(""), NO_WRITABLE_REPOSITORY);
-        assert!(empty_state("etl").contains("“etl”"));
+        assert_eq!(
+            empty_state("workspace", ""),
+            "This account can write to no repository in this workspace. Ask a workspace admin for Write access, or choose another workspace."
+        );
+        assert!(empty_state("workspace", "etl").contains("“etl”"));
+        assert!(empty_state("project", "").contains("Ask a project admin"));
+    }
+
+    #[test]
+    fn no_groups_names_the_provider() {
+        let cloud = Provider::of(api::GitProvider::Bitbucket, None);
+        assert_eq!(
+            no_groups(&cloud),
+            "Your Bitbucket account belongs to no workspace. Create or join a workspace on Bitbucket, then come back."
+        );
+        let dc = Provider::of(api::GitProvider::BitbucketDataCenter, None);
+        assert!(no_groups(&dc).contains("belongs to no project"));
     }
 
     #[test]

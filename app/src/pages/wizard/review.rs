@@ -5,11 +5,11 @@
 //! step saved; the repository comes from the URL. A review reached without a name (a stale
 //! bookmark, a draft discarded in another tab) sends the user back to the details. The server
 //! checks everything again on create (name, write access, `main`), so whatever changed since
-//! (a name taken in another tab, access withdrawn on Bitbucket) is shown here as a sentence,
-//! and a broken Bitbucket connection offers Reconnect, which returns to this step.
+//! (a name taken in another tab, access withdrawn on the provider) is shown here as a
+//! sentence, and a broken provider connection offers Reconnect, which returns to this step.
 
 use api::{
-    ConnectionStatus, CreateProject, GitProvider, ProjectConfiguration, ProjectDraft, ProjectName,
+    ConnectionStatus, CreateProject, ProjectConfiguration, ProjectDraft, ProjectName,
     RepositoryRef, PROJECT_BRANCH,
 };
 use leptos::prelude::*;
@@ -20,6 +20,7 @@ use leptos_router::NavigateOptions;
 
 use super::chosen::{use_chosen_repository, ChangeLink, ForChosenRepository, RepositoryFact};
 use super::configuration::choice_text;
+use super::provider_route::ForRouteProvider;
 use crate::client;
 use crate::components::{
     connection_problem, AlertSlot, AuthorizePanel, ErrorMessage, Flow, Loading, TryAgain,
@@ -27,6 +28,7 @@ use crate::components::{
 };
 use crate::draft;
 use crate::links;
+use crate::providers::Provider;
 
 /// The project the review would create: the draft's name and description for this flow and
 /// repository, when the name is valid.
@@ -52,24 +54,40 @@ pub fn reviewed_request(
 pub fn QuickStartReviewStep() -> impl IntoView {
     view! {
         <WizardStep flow=Flow::QuickStart current=2 heading="Review and create" back=links::QUICK_START_DETAILS.to_owned()>
-            <Review repository=None />
+            <Review repository=None provider=None />
         </WizardStep>
     }
 }
 
 #[component]
 pub fn AdvancedReviewStep() -> impl IntoView {
-    let chosen = use_chosen_repository();
-    let back = Signal::derive(move || chosen.with(|chosen| links::details_step(chosen.as_ref())));
     view! {
-        <WizardStep flow=Flow::Advanced current=6 heading="Review and create" back>
-            <ForChosenRepository chosen content=|repository| view! { <Review repository=Some(repository) /> } />
-        </WizardStep>
+        <ForRouteProvider content=|provider| {
+            let id = provider.id;
+            let chosen = use_chosen_repository(id);
+            let back = Signal::derive(move || {
+                chosen.with(|chosen| match chosen {
+                    Some(chosen) => links::advanced_details(chosen),
+                    None => links::repository_step(id, None, None),
+                })
+            });
+            view! {
+                <WizardStep flow=Flow::Advanced current=6 heading="Review and create" back>
+                    <ForChosenRepository
+                        provider=id
+                        chosen
+                        content=move |repository| {
+                            view! { <Review repository=Some(repository) provider=Some(provider.clone()) /> }
+                        }
+                    />
+                </WizardStep>
+            }
+        } />
     }
 }
 
 #[component]
-fn Review(repository: Option<RepositoryRef>) -> impl IntoView {
+fn Review(repository: Option<RepositoryRef>, provider: Option<Provider>) -> impl IntoView {
     let saved = LocalResource::new(client::project_draft);
     let details = links::details_step(repository.as_ref());
     move || match saved.get() {
@@ -84,7 +102,7 @@ fn Review(repository: Option<RepositoryRef>) -> impl IntoView {
                 saved.as_ref().map(|saved| &saved.draft),
                 repository.as_ref(),
             ) {
-                Some(request) => view! { <Summary request /> }.into_any(),
+                Some(request) => view! { <Summary request provider=provider.clone() /> }.into_any(),
                 None => view! {
                     <p class="empty-state">"This project has no name yet."</p>
                     <p>
@@ -98,7 +116,7 @@ fn Review(repository: Option<RepositoryRef>) -> impl IntoView {
 }
 
 #[component]
-fn Summary(request: CreateProject) -> impl IntoView {
+fn Summary(request: CreateProject, provider: Option<Provider>) -> impl IntoView {
     let navigate = use_navigate();
     let pending = RwSignal::new(false);
     let alert = RwSignal::new(None::<String>);
@@ -141,11 +159,13 @@ fn Summary(request: CreateProject) -> impl IntoView {
         });
     };
 
+    let provider_name = provider.as_ref().map(|p| p.name.clone());
     let repository_facts = repository.map(|repository| {
+        let name = provider_name.unwrap_or_else(|| repository.provider.label().to_owned());
         view! {
             <div class="fact">
                 <dt>"Git provider"</dt>
-                <dd>{GitProvider::Bitbucket.label()}</dd>
+                <dd>{name}</dd>
             </div>
             <RepositoryFact repository />
             <div class="fact">
@@ -183,9 +203,10 @@ fn Summary(request: CreateProject) -> impl IntoView {
         </dl>
         <AlertSlot message=Signal::derive(move || alert.get()) />
         {move || {
+            let provider = provider.clone()?;
             reconnect
                 .get()
-                .map(|status| view! { <AuthorizePanel status return_to=review.clone() /> })
+                .map(|status| view! { <AuthorizePanel provider status return_to=review.clone() /> })
         }}
         <div class="step-actions">
             <button
@@ -206,6 +227,7 @@ mod tests {
 
     fn repository() -> RepositoryRef {
         RepositoryRef {
+            provider: api::GitProvider::BitbucketDataCenter,
             workspace: "acme".into(),
             slug: "etl".into(),
         }
@@ -242,8 +264,8 @@ mod tests {
         assert!(reviewed_request(None, None).is_none());
         assert!(reviewed_request(Some(&draft("   ", None)), None).is_none());
         let other = RepositoryRef {
-            workspace: "acme".into(),
             slug: "other".into(),
+            ..repository()
         };
         assert!(
             reviewed_request(Some(&draft("Sales", Some(other))), Some(&repository())).is_none(),

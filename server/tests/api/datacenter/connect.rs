@@ -162,7 +162,32 @@ async fn a_callback_never_accepts_another_providers_state(engine: Engine) {
     assert!(crate::helpers::Browser::location(&back).contains("oauth_error=state_invalid"));
 }
 
+async fn fifty_requests_over_two_instances_refresh_once(engine: Engine) {
+    let app = TestApp::connected_to_datacenter(engine).await;
+    let b = app.another_instance().await;
+    let dc = &app.datacenter.datacenter;
+    dc.advance_clock(std::time::Duration::from_secs(3600 + 120));
+    // Slow enough that both instances meet the expired token while a refresh is under way.
+    dc.set_latency(std::time::Duration::from_millis(100));
+    let browsers = [&app.browser, &b.browser];
+    let probe = api::paths::workspaces(DC);
+    let calls = (0..50).map(|i| browsers[i % 2].get(&probe));
+    for response in futures::future::join_all(calls).await {
+        assert_eq!(response.status(), 200);
+    }
+    let tokens = dc.stats().token_requests;
+    assert_eq!(
+        tokens.refresh_token, 1,
+        "one refresh for 50 requests on two instances"
+    );
+    assert_eq!(
+        tokens.rotated_refresh_reused, 0,
+        "no rotated token presented twice"
+    );
+}
+
 crate::both_engines!(
+    fifty_requests_over_two_instances_refresh_once,
     the_server_offers_both_providers_by_name_and_host,
     connecting_asks_once_and_names_the_account,
     a_denied_consent_returns_to_the_wizard_with_the_reason,

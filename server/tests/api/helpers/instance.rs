@@ -66,6 +66,18 @@ impl Instance {
                 .env("BITBUCKET_CALLBACK_URL", &bitbucket.callback_url)
                 .env("BITBUCKET_PKCE", bitbucket.pkce.to_string());
         }
+        if let Some(datacenter) = &settings.datacenter {
+            command
+                .env("BITBUCKET_DC_URL", &datacenter.base_url)
+                .env("BITBUCKET_DC_CLIENT_ID", &datacenter.client_id)
+                .env(
+                    "BITBUCKET_DC_CLIENT_SECRET",
+                    datacenter.client_secret.expose_secret(),
+                )
+                .env("BITBUCKET_DC_NAME", &datacenter.name)
+                .env("BITBUCKET_DC_CALLBACK_URL", &datacenter.callback_url)
+                .env("BITBUCKET_DC_REVOKE_URL", &datacenter.revoke_url);
+        }
         let mut instance = Instance {
             browser: browser.at(&url),
             url,

@@ -1,0 +1,303 @@
+// The wizard, the Connections page and the pipeline editor on Bitbucket Data Center: the
+// server's Data Center sandbox (served under /_sandbox/bitbucket-dc in sandbox mode) plays a
+// Data Center instance with its own log-in and consent pages and its own control API.
+//
+// To be confirmed against the sandbox (constants below): the log-in form's labels and
+// button, the consent page's buttons, the instance's name as /api/info gives it, and the
+// control API's bodies (helpers at the end of the constants).
+import type { APIRequestContext, Page } from '@playwright/test';
+import { test as cloudTest, expect } from './fixtures';
+import { nameAndCreateProject, signUp } from './helpers';
+
+/** Where the server mounts the Data Center sandbox, and its control API. */
+const DC_BASE = '/_sandbox/bitbucket-dc';
+const DC_CONTROL = `${DC_BASE}/_control`;
+/** The instance as the studio names it (`ProviderInfo.name` in sandbox mode). */
+const DC_NAME = 'Bitbucket Data Center (sandbox)';
+/** The wizard's and the Connections page's addresses for Data Center. */
+const DC_WIZARD = '/projects/new/advanced/bitbucket-dc';
+const DC_CONNECTIONS = '/settings/connections?provider=bitbucket-dc';
+/** The studio's client on the sandbox (the server's SANDBOX_CLIENT_ID). */
+const DC_CLIENT_ID = 'pipeline-studio-sandbox';
+
+/** The sandbox's log-in page. */
+const LOGIN_USERNAME_LABEL = 'Username';
+const LOGIN_PASSWORD_LABEL = 'Password';
+const LOGIN_BUTTON = 'Log in';
+const DC_USER = 'alex';
+const DC_USER_NAME = 'Alex Rivera';
+const DC_PASSWORD = 'sandbox';
+/** The sandbox's consent page. */
+const CONSENT_HEADING = /wants to access your Bitbucket account/;
+const ALLOW = 'Allow';
+const DENY = 'Deny';
+
+/** `POST {dcBase}/_control/revoke`: the user withdraws the studio's access on Data Center. */
+function revokeBody(user: string) {
+  return { user, client_id: DC_CLIENT_ID };
+}
+
+/** `POST {dcBase}/_control/commit`: someone else commits `content` to `path` on `branch`. */
+function commitBody(project: string, repository: string, branch: string, path: string, content: string) {
+  return { project, repository, branch, path, content };
+}
+
+async function revokeOnDataCenter(request: APIRequestContext, user = DC_USER) {
+  const revoked = await request.post(`${DC_CONTROL}/revoke`, { data: revokeBody(user) });
+  expect(revoked.ok()).toBeTruthy();
+}
+
+async function commitOnDataCenter(request: APIRequestContext, path: string, content: string) {
+  const pushed = await request.post(`${DC_CONTROL}/commit`, {
+    data: commitBody('DATA', 'pipelines', 'main', path, content),
+  });
+  expect(pushed.ok()).toBeTruthy();
+}
+
+// Both sandboxes start from their seeded worlds (the Cloud one through ./fixtures).
+const test = cloudTest.extend<{ freshDataCenter: void }>({
+  freshDataCenter: [
+    async ({ request }, use) => {
+      const reset = await request.post(`${DC_CONTROL}/reset`);
+      expect(reset.ok(), 'the Data Center sandbox control API is on (SANDBOX_CONTROL=true)').toBeTruthy();
+      await use();
+    },
+    { auto: true },
+  ],
+});
+
+/** From the projects page to the wizard's Data Center Connect step. */
+async function startDataCenterProject(page: Page) {
+  await page.getByRole('link', { name: 'New project' }).click();
+  await page.getByRole('button', { name: /^Advanced settings/ }).click();
+  await expect(page.getByRole('heading', { name: 'Select Git provider' })).toBeVisible();
+  await page.getByRole('button', { name: DC_NAME }).click();
+  await expect(page).toHaveURL(new RegExp(`${DC_WIZARD}$`));
+  await expect(page.getByRole('heading', { name: `Connect ${DC_NAME}`, level: 1 })).toBeVisible();
+}
+
+/** On the sandbox's log-in page: logs in as the seeded user. */
+async function logInToDataCenter(page: Page) {
+  await page.getByLabel(LOGIN_USERNAME_LABEL).fill(DC_USER);
+  await page.getByLabel(LOGIN_PASSWORD_LABEL).fill(DC_PASSWORD);
+  await page.getByRole('button', { name: LOGIN_BUTTON }).click();
+}
+
+/** On the sandbox's consent page (Data Center asks every time): Allow or Deny. */
+async function consent(page: Page, choice: typeof ALLOW | typeof DENY) {
+  await expect(page.getByRole('heading', { name: CONSENT_HEADING })).toBeVisible();
+  await page.getByRole('button', { name: choice, exact: true }).click();
+}
+
+/** A new studio user connects Data Center from the wizard and arrives at the repository step. */
+async function newUserConnects(page: Page) {
+  await signUp(page);
+  await startDataCenterProject(page);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await logInToDataCenter(page);
+  await consent(page, ALLOW);
+  await expect(page).toHaveURL(new RegExp(`${DC_WIZARD}/repository`));
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+}
+
+/** At the repository step: project DATA, `repository`, on to the branch step. */
+async function chooseInData(page: Page, repository: string) {
+  await page.getByLabel('Project').selectOption('DATA');
+  await page.getByRole('radio', { name: repository, exact: true }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Check the branch' })).toBeVisible();
+}
+
+test('a new user connects Data Center once and creates two projects', async ({ page }) => {
+  await newUserConnects(page);
+  // Data Center groups repositories in projects.
+  await expect(page.getByLabel('Project')).toBeVisible();
+  await expect(page.getByLabel('Workspace')).toHaveCount(0);
+  await chooseInData(page, 'pipelines');
+  await expect(page.getByText(/DATA\/pipelines has a main branch/)).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page).toHaveURL(new RegExp(`${DC_WIZARD}/details\\?workspace=DATA&repository=pipelines`));
+  await expect(page.getByRole('heading', { name: 'Project details' })).toBeVisible();
+  await page.getByLabel('Project name').fill('Orders');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Review and create' })).toBeVisible();
+  await expect(page.locator('dl.review')).toContainText(DC_NAME);
+  await expect(page.locator('dl.review')).toContainText('DATA/pipelines');
+  await page.getByRole('button', { name: 'Create project' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Orders', level: 1 })).toBeVisible();
+  await expect(page.getByText(DC_NAME, { exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: `Open in ${DC_NAME}` })).toHaveAttribute('href', /\/projects\/DATA\/repos\/pipelines/);
+
+  // A second project reuses the authorization: no Authorize, straight on.
+  await page.getByRole('link', { name: 'Back to projects' }).click();
+  await startDataCenterProject(page);
+  await expect(page.getByText(`Connected to ${DC_NAME} as ${DC_USER_NAME}`)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Authorize' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await chooseInData(page, 'empty-repo');
+  await page.getByRole('button', { name: 'Create the first commit' }).click();
+  await expect(page.getByText(/DATA\/empty-repo has a main branch/)).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await nameAndCreateProject(page, 'Scratch');
+
+  await page.getByRole('link', { name: 'Back to projects' }).click();
+  await expect(page.getByRole('link', { name: 'Orders' })).toBeVisible();
+  await expect(page.getByText(`DATA/empty-repo · ${DC_NAME}`)).toBeVisible();
+});
+
+test('a repository with only master gets main from it, then the project is created', async ({ page }) => {
+  await newUserConnects(page);
+  await chooseInData(page, 'warehouse');
+  await expect(page.getByText(/DATA\/warehouse has no branch named main/)).toBeVisible();
+  await page.getByRole('button', { name: 'Create main from master' }).click();
+  await expect(page.getByText(/DATA\/warehouse has a main branch/)).toBeVisible();
+  // Reloading keeps the step and the choice (they live in the URL).
+  await page.reload();
+  await expect(page.getByText(/DATA\/warehouse has a main branch/)).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await nameAndCreateProject(page, 'Warehouse');
+  await expect(page.getByText('DATA/warehouse', { exact: true })).toBeVisible();
+});
+
+test('denied consent is explained at the same step and what was typed is kept', async ({ page, request }) => {
+  await signUp(page);
+  await startDataCenterProject(page);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await logInToDataCenter(page);
+  await consent(page, DENY);
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Deny was chosen');
+  await expect(page.getByRole('button', { name: 'Authorize' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await consent(page, ALLOW);
+  await chooseInData(page, 'pipelines');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Project name').fill('Kept through everything');
+  await expect(page.getByRole('status').filter({ hasText: 'Draft saved.' })).toBeVisible();
+
+  // Access withdrawn on Data Center; back at the repository step, Reconnect, then Deny.
+  await revokeOnDataCenter(request);
+  await page.getByRole('link', { name: 'Change the repository' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await page.getByRole('button', { name: 'Reconnect' }).click();
+  await consent(page, DENY);
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Deny was chosen');
+
+  await page.getByRole('button', { name: /Authorize|Reconnect/ }).click();
+  await consent(page, ALLOW);
+  await chooseInData(page, 'pipelines');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByLabel('Project name')).toHaveValue('Kept through everything');
+});
+
+test('a revocation on Data Center is shown as Reconnect, which returns to the same step', async ({ page, request }) => {
+  await newUserConnects(page);
+  await page.getByLabel('Project').selectOption('DATA');
+  await expect(page).toHaveURL(/workspace=DATA/);
+
+  await revokeOnDataCenter(request);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Reconnect' })).toBeVisible();
+  await page.getByRole('button', { name: 'Reconnect' }).click();
+  await consent(page, ALLOW);
+  await expect(page).toHaveURL(new RegExp(`${DC_WIZARD}/repository\\?workspace=DATA`));
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await expect(page.getByRole('radio', { name: 'warehouse', exact: true })).toBeVisible();
+});
+
+test('the connections page shows Data Center beside Cloud, connects and disconnects it', async ({ page }) => {
+  await signUp(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
+  const providers = page.getByRole('navigation', { name: 'Git providers' });
+  await expect(providers.getByRole('link', { name: /^Bitbucket Cloud/ })).toHaveAttribute('aria-current', 'page');
+  await providers.getByRole('link', { name: DC_NAME }).click();
+  await expect(page).toHaveURL(new RegExp(`${DC_CONNECTIONS.replace('?', '\\?')}$`));
+  await expect(page.getByRole('heading', { name: DC_NAME, level: 2 })).toBeVisible();
+  await expect(page.getByText('Nothing has happened to this connection yet.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await logInToDataCenter(page);
+  await consent(page, ALLOW);
+  await expect(page).toHaveURL(new RegExp(`${DC_CONNECTIONS.replace('?', '\\?')}$`));
+  await expect(page.getByText(`Connected to ${DC_NAME} as ${DC_USER_NAME}`)).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Connected', exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: `Authorized applications on ${DC_NAME}` })).toHaveAttribute(
+    'href',
+    new RegExp(`${DC_BASE}/`),
+  );
+
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByRole('button', { name: 'Yes, disconnect' }).click();
+  await expect(page.getByRole('status')).toContainText('revoke it under Authorized applications');
+  await expect(page.getByRole('button', { name: 'Authorize' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Disconnected', exact: true })).toBeVisible();
+});
+
+const MINE = `type: "orchestration"
+version: "1.0"
+pipeline:
+  components:
+    Begin:
+      type: "start"
+`;
+
+const THEIRS = `type: "orchestration"
+version: "1.0"
+pipeline:
+  components:
+    Kick off:
+      type: "start"
+`;
+
+const ORDERS = 'pipelines/orders.orch.yaml';
+
+test('a pipeline changed on Data Center meanwhile: the user saves their text as a new pipeline, or reloads', async ({ page, request }) => {
+  await newUserConnects(page);
+  await chooseInData(page, 'pipelines');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await nameAndCreateProject(page, 'Orders on DC');
+  await expect(page.getByRole('row').filter({ hasText: ORDERS })).toBeVisible();
+
+  const editor = page.getByLabel('Pipeline (YAML)');
+  const openEditor = async () => {
+    await page.getByRole('link', { name: 'orders', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'orders', level: 1 })).toBeVisible();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await expect(page.getByRole('heading', { name: 'Edit orders' })).toBeVisible();
+  };
+
+  await openEditor();
+  await editor.fill(MINE);
+  // Someone commits a new version of the same file after the editor opened it.
+  await commitOnDataCenter(request, ORDERS, THEIRS);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('since you opened it');
+  await expect(editor).toHaveValue(MINE);
+
+  await page.getByRole('button', { name: 'Save my text as a new pipeline' }).click();
+  await expect(page.getByLabel('Path')).toHaveValue('pipelines/orders-copy.orch.yaml');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'orders-copy', level: 1 })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Contents of pipelines/orders-copy.orch.yaml' })).toContainText('Begin:');
+
+  // Their version is intact; editing it again and meeting another commit, the user reloads.
+  await page.getByRole('link', { name: 'Back to the project' }).click();
+  await openEditor();
+  await expect(editor).toHaveValue(THEIRS);
+  await editor.fill(MINE);
+  await commitOnDataCenter(request, ORDERS, THEIRS.replace('Kick off', 'Go'));
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Reload the pipeline (discard my changes)' }).click();
+  await expect(editor).toHaveValue(THEIRS.replace('Kick off', 'Go'));
+});
+
+test('an unknown provider in the wizard address is not found', async ({ page }) => {
+  await signUp(page);
+  await page.goto('/projects/new/advanced/github/repository');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});

@@ -1,0 +1,332 @@
+//! The control API (`/_control/…`) and the gate every other request passes, as in the Cloud
+//! sandbox (same bodies, same [`Fault`] type and matching rules): latency and faults apply to
+//! REST and token calls before a handler runs, so a faulted call has no side effect; the
+//! control routes and the pages are never delayed or faulted. Off unless enabled: a dev
+//! server that mounts the sandbox must not let any browser reset it.
+
+use std::time::Duration;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::errors::{DcError, SERVER};
+use super::oauth::TOKEN_PATH;
+use super::{api, DataCenter, DcStats};
+use crate::{Fault, FaultKind, MAX_HANG};
+
+#[derive(Debug, Default)]
+pub(crate) struct ControlState {
+    pub latency: Duration,
+    pub faults: Vec<Fault>,
+    pub stats: DcStats,
+}
+
+impl ControlState {
+    /// Consumes one use of the first armed fault matching `path`.
+    fn take_fault(&mut self, path: &str) -> Option<Fault> {
+        let i = self
+            .faults
+            .iter()
+            .position(|f| f.count > 0 && f.matches(path))?;
+        let fault = self.faults[i].clone();
+        self.faults[i].count -= 1;
+        if self.faults[i].count == 0 {
+            self.faults.remove(i);
+        }
+        self.stats.faults_injected += 1;
+        Some(fault)
+    }
+}
+
+/// `"GET /api/latest/repos"`: the route template relative to `/rest`, wherever the router is
+/// mounted, with the document's `{path}` for axum's `{*path}`.
+fn endpoint_key(method: &str, template: &str) -> String {
+    let relative = template
+        .find("/rest/")
+        .map_or(template, |i| &template[i + "/rest".len()..]);
+    format!("{method} {}", relative.replace("{*path}", "{path}"))
+}
+
+pub(crate) async fn gate(State(dc): State<DataCenter>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if path.starts_with("/_control/") {
+        if !dc.control_enabled() {
+            return super::not_found_page(&dc, &path);
+        }
+        return next.run(request).await;
+    }
+    let rest = api::is_rest(&path);
+    let token = path == TOKEN_PATH;
+    if !rest && !token {
+        return next.run(request).await;
+    }
+    let (latency, fault) = {
+        let mut world = dc.world();
+        let control = &mut world.control;
+        if rest {
+            control.stats.api_requests += 1;
+            let template = request
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("(unmatched)", MatchedPath::as_str);
+            *control
+                .stats
+                .api_requests_by_endpoint
+                .entry(endpoint_key(request.method().as_str(), template))
+                .or_default() += 1;
+        }
+        if let Some(id) = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+        {
+            let ids = &mut control.stats.request_ids;
+            if ids.len() >= crate::REQUEST_IDS_KEPT {
+                ids.remove(0);
+            }
+            ids.push(id.chars().take(200).collect());
+        }
+        (control.latency, control.take_fault(&path))
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let Some(fault) = fault else {
+        return next.run(request).await;
+    };
+    if !fault.latency.is_zero() {
+        tokio::time::sleep(fault.latency).await;
+    }
+    match fault.kind {
+        FaultKind::Status(status) => fault_response(token, status),
+        FaultKind::Hang(d) => {
+            let mut cancel = dc.cancel_signal();
+            tokio::select! {
+                () = tokio::time::sleep(d.min(MAX_HANG)) => {}
+                _ = cancel.changed() => {}
+            }
+            fault_response(token, 504)
+        }
+        FaultKind::MalformedJson => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"size": 25, "limit": 25, "isLastPage": false, "values": [{"slug": "pipel"#,
+        )
+            .into_response(),
+    }
+}
+
+/// An error in the style of the endpoint it replaces: DC's errors body on REST, an OAuth
+/// error on the token endpoint.
+fn fault_response(token: bool, status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let message = status.canonical_reason().unwrap_or("Service unavailable");
+    let mut response = if token {
+        let error = if matches!(status.as_u16(), 429 | 503) {
+            "temporarily_unavailable"
+        } else {
+            "server_error"
+        };
+        crate::oauth::token::oauth_error(status, error, message)
+    } else {
+        DcError::new(status, SERVER, message).into_response()
+    };
+    if matches!(status.as_u16(), 429 | 503) {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    response
+}
+
+pub(crate) fn routes() -> Router<DataCenter> {
+    Router::new()
+        .route("/_control/stats", get(stats).delete(clear_stats))
+        .route("/_control/reset", post(reset))
+        .route("/_control/latency", post(latency))
+        .route("/_control/advance-clock", post(advance_clock))
+        .route("/_control/rotation", post(rotation))
+        .route("/_control/faults", post(faults))
+        .route("/_control/revoke", post(revoke))
+        .route(
+            "/_control/commit",
+            post(commit).layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
+        )
+}
+
+fn ok() -> Json<serde_json::Value> {
+    Json(json!({ "ok": true }))
+}
+
+async fn stats(State(dc): State<DataCenter>) -> Json<DcStats> {
+    Json(dc.stats())
+}
+
+async fn clear_stats(State(dc): State<DataCenter>) -> Json<serde_json::Value> {
+    dc.clear_stats();
+    ok()
+}
+
+async fn reset(State(dc): State<DataCenter>) -> Json<serde_json::Value> {
+    dc.reset();
+    ok()
+}
+
+#[derive(Deserialize)]
+struct LatencyBody {
+    ms: u64,
+}
+
+async fn latency(
+    State(dc): State<DataCenter>,
+    Json(body): Json<LatencyBody>,
+) -> Json<serde_json::Value> {
+    dc.set_latency(Duration::from_millis(body.ms));
+    ok()
+}
+
+#[derive(Deserialize)]
+struct AdvanceBody {
+    seconds: u64,
+}
+
+async fn advance_clock(
+    State(dc): State<DataCenter>,
+    Json(body): Json<AdvanceBody>,
+) -> Json<serde_json::Value> {
+    dc.advance_clock(Duration::from_secs(body.seconds));
+    ok()
+}
+
+#[derive(Deserialize)]
+struct RotationBody {
+    enabled: bool,
+}
+
+async fn rotation(
+    State(dc): State<DataCenter>,
+    Json(body): Json<RotationBody>,
+) -> Json<serde_json::Value> {
+    dc.set_rotation(body.enabled);
+    ok()
+}
+
+/// The Cloud sandbox's fault body: `kind` (`status`, `hang`, `malformed_json`), `status`,
+/// `count`, `path_prefix` (relative to the base URL; a trailing `$` matches exactly),
+/// `latency_ms`, `hang_ms`.
+#[derive(Deserialize)]
+struct FaultBody {
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default = "one")]
+    count: u32,
+    #[serde(default)]
+    path_prefix: String,
+    #[serde(default)]
+    latency_ms: u64,
+    #[serde(default)]
+    hang_ms: Option<u64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+async fn faults(State(dc): State<DataCenter>, Json(body): Json<FaultBody>) -> Response {
+    let refuse = |error: &str| {
+        (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "ok": false, "error": error })),
+        )
+            .into_response()
+    };
+    let kind = match body.kind.as_deref().unwrap_or("status") {
+        "status" => match body.status {
+            Some(s) if (400..=599).contains(&s) => FaultKind::Status(s),
+            _ => return refuse("status must be between 400 and 599"),
+        },
+        "hang" => FaultKind::Hang(
+            body.hang_ms
+                .map_or(MAX_HANG, Duration::from_millis)
+                .min(MAX_HANG),
+        ),
+        "malformed_json" => FaultKind::MalformedJson,
+        _ => return refuse("kind must be status, hang or malformed_json"),
+    };
+    dc.inject(Fault {
+        kind,
+        count: body.count,
+        path_prefix: body.path_prefix,
+        latency: Duration::from_millis(body.latency_ms),
+    });
+    ok().into_response()
+}
+
+#[derive(Deserialize)]
+struct RevokeBody {
+    user: String,
+    client_id: String,
+}
+
+async fn revoke(
+    State(dc): State<DataCenter>,
+    Json(body): Json<RevokeBody>,
+) -> Json<serde_json::Value> {
+    dc.revoke(&body.user, &body.client_id);
+    ok()
+}
+
+/// A colleague's commit: `content` a string sets the file, `null` deletes it.
+#[derive(Deserialize)]
+struct CommitBody {
+    project: String,
+    repository: String,
+    branch: String,
+    path: String,
+    content: Option<String>,
+}
+
+async fn commit(State(dc): State<DataCenter>, Json(body): Json<CommitBody>) -> Response {
+    match dc.commit_elsewhere(
+        &body.project,
+        &body.repository,
+        &body.branch,
+        &body.path,
+        body.content.as_deref(),
+    ) {
+        Ok(id) => Json(json!({ "ok": true, "commit": id })).into_response(),
+        Err(error) => (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "ok": false, "error": error })),
+        )
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoint_key;
+
+    #[test]
+    fn endpoint_keys_do_not_depend_on_the_mount() {
+        assert_eq!(
+            endpoint_key("GET", "/_sandbox/bitbucket-dc/rest/api/latest/repos"),
+            "GET /api/latest/repos"
+        );
+        assert_eq!(
+            endpoint_key(
+                "PUT",
+                "/rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/browse/{*path}"
+            ),
+            "PUT /api/latest/projects/{projectKey}/repos/{repositorySlug}/browse/{path}"
+        );
+    }
+}

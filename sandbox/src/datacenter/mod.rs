@@ -1,0 +1,382 @@
+//! A stand-in for Bitbucket Data Center 9.2: OAuth 2.0 as an incoming application link
+//! (`/rest/oauth2/latest/…`, sign-in and consent pages, token endpoint), the REST subset a
+//! studio needs (`/rest/api/latest/…`, `/rest/branch-utils/latest/…`) in the shapes of
+//! Atlassian's document (`sandbox/openapi/bitbucket-datacenter.openapi.json`), seeded users
+//! and projects (10,000 writable repositories for `bigdc`), fault injection, and a control
+//! API (`/_control/…`) mirroring the Cloud sandbox's.
+//!
+//! Everything lives in memory behind one `std::sync::Mutex`, locked briefly and never across
+//! an `.await`, as in the Cloud sandbox. Routes are relative to
+//! [`DataCenterConfig::base_url`]: the studio nests [`DataCenter::router`] under
+//! `/_sandbox/bitbucket-dc`, tests serve it at the root of a port with [`spawn`]; cookie
+//! paths and redirects use the base URL's path.
+
+mod api;
+mod control;
+mod errors;
+mod model;
+mod oauth;
+mod seed;
+mod world;
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::{Deserialize, Serialize};
+
+pub use seed::{BIG_PROJECTS, BIG_REPOSITORIES_PER_PROJECT, PASSWORD};
+use world::World;
+
+/// An incoming application link: the studio as Data Center knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DcClient {
+    pub id: String,
+    pub secret: String,
+    pub name: String,
+    /// Compared exactly: DC allows no variation.
+    pub redirect_uri: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DataCenterConfig {
+    /// Public URL of the sandbox, without a trailing slash, e.g.
+    /// `http://127.0.0.1:3000/_sandbox/bitbucket-dc` or `http://127.0.0.1:41234`.
+    pub base_url: String,
+    pub clients: Vec<DcClient>,
+}
+
+/// Counters of [`DataCenter::stats`] and `GET /_control/stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DcStats {
+    pub token_requests: crate::TokenRequestStats,
+    /// Every request under `/rest/api` and `/rest/branch-utils`, refused and faulted ones
+    /// included.
+    pub api_requests: u64,
+    /// `"GET /api/latest/repos"` → count, by route template relative to `/rest`.
+    pub api_requests_by_endpoint: BTreeMap<String, u64>,
+    /// `GET /rest/oauth2/latest/authorize` hits.
+    pub authorize_requests: u64,
+    /// Responses replaced by an injected fault.
+    pub faults_injected: u64,
+    /// The `X-Request-Id` of the latest REST and token requests that carried one, newest
+    /// last, at most [`crate::REQUEST_IDS_KEPT`].
+    #[serde(default)]
+    pub request_ids: Vec<String>,
+}
+
+/// A Data Center sandbox: cheap to clone (an `Arc`), all clones share one world.
+#[derive(Clone)]
+pub struct DataCenter {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: DataCenterConfig,
+    /// The path part of `base_url` (`""` at the root, else `/prefix`).
+    base_path: String,
+    world: Mutex<World>,
+    control_enabled: AtomicBool,
+    /// Bumped by `reset` and shutdown: wakes requests held by `hang` faults.
+    cancel: tokio::sync::watch::Sender<u64>,
+}
+
+impl std::fmt::Debug for DataCenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataCenter")
+            .field("base_url", &self.inner.config.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DataCenter {
+    /// A sandbox holding the seeded world, with the control API off.
+    pub fn new(mut config: DataCenterConfig) -> DataCenter {
+        while config.base_url.ends_with('/') {
+            config.base_url.pop();
+        }
+        let base_path = url::Url::parse(&config.base_url)
+            .map(|u| u.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        DataCenter {
+            inner: Arc::new(Inner {
+                config,
+                base_path,
+                world: Mutex::new(World::seed()),
+                control_enabled: AtomicBool::new(false),
+                cancel: tokio::sync::watch::Sender::new(0),
+            }),
+        }
+    }
+
+    /// Every route, relative to `base_url`.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .merge(oauth::routes())
+            .merge(api::routes(self))
+            .merge(control::routes())
+            .route("/_static/sandbox.css", get(stylesheet))
+            .fallback(fallback)
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                control::gate,
+            ))
+            .with_state(self.clone())
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.config.base_url
+    }
+
+    pub fn authorize_url(&self) -> String {
+        format!("{}{}", self.base_url(), oauth::AUTHORIZE_PATH)
+    }
+
+    pub fn token_url(&self) -> String {
+        format!("{}{}", self.base_url(), oauth::TOKEN_PATH)
+    }
+
+    /// `{base}/rest`: `api/latest` and `branch-utils/latest` live under it.
+    pub fn rest_url(&self) -> String {
+        format!("{}/rest", self.base_url())
+    }
+
+    pub fn stats(&self) -> DcStats {
+        self.world().control.stats.clone()
+    }
+
+    /// Zeroes the counters; the world is left as it is.
+    pub fn clear_stats(&self) {
+        self.world().control.stats = DcStats::default();
+    }
+
+    /// Delay applied to every token and REST call.
+    pub fn set_latency(&self, d: Duration) {
+        self.world().control.latency = d;
+    }
+
+    /// Moves the sandbox clock forward: codes and tokens expire without sleeping.
+    pub fn advance_clock(&self, d: Duration) {
+        self.world().clock.advance(d);
+    }
+
+    /// Refresh-token rotation (on by default): each refresh returns a new refresh token and
+    /// the old one dies at once. Off, a refresh returns the same refresh token.
+    pub fn set_rotation(&self, on: bool) {
+        self.world().oauth.rotation = on;
+    }
+
+    /// What revoking the application's access on the user's account does: the grant, its
+    /// codes, access and refresh tokens all die.
+    pub fn revoke(&self, user_slug: &str, client_id: &str) {
+        self.world().oauth.revoke(user_slug, client_id);
+    }
+
+    /// Arms a fault (same type and matching rules as the Cloud sandbox's: `path_prefix`
+    /// relative to `base_url`, a trailing `$` for one exact path).
+    pub fn inject(&self, fault: crate::Fault) {
+        if fault.count > 0 {
+            self.world().control.faults.push(fault);
+        }
+    }
+
+    /// Turns the HTTP control API (`/_control/*`) on or off; the Rust methods work either way.
+    pub fn enable_control(&self, on: bool) {
+        self.inner.control_enabled.store(on, Ordering::Relaxed);
+    }
+
+    pub fn control_enabled(&self) -> bool {
+        self.inner.control_enabled.load(Ordering::Relaxed)
+    }
+
+    /// Back to the seeded world: grants, sessions, tokens, counters, faults, latency,
+    /// rotation, clock offset and every commit are forgotten; hanging requests are released.
+    pub fn reset(&self) {
+        *self.world() = World::seed();
+        self.release_hangs();
+    }
+
+    /// Every code, access token and refresh token issued to the user that the sandbox still
+    /// remembers, live or dead: for tests proving no secret leaks.
+    pub fn secrets_issued_to(&self, user_slug: &str) -> Vec<String> {
+        self.world().oauth.secrets_of(user_slug)
+    }
+
+    /// A file's text at the tip of `branch`; `None` when the repository, branch or file is
+    /// not there.
+    pub fn file_on_branch(
+        &self,
+        project_key: &str,
+        repo_slug: &str,
+        branch: &str,
+        path: &str,
+    ) -> Option<String> {
+        let world = self.world();
+        let repo = world.repository(project_key, repo_slug)?;
+        let tip = repo.commits.get(repo.branches.get(branch)?)?;
+        tip.tree
+            .get(path)
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    /// A colleague's commit made elsewhere: sets (`Some`) or deletes (`None`) one file on a
+    /// branch; returns the new commit id. The branch must exist (or the repository be empty).
+    pub fn commit_elsewhere(
+        &self,
+        project_key: &str,
+        repo_slug: &str,
+        branch: &str,
+        path: &str,
+        content: Option<&str>,
+    ) -> Result<String, String> {
+        let path = api_path(path)?;
+        self.world()
+            .commit_file(
+                project_key,
+                repo_slug,
+                branch,
+                None,
+                &path,
+                content.map(|c| Arc::from(c.as_bytes())),
+                (world::COLLEAGUE_NAME, world::COLLEAGUE_EMAIL),
+                "A colleague's change",
+            )
+            .map(|c| c.id.clone())
+    }
+
+    fn release_hangs(&self) {
+        self.inner.cancel.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub(crate) fn cancel_signal(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.inner.cancel.subscribe()
+    }
+
+    pub(crate) fn client(&self, id: &str) -> Option<&DcClient> {
+        self.inner.config.clients.iter().find(|c| c.id == id)
+    }
+
+    pub(crate) fn base_path(&self) -> &str {
+        &self.inner.base_path
+    }
+
+    /// Locks the world; a panic elsewhere must not brick the sandbox, so poisoning is
+    /// ignored (every mutation is small and leaves the world consistent).
+    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
+        self.inner
+            .world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A file path given to [`DataCenter::commit_elsewhere`], checked as the REST API checks one.
+fn api_path(path: &str) -> Result<String, String> {
+    match api::repo_path(path) {
+        Ok(p) if !p.is_empty() => Ok(p),
+        Ok(_) => Err("a file path is required".to_owned()),
+        Err(e) => Err(e.message),
+    }
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        crate::html::STYLESHEET,
+    )
+        .into_response()
+}
+
+async fn fallback(State(dc): State<DataCenter>, uri: Uri) -> Response {
+    not_found_page(&dc, uri.path())
+}
+
+/// DC's 404: the errors body under `/rest`, a page elsewhere.
+pub(crate) fn not_found_page(dc: &DataCenter, path: &str) -> Response {
+    if path.starts_with("/rest/") {
+        return api::not_found();
+    }
+    oauth::error_page(
+        dc,
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is nothing at this address in the Bitbucket Data Center sandbox.",
+    )
+}
+
+/// A Data Center sandbox served on a local port.
+pub struct RunningDataCenter {
+    pub datacenter: DataCenter,
+    pub base_url: String,
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningDataCenter {
+    /// Stops accepting connections, gives open ones a moment, then drops them.
+    pub async fn shutdown(mut self) {
+        self.datacenter.release_hangs();
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if tokio::time::timeout(Duration::from_secs(2), &mut self.task)
+            .await
+            .is_err()
+        {
+            self.task.abort();
+        }
+    }
+}
+
+impl std::fmt::Debug for RunningDataCenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningDataCenter")
+            .field("base_url", &self.base_url)
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Serves a new Data Center sandbox on `127.0.0.1:0` (`base_url` `http://127.0.0.1:{port}`),
+/// control API enabled. Returns as soon as the port is bound.
+pub async fn spawn(clients: Vec<DcClient>) -> std::io::Result<RunningDataCenter> {
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).await?;
+    let addr = listener.local_addr()?;
+    let base_url = format!("http://{addr}");
+    let datacenter = DataCenter::new(DataCenterConfig {
+        base_url: base_url.clone(),
+        clients,
+    });
+    datacenter.enable_control(true);
+    let app = datacenter.router();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "Data Center sandbox stopped");
+        }
+    });
+    Ok(RunningDataCenter {
+        datacenter,
+        base_url,
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}
