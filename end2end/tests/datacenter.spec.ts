@@ -102,7 +102,7 @@ async function newUserConnects(page: Page) {
 
 /** At the repository step: project DATA, `repository`, on to the branch step. */
 async function chooseInData(page: Page, repository: string) {
-  await page.getByLabel('Project').selectOption('DATA');
+  await page.getByLabel('Project', { exact: true }).selectOption('DATA');
   await page.getByRole('radio', { name: repository, exact: true }).check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Check the branch' })).toBeVisible();
@@ -111,7 +111,7 @@ async function chooseInData(page: Page, repository: string) {
 test('a new user connects Data Center once and creates two projects', async ({ page }) => {
   await newUserConnects(page);
   // Data Center groups repositories in projects.
-  await expect(page.getByLabel('Project')).toBeVisible();
+  await expect(page.getByLabel('Project', { exact: true })).toBeVisible();
   await expect(page.getByLabel('Workspace')).toHaveCount(0);
   await chooseInData(page, 'pipelines');
   await expect(page.getByText(/DATA\/pipelines has a main branch/)).toBeVisible();
@@ -197,7 +197,7 @@ test('denied consent is explained at the same step and what was typed is kept', 
 
 test('a revocation on Data Center is shown as Reconnect, which returns to the same step', async ({ page, request }) => {
   await newUserConnects(page);
-  await page.getByLabel('Project').selectOption('DATA');
+  await page.getByLabel('Project', { exact: true }).selectOption('DATA');
   await expect(page).toHaveURL(/workspace=DATA/);
 
   await revokeOnDataCenter(request);
