@@ -14,12 +14,13 @@ use api::{check_pipeline, PipelineFolder, PipelineKind, PipelinePath, ProjectDra
 pub type Property = fn(&[u8]);
 
 /// The targets, by name: the folder names under `corpus/` and `regressions/`.
-pub const TARGETS: [(&str, Property); 5] = [
+pub const TARGETS: [(&str, Property); 6] = [
     ("yaml_check", yaml_check),
     ("pipeline_path", pipeline_path),
     ("return_to", return_to),
     ("oauth_callback", oauth_callback),
     ("draft", draft),
+    ("provider_answers", provider_answers),
 ];
 
 fn text(data: &[u8]) -> Option<&str> {
@@ -150,4 +151,112 @@ pub fn draft(data: &[u8]) {
         }
     }
     let _ = draft.is_empty();
+}
+
+/// What Bitbucket Cloud and Data Center answer, as the server reads it (the `wire` crate):
+/// any JSON parses or is refused without a panic, and whatever comes out is safe to use. A
+/// repository or group the studio offers has a name the studio's own routes accept (so no
+/// step after the picker refuses it, and no name can steer a URL), a link is a plain web
+/// link (never `javascript:`), and a page only goes on when the answer says it does. The
+/// first byte picks the answer's shape; the rest is its body.
+pub fn provider_answers(data: &[u8]) {
+    use wire::{cloud, datacenter};
+    let Some((&shape, body)) = data.split_first() else {
+        return;
+    };
+    let web = |link: &Option<String>| {
+        if let Some(link) = link {
+            let lower = link.to_ascii_lowercase();
+            assert!(
+                lower.starts_with("https://") || lower.starts_with("http://"),
+                "{link:?}"
+            );
+            assert!(!link
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '"'));
+        }
+    };
+    match shape % 8 {
+        0 => {
+            let Ok(page) =
+                serde_json::from_slice::<datacenter::Paged<datacenter::Repository>>(body)
+            else {
+                return;
+            };
+            if page.next().is_some() {
+                assert_eq!(page.is_last_page, Some(false));
+            }
+            for repository in page.values {
+                web(&repository.html_url());
+                if let Some(shown) = repository.into_api() {
+                    assert!(datacenter::is_name(&shown.slug), "{shown:?}");
+                    assert!(datacenter::is_name(&shown.workspace), "{shown:?}");
+                    assert!(!shown.slug.contains(['/', '?', '#', '%']));
+                    assert_eq!(
+                        shown.full_name,
+                        format!("{}/{}", shown.workspace, shown.slug)
+                    );
+                }
+            }
+        }
+        1 => {
+            let Ok(body) = serde_json::from_slice::<datacenter::ErrorBody>(body) else {
+                return;
+            };
+            let message = body.message();
+            assert!(message.len() <= data.len() * 2);
+            let _ = body.is_permission();
+        }
+        2 => {
+            if let Ok(branch) = serde_json::from_slice::<datacenter::Branch>(body) {
+                assert!(branch.name().is_none_or(|n| !n.is_empty()));
+            }
+        }
+        3 => {
+            if let Ok(commit) = serde_json::from_slice::<datacenter::Commit>(body) {
+                let change = commit.to_change();
+                assert!(change.label.chars().count() <= 7);
+                assert_eq!(change.revision, commit.id);
+            }
+        }
+        4 => {
+            let Ok(page) = serde_json::from_slice::<cloud::Paginated<cloud::WireRepository>>(body)
+            else {
+                return;
+            };
+            for repository in page.values {
+                web(&repository.html_url());
+                if let Some(shown) = repository.into_api("acme") {
+                    assert!(cloud::is_slug(&shown.slug), "{shown:?}");
+                    assert_eq!(shown.full_name, format!("acme/{}", shown.slug));
+                }
+            }
+        }
+        5 => {
+            let Ok(page) = serde_json::from_slice::<cloud::Paginated<cloud::WorkspaceAccess>>(body)
+            else {
+                return;
+            };
+            for access in page.values {
+                if let Some(workspace) = access.into_workspace() {
+                    assert!(cloud::is_slug(&workspace.slug), "{workspace:?}");
+                }
+            }
+        }
+        6 => {
+            if let Ok(account) = serde_json::from_slice::<cloud::WireAccount>(body) {
+                if let Some(account) = account.into_account() {
+                    assert!(!account.uuid.is_empty());
+                    web(&account.avatar_url);
+                }
+            }
+        }
+        _ => {
+            if let Ok(commit) = serde_json::from_slice::<cloud::WireCommit>(body) {
+                if let Some(commit) = commit.into_commit() {
+                    assert!(!commit.hash.is_empty());
+                }
+            }
+        }
+    }
 }

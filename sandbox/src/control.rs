@@ -18,10 +18,12 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+
+use crate::controls::ok;
 
 use crate::api::errors::ApiError;
 // The token endpoint is delayed like the API: OAuth round trips cost latency too.
@@ -245,14 +247,8 @@ fn fault_response(sb: &Sandbox, path: &str, status: u16) -> Response {
 }
 
 pub(crate) fn routes() -> Router<Sandbox> {
-    Router::new()
-        .route("/_control/stats", get(stats).delete(clear_stats))
-        .route("/_control/reset", post(reset))
-        .route("/_control/latency", post(latency))
-        .route("/_control/advance-clock", post(advance_clock))
-        .route("/_control/rotation", post(rotation))
+    crate::controls::routes()
         .route("/_control/rate-limit", post(rate_limit))
-        .route("/_control/faults", post(faults))
         .route("/_control/revoke", post(revoke))
         // A commit from elsewhere may carry files as large as Bitbucket takes (tests push
         // hostile ones), far above axum's default 2 MB body limit.
@@ -260,63 +256,6 @@ pub(crate) fn routes() -> Router<Sandbox> {
             "/_control/commit",
             post(commit).layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
-}
-
-fn ok() -> Json<serde_json::Value> {
-    Json(json!({ "ok": true }))
-}
-
-async fn stats(State(sb): State<Sandbox>) -> Json<Stats> {
-    Json(sb.stats())
-}
-
-async fn clear_stats(State(sb): State<Sandbox>) -> Json<serde_json::Value> {
-    sb.clear_stats();
-    ok()
-}
-
-async fn reset(State(sb): State<Sandbox>) -> Json<serde_json::Value> {
-    sb.reset();
-    ok()
-}
-
-#[derive(Deserialize)]
-struct LatencyBody {
-    ms: u64,
-}
-
-async fn latency(
-    State(sb): State<Sandbox>,
-    Json(body): Json<LatencyBody>,
-) -> Json<serde_json::Value> {
-    sb.set_latency(Duration::from_millis(body.ms));
-    ok()
-}
-
-#[derive(Deserialize)]
-struct AdvanceBody {
-    seconds: u64,
-}
-
-async fn advance_clock(
-    State(sb): State<Sandbox>,
-    Json(body): Json<AdvanceBody>,
-) -> Json<serde_json::Value> {
-    sb.advance_clock(Duration::from_secs(body.seconds));
-    ok()
-}
-
-#[derive(Deserialize)]
-struct RotationBody {
-    enabled: bool,
-}
-
-async fn rotation(
-    State(sb): State<Sandbox>,
-    Json(body): Json<RotationBody>,
-) -> Json<serde_json::Value> {
-    sb.set_rotation(body.enabled);
-    ok()
 }
 
 #[derive(Deserialize)]
@@ -338,59 +277,6 @@ async fn rate_limit(
 ) -> Json<serde_json::Value> {
     sb.set_rate_limit(body.limit, Duration::from_secs(body.window_seconds));
     ok()
-}
-
-#[derive(Deserialize)]
-struct FaultBody {
-    /// `status` (the default, for the old body shape), `hang` or
-    /// `malformed_json`.
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    status: Option<u16>,
-    #[serde(default = "one")]
-    count: u32,
-    #[serde(default)]
-    path_prefix: String,
-    #[serde(default)]
-    latency_ms: u64,
-    /// How long a `hang` holds the request (default and cap: 60 s).
-    #[serde(default)]
-    hang_ms: Option<u64>,
-}
-
-fn one() -> u32 {
-    1
-}
-
-async fn faults(State(sb): State<Sandbox>, Json(body): Json<FaultBody>) -> Response {
-    let refuse = |error: &str| {
-        (
-            StatusCode::BAD_REQUEST,
-            Json(json!({ "ok": false, "error": error })),
-        )
-            .into_response()
-    };
-    let kind = match body.kind.as_deref().unwrap_or("status") {
-        "status" => match body.status {
-            Some(s) if (400..=599).contains(&s) => FaultKind::Status(s),
-            _ => return refuse("status must be between 400 and 599"),
-        },
-        "hang" => FaultKind::Hang(
-            body.hang_ms
-                .map_or(MAX_HANG, Duration::from_millis)
-                .min(MAX_HANG),
-        ),
-        "malformed_json" => FaultKind::MalformedJson,
-        _ => return refuse("kind must be status, hang or malformed_json"),
-    };
-    sb.inject(Fault {
-        kind,
-        count: body.count,
-        path_prefix: body.path_prefix,
-        latency: Duration::from_millis(body.latency_ms),
-    });
-    ok().into_response()
 }
 
 #[derive(Deserialize)]

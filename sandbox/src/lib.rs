@@ -18,6 +18,7 @@
 mod api;
 mod clock;
 mod control;
+mod controls;
 /// The Bitbucket Data Center 9.2 stand-in, built from the same parts.
 pub mod datacenter;
 mod directory;
@@ -328,24 +329,15 @@ pub struct RunningSandbox {
     pub sandbox: Sandbox,
     pub base_url: String,
     pub addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    serving: controls::Serving,
 }
 
 impl RunningSandbox {
-    /// Stops accepting connections, gives open ones a moment to finish, then
-    /// drops them.
-    pub async fn shutdown(mut self) {
+    /// Releases held requests, stops accepting connections, gives open ones a moment to
+    /// finish, then drops them.
+    pub async fn shutdown(self) {
         self.sandbox.release_hangs();
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if tokio::time::timeout(Duration::from_secs(2), &mut self.task)
-            .await
-            .is_err()
-        {
-            self.task.abort();
-        }
+        self.serving.stop().await;
     }
 }
 
@@ -382,35 +374,18 @@ pub async fn spawn_at(
 ) -> std::io::Result<RunningSandbox> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let mut public = addr;
-    if public.ip().is_unspecified() {
-        // A browser cannot navigate to 0.0.0.0; advertise loopback instead.
-        public.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    }
-    let base_url = format!("http://{public}");
+    let base_url = controls::public_url(addr);
     let sandbox = Sandbox::new(SandboxConfig {
         base_url: base_url.clone(),
         consumers,
         require_pkce,
     });
     sandbox.enable_control(true);
-    let app = sandbox.router();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::error!(error = %e, "sandbox server stopped");
-        }
-    });
+    let serving = controls::Serving::start(listener, sandbox.router(), "sandbox server");
     Ok(RunningSandbox {
         sandbox,
         base_url,
         addr,
-        shutdown: Some(tx),
-        task,
+        serving,
     })
 }

@@ -10,10 +10,12 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+
+use crate::controls::ok;
 
 use super::errors::{DcError, SERVER};
 use super::oauth::TOKEN_PATH;
@@ -146,128 +148,12 @@ fn fault_response(token: bool, status: u16) -> Response {
 }
 
 pub(crate) fn routes() -> Router<DataCenter> {
-    Router::new()
-        .route("/_control/stats", get(stats).delete(clear_stats))
-        .route("/_control/reset", post(reset))
-        .route("/_control/latency", post(latency))
-        .route("/_control/advance-clock", post(advance_clock))
-        .route("/_control/rotation", post(rotation))
-        .route("/_control/faults", post(faults))
+    crate::controls::routes()
         .route("/_control/revoke", post(revoke))
         .route(
             "/_control/commit",
             post(commit).layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
-}
-
-fn ok() -> Json<serde_json::Value> {
-    Json(json!({ "ok": true }))
-}
-
-async fn stats(State(dc): State<DataCenter>) -> Json<DcStats> {
-    Json(dc.stats())
-}
-
-async fn clear_stats(State(dc): State<DataCenter>) -> Json<serde_json::Value> {
-    dc.clear_stats();
-    ok()
-}
-
-async fn reset(State(dc): State<DataCenter>) -> Json<serde_json::Value> {
-    dc.reset();
-    ok()
-}
-
-#[derive(Deserialize)]
-struct LatencyBody {
-    ms: u64,
-}
-
-async fn latency(
-    State(dc): State<DataCenter>,
-    Json(body): Json<LatencyBody>,
-) -> Json<serde_json::Value> {
-    dc.set_latency(Duration::from_millis(body.ms));
-    ok()
-}
-
-#[derive(Deserialize)]
-struct AdvanceBody {
-    seconds: u64,
-}
-
-async fn advance_clock(
-    State(dc): State<DataCenter>,
-    Json(body): Json<AdvanceBody>,
-) -> Json<serde_json::Value> {
-    dc.advance_clock(Duration::from_secs(body.seconds));
-    ok()
-}
-
-#[derive(Deserialize)]
-struct RotationBody {
-    enabled: bool,
-}
-
-async fn rotation(
-    State(dc): State<DataCenter>,
-    Json(body): Json<RotationBody>,
-) -> Json<serde_json::Value> {
-    dc.set_rotation(body.enabled);
-    ok()
-}
-
-/// The Cloud sandbox's fault body: `kind` (`status`, `hang`, `malformed_json`), `status`,
-/// `count`, `path_prefix` (relative to the base URL; a trailing `$` matches exactly),
-/// `latency_ms`, `hang_ms`.
-#[derive(Deserialize)]
-struct FaultBody {
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    status: Option<u16>,
-    #[serde(default = "one")]
-    count: u32,
-    #[serde(default)]
-    path_prefix: String,
-    #[serde(default)]
-    latency_ms: u64,
-    #[serde(default)]
-    hang_ms: Option<u64>,
-}
-
-fn one() -> u32 {
-    1
-}
-
-async fn faults(State(dc): State<DataCenter>, Json(body): Json<FaultBody>) -> Response {
-    let refuse = |error: &str| {
-        (
-            StatusCode::BAD_REQUEST,
-            Json(json!({ "ok": false, "error": error })),
-        )
-            .into_response()
-    };
-    let kind = match body.kind.as_deref().unwrap_or("status") {
-        "status" => match body.status {
-            Some(s) if (400..=599).contains(&s) => FaultKind::Status(s),
-            _ => return refuse("status must be between 400 and 599"),
-        },
-        "hang" => FaultKind::Hang(
-            body.hang_ms
-                .map_or(MAX_HANG, Duration::from_millis)
-                .min(MAX_HANG),
-        ),
-        "malformed_json" => FaultKind::MalformedJson,
-        _ => return refuse("kind must be status, hang or malformed_json"),
-    };
-    dc.inject(Fault {
-        kind,
-        count: body.count,
-        path_prefix: body.path_prefix,
-        latency: Duration::from_millis(body.latency_ms),
-    });
-    ok().into_response()
 }
 
 #[derive(Deserialize)]

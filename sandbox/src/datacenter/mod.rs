@@ -319,23 +319,15 @@ pub struct RunningDataCenter {
     pub datacenter: DataCenter,
     pub base_url: String,
     pub addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    serving: crate::controls::Serving,
 }
 
 impl RunningDataCenter {
-    /// Stops accepting connections, gives open ones a moment, then drops them.
-    pub async fn shutdown(mut self) {
+    /// Releases held requests, stops accepting connections, gives open ones a moment, then
+    /// drops them.
+    pub async fn shutdown(self) {
         self.datacenter.release_hangs();
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if tokio::time::timeout(Duration::from_secs(2), &mut self.task)
-            .await
-            .is_err()
-        {
-            self.task.abort();
-        }
+        self.serving.stop().await;
     }
 }
 
@@ -354,29 +346,18 @@ pub async fn spawn(clients: Vec<DcClient>) -> std::io::Result<RunningDataCenter>
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).await?;
     let addr = listener.local_addr()?;
-    let base_url = format!("http://{addr}");
+    let base_url = crate::controls::public_url(addr);
     let datacenter = DataCenter::new(DataCenterConfig {
         base_url: base_url.clone(),
         clients,
     });
     datacenter.enable_control(true);
-    let app = datacenter.router();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::error!(error = %e, "Data Center sandbox stopped");
-        }
-    });
+    let serving =
+        crate::controls::Serving::start(listener, datacenter.router(), "Data Center sandbox");
     Ok(RunningDataCenter {
         datacenter,
         base_url,
         addr,
-        shutdown: Some(tx),
-        task,
+        serving,
     })
 }

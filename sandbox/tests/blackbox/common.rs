@@ -1,7 +1,7 @@
 //! Helpers that play the browser (cookies by hand, no redirects followed) and
 //! the studio's back end (Basic-authenticated token calls).
 
-use reqwest::header::{AUTHORIZATION, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use sandbox::{spawn, Consumer, RunningSandbox};
 use serde_json::Value;
@@ -47,14 +47,7 @@ pub fn query(pairs: &[(String, String)]) -> String {
         .finish()
 }
 
-pub fn location(r: &Response) -> String {
-    r.headers()
-        .get(LOCATION)
-        .expect("a Location header")
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
+pub use crate::support::location;
 
 /// Query parameters of an absolute or path-absolute URL.
 pub fn params_of(location: &str) -> Vec<(String, String)> {

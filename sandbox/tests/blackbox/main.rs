@@ -7,4 +7,6 @@ mod common;
 mod control;
 mod oauth;
 mod source;
+#[path = "../support/http.rs"]
+mod support;
 mod token;

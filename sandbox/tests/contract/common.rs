@@ -11,12 +11,13 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
-use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::{RequestBuilder, Response, StatusCode};
 use sandbox::{spawn, Consumer, RunningSandbox};
 use serde_json::Value;
 
 use crate::schema::{Document, Documented};
+pub use crate::support::{enc, http, location, param, values, Answer};
 
 pub const KEY: &str = "studio-key";
 pub const SECRET: &str = "studio-secret";
@@ -44,38 +45,12 @@ fn consumer(key: &str, scopes: &[&str]) -> Consumer {
     }
 }
 
-pub fn http() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 // ---- the OAuth flow, as in sandbox/tests/blackbox/common.rs ----
 
 fn query(pairs: &[(String, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
-}
-
-fn location(r: &Response) -> String {
-    r.headers()
-        .get(LOCATION)
-        .expect("a Location header")
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
-
-fn param(location: &str, name: &str) -> Option<String> {
-    let url = url::Url::options()
-        .base_url(Some(&url::Url::parse("http://base.invalid").unwrap()))
-        .parse(location)
-        .unwrap();
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
 }
 
 fn hidden_value(html: &str, name: &str) -> String {
@@ -167,38 +142,6 @@ pub async fn access_token(rs: &RunningSandbox, key: &str, nickname: &str) -> Str
 
 // ---- calls and checks ----
 
-/// One answer, read whole.
-#[derive(Debug)]
-pub struct Answer {
-    /// What was asked, for messages: `GET /2.0/user?…`.
-    pub request: String,
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Answer {
-    pub fn content_type(&self) -> &str {
-        self.headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    pub fn json(&self) -> Option<Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-
-    fn body_text(&self) -> String {
-        let text = String::from_utf8_lossy(&self.body);
-        if text.chars().count() > 300 {
-            format!("{}…", text.chars().take(300).collect::<String>())
-        } else {
-            text.into_owned()
-        }
-    }
-}
-
 /// A running sandbox, the seeded accounts' tokens, and the failures found so
 /// far in one test.
 pub struct Contract {
@@ -261,28 +204,7 @@ impl Contract {
 
     /// Sends `request` (with `token` as `Authorization: Bearer`, if any).
     pub async fn send(&self, token: Option<&str>, request: RequestBuilder) -> Answer {
-        let mut request = request;
-        if let Some(token) = token {
-            request = request.header(AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let built = request.build().expect("a valid request");
-        let base = self.rs.base_url.as_str();
-        let shown = built
-            .url()
-            .as_str()
-            .strip_prefix(base)
-            .unwrap_or(built.url().as_str());
-        let described = format!("{} {shown}", built.method());
-        let response = http().execute(built).await.expect("the sandbox answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.unwrap_or_default().to_vec();
-        Answer {
-            request: described,
-            status,
-            headers,
-            body,
-        }
+        crate::support::send(&self.rs.base_url, token, request).await
     }
 
     /// `GET {api}{path_and_query}`.
@@ -307,7 +229,7 @@ impl Contract {
             "{} → {} (expected {expected}): {}",
             answer.request,
             answer.status.as_u16(),
-            answer.body_text()
+            answer.shown()
         ));
         false
     }
@@ -338,7 +260,7 @@ impl Contract {
                 "{} → {}: the body is not JSON: {}",
                 answer.request,
                 answer.status.as_u16(),
-                answer.body_text()
+                answer.shown()
             ));
         }
         value
@@ -443,16 +365,4 @@ fn schema_name(schema: &Value) -> String {
         .and_then(|r| r.rsplit('/').next())
         .unwrap_or("inline schema")
         .to_owned()
-}
-
-/// The `values` of a page.
-pub fn values(page: &Value) -> &[Value] {
-    page.get("values")
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
-/// Percent-encodes a query value the way a form serializer does.
-pub fn enc(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

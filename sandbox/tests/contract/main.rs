@@ -22,6 +22,8 @@
 
 mod common;
 mod schema;
+#[path = "../support/http.rs"]
+mod support;
 
 mod auth;
 mod branches;

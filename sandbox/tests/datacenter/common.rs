@@ -12,13 +12,14 @@ use std::sync::{Mutex, OnceLock};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
-use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::{RequestBuilder, Response, StatusCode};
 use sandbox::datacenter::{spawn, DcClient, RunningDataCenter, PASSWORD};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::schema::{Document, Documented};
+pub use crate::support::{enc, http, location, param, values, Answer};
 
 pub const CLIENT: &str = "studio";
 pub const SECRET: &str = "studio-secret";
@@ -66,24 +67,8 @@ pub fn clients() -> Vec<DcClient> {
         .collect()
 }
 
-pub fn http() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 pub fn challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
-
-pub fn location(r: &Response) -> String {
-    r.headers()
-        .get(LOCATION)
-        .expect("a Location header")
-        .to_str()
-        .unwrap()
-        .to_owned()
 }
 
 /// A `Location` (path-absolute on the sandbox's own pages) as an absolute URL.
@@ -93,17 +78,6 @@ pub fn absolute(base: &str, location: &str) -> String {
         .join(location)
         .unwrap()
         .to_string()
-}
-
-/// A query parameter of an absolute or relative URL.
-pub fn param(url: &str, name: &str) -> Option<String> {
-    let url = url::Url::options()
-        .base_url(Some(&url::Url::parse("http://base.invalid").unwrap()))
-        .parse(url)
-        .unwrap();
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
 }
 
 /// Every hidden input of the form whose `action` ends with `action`.
@@ -269,42 +243,6 @@ pub async fn tokens(rs: &RunningDataCenter, user: &str, scope: &str) -> (String,
     )
 }
 
-pub fn enc(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-/// One answer, read whole.
-#[derive(Debug)]
-pub struct Answer {
-    pub request: String,
-    pub status: StatusCode,
-    pub headers: reqwest::header::HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Answer {
-    pub fn json(&self) -> Option<Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    fn shown(&self) -> String {
-        let t = self.text();
-        if t.chars().count() > 300 {
-            format!("{}…", t.chars().take(300).collect::<String>())
-        } else {
-            t
-        }
-    }
-}
-
 /// The operation a call exercises, as the document names it (template relative to `/rest`).
 #[derive(Debug, Clone, Copy)]
 pub struct Op {
@@ -356,28 +294,7 @@ impl Dc {
     }
 
     pub async fn send(&self, token: Option<&str>, request: RequestBuilder) -> Answer {
-        let mut request = request;
-        if let Some(token) = token {
-            request = request.header(AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let built = request.build().expect("a valid request");
-        let shown = built
-            .url()
-            .as_str()
-            .strip_prefix(&self.rs.base_url)
-            .unwrap_or(built.url().as_str())
-            .to_owned();
-        let described = format!("{} {shown}", built.method());
-        let response = http().execute(built).await.expect("the sandbox answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.unwrap_or_default().to_vec();
-        Answer {
-            request: described,
-            status,
-            headers,
-            body,
-        }
+        crate::support::send(&self.rs.base_url, token, request).await
     }
 
     /// `GET {rest}{path_and_query}`.
@@ -516,13 +433,6 @@ impl Dc {
     }
 }
 
-/// The `values` of a page.
-pub fn values(page: &Value) -> &[Value] {
-    page.get("values")
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
 /// Multipart form for `PUT …/browse/{path}`.
 pub fn edit_form(fields: &[(&str, &str)]) -> reqwest::multipart::Form {
     fields
@@ -530,12 +440,4 @@ pub fn edit_form(fields: &[(&str, &str)]) -> reqwest::multipart::Form {
         .fold(reqwest::multipart::Form::new(), |form, (k, v)| {
             form.text((*k).to_owned(), (*v).to_owned())
         })
-}
-
-/// `Content-Type` of an answer, for tests that check it.
-pub fn content_type(a: &Answer) -> &str {
-    a.headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
 }

@@ -198,9 +198,9 @@ async fn raw_content_and_file_lists() {
         .await;
     dc.unschematized(RAW, &a, 200);
     assert!(
-        content_type(&a).starts_with("text/plain"),
+        a.content_type().starts_with("text/plain"),
         "{}",
-        content_type(&a)
+        a.content_type()
     );
     assert_eq!(
         a.text(),

@@ -16,6 +16,8 @@
 mod schema;
 
 mod common;
+#[path = "../support/http.rs"]
+mod support;
 
 mod branches;
 mod commit;

@@ -145,24 +145,29 @@ async fn soak(settings: &Settings) -> Vec<Table> {
     tables
 }
 
-/// Refreshes recorded per studio user (the connection audit trail), most first.
+/// Refreshes recorded per studio user (the connection audit trail), most first. Read on a
+/// connection of its own: the servers' pools may still hold connections the PostgreSQL
+/// restart ended, however many times one retries on them.
 async fn refreshes_per_user(cluster: &Cluster) -> Vec<i64> {
-    let server::store::Db::Postgres(pool) = &cluster.app.db else {
-        unreachable!("the soak runs on PostgreSQL");
-    };
-    // The first try may meet a pooled connection the PostgreSQL restart ended.
+    use sqlx::Connection;
     let mut last_error = None;
-    for _ in 0..3 {
-        match sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM connection_events WHERE kind = 'refreshed' \
-             GROUP BY user_id ORDER BY COUNT(*) DESC",
-        )
-        .fetch_all(pool)
-        .await
-        {
+    for _ in 0..10 {
+        let counts = async {
+            let mut connection =
+                sqlx::PgConnection::connect(&cluster.app.settings.database_url).await?;
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM connection_events WHERE kind = 'refreshed' \
+                 GROUP BY user_id ORDER BY COUNT(*) DESC",
+            )
+            .fetch_all(&mut connection)
+            .await
+        }
+        .await;
+        match counts {
             Ok(counts) => return counts,
             Err(error) => last_error = Some(error),
         }
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
     println!("[soak] could not read the refreshes per user: {last_error:?}");
     Vec::new()

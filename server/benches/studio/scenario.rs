@@ -49,6 +49,14 @@ impl Scenario {
             .await;
         browser
     }
+
+    /// [`Scenario::connected_user`] on Data Center: connected as the sandbox user `user`.
+    pub async fn connected_datacenter_user(&self, email: &str, user: &str) -> Browser {
+        let browser = Browser::new(&self.server.url);
+        sign_up_on(&browser, email).await;
+        self.app.authorize_datacenter(&browser, user, "Allow").await;
+        browser
+    }
 }
 
 /// The median of `values` (the mean of the middle two for an even count).

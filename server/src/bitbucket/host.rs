@@ -17,6 +17,7 @@ use super::rest::{slug, BitbucketRest, Reading, RepositoryPage};
 use crate::error::AppResult;
 use crate::pipelines::bitbucket::BitbucketPipelines;
 use crate::pipelines::PipelineStore;
+use crate::providers::picker::{first_screen, FirstScreen};
 use crate::providers::{
     missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,
 };
@@ -30,9 +31,6 @@ pub struct CloudHost {
     pub rest: BitbucketRest,
     pub db: Db,
 }
-
-/// A workspace and the first page of its writable repositories.
-type Shown = (String, RepositoryPage);
 
 #[async_trait]
 impl GitHost for CloudHost {
@@ -64,10 +62,8 @@ impl GitHost for CloudHost {
             .await
     }
 
-    /// The workspace to open on is known before asking, so its repositories and the
-    /// workspace list are fetched at the same time (and the list was usually read, and
-    /// cached, by the authorization itself). Only when that guess is not among the account's
-    /// workspaces does it take a second trip, for the first workspace's repositories.
+    /// One round trip as a rule (see [`first_screen`]); the workspace list was usually read,
+    /// and cached, by the authorization itself.
     async fn picker(
         &self,
         user_id: i64,
@@ -86,7 +82,7 @@ impl GitHost for CloudHost {
                     if refresh {
                         rest.forget_cached(&token);
                     }
-                    first_screen(rest, &token, guess).await
+                    first_workspace_screen(rest, &token, guess).await
                 }
             })
             .await?;
@@ -271,38 +267,23 @@ impl GitHost for CloudHost {
 /// The workspaces and the repositories to show first. With a `guess`, both are asked for at
 /// once; the guess is used only if the account has that workspace, else (and without a
 /// guess) the first workspace's repositories are fetched after the list.
-async fn first_screen(
-    rest: &BitbucketRest,
-    token: &SecretString,
-    guess: Option<String>,
-) -> Result<(Vec<WorkspaceRef>, Option<Shown>), BitbucketError> {
-    if let Some(guess) = guess {
-        let (workspaces, repositories) = tokio::join!(
-            rest.all_workspaces(token, Reading::Opening),
-            rest.writable_repositories(token, &guess, None, None)
-        );
-        let workspaces = workspaces?;
-        if workspaces.iter().any(|w| w.slug == guess) {
-            return Ok((workspaces, Some((guess, repositories?))));
-        }
-        return first_workspace_screen(rest, token, workspaces).await;
-    }
-    let workspaces = rest.all_workspaces(token, Reading::Opening).await?;
-    first_workspace_screen(rest, token, workspaces).await
-}
-
+/// The workspaces and a workspace's first repositories (see [`first_screen`]); the list
+/// is read as the repository step's opening one, taking over what the authorization read.
 async fn first_workspace_screen(
     rest: &BitbucketRest,
     token: &SecretString,
-    workspaces: Vec<WorkspaceRef>,
-) -> Result<(Vec<WorkspaceRef>, Option<Shown>), BitbucketError> {
-    let Some(first) = workspaces.first().map(|w| w.slug.clone()) else {
-        return Ok((workspaces, None));
-    };
-    let page = rest
-        .writable_repositories(token, &first, None, None)
-        .await?;
-    Ok((workspaces, Some((first, page))))
+    guess: Option<String>,
+) -> Result<FirstScreen<WorkspaceRef, RepositoryPage>, BitbucketError> {
+    first_screen(
+        guess,
+        rest.all_workspaces(token, Reading::Opening),
+        |workspace| async move {
+            rest.writable_repositories(token, &workspace, None, None)
+                .await
+        },
+        |workspace: &WorkspaceRef| workspace.slug.as_str(),
+    )
+    .await
 }
 
 fn to_api_workspace(workspace: WorkspaceRef) -> Workspace {

@@ -20,6 +20,7 @@ use super::model::{
     WorkspaceRef,
 };
 use super::BitbucketError;
+use crate::providers::body;
 use crate::telemetry::Metrics;
 
 /// Whether a read may be answered from the cache.
@@ -64,13 +65,7 @@ pub struct RepositoryPage {
 /// A validated Bitbucket workspace or repository slug: 1–128 of `[A-Za-z0-9._-]`, not `.` or
 /// `..`. Anything else is refused before a URL is built.
 pub fn slug<'a>(value: &'a str, what: &'static str) -> Result<&'a str, BitbucketError> {
-    let valid = (1..=128).contains(&value.len())
-        && value != "."
-        && value != ".."
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    if valid {
+    if super::model::is_slug(value) {
         Ok(value)
     } else {
         Err(BitbucketError::InvalidName(what))
@@ -120,10 +115,7 @@ impl BitbucketRest {
         what: &str,
     ) -> Result<T, BitbucketError> {
         let response = self.send(token, self.http.get(url), what).await?;
-        response
-            .json::<T>()
-            .await
-            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))
+        body::json(response, what).await
     }
 
     /// [`BitbucketRest::get`] through the per-token cache: an answer given less than `ttl`
@@ -156,10 +148,7 @@ impl BitbucketRest {
             Some(body) => body,
             None => {
                 let response = self.send(token, self.http.get(url), what).await?;
-                let body = response
-                    .bytes()
-                    .await
-                    .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+                let body = axum::body::Bytes::from(body::answer(response, what).await?);
                 if reading == Reading::HandOver {
                     self.cache.put_handed_over(token, &key, body.clone(), ttl);
                 } else {
@@ -203,11 +192,7 @@ impl BitbucketRest {
             return Ok(response);
         }
         let retry = retry_after(response.headers());
-        let message = response
-            .json::<ErrorBody>()
-            .await
-            .map(ErrorBody::message)
-            .unwrap_or_default();
+        let message = body::error_json::<ErrorBody>(response).await.message();
         Err(match status {
             StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized { expired: message.to_ascii_lowercase().contains("expired") },
             StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
@@ -258,7 +243,9 @@ impl BitbucketRest {
 
     pub async fn current_user(&self, token: &SecretString) -> Result<Account, BitbucketError> {
         let account: WireAccount = self.get(token, self.url(&["user"], &[]), "account").await?;
-        account.into_account()
+        account.into_account().ok_or_else(|| {
+            BitbucketError::Unexpected("Bitbucket's account answer has no uuid".into())
+        })
     }
 
     fn workspaces_url(&self) -> Url {

@@ -7,13 +7,14 @@
 //! whose parent is ours and whose message is ours. A `Location` naming a commit, if Bitbucket
 //! sends one, is only a hint that is checked the same way.
 
-use reqwest::header::{CONTENT_LENGTH, LOCATION};
+use reqwest::header::LOCATION;
 use reqwest::multipart::{Form, Part};
 use secrecy::SecretString;
 
 use super::model::{Branch, Commit, Paginated, SourceEntry, WireCommit};
 use super::rest::{slug, BitbucketRest, MAX_PAGELEN};
 use super::BitbucketError;
+use crate::providers::body;
 
 /// A directory entry of a listing: `commit_file` or `commit_directory`, and its path.
 pub struct Entry {
@@ -133,12 +134,12 @@ impl BitbucketRest {
             let Some(page_url) = url.take() else {
                 return Ok((entries, false));
             };
-            let page: Paginated<SourceEntry> = self
-                .send(token, self.http().get(page_url), "folder")
-                .await?
-                .json()
-                .await
-                .map_err(unreadable)?;
+            let page: Paginated<SourceEntry> = body::json(
+                self.send(token, self.http().get(page_url), "folder")
+                    .await?,
+                "folder",
+            )
+            .await?;
             entries.extend(page.values.into_iter().filter_map(|entry| {
                 Some(Entry {
                     is_directory: match entry.kind.as_str() {
@@ -174,24 +175,17 @@ impl BitbucketRest {
             Err(BitbucketError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other),
         };
-        let too_large = || {
-            BitbucketError::TooLarge(format!(
-                "{path} is larger than {} KiB, more than the studio edits.",
-                max_bytes / 1024
-            ))
-        };
-        let announced = response
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-        if announced.is_some_and(|n| n > max_bytes) {
-            return Err(too_large());
-        }
-        let bytes = response.bytes().await.map_err(unreadable)?;
-        if bytes.len() > max_bytes {
-            return Err(too_large());
-        }
-        Ok(Some(bytes.to_vec()))
+        // Announced or not (a chunked answer), nothing past `max_bytes` is buffered.
+        let bytes = body::at_most(response, max_bytes)
+            .await
+            .map_err(unreadable)?
+            .ok_or_else(|| {
+                BitbucketError::TooLarge(format!(
+                    "{path} is larger than {} KiB, more than the studio edits.",
+                    max_bytes / 1024
+                ))
+            })?;
+        Ok(Some(bytes))
     }
 
     /// The newest commit reachable from `revision` that changed `path`.
@@ -214,12 +208,12 @@ impl BitbucketRest {
             ],
             &[("path", path.to_owned()), ("pagelen", "1".to_owned())],
         );
-        let page: Paginated<WireCommit> = self
-            .send(token, self.http().get(url), "file history")
-            .await?
-            .json()
-            .await
-            .map_err(unreadable)?;
+        let page: Paginated<WireCommit> = body::json(
+            self.send(token, self.http().get(url), "file history")
+                .await?,
+            "file history",
+        )
+        .await?;
         Ok(page.values.into_iter().find_map(WireCommit::into_commit))
     }
 
@@ -301,12 +295,12 @@ impl BitbucketRest {
             &["repositories", workspace, repo, "commits", branch],
             &[("pagelen", NEW_COMMIT_SEARCH.to_string())],
         );
-        let page: Paginated<WireCommit> = self
-            .send(token, self.http().get(url), "branch history")
-            .await?
-            .json()
-            .await
-            .map_err(unreadable)?;
+        let page: Paginated<WireCommit> = body::json(
+            self.send(token, self.http().get(url), "branch history")
+                .await?,
+            "branch history",
+        )
+        .await?;
         page.values
             .into_iter()
             .filter_map(WireCommit::into_commit)

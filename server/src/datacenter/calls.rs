@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::model::{Branch, Commit, Paged, Project, Repository, User};
 use super::rest::DataCenterRest;
-use crate::providers::BitbucketError;
+use crate::providers::{body, BitbucketError};
 
 /// Largest page asked for in lists read whole (projects, files).
 pub const MAX_LIMIT: u32 = 1000;
@@ -64,7 +64,7 @@ impl DataCenterRest {
             );
             let page: Paged<Project> = self.get(token, url, "project list").await?;
             projects.extend(page.values.iter().filter_map(|p| {
-                let key = p.key.clone().filter(|k| !k.is_empty())?;
+                let key = p.key.clone().filter(|k| super::model::is_name(k))?;
                 Some(Workspace {
                     slug: key,
                     name: p.name.clone(),
@@ -99,6 +99,28 @@ impl DataCenterRest {
         }
         let url = self.api(&["repos"], &query);
         self.get(token, url, "repository list").await
+    }
+
+    /// The project of the first repository the account can write to: where the repository
+    /// step opens before the user has chosen. (The first project by key may be one the
+    /// account only reads, which would open on an empty list.)
+    pub async fn first_writable_project(
+        &self,
+        token: &SecretString,
+    ) -> Result<Option<String>, BitbucketError> {
+        let url = self.api(
+            &["repos"],
+            &[
+                ("permission", "REPO_WRITE".to_owned()),
+                ("limit", "1".to_owned()),
+            ],
+        );
+        let page: Paged<Repository> = self.get(token, url, "repository list").await?;
+        Ok(page
+            .values
+            .into_iter()
+            .find_map(Repository::into_api)
+            .map(|repository| repository.workspace))
     }
 
     pub async fn repository(
@@ -183,10 +205,7 @@ impl DataCenterRest {
         if response.status() == reqwest::StatusCode::NO_CONTENT {
             return Ok(None);
         }
-        let branch: Branch = response
-            .json()
-            .await
-            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
+        let branch: Branch = body::json(response, "default branch").await?;
         Ok(Some(branch).filter(|b| b.name().is_some()))
     }
 
@@ -200,14 +219,11 @@ impl DataCenterRest {
         start_point: &str,
     ) -> Result<Branch, BitbucketError> {
         let url = self.repo(project, slug, &["branches"], &[]);
-        let body = json!({ "name": name, "startPoint": start_point });
+        let request = json!({ "name": name, "startPoint": start_point });
         let response = self
-            .send(token, self.http().post(url).json(&body), "branch")
+            .send(token, self.http().post(url).json(&request), "branch")
             .await?;
-        response
-            .json()
-            .await
-            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))
+        body::json(response, "branch").await
     }
 
     /// A file's bytes at `at`, `None` when it is not there; refused above `max_bytes`.
@@ -224,25 +240,20 @@ impl DataCenterRest {
         tail.extend(path.split('/'));
         let url = self.repo(project, slug, &tail, &[("at", at.to_owned())]);
         let request = self.http().get(url).header(reqwest::header::ACCEPT, "*/*");
-        let mut response = match self.send(token, request, "file").await {
+        let response = match self.send(token, request, "file").await {
             Ok(response) => response,
             Err(BitbucketError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other),
         };
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
+        let bytes = body::at_most(response, max_bytes)
             .await
             .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?
-        {
-            if bytes.len() + chunk.len() > max_bytes {
-                return Err(BitbucketError::TooLarge(format!(
+            .ok_or_else(|| {
+                BitbucketError::TooLarge(format!(
                     "{path} is larger than the studio opens ({} KiB at most).",
                     max_bytes / 1024
-                )));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
+                ))
+            })?;
         Ok(Some(bytes))
     }
 
@@ -340,9 +351,6 @@ impl DataCenterRest {
         let response = self
             .send(token, self.http().put(url).multipart(form), "file")
             .await?;
-        response
-            .json()
-            .await
-            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))
+        body::json(response, "file").await
     }
 }

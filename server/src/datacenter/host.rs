@@ -15,6 +15,7 @@ use super::rest::{name, DataCenterRest};
 use crate::bitbucket::branches::first_readme;
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
+use crate::providers::picker::first_screen;
 use crate::providers::{
     missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,
 };
@@ -57,8 +58,10 @@ fn to_api_page(page: Paged<WireRepository>, start: u64) -> Page<Repository> {
 #[async_trait]
 impl GitHost for DataCenterHost {
     async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError> {
-        let (user, projects) =
-            tokio::join!(self.rest.current_user(token), self.rest.all_projects(token));
+        let (user, first_project) = tokio::join!(
+            self.rest.current_user(token),
+            self.rest.first_writable_project(token)
+        );
         let user = user?;
         let slug = user.slug.clone().unwrap_or_default();
         Ok(Identity {
@@ -74,10 +77,7 @@ impl GitHost for DataCenterHost {
                 .unwrap_or_else(|| slug.clone()),
             nickname: Some(slug).filter(|s| !s.is_empty()),
             avatar_url: None,
-            first_workspace: projects
-                .ok()
-                .and_then(|p| p.into_iter().next())
-                .map(|w| w.slug),
+            first_workspace: first_project.ok().flatten(),
         })
     }
 
@@ -90,8 +90,8 @@ impl GitHost for DataCenterHost {
             .await
     }
 
-    /// The projects and the guessed project's first repositories at the same time; the
-    /// first project's when the guess is not among them.
+    /// One round trip as a rule (see [`first_screen`]): the projects and the guessed
+    /// project's first repositories at the same time.
     async fn picker(
         &self,
         user_id: i64,
@@ -107,19 +107,16 @@ impl GitHost for DataCenterHost {
             .with_token(user_id, |token| {
                 let guess = guess.clone();
                 async move {
-                    if let Some(guess) = guess {
-                        let (projects, page) = tokio::join!(
-                            rest.all_projects(&token),
-                            rest.writable_repositories(&token, &guess, None, 0)
-                        );
-                        let projects = projects?;
-                        if projects.iter().any(|p| p.slug == guess) {
-                            return Ok((projects, Some((guess, page?))));
-                        }
-                        return first_project(rest, &token, projects).await;
-                    }
-                    let projects = rest.all_projects(&token).await?;
-                    first_project(rest, &token, projects).await
+                    first_screen(
+                        guess,
+                        rest.all_projects(&token),
+                        |key| {
+                            let token = &token;
+                            async move { rest.writable_repositories(token, &key, None, 0).await }
+                        },
+                        |project: &Workspace| project.slug.as_str(),
+                    )
+                    .await
                 }
             })
             .await?;
@@ -252,20 +249,6 @@ impl GitHost for DataCenterHost {
             location,
         })
     }
-}
-
-type Shown = (String, Paged<WireRepository>);
-
-async fn first_project(
-    rest: &DataCenterRest,
-    token: &SecretString,
-    projects: Vec<Workspace>,
-) -> Result<(Vec<Workspace>, Option<Shown>), BitbucketError> {
-    let Some(first) = projects.first().map(|p| p.slug.clone()) else {
-        return Ok((projects, None));
-    };
-    let page = rest.writable_repositories(token, &first, None, 0).await?;
-    Ok((projects, Some((first, page))))
 }
 
 async fn main_branch(

@@ -18,7 +18,8 @@
 pub mod calls;
 pub mod endpoint;
 pub mod host;
-pub mod model;
+/// Data Center's JSON shapes live in the `wire` crate, with Cloud's, so they can be fuzzed.
+pub use wire::datacenter as model;
 pub mod pipelines;
 pub mod rest;
 

@@ -17,11 +17,8 @@ use url::Url;
 
 use super::model::ErrorBody;
 use crate::bitbucket::rest::retry_after;
-use crate::providers::BitbucketError;
+use crate::providers::{body, BitbucketError};
 use crate::telemetry::Metrics;
-
-/// Longest project key or repository slug accepted (Data Center allows 128 characters).
-const MAX_NAME_CHARS: usize = 128;
 
 #[derive(Clone, Debug)]
 pub struct DataCenterRest {
@@ -34,13 +31,7 @@ pub struct DataCenterRest {
 /// A project key (`DATA`, or `~ALEX` for a personal project) or repository slug that can be
 /// put in a URL: letters, digits, `-`, `_`, `.`, and `~` first for a personal project.
 pub fn name<'a>(value: &'a str, what: &'static str) -> Result<&'a str, BitbucketError> {
-    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let body = value.strip_prefix('~').unwrap_or(value);
-    if body.is_empty()
-        || value.chars().count() > MAX_NAME_CHARS
-        || !body.chars().all(plain)
-        || body.chars().all(|c| c == '.')
-    {
+    if !super::model::is_name(value) {
         return Err(BitbucketError::InvalidName(what));
     }
     Ok(value)
@@ -93,11 +84,7 @@ impl DataCenterRest {
         what: &str,
     ) -> Result<T, BitbucketError> {
         let response = self.send(token, self.http.get(url), what).await?;
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
-        serde_json::from_slice(&bytes).map_err(|e| BitbucketError::Unexpected(e.to_string()))
+        body::json(response, what).await
     }
 
     /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
@@ -147,7 +134,7 @@ impl DataCenterRest {
             return Ok((response, user));
         }
         let retry = retry_after(response.headers());
-        let body = response.json::<ErrorBody>().await.unwrap_or_default();
+        let body = body::error_json::<ErrorBody>(response).await;
         let message = body.message();
         Err(match status {
             StatusCode::UNAUTHORIZED if body.is_permission() => BitbucketError::Forbidden(format!(

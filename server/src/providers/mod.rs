@@ -9,12 +9,16 @@
 //! - [`oauth`]: the authorization-code exchange and refresh, configured per provider
 //!   (endpoints, client authentication, PKCE, scopes).
 //! - [`grants`]: a user's stored authorization over its life.
+//! - [`picker`]: the repository step's first screen in one round trip, for every provider.
 //! - [`turns`]: one commit at a time per branch on this instance.
+//! - [`body`]: every answer from a provider is read through here, bounded in size.
 //! - [`error`]: what can go wrong talking to a provider, and what the user is told.
 
+pub mod body;
 pub mod error;
 pub mod grants;
 pub mod oauth;
+pub mod picker;
 pub mod turns;
 
 use std::sync::Arc;

@@ -89,6 +89,8 @@ pub enum TokenTransportError {
     Network(#[from] reqwest::Error),
     #[error(transparent)]
     Http(#[from] oauth2::http::Error),
+    #[error("the token endpoint's answer is larger than {} KiB", super::body::MAX_ERROR_BYTES / 1024)]
+    TooLarge,
 }
 
 /// The start of an authorization: where to send the browser and what to remember.
@@ -261,7 +263,11 @@ async fn send(
     for (name, value) in response.headers() {
         builder = builder.header(name.as_str(), value.as_bytes());
     }
-    Ok(builder.body(response.bytes().await?.to_vec())?)
+    // A token answer is a few hundred bytes; an error body, a few more.
+    let body = super::body::at_most(response, super::body::MAX_ERROR_BYTES)
+        .await?
+        .ok_or(TokenTransportError::TooLarge)?;
+    Ok(builder.body(body)?)
 }
 
 fn token_set(response: TokenResponseBody) -> TokenSet {

@@ -60,7 +60,12 @@ async fn ten_thousand_repositories_are_searched_and_paged_on_the_server(engine: 
     app.sign_up("big@example.com").await;
     app.authorize_datacenter(&app.browser, "bigdc", "Allow")
         .await;
+    // With nothing chosen yet, the step opens on a project with repositories to choose:
+    // bigdc's first project by key (DATA) is one it only reads.
     let first = picker(&app, None).await;
+    assert_eq!(first.workspace.as_deref(), Some("P01"));
+    assert_eq!(first.repositories.values.len(), 50);
+    assert!(first.workspaces.iter().any(|w| w.slug == "DATA"));
     let big: Vec<&str> = first
         .workspaces
         .iter()

@@ -171,4 +171,15 @@ impl Browser {
         let action = self.absolute(&form.action, page_url);
         self.send(self.client.post(action).form(&form.fields)).await
     }
+
+    /// Submits a provider sandbox's form, which must redirect, and answers where to.
+    pub async fn submit_to_next_page(&self, form: &Form, page_url: &str) -> String {
+        let response = self.submit(form, page_url).await;
+        assert!(
+            response.status().is_redirection(),
+            "a sandbox form redirects: {}",
+            response.status()
+        );
+        self.absolute(&Browser::location(&response), page_url)
+    }
 }

@@ -2,6 +2,7 @@
 //! client that keeps cookies the way a browser would for 127.0.0.1.
 
 mod browser;
+pub mod datacenter;
 pub mod fake_smtp;
 mod html;
 pub mod instance;
@@ -469,13 +470,7 @@ impl TestApp {
             let form = form_with_button(&html, &wanted)
                 .or_else(|| form_with_button(&html, button))
                 .unwrap_or_else(|| panic!("no form with {wanted:?} or {button:?} in:\n{html}"));
-            let response = browser.submit(&form, &location).await;
-            assert!(
-                response.status().is_redirection(),
-                "a sandbox form redirects: {}",
-                response.status()
-            );
-            location = browser.absolute(&Browser::location(&response), &location);
+            location = browser.submit_to_next_page(&form, &location).await;
         }
         panic!("the consent flow did not return to the studio");
     }
