@@ -1,5 +1,6 @@
 //! What the soak runs against: two release server processes on one PostgreSQL cluster of
-//! the soak's own, the Bitbucket sandbox (in this process, with latency), and a round-robin
+//! the soak's own, the Bitbucket Cloud and Data Center sandboxes (in this process, with
+//! latency and token rotation), and a round-robin
 //! "load balancer" that alternates requests between the instances that are up.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -41,6 +42,9 @@ impl Cluster {
         // The soak injects its own 429s; Bitbucket's hourly budget would otherwise answer
         // most of a long run with 429.
         sandbox.set_rate_limit(10_000_000, Duration::from_secs(3600));
+        let datacenter = &app.datacenter.datacenter;
+        datacenter.set_latency(latency);
+        datacenter.set_rotation(true);
         let mut instances = Vec::new();
         for _ in 0..2 {
             instances.push(Instance::start(&app.settings, &app.browser).await);

@@ -8,17 +8,26 @@ use sandbox::{Fault, FaultKind};
 use crate::cluster::Cluster;
 use crate::helpers::CLIENT_ID;
 
+/// Which provider sandbox a fault is injected into.
+#[derive(Clone, Copy, Debug)]
+pub enum Upstream {
+    Cloud,
+    DataCenter,
+}
+
 #[derive(Clone, Debug)]
 pub enum Injection {
-    /// Sandbox answers: `count` requests under `prefix` get `kind`.
+    /// A sandbox's answers: `count` requests under `prefix` get `kind`.
     Bitbucket {
+        upstream: Upstream,
         kind: FaultKind,
         count: u32,
         prefix: &'static str,
     },
-    /// Every access token expires (the sandbox's clock moves 2 h 1 min on; rotation is on).
+    /// Every access token expires, on both providers (the sandboxes' clocks move 2 h 1 min
+    /// on; rotation is on).
     TokensExpire,
-    /// Alex revokes the studio's access on Bitbucket: every grant of the account ends.
+    /// Alex revokes the studio's access on both providers: every grant of the account ends.
     Revoke,
     /// Instance 2 is killed (SIGKILL), left down 5 s, and started again.
     KillInstance,
@@ -32,6 +41,7 @@ impl Injection {
     fn describe(&self) -> String {
         match self {
             Injection::Bitbucket {
+                upstream,
                 kind,
                 count,
                 prefix,
@@ -42,10 +52,14 @@ impl Injection {
                     FaultKind::Hang(d) => format!("a {} s hang", d.as_secs()),
                     FaultKind::MalformedJson => "malformed JSON".to_owned(),
                 };
-                format!("{what} × {count} on {prefix}")
+                let on = match upstream {
+                    Upstream::Cloud => "Cloud",
+                    Upstream::DataCenter => "Data Center",
+                };
+                format!("{what} × {count} on {on} {prefix}")
             }
             Injection::TokensExpire => "every access token expires".into(),
-            Injection::Revoke => "the grant is revoked on Bitbucket".into(),
+            Injection::Revoke => "the grants are revoked on Bitbucket".into(),
             Injection::KillInstance => "instance 2 killed, restarted after 5 s".into(),
             Injection::RestartPostgres => "PostgreSQL restarted (3 s down)".into(),
             Injection::ReadMemory => String::new(),
@@ -56,30 +70,42 @@ impl Injection {
 /// When each fault arrives, as a fraction of the run.
 pub fn schedule(run: Duration) -> Vec<(Duration, Injection)> {
     let at = |fraction: f64| run.mul_f64(fraction);
-    let bitbucket = |kind, count, prefix| Injection::Bitbucket {
+    let cloud = |kind, count, prefix| Injection::Bitbucket {
+        upstream: Upstream::Cloud,
         kind,
         count,
         prefix,
     };
+    let datacenter = |kind, count, prefix| Injection::Bitbucket {
+        upstream: Upstream::DataCenter,
+        kind,
+        count,
+        prefix,
+    };
+    // Longer than the studio's 20 s upstream timeout: it must give up and say so.
+    let hang = FaultKind::Hang(Duration::from_secs(25));
     vec![
+        (at(0.10), cloud(FaultKind::Status(500), 3, "/2.0/repositories")),
         (
-            at(0.10),
-            bitbucket(FaultKind::Status(500), 3, "/2.0/repositories"),
+            at(0.11),
+            datacenter(FaultKind::Status(500), 3, "/rest/api/latest/repos"),
         ),
-        (at(0.12), bitbucket(FaultKind::Status(502), 2, "/2.0/user")),
-        (at(0.18), bitbucket(FaultKind::Status(429), 5, "/2.0/")),
-        // Longer than the studio's 20 s upstream timeout: it must give up and say so.
+        (at(0.12), cloud(FaultKind::Status(502), 2, "/2.0/user")),
         (
-            at(0.26),
-            bitbucket(
-                FaultKind::Hang(Duration::from_secs(25)),
-                2,
-                "/2.0/repositories",
-            ),
+            at(0.13),
+            datacenter(FaultKind::Status(502), 2, "/rest/api/latest/projects"),
         ),
+        (at(0.18), cloud(FaultKind::Status(429), 5, "/2.0/")),
+        (at(0.19), datacenter(FaultKind::Status(429), 5, "/rest/api/")),
+        (at(0.26), cloud(hang.clone(), 2, "/2.0/repositories")),
+        (at(0.27), datacenter(hang, 2, "/rest/api/latest/repos")),
         (
             at(0.34),
-            bitbucket(FaultKind::MalformedJson, 2, "/2.0/user/workspaces"),
+            cloud(FaultKind::MalformedJson, 2, "/2.0/user/workspaces"),
+        ),
+        (
+            at(0.35),
+            datacenter(FaultKind::MalformedJson, 2, "/rest/api/latest/projects"),
         ),
         (at(0.40), Injection::ReadMemory),
         (at(0.45), Injection::TokensExpire),
@@ -99,6 +125,7 @@ pub async fn run(
     rss: &mut Vec<(&'static str, Vec<u64>)>,
 ) -> (Vec<String>, Option<(Duration, Duration)>) {
     let sandbox = &cluster.app.sandbox.sandbox;
+    let datacenter = &cluster.app.datacenter.datacenter;
     let mut injected = Vec::new();
     let mut down = None;
     for (at, injection) in schedule {
@@ -113,17 +140,31 @@ pub async fn run(
         }
         match injection {
             Injection::Bitbucket {
+                upstream,
                 kind,
                 count,
                 prefix,
-            } => sandbox.inject(Fault {
-                kind: kind.clone(),
-                count: *count,
-                path_prefix: (*prefix).to_owned(),
-                latency: Duration::ZERO,
-            }),
-            Injection::TokensExpire => sandbox.advance_clock(Duration::from_secs(2 * 3600 + 60)),
-            Injection::Revoke => sandbox.revoke("alex", CLIENT_ID),
+            } => {
+                let fault = Fault {
+                    kind: kind.clone(),
+                    count: *count,
+                    path_prefix: (*prefix).to_owned(),
+                    latency: Duration::ZERO,
+                };
+                match upstream {
+                    Upstream::Cloud => sandbox.inject(fault),
+                    Upstream::DataCenter => datacenter.inject(fault),
+                }
+            }
+            Injection::TokensExpire => {
+                let past_expiry = Duration::from_secs(2 * 3600 + 60);
+                sandbox.advance_clock(past_expiry);
+                datacenter.advance_clock(past_expiry);
+            }
+            Injection::Revoke => {
+                sandbox.revoke("alex", CLIENT_ID);
+                datacenter.revoke("alex", CLIENT_ID);
+            }
             Injection::KillInstance => {
                 let from = started.elapsed();
                 cluster.kill_and_restart(1, Duration::from_secs(5)).await;

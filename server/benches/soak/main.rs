@@ -1,9 +1,9 @@
 //! The soak: `./scripts/soak.sh [minutes]` (README, "Soak") builds the release server and runs
 //! this (`cargo bench -p server --bench soak`). For the minutes given (default 10, at least 1)
-//! simulated users drive two release server instances on one PostgreSQL cluster of the
-//! soak's own, against the Bitbucket sandbox with latency on every call, while faults arrive
-//! on a schedule; then every acknowledged pipeline save is checked in the sandbox's
-//! repository. It prints a report and writes it to `BENCHMARKS.md` (figure 7).
+//! simulated users (half on Bitbucket Cloud, half on Data Center) drive two release server
+//! instances on one PostgreSQL cluster of the soak's own, against both provider sandboxes
+//! with latency on every call, while faults arrive on a schedule; then every acknowledged
+//! pipeline save is checked in its sandbox's repository. It prints a report and writes it to `BENCHMARKS.md` (figure 7).
 //!
 //! Loopback only, bounded in time: it stops by itself. Environment: `SOAK_MINUTES`,
 //! `SOAK_USERS` (default 8), `SOAK_LATENCY_MS` (default 20), `SOAK_WRITE=0` to leave
@@ -18,6 +18,7 @@ mod report;
 
 mod cluster;
 mod faults;
+mod place;
 mod tally;
 mod user;
 
@@ -128,7 +129,11 @@ async fn soak(settings: &Settings) -> Vec<Table> {
             Err(_) => harness_panics.push("a user was still busy a minute after the end".into()),
         }
     }
-    let stats = cluster.app.sandbox.sandbox.stats();
+    // Cloud's and Data Center's token endpoints.
+    let token_stats = [
+        cluster.app.sandbox.sandbox.stats().token_requests,
+        cluster.app.datacenter.datacenter.stats().token_requests,
+    ];
     let refreshes = refreshes_per_user(&cluster).await;
     let tables = report_tables(
         settings,
@@ -138,7 +143,7 @@ async fn soak(settings: &Settings) -> Vec<Table> {
         down,
         &rss,
         &refreshes,
-        &stats,
+        &token_stats,
         harness_panics,
     );
     cluster.stop();
@@ -186,11 +191,11 @@ fn report_tables(
     down: Option<(Duration, Duration)>,
     rss: &[(&'static str, Vec<u64>)],
     refreshes: &[i64],
-    stats: &sandbox::Stats,
+    token_stats: &[sandbox::TokenRequestStats],
     harness_panics: Vec<String>,
 ) -> Vec<Table> {
     let setup = format!(
-        "{} minute(s), {} simulated users, two release instances alternated on one PostgreSQL, {} ms on every Bitbucket call",
+        "{} minute(s), {} simulated users (half on Bitbucket Cloud, half on Data Center), two release instances alternated on one PostgreSQL, {} ms on every Bitbucket call",
         settings.minutes,
         settings.users,
         settings.latency.as_millis()
@@ -224,7 +229,7 @@ fn report_tables(
         .collect();
     let lost = lost_saves(cluster, tally);
     let waited = tally.waited_over_30s();
-    let reused = stats.token_requests.rotated_refresh_reused;
+    let reused: u64 = token_stats.iter().map(|t| t.rotated_refresh_reused).sum();
     let mut goals = Table::new(
         "7b. Soak: what must hold",
         "every row ✓",
@@ -264,7 +269,7 @@ fn report_tables(
             "{}, {} ({} refresh calls in all)",
             refreshes.first().copied().unwrap_or(0),
             refreshes.last().copied().unwrap_or(0),
-            stats.token_requests.refresh_token
+            token_stats.iter().map(|t| t.refresh_token).sum::<u64>()
         ),
         "one per expiry and user".into(),
         String::new(),
@@ -349,17 +354,18 @@ fn is_outage_code(code: &str) -> bool {
 /// Every file whose last acknowledged state is not what the sandbox has, and how many files
 /// were checked.
 fn lost_saves(cluster: &Cluster, tally: &Tally) -> (Vec<(String, String)>, usize) {
-    let sandbox = &cluster.app.sandbox.sandbox;
     let mut lost = Vec::new();
     let mut checked = 0;
-    for (path, known) in tally.ledger() {
-        let now = sandbox.file_on_branch("alex", "acme-data", "warehouse-pipelines", "main", &path);
-        let found = match now {
+    for (place, path, known) in tally.ledger() {
+        let found = match place.file_now(cluster, &path) {
             Some(content) => Known::Content(content),
             None => Known::Deleted,
         };
         if !known.accepts(&found) {
-            lost.push((path.clone(), format!("expected {known:?}, found {found:?}")));
+            lost.push((
+                format!("{}: {path}", place.label()),
+                format!("expected {known:?}, found {found:?}"),
+            ));
         }
         checked += 1;
     }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::place::Place;
+
 /// How one request ended, as the report groups them.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
@@ -92,7 +94,8 @@ struct Inner {
     waited_over_30s: Vec<(&'static str, Duration)>,
     /// When (since the start) a request got no answer at all.
     no_answers: Vec<Duration>,
-    ledger: BTreeMap<String, Known>,
+    /// By provider (its label) and path.
+    ledger: BTreeMap<(&'static str, String), (Place, Known)>,
     acknowledged_saves: u64,
     harness_errors: Vec<String>,
 }
@@ -119,13 +122,13 @@ impl Tally {
         self.inner.lock().unwrap().acknowledged_saves += 1;
     }
 
-    /// A file's state at the end, for the check against the sandbox's repository.
-    pub fn final_state(&self, path: &str, known: Known) {
+    /// A file's state at the end, for the check against its sandbox's repository.
+    pub fn final_state(&self, place: Place, path: &str, known: Known) {
         self.inner
             .lock()
             .unwrap()
             .ledger
-            .insert(path.to_owned(), known);
+            .insert((place.label(), path.to_owned()), (place, known));
     }
 
     pub fn no_answer(&self, at: Duration) {
@@ -140,8 +143,14 @@ impl Tally {
         self.inner.lock().unwrap().harness_errors.push(message);
     }
 
-    pub fn ledger(&self) -> BTreeMap<String, Known> {
-        self.inner.lock().unwrap().ledger.clone()
+    /// Every file written, with where it lives and its last acknowledged state.
+    pub fn ledger(&self) -> Vec<(Place, String, Known)> {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .ledger
+            .iter()
+            .map(|((_, path), (place, known))| (*place, path.clone(), known.clone()))
+            .collect()
     }
 
     pub fn acknowledged_saves(&self) -> u64 {

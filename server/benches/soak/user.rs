@@ -16,19 +16,20 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::cluster::Cluster;
-use crate::helpers::{form_with_button, Browser, PASSWORD, REPOSITORY_STEP};
+use crate::helpers::{form_with_button, Browser, PASSWORD};
+use crate::place::Place;
 use crate::tally::{Known, Outcome, SeenFailure, Tally};
 
 /// The client gives up after this; the report lists any request slower than 30 s.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(35);
-const WORKSPACE: &str = "acme-data";
-const REPOSITORY: &str = "warehouse-pipelines";
 /// Pipelines each user keeps in the shared repository (its own paths: users never write
 /// each other's files, so every file has one writer and one expected content).
 const FILES_PER_USER: usize = 3;
 
 pub struct User {
     n: usize,
+    /// The provider, repository and account this user works in.
+    place: Place,
     email: String,
     browser: Browser,
     cluster: Arc<Cluster>,
@@ -90,6 +91,7 @@ impl User {
         let browser = Browser::new(&cluster.app.url);
         User {
             n,
+            place: Place::of_user(n),
             email: format!("soak-{n}-{}@example.com", rand::random::<u32>()),
             browser,
             cluster,
@@ -146,7 +148,7 @@ impl User {
         // Files never written hold nothing to check.
         for ((path, known), written) in self.files.iter().zip(&self.written) {
             if *written {
-                self.tally.final_state(path, known.clone());
+                self.tally.final_state(self.place, path, known.clone());
             }
         }
     }
@@ -326,8 +328,8 @@ impl User {
     async fn try_connect(&mut self) -> Option<bool> {
         let start = format!(
             "{}?return_to={}",
-            api::paths::BITBUCKET_OAUTH_START,
-            api::paths::encode_query_value(REPOSITORY_STEP)
+            api::paths::oauth_start(self.place.provider),
+            api::paths::encode_query_value(&self.place.repository_step())
         );
         let to_bitbucket = self.call("oauth start", Method::GET, &start, None).await;
         if to_bitbucket.is(401) {
@@ -346,7 +348,7 @@ impl User {
                 let landed = back.location.clone().unwrap_or_default();
                 return Some(back.is(303) && !landed.contains("oauth_error"));
             }
-            // The sandbox's own pages (sign in as a seeded account, then consent).
+            // The provider sandbox's own pages (sign in as a seeded account, then consent).
             let page = self
                 .browser
                 .try_send(self.browser.raw().get(&location))
@@ -357,11 +359,15 @@ impl User {
                 continue;
             }
             let html = page.text().await.unwrap_or_default();
-            let Some(form) = form_with_button(&html, "Sign in as Alex Rivera")
-                .or_else(|| form_with_button(&html, "Grant access"))
-            else {
+            let buttons = self.place.consent_buttons();
+            let Some(mut form) = buttons.iter().find_map(|b| form_with_button(&html, b)) else {
                 return Some(false);
             };
+            if html.contains("name=\"username\"") {
+                form.fields
+                    .retain(|(name, _)| name != "username" && name != "password");
+                form.fields.extend(self.place.sign_in_fields());
+            }
             let action = self.browser.absolute(&form.action, &location);
             let submitted = self
                 .browser
@@ -390,7 +396,7 @@ impl User {
             .call(
                 "repository picker",
                 Method::GET,
-                api::paths::BITBUCKET_REPOSITORY_PICKER,
+                &api::paths::repository_picker(self.place.provider),
                 None,
             )
             .await;
@@ -401,7 +407,7 @@ impl User {
         let term = ["ware", "etl", "data", "pipe", "x"][self.rng.gen_range(0..5)];
         let path = format!(
             "{}?search={term}",
-            api::paths::bitbucket_repositories(WORKSPACE)
+            api::paths::repositories(self.place.provider, self.place.group)
         );
         let answer = self
             .call("repository search", Method::GET, &path, None)
@@ -414,7 +420,7 @@ impl User {
         let body = json!({
             "name": format!("Soak {} {} {}", self.n, self.projects_made, rand::random::<u16>()),
             "configuration": "advanced",
-            "repository": {"workspace": WORKSPACE, "slug": REPOSITORY},
+            "repository": self.place.repository_ref(),
         });
         let answer = self
             .call(
@@ -495,7 +501,7 @@ impl User {
                     .await;
                 self.after_write(k, &answer, Known::Content(content))
             }
-            Some((_, revision)) if self.rng.gen_range(0..100) < 15 => {
+            Some((_, revision)) if self.place.deletes() && self.rng.gen_range(0..100) < 15 => {
                 let body =
                     json!({"path": path, "message": "Soak: delete", "base_revision": revision});
                 let answer = self
@@ -558,23 +564,13 @@ impl User {
         self.next_after(answer)
     }
 
-    /// A commit on the user's file made on Bitbucket by a colleague (the sandbox's control
-    /// API), acknowledged by Bitbucket itself.
+    /// A commit on the user's file made on the provider by a colleague (the sandbox's
+    /// control API), acknowledged by the provider itself.
     async fn push_from_elsewhere(&mut self, k: usize) -> bool {
         let content = self.content(k, "pushed from a laptop for");
         let path = self.files[k].0.clone();
-        let body = json!({"nickname": "alex", "workspace": WORKSPACE, "repository": REPOSITORY,
-                          "message": "Pushed from a laptop", "files": {path.clone(): content}});
-        let pushed = self
-            .browser
-            .raw()
-            .post(format!(
-                "{}/_control/commit",
-                self.cluster.app.sandbox.base_url
-            ))
-            .json(&body)
-            .send()
-            .await;
+        let (url, body) = self.place.colleague_commit(&self.cluster, &path, &content);
+        let pushed = self.browser.raw().post(url).json(&body).send().await;
         let ok = pushed.is_ok_and(|r| r.status().is_success());
         if ok {
             self.files[k].1 = Known::Content(content);

@@ -1,0 +1,114 @@
+//! Where a soak user keeps its pipelines: Bitbucket Cloud or Bitbucket Data Center (users
+//! alternate), the sandbox account it connects as, the repository every user of that
+//! provider shares, how a colleague commits there, and how the file is read at the end.
+
+use api::GitProvider;
+use serde_json::{json, Value};
+
+use crate::cluster::Cluster;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Place {
+    pub provider: GitProvider,
+    /// The group (Cloud workspace, Data Center project) and the repository.
+    pub group: &'static str,
+    pub repository: &'static str,
+}
+
+pub const CLOUD: Place = Place {
+    provider: GitProvider::Bitbucket,
+    group: "acme-data",
+    repository: "warehouse-pipelines",
+};
+
+pub const DATA_CENTER: Place = Place {
+    provider: GitProvider::BitbucketDataCenter,
+    group: "DATA",
+    repository: "pipelines",
+};
+
+/// The sandbox account every user connects as: Cloud's Alex Rivera, Data Center's `alex`.
+const ACCOUNT: &str = "alex";
+
+impl Place {
+    /// User `n`'s: even on Cloud, odd on Data Center.
+    pub fn of_user(n: usize) -> Place {
+        if n % 2 == 0 {
+            CLOUD
+        } else {
+            DATA_CENTER
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        self.provider.label()
+    }
+
+    /// Where the wizard asks to come back to after authorizing.
+    pub fn repository_step(&self) -> String {
+        format!("/projects/new/advanced/{}/repository", self.provider.slug())
+    }
+
+    /// The buttons that move through the provider's sign-in and consent pages, in the
+    /// order a person meets them.
+    pub fn consent_buttons(&self) -> &'static [&'static str] {
+        match self.provider {
+            GitProvider::Bitbucket => &["Sign in as Alex Rivera", "Grant access"],
+            GitProvider::BitbucketDataCenter => &["Log in", "Allow"],
+        }
+    }
+
+    /// The sign-in fields a page with a username box needs (Data Center's).
+    pub fn sign_in_fields(&self) -> [(String, String); 2] {
+        [
+            ("username".into(), ACCOUNT.into()),
+            ("password".into(), sandbox::datacenter::PASSWORD.into()),
+        ]
+    }
+
+    /// `{"provider", "workspace", "slug"}` of the project's repository.
+    pub fn repository_ref(&self) -> Value {
+        json!({"provider": self.provider, "workspace": self.group, "slug": self.repository})
+    }
+
+    /// The sandbox's control API URL for a colleague's commit, and its body.
+    pub fn colleague_commit(&self, cluster: &Cluster, path: &str, content: &str) -> (String, Value) {
+        match self.provider {
+            GitProvider::Bitbucket => (
+                format!("{}/_control/commit", cluster.app.sandbox.base_url),
+                json!({"nickname": ACCOUNT, "workspace": self.group, "repository": self.repository,
+                       "message": "Pushed from a laptop", "files": {path: content}}),
+            ),
+            GitProvider::BitbucketDataCenter => (
+                format!("{}/_control/commit", cluster.app.datacenter.base_url),
+                json!({"project": self.group, "repository": self.repository, "branch": "main",
+                       "path": path, "content": content}),
+            ),
+        }
+    }
+
+    /// What the repository's `main` holds at `path` now, read in the sandbox itself.
+    pub fn file_now(&self, cluster: &Cluster, path: &str) -> Option<String> {
+        match self.provider {
+            GitProvider::Bitbucket => cluster.app.sandbox.sandbox.file_on_branch(
+                ACCOUNT,
+                self.group,
+                self.repository,
+                "main",
+                path,
+            ),
+            GitProvider::BitbucketDataCenter => cluster.app.datacenter.datacenter.file_on_branch(
+                self.group,
+                self.repository,
+                "main",
+                path,
+            ),
+        }
+    }
+
+    /// Whether the studio lets this provider's pipelines be deleted (Data Center's one-file
+    /// commit API cannot delete: the studio refuses with a 409 and says to use Git).
+    pub fn deletes(&self) -> bool {
+        self.provider == GitProvider::Bitbucket
+    }
+}
