@@ -7,7 +7,6 @@
 //! Paths of the routes live in [`paths`] for the same reason.
 
 pub mod account;
-pub mod bitbucket;
 pub mod connection;
 pub mod draft;
 pub mod error;
@@ -16,14 +15,11 @@ pub mod paths;
 pub mod pipeline;
 pub mod project;
 pub mod query;
+pub mod repository;
 pub mod return_to;
 pub mod server_info;
 
 pub use account::{ConfirmSignUp, Credentials, Me, SignUp, SignUpStarted, SignedUp};
-pub use bitbucket::{
-    MainBranch, Page, PickerQuery, Repository, RepositoryPermission, RepositoryPicker,
-    RepositoryQuery, Workspace, PROJECT_BRANCH,
-};
 pub use connection::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
 pub use draft::{ProjectDraft, SavedDraft};
 pub use error::{ApiError, ErrorCode};
@@ -35,6 +31,10 @@ pub use pipeline::{
 };
 pub use project::{
     CreateProject, Project, ProjectConfiguration, ProjectName, ProjectRepository, RepositoryRef,
+};
+pub use repository::{
+    MainBranch, Page, PickerQuery, Repository, RepositoryGroup, RepositoryPermission,
+    RepositoryPicker, RepositoryQuery, PROJECT_BRANCH,
 };
 pub use server_info::{GitProvider, ProviderInfo, ServerInfo};
 

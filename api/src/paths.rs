@@ -14,7 +14,7 @@ pub const BITBUCKET_CONNECTION: &str = "/api/connections/bitbucket";
 /// The connection's audit trail, newest first.
 pub const BITBUCKET_CONNECTION_EVENTS: &str = "/api/connections/bitbucket/events";
 pub const BITBUCKET_WORKSPACES: &str = "/api/bitbucket/workspaces";
-/// The human names of the account's workspaces (`Vec<api::Workspace>`), asked for after the
+/// The human names of the account's workspaces (`Vec<api::RepositoryGroup>`), asked for after the
 /// repository step's first screen, which shows slugs until then.
 pub const BITBUCKET_WORKSPACE_NAMES: &str = "/api/bitbucket/workspace-names";
 /// The repository step's first screen (`api::RepositoryPicker`), `?workspace=` optional.

@@ -31,8 +31,9 @@ pub struct RepositoryRef {
     #[serde(default)]
     pub provider: crate::GitProvider,
     /// The group the repository belongs to: a Cloud workspace's slug, a Data Center project's
-    /// key.
-    pub workspace: String,
+    /// key. (Drafts saved before the name changed say `workspace`.)
+    #[serde(alias = "workspace")]
+    pub group: String,
     pub slug: String,
 }
 
@@ -53,7 +54,9 @@ pub struct CreateProject {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectRepository {
     pub provider: crate::GitProvider,
-    pub workspace: String,
+    /// The group's key (Cloud workspace slug, Data Center project key).
+    #[serde(alias = "workspace")]
+    pub group: String,
     pub slug: String,
     pub full_name: String,
     /// The branch the studio keeps the project's pipelines on.
@@ -140,5 +143,25 @@ mod tests {
         let key = |name: &str| ProjectName::parse(name).unwrap().uniqueness_key();
         assert_eq!(key(" Sales ETL"), key("sales etl"));
         assert_ne!(key("Sales"), key("Sales 2"));
+    }
+
+    #[test]
+    fn a_repository_is_named_by_its_group_and_older_drafts_still_read() {
+        let written = serde_json::to_value(RepositoryRef {
+            provider: crate::GitProvider::BitbucketDataCenter,
+            group: "DATA".into(),
+            slug: "etl".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!({"provider": "bitbucket_data_center", "group": "DATA", "slug": "etl"})
+        );
+        // A draft saved before the contract spoke of groups.
+        let older: RepositoryRef =
+            serde_json::from_value(serde_json::json!({"workspace": "acme", "slug": "etl"}))
+                .unwrap();
+        assert_eq!(older.group, "acme");
+        assert_eq!(older.provider, crate::GitProvider::Bitbucket);
     }
 }

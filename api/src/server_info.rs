@@ -70,7 +70,7 @@ impl GitProvider {
     }
 
     /// What the provider calls the group a repository belongs to: a Cloud workspace, a
-    /// Data Center project. (The contract's `workspace` fields hold that group's key.)
+    /// Data Center project. (The contract's `group` fields hold that group's key.)
     pub fn group_noun(self) -> &'static str {
         match self {
             GitProvider::Bitbucket => "workspace",

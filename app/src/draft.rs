@@ -66,7 +66,7 @@ mod tests {
     fn repo(slug: &str) -> RepositoryRef {
         RepositoryRef {
             provider: api::GitProvider::Bitbucket,
-            workspace: "acme".into(),
+            group: "acme".into(),
             slug: slug.into(),
         }
     }

@@ -63,7 +63,7 @@ fn repository_page(step: &str, repository: &RepositoryRef) -> String {
     with_query(
         &provider_page(repository.provider, step),
         &[
-            (query::WORKSPACE, Some(&repository.workspace)),
+            (query::WORKSPACE, Some(&repository.group)),
             (query::REPOSITORY, Some(&repository.slug)),
         ],
     )
@@ -191,7 +191,7 @@ mod tests {
     fn repository(provider: GitProvider, workspace: &str, slug: &str) -> RepositoryRef {
         RepositoryRef {
             provider,
-            workspace: workspace.into(),
+            group: workspace.into(),
             slug: slug.into(),
         }
     }

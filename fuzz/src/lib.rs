@@ -190,12 +190,9 @@ pub fn provider_answers(data: &[u8]) {
                 web(&repository.html_url());
                 if let Some(shown) = repository.into_api() {
                     assert!(datacenter::is_name(&shown.slug), "{shown:?}");
-                    assert!(datacenter::is_name(&shown.workspace), "{shown:?}");
+                    assert!(datacenter::is_name(&shown.group), "{shown:?}");
                     assert!(!shown.slug.contains(['/', '?', '#', '%']));
-                    assert_eq!(
-                        shown.full_name,
-                        format!("{}/{}", shown.workspace, shown.slug)
-                    );
+                    assert_eq!(shown.full_name, format!("{}/{}", shown.group, shown.slug));
                 }
             }
         }

@@ -191,7 +191,7 @@ impl WireRepository {
             .filter(|s| is_slug(s))?;
         let full_name = format!("{workspace}/{slug}");
         Some(api::Repository {
-            workspace: workspace.to_owned(),
+            group: workspace.to_owned(),
             name: non_empty(self.name).unwrap_or_else(|| slug.clone()),
             slug,
             full_name,

@@ -142,7 +142,7 @@ impl Repository {
         Some(api::Repository {
             full_name: format!("{key}/{slug}"),
             name: self.name.unwrap_or_else(|| slug.clone()),
-            workspace: key,
+            group: key,
             slug,
             is_private: !self.public.unwrap_or(false),
             main_branch: None,
@@ -276,7 +276,7 @@ mod tests {
         }
         let personal: Repository =
             serde_json::from_str(r#"{"slug":"notes","project":{"key":"~ALEX"}}"#).unwrap();
-        assert_eq!(personal.into_api().unwrap().workspace, "~ALEX");
+        assert_eq!(personal.into_api().unwrap().group, "~ALEX");
     }
 
     #[test]

@@ -3,9 +3,9 @@
 use api::paths;
 use api::{
     ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
-    GitProvider, MainBranch, Me, Page, Project, ProjectDraft, Repository, RepositoryPicker,
-    RepositoryQuery, RepositoryRef, SavedDraft, ServerInfo, SignUp, SignUpStarted, SignedUp,
-    Workspace,
+    GitProvider, MainBranch, Me, Page, Project, ProjectDraft, Repository, RepositoryGroup,
+    RepositoryPicker, RepositoryQuery, RepositoryRef, SavedDraft, ServerInfo, SignUp,
+    SignUpStarted, SignedUp,
 };
 use api::{
     DeletePipeline, PipelineFile, PipelineList, ProjectSettings, SavePipeline, SavedPipeline,
@@ -71,7 +71,7 @@ pub async fn repository_picker(
 }
 
 /// The account's workspaces (projects) with their human names (keys where there are none).
-pub async fn workspace_names(provider: GitProvider) -> Result<Vec<Workspace>, ApiError> {
+pub async fn workspace_names(provider: GitProvider) -> Result<Vec<RepositoryGroup>, ApiError> {
     get_json(&paths::workspace_names(provider)).await
 }
 
@@ -95,7 +95,7 @@ pub async fn create_main_branch(repository: &RepositoryRef) -> Result<MainBranch
 }
 
 fn main_branch_path(repository: &RepositoryRef) -> String {
-    paths::main_branch(repository.provider, &repository.workspace, &repository.slug)
+    paths::main_branch(repository.provider, &repository.group, &repository.slug)
 }
 
 /// The wizard's draft, `None` when there is none.

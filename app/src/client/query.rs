@@ -34,15 +34,12 @@ pub fn repositories_url(provider: GitProvider, workspace: &str, query: &Reposito
     url
 }
 
-/// `GET /api/{provider}/repository-picker?workspace=…`, the workspace left out when unknown;
+/// `GET /api/{provider}/repository-picker?group=…`, the group left out when unknown;
 /// `refresh` asks the server not to reuse what it read a moment ago.
-pub fn picker_url(provider: GitProvider, workspace: Option<&str>, refresh: bool) -> String {
+pub fn picker_url(provider: GitProvider, group: Option<&str>, refresh: bool) -> String {
     crate::links::with_query(
         &repository_picker(provider),
-        &[
-            ("workspace", workspace),
-            ("refresh", refresh.then_some("true")),
-        ],
+        &[("group", group), ("refresh", refresh.then_some("true"))],
     )
 }
 
@@ -73,18 +70,18 @@ mod tests {
     }
 
     #[test]
-    fn the_picker_names_a_workspace_only_when_known() {
+    fn the_picker_names_a_group_only_when_known() {
         assert_eq!(
             picker_url(CLOUD, None, false),
             "/api/bitbucket/repository-picker"
         );
         assert_eq!(
             picker_url(CLOUD, Some("acme data"), false),
-            "/api/bitbucket/repository-picker?workspace=acme%20data"
+            "/api/bitbucket/repository-picker?group=acme%20data"
         );
         assert_eq!(
             picker_url(CLOUD, Some("acme"), true),
-            "/api/bitbucket/repository-picker?workspace=acme&refresh=true"
+            "/api/bitbucket/repository-picker?group=acme&refresh=true"
         );
     }
 
@@ -113,7 +110,7 @@ mod tests {
         );
         assert_eq!(
             picker_url(dc, Some("DATA"), false),
-            "/api/bitbucket-dc/repository-picker?workspace=DATA"
+            "/api/bitbucket-dc/repository-picker?group=DATA"
         );
     }
 }

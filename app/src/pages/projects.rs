@@ -92,7 +92,7 @@ mod tests {
         project.configuration = ProjectConfiguration::Advanced;
         project.repository = Some(ProjectRepository {
             provider: GitProvider::Bitbucket,
-            workspace: "acme".into(),
+            group: "acme".into(),
             slug: "etl".into(),
             full_name: "acme/etl".into(),
             branch: "main".into(),

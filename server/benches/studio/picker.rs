@@ -137,7 +137,7 @@ pub async fn run(config: &Config) -> Table {
             "{}: the step opens on a group with {} (it opened on {:?})",
             scale.name,
             scale.search_term,
-            first.workspace
+            first.group
         );
         tokens.push(match scale.provider {
             GitProvider::Bitbucket => access_token(&scenario, scale).await,
@@ -147,7 +147,7 @@ pub async fn run(config: &Config) -> Table {
             key: key_of(scale),
             connect_path: format!("/projects/new/advanced/{}", scale.provider.slug()),
             email,
-            workspaces: first.workspaces.len(),
+            workspaces: first.groups.len(),
             last_workspace: scale.last_group,
             last_repository: scale.last_repository,
             search_term: scale.search_term,

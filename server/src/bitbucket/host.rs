@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use api::{MainBranch, Page, Repository, RepositoryPicker, Workspace, PROJECT_BRANCH};
+use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker, PROJECT_BRANCH};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use secrecy::SecretString;
@@ -49,7 +49,7 @@ impl GitHost for CloudHost {
             nickname: account.nickname,
             display_name: account.display_name,
             avatar_url: account.avatar_url,
-            first_workspace: first_workspace.ok().flatten().map(|w| w.slug),
+            first_group: first_workspace.ok().flatten().map(|w| w.slug),
         })
     }
 
@@ -91,13 +91,13 @@ impl GitHost for CloudHost {
             None => (None, Page::empty()),
         };
         Ok(RepositoryPicker {
-            workspaces: workspaces.into_iter().map(to_api_workspace).collect(),
-            workspace,
+            groups: workspaces.into_iter().map(to_api_workspace).collect(),
+            group: workspace,
             repositories,
         })
     }
 
-    async fn workspaces(&self, user_id: i64) -> AppResult<Vec<Workspace>> {
+    async fn groups(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {
         let rest = &self.rest;
         let workspaces = self
             .grants
@@ -111,7 +111,7 @@ impl GitHost for CloudHost {
     /// `GET /workspaces/{workspace}` each, a few at a time, cached for an hour: asked for
     /// after the first screen, which shows slugs, so the names never delay the first
     /// repositories. A workspace whose name cannot be read keeps its slug.
-    async fn workspace_names(&self, user_id: i64) -> AppResult<Vec<Workspace>> {
+    async fn group_names(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {
         let rest = &self.rest;
         let named = self
             .grants
@@ -286,8 +286,8 @@ async fn first_workspace_screen(
     .await
 }
 
-fn to_api_workspace(workspace: WorkspaceRef) -> Workspace {
-    Workspace {
+fn to_api_workspace(workspace: WorkspaceRef) -> RepositoryGroup {
+    RepositoryGroup {
         slug: workspace.slug,
         name: workspace.name,
     }

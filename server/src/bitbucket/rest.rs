@@ -378,10 +378,7 @@ impl BitbucketRest {
     }
 
     fn repository_url(&self, repository: &api::Repository) -> Url {
-        self.url(
-            &["repositories", &repository.workspace, &repository.slug],
-            &[],
-        )
+        self.url(&["repositories", &repository.group, &repository.slug], &[])
     }
 
     /// A repository listed with `role=contributor` is one this token can write to, and the
@@ -440,7 +437,7 @@ impl BitbucketRest {
         {
             return Ok(true);
         }
-        let workspace = slug(&repository.workspace, "workspace")?;
+        let workspace = slug(&repository.group, "workspace")?;
         let query = [
             ("role", "contributor".to_owned()),
             (

@@ -2,7 +2,7 @@
 //! writable repositories (paged by `start`/`limit`), branches, files and the one-file commit
 //! (`PUT …/browse/{path}`, multipart).
 
-use api::Workspace;
+use api::RepositoryGroup;
 use reqwest::multipart::Form;
 use secrecy::SecretString;
 use serde_json::json;
@@ -51,7 +51,7 @@ impl DataCenterRest {
     pub async fn all_projects(
         &self,
         token: &SecretString,
-    ) -> Result<Vec<Workspace>, BitbucketError> {
+    ) -> Result<Vec<RepositoryGroup>, BitbucketError> {
         let mut projects = Vec::new();
         let mut start = 0;
         for _ in 0..MAX_PROJECT_PAGES {
@@ -65,7 +65,7 @@ impl DataCenterRest {
             let page: Paged<Project> = self.get(token, url, "project list").await?;
             projects.extend(page.values.iter().filter_map(|p| {
                 let key = p.key.clone().filter(|k| super::model::is_name(k))?;
-                Some(Workspace {
+                Some(RepositoryGroup {
                     slug: key,
                     name: p.name.clone(),
                 })
@@ -120,7 +120,7 @@ impl DataCenterRest {
             .values
             .into_iter()
             .find_map(Repository::into_api)
-            .map(|repository| repository.workspace))
+            .map(|repository| repository.group))
     }
 
     pub async fn repository(

@@ -1,10 +1,10 @@
 //! Bitbucket Data Center as a [`GitHost`]: projects play the part of Cloud's workspaces
-//! (`Workspace.slug` is the project key), repositories are listed with
+//! (`RepositoryGroup.slug` is the project key), repositories are listed with
 //! `permission=REPO_WRITE` and searched by `name` on the server, pages go by `start`.
 
 use std::sync::Arc;
 
-use api::{MainBranch, Page, Repository, RepositoryPicker, Workspace, PROJECT_BRANCH};
+use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker, PROJECT_BRANCH};
 use async_trait::async_trait;
 use secrecy::SecretString;
 
@@ -77,7 +77,7 @@ impl GitHost for DataCenterHost {
                 .unwrap_or_else(|| slug.clone()),
             nickname: Some(slug).filter(|s| !s.is_empty()),
             avatar_url: None,
-            first_workspace: first_project.ok().flatten(),
+            first_group: first_project.ok().flatten(),
         })
     }
 
@@ -114,7 +114,7 @@ impl GitHost for DataCenterHost {
                             let token = &token;
                             async move { rest.writable_repositories(token, &key, None, 0).await }
                         },
-                        |project: &Workspace| project.slug.as_str(),
+                        |project: &RepositoryGroup| project.slug.as_str(),
                     )
                     .await
                 }
@@ -125,13 +125,13 @@ impl GitHost for DataCenterHost {
             None => (None, Page::empty()),
         };
         Ok(RepositoryPicker {
-            workspaces: projects,
-            workspace,
+            groups: projects,
+            group: workspace,
             repositories,
         })
     }
 
-    async fn workspaces(&self, user_id: i64) -> AppResult<Vec<Workspace>> {
+    async fn groups(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {
         let rest = &self.rest;
         self.grants
             .with_token(
@@ -142,8 +142,8 @@ impl GitHost for DataCenterHost {
     }
 
     /// Data Center's project list carries the names already.
-    async fn workspace_names(&self, user_id: i64) -> AppResult<Vec<Workspace>> {
-        self.workspaces(user_id).await
+    async fn group_names(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {
+        self.groups(user_id).await
     }
 
     async fn repositories(

@@ -23,7 +23,9 @@ pub mod turns;
 
 use std::sync::Arc;
 
-use api::{GitProvider, MainBranch, Page, PipelineFolder, Repository, RepositoryPicker, Workspace};
+use api::{
+    GitProvider, MainBranch, Page, PipelineFolder, Repository, RepositoryGroup, RepositoryPicker,
+};
 use async_trait::async_trait;
 use secrecy::SecretString;
 
@@ -44,7 +46,7 @@ pub struct Identity {
     pub display_name: String,
     pub avatar_url: Option<String>,
     /// The group the repository step opens first, when it could be read alongside.
-    pub first_workspace: Option<String>,
+    pub first_group: Option<String>,
 }
 
 /// A repository the user may make a project of: writable, with the studio's branch.
@@ -85,9 +87,9 @@ pub trait GitHost: Send + Sync {
         refresh: bool,
     ) -> AppResult<RepositoryPicker>;
     /// Every group of the account.
-    async fn workspaces(&self, user_id: i64) -> AppResult<Vec<Workspace>>;
+    async fn groups(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>>;
     /// The groups with their human names.
-    async fn workspace_names(&self, user_id: i64) -> AppResult<Vec<Workspace>>;
+    async fn group_names(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>>;
     /// One page of a group's repositories the user can write to, searched by name.
     async fn repositories(
         &self,

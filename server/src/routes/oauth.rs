@@ -222,7 +222,7 @@ async fn callback(
             avatar_url: account.avatar_url.as_deref(),
             scopes: &scopes,
             tokens: sealed.as_stored(),
-            preferred_workspace: account.first_workspace.as_deref(),
+            preferred_workspace: account.first_group.as_deref(),
         })
         .await?;
     state

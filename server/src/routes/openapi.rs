@@ -13,9 +13,9 @@
 use api::{
     ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
     DeletePipeline, EmptyBody, MainBranch, Me, Page, PickerQuery, PipelineFile, PipelineList,
-    PipelineQuery, Project, ProjectDraft, ProjectSettings, Repository, RepositoryPicker,
-    RepositoryQuery, SavePipeline, SavedDraft, SavedPipeline, ServerInfo, SignUp, SignUpStarted,
-    SignedUp, Workspace,
+    PipelineQuery, Project, ProjectDraft, ProjectSettings, Repository, RepositoryGroup,
+    RepositoryPicker, RepositoryQuery, SavePipeline, SavedDraft, SavedPipeline, ServerInfo, SignUp,
+    SignUpStarted, SignedUp,
 };
 use axum::routing::get;
 use axum::{Json, Router};
@@ -54,7 +54,7 @@ pub fn document() -> Document {
         draft, save_draft, discard_draft,
         oauth_start, oauth_callback, openapi_json,
     ),
-    components(schemas(ApiError, Page<Workspace>, Page<Repository>)),
+    components(schemas(ApiError, Page<RepositoryGroup>, Page<Repository>)),
     tags(
         (name = "accounts", description = "Studio accounts and sessions"),
         (name = "connections", description = "The user's Bitbucket authorization"),
@@ -178,13 +178,13 @@ fn disconnect() {}
 fn connection_events() {}
 
 #[utoipa::path(get, path = "/api/{provider}/workspaces", tag = "bitbucket", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
-    responses((status = 200, description = "The account's workspaces", body = Page<Workspace>),
+    responses((status = 200, description = "The account's workspaces", body = Page<RepositoryGroup>),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn workspaces() {}
 
 #[utoipa::path(get, path = "/api/{provider}/workspace-names", tag = "bitbucket", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
-    responses((status = 200, description = "The account's workspaces, named where Bitbucket gives a name", body = Vec<Workspace>),
+    responses((status = 200, description = "The account's workspaces, named where Bitbucket gives a name", body = Vec<RepositoryGroup>),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn workspace_names() {}

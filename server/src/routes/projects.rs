@@ -94,7 +94,7 @@ async fn create(
             let provider = state.providers.get(repo.provider)?;
             let checked = provider
                 .host
-                .project_repository(user.id, &repo.workspace, &repo.slug)
+                .project_repository(user.id, &repo.group, &repo.slug)
                 .await?;
             Some((repo.provider, checked))
         }
@@ -178,7 +178,7 @@ fn to_api(row: ProjectRow) -> Project {
                 .as_deref()
                 .and_then(GitProvider::from_slug)
                 .unwrap_or_default(),
-            workspace,
+            group: workspace,
             slug,
             full_name,
             branch: row.branch.unwrap_or_else(|| PROJECT_BRANCH.into()),

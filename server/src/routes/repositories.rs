@@ -6,8 +6,8 @@
 //! provider's URL or token, and these handlers never learn which provider answered.
 
 use api::{
-    GitProvider, MainBranch, Page, PickerQuery, Repository, RepositoryPicker, RepositoryQuery,
-    Workspace,
+    GitProvider, MainBranch, Page, PickerQuery, Repository, RepositoryGroup, RepositoryPicker,
+    RepositoryQuery,
 };
 use axum::extract::State;
 use axum::routing::get;
@@ -66,7 +66,7 @@ async fn picker(
     Query(query): Query<PickerQuery>,
 ) -> AppResult<Json<RepositoryPicker>> {
     let provider = provider(&state, id)?;
-    let asked = match query.workspace.as_deref().filter(|w| !w.is_empty()) {
+    let asked = match query.group.as_deref().filter(|w| !w.is_empty()) {
         Some(workspace) => Some(name(workspace, "workspace")?.to_owned()),
         None => None,
     };
@@ -87,8 +87,8 @@ async fn workspaces(
     State(state): State<AppState>,
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
-) -> AppResult<Json<Page<Workspace>>> {
-    let workspaces = provider(&state, id)?.host.workspaces(user.id).await?;
+) -> AppResult<Json<Page<RepositoryGroup>>> {
+    let workspaces = provider(&state, id)?.host.groups(user.id).await?;
     let size = workspaces.len() as u64;
     Ok(Json(Page {
         values: workspaces,
@@ -102,10 +102,8 @@ async fn workspace_names(
     State(state): State<AppState>,
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
-) -> AppResult<Json<Vec<Workspace>>> {
-    Ok(Json(
-        provider(&state, id)?.host.workspace_names(user.id).await?,
-    ))
+) -> AppResult<Json<Vec<RepositoryGroup>>> {
+    Ok(Json(provider(&state, id)?.host.group_names(user.id).await?))
 }
 
 async fn repositories_page(

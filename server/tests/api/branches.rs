@@ -30,7 +30,7 @@ async fn create_project(
     repository: &str,
 ) -> reqwest::Response {
     let body = json!({"name": name, "configuration": "advanced",
-                      "repository": {"workspace": workspace, "slug": repository}});
+                      "repository": {"group": workspace, "slug": repository}});
     app.browser.post_json(api::paths::PROJECTS, &body).await
 }
 

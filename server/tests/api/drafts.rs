@@ -25,7 +25,7 @@ fn typed() -> ProjectDraft {
         configuration: Some(api::ProjectConfiguration::Advanced),
         repository: Some(RepositoryRef {
             provider: api::GitProvider::Bitbucket,
-            workspace: "acme-data".into(),
+            group: "acme-data".into(),
             slug: "warehouse-pipelines".into(),
         }),
         name: "Sales ETL".into(),
@@ -79,7 +79,7 @@ async fn creating_the_project_discards_the_draft(engine: Engine) {
     let app = TestApp::connected(engine).await;
     save(&app.browser, &typed()).await;
     let body = json!({"name": "Sales ETL", "configuration": "advanced",
-                      "repository": {"workspace": "acme-data", "slug": "warehouse-pipelines"}});
+                      "repository": {"group": "acme-data", "slug": "warehouse-pipelines"}});
     let created = app.browser.post_json(api::paths::PROJECTS, &body).await;
     assert_eq!(created.status(), 201);
     assert_eq!(read(&app.browser).await, None);

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crate::helpers::{spawn_app, Engine, TestApp};
-use api::{ApiError, ErrorCode, Page, Repository, RepositoryPicker, Workspace};
+use api::{ApiError, ErrorCode, Page, Repository, RepositoryGroup, RepositoryPicker};
 
 async fn picker(app: &TestApp, workspace: Option<&str>) -> reqwest::Response {
     picker_asking(app, workspace, false).await
@@ -19,7 +19,7 @@ async fn picker_asking(app: &TestApp, workspace: Option<&str>, refresh: bool) ->
     let mut path = api::paths::BITBUCKET_REPOSITORY_PICKER.to_owned();
     let mut separator = '?';
     if let Some(workspace) = workspace {
-        path.push_str(&format!("{separator}workspace={workspace}"));
+        path.push_str(&format!("{separator}group={workspace}"));
         separator = '&';
     }
     if refresh {
@@ -64,7 +64,7 @@ async fn upstream_calls<F: std::future::Future>(
     (output, stats)
 }
 
-fn slugs(workspaces: &[Workspace]) -> Vec<&str> {
+fn slugs(workspaces: &[RepositoryGroup]) -> Vec<&str> {
     workspaces.iter().map(|w| w.slug.as_str()).collect()
 }
 
@@ -85,7 +85,7 @@ async fn the_first_screen_takes_one_round_trip(engine: Engine) {
         ["GET /2.0/repositories/{workspace}"],
         "{stats:?}"
     );
-    assert_eq!(screen.workspaces.len(), 3);
+    assert_eq!(screen.groups.len(), 3);
 
     // With nothing known (Refresh), both are asked for together: still one round trip.
     let (screen, stats) = upstream_calls(
@@ -96,11 +96,11 @@ async fn the_first_screen_takes_one_round_trip(engine: Engine) {
     .await;
 
     assert_eq!(
-        slugs(&screen.workspaces),
+        slugs(&screen.groups),
         ["acme-data", "alex-lab", "alex-rivera"]
     );
     assert_eq!(
-        screen.workspace.as_deref(),
+        screen.group.as_deref(),
         Some("acme-data"),
         "the first workspace, learnt at authorization"
     );
@@ -140,17 +140,14 @@ async fn the_step_opens_where_the_user_last_chose(engine: Engine) {
         .await;
     assert_eq!(branch.status(), 200);
     assert_eq!(
-        first_screen(&app, None).await.workspace.as_deref(),
+        first_screen(&app, None).await.group.as_deref(),
         Some("alex-rivera")
     );
 
     // The URL's workspace wins; one the account lacks falls back to the first, with a
     // second trip for its repositories.
     assert_eq!(
-        first_screen(&app, Some("alex-lab"))
-            .await
-            .workspace
-            .as_deref(),
+        first_screen(&app, Some("alex-lab")).await.group.as_deref(),
         Some("alex-lab")
     );
     let (screen, stats) = upstream_calls(
@@ -159,7 +156,7 @@ async fn the_step_opens_where_the_user_last_chose(engine: Engine) {
         fresh_first_screen(&app, Some("someone-elses")),
     )
     .await;
-    assert_eq!(screen.workspace.as_deref(), Some("acme-data"));
+    assert_eq!(screen.group.as_deref(), Some("acme-data"));
     assert_eq!(repository_slugs(&screen.repositories).len(), 2);
     assert_eq!(stats.api_requests, 3, "{stats:?}");
 
@@ -177,7 +174,7 @@ async fn reconnecting_the_same_account_keeps_the_last_choice(engine: Engine) {
         .await;
     app.authorize_as("Alex Rivera", "Grant access").await;
     assert_eq!(
-        first_screen(&app, None).await.workspace.as_deref(),
+        first_screen(&app, None).await.group.as_deref(),
         Some("alex-rivera")
     );
 }
@@ -186,8 +183,8 @@ async fn a_large_account_shows_a_first_page_and_searches_server_side(engine: Eng
     let app = connected_as(engine, "Big Co Engineer").await;
     let latency = Duration::from_millis(100);
     let (screen, stats) = upstream_calls(&app, latency, fresh_first_screen(&app, None)).await;
-    assert_eq!(screen.workspaces.len(), 20);
-    assert_eq!(screen.workspace.as_deref(), Some("bigco-01"));
+    assert_eq!(screen.groups.len(), 20);
+    assert_eq!(screen.group.as_deref(), Some("bigco-01"));
     assert_eq!(screen.repositories.size, Some(500));
     assert_eq!(
         screen.repositories.values.len(),
@@ -216,8 +213,8 @@ async fn a_large_account_shows_a_first_page_and_searches_server_side(engine: Eng
 async fn an_account_with_nothing_writable_gets_an_empty_list(engine: Engine) {
     let app = connected_as(engine, "Nora Quinn").await;
     let screen = first_screen(&app, None).await;
-    assert_eq!(slugs(&screen.workspaces), ["nora-quinn"]);
-    assert_eq!(screen.workspace.as_deref(), Some("nora-quinn"));
+    assert_eq!(slugs(&screen.groups), ["nora-quinn"]);
+    assert_eq!(screen.group.as_deref(), Some("nora-quinn"));
     assert!(screen.repositories.values.is_empty());
     assert_eq!(screen.repositories.next, None);
 }
@@ -250,11 +247,7 @@ async fn rate_limiting_is_passed_on_with_its_wait(engine: Engine) {
     let error: ApiError = limited.json().await.unwrap();
     assert_eq!(error.code, ErrorCode::BitbucketRateLimited);
     assert_eq!(error.retry_after_seconds, Some(1));
-    assert_eq!(
-        first_screen(&app, None).await.workspaces.len(),
-        3,
-        "recovers"
-    );
+    assert_eq!(first_screen(&app, None).await.groups.len(), 3, "recovers");
 }
 
 crate::both_engines!(

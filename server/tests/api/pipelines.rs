@@ -21,7 +21,7 @@ async fn project(app: &TestApp, body: Value) -> Project {
 
 async fn bitbucket_project(app: &TestApp, workspace: &str, repository: &str) -> i64 {
     let body = json!({"name": repository, "configuration": "advanced",
-                      "repository": {"workspace": workspace, "slug": repository}});
+                      "repository": {"group": workspace, "slug": repository}});
     project(app, body).await.id
 }
 

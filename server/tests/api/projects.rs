@@ -1,7 +1,7 @@
 //! The repository step and project creation, through the server's Bitbucket proxy.
 
 use crate::helpers::{spawn_app, Engine, TestApp};
-use api::{ApiError, ErrorCode, Page, Project, Repository, Workspace};
+use api::{ApiError, ErrorCode, Page, Project, Repository, RepositoryGroup};
 use serde_json::json;
 
 async fn repositories(app: &TestApp, workspace: &str, query: &str) -> Page<Repository> {
@@ -24,7 +24,7 @@ fn names(page: &Page<Repository>) -> Vec<&str> {
 
 async fn lists_workspaces_and_only_writable_repositories(engine: Engine) {
     let app = TestApp::connected(engine).await;
-    let workspaces: Page<Workspace> = app
+    let workspaces: Page<RepositoryGroup> = app
         .browser
         .get(api::paths::BITBUCKET_WORKSPACES)
         .await
@@ -58,7 +58,7 @@ async fn lists_workspaces_and_only_writable_repositories(engine: Engine) {
 async fn creates_a_project_on_a_writable_repository(engine: Engine) {
     let app = TestApp::connected(engine).await;
     let body = json!({"name": "  Sales ETL ", "description": "Nightly loads", "configuration": "advanced",
-                      "repository": {"workspace": "acme-data", "slug": "warehouse-pipelines"}});
+                      "repository": {"group": "acme-data", "slug": "warehouse-pipelines"}});
     let response = app.browser.post_json(api::paths::PROJECTS, &body).await;
     assert_eq!(response.status(), 201);
     let project: Project = response.json().await.unwrap();
@@ -108,7 +108,7 @@ async fn creates_a_project_on_a_writable_repository(engine: Engine) {
 async fn refuses_a_repository_without_write_access(engine: Engine) {
     let app = TestApp::connected(engine).await;
     let body = json!({"name": "Reports", "configuration": "advanced",
-                      "repository": {"workspace": "acme-data", "slug": "finance-reports"}});
+                      "repository": {"group": "acme-data", "slug": "finance-reports"}});
     let response = app.browser.post_json(api::paths::PROJECTS, &body).await;
     assert_eq!(response.status(), 403);
     let error: ApiError = response.json().await.unwrap();
@@ -139,7 +139,7 @@ async fn validates_names_and_needs_a_connection(engine: Engine) {
         Some("name")
     );
 
-    let advanced = json!({"name": "P", "configuration": "advanced", "repository": {"workspace": "acme-data", "slug": "warehouse-pipelines"}});
+    let advanced = json!({"name": "P", "configuration": "advanced", "repository": {"group": "acme-data", "slug": "warehouse-pipelines"}});
     let response = app.browser.post_json(api::paths::PROJECTS, &advanced).await;
     assert_eq!(
         response.json::<ApiError>().await.unwrap().code,

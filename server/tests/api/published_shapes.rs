@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use api::{
-    ApiError, ErrorCode, MainBranch, Page, Project, Repository, RepositoryPicker, Workspace,
+    ApiError, ErrorCode, MainBranch, Page, Project, Repository, RepositoryGroup, RepositoryPicker,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
@@ -39,16 +39,16 @@ async fn the_wizard_runs_on_workspace_lists_without_names(engine: Engine) {
     app.authorize_as("Alex Rivera", "Grant access").await;
 
     let screen: RepositoryPicker = get_json(&app, api::paths::BITBUCKET_REPOSITORY_PICKER).await;
-    assert!(!screen.workspaces.is_empty());
+    assert!(!screen.groups.is_empty());
     assert!(
-        screen.workspaces.iter().all(|w| w.name.is_none()),
+        screen.groups.iter().all(|w| w.name.is_none()),
         "Bitbucket's workspace list names no workspace: {:?}",
-        screen.workspaces
+        screen.groups
     );
-    let named: Vec<Workspace> = get_json(&app, api::paths::BITBUCKET_WORKSPACE_NAMES).await;
+    let named: Vec<RepositoryGroup> = get_json(&app, api::paths::BITBUCKET_WORKSPACE_NAMES).await;
     let acme = named.iter().find(|w| w.slug == "acme-data").unwrap();
     assert_eq!(acme.label(), "Acme Data");
-    assert_eq!(named.len(), screen.workspaces.len());
+    assert_eq!(named.len(), screen.groups.len());
 
     let branch: MainBranch = get_json(
         &app,
@@ -61,7 +61,7 @@ async fn the_wizard_runs_on_workspace_lists_without_names(engine: Engine) {
         .post_json(
             api::paths::PROJECTS,
             &json!({"name": "Warehouse", "configuration": "advanced",
-                    "repository": {"workspace": "acme-data", "slug": "warehouse-pipelines"}}),
+                    "repository": {"group": "acme-data", "slug": "warehouse-pipelines"}}),
         )
         .await;
     assert_eq!(created.status(), 201);

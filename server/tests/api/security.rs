@@ -321,7 +321,7 @@ async fn proxy_names_cannot_leave_the_bitbucket_api(engine: Engine) {
             response.status()
         );
     }
-    let body = json!({"name": "P", "configuration": "advanced", "repository": {"workspace": "acme-data", "slug": "../../user"}});
+    let body = json!({"name": "P", "configuration": "advanced", "repository": {"group": "acme-data", "slug": "../../user"}});
     assert_eq!(
         app.browser
             .post_json(api::paths::PROJECTS, &body)

@@ -59,7 +59,7 @@ pub fn BranchStep() -> impl IntoView {
                 chosen.with(|chosen| {
                     links::repository_step(
                         provider,
-                        chosen.as_ref().map(|c| c.workspace.as_str()),
+                        chosen.as_ref().map(|c| c.group.as_str()),
                         chosen.as_ref().map(|c| c.slug.as_str()),
                     )
                 })
@@ -75,7 +75,7 @@ pub fn BranchStep() -> impl IntoView {
 
 #[component]
 fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
-    let full_name = format!("{}/{}", repository.workspace, repository.slug);
+    let full_name = format!("{}/{}", repository.group, repository.slug);
     let repository = StoredValue::new(repository);
     let state = LocalResource::new(move || {
         let repository = repository.get_value();

@@ -20,7 +20,7 @@ pub fn chosen_repository(
     let slug = repository.filter(|value| !value.is_empty())?;
     Some(RepositoryRef {
         provider,
-        workspace: workspace.to_owned(),
+        group: workspace.to_owned(),
         slug: slug.to_owned(),
     })
 }
@@ -80,7 +80,7 @@ pub fn ChangeLink(href: String, what: &'static str) -> impl IntoView {
 pub fn RepositoryFact(repository: RepositoryRef) -> impl IntoView {
     let change = links::repository_step(
         repository.provider,
-        Some(&repository.workspace),
+        Some(&repository.group),
         Some(&repository.slug),
     );
     view! {
@@ -88,7 +88,7 @@ pub fn RepositoryFact(repository: RepositoryRef) -> impl IntoView {
             <dt>"Repository"</dt>
             <dd>
                 <span class="repository-full-name">
-                    {format!("{}/{}", repository.workspace, repository.slug)}
+                    {format!("{}/{}", repository.group, repository.slug)}
                 </span>
                 " "
                 <ChangeLink href=change what="repository" />
@@ -108,7 +108,7 @@ mod tests {
             chosen_repository(dc, Some("DATA"), Some("warehouse")),
             Some(RepositoryRef {
                 provider: dc,
-                workspace: "DATA".into(),
+                group: "DATA".into(),
                 slug: "warehouse".into()
             })
         );

@@ -111,7 +111,7 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
                     <TryAgain on_retry=move |()| picker.refetch() />
                 }
                 .into_any(),
-                Some(Ok(first_screen)) if first_screen.workspaces.is_empty() => view! {
+                Some(Ok(first_screen)) if first_screen.groups.is_empty() => view! {
                     <p class="empty-state">{provider.with_value(no_groups)}</p>
                 }
                 .into_any(),
@@ -143,8 +143,8 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
     let params = use_query_map();
     let navigate = use_navigate();
     let RepositoryPicker {
-        workspaces,
-        workspace: opened_on,
+        groups: workspaces,
+        group: opened_on,
         repositories: first_page,
     } = first_screen;
 
@@ -286,7 +286,7 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
         if let Some(slug) = selected.get_untracked() {
             let chosen = RepositoryRef {
                 provider: id,
-                workspace: workspace.get_untracked(),
+                group: workspace.get_untracked(),
                 slug,
             };
             navigate(&links::branch_step(&chosen), NavigateOptions::default());

@@ -6,7 +6,7 @@
 //! answer for "et" can never overwrite the list for "etl". "Load more" continues the
 //! current generation and appends.
 
-use api::{ApiError, Page, Repository, Workspace};
+use api::{ApiError, Page, Repository, RepositoryGroup};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Loading {
@@ -122,7 +122,7 @@ fn repositories(count: usize) -> String {
 }
 
 /// The workspace to show: the one named in the URL when the account has it, else the first.
-pub fn choose_workspace(workspaces: &[Workspace], requested: Option<&str>) -> Option<String> {
+pub fn choose_workspace(workspaces: &[RepositoryGroup], requested: Option<&str>) -> Option<String> {
     requested
         .and_then(|slug| workspaces.iter().find(|workspace| workspace.slug == slug))
         .or_else(|| workspaces.first())
@@ -164,7 +164,7 @@ mod tests {
 
     fn repository(slug: &str) -> Repository {
         Repository {
-            workspace: "acme".into(),
+            group: "acme".into(),
             slug: slug.into(),
             name: slug.to_uppercase(),
             full_name: format!("acme/{slug}"),
@@ -255,11 +255,11 @@ mod tests {
     #[test]
     fn workspace_from_url_must_exist() {
         let workspaces = vec![
-            Workspace {
+            RepositoryGroup {
                 slug: "acme".into(),
                 name: Some("Acme".into()),
             },
-            Workspace {
+            RepositoryGroup {
                 slug: "labs".into(),
                 name: None,
             },

@@ -228,7 +228,7 @@ mod tests {
     fn repository() -> RepositoryRef {
         RepositoryRef {
             provider: api::GitProvider::BitbucketDataCenter,
-            workspace: "acme".into(),
+            group: "acme".into(),
             slug: "etl".into(),
         }
     }

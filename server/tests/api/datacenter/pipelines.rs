@@ -16,7 +16,7 @@ const SEEDED: &str = "type: \"orchestration\"\nversion: \"1.0\"\npipeline:\n  co
 async fn project(app: &TestApp) -> Project {
     app.datacenter_commit("pipelines", PATH, Some(SEEDED)).await;
     let body = json!({"name": "Orders", "configuration": "advanced",
-        "repository": {"provider": "bitbucket_data_center", "workspace": "DATA", "slug": "pipelines"}});
+        "repository": {"provider": "bitbucket_data_center", "group": "DATA", "slug": "pipelines"}});
     let response = app.browser.post_json(api::paths::PROJECTS, &body).await;
     assert_eq!(response.status(), 201);
     response.json().await.unwrap()

@@ -9,7 +9,7 @@ use crate::helpers::{Engine, TestApp};
 async fn picker(app: &TestApp, project: Option<&str>) -> RepositoryPicker {
     let mut path = api::paths::repository_picker(DC);
     if let Some(project) = project {
-        path = format!("{path}?workspace={project}");
+        path = format!("{path}?group={project}");
     }
     let response = app.browser.get(&path).await;
     assert_eq!(response.status(), 200);
@@ -30,10 +30,10 @@ fn slugs(page: &Page<Repository>) -> Vec<&str> {
 async fn projects_group_the_writable_repositories(engine: Engine) {
     let app = TestApp::connected_to_datacenter(engine).await;
     let first = picker(&app, None).await;
-    let keys: Vec<&str> = first.workspaces.iter().map(|w| w.slug.as_str()).collect();
+    let keys: Vec<&str> = first.groups.iter().map(|w| w.slug.as_str()).collect();
     assert!(keys.starts_with(&["DATA", "OPS"]), "{keys:?}");
-    assert_eq!(first.workspaces[0].name.as_deref(), Some("Data Platform"));
-    assert_eq!(first.workspace.as_deref(), Some("DATA"));
+    assert_eq!(first.groups[0].name.as_deref(), Some("Data Platform"));
+    assert_eq!(first.group.as_deref(), Some("DATA"));
     assert_eq!(
         slugs(&first.repositories),
         ["empty-repo", "pipelines", "warehouse"]
@@ -47,7 +47,7 @@ async fn projects_group_the_writable_repositories(engine: Engine) {
         let response = app
             .browser
             .get(&format!(
-                "{}?workspace={bad}",
+                "{}?group={bad}",
                 api::paths::repository_picker(DC)
             ))
             .await;
@@ -63,18 +63,18 @@ async fn ten_thousand_repositories_are_searched_and_paged_on_the_server(engine: 
     // With nothing chosen yet, the step opens on a project with repositories to choose:
     // bigdc's first project by key (DATA) is one it only reads.
     let first = picker(&app, None).await;
-    assert_eq!(first.workspace.as_deref(), Some("P01"));
+    assert_eq!(first.group.as_deref(), Some("P01"));
     assert_eq!(first.repositories.values.len(), 50);
-    assert!(first.workspaces.iter().any(|w| w.slug == "DATA"));
+    assert!(first.groups.iter().any(|w| w.slug == "DATA"));
     let big: Vec<&str> = first
-        .workspaces
+        .groups
         .iter()
         .map(|w| w.slug.as_str())
         .filter(|k| k.starts_with('P'))
         .collect();
     assert_eq!(big.len(), 20, "{big:?}");
     let first = picker(&app, Some("P01")).await;
-    assert_eq!(first.workspace.as_deref(), Some("P01"));
+    assert_eq!(first.group.as_deref(), Some("P01"));
     // Every page of one project, by the cursors the server hands out.
     let mut seen = first.repositories.values.len();
     let mut next = first.repositories.next.clone();
@@ -146,11 +146,11 @@ async fn main_is_checked_and_created_from_the_default_branch_or_from_nothing(eng
 async fn a_repository_the_user_only_reads_cannot_become_a_project(engine: Engine) {
     let app = TestApp::connected_to_datacenter(engine).await;
     let body = serde_json::json!({"name": "Runbooks", "configuration": "advanced",
-        "repository": {"provider": "bitbucket_data_center", "workspace": "OPS", "slug": "runbooks"}});
+        "repository": {"provider": "bitbucket_data_center", "group": "OPS", "slug": "runbooks"}});
     let refused = app.browser.post_json(api::paths::PROJECTS, &body).await;
     assert_eq!(refused.status(), 403);
     let body = serde_json::json!({"name": "Warehouse", "configuration": "advanced",
-        "repository": {"provider": "bitbucket_data_center", "workspace": "DATA", "slug": "warehouse"}});
+        "repository": {"provider": "bitbucket_data_center", "group": "DATA", "slug": "warehouse"}});
     let no_main = app.browser.post_json(api::paths::PROJECTS, &body).await;
     assert_eq!(no_main.status(), 422, "no main branch yet");
 }

@@ -1,5 +1,8 @@
-//! Bitbucket data as the app sees it: the server's narrow proxy reshapes Bitbucket's
-//! responses into these, so the app never sees Bitbucket URLs or tokens.
+//! Repositories as the app sees them, whatever the provider: the server's narrow proxy
+//! reshapes each provider's answers into these, so the app never sees a provider's URLs or
+//! tokens. A repository belongs to a *group*: a Bitbucket Cloud workspace, a Bitbucket Data
+//! Center project ([`crate::GitProvider::group_noun`] says which word to show). Older
+//! clients' and stored drafts' `workspace` names are still read.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,17 +30,18 @@ impl<T> Page<T> {
     }
 }
 
-/// A workspace the account belongs to. Bitbucket's workspace list gives only its slug; the
-/// human name comes later (`GET /api/bitbucket/workspace-names`), where Bitbucket has one.
+/// A group of repositories the account can see: a Cloud workspace (its slug; the human name
+/// comes later, `GET /api/bitbucket/workspace-names`, where Bitbucket has one) or a Data
+/// Center project (its key, and its name).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Workspace {
+pub struct RepositoryGroup {
     pub slug: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-impl Workspace {
+impl RepositoryGroup {
     /// What to show: the name, else the slug.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.slug)
@@ -56,10 +60,12 @@ pub enum RepositoryPermission {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Repository {
-    pub workspace: String,
+    /// The group's key (Cloud workspace slug, Data Center project key).
+    #[serde(alias = "workspace")]
+    pub group: String,
     pub slug: String,
     pub name: String,
-    /// `workspace/slug`
+    /// `group/slug`
     pub full_name: String,
     pub is_private: bool,
     /// Name of the default branch; `None` for an empty repository.
@@ -87,20 +93,20 @@ pub enum MainBranch {
     EmptyRepository,
 }
 
-/// `GET /api/bitbucket/repository-picker?workspace=`: the repository step's first screen, the
-/// account's workspaces and the first repositories of one of them, fetched from Bitbucket
-/// at the same time (one round trip). Later searches and other workspaces use the
-/// repository list.
+/// `GET /api/{provider}/repository-picker?group=`: the repository step's first screen, the
+/// account's groups and the first repositories of one of them, fetched from the provider at
+/// the same time (one round trip). Later searches and other groups use the repository list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RepositoryPicker {
-    /// Every workspace of the account, sorted by slug.
-    pub workspaces: Vec<Workspace>,
-    /// The workspace whose repositories follow: the one asked for if the account has it,
-    /// else the one the user last chose a repository in, else the first. `None` when the
-    /// account belongs to no workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace: Option<String>,
+    /// Every group of the account, sorted by key.
+    #[serde(alias = "workspaces")]
+    pub groups: Vec<RepositoryGroup>,
+    /// The group whose repositories follow: the one asked for if the account has it, else
+    /// the one the user last chose a repository in, else the first. `None` when the account
+    /// belongs to no group.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "workspace")]
+    pub group: Option<String>,
     pub repositories: Page<Repository>,
 }
 
@@ -109,8 +115,9 @@ pub struct RepositoryPicker {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PickerQuery {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace: Option<String>,
+    /// The group to open on (`workspace`, its older name, is read too).
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "workspace")]
+    pub group: Option<String>,
     /// Ask Bitbucket again instead of reusing what the server read a moment ago.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh: Option<bool>,
