@@ -85,7 +85,10 @@ pub fn schedule(run: Duration) -> Vec<(Duration, Injection)> {
     // Longer than the studio's 20 s upstream timeout: it must give up and say so.
     let hang = FaultKind::Hang(Duration::from_secs(25));
     vec![
-        (at(0.10), cloud(FaultKind::Status(500), 3, "/2.0/repositories")),
+        (
+            at(0.10),
+            cloud(FaultKind::Status(500), 3, "/2.0/repositories"),
+        ),
         (
             at(0.11),
             datacenter(FaultKind::Status(500), 3, "/rest/api/latest/repos"),
@@ -96,7 +99,10 @@ pub fn schedule(run: Duration) -> Vec<(Duration, Injection)> {
             datacenter(FaultKind::Status(502), 2, "/rest/api/latest/projects"),
         ),
         (at(0.18), cloud(FaultKind::Status(429), 5, "/2.0/")),
-        (at(0.19), datacenter(FaultKind::Status(429), 5, "/rest/api/")),
+        (
+            at(0.19),
+            datacenter(FaultKind::Status(429), 5, "/rest/api/"),
+        ),
         (at(0.26), cloud(hang.clone(), 2, "/2.0/repositories")),
         (at(0.27), datacenter(hang, 2, "/rest/api/latest/repos")),
         (

@@ -33,7 +33,7 @@ const ACCOUNT: &str = "alex";
 impl Place {
     /// User `n`'s: even on Cloud, odd on Data Center.
     pub fn of_user(n: usize) -> Place {
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             CLOUD
         } else {
             DATA_CENTER
@@ -66,13 +66,18 @@ impl Place {
         ]
     }
 
-    /// `{"provider", "workspace", "slug"}` of the project's repository.
+    /// `{"provider", "group", "slug"}` of the project's repository.
     pub fn repository_ref(&self) -> Value {
-        json!({"provider": self.provider, "workspace": self.group, "slug": self.repository})
+        json!({"provider": self.provider, "group": self.group, "slug": self.repository})
     }
 
     /// The sandbox's control API URL for a colleague's commit, and its body.
-    pub fn colleague_commit(&self, cluster: &Cluster, path: &str, content: &str) -> (String, Value) {
+    pub fn colleague_commit(
+        &self,
+        cluster: &Cluster,
+        path: &str,
+        content: &str,
+    ) -> (String, Value) {
         match self.provider {
             GitProvider::Bitbucket => (
                 format!("{}/_control/commit", cluster.app.sandbox.base_url),
