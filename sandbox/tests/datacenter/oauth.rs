@@ -376,3 +376,77 @@ async fn under_a_path_prefix_cookies_forms_and_redirects_keep_the_prefix() {
     assert_eq!(control.status(), StatusCode::NOT_FOUND);
     server.abort();
 }
+
+#[tokio::test]
+async fn authorized_applications_lists_the_grant_and_revoke_ends_it() {
+    let rs = spawn(clients()).await.unwrap();
+    let base = rs.base_url.clone();
+    let (access, _) = tokens(&rs, "alex", WRITE).await;
+    let repos = format!("{base}/rest/api/latest/repos?permission=REPO_WRITE");
+    let works = http()
+        .get(&repos)
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(works.status(), StatusCode::OK);
+
+    // Signed out, the page asks for sign-in first, then comes back to itself.
+    let mut browser = Browser::default();
+    let page = browser.get(&format!("{base}/account")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(">Log in</button>"), "{html}");
+    let signed = sign_in(&mut browser, &base, &html, "alex", PASSWORD).await;
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&signed), "/account");
+    let page = browser.get(&format!("{base}/account")).await;
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<h1>Authorized applications</h1>"), "{html}");
+    assert!(html.contains("Pipeline Studio (studio)"), "{html}");
+    assert!(
+        !html.contains("Pipeline Studio (other-app)"),
+        "only what alex allowed: {html}"
+    );
+
+    let form = hidden_fields(&html, "/account/revoke");
+    assert!(
+        form.iter().any(|(k, v)| k == "client" && v == CLIENT),
+        "{form:?}"
+    );
+    let revoked = browser.post(&format!("{base}/account/revoke"), &form).await;
+    assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&revoked), "/account");
+    // The token is dead, the page lists nothing, and the used form does not work again.
+    let refused = http()
+        .get(&repos)
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let html = browser
+        .get(&format!("{base}/account"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("No application has access"), "{html}");
+    let replayed = browser.post(&format!("{base}/account/revoke"), &form).await;
+    assert_eq!(replayed.status(), StatusCode::BAD_REQUEST);
+
+    // Another browser (no session) cannot use someone's form.
+    let (_, _) = tokens(&rs, "alex", WRITE).await;
+    let html = browser
+        .get(&format!("{base}/account"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let form = hidden_fields(&html, "/account/revoke");
+    let stranger = Browser::default()
+        .post(&format!("{base}/account/revoke"), &form)
+        .await;
+    assert_eq!(stranger.status(), StatusCode::BAD_REQUEST);
+    rs.shutdown().await;
+}

@@ -128,16 +128,14 @@ pub async fn run(config: &Config) -> Table {
             }
         };
         let first = opening_screen(&browser, scale.provider).await;
-        assert!(
-            first
-                .repositories
-                .values
-                .iter()
-                .any(|r| r.slug == scale.search_term),
-            "{}: the step opens on a group with {} (it opened on {:?})",
+        let opened_on = first.group.clone().expect("the step opens on a group");
+        let found = searched(&browser, scale.provider, &opened_on, scale.search_term).await;
+        assert_eq!(
+            found,
+            [scale.search_term],
+            "{}: searching {opened_on} finds {} alone",
             scale.name,
-            scale.search_term,
-            first.group
+            scale.search_term
         );
         tokens.push(match scale.provider {
             GitProvider::Bitbucket => access_token(&scenario, scale).await,
@@ -258,6 +256,23 @@ pub async fn run(config: &Config) -> Table {
 
 fn key_of(scale: &Scale) -> String {
     format!("{}-{}", scale.provider.slug(), scale.repositories)
+}
+
+/// The slugs a search of `group` finds, as the app asks for them.
+async fn searched(
+    browser: &Browser,
+    provider: GitProvider,
+    group: &str,
+    term: &str,
+) -> Vec<String> {
+    let url = format!(
+        "{}?search={term}",
+        api::paths::repositories(provider, group)
+    );
+    let response = browser.get(&url).await;
+    assert_eq!(response.status(), 200, "the search answers");
+    let page: api::Page<api::Repository> = response.json().await.unwrap();
+    page.values.into_iter().map(|r| r.slug).collect()
 }
 
 /// The repository step's first screen as the app asks for it.

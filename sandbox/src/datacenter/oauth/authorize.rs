@@ -44,7 +44,7 @@ fn refuse(dc: &DataCenter, req: &AuthorizeRequest, refusal: Refusal) -> Response
 }
 
 /// The sign-in page, with a ticket bound to this browser's cookie (set if missing).
-fn sign_in(
+pub(super) fn sign_in(
     dc: &DataCenter,
     jar: CookieJar,
     status: StatusCode,
@@ -147,11 +147,11 @@ fn consent(
     )
 }
 
-fn bad(dc: &DataCenter, title: &str, message: &str) -> Response {
+pub(super) fn bad(dc: &DataCenter, title: &str, message: &str) -> Response {
     pages::error_page(dc, StatusCode::BAD_REQUEST, title, message)
 }
 
-fn expired(dc: &DataCenter) -> Response {
+pub(super) fn expired(dc: &DataCenter) -> Response {
     bad(
         dc,
         "This page has expired",
@@ -159,7 +159,7 @@ fn expired(dc: &DataCenter) -> Response {
     )
 }
 
-fn take_ticket(dc: &DataCenter, pairs: &[(String, String)]) -> Option<TicketPurpose> {
+pub(super) fn take_ticket(dc: &DataCenter, pairs: &[(String, String)]) -> Option<TicketPurpose> {
     let mut world = dc.world();
     let now = world.clock.now();
     world

@@ -6,6 +6,7 @@
 //! sandbox an open redirector); after that they go back to the client as `error=…&state=…`.
 //! PKCE with S256 is mandatory, as is a `scope` naming only DC scopes.
 
+mod account;
 mod authorize;
 mod pages;
 pub(crate) mod scopes;
@@ -26,6 +27,8 @@ pub(crate) const AUTHORIZE_PATH: &str = "/rest/oauth2/latest/authorize";
 pub(crate) const TOKEN_PATH: &str = "/rest/oauth2/latest/token";
 pub(crate) const LOGIN_PATH: &str = "/login";
 pub(crate) const LOGOUT_PATH: &str = "/logout";
+/// "Authorized applications", where a user revokes an application's access.
+pub(crate) const ACCOUNT_PATH: &str = "/account";
 /// DC's own session cookie name.
 pub(crate) const SESSION_COOKIE: &str = "BITBUCKETSESSIONID";
 /// A random value per browser that the sign-in form's ticket is bound to, so another site
@@ -44,6 +47,8 @@ pub(crate) fn routes() -> Router<DataCenter> {
             get(authorize::login_page).post(authorize::login),
         )
         .route(LOGOUT_PATH, post(authorize::logout))
+        .route(ACCOUNT_PATH, get(account::show))
+        .route(&format!("{ACCOUNT_PATH}/revoke"), post(account::revoke))
         .route(TOKEN_PATH, post(token::token))
 }
 
@@ -243,7 +248,9 @@ pub(crate) fn session_user(dc: &DataCenter, jar: &CookieJar) -> Option<String> {
 /// Whether `next` (relative to the base path) is a page the sign-in form may return to:
 /// only the authorize page, so the form cannot be turned into an open redirect.
 pub(crate) fn safe_next(next: &str) -> bool {
-    (next == AUTHORIZE_PATH || next.starts_with(&format!("{AUTHORIZE_PATH}?")))
+    (next == AUTHORIZE_PATH
+        || next == ACCOUNT_PATH
+        || next.starts_with(&format!("{AUTHORIZE_PATH}?")))
         && next.len() <= MAX_QUERY + AUTHORIZE_PATH.len() + 1
         && !next.contains(['\r', '\n', '#', '\\'])
 }

@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::scopes::Scope;
-use super::{AuthorizeRequest, AUTHORIZE_PATH, LOGIN_PATH, LOGOUT_PATH, TICKET_FIELD};
+use super::{
+    AuthorizeRequest, ACCOUNT_PATH, AUTHORIZE_PATH, LOGIN_PATH, LOGOUT_PATH, TICKET_FIELD,
+};
 use crate::datacenter::{DataCenter, DcClient, PASSWORD};
 use crate::html::{esc, hidden, html_response};
 
@@ -156,4 +158,57 @@ pub(crate) fn consent(dc: &DataCenter, view: &ConsentView<'_>) -> Response {
         StatusCode::OK,
         page(dc, &format!("Authorize {}", view.client.name), &body),
     )
+}
+
+/// An application on "Authorized applications".
+pub(crate) struct AuthorizedApp {
+    pub id: String,
+    pub name: String,
+}
+
+/// "Authorized applications": each application the user allowed, with a Revoke button.
+pub(crate) fn authorized_apps(
+    dc: &DataCenter,
+    display_name: &str,
+    user_slug: &str,
+    apps: &[AuthorizedApp],
+    ticket: &str,
+) -> Response {
+    let list = if apps.is_empty() {
+        "<p>No application has access to your account.</p>".to_owned()
+    } else {
+        let rows: String = apps
+            .iter()
+            .enumerate()
+            .map(|(i, app)| {
+                format!(
+                    r#"<tr>
+<td id="app-{i}">{name}</td>
+<td><form method="post" action="{action}">{ticket}{client}<button type="submit" aria-describedby="app-{i}">Revoke</button></form></td>
+</tr>
+"#,
+                    name = esc(&app.name),
+                    action = esc(&format!("{}{ACCOUNT_PATH}/revoke", dc.base_path())),
+                    ticket = hidden(TICKET_FIELD, ticket),
+                    client = hidden("client", &app.id),
+                )
+            })
+            .collect();
+        format!(
+            r#"<table>
+<caption>Applications with access to your account</caption>
+<thead><tr><th scope="col">Application</th><th scope="col">Actions</th></tr></thead>
+<tbody>
+{rows}</tbody>
+</table>"#
+        )
+    };
+    let body = format!(
+        r#"<h1>Authorized applications</h1>
+<p>Logged in as <strong>{display}</strong> ({slug})</p>
+{list}"#,
+        display = esc(display_name),
+        slug = esc(user_slug),
+    );
+    html_response(StatusCode::OK, page(dc, "Authorized applications", &body))
 }

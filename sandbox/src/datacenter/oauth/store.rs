@@ -71,6 +71,8 @@ pub(crate) enum TicketPurpose {
     },
     /// "Switch user", bound to the signed-in user.
     SignOut { user: String },
+    /// A Revoke button on "Authorized applications", bound to the signed-in user.
+    Revoke { user: String },
 }
 
 #[derive(Debug)]
@@ -291,6 +293,15 @@ impl OAuthState {
             .values_mut()
             .filter(|t| hit(&t.grant))
             .for_each(|t| t.revoked = true);
+    }
+
+    /// The clients the user allowed and has not revoked.
+    pub(crate) fn clients_of(&self, user: &str) -> Vec<String> {
+        self.grants
+            .iter()
+            .filter(|(u, _)| u == user)
+            .map(|(_, client)| client.clone())
+            .collect()
     }
 
     /// Every code, access token and refresh token of the user still remembered, live or dead.
