@@ -210,6 +210,25 @@ test('a revocation on Data Center is shown as Reconnect, which returns to the sa
   await expect(page.getByRole('radio', { name: 'warehouse', exact: true })).toBeVisible();
 });
 
+test('revoking on Data Center\'s Authorized applications page, linked from Connections, is shown as Reconnect', async ({ page }) => {
+  await newUserConnects(page);
+  await page.goto(DC_CONNECTIONS);
+  const link = page.getByRole('link', { name: `Authorized applications on ${DC_NAME}` });
+  // The link opens a new tab; the same page in this one does what a person does there.
+  const href = await link.getAttribute('href');
+  expect(href).toMatch(new RegExp(`${DC_BASE}/account$`));
+  await page.goto(href!);
+  await expect(page.getByRole('heading', { name: 'Authorized applications', level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByText('No application has access to your account.')).toBeVisible();
+
+  await page.goto(`${DC_WIZARD}/repository`);
+  await expect(page.getByRole('button', { name: 'Reconnect' })).toBeVisible();
+  await page.getByRole('button', { name: 'Reconnect' }).click();
+  await consent(page, ALLOW);
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+});
+
 test('the connections page shows Data Center beside Cloud, connects and disconnects it', async ({ page }) => {
   await signUp(page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
