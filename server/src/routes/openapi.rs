@@ -196,21 +196,21 @@ fn workspace_names() {}
 fn repository_picker() {}
 
 #[utoipa::path(get, path = "/api/{provider}/workspaces/{workspace}/repositories", tag = "bitbucket",
-    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center)", pattern = "^[A-Za-z0-9._-]{1,128}$"), RepositoryQuery),
+    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center; `~SLUG` for a personal project)", pattern = "^~?[A-Za-z0-9._-]{1,128}$"), RepositoryQuery),
     responses((status = 200, description = "Repositories the user can write to", body = Page<Repository>),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn repositories() {}
 
 #[utoipa::path(get, path = "/api/{provider}/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "bitbucket",
-    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center)", pattern = "^[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
+    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center; `~SLUG` for a personal project)", pattern = "^~?[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
     responses((status = 200, description = "The state of the `main` branch", body = MainBranch),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
 fn main_branch() {}
 
 #[utoipa::path(post, path = "/api/{provider}/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "bitbucket", request_body = EmptyBody,
-    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center)", pattern = "^[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
+    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center; `~SLUG` for a personal project)", pattern = "^~?[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
     responses((status = 200, description = "`main` exists now", body = MainBranch),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]

@@ -42,6 +42,41 @@ async fn projects_group_the_writable_repositories(engine: Engine) {
     // OPS: the two repositories alex only reads are not offered.
     let ops = picker(&app, Some("OPS")).await;
     assert_eq!(slugs(&ops.repositories), ["ops-scripts"]);
+    // Alex's personal project is a group too (its key `~ALEX`; the document's project list
+    // returns every project the user may view, and users administer their personal
+    // projects), named for its owner; its repository can become a project's.
+    let personal = first
+        .groups
+        .iter()
+        .find(|g| g.slug == "~ALEX")
+        .unwrap_or_else(|| panic!("no personal project in {keys:?}"));
+    assert_eq!(personal.name.as_deref(), Some("Alex Rivera"));
+    let mine = picker(&app, Some("~ALEX")).await;
+    assert_eq!(mine.group.as_deref(), Some("~ALEX"));
+    assert_eq!(slugs(&mine.repositories), ["notes"]);
+    let state: MainBranch = app
+        .browser
+        .get(&api::paths::main_branch(DC, "~ALEX", "notes"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(matches!(state, MainBranch::Ready { .. }), "{state:?}");
+    // Someone with no personal repository gets no personal group.
+    let sam = crate::helpers::Browser::new(&app.url);
+    crate::helpers::sign_up_on(&sam, "sam@example.com").await;
+    app.authorize_datacenter(&sam, "sam", "Allow").await;
+    let sams: api::RepositoryPicker = sam
+        .get(&api::paths::repository_picker(DC))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        sams.groups.iter().all(|g| !g.slug.starts_with('~')),
+        "{:?}",
+        sams.groups
+    );
     // Names that could steer the proxy are refused before any call.
     for bad in ["..", "DATA%2F..", "a%20b"] {
         let response = app
