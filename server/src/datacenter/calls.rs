@@ -34,13 +34,36 @@ pub struct FileEdit<'a> {
 
 impl DataCenterRest {
     /// The token's user: its slug from `X-AUSERNAME` (there is no `/user`), then its profile.
+    /// Data Center answers this call anonymously too, so an answer naming no one means the
+    /// token was not accepted.
     pub async fn current_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
+        self.user_named_by(token, BitbucketError::Unauthorized { expired: false })
+            .await
+    }
+
+    /// [`DataCenterRest::current_user`] for a token the token endpoint has just issued: an
+    /// answer naming no one then most likely lost its header on the way (a proxy in front
+    /// of Data Center that drops it), which the log must say rather than "refused".
+    pub async fn fresh_token_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
+        let lost = BitbucketError::Unexpected(
+            "Bitbucket Data Center's answer named no user (no X-AUSERNAME header) for a token it had just issued; if a proxy sits in front of it, let that header through".into(),
+        );
+        self.user_named_by(token, lost).await
+    }
+
+    /// The user `X-AUSERNAME` names, then its profile; `anonymous` when the header is absent.
+    /// (Atlassian's document does not define the header, nor any other way to learn who a
+    /// token belongs to.)
+    async fn user_named_by(
+        &self,
+        token: &SecretString,
+        anonymous: BitbucketError,
+    ) -> Result<User, BitbucketError> {
         let url = self.api(&["application-properties"], &[]);
         let (_, slug) = self.answer(token, self.http().get(url), "instance").await?;
-        // Data Center answers this call anonymously too: no user means no accepted token.
-        let slug = slug
-            .filter(|s| !s.is_empty())
-            .ok_or(BitbucketError::Unauthorized { expired: false })?;
+        let Some(slug) = slug.filter(|s| !s.is_empty()) else {
+            return Err(anonymous);
+        };
         let url = self.api(&["users", &slug], &[]);
         let mut user: User = self.get(token, url, "account").await?;
         user.slug.get_or_insert(slug);
@@ -352,5 +375,69 @@ impl DataCenterRest {
             .send(token, self.http().put(url).multipart(form), "file")
             .await?;
         body::json(response, "file").await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+    use axum::routing::get;
+    use axum::Json;
+
+    /// A Data Center whose answers carry `X-AUSERNAME: alex` or, behind a proxy that drops
+    /// it, no such header.
+    async fn instance(names_the_user: bool) -> DataCenterRest {
+        let app = axum::Router::new()
+            .route(
+                "/rest/api/latest/application-properties",
+                get(move || async move {
+                    let mut headers = HeaderMap::new();
+                    if names_the_user {
+                        headers.insert("x-ausername", "alex".parse().unwrap());
+                    }
+                    (headers, Json(json!({"version": "9.2.0"})))
+                }),
+            )
+            .route(
+                "/rest/api/latest/users/alex",
+                get(|| async { Json(json!({"slug": "alex", "id": 101, "displayName": "Alex"})) }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        DataCenterRest::new(
+            reqwest::Client::new(),
+            &base,
+            crate::telemetry::Metrics::new(),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_user_comes_from_x_ausername_and_its_absence_is_told_apart() {
+        let token = SecretString::from("token".to_owned());
+        let named = instance(true).await;
+        assert_eq!(
+            named
+                .fresh_token_user(&token)
+                .await
+                .unwrap()
+                .slug
+                .as_deref(),
+            Some("alex")
+        );
+        let unnamed = instance(false).await;
+        // A stored token: not accepted, so the user is asked to reconnect.
+        assert!(matches!(
+            unnamed.current_user(&token).await,
+            Err(BitbucketError::Unauthorized { expired: false })
+        ));
+        // A token just issued: the header was lost, and the log says so.
+        let error = unnamed.fresh_token_user(&token).await.unwrap_err();
+        assert!(
+            matches!(&error, BitbucketError::Unexpected(m) if m.contains("X-AUSERNAME")),
+            "{error:?}"
+        );
     }
 }

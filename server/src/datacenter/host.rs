@@ -59,7 +59,7 @@ fn to_api_page(page: Paged<WireRepository>, start: u64) -> Page<Repository> {
 impl GitHost for DataCenterHost {
     async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError> {
         let (user, first_project) = tokio::join!(
-            self.rest.current_user(token),
+            self.rest.fresh_token_user(token),
             self.rest.first_writable_project(token)
         );
         let user = user?;
