@@ -210,10 +210,13 @@ pub fn provider_answers(data: &[u8]) {
             }
         }
         3 => {
-            if let Ok(commit) = serde_json::from_slice::<datacenter::Commit>(body) {
-                let change = commit.to_change();
-                assert!(change.label.chars().count() <= 7);
-                assert_eq!(change.revision, commit.id);
+            if let Ok(commit) = serde_json::from_slice::<datacenter::WireCommit>(body) {
+                if let Some(commit) = commit.into_commit() {
+                    assert!(!commit.id.is_empty());
+                    let change = commit.to_change();
+                    assert!(change.label.chars().count() <= 7);
+                    assert_eq!(change.revision, commit.id);
+                }
             }
         }
         4 => {

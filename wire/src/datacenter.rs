@@ -194,17 +194,40 @@ pub struct Person {
     pub name: Option<String>,
 }
 
-/// `RestCommit`.
+/// `RestCommit`, as sent: the document requires none of its fields, `id` included.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Commit {
-    pub id: String,
+pub struct WireCommit {
+    #[serde(default)]
+    pub id: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
     #[serde(default)]
     pub author: Option<Person>,
     /// Unix milliseconds.
     #[serde(default)]
+    pub author_timestamp: Option<i64>,
+}
+
+impl WireCommit {
+    /// The commit, `None` without an id (of no use to the studio: nothing can name it).
+    pub fn into_commit(self) -> Option<Commit> {
+        Some(Commit {
+            id: self.id.filter(|id| !id.is_empty())?,
+            message: self.message,
+            author: self.author,
+            author_timestamp: self.author_timestamp,
+        })
+    }
+}
+
+/// A commit the studio can name.
+#[derive(Debug)]
+pub struct Commit {
+    pub id: String,
+    pub message: Option<String>,
+    pub author: Option<Person>,
+    /// Unix milliseconds.
     pub author_timestamp: Option<i64>,
 }
 
@@ -295,5 +318,20 @@ mod tests {
             Some("https://git.example.com/projects/DATA/repos/etl/browse")
         );
         assert_eq!(with("javascript:alert(document.cookie)").html_url(), None);
+    }
+
+    #[test]
+    fn a_commit_without_an_id_is_skipped_not_fatal() {
+        let page: Paged<WireCommit> = serde_json::from_str(
+            r#"{"values":[{"message":"no id"},{"id":"8d51122def","message":"Add orders"}],"isLastPage":true}"#,
+        )
+        .unwrap();
+        let commits: Vec<Commit> = page
+            .values
+            .into_iter()
+            .filter_map(WireCommit::into_commit)
+            .collect();
+        assert_eq!(commits.len(), 1);
+        assert_eq!(commits[0].to_change().label, "8d51122");
     }
 }

@@ -7,7 +7,7 @@ use reqwest::multipart::Form;
 use secrecy::SecretString;
 use serde_json::json;
 
-use super::model::{Branch, Commit, Paged, Project, Repository, User};
+use super::model::{Branch, Commit, Paged, Project, Repository, User, WireCommit};
 use super::rest::DataCenterRest;
 use crate::providers::{body, BitbucketError};
 
@@ -344,12 +344,12 @@ impl DataCenterRest {
             query.push(("path", path.to_owned()));
         }
         let url = self.repo(project, slug, &["commits"], &query);
-        let page: Paged<Commit> = match self.get(token, url, "commit history").await {
+        let page: Paged<WireCommit> = match self.get(token, url, "commit history").await {
             Ok(page) => page,
             Err(BitbucketError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other),
         };
-        Ok(page.values.into_iter().next())
+        Ok(page.values.into_iter().find_map(WireCommit::into_commit))
     }
 
     /// Commits one file on a branch (`PUT …/browse/{path}`). 409 when it changed since
@@ -374,7 +374,10 @@ impl DataCenterRest {
         let response = self
             .send(token, self.http().put(url).multipart(form), "file")
             .await?;
-        body::json(response, "file").await
+        let commit: WireCommit = body::json(response, "file").await?;
+        commit.into_commit().ok_or_else(|| {
+            BitbucketError::Unexpected("Data Center's answer to the commit names no commit".into())
+        })
     }
 }
 
