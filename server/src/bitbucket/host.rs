@@ -17,7 +17,7 @@ use super::rest::{slug, BitbucketRest, Reading, RepositoryPage};
 use crate::error::AppResult;
 use crate::pipelines::bitbucket::BitbucketPipelines;
 use crate::pipelines::PipelineStore;
-use crate::providers::picker::{first_screen, FirstScreen};
+use crate::providers::picker::{first_screen, picker_of, FirstScreen};
 use crate::providers::{
     missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,
 };
@@ -86,15 +86,10 @@ impl GitHost for CloudHost {
                 }
             })
             .await?;
-        let (workspace, repositories) = match shown {
-            Some((workspace, page)) => (Some(workspace), to_api_page(page)),
-            None => (None, Page::empty()),
-        };
-        Ok(RepositoryPicker {
-            groups: workspaces.into_iter().map(to_api_workspace).collect(),
-            group: workspace,
-            repositories,
-        })
+        Ok(picker_of(
+            workspaces.into_iter().map(to_api_workspace).collect(),
+            shown.map(|(workspace, page)| (workspace, to_api_page(page))),
+        ))
     }
 
     async fn groups(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {

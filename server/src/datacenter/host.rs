@@ -15,7 +15,7 @@ use super::rest::{name, DataCenterRest};
 use crate::bitbucket::branches::first_readme;
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
-use crate::providers::picker::first_screen;
+use crate::providers::picker::{first_screen, picker_of};
 use crate::providers::{
     missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,
 };
@@ -120,15 +120,10 @@ impl GitHost for DataCenterHost {
                 }
             })
             .await?;
-        let (workspace, repositories) = match shown {
-            Some((key, page)) => (Some(key), to_api_page(page, 0)),
-            None => (None, Page::empty()),
-        };
-        Ok(RepositoryPicker {
-            groups: projects,
-            group: workspace,
-            repositories,
-        })
+        Ok(picker_of(
+            projects,
+            shown.map(|(key, page)| (key, to_api_page(page, 0))),
+        ))
     }
 
     async fn groups(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {

@@ -8,6 +8,8 @@
 
 use std::future::Future;
 
+use api::{Page, Repository, RepositoryGroup, RepositoryPicker};
+
 use super::BitbucketError;
 
 /// The groups, and the group shown with its first page (`None` without any group).
@@ -42,6 +44,23 @@ where
     };
     let page = page_of(first.clone()).await?;
     Ok((groups, Some((first, page))))
+}
+
+/// The app's first screen from the groups and, when there is one, the shown group's first
+/// page (already in the app's shape).
+pub fn picker_of(
+    groups: Vec<RepositoryGroup>,
+    shown: Option<(String, Page<Repository>)>,
+) -> RepositoryPicker {
+    let (group, repositories) = match shown {
+        Some((group, page)) => (Some(group), page),
+        None => (None, Page::empty()),
+    };
+    RepositoryPicker {
+        groups,
+        group,
+        repositories,
+    }
 }
 
 #[cfg(test)]
