@@ -4,7 +4,8 @@
 //! [`crate::datacenter::DataCenter`] implement. Each sandbox adds its own (Cloud's rate limit;
 //! revoke and commit, whose bodies name each one's own accounts and repositories).
 //!
-//! And serving a sandbox on a local port ([`Serving`]), which both do the same way.
+//! And serving a sandbox on a local port ([`Serving`]) and reading its base URL
+//! ([`base_path`]), which both do the same way.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -229,6 +230,17 @@ impl Serving {
             self.task.abort();
         }
     }
+}
+
+/// Drops the trailing `/` of a sandbox's `base_url` and answers its path part (`""` at the
+/// root, else `/prefix`), which cookie paths and same-site redirects use.
+pub(crate) fn base_path(base_url: &mut String) -> String {
+    while base_url.ends_with('/') {
+        base_url.pop();
+    }
+    url::Url::parse(base_url)
+        .map(|u| u.path().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
 }
 
 /// The URL a browser reaches a listener on: loopback for an unspecified address (a browser

@@ -132,12 +132,7 @@ impl Sandbox {
     /// A sandbox holding the seeded world, with the control API (`/_control/*`)
     /// off: see [`Sandbox::enable_control`].
     pub fn new(mut config: SandboxConfig) -> Sandbox {
-        while config.base_url.ends_with('/') {
-            config.base_url.pop();
-        }
-        let base_path = url::Url::parse(&config.base_url)
-            .map(|u| u.path().trim_end_matches('/').to_owned())
-            .unwrap_or_default();
+        let base_path = crate::controls::base_path(&mut config.base_url);
         Sandbox {
             inner: Arc::new(Inner {
                 config,

@@ -99,12 +99,7 @@ impl std::fmt::Debug for DataCenter {
 impl DataCenter {
     /// A sandbox holding the seeded world, with the control API off.
     pub fn new(mut config: DataCenterConfig) -> DataCenter {
-        while config.base_url.ends_with('/') {
-            config.base_url.pop();
-        }
-        let base_path = url::Url::parse(&config.base_url)
-            .map(|u| u.path().trim_end_matches('/').to_owned())
-            .unwrap_or_default();
+        let base_path = crate::controls::base_path(&mut config.base_url);
         DataCenter {
             inner: Arc::new(Inner {
                 config,

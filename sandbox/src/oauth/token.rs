@@ -45,17 +45,25 @@ fn bad_request(e: OAuthError) -> Response {
 }
 
 fn invalid_client(description: &str, basic: bool) -> Response {
+    invalid_client_in(description, basic.then_some("Bitbucket.org HTTP"))
+}
+
+/// RFC 6749 §5.2 `invalid_client`, 401; a client that tried HTTP Basic is told the realm.
+pub(crate) fn invalid_client_in(description: &str, basic_realm: Option<&'static str>) -> Response {
     let mut response = oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", description);
-    if basic {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"Bitbucket.org HTTP\""),
-        );
+    if let Some(realm) = basic_realm {
+        let challenge = format!("Basic realm=\"{realm}\"");
+        if let Ok(value) = HeaderValue::from_str(&challenge) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
+        }
     }
     response
 }
 
-fn is_form(headers: &HeaderMap) -> bool {
+/// Whether the request body is a form (`application/x-www-form-urlencoded`).
+pub(crate) fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -17,7 +17,7 @@ use super::scopes;
 use super::store::{Issued, OAuthError, ACCESS_TTL};
 use crate::datacenter::{DataCenter, DcClient};
 use crate::ids::constant_time_eq;
-use crate::oauth::token::oauth_error;
+use crate::oauth::token::{invalid_client_in, is_form, oauth_error};
 
 /// Largest token request body read.
 const MAX_BODY: usize = 16 * 1024;
@@ -31,25 +31,7 @@ fn refused(e: OAuthError) -> Response {
 }
 
 fn invalid_client(description: &str, basic: bool) -> Response {
-    let mut response = oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", description);
-    if basic {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Basic realm=\"Bitbucket\""),
-        );
-    }
-    response
-}
-
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| {
-            v.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
+    invalid_client_in(description, basic.then_some("Bitbucket"))
 }
 
 /// `Some(Ok((id, secret)))` for a well-formed Basic header, `Some(Err(()))` for a malformed
