@@ -54,7 +54,9 @@ export default defineConfig({
           DATABASE_URL: 'sqlite://.e2e-data/studio.db',
           TOKEN_KEY_FILE: '.e2e-data/token.key',
           RUST_LOG: 'warn',
-          // Lets each test reset the sandbox (tests/fixtures.ts).
+          // The built-in sandboxes, and their control API so each test can reset them
+          // (tests/fixtures.ts).
+          SANDBOX: 'true',
           SANDBOX_CONTROL: 'true',
           // Every test signs up its own users, all from 127.0.0.1.
           SIGN_UP_LIMIT_PER_CLIENT: '100000',

@@ -5,4 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+# The built-in sandboxes, unless a real provider is configured (the server refuses both).
+if [ -z "${BITBUCKET_CLIENT_ID:-}${BITBUCKET_DC_URL:-}" ]; then
+  export SANDBOX="${SANDBOX:-true}"
+fi
 exec cargo leptos watch

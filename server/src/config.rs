@@ -1,8 +1,11 @@
 //! Configuration: command-line flags, each with an environment variable, resolved into
 //! [`Settings`].
 //!
-//! With no Bitbucket client id the server mounts the built-in Bitbucket sandbox, so a fresh
-//! checkout runs with no configuration at all. Setting `BITBUCKET_CLIENT_ID` and
+//! With no provider configured, the server mounts the built-in sandboxes, but only when asked
+//! (`SANDBOX=true`, which `scripts/dev.sh` and the tests set) or when it answers on a loopback
+//! address only: a server deployed with a credential missing must not quietly become a
+//! sandbox that connects fake accounts and shows every sign-up link to anyone (SECURITY.md,
+//! "Sandbox mode only when asked for"). Setting `BITBUCKET_CLIENT_ID` and
 //! `BITBUCKET_CLIENT_SECRET` switches to bitbucket.org; every Bitbucket URL can still be
 //! overridden (tests point them at a sandbox on its own port).
 
@@ -137,6 +140,12 @@ pub struct Args {
     #[arg(long, env = "TOKEN_KEY_FILE", default_value = "data/token.key")]
     pub token_key_file: PathBuf,
 
+    /// Serve the built-in sandboxes of every provider (fake accounts, the studio's mailbox)
+    /// instead of real providers. Needed unless the server only answers on a loopback address
+    /// (PUBLIC_URL, or the listen address without one); refused beside a configured provider.
+    #[arg(long, env = "SANDBOX", default_value_t = false)]
+    pub sandbox: bool,
+
     /// Sandbox mode only: serve the sandbox's control API (reset, faults, latency, clock) under
     /// /_sandbox/bitbucket/_control/. For end-to-end tests; never on a shared server, as any
     /// browser could reset the sandbox.
@@ -169,11 +178,18 @@ pub struct Args {
     #[arg(long, env = "SIGN_UP_LIMIT_PER_CLIENT", default_value_t = 20)]
     pub sign_up_limit_per_client: i64,
 
-    /// Header naming the client's address, set by the reverse proxy in front of the studio
-    /// (e.g. X-Forwarded-For: its last entry is used, the one the proxy appended). Unset: the
+    /// Header naming the client's address, set by the reverse proxies in front of the studio
+    /// (e.g. X-Forwarded-For). Every line of it is read as one list, and the entry appended by
+    /// the outermost trusted proxy is used (see CLIENT_IP_TRUSTED_HOPS). Unset: the
     /// connection's peer address. Only set it behind a proxy that writes the header.
     #[arg(long, env = "CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
+
+    /// How many proxies in front of the studio append to CLIENT_IP_HEADER: the client's
+    /// address is that many entries from the right (1: the last entry, written by the one
+    /// proxy). A request with fewer entries counts as the proxy's own address.
+    #[arg(long, env = "CLIENT_IP_TRUSTED_HOPS", default_value_t = 1)]
+    pub client_ip_trusted_hops: usize,
 
     /// How log lines are written: `text`, or `json` (one object per line, each with the
     /// request's `request_id`). `RUST_LOG` sets the level.
@@ -245,6 +261,8 @@ pub struct AccountSettings {
     pub sign_up_limit_per_client: i64,
     /// Lower-case header name; `None`: the peer address.
     pub client_ip_header: Option<String>,
+    /// Proxies that append to `client_ip_header` (at least 1).
+    pub client_ip_trusted_hops: usize,
 }
 
 impl Default for AccountSettings {
@@ -252,6 +270,7 @@ impl Default for AccountSettings {
         Self {
             sign_up_limit_per_client: 20,
             client_ip_header: None,
+            client_ip_trusted_hops: 1,
         }
     }
 }
@@ -302,6 +321,23 @@ pub enum ConfigError {
     DataCenterUrl(String),
     #[error("TOKEN_ENCRYPTION_KEYS must be set when a real Bitbucket consumer is configured (generate one with `openssl rand -base64 32`)")]
     MissingKeys,
+    #[error("no Git provider is configured and {0} is not a loopback address: set BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (Bitbucket Cloud), or BITBUCKET_DC_URL, BITBUCKET_DC_CLIENT_ID and BITBUCKET_DC_CLIENT_SECRET (Data Center); or set SANDBOX=true to serve the built-in sandboxes (never on a shared server)")]
+    NoProvider(String),
+    #[error("SANDBOX=true serves the built-in sandboxes, but a real provider is configured too ({0}): unset one of them")]
+    SandboxBesideProvider(&'static str),
+}
+
+/// Whether only this machine can reach an origin or address: `localhost`, 127.0.0.0/8, `::1`.
+fn is_loopback(origin: &str) -> bool {
+    let Ok(url) = url::Url::parse(origin) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 impl Args {
@@ -376,6 +412,18 @@ impl Args {
             }
             _ => return Err(ConfigError::IncompleteDataCenter),
         };
+        match (&bitbucket, &datacenter) {
+            (None, None) if !self.sandbox && !is_loopback(&origin) => {
+                return Err(ConfigError::NoProvider(origin));
+            }
+            (Some(_), _) if self.sandbox => {
+                return Err(ConfigError::SandboxBesideProvider("BITBUCKET_CLIENT_ID"))
+            }
+            (_, Some(_)) if self.sandbox => {
+                return Err(ConfigError::SandboxBesideProvider("BITBUCKET_DC_URL"))
+            }
+            _ => {}
+        }
         let token_keys = match configured_keys.filter(|keys| !keys.is_empty()) {
             Some(keys) => TokenKeys::Configured(keys),
             None if bitbucket.is_some() || datacenter.is_some() => {
@@ -411,6 +459,7 @@ impl Args {
                     .client_ip_header
                     .filter(|name| !name.is_empty())
                     .map(|name| name.to_ascii_lowercase()),
+                client_ip_trusted_hops: self.client_ip_trusted_hops.max(1),
             },
             clock: crate::clock::Clock::default(),
             metrics: MetricsSettings {
@@ -439,6 +488,49 @@ mod tests {
         let settings = parse(&[]).unwrap();
         assert!(settings.bitbucket.is_none());
         assert!(matches!(settings.token_keys, TokenKeys::KeyFile(_)));
+    }
+
+    /// A deployed server whose credential went missing used to become the sandbox silently.
+    #[test]
+    fn the_sandbox_only_when_asked_for_or_on_loopback() {
+        for deployed in [
+            &["--public-url", "https://studio.example.com"][..],
+            &["--addr", "0.0.0.0:3000"],
+            &[
+                "--addr",
+                "0.0.0.0:3000",
+                "--public-url",
+                "http://10.0.0.5:3000",
+            ],
+        ] {
+            let error = parse(deployed).unwrap_err();
+            assert!(matches!(error, ConfigError::NoProvider(_)), "{deployed:?}");
+            assert!(error.to_string().contains("BITBUCKET_CLIENT_ID"), "{error}");
+        }
+        for local in [
+            &[][..],
+            &["--public-url", "http://localhost:3000"],
+            &["--addr", "[::1]:3000"],
+            &["--addr", "127.0.0.2:3000"],
+            &["--public-url", "https://studio.example.com", "--sandbox"],
+            &["--addr", "0.0.0.0:3000", "--sandbox"],
+        ] {
+            let settings = parse(local).unwrap();
+            assert!(settings.bitbucket.is_none() && settings.datacenter.is_none());
+        }
+        let both = parse(&[
+            "--sandbox",
+            "--bitbucket-client-id",
+            "k",
+            "--bitbucket-client-secret",
+            "s",
+            "--token-encryption-keys",
+            "a2V5",
+        ]);
+        assert!(matches!(
+            both,
+            Err(ConfigError::SandboxBesideProvider("BITBUCKET_CLIENT_ID"))
+        ));
     }
 
     #[test]

@@ -367,7 +367,7 @@ impl BitbucketRest {
             let Some(repository) = wire.into_api(workspace) else {
                 continue;
             };
-            self.remember_writable(token, &repository, &value);
+            self.remember_listed(token, &repository, &value);
             values.push(repository);
         }
         Ok(RepositoryPage {
@@ -377,26 +377,20 @@ impl BitbucketRest {
         })
     }
 
-    fn repository_url(&self, repository: &api::Repository) -> Url {
-        self.url(&["repositories", &repository.group, &repository.slug], &[])
-    }
-
-    /// A repository listed with `role=contributor` is one this token can write to, and the
-    /// list carries the same `repository` object its own URL answers: both are kept, so the
-    /// branch step and project creation that follow the picker ask Bitbucket nothing more
-    /// about it.
-    fn remember_writable(
+    /// A listed repository's own answer (`GET /repositories/{workspace}/{repo}`) is the
+    /// object the list carries: kept, so the branch step that follows the picker reads it
+    /// without asking again. Only what the repository *is* is kept this way, never whether the
+    /// user may write to it: [`BitbucketRest::can_write`] always asks for that.
+    fn remember_listed(
         &self,
         token: &SecretString,
         repository: &api::Repository,
         value: &serde_json::Value,
     ) {
-        let url = self.repository_url(repository);
+        let url = self.url(&["repositories", &repository.group, &repository.slug], &[]);
         if let Ok(body) = serde_json::to_vec(value) {
             self.cache.put(token, url.as_str(), body.into(), LIST_TTL);
         }
-        self.cache
-            .put(token, &writable_key(&url), Default::default(), LIST_TTL);
     }
 
     /// One repository, and its page on Bitbucket when the answer links it.
@@ -424,19 +418,14 @@ impl BitbucketRest {
 
     /// Whether the account can write to the repository: `role=contributor` ("write or
     /// admin", whether granted directly, through a group or through the project) narrowed to
-    /// it with `q`. Known without asking when the picker just listed it.
+    /// it with `q`. Always this question, built here for this exact repository: what a listing
+    /// left behind never counts, since a list is one the app asked for. The answer to this very
+    /// question is reused for a minute (the branch step, then project creation).
     pub async fn can_write(
         &self,
         token: &SecretString,
         repository: &api::Repository,
     ) -> Result<bool, BitbucketError> {
-        if self
-            .cache
-            .get(token, &writable_key(&self.repository_url(repository)))
-            .is_some()
-        {
-            return Ok(true);
-        }
         let workspace = slug(&repository.group, "workspace")?;
         let query = [
             ("role", "contributor".to_owned()),
@@ -446,10 +435,11 @@ impl BitbucketRest {
             ),
         ];
         let page: Paginated<WireRepository> = self
-            .get(
+            .get_cached(
                 token,
                 self.url(&["repositories", workspace], &query),
                 "workspace",
+                LIST_TTL,
             )
             .await?;
         Ok(page.values.into_iter().any(|listed| {
@@ -458,11 +448,6 @@ impl BitbucketRest {
                 .is_some_and(|r| r.slug.eq_ignore_ascii_case(&repository.slug))
         }))
     }
-}
-
-/// The cache key that marks a repository as listed with `role=contributor`.
-fn writable_key(repository_url: &Url) -> String {
-    format!("contributor:{repository_url}")
 }
 
 #[cfg(test)]
@@ -549,6 +534,48 @@ mod tests {
         ] {
             assert!(rest.link_of_cursor(&forged, path).is_err(), "{forged}");
         }
+    }
+
+    /// A Bitbucket whose repository list (any query) names `acme/etl`, while the question
+    /// "may this account write to acme/etl" (`q=full_name = …` with `role=contributor`) answers
+    /// no: a list the app steered (`role=member`) looks like this.
+    async fn listing_more_than_it_may_write() -> BitbucketRest {
+        use axum::extract::RawQuery;
+        let app = axum::Router::new().route(
+            "/2.0/repositories/acme",
+            axum::routing::get(|RawQuery(query): RawQuery| async move {
+                let query = query.unwrap_or_default();
+                let values = if query.contains("full_name") {
+                    serde_json::json!([])
+                } else {
+                    serde_json::json!([{"slug": "etl", "name": "etl", "full_name": "acme/etl"}])
+                };
+                axum::Json(serde_json::json!({"values": values, "pagelen": 50}))
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/2.0", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        BitbucketRest::new(reqwest::Client::new(), &base, Metrics::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn write_access_is_asked_for_the_exact_repository_never_read_from_a_list() {
+        let rest = listing_more_than_it_may_write().await;
+        let token = SecretString::from("token".to_owned());
+        let page = rest
+            .writable_repositories(&token, "acme", None, None)
+            .await
+            .unwrap();
+        let listed = page
+            .values
+            .into_iter()
+            .next()
+            .expect("the list names acme/etl");
+        assert!(
+            !rest.can_write(&token, &listed).await.unwrap(),
+            "being listed must not make a repository writable"
+        );
     }
 
     #[test]

@@ -11,10 +11,12 @@
 //! - [`grants`]: a user's stored authorization over its life.
 //! - [`picker`]: the repository step's first screen in one round trip, for every provider.
 //! - [`turns`]: one commit at a time per branch on this instance.
+//! - [`cursor`]: the app's sealed cursors for the next page of a list.
 //! - [`body`]: every answer from a provider is read through here, bounded in size.
 //! - [`error`]: what can go wrong talking to a provider, and what the user is told.
 
 pub mod body;
+pub mod cursor;
 pub mod error;
 pub mod grants;
 pub mod oauth;

@@ -16,12 +16,13 @@ use axum::{Extension, Router};
 use super::{provider_routes, AppState};
 use crate::error::AppResult;
 use crate::extract::{Json, Path, Query};
+use crate::providers::cursor::ListOf;
 use crate::providers::{BitbucketError, Provider};
 use crate::session::CurrentUser;
 
 /// Longest search accepted; Bitbucket Cloud's repository names are at most 62 characters.
 const MAX_SEARCH_CHARS: usize = 100;
-/// Longest cursor accepted (a base64url provider path and query).
+/// Longest cursor accepted (a sealed provider path and query, [`ListOf::seal`]).
 const MAX_CURSOR_CHARS: usize = 4096;
 /// Longest group or repository name accepted before the provider's own check.
 const MAX_NAME_CHARS: usize = 256;
@@ -79,7 +80,17 @@ async fn picker(
             .and_then(|link| link.preferred_workspace),
     };
     let refresh = query.refresh.unwrap_or(false);
-    Ok(Json(provider.host.picker(user.id, guess, refresh).await?))
+    let mut picker = provider.host.picker(user.id, guess, refresh).await?;
+    if let Some(group) = picker.group.as_deref() {
+        let list = ListOf {
+            user_id: user.id,
+            provider: id,
+            group,
+            search: None,
+        };
+        picker.repositories = list.sealed_page(&state.cipher, picker.repositories);
+    }
+    Ok(Json(picker))
 }
 
 /// Every group of the account, in one page.
@@ -118,10 +129,19 @@ async fn repositories_page(
     let search: Option<String> = query
         .search
         .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect());
-    let cursor = query.cursor.filter(|c| !c.is_empty());
-    if cursor.as_ref().is_some_and(|c| c.len() > MAX_CURSOR_CHARS) {
-        return Err(BitbucketError::InvalidName("page").into());
-    }
+    let list = ListOf {
+        user_id: user.id,
+        provider: id,
+        group: workspace,
+        search: search.as_deref(),
+    };
+    let cursor = match query.cursor.filter(|c| !c.is_empty()) {
+        Some(cursor) if cursor.len() > MAX_CURSOR_CHARS => {
+            return Err(BitbucketError::InvalidName("page").into())
+        }
+        Some(cursor) => Some(list.open(&state.cipher, &cursor)?),
+        None => None,
+    };
     let refresh = query.refresh.unwrap_or(false);
     let page = provider
         .host
@@ -133,7 +153,7 @@ async fn repositories_page(
             refresh,
         )
         .await?;
-    Ok(Json(page))
+    Ok(Json(list.sealed_page(&state.cipher, page)))
 }
 
 /// Whether the repository has `main`. Asking means the user chose this repository, so its

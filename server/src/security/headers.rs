@@ -1,4 +1,11 @@
-//! Security headers on every response, and `no-store` on everything that carries user data.
+//! Security headers on every response, and `no-store` on every response that does not say
+//! otherwise.
+//!
+//! Caching is opt-in: a page or answer written from the server's state (user data, a mailbox
+//! holding sign-up links, an OAuth step) must never be kept by a browser or a proxy, and a
+//! list of such paths goes stale the day a new one is added. So everything is `no-store`
+//! unless its handler set `Cache-Control` itself, which only the bundles' service does
+//! (content-hashed files for a year, the rest revalidated: `routes::spa`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -68,16 +75,10 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let path = request.uri().path();
-        // Everything that carries user data is never stored by a browser or a proxy.
-        let no_store = path.starts_with("/api")
-            || path.starts_with("/oauth")
-            || path.starts_with(crate::config::SANDBOX_MOUNT);
         WithSecurityHeaders {
             inner: self.inner.call(request),
             csp: Some(self.layer.csp.clone()),
             hsts: self.layer.hsts,
-            no_store,
         }
     }
 }
@@ -89,7 +90,6 @@ pin_project_lite::pin_project! {
         inner: F,
         csp: Option<HeaderValue>,
         hsts: bool,
-        no_store: bool,
     }
 }
 
@@ -127,7 +127,7 @@ where
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         );
-        if *this.no_store {
+        if !headers.contains_key(header::CACHE_CONTROL) {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
         Poll::Ready(Ok(response))
@@ -149,6 +149,37 @@ mod tests {
             .layer(SecurityHeadersLayer::new(csp, hsts));
         let request = Request::builder().uri("/").body(Body::empty()).unwrap();
         app.oneshot(request).await.unwrap().headers().clone()
+    }
+
+    #[tokio::test]
+    async fn nothing_is_cacheable_unless_its_handler_says_so() {
+        let csp = content_security_policy(None);
+        let app = Router::new()
+            .route("/any/new/page", get(|| async { "user data" }))
+            .route(
+                "/pkg/studio-0123abcd.wasm",
+                get(|| async {
+                    (
+                        [(header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
+                        "bytes",
+                    )
+                }),
+            )
+            .layer(SecurityHeadersLayer::new(csp, false));
+        let cache_control = |path: &'static str| {
+            let app = app.clone();
+            async move {
+                let request = Request::builder().uri(path).body(Body::empty()).unwrap();
+                let response = app.oneshot(request).await.unwrap();
+                response.headers()[header::CACHE_CONTROL].clone()
+            }
+        };
+        assert_eq!(cache_control("/any/new/page").await, "no-store");
+        assert_eq!(cache_control("/no/such/route").await, "no-store");
+        assert_eq!(
+            cache_control("/pkg/studio-0123abcd.wasm").await,
+            "public, max-age=31536000, immutable"
+        );
     }
 
     #[tokio::test]

@@ -23,4 +23,5 @@ mod secrets;
 mod security;
 mod sessions;
 mod shutdown;
+mod startup;
 mod telemetry;

@@ -1,6 +1,6 @@
 //! The repository step and project creation, through the server's Bitbucket proxy.
 
-use crate::helpers::{spawn_app, Engine, TestApp};
+use crate::helpers::{sign_up_on, spawn_app, Browser, Engine, TestApp};
 use api::{ApiError, ErrorCode, Page, Project, Repository, RepositoryGroup};
 use serde_json::json;
 
@@ -178,10 +178,81 @@ async fn projects_are_private_to_their_owner(engine: Engine) {
     );
 }
 
+/// The attack of SECURITY.md's "Following `next` links elsewhere": a cursor written by hand
+/// for another list of the same workspace (`role=member`: what Alex may only read). Before
+/// cursors were sealed it listed `finance-reports`, which then counted as writable and became
+/// a project (201).
+async fn a_crafted_cursor_neither_lists_nor_unlocks_a_read_only_repository(engine: Engine) {
+    use base64::Engine as _;
+    let app = TestApp::connected(engine).await;
+    let crafted = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode("/repositories/acme-data?role=member&pagelen=50");
+    let calls = app.sandbox.sandbox.stats().api_requests;
+    let listed = app
+        .browser
+        .get(&format!(
+            "{}?cursor={crafted}",
+            api::paths::bitbucket_repositories("acme-data")
+        ))
+        .await;
+    assert_eq!(listed.status(), 422);
+    assert_eq!(
+        app.sandbox.sandbox.stats().api_requests,
+        calls,
+        "refused before Bitbucket is asked"
+    );
+    let body = json!({"name": "Reports", "configuration": "advanced",
+                      "repository": {"group": "acme-data", "slug": "finance-reports"}});
+    let created = app.browser.post_json(api::paths::PROJECTS, &body).await;
+    assert_eq!(created.status(), 403);
+}
+
+/// A cursor the server handed out names one list: the same user's, provider's, workspace's
+/// and search's. Taken to any other, it is refused before Bitbucket is asked.
+async fn a_cursor_works_only_for_the_list_it_came_from(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.sign_up("big@example.com").await;
+    app.authorize_as("Big Co Engineer", "Grant access").await;
+    let first = repositories(&app, "bigco-03", "").await;
+    let cursor = first.next.clone().expect("a second page");
+    let encoded = api::paths::encode_query_value(&cursor);
+    let second = repositories(&app, "bigco-03", &format!("?cursor={encoded}")).await;
+    assert_eq!(second.values.len(), 50, "the cursor works for its own list");
+
+    let other_user = Browser::new(&app.url);
+    sign_up_on(&other_user, "ada@example.com").await;
+    app.authorize_on(&other_user, "Alex Rivera", "Grant access")
+        .await;
+    let calls = app.sandbox.sandbox.stats().api_requests;
+    for elsewhere in [
+        format!(
+            "{}?cursor={encoded}",
+            api::paths::bitbucket_repositories("bigco-04")
+        ),
+        format!(
+            "{}?search=1&cursor={encoded}",
+            api::paths::bitbucket_repositories("bigco-03")
+        ),
+    ] {
+        let response = app.browser.get(&elsewhere).await;
+        assert_eq!(response.status(), 422, "{elsewhere}");
+    }
+    assert_eq!(app.sandbox.sandbox.stats().api_requests, calls);
+    let stolen = other_user
+        .get(&format!(
+            "{}?cursor={encoded}",
+            api::paths::bitbucket_repositories("bigco-03")
+        ))
+        .await;
+    assert_eq!(stolen.status(), 422, "another user's cursor");
+}
+
 crate::both_engines!(
     lists_workspaces_and_only_writable_repositories,
     creates_a_project_on_a_writable_repository,
     refuses_a_repository_without_write_access,
+    a_crafted_cursor_neither_lists_nor_unlocks_a_read_only_repository,
+    a_cursor_works_only_for_the_list_it_came_from,
     validates_names_and_needs_a_connection,
     projects_are_private_to_their_owner,
 );

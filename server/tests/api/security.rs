@@ -1,7 +1,7 @@
 //! Cross-cutting defences: cookie attributes, session fixation, CSRF, open redirects,
 //! proxy path validation, headers. (The OAuth `state` cases are in oauth_flow.rs.)
 
-use crate::helpers::{spawn_app, Browser, Engine, REPOSITORY_STEP};
+use crate::helpers::{spawn_app, spawn_app_with, Browser, Engine, Options, REPOSITORY_STEP};
 use api::{ApiError, ErrorCode};
 use serde_json::json;
 
@@ -346,6 +346,9 @@ async fn every_response_carries_security_headers(engine: Engine) {
         "/api/nope",
         api::paths::BITBUCKET_OAUTH_START,
         api::paths::BITBUCKET_OAUTH_CALLBACK,
+        // The sandbox's mailbox holds live sign-up links; it had no Cache-Control at all.
+        "/_sandbox/mail",
+        "/healthz",
     ] {
         let response = app.browser.get(path).await;
         let headers = response.headers();
@@ -357,9 +360,9 @@ async fn every_response_carries_security_headers(engine: Engine) {
         );
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert_eq!(headers["referrer-policy"], "no-referrer");
-        if path.starts_with("/api") || path.starts_with("/oauth") {
-            assert_eq!(headers["cache-control"], "no-store", "{path}");
-        }
+        // Nothing written from the server's state is kept: caching is opt-in, for
+        // content-hashed bundles only (`assets::*` tests).
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
     }
     assert_eq!(
         app.browser.get("/projects/new/advanced").await.status(),
@@ -402,8 +405,38 @@ async fn oversized_bodies_are_refused(engine: Engine) {
     );
 }
 
+/// Behind a proxy that adds an `X-Forwarded-For` line of its own after the client's
+/// (HAProxy's `option forwardfor`), the client's line names whatever it likes: it must not
+/// decide which address the per-client limit counts. Reading only the first line let six
+/// sign-ups through against a limit of three.
+async fn a_forwarded_for_line_of_the_clients_own_does_not_choose_its_address(engine: Engine) {
+    let app = spawn_app_with(
+        engine,
+        Options {
+            sign_up_limit_per_client: 3,
+            client_ip_header: Some("x-forwarded-for".into()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let request = app
+            .browser
+            .raw()
+            .post(app.browser.url(api::paths::SIGN_UP))
+            .header("sec-fetch-site", "same-origin")
+            .header("x-forwarded-for", format!("10.0.0.{i}"))
+            .header("x-forwarded-for", "203.0.113.9")
+            .json(&json!({"email": format!("user{i}@example.com"), "password": crate::helpers::PASSWORD}));
+        statuses.push(app.browser.send(request).await.status().as_u16());
+    }
+    assert_eq!(statuses, [202, 202, 202, 429, 429, 429]);
+}
+
 crate::both_engines!(
     the_session_cookie_is_host_only_secure_httponly_lax,
+    a_forwarded_for_line_of_the_clients_own_does_not_choose_its_address,
     signing_in_rotates_the_session_id,
     cross_site_writes_are_refused,
     return_to_cannot_leave_the_studio,

@@ -19,6 +19,7 @@ async fn sigterm_drains_requests_in_flight() {
         )
         .env("TOKEN_KEY_FILE", data.path().join("token.key"))
         .env("LEPTOS_SITE_ROOT", data.path().join("site"))
+        .env("SANDBOX", "true")
         .env("SANDBOX_CONTROL", "true")
         .env("RUST_LOG", "warn")
         .env_remove("BITBUCKET_CLIENT_ID")

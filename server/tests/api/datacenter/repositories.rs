@@ -131,15 +131,24 @@ async fn ten_thousand_repositories_are_searched_and_paged_on_the_server(engine: 
     assert_eq!(app.datacenter.datacenter.stats().api_requests, 1);
     // The read-only archive is never offered.
     assert!(page(&app, "P01", "search=archive").await.values.is_empty());
-    // A cursor that is not a page start is refused.
-    let bad = app
-        .browser
-        .get(&format!(
-            "{}?cursor=abc",
-            api::paths::repositories(DC, "P01")
-        ))
-        .await;
-    assert_eq!(bad.status(), 422);
+    // Only a cursor the server handed out for this very list is followed: not one made up,
+    // nor Data Center's own page start, nor P01's taken to P02.
+    let handed_out = first.repositories.next.clone().expect("a second page");
+    for (project, cursor) in [
+        ("P01", "abc".to_owned()),
+        ("P01", "50".to_owned()),
+        ("P02", handed_out),
+    ] {
+        let bad = app
+            .browser
+            .get(&format!(
+                "{}?cursor={}",
+                api::paths::repositories(DC, project),
+                api::paths::encode_query_value(&cursor)
+            ))
+            .await;
+        assert_eq!(bad.status(), 422, "{project} {cursor}");
+    }
 }
 
 async fn main_is_checked_and_created_from_the_default_branch_or_from_nothing(engine: Engine) {

@@ -66,6 +66,9 @@ impl Instance {
                 .env("BITBUCKET_CALLBACK_URL", &bitbucket.callback_url)
                 .env("BITBUCKET_PKCE", bitbucket.pkce.to_string());
         }
+        if settings.bitbucket.is_none() && settings.datacenter.is_none() {
+            command.env("SANDBOX", "true");
+        }
         if let Some(datacenter) = &settings.datacenter {
             command
                 .env("BITBUCKET_DC_URL", &datacenter.base_url)

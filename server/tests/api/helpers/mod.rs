@@ -111,6 +111,8 @@ pub struct Options {
     pub public_url: Option<String>,
     /// Serve `/metrics` on a listener of its own too (`METRICS_ADDR`).
     pub metrics_listener: bool,
+    /// `CLIENT_IP_HEADER`, lower case: the server stands behind one proxy writing it.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for Options {
@@ -125,6 +127,7 @@ impl Default for Options {
             smtp_url: None,
             public_url: None,
             metrics_listener: false,
+            client_ip_header: None,
         }
     }
 }
@@ -217,7 +220,8 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         },
         accounts: server::config::AccountSettings {
             sign_up_limit_per_client: options.sign_up_limit_per_client,
-            client_ip_header: None,
+            client_ip_header: options.client_ip_header,
+            client_ip_trusted_hops: 1,
         },
         // Shared with the test (`app.settings.clock`), which moves it forward.
         clock: server::clock::Clock::default(),
