@@ -8,6 +8,7 @@ mod html;
 pub mod instance;
 pub mod logs;
 pub mod own_postgres;
+pub mod pg_proxy;
 
 pub use browser::Browser;
 pub use html::form_with_button;
@@ -111,6 +112,8 @@ pub struct Options {
     pub public_url: Option<String>,
     /// Serve `/metrics` on a listener of its own too (`METRICS_ADDR`).
     pub metrics_listener: bool,
+    /// `SESSION_ABSOLUTE_LIFETIME_DAYS`.
+    pub session_absolute_lifetime_days: u32,
 }
 
 impl Default for Options {
@@ -125,6 +128,7 @@ impl Default for Options {
             smtp_url: None,
             public_url: None,
             metrics_listener: false,
+            session_absolute_lifetime_days: server::config::DEFAULT_SESSION_ABSOLUTE_LIFETIME_DAYS,
         }
     }
 }
@@ -218,6 +222,9 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         accounts: server::config::AccountSettings {
             sign_up_limit_per_client: options.sign_up_limit_per_client,
             client_ip_header: None,
+        },
+        sessions: server::config::SessionSettings {
+            absolute_lifetime_days: options.session_absolute_lifetime_days,
         },
         // Shared with the test (`app.settings.clock`), which moves it forward.
         clock: server::clock::Clock::default(),
