@@ -119,13 +119,21 @@ async fn listen(
     heartbeats: &Heartbeats,
     connection: u64,
 ) -> Result<Stopped, sqlx::Error> {
-    let mut listener = PgListener::connect_with(pool).await?;
-    // Report a lost connection at once, rather than reconnect inside `try_recv` without
-    // telling: the cache must be emptied when notifications may have gone unheard.
-    listener.eager_reconnect(false);
-    listener
-        .listen_all([SESSION_ENDED_CHANNEL, heartbeats.channel.as_str()])
-        .await?;
+    let connecting = async {
+        let mut listener = PgListener::connect_with(pool).await?;
+        // Report a lost connection at once, rather than reconnect inside `try_recv` without
+        // telling: the cache must be emptied when notifications may have gone unheard.
+        listener.eager_reconnect(false);
+        listener
+            .listen_all([SESSION_ENDED_CHANNEL, heartbeats.channel.as_str()])
+            .await?;
+        Ok::<_, sqlx::Error>(listener)
+    };
+    // A connection can hang before `LISTEN` holds too.
+    let Ok(listener) = tokio::time::timeout(SILENCE_BEFORE_RECONNECTING, connecting).await else {
+        return Ok(Stopped::Silent);
+    };
+    let mut listener = listener?;
     cache.listening();
     tracing::debug!("the session listener is listening");
     let mut last_heard = Instant::now();

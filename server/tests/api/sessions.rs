@@ -139,9 +139,15 @@ async fn a_session_used_every_day_ends_30_days_after_sign_in(engine: Engine) {
             );
         }
         let end = stored_end(&app).await.expect("a stored session");
-        assert!(end <= signed_in_by + lifetime, "day {day}: stored end {end}");
+        assert!(
+            end <= signed_in_by + lifetime,
+            "day {day}: stored end {end}"
+        );
     }
-    assert!(cookies_sent >= 20, "renewed daily until the end is in reach");
+    assert!(
+        cookies_sent >= 20,
+        "renewed daily until the end is in reach"
+    );
 
     advance_to(clock, before_sign_in + lifetime - 60);
     let a_minute_before = me(&app.browser).await;
@@ -175,7 +181,13 @@ async fn a_session_used_every_day_ends_30_days_after_sign_in(engine: Engine) {
         .await
         .unwrap();
     assert!(!renewed, "no renewal past the absolute end");
-    assert_eq!(app.db.delete_expired_sessions(now, created_after).await.unwrap(), 1);
+    assert_eq!(
+        app.db
+            .delete_expired_sessions(now, created_after)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 /// A configured lifetime shorter than the idle week bounds a session from its first cookie.
@@ -508,8 +520,7 @@ mod postgres_only {
 
     #[tokio::test]
     async fn a_signed_out_session_is_refused_within_a_second_when_reconnections_are_refused() {
-        super::a_signed_out_session_is_refused_within_a_second(Failure::ReconnectionsRefused)
-            .await
+        super::a_signed_out_session_is_refused_within_a_second(Failure::ReconnectionsRefused).await
     }
 
     #[tokio::test]
