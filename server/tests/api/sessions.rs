@@ -14,7 +14,6 @@ use server::session::{COOKIE_NAME, IDLE_SECONDS};
 use server::store::Db;
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
-const MINUTE: Duration = Duration::from_secs(60);
 
 async fn me(browser: &Browser) -> reqwest::Response {
     browser.get(api::paths::ME).await
