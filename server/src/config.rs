@@ -474,6 +474,12 @@ mod tests {
     fn the_session_lifetime_is_a_positive_number_of_days() {
         let settings = parse(&["--session-absolute-lifetime-days", "3"]).unwrap();
         assert_eq!(settings.sessions.absolute_lifetime_days, 3);
+        let help = <Args as clap::CommandFactory>::command()
+            .render_long_help()
+            .to_string();
+        assert!(help.contains("--session-absolute-lifetime-days"), "{help}");
+        assert!(help.contains("SESSION_ABSOLUTE_LIFETIME_DAYS"), "{help}");
+        assert!(help.contains("[default: 30]"), "{help}");
         for bad in ["0", "-1", "1.5", "forever"] {
             let parsed = Args::try_parse_from(["server", "--session-absolute-lifetime-days", bad]);
             assert!(parsed.is_err(), "{bad}");
