@@ -5,7 +5,7 @@
 //! - the instance that ends a session forgets it at once ([`SessionCache::forget`]);
 //! - on PostgreSQL every other instance hears of it through `LISTEN/NOTIFY` (sent in the
 //!   deleting transaction, see `listener.rs`). Hearing is not assumed, it is proved: the
-//!   listener sends itself a heartbeat through PostgreSQL every [`super::listener`] period,
+//!   listener sends itself a heartbeat through PostgreSQL every 200 ms (`listener.rs`),
 //!   and the cache is trusted only until [`TRUSTED_FOR`] after the *sending* of the newest
 //!   heartbeat the listener has received ([`SessionCache::heard`]). PostgreSQL delivers
 //!   notifications in commit order, and the listener handles them one after the other, so
