@@ -25,6 +25,8 @@ pub const SANDBOX_MOUNT: &str = "/_sandbox/bitbucket";
 pub const DATACENTER_SANDBOX_MOUNT: &str = "/_sandbox/bitbucket-dc";
 /// What a Data Center instance is called when the operator gives it no name.
 pub const DATACENTER_DEFAULT_NAME: &str = "Bitbucket Data Center";
+/// A session's absolute lifetime unless configured (SECURITY.md, "Sessions that never end").
+pub const DEFAULT_SESSION_ABSOLUTE_LIFETIME_DAYS: u32 = 30;
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -190,6 +192,12 @@ pub struct Args {
     /// proxy). A request with fewer entries counts as the proxy's own address.
     #[arg(long, env = "CLIENT_IP_TRUSTED_HOPS", default_value_t = 1)]
     pub client_ip_trusted_hops: usize,
+    /// Days a session lasts from sign-in however much it is used: use pushes the end of an
+    /// idle session out (7 days after the last use), never past this. A stolen cookie that
+    /// keeps being used dies with it (SECURITY.md, "Sessions that never end"). Lowering it
+    /// applies to sessions already open.
+    #[arg(long, env = "SESSION_ABSOLUTE_LIFETIME_DAYS", default_value_t = DEFAULT_SESSION_ABSOLUTE_LIFETIME_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub session_absolute_lifetime_days: u32,
 
     /// How log lines are written: `text`, or `json` (one object per line, each with the
     /// request's `request_id`). `RUST_LOG` sets the level.
@@ -275,6 +283,21 @@ impl Default for AccountSettings {
     }
 }
 
+/// How long sessions last; see [`crate::session`].
+#[derive(Clone, Debug)]
+pub struct SessionSettings {
+    /// Days from sign-in after which a session ends, used or not.
+    pub absolute_lifetime_days: u32,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            absolute_lifetime_days: DEFAULT_SESSION_ABSOLUTE_LIFETIME_DAYS,
+        }
+    }
+}
+
 /// Where `/metrics` is served; see [`crate::telemetry::endpoint`].
 #[derive(Clone, Debug, Default)]
 pub struct MetricsSettings {
@@ -306,6 +329,7 @@ pub struct Settings {
     pub token_keys: TokenKeys,
     pub mail: MailSettings,
     pub accounts: AccountSettings,
+    pub sessions: SessionSettings,
     /// What sessions are judged by: the system clock (tests move it forward).
     pub clock: crate::clock::Clock,
     pub metrics: MetricsSettings,
@@ -461,6 +485,9 @@ impl Args {
                     .map(|name| name.to_ascii_lowercase()),
                 client_ip_trusted_hops: self.client_ip_trusted_hops.max(1),
             },
+            sessions: SessionSettings {
+                absolute_lifetime_days: self.session_absolute_lifetime_days,
+            },
             clock: crate::clock::Clock::default(),
             metrics: MetricsSettings {
                 addr: self.metrics_addr,
@@ -488,6 +515,23 @@ mod tests {
         let settings = parse(&[]).unwrap();
         assert!(settings.bitbucket.is_none());
         assert!(matches!(settings.token_keys, TokenKeys::KeyFile(_)));
+        assert_eq!(settings.sessions.absolute_lifetime_days, 30);
+    }
+
+    #[test]
+    fn the_session_lifetime_is_a_positive_number_of_days() {
+        let settings = parse(&["--session-absolute-lifetime-days", "3"]).unwrap();
+        assert_eq!(settings.sessions.absolute_lifetime_days, 3);
+        let help = <Args as clap::CommandFactory>::command()
+            .render_long_help()
+            .to_string();
+        assert!(help.contains("--session-absolute-lifetime-days"), "{help}");
+        assert!(help.contains("SESSION_ABSOLUTE_LIFETIME_DAYS"), "{help}");
+        assert!(help.contains("[default: 30]"), "{help}");
+        for bad in ["0", "-1", "1.5", "forever"] {
+            let parsed = Args::try_parse_from(["server", "--session-absolute-lifetime-days", bad]);
+            assert!(parsed.is_err(), "{bad}");
+        }
     }
 
     /// A deployed server whose credential went missing used to become the sandbox silently.

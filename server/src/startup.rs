@@ -154,7 +154,8 @@ impl Application {
             )?);
         }
 
-        let sessions = session::Sessions::new(db.clone(), settings.clock.clone());
+        let sessions =
+            session::Sessions::new(db.clone(), settings.clock.clone(), &settings.sessions);
         sessions.start();
         spawn_rate_limit_pruner(db.clone(), Duration::from_secs(3600));
 

@@ -9,7 +9,7 @@ use tokio::sync::Mutex;
 
 use super::cache::{KnownSession, SessionUser};
 use super::cookie::{self, SessionId};
-use super::{Sessions, IDLE_SECONDS};
+use super::Sessions;
 use crate::error::AppError;
 
 /// The request's session, looked up on first use (a request that never asks costs nothing).
@@ -36,7 +36,7 @@ struct State {
 #[derive(Debug)]
 enum CookieChange {
     Keep,
-    /// A new id, or a renewed end: the cookie's `Max-Age` starts again.
+    /// A new id, or a renewed end: the cookie's `Max-Age` runs to the session's (new) end.
     Send,
     Remove,
 }
@@ -123,10 +123,17 @@ impl Session {
     /// still did (a task the handler spawned), the cookie is left as it was.
     pub(super) fn cookie_to_send(&self) -> Option<HeaderValue> {
         let state = self.0.state.try_lock().ok()?;
-        match (&state.cookie, &state.id) {
-            (CookieChange::Keep, _) => None,
-            (CookieChange::Send, Some(id)) => Some(cookie::set(id, IDLE_SECONDS)),
-            (CookieChange::Send, None) | (CookieChange::Remove, _) => Some(cookie::clear()),
+        match (&state.cookie, &state.id, &state.found) {
+            (CookieChange::Keep, _, _) => None,
+            (CookieChange::Send, Some(id), Some(Some(session))) => {
+                let max_age = self.0.sessions.cookie_max_age(session);
+                Some(if max_age > 0 {
+                    cookie::set(id, max_age)
+                } else {
+                    cookie::clear()
+                })
+            }
+            (CookieChange::Send, _, _) | (CookieChange::Remove, _, _) => Some(cookie::clear()),
         }
     }
 }

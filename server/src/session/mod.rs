@@ -3,12 +3,17 @@
 //! A session is a signed-in browser: a random id in the cookie ([`cookie`]), a row keyed by
 //! the id's hash holding the user and the session's end, and, on every instance, a cache of
 //! the sessions it has seen ([`cache`]) so that an authenticated request needs no database
-//! round trip in the common case. Endings reach every instance (see `cache.rs` and
-//! `listener.rs`); a miss reads the session and its user in one query.
+//! round trip in the common case. Endings reach every instance, and an instance whose
+//! listener cannot prove it hears them stops using its cache within a second (see `cache.rs`
+//! and `listener.rs`); a miss reads the session and its user in one query.
 //!
 //! Sessions slide: they end [`IDLE_SECONDS`] after their last use, which pushes the end out
 //! at most once per [`RENEW_AFTER_SECONDS`] of use (one `UPDATE … WHERE id_hash = …`, never an
-//! upsert, so a session ended meanwhile cannot come back from a cache).
+//! upsert, so a session ended meanwhile cannot come back from a cache). They never slide past
+//! their absolute end, a configured lifetime after sign-in (`SESSION_ABSOLUTE_LIFETIME_DAYS`):
+//! a stolen cookie that keeps being used still dies (SECURITY.md, "Sessions that never end").
+//! That end is checked wherever a session is judged: the read, the renewal's `WHERE`, the
+//! cache, and the cookie's `Max-Age`, which never reaches past it.
 //!
 //! Tokens never enter a session; OAuth transactions are bound to one by its id hash.
 //!
@@ -38,6 +43,7 @@ use axum::http::{Request, Response};
 use tower::{Layer, Service};
 
 use crate::clock::Clock;
+use crate::config::SessionSettings;
 use crate::store::{Db, StoreError};
 use cache::SessionCache;
 use cookie::SessionId;
@@ -60,34 +66,47 @@ pub struct Sessions {
     db: Db,
     cache: Arc<SessionCache>,
     clock: Clock,
+    /// Seconds from sign-in to a session's absolute end.
+    absolute_lifetime: i64,
 }
 
 impl Sessions {
-    /// On PostgreSQL the cache is trusted once the listener runs (see [`Sessions::start`]);
-    /// on SQLite (one instance) at once.
-    pub fn new(db: Db, clock: Clock) -> Self {
-        let one_instance = matches!(db, Db::Sqlite(_));
+    /// On PostgreSQL the cache is trusted only while the listener proves itself alive (see
+    /// [`Sessions::start`] and `cache.rs`); on SQLite (one instance) always.
+    pub fn new(db: Db, clock: Clock, settings: &SessionSettings) -> Self {
+        let cache = match db {
+            Db::Sqlite(_) => SessionCache::one_instance(),
+            Db::Postgres(_) => SessionCache::listened(),
+        };
         Self {
             db,
-            cache: Arc::new(SessionCache::new(one_instance)),
+            cache: Arc::new(cache),
             clock,
+            absolute_lifetime: i64::from(settings.absolute_lifetime_days) * 24 * 3600,
         }
+    }
+
+    /// Sessions created at or before this are past their absolute end at `now`.
+    fn created_after(&self, now: i64) -> i64 {
+        now - self.absolute_lifetime
     }
 
     /// Starts the background work: the PostgreSQL listener, and the hourly deletion of
     /// sessions that are over (a failed sweep is retried at the next one).
     pub fn start(&self) {
-        if let Some(pool) = self.db.session_listener_pool() {
-            listener::spawn(pool, self.cache.clone());
+        if matches!(self.db, Db::Postgres(_)) {
+            listener::spawn(self.db.clone(), self.cache.clone());
         }
         let sessions = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(3600));
             loop {
                 tick.tick().await;
+                let now = sessions.clock.now();
+                let created_after = sessions.created_after(now);
                 if let Err(error) = sessions
                     .db
-                    .delete_expired_sessions(sessions.clock.now())
+                    .delete_expired_sessions(now, created_after)
                     .await
                 {
                     tracing::warn!(%error, "could not delete expired sessions");
@@ -106,31 +125,49 @@ impl Sessions {
             Some(known) => known,
             None => {
                 let epoch = self.cache.epoch();
-                let Some(row) = self.db.session_with_user(&id_hash, now).await? else {
+                let row = self
+                    .db
+                    .session_with_user(&id_hash, now, self.created_after(now))
+                    .await?;
+                let Some(row) = row else {
+                    // Kept here from before, and over or ended unheard: gone for good, so this
+                    // instance never serves it again (whatever its cache would trust later).
+                    self.cache.forget_if_kept(&id_hash);
                     return Ok(None);
                 };
+                let absolute_end = row.created_at + self.absolute_lifetime;
                 let known = KnownSession {
                     user: SessionUser {
                         id: row.user_id,
                         email: row.email,
                     },
-                    expires_at: row.expires_at,
+                    // A row from before a shorter lifetime was configured may end later.
+                    expires_at: row.expires_at.min(absolute_end),
+                    absolute_end,
                 };
                 self.cache.keep(&id_hash, known.clone(), epoch);
                 known
             }
         };
-        if known.expires_at - now > IDLE_SECONDS - RENEW_AFTER_SECONDS {
+        let expires_at = (now + IDLE_SECONDS).min(known.absolute_end);
+        // Not due yet, or it cannot go further: no write (near its absolute end, a session
+        // would otherwise be "renewed" on every request).
+        if known.expires_at - now > IDLE_SECONDS - RENEW_AFTER_SECONDS
+            || expires_at <= known.expires_at
+        {
             return Ok(Some(Found {
                 session: known,
                 renewed: false,
             }));
         }
-        let expires_at = now + IDLE_SECONDS;
         // Read before the write: a sign-out landing between the renewal and the keeping must
         // not be undone by it.
         let epoch = self.cache.epoch();
-        if !self.db.renew_session(&id_hash, now, expires_at).await? {
+        let renewed = self
+            .db
+            .renew_session(&id_hash, now, expires_at, self.created_after(now))
+            .await?;
+        if !renewed {
             self.cache.forget(&id_hash);
             return Ok(None);
         }
@@ -147,7 +184,9 @@ impl Sessions {
 
     /// A new session for `user`, under an id no other session has.
     async fn create(&self, user: SessionUser) -> Result<(SessionId, KnownSession), StoreError> {
-        let expires_at = self.clock.now() + IDLE_SECONDS;
+        let now = self.clock.now();
+        let absolute_end = now + self.absolute_lifetime;
+        let expires_at = (now + IDLE_SECONDS).min(absolute_end);
         loop {
             let id = SessionId::generate();
             let id_hash = id.hash();
@@ -155,10 +194,14 @@ impl Sessions {
             // drawn rather than taking over someone's session.
             if self
                 .db
-                .insert_session(&id_hash, user.id, expires_at)
+                .insert_session(&id_hash, user.id, now, expires_at)
                 .await?
             {
-                let known = KnownSession { user, expires_at };
+                let known = KnownSession {
+                    user,
+                    expires_at,
+                    absolute_end,
+                };
                 self.cache.keep_current(&id_hash, known.clone());
                 return Ok((id, known));
             }
@@ -173,6 +216,12 @@ impl Sessions {
         self.db.delete_session(&id_hash).await?;
         self.cache.forget(&id_hash);
         Ok(())
+    }
+
+    /// The cookie's `Max-Age` for `session`: until its end, which is never past its absolute
+    /// end, so the browser drops the cookie no later than the server stops honouring it.
+    fn cookie_max_age(&self, session: &KnownSession) -> i64 {
+        session.expires_at.min(session.absolute_end) - self.clock.now()
     }
 }
 

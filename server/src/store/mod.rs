@@ -27,7 +27,9 @@ pub use outbox::KeptMail;
 pub use pipelines::{PipelineWrite, StudioPipelineRow};
 pub use projects::{NewProject, NewProjectRepository, ProjectRow};
 pub use rate_limits::{Limit, Refused};
-pub use sessions::{SessionWithUser, SESSION_ENDED_CHANNEL, SESSION_LISTENER_NAME};
+pub use sessions::{
+    SessionWithUser, SESSION_ENDED_CHANNEL, SESSION_HEARTBEAT_CHANNEL_PREFIX, SESSION_LISTENER_NAME,
+};
 pub use sign_ups::PendingSignUp;
 pub use users::UserRow;
 

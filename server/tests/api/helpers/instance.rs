@@ -42,6 +42,10 @@ impl Instance {
             "SIGN_UP_LIMIT_PER_CLIENT",
             settings.accounts.sign_up_limit_per_client.to_string(),
         );
+        command.env(
+            "SESSION_ABSOLUTE_LIFETIME_DAYS",
+            settings.sessions.absolute_lifetime_days.to_string(),
+        );
         if let Some(public_url) = &settings.public_url {
             command.env("PUBLIC_URL", public_url);
         }

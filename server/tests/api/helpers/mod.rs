@@ -8,6 +8,7 @@ mod html;
 pub mod instance;
 pub mod logs;
 pub mod own_postgres;
+pub mod pg_proxy;
 
 pub use browser::Browser;
 pub use html::form_with_button;
@@ -113,6 +114,8 @@ pub struct Options {
     pub metrics_listener: bool,
     /// `CLIENT_IP_HEADER`, lower case: the server stands behind one proxy writing it.
     pub client_ip_header: Option<String>,
+    /// `SESSION_ABSOLUTE_LIFETIME_DAYS`.
+    pub session_absolute_lifetime_days: u32,
 }
 
 impl Default for Options {
@@ -128,6 +131,7 @@ impl Default for Options {
             public_url: None,
             metrics_listener: false,
             client_ip_header: None,
+            session_absolute_lifetime_days: server::config::DEFAULT_SESSION_ABSOLUTE_LIFETIME_DAYS,
         }
     }
 }
@@ -222,6 +226,9 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
             sign_up_limit_per_client: options.sign_up_limit_per_client,
             client_ip_header: options.client_ip_header,
             client_ip_trusted_hops: 1,
+        },
+        sessions: server::config::SessionSettings {
+            absolute_lifetime_days: options.session_absolute_lifetime_days,
         },
         // Shared with the test (`app.settings.clock`), which moves it forward.
         clock: server::clock::Clock::default(),
