@@ -56,8 +56,10 @@ export default defineConfig({
           RUST_LOG: 'warn',
           // Lets each test reset the sandbox (tests/fixtures.ts).
           SANDBOX_CONTROL: 'true',
-          // Every test signs up its own users, all from 127.0.0.1.
+          // Every test signs up and in its own users, all from 127.0.0.1, in parallel workers.
           SIGN_UP_LIMIT_PER_CLIENT: '100000',
+          SIGN_IN_LIMIT_PER_CLIENT: '100000',
+          PASSWORD_HASH_QUEUE_PER_CLIENT: '32',
         },
       },
 });

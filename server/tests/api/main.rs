@@ -23,4 +23,5 @@ mod secrets;
 mod security;
 mod sessions;
 mod shutdown;
+mod slow_clients;
 mod telemetry;

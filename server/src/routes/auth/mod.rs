@@ -1,15 +1,18 @@
 //! Studio accounts: sign up (with a mailed link), sign in, sign out, who am I.
 //!
 //! - [`sign_in`]: unknown email and wrong password get the same answer after the same work;
-//!   failures are limited per account, each attempt reserved atomically before its hash.
+//!   failures are limited per account and attempts per client, each attempt reserved
+//!   atomically before its hash.
 //! - [`sign_up`]: the same answer for every address, the account created only from the
 //!   mailed link; limited per address and per client.
-//! - [`passwords`]: argon2id on the blocking pool, one hash per core.
+//! - [`passwords`]: argon2id on the blocking pool, one hash per core, through a bounded queue
+//!   fair between clients.
 
 mod passwords;
 mod sign_in;
 mod sign_up;
 
+pub use passwords::{PasswordHashing, BUSY_RETRY_AFTER_SECS};
 pub use sign_in::{FAILURE_WINDOW_SECS, MAX_FAILURES};
 pub use sign_up::{SIGN_UPS_PER_ADDRESS, SIGN_UP_WINDOW_SECS};
 

@@ -10,15 +10,23 @@
 //! that then succeeds clears the count. So attempts sent in parallel, to one instance or to
 //! several, cannot all pass the check before any is counted: of 40 at once, 5 are hashed and
 //! 35 refused with 429, whichever of them holds the right password.
+//!
+//! Sign-ins are also limited per client address (`SIGN_IN_LIMIT_PER_CLIENT` per
+//! [`FAILURE_WINDOW_SECS`], every attempt counted), reserved the same way and first, so a
+//! client trying many addresses is refused before anything is hashed (issue 26: unknown
+//! addresses are hashed too, for equal timing, so a flood of made-up ones cost a hash each).
+//! Then the attempt takes a slot in the hashing queue ([`super::passwords::PasswordHashing`]),
+//! or is refused at once when that client's share or the queue is full; only then is it
+//! counted against the account, so load shed is never a failure of someone's account.
 
 use api::{account, Credentials, Me};
 use axum::extract::State;
 use axum::Json;
 
-use super::passwords::{hashing, verify, DUMMY_HASH};
+use super::passwords::{verify, DUMMY_HASH};
 use super::{normalise_email, AppState};
 use crate::error::{AppError, AppResult, Throttled};
-use crate::extract;
+use crate::extract::{self, ClientAddress};
 use crate::random;
 use crate::session::{Session, SessionUser};
 use crate::store::Limit;
@@ -34,9 +42,27 @@ const FAILURES: Limit = Limit {
 
 pub(super) async fn sign_in(
     State(state): State<AppState>,
+    client: ClientAddress,
     session: Session,
     extract::Json(body): extract::Json<Credentials>,
 ) -> AppResult<Json<Me>> {
+    let per_client = Limit {
+        name: "sign-in-client",
+        max: state.accounts.sign_in_limit_per_client,
+        window_secs: FAILURE_WINDOW_SECS,
+    };
+    if let Err(refused) = state
+        .db
+        .reserve_attempt(per_client, &random::digest(&client.0))
+        .await?
+    {
+        tracing::warn!("sign-in throttled for the client");
+        return Err(AppError::TooManyAttempts {
+            action: Throttled::SignInFromClient,
+            retry_after: refused.retry_after,
+        });
+    }
+    let slot = state.hashing.slot(&client.0)?;
     let email = normalise_email(&body.email);
     let account_key = random::digest(&email);
     if let Err(refused) = state.db.reserve_attempt(FAILURES, &account_key).await? {
@@ -50,11 +76,11 @@ pub(super) async fn sign_in(
         None
     } else {
         let user = state.db.user_by_email(&email).await?;
-        let stored = user
-            .as_ref()
-            .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
+        let stored = user.as_ref().map(|u| u.password_hash.clone());
         let password = body.password;
-        let matches = hashing(move || verify(&password, &stored)).await?;
+        let matches = slot
+            .hash(move || verify(&password, stored.as_deref().unwrap_or(&DUMMY_HASH)))
+            .await?;
         user.filter(|_| matches)
     };
     // A failure stays counted: it was reserved above.
