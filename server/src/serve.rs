@@ -38,9 +38,12 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, Semaphore};
 use tokio::time::Instant;
 use tower::ServiceExt;
+
+/// How long a connection may stay silent once the server is shutting down.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// Limits on connections; see the module's documentation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,12 +151,21 @@ async fn connection(
         .serve_connection(io, service)
         .with_upgrades();
     let mut connection = std::pin::pin!(connection);
-    let mut shutting_down = *stopping.borrow();
-    if shutting_down {
-        connection.as_mut().graceful_shutdown();
-    }
+    let mut shutting_down = false;
+    // Also when the accept loop is gone without a word (its task aborted).
+    let mut stop_asked = false;
+    let mut limits = settings;
     loop {
-        let deadline = activity.deadline(&settings);
+        if !shutting_down && (stop_asked || *stopping.borrow()) {
+            shutting_down = true;
+            // hyper ends a kept-alive connection at once, but one still waiting for its first
+            // request would wait out the idle timeout: on the way out, a second of silence is
+            // enough.
+            connection.as_mut().graceful_shutdown();
+            limits.idle_timeout = limits.idle_timeout.min(SHUTDOWN_GRACE);
+            limits.header_timeout = limits.header_timeout.min(SHUTDOWN_GRACE);
+        }
+        let deadline = activity.deadline(&limits);
         tokio::select! {
             result = connection.as_mut() => {
                 if let Err(error) = result {
@@ -162,18 +174,16 @@ async fn connection(
                 return;
             }
             () = tokio::time::sleep_until(deadline) => {
-                if let Some(reason) = activity.expired_at(&settings, activity.now()) {
+                if let Some(reason) = activity.expired_at(&limits, activity.now()) {
                     // Dropping the connection closes the socket; nothing is in flight on it.
                     tracing::debug!(%peer, reason, "closing a connection");
                     return;
                 }
             }
-            changed = stopping.changed(), if !shutting_down => {
-                shutting_down = true;
-                if changed.is_ok() {
-                    connection.as_mut().graceful_shutdown();
-                }
-            }
+            () = activity.head_starting.notified() => {}
+            // The value sent is only ever `true`; an error means the sender is gone. Either way,
+            // acted on at the top of the loop.
+            _ = stopping.changed(), if !shutting_down => stop_asked = true,
         }
     }
 }
@@ -188,6 +198,8 @@ struct Activity {
     last: AtomicU64,
     /// When the first byte of the next request's head arrived, plus one; 0: none yet.
     head_started: AtomicU64,
+    /// Wakes the watchdog when a head starts: its deadline moves closer.
+    head_starting: Notify,
 }
 
 impl Activity {
@@ -197,6 +209,7 @@ impl Activity {
             handling: AtomicUsize::new(0),
             last: AtomicU64::new(0),
             head_started: AtomicU64::new(0),
+            head_starting: Notify::new(),
         }
     }
 
@@ -226,12 +239,12 @@ impl Activity {
         if read && self.handling.load(Ordering::SeqCst) == 0 {
             // Bytes while no handler runs start the next request's head; later bytes of the
             // same head do not restart its clock.
-            let _ = self.head_started.compare_exchange(
-                0,
-                now + 1,
-                Ordering::SeqCst,
-                Ordering::SeqCst,
-            );
+            let started =
+                self.head_started
+                    .compare_exchange(0, now + 1, Ordering::SeqCst, Ordering::SeqCst);
+            if started.is_ok() {
+                self.head_starting.notify_one();
+            }
         }
     }
 
@@ -370,7 +383,10 @@ mod tests {
         activity.moved_at(true, 5_000);
         activity.moved_at(true, 6_500);
         assert_eq!(activity.expired_at(&SETTINGS, 6_999), None);
-        assert_eq!(activity.expired_at(&SETTINGS, 7_000), Some("header timeout"));
+        assert_eq!(
+            activity.expired_at(&SETTINGS, 7_000),
+            Some("header timeout")
+        );
     }
 
     #[test]
@@ -387,6 +403,9 @@ mod tests {
         assert_eq!(activity.expired_at(&SETTINGS, 70_001), Some("idle timeout"));
         // The next request's first byte starts its head's clock.
         activity.moved_at(true, 65_000);
-        assert_eq!(activity.expired_at(&SETTINGS, 67_000), Some("header timeout"));
+        assert_eq!(
+            activity.expired_at(&SETTINGS, 67_000),
+            Some("header timeout")
+        );
     }
 }

@@ -56,7 +56,8 @@ const KINDS: [Kind; 4] = [
         budgeted: false,
     },
     Kind {
-        name: "flood, production limits (100 sign-ins per client per 15 min; queue 32, 2 per client)",
+        name:
+            "flood, production limits (100 sign-ins per client per 15 min; queue 32, 2 per client)",
         flood: true,
         sign_in_limit_per_client: DEFAULTS.sign_in_limit_per_client,
         password_hash_queue: DEFAULTS.password_hash_queue,

@@ -91,10 +91,10 @@ fn main() {
     assert!(
         !config.needs_site()
             || config
-            .site
-            .join("pkg")
-            .join(server::routes::spa::MANIFEST)
-            .exists(),
+                .site
+                .join("pkg")
+                .join(server::routes::spa::MANIFEST)
+                .exists(),
         "no release front end at {}: run ./scripts/bench.sh (it builds one first)",
         config.site.display()
     );

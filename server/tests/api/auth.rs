@@ -586,7 +586,9 @@ async fn a_full_hash_queue_sheds_load_fairly_between_clients(engine: Engine) {
         let shed = sign_in_on(&flooder, "ada@example.com", "not the password").await;
         assert_eq!(
             shed.headers()["retry-after"],
-            server::routes::auth::BUSY_RETRY_AFTER_SECS.to_string().as_str()
+            server::routes::auth::BUSY_RETRY_AFTER_SECS
+                .to_string()
+                .as_str()
         );
         assert_throttled(shed).await;
     }
@@ -604,10 +606,12 @@ async fn a_full_hash_queue_sheds_load_fairly_between_clients(engine: Engine) {
     );
 
     // The whole queue full (two more clients' slots): everyone is shed, then served again.
-    let others = [app.hashing.slot("198.51.100.1"), app.hashing.slot("198.51.100.2")]
-        .map(|slot| slot.unwrap_or_else(|_| panic!("a free slot")));
-    assert_throttled(sign_in_on(&Browser::new(&app.url), "ada@example.com", PASSWORD).await)
-        .await;
+    let others = [
+        app.hashing.slot("198.51.100.1"),
+        app.hashing.slot("198.51.100.2"),
+    ]
+    .map(|slot| slot.unwrap_or_else(|_| panic!("a free slot")));
+    assert_throttled(sign_in_on(&Browser::new(&app.url), "ada@example.com", PASSWORD).await).await;
     drop(others);
     assert_eq!(
         sign_in_on(&Browser::new(&app.url), "ada@example.com", PASSWORD)

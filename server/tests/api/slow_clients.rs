@@ -155,7 +155,10 @@ async fn connections_beyond_the_cap_wait_for_one_to_close(engine: Engine) {
         async move { Browser::new(&url).get("/healthz").await.status() }
     });
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(!waiting.is_finished(), "an eleventh connection is not served");
+    assert!(
+        !waiting.is_finished(),
+        "an eleventh connection is not served"
+    );
 
     // One held connection finishes its request and closes: its slot goes to the waiting one.
     let mut first = held.remove(0);

@@ -114,7 +114,12 @@ impl Slot {
         self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> AppResult<T> {
-        let _core = self.queue.cores.acquire().await.map_err(AppError::internal)?;
+        let _core = self
+            .queue
+            .cores
+            .acquire()
+            .await
+            .map_err(AppError::internal)?;
         let done = tokio::task::spawn_blocking(work)
             .await
             .map_err(AppError::internal)?;

@@ -79,7 +79,7 @@ pub(super) async fn sign_in(
         let stored = user.as_ref().map(|u| u.password_hash.clone());
         let password = body.password;
         let matches = slot
-            .hash(move || verify(&password, stored.as_deref().unwrap_or(&DUMMY_HASH)))
+            .hash(move || verify(&password, stored.as_deref().unwrap_or(DUMMY_HASH.as_str())))
             .await?;
         user.filter(|_| matches)
     };
