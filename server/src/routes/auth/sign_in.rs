@@ -11,13 +11,14 @@
 //! several, cannot all pass the check before any is counted: of 40 at once, 5 are hashed and
 //! 35 refused with 429, whichever of them holds the right password.
 //!
-//! Sign-ins are also limited per client address (`SIGN_IN_LIMIT_PER_CLIENT` per
-//! [`FAILURE_WINDOW_SECS`], every attempt counted), reserved the same way and first, so a
-//! client trying many addresses is refused before anything is hashed (issue 26: unknown
-//! addresses are hashed too, for equal timing, so a flood of made-up ones cost a hash each).
-//! Then the attempt takes a slot in the hashing queue ([`super::passwords::PasswordHashing`]),
-//! or is refused at once when that client's share or the queue is full; only then is it
-//! counted against the account, so load shed is never a failure of someone's account.
+//! Sign-ins are also limited per client address (issue 26: unknown addresses are hashed too,
+//! for equal timing, so a flood of made-up ones cost a hash each). In order, before any hash:
+//! 1. a slot in the hashing queue ([`super::passwords::PasswordHashing`]), in memory, or 429
+//!    at once when the client's share or the queue is full: a flood beyond its share costs
+//!    not even a database statement, and is counted nowhere;
+//! 2. the client's attempt, reserved like the account's (`SIGN_IN_LIMIT_PER_CLIENT` per
+//!    [`FAILURE_WINDOW_SECS`], right or wrong);
+//! 3. the account's, so load shed is never a failure of someone's account.
 
 use api::{account, Credentials, Me};
 use axum::extract::State;
@@ -46,6 +47,7 @@ pub(super) async fn sign_in(
     session: Session,
     extract::Json(body): extract::Json<Credentials>,
 ) -> AppResult<Json<Me>> {
+    let slot = state.hashing.slot(&client.0)?;
     let per_client = Limit {
         name: "sign-in-client",
         max: state.accounts.sign_in_limit_per_client,
@@ -62,7 +64,6 @@ pub(super) async fn sign_in(
             retry_after: refused.retry_after,
         });
     }
-    let slot = state.hashing.slot(&client.0)?;
     let email = normalise_email(&body.email);
     let account_key = random::digest(&email);
     if let Err(refused) = state.db.reserve_attempt(FAILURES, &account_key).await? {
