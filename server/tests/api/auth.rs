@@ -561,8 +561,8 @@ async fn a_sign_in_flood_is_limited_per_client_before_any_hashing(engine: Engine
     assert_throttled(sign_in_on(&flooder, "ada@example.com", PASSWORD).await).await;
 }
 
-/// The hashing queue is bounded in all and per client, and sheds at once with 429 and
-/// `Retry-After` (1 s) instead of queueing: the test holds the flooding client's two slots,
+/// The hashing queue is bounded in all and per client, and sheds with 429 and `Retry-After`
+/// (1 s) instead of queueing, holding nothing while the refusal's pause runs: the test holds the flooding client's two slots,
 /// then the whole queue, through the server's own queue. A shed attempt is not counted against
 /// the account it named.
 async fn a_full_hash_queue_sheds_load_fairly_between_clients(engine: Engine) {
@@ -581,9 +581,12 @@ async fn a_full_hash_queue_sheds_load_fairly_between_clients(engine: Engine) {
     let flooders_share = [app.hashing.slot(FLOODER), app.hashing.slot(FLOODER)]
         .map(|slot| slot.unwrap_or_else(|_| panic!("a free slot")));
     let shed_before = password_hashes(&app, "shed").await;
-    // More wrong passwords for ada than her account allows, all shed before any check.
+    // More wrong passwords for ada than her account allows, all shed before any check, each
+    // answered after the refusal's pause (so ignoring Retry-After does not make a flood).
     for _ in 0..server::routes::auth::MAX_FAILURES + 2 {
+        let sent = std::time::Instant::now();
         let shed = sign_in_on(&flooder, "ada@example.com", "not the password").await;
+        assert!(sent.elapsed() >= server::routes::auth::REFUSAL_PAUSE);
         assert_eq!(
             shed.headers()["retry-after"],
             server::routes::auth::BUSY_RETRY_AFTER_SECS

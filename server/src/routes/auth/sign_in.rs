@@ -47,6 +47,16 @@ pub(super) async fn sign_in(
     session: Session,
     extract::Json(body): extract::Json<Credentials>,
 ) -> AppResult<Json<Me>> {
+    // Its slot is given back before a refusal's pause.
+    super::paced(attempt(state, client, session, body).await).await
+}
+
+async fn attempt(
+    state: AppState,
+    client: ClientAddress,
+    session: Session,
+    body: Credentials,
+) -> AppResult<Json<Me>> {
     let slot = state.hashing.slot(&client.0)?;
     let per_client = Limit {
         name: "sign-in-client",

@@ -35,6 +35,15 @@ pub(super) async fn sign_up(
     client: ClientAddress,
     extract::Json(body): extract::Json<SignUp>,
 ) -> AppResult<(StatusCode, Json<SignUpStarted>)> {
+    // Its slot is given back before a refusal's pause.
+    super::paced(start(state, client, body).await).await
+}
+
+async fn start(
+    state: AppState,
+    client: ClientAddress,
+    body: SignUp,
+) -> AppResult<(StatusCode, Json<SignUpStarted>)> {
     if !state.mailer.is_available() {
         return Err(AppError::NotConfigured(
             "Sign-up is not available on this studio yet: it needs a mail server to send sign-up links. Ask the studio's administrator.",
