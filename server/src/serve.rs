@@ -13,10 +13,11 @@
 //!   a kept-alive one between requests, one whose client stopped reading its answer. A handler
 //!   still working (waiting on Bitbucket, say) keeps its connection, however long it is silent.
 //!
-//! hyper's own `header_read_timeout` is not used: hyper starts it as soon as a connection is
-//! ready for a request (`poll_read_head` in hyper 1.12's `proto/h1/conn.rs`), so it would also
-//! end kept-alive connections after the header timeout, and the two limits could not differ.
-//! Here the head's clock starts at its first byte, and the wait before it is the idle timeout's.
+//! hyper's own `header_read_timeout` is not used: hyper starts that clock as soon as a
+//! connection is ready for a request, not at the request's first byte, so it would also end
+//! kept-alive connections after the header timeout, and the two limits could not differ (a
+//! reverse proxy reuses its connections for longer than a head may take). Here the head's
+//! clock starts at its first byte, and the wait before it is the idle timeout's.
 //!
 //! Only HTTP/1.1 is served (browsers speak HTTP/2 only over TLS, which a proxy in front ends).
 //! On shutdown the listener is closed at once, idle connections are closed, and requests in
