@@ -58,8 +58,10 @@ export default defineConfig({
           // (tests/fixtures.ts).
           SANDBOX: 'true',
           SANDBOX_CONTROL: 'true',
-          // Every test signs up its own users, all from 127.0.0.1.
+          // Every test signs up and in its own users, all from 127.0.0.1, in parallel workers.
           SIGN_UP_LIMIT_PER_CLIENT: '100000',
+          SIGN_IN_LIMIT_PER_CLIENT: '100000',
+          PASSWORD_HASH_QUEUE_PER_CLIENT: '32',
         },
       },
 });

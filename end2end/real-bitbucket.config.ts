@@ -51,6 +51,8 @@ export default defineConfig({
           // Sign-up links are read from the studio's mailbox, as in the sandbox suite.
           MAIL_OUTBOX: 'true',
           SIGN_UP_LIMIT_PER_CLIENT: '1000',
+          SIGN_IN_LIMIT_PER_CLIENT: '1000',
+          PASSWORD_HASH_QUEUE_PER_CLIENT: '32',
           RUST_LOG: 'warn',
         },
       }

@@ -6,10 +6,27 @@
 #
 #   ./scripts/bench.sh                      every figure, 5 runs each (about 15 minutes)
 #   BENCH_RUNS=3 BENCH_ONLY=throughput ./scripts/bench.sh
+#   BENCH_ONLY=flood ./scripts/bench.sh     figure 8 alone: no front end, browser or wrk needed
 #
 # Needs what the tests need (PostgreSQL at TEST_POSTGRES_URL, Chromium), plus Debian's wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Figures that need no front end, browser or wrk: BENCH_ONLY naming only these skips them.
+without_site=",flood,"
+needs_site=1
+if [ -n "${BENCH_ONLY:-}" ]; then
+  needs_site=0
+  for figure in ${BENCH_ONLY//,/ }; do
+    [[ "$without_site" == *",$figure,"* ]] || needs_site=1
+  done
+fi
+if [ "$needs_site" = 0 ]; then
+  echo "[bench] building the release server and the benchmark"
+  cargo bench --no-run -p server --bench studio
+  exec cargo bench -p server --bench studio
+fi
+
 ./scripts/setup.sh --browser
 
 if ! command -v wrk >/dev/null; then

@@ -38,7 +38,8 @@ url="http://127.0.0.1:$port"
 LEPTOS_SITE_ADDR="127.0.0.1:$port" \
   DATABASE_URL="${DATABASE_URL:-sqlite://$data/studio.db}" \
   TOKEN_KEY_FILE="$data/token.key" LEPTOS_SITE_ROOT="$data" \
-  SANDBOX=true SIGN_UP_LIMIT_PER_CLIENT=1000000 RUST_LOG=warn \
+  SANDBOX=true SIGN_UP_LIMIT_PER_CLIENT=1000000 SIGN_IN_LIMIT_PER_CLIENT=1000000 \
+  PASSWORD_HASH_QUEUE_PER_CLIENT=32 RUST_LOG=warn \
   ./target/debug/server >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT

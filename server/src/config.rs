@@ -183,6 +183,40 @@ pub struct Args {
     /// Header naming the client's address, set by the reverse proxies in front of the studio
     /// (e.g. X-Forwarded-For). Every line of it is read as one list, and the entry appended by
     /// the outermost trusted proxy is used (see CLIENT_IP_TRUSTED_HOPS). Unset: the
+    /// Sign-in attempts allowed per client address per 15 minutes, right or wrong, counted
+    /// before any password is hashed (failures per account are limited apart: 5 per 15
+    /// minutes).
+    #[arg(long, env = "SIGN_IN_LIMIT_PER_CLIENT", default_value_t = 100)]
+    pub sign_in_limit_per_client: i64,
+
+    /// Passwords being hashed or waiting for a core (sign-ins and sign-ups), at most; a request
+    /// beyond is refused at once with 429 and Retry-After instead of waiting behind them.
+    #[arg(long, env = "PASSWORD_HASH_QUEUE", default_value_t = 32)]
+    pub password_hash_queue: usize,
+
+    /// Of those, at most this many per client address, so one client's flood fills only its
+    /// own share and everyone else's sign-in waits behind at most that many hashes of it.
+    #[arg(long, env = "PASSWORD_HASH_QUEUE_PER_CLIENT", default_value_t = 2)]
+    pub password_hash_queue_per_client: usize,
+
+    /// Seconds a request's head (request line and headers) may take to arrive once its first
+    /// byte has; then the connection is closed.
+    #[arg(long, env = "HTTP_HEADER_TIMEOUT", default_value_t = 10)]
+    pub http_header_timeout: u64,
+
+    /// Seconds a connection may stay open with no request being handled and no byte moving
+    /// (before its first request, between kept-alive requests, or while its client does not
+    /// read an answer); then it is closed. Keep it above a reverse proxy's own keep-alive time.
+    #[arg(long, env = "HTTP_IDLE_TIMEOUT", default_value_t = 75)]
+    pub http_idle_timeout: u64,
+
+    /// Connections open at once, at most (on each listener); further ones wait to be accepted
+    /// until one closes.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Header naming the client's address, set by the reverse proxy in front of the studio
+    /// (e.g. X-Forwarded-For: its last entry is used, the one the proxy appended). Unset: the
     /// connection's peer address. Only set it behind a proxy that writes the header.
     #[arg(long, env = "CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
@@ -267,6 +301,11 @@ pub struct MailSettings {
 #[derive(Clone, Debug)]
 pub struct AccountSettings {
     pub sign_up_limit_per_client: i64,
+    /// Sign-in attempts per client address per 15 minutes.
+    pub sign_in_limit_per_client: i64,
+    /// Slots in the password-hashing queue, in all and per client address.
+    pub password_hash_queue: usize,
+    pub password_hash_queue_per_client: usize,
     /// Lower-case header name; `None`: the peer address.
     pub client_ip_header: Option<String>,
     /// Proxies that append to `client_ip_header` (at least 1).
@@ -277,6 +316,9 @@ impl Default for AccountSettings {
     fn default() -> Self {
         Self {
             sign_up_limit_per_client: 20,
+            sign_in_limit_per_client: 100,
+            password_hash_queue: 32,
+            password_hash_queue_per_client: 2,
             client_ip_header: None,
             client_ip_trusted_hops: 1,
         }
@@ -297,6 +339,9 @@ impl Default for SessionSettings {
         }
     }
 }
+
+/// Timeouts and the cap on connections: see [`crate::serve`].
+pub use crate::serve::ConnectionSettings;
 
 /// Where `/metrics` is served; see [`crate::telemetry::endpoint`].
 #[derive(Clone, Debug, Default)]
@@ -333,6 +378,7 @@ pub struct Settings {
     /// What sessions are judged by: the system clock (tests move it forward).
     pub clock: crate::clock::Clock,
     pub metrics: MetricsSettings,
+    pub connections: ConnectionSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -479,6 +525,9 @@ impl Args {
             },
             accounts: AccountSettings {
                 sign_up_limit_per_client: self.sign_up_limit_per_client.max(1),
+                sign_in_limit_per_client: self.sign_in_limit_per_client.max(1),
+                password_hash_queue: self.password_hash_queue.max(1),
+                password_hash_queue_per_client: self.password_hash_queue_per_client.max(1),
                 client_ip_header: self
                     .client_ip_header
                     .filter(|name| !name.is_empty())
@@ -495,6 +544,11 @@ impl Args {
                     .metrics_token
                     .filter(|token| !token.is_empty())
                     .map(SecretString::from),
+            },
+            connections: ConnectionSettings {
+                header_timeout: std::time::Duration::from_secs(self.http_header_timeout.max(1)),
+                idle_timeout: std::time::Duration::from_secs(self.http_idle_timeout.max(1)),
+                max_connections: self.max_connections.max(1),
             },
         })
     }
@@ -575,6 +629,44 @@ mod tests {
             both,
             Err(ConfigError::SandboxBesideProvider("BITBUCKET_CLIENT_ID"))
         ));
+    }
+
+    #[test]
+    fn flags_and_defaults_agree_on_the_limits() {
+        let settings = parse(&[]).unwrap();
+        let defaults = AccountSettings::default();
+        assert_eq!(
+            (
+                settings.accounts.sign_up_limit_per_client,
+                settings.accounts.sign_in_limit_per_client,
+                settings.accounts.password_hash_queue,
+                settings.accounts.password_hash_queue_per_client,
+            ),
+            (
+                defaults.sign_up_limit_per_client,
+                defaults.sign_in_limit_per_client,
+                defaults.password_hash_queue,
+                defaults.password_hash_queue_per_client,
+            )
+        );
+        assert_eq!(settings.connections, ConnectionSettings::default());
+        let settings = parse(&[
+            "--http-header-timeout",
+            "3",
+            "--http-idle-timeout",
+            "20",
+            "--max-connections",
+            "50",
+        ])
+        .unwrap();
+        assert_eq!(
+            settings.connections,
+            ConnectionSettings {
+                header_timeout: std::time::Duration::from_secs(3),
+                idle_timeout: std::time::Duration::from_secs(20),
+                max_connections: 50,
+            }
+        );
     }
 
     #[test]

@@ -74,14 +74,21 @@ pub enum AppError {
 /// What a [`AppError::TooManyAttempts`] limited, for its message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Throttled {
+    /// Failed sign-ins for one account.
     SignIn,
+    /// Sign-ins from one client address.
+    SignInFromClient,
     SignUp,
+    /// No room in the password-hashing queue, or in this client's share of it.
+    Busy,
 }
 
 impl Throttled {
     fn message(self, minutes: u64) -> String {
         match self {
             Throttled::SignIn => format!("Too many failed sign-ins for this account. Wait {minutes} minute(s) and try again, or check the email address."),
+            Throttled::SignInFromClient => format!("Too many sign-ins from here. Wait {minutes} minute(s) and try again."),
+            Throttled::Busy => "The studio is checking many passwords at the moment. Try again in a few seconds.".to_owned(),
             Throttled::SignUp => format!("Too many sign-ups from here or for this address. Wait {minutes} minute(s) and try again; if a sign-up mail arrived meanwhile, use its link."),
         }
     }

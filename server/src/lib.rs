@@ -5,10 +5,11 @@
 //! and bound to the user, and proxies the few Bitbucket calls the app needs. Tokens and the
 //! client secret never reach the browser.
 //!
-//! Where things are: [`config`] (flags and environment), [`startup`] (wiring), [`routes`]
-//! (HTTP handlers, one module per area), [`bitbucket`] (OAuth, REST, token life),
-//! [`pipelines`] (a project's pipelines in Bitbucket or in the studio), [`store`] (all SQL),
-//! [`session`], [`security`], [`crypto`], [`telemetry`] (logs, request ids, metrics).
+//! Where things are: [`config`] (flags and environment), [`startup`] (wiring), [`serve`]
+//! (connections and their limits), [`routes`] (HTTP handlers, one module per area),
+//! [`bitbucket`] (OAuth, REST, token life), [`pipelines`] (a project's pipelines in Bitbucket
+//! or in the studio), [`store`] (all SQL), [`session`], [`security`], [`crypto`],
+//! [`telemetry`] (logs, request ids, metrics).
 
 pub mod allocator;
 pub mod bitbucket;
@@ -25,6 +26,7 @@ pub mod providers;
 pub mod random;
 pub mod routes;
 pub mod security;
+pub mod serve;
 pub mod session;
 pub mod startup;
 pub mod store;

@@ -29,8 +29,10 @@ use crate::error::AppError;
 use crate::mail::{Mailer, SmtpMailer};
 use crate::providers::oauth::{ClientAuth, OAuthSettings, ProviderOAuth};
 use crate::providers::{Grants, Provider, Providers};
+use crate::routes::auth::PasswordHashing;
 use crate::routes::{self, AppState};
 use crate::security::{csrf, headers};
+use crate::serve::{self, ConnectionSettings};
 use crate::session;
 use crate::store::Db;
 use crate::telemetry::{self, Metrics};
@@ -75,6 +77,10 @@ pub struct Application {
     datacenter_sandbox: Option<dc_sandbox::DataCenter>,
     /// `METRICS_ADDR`'s listener and its `/metrics` router.
     metrics_listener: Option<(TcpListener, Router)>,
+    /// Timeouts and the cap, for both listeners.
+    connections: ConnectionSettings,
+    /// The password-hashing queue, shared with the routes (tests hold its slots).
+    hashing: PasswordHashing,
 }
 
 impl Application {
@@ -160,6 +166,11 @@ impl Application {
         spawn_rate_limit_pruner(db.clone(), Duration::from_secs(3600));
 
         let mailer = mailer(&settings.mail, sandboxed, &public_url, &db)?;
+        let hashing = PasswordHashing::new(
+            settings.accounts.password_hash_queue,
+            settings.accounts.password_hash_queue_per_client,
+            metrics.clone(),
+        );
         let state = AppState::new(routes::Shared {
             db: db.clone(),
             cipher,
@@ -168,6 +179,7 @@ impl Application {
             mailer: mailer.clone(),
             public_url: public_url.as_str().into(),
             accounts: Arc::new(settings.accounts.clone()),
+            hashing: hashing.clone(),
         });
         let origin = origin_of(&public_url);
         let csp = headers::content_security_policy(settings.live_reload_port);
@@ -250,6 +262,8 @@ impl Application {
             sandbox,
             datacenter_sandbox,
             metrics_listener,
+            connections: settings.connections,
+            hashing,
         })
     }
 
@@ -287,23 +301,32 @@ impl Application {
             .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
-    /// Serves until Ctrl-C or SIGTERM, letting in-flight requests finish. Each request
-    /// knows its peer address ([`crate::extract::ClientAddress`]).
+    /// The queue every password hash waits in (see [`PasswordHashing`]).
+    pub fn password_hashing(&self) -> PasswordHashing {
+        self.hashing.clone()
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, letting in-flight requests finish, with the
+    /// connection limits of [`crate::serve`]. Each request knows its peer address
+    /// ([`crate::extract::ClientAddress`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         if let Some((listener, router)) = self.metrics_listener {
-            // Stops with the process: a scrape needs no graceful end.
+            // The same limits (a scraper is a client too); it stops with the process, as a
+            // scrape needs no graceful end.
+            let connections = self.connections;
             tokio::spawn(async move {
-                if let Err(error) = axum::serve(listener, router).await {
+                let forever = std::future::pending::<()>();
+                if let Err(error) = serve::serve(listener, router, connections, forever).await {
                     tracing::error!(%error, "the metrics listener stopped");
                 }
             });
         }
-        axum::serve(
+        serve::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            self.connections,
+            shutdown_signal(),
         )
-        .with_graceful_shutdown(shutdown_signal())
         .await
     }
 }

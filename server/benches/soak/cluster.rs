@@ -32,6 +32,7 @@ impl Cluster {
             Options {
                 database_url: Some(postgres.url()),
                 sign_up_limit_per_client: 1_000_000,
+                sign_in_limit_per_client: 1_000_000,
                 ..Options::default()
             },
         )

@@ -9,8 +9,8 @@
 //! comparison is measured side by side in the same run, because these machines are noisy.
 //!
 //! Environment: `BENCH_RUNS` (default 5) runs per figure; `BENCH_ONLY` (comma-separated:
-//! `picker,frontend,throughput,stampede,memory,calls`) to run some figures only; `BENCH_SITE` the
-//! release front end (default `target/release-site`).
+//! `picker,frontend,throughput,stampede,memory,calls,flood`) to run some figures only;
+//! `BENCH_SITE` the release front end (default `target/release-site`; `flood` alone needs none).
 
 // The test helpers are shared with the integration tests; the benchmark uses only some.
 #[allow(dead_code, unused_imports)]
@@ -19,6 +19,7 @@ mod helpers;
 
 mod browser;
 mod calls;
+mod flood;
 mod frontend;
 mod memory;
 mod picker;
@@ -68,6 +69,16 @@ impl Config {
         }
     }
 
+    /// Figures that measure no front end: with `BENCH_ONLY` naming only these, none is built.
+    const WITHOUT_SITE: &'static [&'static str] = &["flood"];
+
+    fn needs_site(&self) -> bool {
+        self.only.as_ref().is_none_or(|only| {
+            only.iter()
+                .any(|f| !Self::WITHOUT_SITE.contains(&f.as_str()))
+        })
+    }
+
     fn wants(&self, figure: &str) -> bool {
         self.only
             .as_ref()
@@ -78,11 +89,12 @@ impl Config {
 fn main() {
     let config = Config::from_env();
     assert!(
-        config
-            .site
-            .join("pkg")
-            .join(server::routes::spa::MANIFEST)
-            .exists(),
+        !config.needs_site()
+            || config
+                .site
+                .join("pkg")
+                .join(server::routes::spa::MANIFEST)
+                .exists(),
         "no release front end at {}: run ./scripts/bench.sh (it builds one first)",
         config.site.display()
     );
@@ -109,6 +121,9 @@ fn main() {
         }
         if config.wants("calls") {
             tables.push(calls::run(&config).await);
+        }
+        if config.wants("flood") {
+            tables.push(flood::run(&config).await);
         }
         tables
     });

@@ -54,6 +54,8 @@ pub struct Shared {
     /// The origin browsers use (`PUBLIC_URL`), for links in mail.
     pub public_url: Arc<str>,
     pub accounts: Arc<AccountSettings>,
+    /// The queue every password hash goes through.
+    pub hashing: auth::PasswordHashing,
 }
 
 /// The same routes for every provider, each set told which provider it serves by an

@@ -7,6 +7,7 @@
 //! | `studio_bitbucket_request_duration_seconds` (histogram) | `endpoint` (a template, e.g. `/repositories/{workspace}/{repo_slug}/src/{commit}/{path}`, or `token`), `method`, `status` (the code, or `unreachable`) |
 //! | `studio_bitbucket_rate_limited_total` | `endpoint` |
 //! | `studio_bitbucket_token_refreshes_total` | `outcome`: `refreshed`, `reused` (another caller or instance had just refreshed), `refused` (revoked or expired: Reconnect), `retried`, `failed` (Bitbucket unavailable; the connection is kept) |
+//! | `studio_password_hashes_total` | `outcome`: `hashed`, `shed` (refused with 429: the hash queue, or the client's share of it, was full) |
 //! | `studio_db_pool_connections` (gauge) | `state`: `idle`, `in_use` |
 //! | `studio_db_pool_max_connections` (gauge) | |
 //!
@@ -47,6 +48,22 @@ impl RefreshOutcome {
     }
 }
 
+/// What became of a password that needed hashing (a sign-in or a sign-up).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashOutcome {
+    Hashed,
+    Shed,
+}
+
+impl HashOutcome {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Hashed => "hashed",
+            Self::Shed => "shed",
+        }
+    }
+}
+
 /// How a Bitbucket call ended, for its `status` label.
 #[derive(Clone, Copy, Debug)]
 pub enum CallStatus {
@@ -61,6 +78,7 @@ pub struct Metrics {
     bitbucket: HistogramVec,
     rate_limited: IntCounterVec,
     refreshes: IntCounterVec,
+    password_hashes: IntCounterVec,
     pool: IntGaugeVec,
     pool_max: IntGauge,
 }
@@ -108,6 +126,14 @@ impl Metrics {
             &["outcome"],
         )
         .expect("a valid metric");
+        let password_hashes = IntCounterVec::new(
+            Opts::new(
+                "studio_password_hashes_total",
+                "Passwords that needed hashing (sign-ins, sign-ups), by outcome.",
+            ),
+            &["outcome"],
+        )
+        .expect("a valid metric");
         let pool = IntGaugeVec::new(
             Opts::new(
                 "studio_db_pool_connections",
@@ -126,6 +152,7 @@ impl Metrics {
             Box::new(bitbucket.clone()),
             Box::new(rate_limited.clone()),
             Box::new(refreshes.clone()),
+            Box::new(password_hashes.clone()),
             Box::new(pool.clone()),
             Box::new(pool_max.clone()),
         ] {
@@ -141,12 +168,16 @@ impl Metrics {
         ] {
             refreshes.with_label_values(&[outcome.label()]);
         }
+        for outcome in [HashOutcome::Hashed, HashOutcome::Shed] {
+            password_hashes.with_label_values(&[outcome.label()]);
+        }
         Arc::new(Self {
             registry,
             http,
             bitbucket,
             rate_limited,
             refreshes,
+            password_hashes,
             pool,
             pool_max,
         })
@@ -205,6 +236,12 @@ impl Metrics {
 
     pub fn count_refresh(&self, outcome: RefreshOutcome) {
         self.refreshes.with_label_values(&[outcome.label()]).inc();
+    }
+
+    pub fn count_password_hash(&self, outcome: HashOutcome) {
+        self.password_hashes
+            .with_label_values(&[outcome.label()])
+            .inc();
     }
 
     /// The text exposition format, with the pool's figures read now.

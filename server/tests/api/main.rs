@@ -23,5 +23,6 @@ mod secrets;
 mod security;
 mod sessions;
 mod shutdown;
+mod slow_clients;
 mod startup;
 mod telemetry;

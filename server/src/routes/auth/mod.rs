@@ -1,15 +1,25 @@
 //! Studio accounts: sign up (with a mailed link), sign in, sign out, who am I.
 //!
 //! - [`sign_in`]: unknown email and wrong password get the same answer after the same work;
-//!   failures are limited per account, each attempt reserved atomically before its hash.
+//!   failures are limited per account and attempts per client, each attempt reserved
+//!   atomically before its hash.
 //! - [`sign_up`]: the same answer for every address, the account created only from the
 //!   mailed link; limited per address and per client.
-//! - [`passwords`]: argon2id on the blocking pool, one hash per core.
+//! - [`passwords`]: argon2id on the blocking pool, one hash per core, through a bounded queue
+//!   fair between clients.
 
 mod passwords;
 mod sign_in;
 mod sign_up;
 
+pub use passwords::{PasswordHashing, BUSY_RETRY_AFTER_SECS};
+
+/// How long a refused sign-in or sign-up (429) waits before it is answered. Refusing costs
+/// no hash and holds no slot, but a client that ignores `Retry-After` would get its refusals
+/// as fast as it sends, and with a few dozen connections turn them into a flood that takes
+/// the cores from everyone's sign-ins (BENCHMARKS.md, figure 8: about 16,000 refusals a
+/// second). Paced, each of its connections gets four answers a second.
+pub const REFUSAL_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 pub use sign_in::{FAILURE_WINDOW_SECS, MAX_FAILURES};
 pub use sign_up::{SIGN_UPS_PER_ADDRESS, SIGN_UP_WINDOW_SECS};
 
@@ -29,6 +39,14 @@ pub fn router() -> Router<AppState> {
         .route(api::paths::SIGN_IN, post(sign_in::sign_in))
         .route(api::paths::SIGN_OUT, post(sign_out))
         .route(api::paths::ME, get(me))
+}
+
+/// `answer`, after [`REFUSAL_PAUSE`] when it refuses an attempt (429).
+async fn paced<T>(answer: AppResult<T>) -> AppResult<T> {
+    if matches!(answer, Err(AppError::TooManyAttempts { .. })) {
+        tokio::time::sleep(REFUSAL_PAUSE).await;
+    }
+    answer
 }
 
 /// Normalised email: trimmed, lower case, shaped like an address.

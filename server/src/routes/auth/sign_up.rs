@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
-use super::passwords::{hash, hashing};
+use super::passwords::hash;
 use super::{check_password_length, parse_email, AppState};
 use crate::error::{AppError, AppResult, Throttled};
 use crate::extract::{self, ClientAddress};
@@ -35,6 +35,15 @@ pub(super) async fn sign_up(
     client: ClientAddress,
     extract::Json(body): extract::Json<SignUp>,
 ) -> AppResult<(StatusCode, Json<SignUpStarted>)> {
+    // Its slot is given back before a refusal's pause.
+    super::paced(start(state, client, body).await).await
+}
+
+async fn start(
+    state: AppState,
+    client: ClientAddress,
+    body: SignUp,
+) -> AppResult<(StatusCode, Json<SignUpStarted>)> {
     if !state.mailer.is_available() {
         return Err(AppError::NotConfigured(
             "Sign-up is not available on this studio yet: it needs a mail server to send sign-up links. Ask the studio's administrator.",
@@ -42,6 +51,8 @@ pub(super) async fn sign_up(
     }
     let email = parse_email(&body.email)?;
     check_password_length(&body.password)?;
+    // A slot in the hashing queue first: a sign-up shed for load spends nobody's allowance.
+    let slot = state.hashing.slot(&client.0)?;
     let per_client = Limit {
         name: "sign-up-client",
         max: state.accounts.sign_up_limit_per_client,
@@ -66,7 +77,8 @@ pub(super) async fn sign_up(
     }
     // Hashed whether or not the address has an account: both answers cost the same.
     let password = body.password;
-    let password_hash = hashing(move || hash(&password))
+    let password_hash = slot
+        .hash(move || hash(&password))
         .await?
         .map_err(AppError::internal)?;
     let mail = match state.db.user_by_email(&email).await? {

@@ -29,6 +29,22 @@ impl Browser {
         }
     }
 
+    /// A browser on another machine, as the server sees it: its connections come from
+    /// `address` (any of 127.0.0.0/8 reaches the server on Linux), so per-client limits count
+    /// it apart from the tests' usual 127.0.0.1.
+    pub fn from_address(origin: &str, address: std::net::IpAddr) -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(address)
+            .build()
+            .unwrap();
+        Self {
+            origin: origin.to_owned(),
+            client,
+            cookies: Arc::default(),
+        }
+    }
+
     /// The same browser (same cookies) talking to another origin: another server instance
     /// that the load balancer would have picked.
     pub fn at(&self, origin: &str) -> Browser {

@@ -38,14 +38,34 @@ impl Instance {
         if let Some(outbox) = settings.mail.outbox {
             command.env("MAIL_OUTBOX", outbox.to_string());
         }
-        command.env(
-            "SIGN_UP_LIMIT_PER_CLIENT",
-            settings.accounts.sign_up_limit_per_client.to_string(),
-        );
-        command.env(
-            "SESSION_ABSOLUTE_LIFETIME_DAYS",
-            settings.sessions.absolute_lifetime_days.to_string(),
-        );
+        let accounts = &settings.accounts;
+        let connections = &settings.connections;
+        // Whole seconds on the command line; anything shorter rounds up to one.
+        let secs = |d: Duration| d.as_secs().max(1).to_string();
+        command
+            .env(
+                "SIGN_UP_LIMIT_PER_CLIENT",
+                accounts.sign_up_limit_per_client.to_string(),
+            )
+            .env(
+                "SIGN_IN_LIMIT_PER_CLIENT",
+                accounts.sign_in_limit_per_client.to_string(),
+            )
+            .env(
+                "PASSWORD_HASH_QUEUE",
+                accounts.password_hash_queue.to_string(),
+            )
+            .env(
+                "PASSWORD_HASH_QUEUE_PER_CLIENT",
+                accounts.password_hash_queue_per_client.to_string(),
+            )
+            .env("HTTP_HEADER_TIMEOUT", secs(connections.header_timeout))
+            .env("HTTP_IDLE_TIMEOUT", secs(connections.idle_timeout))
+            .env("MAX_CONNECTIONS", connections.max_connections.to_string())
+            .env(
+                "SESSION_ABSOLUTE_LIFETIME_DAYS",
+                settings.sessions.absolute_lifetime_days.to_string(),
+            );
         if let Some(public_url) = &settings.public_url {
             command.env("PUBLIC_URL", public_url);
         }

@@ -65,6 +65,8 @@ pub struct TestApp {
     postgres_database: Option<String>,
     /// `http://addr` of the metrics listener, with [`Options::metrics_listener`].
     pub metrics_url: Option<String>,
+    /// The server's password-hashing queue: a test takes its slots to fill it at will.
+    pub hashing: server::routes::auth::PasswordHashing,
 }
 
 impl Drop for TestApp {
@@ -116,6 +118,14 @@ pub struct Options {
     pub client_ip_header: Option<String>,
     /// `SESSION_ABSOLUTE_LIFETIME_DAYS`.
     pub session_absolute_lifetime_days: u32,
+    /// Sign-ins per client address per 15 minutes; every test's users sign in from 127.0.0.1.
+    pub sign_in_limit_per_client: i64,
+    /// Slots in the password-hashing queue, in all and per client. Generous by default: tests
+    /// sign up and in from one address, often in parallel.
+    pub password_hash_queue: usize,
+    pub password_hash_queue_per_client: usize,
+    /// Timeouts and the connection cap.
+    pub connections: server::config::ConnectionSettings,
 }
 
 impl Default for Options {
@@ -132,6 +142,10 @@ impl Default for Options {
             metrics_listener: false,
             client_ip_header: None,
             session_absolute_lifetime_days: server::config::DEFAULT_SESSION_ABSOLUTE_LIFETIME_DAYS,
+            sign_in_limit_per_client: 1000,
+            password_hash_queue: 1000,
+            password_hash_queue_per_client: 1000,
+            connections: server::config::ConnectionSettings::default(),
         }
     }
 }
@@ -224,6 +238,9 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         },
         accounts: server::config::AccountSettings {
             sign_up_limit_per_client: options.sign_up_limit_per_client,
+            sign_in_limit_per_client: options.sign_in_limit_per_client,
+            password_hash_queue: options.password_hash_queue,
+            password_hash_queue_per_client: options.password_hash_queue_per_client,
             client_ip_header: options.client_ip_header,
             client_ip_trusted_hops: 1,
         },
@@ -238,14 +255,17 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
                 .then(|| "127.0.0.1:0".parse().unwrap()),
             token: Some(SecretString::from(METRICS_TOKEN.to_owned())),
         },
+        connections: options.connections,
     };
     let app = Application::with_listener(settings.clone(), listener)
         .await
         .expect("the server starts");
     let db = app.db();
+    let hashing = app.password_hashing();
     let metrics_url = app.metrics_addr().map(|addr| format!("http://{addr}"));
     let server = tokio::spawn(app.run_until_stopped());
     TestApp {
+        hashing,
         metrics_url,
         browser: Browser::new(&url),
         url,
