@@ -210,6 +210,11 @@ pub struct Args {
     #[arg(long, env = "HTTP_IDLE_TIMEOUT", default_value_t = 75)]
     pub http_idle_timeout: u64,
 
+    /// Seconds a request's body may take to arrive whole once its head has; then the request
+    /// is refused (408) and the connection closed, however the body trickles in.
+    #[arg(long, env = "HTTP_BODY_TIMEOUT", default_value_t = 60)]
+    pub http_body_timeout: u64,
+
     /// Connections open at once, at most (on each listener); further ones wait to be accepted
     /// until one closes.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024)]
@@ -548,6 +553,7 @@ impl Args {
             connections: ConnectionSettings {
                 header_timeout: std::time::Duration::from_secs(self.http_header_timeout.max(1)),
                 idle_timeout: std::time::Duration::from_secs(self.http_idle_timeout.max(1)),
+                body_timeout: std::time::Duration::from_secs(self.http_body_timeout.max(1)),
                 max_connections: self.max_connections.max(1),
             },
         })
@@ -655,6 +661,8 @@ mod tests {
             "3",
             "--http-idle-timeout",
             "20",
+            "--http-body-timeout",
+            "30",
             "--max-connections",
             "50",
         ])
@@ -664,6 +672,7 @@ mod tests {
             ConnectionSettings {
                 header_timeout: std::time::Duration::from_secs(3),
                 idle_timeout: std::time::Duration::from_secs(20),
+                body_timeout: std::time::Duration::from_secs(30),
                 max_connections: 50,
             }
         );

@@ -52,6 +52,9 @@ pub enum AppError {
     },
     #[error("body too large")]
     PayloadTooLarge,
+    /// The body did not arrive whole in time (`crate::serve`'s body timeout).
+    #[error("body too slow")]
+    BodyTimedOut,
     #[error("body not declared as JSON")]
     UnsupportedMediaType,
     #[error("method not allowed")]
@@ -133,6 +136,10 @@ impl AppError {
             PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ApiError::new(ErrorCode::BadRequest, "The request is larger than the studio accepts. Shorten what you entered and try again."),
+            ),
+            BodyTimedOut => (
+                StatusCode::REQUEST_TIMEOUT,
+                ApiError::new(ErrorCode::BadRequest, "The request took too long to arrive. Check your connection and try again."),
             ),
             UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,

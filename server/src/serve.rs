@@ -12,6 +12,11 @@
 //!   either way for [`ConnectionSettings::idle_timeout`] is closed: one opened and left silent,
 //!   a kept-alive one between requests, one whose client stopped reading its answer. A handler
 //!   still working (waiting on Bitbucket, say) keeps its connection, however long it is silent.
+//! - **Body timeout** ([`ConnectionSettings::body_timeout`]): a request's body must have
+//!   arrived whole within this time of its head. A handler reading a body counts as working, so
+//!   without it a client trickling a byte now and then (a slow-body attack) would hold its
+//!   connection, and a slot under the cap, for as long as it liked. Past it, the handler's read
+//!   fails ([`BodyTimedOut`]: the extractors answer 408) and the connection is closed.
 //!
 //! hyper's own `header_read_timeout` is not used: hyper starts that clock as soon as a
 //! connection is ready for a request, not at the request's first byte, so it would also end
@@ -51,6 +56,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 pub struct ConnectionSettings {
     pub header_timeout: Duration,
     pub idle_timeout: Duration,
+    pub body_timeout: Duration,
     pub max_connections: usize,
 }
 
@@ -59,6 +65,7 @@ impl Default for ConnectionSettings {
         Self {
             header_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(75),
+            body_timeout: Duration::from_secs(60),
             max_connections: 1024,
         }
     }
@@ -141,8 +148,10 @@ async fn connection(
             request.extensions_mut().insert(ConnectInfo(peer));
             let handling = activity.handling();
             let router = router.clone();
+            let body_timeout = settings.body_timeout;
             async move {
-                let response = router.oneshot(request.map(Body::new)).await;
+                let request = request.map(|body| Body::new(Deadlined::new(body, body_timeout)));
+                let response = router.oneshot(request).await;
                 drop(handling);
                 response
             }
@@ -361,6 +370,72 @@ impl AsyncWrite for Watched {
     }
 }
 
+/// The error a request body gives once [`ConnectionSettings::body_timeout`] is past.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+pub struct BodyTimedOut;
+
+pin_project_lite::pin_project! {
+    /// A request body that fails with [`BodyTimedOut`] when it has not arrived whole by its
+    /// deadline, counted from the end of the head (when it is made), not between frames: a
+    /// byte now and then must not keep it going.
+    struct Deadlined<B> {
+        #[pin]
+        inner: B,
+        #[pin]
+        deadline: tokio::time::Sleep,
+        timed_out: bool,
+    }
+}
+
+impl<B> Deadlined<B> {
+    fn new(inner: B, timeout: Duration) -> Self {
+        Self {
+            inner,
+            deadline: tokio::time::sleep(timeout),
+            timed_out: false,
+        }
+    }
+}
+
+impl<B> http_body::Body for Deadlined<B>
+where
+    B: http_body::Body,
+    B::Error: Into<axum::BoxError>,
+{
+    type Data = B::Data;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.project();
+        if *this.timed_out {
+            return Poll::Ready(None);
+        }
+        // What has arrived is read first: a body complete by its deadline never fails.
+        if let Poll::Ready(frame) = this.inner.poll_frame(cx) {
+            return Poll::Ready(frame.map(|frame| frame.map_err(Into::into)));
+        }
+        match this.deadline.poll(cx) {
+            Poll::Ready(()) => {
+                *this.timed_out = true;
+                Poll::Ready(Some(Err(BodyTimedOut.into())))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.timed_out || self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,8 +443,64 @@ mod tests {
     const SETTINGS: ConnectionSettings = ConnectionSettings {
         header_timeout: Duration::from_secs(2),
         idle_timeout: Duration::from_secs(10),
+        body_timeout: Duration::from_secs(60),
         max_connections: 1,
     };
+
+    /// A body whose first half is there and whose second half never comes.
+    struct HalfABody(bool);
+
+    impl http_body::Body for HalfABody {
+        type Data = axum::body::Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            if std::mem::replace(&mut self.0, true) {
+                return Poll::Pending;
+            }
+            let half = axum::body::Bytes::from_static(b"{\"half\":");
+            Poll::Ready(Some(Ok(http_body::Frame::data(half))))
+        }
+    }
+
+    async fn read_whole<B>(mut body: Pin<&mut Deadlined<B>>) -> Result<Vec<u8>, axum::BoxError>
+    where
+        B: http_body::Body<Data = axum::body::Bytes>,
+        B::Error: Into<axum::BoxError>,
+    {
+        use http_body::Body as _;
+        let mut bytes = Vec::new();
+        while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+            if let Ok(data) = frame?.into_data() {
+                bytes.extend_from_slice(&data);
+            }
+        }
+        Ok(bytes)
+    }
+
+    #[tokio::test]
+    async fn a_body_must_arrive_whole_by_its_deadline() {
+        let started = Instant::now();
+        let deadline = Duration::from_millis(200);
+        let body = std::pin::pin!(Deadlined::new(HalfABody(false), deadline));
+        let error = read_whole(body).await.unwrap_err();
+        assert!(error.is::<BodyTimedOut>(), "{error}");
+        assert!(started.elapsed() >= deadline, "not before");
+    }
+
+    /// What has arrived is read even when the reading starts after the deadline.
+    #[tokio::test]
+    async fn a_body_there_in_time_is_read_whole() {
+        let body = std::pin::pin!(Deadlined::new(
+            axum::body::Body::from("{}"),
+            Duration::from_millis(1)
+        ));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(read_whole(body).await.unwrap(), b"{}");
+    }
 
     #[test]
     fn a_silent_connection_outstays_the_idle_timeout_only() {

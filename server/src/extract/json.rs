@@ -34,6 +34,9 @@ where
                     BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
                         AppError::PayloadTooLarge
                     }
+                    BytesRejection::FailedToBufferBody(failed) if timed_out(&failed) => {
+                        AppError::BodyTimedOut
+                    }
                     other => AppError::MalformedRequest(format!(
                         "The request body could not be read ({}).",
                         other.status()
@@ -47,6 +50,18 @@ impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
         axum::Json(self.0).into_response()
     }
+}
+
+/// Whether reading the body failed on [`crate::serve::BodyTimedOut`], somewhere in its causes.
+fn timed_out(failed: &FailedToBufferBody) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(failed);
+    while let Some(error) = cause {
+        if error.is::<crate::serve::BodyTimedOut>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 fn declares_json(headers: &HeaderMap) -> bool {

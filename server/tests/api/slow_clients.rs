@@ -62,6 +62,7 @@ async fn half_open_connections_are_closed_after_the_header_timeout_and_others_se
             header_timeout: Duration::from_secs(3),
             idle_timeout: Duration::from_secs(600),
             max_connections: 1024,
+            ..ConnectionSettings::default()
         },
     )
     .await;
@@ -91,6 +92,7 @@ async fn idle_connections_are_closed_but_a_request_in_progress_is_not(engine: En
             header_timeout: Duration::from_secs(600),
             idle_timeout: Duration::from_secs(1),
             max_connections: 1024,
+            ..ConnectionSettings::default()
         },
     )
     .await;
@@ -140,6 +142,7 @@ async fn connections_beyond_the_cap_wait_for_one_to_close(engine: Engine) {
             header_timeout: Duration::from_secs(600),
             idle_timeout: Duration::from_secs(600),
             max_connections: 10,
+            ..ConnectionSettings::default()
         },
     )
     .await;
@@ -175,8 +178,43 @@ async fn connections_beyond_the_cap_wait_for_one_to_close(engine: Engine) {
     assert_eq!(status, 200);
 }
 
+/// A body that trickles in, a byte now and then, counts as a handler at work, so neither the
+/// header nor the idle timeout ends it: its own deadline does. The request is refused (408)
+/// and the connection closed, its slot under the cap free again.
+async fn a_body_that_trickles_in_is_refused_at_its_deadline(engine: Engine) {
+    let app = app_with(
+        engine,
+        ConnectionSettings {
+            header_timeout: Duration::from_secs(600),
+            idle_timeout: Duration::from_secs(600),
+            body_timeout: Duration::from_secs(2),
+            max_connections: 1024,
+        },
+    )
+    .await;
+    let body = br#"{"email":"nobody@example.com","password":"not the password"}"#;
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nSec-Fetch-Site: same-origin\r\nContent-Length: {}\r\n\r\n",
+        api::paths::SIGN_IN,
+        host(&app.url),
+        body.len()
+    );
+    let mut slow = TcpStream::connect(host(&app.url)).await.unwrap();
+    slow.write_all(head.as_bytes()).await.unwrap();
+    // A byte every half second, which would take half a minute for the whole body; the
+    // deadline is two seconds. (It stops writing before the deadline, so the answer is not
+    // lost to a reset from writing into a closed connection.)
+    for byte in &body[..3] {
+        slow.write_all(&[*byte]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let answer = until_closed(&mut slow, Duration::from_secs(30)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+}
+
 crate::both_engines!(
     half_open_connections_are_closed_after_the_header_timeout_and_others_served,
+    a_body_that_trickles_in_is_refused_at_its_deadline,
     idle_connections_are_closed_but_a_request_in_progress_is_not,
     connections_beyond_the_cap_wait_for_one_to_close,
 );

@@ -61,6 +61,7 @@ impl Instance {
             )
             .env("HTTP_HEADER_TIMEOUT", secs(connections.header_timeout))
             .env("HTTP_IDLE_TIMEOUT", secs(connections.idle_timeout))
+            .env("HTTP_BODY_TIMEOUT", secs(connections.body_timeout))
             .env("MAX_CONNECTIONS", connections.max_connections.to_string())
             .env(
                 "SESSION_ABSOLUTE_LIFETIME_DAYS",
