@@ -43,6 +43,7 @@ const DEFAULTS: server::config::AccountSettings = server::config::AccountSetting
     password_hash_queue: 32,
     password_hash_queue_per_client: 2,
     client_ip_header: None,
+    client_ip_trusted_hops: 1,
 };
 
 const KINDS: [Kind; 4] = [
