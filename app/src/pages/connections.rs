@@ -15,7 +15,7 @@
 
 use api::{ConnectionEvent, ConnectionStatus, GitProvider, ProviderInfo};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use crate::tasks::PageTasks;
 use leptos_router::hooks::use_query_map;
 
 use crate::client;
@@ -222,6 +222,7 @@ fn DisconnectControl(
     provider: Provider,
     on_disconnected: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let tasks = PageTasks::new();
     let id = provider.id;
     let name = provider.short_name().to_owned();
     let question = format!(
@@ -244,7 +245,7 @@ fn DisconnectControl(
         }
         busy.set(true);
         error.set(None);
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result = client::disconnect(id).await;
             busy.try_set(false);
             match result {

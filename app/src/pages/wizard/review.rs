@@ -13,7 +13,7 @@ use api::{
     RepositoryRef, PROJECT_BRANCH,
 };
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use crate::tasks::PageTasks;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -117,6 +117,7 @@ fn Review(repository: Option<RepositoryRef>, provider: Option<Provider>) -> impl
 
 #[component]
 fn Summary(request: CreateProject, provider: Option<Provider>) -> impl IntoView {
+    let tasks = PageTasks::new();
     let navigate = use_navigate();
     let pending = RwSignal::new(false);
     let alert = RwSignal::new(None::<String>);
@@ -140,7 +141,7 @@ fn Summary(request: CreateProject, provider: Option<Provider>) -> impl IntoView 
         alert.set(None);
         reconnect.set(None);
         let navigate = navigate.clone();
-        spawn_local(async move {
+        tasks.spawn(async move {
             match client::create_project(request.get_value()).await {
                 // Replace the review in history so Back cannot create the project twice.
                 Ok(project) => navigate(
