@@ -1,9 +1,9 @@
 //! The frame of every page: the header (product name, main navigation, sandbox banner,
 //! account and "Sign out") and the `<main>` landmark the routes render into.
 
+use crate::tasks::PageTasks;
 use api::{ApiError, ErrorCode};
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;

@@ -1,9 +1,9 @@
 //! "You have an unfinished project": resume the wizard's draft where it stopped, or discard
 //! it. Shown on the projects page and at the start of the wizard.
 
+use crate::tasks::PageTasks;
 use api::{ProjectDraft, SavedDraft};
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::components::A;
 
 use crate::client;

@@ -10,10 +10,10 @@
 //! the page then says where to look, and the link's page ([`super::sign_up_confirm`])
 //! finishes the sign-up and continues to `return_to`.
 
+use crate::tasks::PageTasks;
 use api::{Credentials, SignUp, SignUpStarted};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;

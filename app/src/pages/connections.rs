@@ -13,9 +13,9 @@
 //! endpoint, so the page then points to the provider's own page, where the user can revoke
 //! the studio's access on the provider's side too.
 
+use crate::tasks::PageTasks;
 use api::{ConnectionEvent, ConnectionStatus, GitProvider, ProviderInfo};
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::hooks::use_query_map;
 
 use crate::client;

@@ -1,9 +1,9 @@
 //! `/projects/:id`: one project, where its pipelines live, and the pipelines themselves.
 
+use crate::tasks::PageTasks;
 use api::{ApiError, ErrorCode, Project, ProjectRepository, ProjectSettings};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 

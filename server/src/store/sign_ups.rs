@@ -39,13 +39,11 @@ impl Db {
         token_hash: &str,
     ) -> Result<Option<String>, StoreError> {
         let sql = "SELECT email FROM sign_ups WHERE token_hash = $1 AND expires_at > $2";
-        Ok(
-            on_pool!(self, pool => sqlx::query_scalar::<_, String>(sql)
+        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, String>(sql)
             .bind(token_hash)
             .bind(super::now())
             .fetch_optional(pool)
-            .await)?,
-        )
+            .await)?)
     }
 
     /// Takes the unexpired sign-up of `token_hash`, once: a second use finds nothing.

@@ -9,6 +9,7 @@
 //! and in the tab's storage ([`super::unsaved`]) until it is saved or discarded, so the
 //! Reconnect round trip and reloads bring it back.
 
+use crate::tasks::PageTasks;
 use api::{
     check_pipeline, ApiError, ConnectionStatus, ErrorCode, PipelineFile, PipelineKind,
     PipelinePath, PipelineProblem, SavePipeline,
@@ -16,7 +17,6 @@ use api::{
 use leptos::ev::SubmitEvent;
 use leptos::html::{Pre, Textarea};
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;

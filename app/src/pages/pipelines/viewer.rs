@@ -1,10 +1,10 @@
 //! `/projects/:id/pipelines/view?path=`: one pipeline as stored, with line numbers, the
 //! revision it was read at and its last change; Edit, and Delete after a confirmation.
 
+use crate::tasks::PageTasks;
 use api::{DeletePipeline, ErrorCode, PipelineFile, PipelinePath};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;

@@ -5,9 +5,9 @@
 //! the first commit (a README) on `main`. Creating happens with the user's own authority on
 //! the provider, only when the user asks.
 
+use crate::tasks::{spawn_detached, PageTasks};
 use api::{ApiError, ErrorCode, MainBranch, ProjectConfiguration, RepositoryRef, PROJECT_BRANCH};
 use leptos::prelude::*;
-use crate::tasks::{spawn_detached, PageTasks};
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 

@@ -1,8 +1,8 @@
 //! Step "Select project configuration": Quick start or Advanced settings.
 
+use crate::tasks::spawn_detached;
 use api::ProjectConfiguration;
 use leptos::prelude::*;
-use crate::tasks::spawn_detached;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;

@@ -10,11 +10,11 @@
 
 use std::time::Duration;
 
+use crate::tasks::PageTasks;
 use api::{Project, ProjectConfiguration, ProjectDraft, ProjectName, RepositoryRef};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 

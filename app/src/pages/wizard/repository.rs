@@ -12,12 +12,12 @@
 
 use std::time::Duration;
 
+use crate::tasks::PageTasks;
 use api::{
     ConnectionStatus, ErrorCode, Repository, RepositoryPicker, RepositoryQuery, RepositoryRef,
 };
 use leptos::ev::Event;
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 

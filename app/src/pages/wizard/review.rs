@@ -8,12 +8,12 @@
 //! (a name taken in another tab, access withdrawn on the provider) is shown here as a
 //! sentence, and a broken provider connection offers Reconnect, which returns to this step.
 
+use crate::tasks::PageTasks;
 use api::{
     ConnectionStatus, CreateProject, ProjectConfiguration, ProjectDraft, ProjectName,
     RepositoryRef, PROJECT_BRANCH,
 };
 use leptos::prelude::*;
-use crate::tasks::PageTasks;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
