@@ -16,6 +16,7 @@ const CHUNKS = /\/pkg\/(?!studio)[^/]*\.wasm(\?|$)/;
 /** Holds the requests matching `pattern` (but those `pass` lets through) until released. */
 class Held {
   private routes: Route[] = [];
+  private released = false;
 
   constructor(
     private page: Page,
@@ -25,7 +26,7 @@ class Held {
 
   async start() {
     await this.page.route(this.pattern, (route) => {
-      if (this.pass(new URL(route.request().url()))) return route.continue();
+      if (this.released || this.pass(new URL(route.request().url()))) return route.continue();
       this.routes.push(route);
     });
   }
@@ -36,11 +37,13 @@ class Held {
 
   /** Lets the held requests go on (late answers) or cuts them; new ones pass from now on. */
   async release(how: 'late' | 'cut') {
-    await this.page.unroute(this.pattern);
+    this.released = true;
     for (const route of this.routes.splice(0)) {
       // A request the browser itself dropped (a full navigation) cannot be answered any more.
       await (how === 'late' ? route.continue() : route.abort('failed')).catch(() => {});
     }
+    // Only now: a handler removed while requests wait in it lets them go on to the network.
+    await this.page.unroute(this.pattern);
   }
 }
 
@@ -144,7 +147,7 @@ test('no page stops working when its requests are cut, outlived or answered late
     {
       path: project,
       act: async (page) => {
-        await page.getByLabel('Pipelines folder').fill('pipelines');
+        await page.getByLabel('Pipelines folder').fill(`pipelines-${Date.now()}`);
         await page.getByRole('button', { name: 'Save folder' }).click();
       },
     },
