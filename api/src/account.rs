@@ -5,6 +5,14 @@
 //! no one who uses the studio), and mails a link. For a new address the link's token
 //! finishes the sign-up (`POST /api/auth/sign-up/confirm` with [`ConfirmSignUp`]); an
 //! address that has an account gets a mail saying so instead.
+//!
+//! A link can be opened in a browser where someone else is signed in (an attacker's own link,
+//! sent to a victim, would otherwise sign the victim into the attacker's account). So the page
+//! first asks, without using the link up, which address it is for and who is signed in
+//! (`POST /api/auth/sign-up/inspect` with [`InspectSignUp`], answered by [`SignUpLink`]), and
+//! the confirmation replaces a live session only when it says so
+//! ([`ConfirmSignUp::switch_account`]); otherwise it is refused with
+//! [`crate::ErrorCode::SignedInAsSomeoneElse`].
 
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +54,32 @@ pub struct SignUpStarted {
 pub struct ConfirmSignUp {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub token: String,
+    /// The user chose to end the session this browser has (someone else's account) for the
+    /// new one. Without it, a confirmation in a signed-in browser is refused with
+    /// [`crate::ErrorCode::SignedInAsSomeoneElse`] and nothing changes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub switch_account: bool,
+}
+
+/// Body of `POST /api/auth/sign-up/inspect`: the token of a mailed link, in a body rather
+/// than a URL so it never reaches a log.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectSignUp {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub token: String,
+}
+
+/// 200 answer of the inspection: what confirming the link would do. The link stays unused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignUpLink {
+    /// The address the account would be created for.
+    pub email: String,
+    /// Who this browser is signed in as, if anyone: confirming would end that session, and
+    /// needs [`ConfirmSignUp::switch_account`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_in_as: Option<Me>,
 }
 
 /// 201 answer of the confirmation: the new account is signed in.

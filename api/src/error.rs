@@ -18,6 +18,9 @@ pub enum ErrorCode {
     BadRequest,
     /// The thing already exists (an email, a project name).
     Conflict,
+    /// A sign-up link was confirmed in a browser where another account is signed in, without
+    /// saying to switch: nothing changed (see [`crate::ConfirmSignUp::switch_account`]).
+    SignedInAsSomeoneElse,
     NotFound,
     /// A pipeline changed in its store (a new commit on the branch, a newer version) since
     /// the editor read it; nothing was overwritten.

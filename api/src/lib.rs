@@ -19,7 +19,9 @@ pub mod repository;
 pub mod return_to;
 pub mod server_info;
 
-pub use account::{ConfirmSignUp, Credentials, Me, SignUp, SignUpStarted, SignedUp};
+pub use account::{
+    ConfirmSignUp, Credentials, InspectSignUp, Me, SignUp, SignUpLink, SignUpStarted, SignedUp,
+};
 pub use connection::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
 pub use draft::{ProjectDraft, SavedDraft};
 pub use error::{ApiError, ErrorCode};

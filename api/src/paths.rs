@@ -7,6 +7,8 @@ pub const ME: &str = "/api/me";
 pub const SIGN_UP: &str = "/api/auth/sign-up";
 /// Finishes a sign-up with the token of the mailed link.
 pub const SIGN_UP_CONFIRM: &str = "/api/auth/sign-up/confirm";
+/// What a sign-up link is for (its address, and who is signed in), without using it up.
+pub const SIGN_UP_INSPECT: &str = "/api/auth/sign-up/inspect";
 pub const SIGN_IN: &str = "/api/auth/sign-in";
 pub const SIGN_OUT: &str = "/api/auth/sign-out";
 /// `GET`: the connection's status; `DELETE`: disconnect (forget the stored tokens).

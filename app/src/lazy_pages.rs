@@ -5,7 +5,8 @@
 //!
 //! A split build (`cargo leptos build --split`, what `scripts/test.sh` and
 //! `scripts/build-release-site.sh` run) makes each page below a wasm chunk of its own, fetched
-//! the first time the router needs it ([`LazyRoute`]); the `build.rs` of this crate sees the
+//! the first time the router needs it ([`LazyRoute`]; a chunk that cannot be fetched shows
+//! [`PageNotLoaded`], see [`ChunkNotLoaded`]); the `build.rs` of this crate sees the
 //! split (cargo-leptos links with `--emit-relocs` for it) and sets `cfg(wasm_split)`. Any other
 //! build (`cargo leptos watch`, a plain `cargo leptos build`, native tests) compiles the same
 //! routes eagerly into one module, so every build works.
@@ -19,9 +20,28 @@
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
+use crate::components::PageNotLoaded;
+use crate::tasks::spawn_detached;
+
+/// A page's chunk could not be fetched (the network cut it, or a new version replaced it).
+///
+/// Leptos' own `#[lazy]` panics then ("load callback should succeed"), and in the release
+/// front end a panic is a trap that stops the whole app: a navigation that cut a preload was
+/// enough (issue 26, item 9). So the pages are split with `wasm_split`'s `fallible` option,
+/// which hands the failure back as this error, and the route shows [`PageNotLoaded`] instead.
+/// The loader keeps no failure: the next attempt fetches the chunk again.
+#[derive(Clone, Copy, Debug)]
+pub struct ChunkNotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkNotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkNotLoaded
+    }
+}
+
 /// Declares a route type whose page is `$page`, split into a chunk of its own in a split
-/// build. `$view` names the split function and `$preload` the preloader `#[lazy]` makes for
-/// it (`__preload_` + `$view`).
+/// build. `$view` names the split function (and its chunk) and `$preload` the function that
+/// only fetches the chunk.
 macro_rules! lazy_page {
     ($(#[$doc:meta])* $route:ident, $view:ident, $preload:ident, $page:path) => {
         $(#[$doc])*
@@ -34,24 +54,30 @@ macro_rules! lazy_page {
 
             async fn view(_: Self) -> AnyView {
                 #[cfg(wasm_split)]
-                {
-                    $view().await
-                }
+                let page = $view().await;
                 #[cfg(not(wasm_split))]
-                {
-                    $view()
-                }
+                let page = $view();
+                page.unwrap_or_else(|ChunkNotLoaded| view! { <PageNotLoaded /> }.into_any())
             }
 
             async fn preload() {
+                // A preload that fails costs nothing: opening the page fetches it again.
                 #[cfg(wasm_split)]
-                $preload().await;
+                let _ = $preload().await;
             }
         }
 
-        #[cfg_attr(wasm_split, leptos::lazy)]
-        fn $view() -> AnyView {
-            view! { <$page /> }.into_any()
+        #[cfg_attr(
+            wasm_split,
+            leptos::wasm_split::wasm_split(
+                $view,
+                wasm_split_path = ::leptos::wasm_split,
+                preload($preload),
+                fallible
+            )
+        )]
+        fn $view() -> Result<AnyView, ChunkNotLoaded> {
+            Ok(view! { <$page /> }.into_any())
         }
     };
 }
@@ -150,7 +176,7 @@ lazy_page!(
 
 /// Starts fetching the later wizard steps' chunks (the first steps lead to them).
 pub fn preload_wizard_steps() {
-    leptos::task::spawn_local(async {
+    spawn_detached(async {
         ConnectStepRoute::preload().await;
         RepositoryStepRoute::preload().await;
         BranchStepRoute::preload().await;
@@ -163,12 +189,12 @@ pub fn preload_wizard_steps() {
 
 /// Starts fetching the project page's chunk (the projects list links to it).
 pub fn preload_project_pages() {
-    leptos::task::spawn_local(ProjectRoute::preload());
+    spawn_detached(ProjectRoute::preload());
 }
 
 /// Starts fetching the viewer's and editor's chunks (the project page links to them).
 pub fn preload_pipeline_pages() {
-    leptos::task::spawn_local(async {
+    spawn_detached(async {
         PipelineViewRoute::preload().await;
         EditPipelineRoute::preload().await;
         NewPipelineRoute::preload().await;

@@ -13,6 +13,8 @@
 //! - [`context`]: state shared by all pages (who is signed in, what the server offers).
 //! - [`components`]: the layout, the sign-in guard and the pieces several pages reuse.
 //! - [`draft`]: the wizard's server-side draft: resume, prefill, update.
+//! - [`tasks`]: where async work runs: tied to the page that started it, so no answer that
+//!   arrives after the page is gone can touch its state.
 //! - [`time`]: how times are shown (UTC, tested natively).
 //! - [`pages`]: one file per page; the wizard has one file per step in `pages/wizard/`.
 //! - [`routes`]: the route table; [`lazy_pages`]: the pages loaded on demand (a wasm chunk
@@ -32,6 +34,7 @@ pub mod pages;
 pub mod providers;
 pub mod return_to;
 pub mod routes;
+pub mod tasks;
 pub mod time;
 
 pub use app::App;

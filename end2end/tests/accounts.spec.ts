@@ -18,13 +18,13 @@ test('signing up mails a link that creates the account and continues where the u
   await expect(page.getByRole('heading', { name: 'Studio mailbox' })).toBeVisible();
   await openSignUpLink(page, email);
   await expectAccessible(page);
-  await page.getByRole('button', { name: 'Create my account' }).click();
+  await page.getByRole('button', { name: `Create the account for ${email}` }).click();
   await expect(page.getByRole('heading', { name: 'Select project configuration' })).toBeVisible();
 
-  // The link is single use.
+  // The link is single use: the page says so before offering anything.
   await openSignUpLink(page, email);
-  await page.getByRole('button', { name: 'Create my account' }).click();
   await expect(page.getByRole('alert')).toContainText('expired or was used already');
+  await expect(page.getByRole('button', { name: /^Create the account|^Sign out of/ })).toHaveCount(0);
 });
 
 test('signing up with an address that has an account looks the same, and only the mail says so', async ({ page, browser }) => {
@@ -36,6 +36,49 @@ test('signing up with an address that has an account looks the same, and only th
   await openMailbox(stranger, email);
   await expect(stranger.getByRole('article').first()).toContainText('You already have a Pipeline Studio account');
   await stranger.close();
+});
+
+// Issue 26, item 2: someone signs up and gets a signed-in person to open the link. The page
+// names both addresses and asks; nothing changes until that person chooses.
+test('a sign-up link opened where someone else is signed in names both and asks before switching', async ({ page, browser }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+
+  // The sender signs up in a browser of their own and takes the link from the mail.
+  const sender = await browser.newContext();
+  const senderPage = await sender.newPage();
+  const senderEmail = freshEmail();
+  await senderPage.goto('/sign-up');
+  await submitSignUp(senderPage, senderEmail);
+  await openMailbox(senderPage, senderEmail);
+  const link = await senderPage.getByRole('article').first().getByRole('link', { name: /sign-up\/confirm/ }).getAttribute('href');
+  expect(link).toContain('#token=');
+  await sender.close();
+
+  // The victim, signed in, opens it.
+  const victim = await signUp(page);
+  const signedInAs = async () => (await (await page.request.get('/api/me')).json()).email;
+  await page.goto(link!);
+  await expect(page.getByRole('heading', { name: 'Finish creating your account' })).toBeVisible();
+  await expect(page.getByText(`You are signed in as ${victim}. This link is for another account, ${senderEmail}.`)).toBeVisible();
+  const switchAccounts = page.getByRole('button', { name: `Sign out of ${victim} and create ${senderEmail}` });
+  await expect(switchAccounts).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Create the account/ })).toHaveCount(0);
+  await expectAccessible(page);
+  expect(await signedInAs(), 'opening the link changes nothing').toBe(victim);
+
+  // Staying is one click, and keeps the victim signed in.
+  await page.getByRole('link', { name: `Stay signed in as ${victim}` }).click();
+  await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
+  expect(await signedInAs()).toBe(victim);
+
+  // The link still works; switching is a choice made in words.
+  await page.goto(link!);
+  await switchAccounts.click();
+  await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
+  await expect(page.locator('.account-email')).toHaveText(senderEmail);
+  expect(await signedInAs()).toBe(senderEmail);
+  expect(errors).toEqual([]);
 });
 
 test('a crafted sign-in link cannot send anyone elsewhere, and the app keeps working', async ({ page }) => {

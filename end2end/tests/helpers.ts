@@ -11,13 +11,13 @@ export function freshEmail(): string {
 /**
  * A fresh studio account per test, so tests never depend on each other's data: the sign-up
  * form, then the link mailed to the address (read from the studio's own mailbox, as the
- * sandbox keeps its mail), then "Create my account". Ends where the sign-up would continue.
+ * sandbox keeps its mail), then "Create the account for …". Ends where the sign-up would continue.
  */
 export async function signUp(page: Page, email = freshEmail()): Promise<string> {
   await page.goto('/sign-up');
   await submitSignUp(page, email);
   await openSignUpLink(page, email);
-  await page.getByRole('button', { name: 'Create my account' }).click();
+  await page.getByRole('button', { name: `Create the account for ${email}` }).click();
   await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
   return email;
 }

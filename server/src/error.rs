@@ -27,6 +27,10 @@ pub enum AppError {
         field: &'static str,
         message: String,
     },
+    /// A sign-up link was confirmed where `email` is signed in, without the user choosing to
+    /// switch accounts: nothing changed.
+    #[error("signed in as someone else")]
+    SignedInAsSomeoneElse { email: String },
     /// A pipeline changed in its store since the editor read it; the message says where.
     #[error("pipeline changed: {0}")]
     PipelineChanged(String),
@@ -114,6 +118,13 @@ impl AppError {
                 (StatusCode::UNPROCESSABLE_ENTITY, ApiError::new(ErrorCode::InvalidInput, message.clone()).with_field(*field))
             }
             Conflict { field, message } => (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, message.clone()).with_field(*field)),
+            SignedInAsSomeoneElse { email } => (
+                StatusCode::CONFLICT,
+                ApiError::new(
+                    ErrorCode::SignedInAsSomeoneElse,
+                    format!("You are signed in as {email}. This link is for another account: sign out of {email} first, or choose to switch."),
+                ),
+            ),
             PipelineChanged(message) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::PipelineChanged, message.clone())),
             StoreBusy(message) => {
                 let mut body = ApiError::new(ErrorCode::Unavailable, message.clone());

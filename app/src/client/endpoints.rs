@@ -3,9 +3,9 @@
 use api::paths;
 use api::{
     ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
-    GitProvider, MainBranch, Me, Page, Project, ProjectDraft, Repository, RepositoryGroup,
-    RepositoryPicker, RepositoryQuery, RepositoryRef, SavedDraft, ServerInfo, SignUp,
-    SignUpStarted, SignedUp,
+    GitProvider, InspectSignUp, MainBranch, Me, Page, Project, ProjectDraft, Repository,
+    RepositoryGroup, RepositoryPicker, RepositoryQuery, RepositoryRef, SavedDraft, ServerInfo,
+    SignUp, SignUpLink, SignUpStarted, SignedUp,
 };
 use api::{
     DeletePipeline, PipelineFile, PipelineList, ProjectSettings, SavePipeline, SavedPipeline,
@@ -31,9 +31,23 @@ pub async fn sign_up(sign_up: SignUp) -> Result<SignUpStarted, ApiError> {
     post_json(paths::SIGN_UP, &sign_up).await
 }
 
+/// What the mailed link's token is for (its address, and who is signed in here), leaving it
+/// unused. The token goes in the body: it must never appear in a URL.
+pub async fn inspect_sign_up(token: String) -> Result<SignUpLink, ApiError> {
+    post_json(paths::SIGN_UP_INSPECT, &InspectSignUp { token }).await
+}
+
 /// Finishes a sign-up with the mailed link's token; the new account is signed in.
-pub async fn confirm_sign_up(token: String) -> Result<SignedUp, ApiError> {
-    post_json(paths::SIGN_UP_CONFIRM, &ConfirmSignUp { token }).await
+/// `switch_account`: the user chose to end the session of the account signed in here.
+pub async fn confirm_sign_up(token: String, switch_account: bool) -> Result<SignedUp, ApiError> {
+    post_json(
+        paths::SIGN_UP_CONFIRM,
+        &ConfirmSignUp {
+            token,
+            switch_account,
+        },
+    )
+    .await
 }
 
 pub async fn sign_in(credentials: Credentials) -> Result<Me, ApiError> {

@@ -37,3 +37,27 @@ pub fn TryAgain(#[prop(into)] on_retry: Callback<()>) -> impl IntoView {
         </p>
     }
 }
+
+/// A page whose code (a chunk of the split build, `crate::lazy_pages`) could not be fetched:
+/// the network cut it, or a new version of the studio replaced it. The rest of the app goes on
+/// working; reloading fetches the page again.
+#[component]
+pub fn PageNotLoaded() -> impl IntoView {
+    view! {
+        <super::PageHeading text="This page could not be loaded" />
+        <p class="alert" role="alert">
+            "The connection was cut or the studio was updated. Reload the page to try again."
+        </p>
+        <p>
+            <button type="button" class="button button-primary" on:click=|_| reload()>
+                "Reload the page"
+            </button>
+        </p>
+    }
+}
+
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}

@@ -1,9 +1,9 @@
 //! The frame of every page: the header (product name, main navigation, sandbox banner,
 //! account and "Sign out") and the `<main>` landmark the routes render into.
 
+use crate::tasks::PageTasks;
 use api::{ApiError, ErrorCode};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -42,6 +42,7 @@ fn Header() -> impl IntoView {
 /// The signed-in user's email and the "Sign out" button.
 #[component]
 fn Account(email: String) -> impl IntoView {
+    let tasks = PageTasks::new();
     let session = Session::expect();
     let navigate = use_navigate();
     let signing_out = RwSignal::new(false);
@@ -54,7 +55,7 @@ fn Account(email: String) -> impl IntoView {
         signing_out.set(true);
         error.set(None);
         let navigate = navigate.clone();
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result = client::sign_out().await;
             signing_out.try_set(false);
             match result {

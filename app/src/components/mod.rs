@@ -14,7 +14,7 @@ pub mod step_indicator;
 pub mod wizard_step;
 
 pub use authorize_panel::{connection_problem, use_oauth_error, AuthorizePanel};
-pub use error_message::{AlertSlot, ErrorMessage, TryAgain};
+pub use error_message::{AlertSlot, ErrorMessage, PageNotLoaded, TryAgain};
 pub use layout::Layout;
 pub use loading::Loading;
 pub use require_user::{GuardedOutlet, RequireUser};

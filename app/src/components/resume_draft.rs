@@ -1,9 +1,9 @@
 //! "You have an unfinished project": resume the wizard's draft where it stopped, or discard
 //! it. Shown on the projects page and at the start of the wizard.
 
+use crate::tasks::PageTasks;
 use api::{ProjectDraft, SavedDraft};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::client;
@@ -26,11 +26,12 @@ pub fn summary(saved: &SavedDraft) -> String {
 
 #[component]
 pub fn ResumeDraft() -> impl IntoView {
+    let tasks = PageTasks::new();
     let saved = LocalResource::new(client::project_draft);
     let discarded = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let discard = move |_| {
-        spawn_local(async move {
+        tasks.spawn(async move {
             match client::discard_project_draft().await {
                 Ok(()) => {
                     discarded.try_set(true);

@@ -10,10 +10,10 @@
 //! the page then says where to look, and the link's page ([`super::sign_up_confirm`])
 //! finishes the sign-up and continues to `return_to`.
 
+use crate::tasks::PageTasks;
 use api::{Credentials, SignUp, SignUpStarted};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -68,6 +68,7 @@ const PASSWORD_HINT_ID: &str = "password-hint";
 
 #[component]
 pub fn AuthForm(mode: AuthMode) -> impl IntoView {
+    let tasks = PageTasks::new();
     let session = Session::expect();
     let navigate = use_navigate();
     let params = use_query_map();
@@ -96,7 +97,7 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
         alert.set(None);
         pending.set(true);
         let navigate = navigate.clone();
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result = match mode {
                 AuthMode::SignIn => client::sign_in(credentials).await.map(Outcome::SignedIn),
                 AuthMode::SignUp => client::sign_up(SignUp {

@@ -13,9 +13,9 @@
 //! endpoint, so the page then points to the provider's own page, where the user can revoke
 //! the studio's access on the provider's side too.
 
+use crate::tasks::PageTasks;
 use api::{ConnectionEvent, ConnectionStatus, GitProvider, ProviderInfo};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
 use crate::client;
@@ -222,6 +222,7 @@ fn DisconnectControl(
     provider: Provider,
     on_disconnected: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let tasks = PageTasks::new();
     let id = provider.id;
     let name = provider.short_name().to_owned();
     let question = format!(
@@ -244,7 +245,7 @@ fn DisconnectControl(
         }
         busy.set(true);
         error.set(None);
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result = client::disconnect(id).await;
             busy.try_set(false);
             match result {

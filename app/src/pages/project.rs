@@ -1,9 +1,9 @@
 //! `/projects/:id`: one project, where its pipelines live, and the pipelines themselves.
 
+use crate::tasks::PageTasks;
 use api::{ApiError, ErrorCode, Project, ProjectRepository, ProjectSettings};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -131,6 +131,7 @@ fn FolderSetting(
     folder: String,
     #[prop(into)] on_saved: Callback<()>,
 ) -> impl IntoView {
+    let tasks = PageTasks::new();
     let value = RwSignal::new(folder.clone());
     let saved = RwSignal::new(folder);
     let error = RwSignal::new(None::<String>);
@@ -142,7 +143,7 @@ fn FolderSetting(
         let settings = ProjectSettings {
             pipeline_folder: value.get_untracked(),
         };
-        spawn_local(async move {
+        tasks.spawn(async move {
             match client::update_project_settings(project_id, &settings).await {
                 Ok(project) => {
                     value.try_set(project.pipeline_folder.clone());

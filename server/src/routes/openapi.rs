@@ -12,10 +12,10 @@
 
 use api::{
     ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
-    DeletePipeline, EmptyBody, MainBranch, Me, Page, PickerQuery, PipelineFile, PipelineList,
-    PipelineQuery, Project, ProjectDraft, ProjectSettings, Repository, RepositoryGroup,
-    RepositoryPicker, RepositoryQuery, SavePipeline, SavedDraft, SavedPipeline, ServerInfo, SignUp,
-    SignUpStarted, SignedUp,
+    DeletePipeline, EmptyBody, InspectSignUp, MainBranch, Me, Page, PickerQuery, PipelineFile,
+    PipelineList, PipelineQuery, Project, ProjectDraft, ProjectSettings, Repository,
+    RepositoryGroup, RepositoryPicker, RepositoryQuery, SavePipeline, SavedDraft, SavedPipeline,
+    ServerInfo, SignUp, SignUpLink, SignUpStarted, SignedUp,
 };
 use axum::routing::get;
 use axum::{Json, Router};
@@ -46,7 +46,7 @@ pub fn document() -> Document {
         version = env!("CARGO_PKG_VERSION"),
     ),
     paths(
-        info, me, sign_up, confirm_sign_up, sign_in, sign_out,
+        info, me, sign_up, inspect_sign_up, confirm_sign_up, sign_in, sign_out,
         connection, disconnect, connection_events,
         workspaces, workspace_names, repository_picker, repositories, main_branch, create_main_branch,
         projects, create_project, project, update_project,
@@ -148,9 +148,13 @@ fn me() {}
     responses((status = 202, description = "A link was mailed (the same answer for every address)", body = SignUpStarted)))]
 fn sign_up() {}
 
+#[utoipa::path(post, path = api::paths::SIGN_UP_INSPECT, tag = "accounts", request_body = InspectSignUp,
+    responses((status = 200, description = "The link's address and who is signed in; the link stays unused", body = SignUpLink)))]
+fn inspect_sign_up() {}
+
 #[utoipa::path(post, path = api::paths::SIGN_UP_CONFIRM, tag = "accounts", request_body = ConfirmSignUp,
     responses((status = 201, description = "The account exists and is signed in", body = SignedUp),
-              (status = 409, description = "The account was created by another link", body = ApiError)))]
+              (status = 409, description = "The account was created by another link (`conflict`), or another account is signed in and `switch_account` was not set (`signed_in_as_someone_else`; nothing changed)", body = ApiError)))]
 fn confirm_sign_up() {}
 
 #[utoipa::path(post, path = api::paths::SIGN_IN, tag = "accounts", request_body = Credentials,
@@ -326,6 +330,7 @@ mod tests {
             api::paths::ME.into(),
             api::paths::SIGN_UP.into(),
             api::paths::SIGN_UP_CONFIRM.into(),
+            api::paths::SIGN_UP_INSPECT.into(),
             api::paths::SIGN_IN.into(),
             api::paths::SIGN_OUT.into(),
             api::paths::BITBUCKET_CONNECTION.into(),

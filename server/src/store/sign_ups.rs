@@ -32,6 +32,20 @@ impl Db {
         Ok(())
     }
 
+    /// The address of the unexpired sign-up of `token_hash`, leaving it unused: what the
+    /// confirm page shows before anyone chooses to use the link.
+    pub async fn pending_sign_up_email(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let sql = "SELECT email FROM sign_ups WHERE token_hash = $1 AND expires_at > $2";
+        Ok(on_pool!(self, pool => sqlx::query_scalar::<_, String>(sql)
+            .bind(token_hash)
+            .bind(super::now())
+            .fetch_optional(pool)
+            .await)?)
+    }
+
     /// Takes the unexpired sign-up of `token_hash`, once: a second use finds nothing.
     pub async fn consume_sign_up(
         &self,

@@ -2,10 +2,10 @@
 //! both.
 
 use crate::helpers::{
-    confirm_sign_up_on, newest_mail_on, sign_up_token, spawn_app, spawn_app_with, Browser, Engine,
-    Options, PASSWORD,
+    confirm_sign_up_on, newest_mail_on, sign_up_on, sign_up_token, spawn_app, spawn_app_with,
+    Browser, Engine, Options, PASSWORD,
 };
-use api::{ApiError, ErrorCode, Me, SignUpStarted};
+use api::{ApiError, ErrorCode, Me, SignUpLink, SignUpStarted};
 use serde_json::json;
 
 async fn sign_up_through_the_mailed_link_signs_in_and_sign_out_ends_the_session(engine: Engine) {
@@ -364,7 +364,7 @@ async fn api_routes_need_a_session(engine: Engine) {
 async fn sign_in_is_rate_limited_per_account(engine: Engine) {
     let app = spawn_app(engine).await;
     app.sign_up("ada@example.com").await;
-    app.sign_up("bob@example.com").await;
+    sign_up_on(&Browser::new(&app.url), "bob@example.com").await;
     app.browser.forget_cookies();
     let attempt = |email: &'static str, password: &'static str| {
         let body = json!({"email": email, "password": password});
@@ -692,6 +692,145 @@ async fn another_clients_sign_in_succeeds_during_a_flood(engine: Engine) {
         statuses.iter().all(|s| *s == 401 || *s == 429),
         "{statuses:?}"
     );
+/// Asks for a sign-up of `email` in a browser of its own and returns the mailed token: an
+/// attacker's own link, say.
+async fn someone_elses_link(app: &crate::helpers::TestApp, email: &str) -> String {
+    let sender = Browser::new(&app.url);
+    let started = sender
+        .post_json(
+            api::paths::SIGN_UP,
+            &json!({"email": email, "password": "the sender's own password"}),
+        )
+        .await;
+    assert_eq!(started.status(), 202);
+    sign_up_token(&sender, email).await
+}
+
+async fn inspect(browser: &Browser, token: &str) -> reqwest::Response {
+    browser
+        .post_json(api::paths::SIGN_UP_INSPECT, &json!({ "token": token }))
+        .await
+}
+
+/// Issue 26, item 2: someone signs up and gets a signed-in victim to use the link. The
+/// confirmation is refused with a typed error and the victim stays signed in as themselves,
+/// the link still working; only an explicit switch signs them out and into the new account.
+async fn a_sign_up_link_never_replaces_a_signed_in_session_silently(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let victim = app.sign_up("victim@example.com").await;
+    let victims_session = app.browser.cookie(server::session::COOKIE_NAME).unwrap();
+    let token = someone_elses_link(&app, "mallory@example.com").await;
+
+    // The page learns, without using the link, whose it is and who is signed in.
+    let inspected = inspect(&app.browser, &token).await;
+    assert_eq!(inspected.status(), 200);
+    assert_eq!(
+        inspected.json::<SignUpLink>().await.unwrap(),
+        SignUpLink {
+            email: "mallory@example.com".into(),
+            signed_in_as: Some(victim.clone()),
+        }
+    );
+
+    for body in [
+        json!({ "token": token }),
+        json!({ "token": token, "switch_account": false }),
+    ] {
+        let refused = app
+            .browser
+            .post_json(api::paths::SIGN_UP_CONFIRM, &body)
+            .await;
+        assert_eq!(refused.status(), 409, "{body}");
+        assert!(
+            refused.headers().get("set-cookie").is_none(),
+            "the session is left alone"
+        );
+        let error: ApiError = refused.json().await.unwrap();
+        assert_eq!(error.code, ErrorCode::SignedInAsSomeoneElse);
+        assert!(
+            error.message.contains("victim@example.com"),
+            "{}",
+            error.message
+        );
+    }
+    assert_eq!(
+        app.browser.cookie(server::session::COOKIE_NAME).as_deref(),
+        Some(victims_session.as_str())
+    );
+    let me = app.browser.get(api::paths::ME).await;
+    assert_eq!(me.status(), 200);
+    assert_eq!(me.json::<Me>().await.unwrap(), victim, "still the victim");
+    let nobody = Browser::new(&app.url);
+    let sign_in = nobody
+        .post_json(
+            api::paths::SIGN_IN,
+            &json!({"email": "mallory@example.com", "password": "the sender's own password"}),
+        )
+        .await;
+    assert_eq!(sign_in.status(), 401, "no account was created");
+
+    // Choosing to switch: the victim's session ends, the new account is signed in.
+    let switched = app
+        .browser
+        .post_json(
+            api::paths::SIGN_UP_CONFIRM,
+            &json!({ "token": token, "switch_account": true }),
+        )
+        .await;
+    assert_eq!(switched.status(), 201);
+    let switched: api::SignedUp = switched.json().await.unwrap();
+    assert_eq!(switched.me.email, "mallory@example.com");
+    let me: Me = app.browser.get(api::paths::ME).await.json().await.unwrap();
+    assert_eq!(me, switched.me);
+    let old = Browser::new(&app.url);
+    old.set_cookie(server::session::COOKIE_NAME, &victims_session);
+    assert_eq!(
+        old.get(api::paths::ME).await.status(),
+        401,
+        "the victim's session ended with the switch, not merely replaced in this browser"
+    );
+    assert_eq!(inspect(&app.browser, &token).await.status(), 422, "used up");
+}
+
+/// Inspecting names the link's address and nobody signed in, uses nothing up, and answers a
+/// bad or used link as the confirmation does; a browser whose session has ended confirms
+/// without being asked to switch.
+async fn inspecting_a_sign_up_link_uses_nothing_up(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let token = someone_elses_link(&app, "Ada@Example.com").await;
+    for _ in 0..2 {
+        let inspected = inspect(&app.browser, &token).await;
+        assert_eq!(inspected.status(), 200);
+        assert_eq!(
+            inspected.json::<SignUpLink>().await.unwrap(),
+            SignUpLink {
+                email: "ada@example.com".into(),
+                signed_in_as: None,
+            }
+        );
+    }
+    for bad in ["made-up".to_owned(), "x".repeat(10_000), String::new()] {
+        let refused = inspect(&app.browser, &bad).await;
+        assert_eq!(refused.status(), 422);
+        let error: ApiError = refused.json().await.unwrap();
+        assert_eq!(error.field.as_deref(), Some("token"));
+    }
+
+    // A session that has ended is nobody's: no question to ask.
+    let signed_out = Browser::new(&app.url);
+    sign_up_on(&signed_out, "bob@example.com").await;
+    let stale = signed_out.cookie(server::session::COOKIE_NAME).unwrap();
+    assert_eq!(
+        signed_out
+            .post_json(api::paths::SIGN_OUT, &json!({}))
+            .await
+            .status(),
+        204
+    );
+    signed_out.set_cookie(server::session::COOKIE_NAME, &stale);
+    let signed_up = confirm_sign_up_on(&signed_out, &token).await;
+    assert_eq!(signed_up.me.email, "ada@example.com");
+    assert_eq!(inspect(&app.browser, &token).await.status(), 422, "used up");
 }
 
 crate::both_engines!(
@@ -709,4 +848,6 @@ crate::both_engines!(
     sign_in_checks_the_password,
     sign_up_explains_what_is_wrong,
     api_routes_need_a_session,
+    a_sign_up_link_never_replaces_a_signed_in_session_silently,
+    inspecting_a_sign_up_link_uses_nothing_up,
 );

@@ -9,6 +9,7 @@
 //! and in the tab's storage ([`super::unsaved`]) until it is saved or discarded, so the
 //! Reconnect round trip and reloads bring it back.
 
+use crate::tasks::PageTasks;
 use api::{
     check_pipeline, ApiError, ConnectionStatus, ErrorCode, PipelineFile, PipelineKind,
     PipelinePath, PipelineProblem, SavePipeline,
@@ -16,7 +17,6 @@ use api::{
 use leptos::ev::SubmitEvent;
 use leptos::html::{Pre, Textarea};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -136,6 +136,7 @@ pub fn NewPipelinePage() -> impl IntoView {
 /// The editor for `start` (an existing pipeline), or for a new one under `prefix`.
 #[component]
 fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl IntoView {
+    let tasks = PageTasks::new();
     let navigate = use_navigate();
     let (initial_path, initial_content, initial_base) = match &start {
         Some(file) => (
@@ -261,7 +262,7 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
             base_revision: base.get_untracked(),
         };
         let navigate = navigate.clone();
-        spawn_local(async move {
+        tasks.spawn(async move {
             let outcome = client::save_pipeline(project_id, &request).await;
             pending.try_set(false);
             match outcome {
@@ -304,7 +305,7 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
             return;
         };
         pending.set(true);
-        spawn_local(async move {
+        tasks.spawn(async move {
             let fresh = client::pipeline(project_id, &stored).await;
             pending.try_set(false);
             match fresh {

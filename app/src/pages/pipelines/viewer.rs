@@ -1,10 +1,10 @@
 //! `/projects/:id/pipelines/view?path=`: one pipeline as stored, with line numbers, the
 //! revision it was read at and its last change; Edit, and Delete after a confirmation.
 
+use crate::tasks::PageTasks;
 use api::{DeletePipeline, ErrorCode, PipelineFile, PipelinePath};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -129,6 +129,7 @@ fn ConfirmDelete(
     #[prop(into)] on_cancel: Callback<()>,
     #[prop(into)] on_reload: Callback<()>,
 ) -> impl IntoView {
+    let tasks = PageTasks::new();
     let navigate = use_navigate();
     let message = RwSignal::new(api::pipeline::default_message("Delete", &file.path));
     let alert = RwSignal::new(None::<String>);
@@ -150,7 +151,7 @@ fn ConfirmDelete(
             base_revision: f.revision.clone(),
         });
         let navigate = navigate.clone();
-        spawn_local(async move {
+        tasks.spawn(async move {
             let outcome = client::delete_pipeline(project_id, &request).await;
             pending.try_set(false);
             match outcome {

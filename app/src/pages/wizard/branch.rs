@@ -5,9 +5,9 @@
 //! the first commit (a README) on `main`. Creating happens with the user's own authority on
 //! the provider, only when the user asks.
 
+use crate::tasks::{spawn_detached, PageTasks};
 use api::{ApiError, ErrorCode, MainBranch, ProjectConfiguration, RepositoryRef, PROJECT_BRANCH};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
@@ -75,6 +75,7 @@ pub fn BranchStep() -> impl IntoView {
 
 #[component]
 fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
+    let tasks = PageTasks::new();
     let full_name = format!("{}/{}", repository.group, repository.slug);
     let repository = StoredValue::new(repository);
     let state = LocalResource::new(move || {
@@ -93,7 +94,7 @@ fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
         creating.set(true);
         error.set(None);
         let repository = repository.get_value();
-        spawn_local(async move {
+        tasks.spawn(async move {
             let result = client::create_main_branch(&repository).await;
             creating.try_set(false);
             match result {
@@ -110,7 +111,7 @@ fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
     let details = repository.with_value(links::advanced_details);
     let on_continue = move |_| {
         let chosen = repository.get_value();
-        spawn_local(draft::update(move |draft| {
+        spawn_detached(draft::update(move |draft| {
             draft.configuration = Some(ProjectConfiguration::Advanced);
             draft.repository = Some(chosen);
         }));

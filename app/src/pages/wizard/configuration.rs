@@ -1,8 +1,8 @@
 //! Step "Select project configuration": Quick start or Advanced settings.
 
+use crate::tasks::spawn_detached;
 use api::ProjectConfiguration;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -52,7 +52,7 @@ fn ConfigurationChoice(configuration: ProjectConfiguration) -> impl IntoView {
             class="choice"
             on:click=move |_| {
                 // Remember the choice; a different choice drops a repository chosen before.
-                spawn_local(draft::update(move |draft| {
+                spawn_detached(draft::update(move |draft| {
                     if draft.configuration != Some(configuration) {
                         draft.repository = None;
                     }

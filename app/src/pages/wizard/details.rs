@@ -10,11 +10,11 @@
 
 use std::time::Duration;
 
+use crate::tasks::PageTasks;
 use api::{Project, ProjectConfiguration, ProjectDraft, ProjectName, RepositoryRef};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
@@ -131,6 +131,7 @@ async fn continue_to_review(draft: ProjectDraft) -> Result<String, Next> {
 
 #[component]
 fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
+    let tasks = PageTasks::new();
     let navigate = use_navigate();
     let repository = StoredValue::new(repository);
     let name = RwSignal::new(String::new());
@@ -175,7 +176,7 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
                     name.get_untracked(),
                     description.get_untracked(),
                 );
-                spawn_local(async move {
+                tasks.spawn(async move {
                     if client::save_project_draft(&draft).await.is_ok() {
                         draft_status.try_set(Some(DRAFT_SAVED));
                     }
@@ -205,7 +206,7 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
         }
         pending.set(true);
         let navigate = navigate.clone();
-        spawn_local(async move {
+        tasks.spawn(async move {
             let outcome = continue_to_review(form_draft(
                 repository.get_value(),
                 typed,

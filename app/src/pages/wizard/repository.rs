@@ -12,12 +12,12 @@
 
 use std::time::Duration;
 
+use crate::tasks::PageTasks;
 use api::{
     ConnectionStatus, ErrorCode, Repository, RepositoryPicker, RepositoryQuery, RepositoryRef,
 };
 use leptos::ev::Event;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -138,6 +138,7 @@ enum ListPhase {
 /// are fetched as asked.
 #[component]
 fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> impl IntoView {
+    let tasks = PageTasks::new();
     let id = provider.id;
     let group = provider.group();
     let params = use_query_map();
@@ -206,7 +207,7 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
         let Some(generation) = list.try_update(RepositoryList::start_query) else {
             return;
         };
-        spawn_local(async move {
+        tasks.spawn(async move {
             let answer =
                 client::repositories(id, &workspace, &repository_query(&term, None, refresh)).await;
             let applied = list.try_update(|list| list.finish(generation, answer)) == Some(true);
@@ -264,7 +265,7 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
         let workspace = workspace.get_untracked();
         let term = search.get_untracked();
         let loaded = list.with_untracked(|list| list.items.len());
-        spawn_local(async move {
+        tasks.spawn(async move {
             let answer = client::repositories(
                 id,
                 &workspace,

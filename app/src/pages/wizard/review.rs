@@ -8,12 +8,12 @@
 //! (a name taken in another tab, access withdrawn on the provider) is shown here as a
 //! sentence, and a broken provider connection offers Reconnect, which returns to this step.
 
+use crate::tasks::PageTasks;
 use api::{
     ConnectionStatus, CreateProject, ProjectConfiguration, ProjectDraft, ProjectName,
     RepositoryRef, PROJECT_BRANCH,
 };
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -117,6 +117,7 @@ fn Review(repository: Option<RepositoryRef>, provider: Option<Provider>) -> impl
 
 #[component]
 fn Summary(request: CreateProject, provider: Option<Provider>) -> impl IntoView {
+    let tasks = PageTasks::new();
     let navigate = use_navigate();
     let pending = RwSignal::new(false);
     let alert = RwSignal::new(None::<String>);
@@ -140,7 +141,7 @@ fn Summary(request: CreateProject, provider: Option<Provider>) -> impl IntoView 
         alert.set(None);
         reconnect.set(None);
         let navigate = navigate.clone();
-        spawn_local(async move {
+        tasks.spawn(async move {
             match client::create_project(request.get_value()).await {
                 // Replace the review in history so Back cannot create the project twice.
                 Ok(project) => navigate(

@@ -4,7 +4,8 @@
 //!   failures are limited per account and attempts per client, each attempt reserved
 //!   atomically before its hash.
 //! - [`sign_up`]: the same answer for every address, the account created only from the
-//!   mailed link; limited per address and per client.
+//!   mailed link (which never replaces a signed-in session unless asked to); limited per
+//!   address and per client.
 //! - [`passwords`]: argon2id on the blocking pool, one hash per core, through a bounded queue
 //!   fair between clients.
 
@@ -35,6 +36,7 @@ use crate::session::{CurrentUser, Session};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(api::paths::SIGN_UP, post(sign_up::sign_up))
+        .route(api::paths::SIGN_UP_INSPECT, post(sign_up::inspect))
         .route(api::paths::SIGN_UP_CONFIRM, post(sign_up::confirm))
         .route(api::paths::SIGN_IN, post(sign_in::sign_in))
         .route(api::paths::SIGN_OUT, post(sign_out))

@@ -1,4 +1,5 @@
-//! `POST /api/auth/sign-up` and `POST /api/auth/sign-up/confirm`.
+//! `POST /api/auth/sign-up`, `POST /api/auth/sign-up/inspect` and
+//! `POST /api/auth/sign-up/confirm`.
 //!
 //! Sign-up never tells whether an address has an account. Every well-formed request gets the
 //! same 202 answer after the same work (an argon2id hash), and a mail goes to the address:
@@ -9,9 +10,17 @@
 //! Each sign-up sends a mail, so sign-ups are limited per address ([`SIGN_UPS_PER_ADDRESS`] an
 //! hour: no one can flood a mailbox) and per client (`SIGN_UP_LIMIT_PER_CLIENT` an hour: no one
 //! can send mail to the world through the studio), both reserved atomically before any work.
+//!
+//! A link signs in whoever uses it, in the browser it is used in. Anyone can sign up and send
+//! their own link to someone else; if that person is signed in and confirms, their session
+//! would silently become the sender's account, and whatever they connect next (their
+//! Bitbucket) would be the sender's (issue 26, item 2). So `confirm` refuses to replace a
+//! live session unless the body says to switch (`switch_account`), and `inspect` lets the
+//! page name the link's address and the signed-in user before anyone chooses, without using
+//! the link up.
 
 use api::account::{MAX_TOKEN_CHARS, SIGN_UP_LINK_HOURS};
-use api::{ConfirmSignUp, Me, SignUp, SignUpStarted, SignedUp};
+use api::{ConfirmSignUp, InspectSignUp, Me, SignUp, SignUpLink, SignUpStarted, SignedUp};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -111,24 +120,69 @@ async fn start(
     ))
 }
 
+/// The answer for a token that names no unexpired, unused sign-up.
+fn expired() -> AppError {
+    AppError::InvalidInput {
+        field: "token",
+        message: "This sign-up link has expired or was used already. Sign up again to get a new one, or sign in if you finished signing up.".into(),
+    }
+}
+
+/// The token's hash, for a token of a shape ours can have.
+fn token_hash(token: &str) -> AppResult<String> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > MAX_TOKEN_CHARS {
+        return Err(expired());
+    }
+    Ok(random::digest(token))
+}
+
+/// What confirming the link would do: the address it creates the account for, and who this
+/// browser is signed in as. Reads the link without using it up.
+pub(super) async fn inspect(
+    State(state): State<AppState>,
+    session: Session,
+    extract::Json(body): extract::Json<InspectSignUp>,
+) -> AppResult<Json<SignUpLink>> {
+    let email = state
+        .db
+        .pending_sign_up_email(&token_hash(&body.token)?)
+        .await?
+        .ok_or_else(expired)?;
+    let signed_in_as = session.user().await?.map(|user| Me {
+        id: user.id,
+        email: user.email,
+    });
+    Ok(Json(SignUpLink {
+        email,
+        signed_in_as,
+    }))
+}
+
 pub(super) async fn confirm(
     State(state): State<AppState>,
     session: Session,
     extract::Json(body): extract::Json<ConfirmSignUp>,
 ) -> AppResult<(StatusCode, Json<SignedUp>)> {
-    let expired = || {
-        AppError::InvalidInput {
-        field: "token",
-        message: "This sign-up link has expired or was used already. Sign up again to get a new one, or sign in if you finished signing up.".into(),
-    }
-    };
-    let token = body.token.trim();
-    if token.is_empty() || token.len() > MAX_TOKEN_CHARS {
-        return Err(expired());
+    let token_hash = token_hash(&body.token)?;
+    // Checked before the link is used, so a refused confirmation leaves it working for the
+    // choice the page then offers. The account does not exist yet, so any live session here
+    // is someone else's.
+    if !body.switch_account {
+        if let Some(user) = session.user().await? {
+            if state.db.pending_sign_up_email(&token_hash).await?.is_none() {
+                return Err(expired());
+            }
+            tracing::info!(
+                user_id = user.id,
+                "sign-up link refused in a signed-in browser"
+            );
+            return Err(AppError::SignedInAsSomeoneElse { email: user.email });
+        }
     }
     let pending = state
         .db
-        .consume_sign_up(&random::digest(token))
+        .consume_sign_up(&token_hash)
         .await?
         .ok_or_else(expired)?;
     let user = state

@@ -154,6 +154,17 @@ const fatal = (error) =>
   error instanceof WebAssembly.RuntimeError ||
   error instanceof WebAssembly.CompileError ||
   (error instanceof TypeError && /fetch|wasm|import/i.test(error.message));
+// A request cut by the network or by a navigation is not a crash. The split build's loader
+// starts fetching a page's chunk before the chunks it shares with other pages have arrived and
+// handles the answer only once they have; a cut meanwhile would surface as an unhandled
+// "Failed to fetch" and stop the app (issue 26, item 9). So every fetch has a handler from the
+// start; whoever awaits it still gets its failure.
+const fetchAsSent = window.fetch.bind(window);
+window.fetch = (...request) => {{
+  const sent = fetchAsSent(...request);
+  sent.catch(() => {{}});
+  return sent;
+}};
 window.addEventListener('error', (event) => {{ if (fatal(event.error)) stopped(); }});
 window.addEventListener('unhandledrejection', (event) => {{ if (fatal(event.reason)) stopped(); }});
 init({{ module_or_path: '{pkg}/{wasm}' }});

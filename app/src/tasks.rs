@@ -1,0 +1,142 @@
+//! Where the app's async work runs, so that no answer can reach a page that is gone.
+//!
+//! A request started from a page (a button, a form, a changed search) is awaited in a task.
+//! By the time its answer arrives the user may have left, and the page's signals, stored
+//! values and callbacks are disposed: in Leptos 0.8 reading one of them (or running a
+//! callback) then panics, and in the release front end a panic is a trap that stops the whole
+//! app (issue 26, item 9). Rather than trusting every line after every `.await` to use only
+//! the `try_` accessors, a task is tied to the page that started it:
+//!
+//! - [`PageTasks`]: made in a component's body, where the component's signals are made, it
+//!   learns when the reactive owner of those signals is cleaned up; a task it spawned is
+//!   dropped then, at its next wake-up, so nothing after its `.await`s ever runs against
+//!   disposed state. (Not the owner current when a button is pressed: that may be a closure
+//!   that re-renders because of the very click, which would drop the task with its answer.)
+//! - [`spawn_detached`]: work that must finish whatever the page does (the wizard's draft,
+//!   saved on the way to the next step; fetching a page's code ahead). It must not touch
+//!   reactive state.
+//!
+//! `clippy.toml` forbids Leptos' and wasm-bindgen's `spawn_local` elsewhere, so every task in
+//! the app is one of these two. Tasks still use the `try_` accessors, as a second defence.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use leptos::reactive::owner::on_cleanup;
+
+thread_local! {
+    /// The pages (of [`PageTasks::new`]) whose owner has not been cleaned up yet.
+    static LIVE_PAGES: RefCell<HashSet<u64>> = RefCell::new(HashSet::new());
+    static NEXT_PAGE: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Spawns the tasks of one page, and drops them when the page is gone. `Copy`, like the
+/// signals the page's event handlers capture beside it; it holds nothing that is disposed.
+#[derive(Clone, Copy, Debug)]
+pub struct PageTasks {
+    page: u64,
+}
+
+impl PageTasks {
+    /// Call in the component's body (where its signals are made): the tasks end with the
+    /// owner that is current there.
+    pub fn new() -> Self {
+        let page = NEXT_PAGE.with(|next| {
+            let page = next.get();
+            next.set(page.wrapping_add(1));
+            page
+        });
+        LIVE_PAGES.with_borrow_mut(|live| live.insert(page));
+        on_cleanup(move || {
+            LIVE_PAGES.with_borrow_mut(|live| live.remove(&page));
+        });
+        Self { page }
+    }
+
+    /// Runs `task` until it ends or the page is gone, whichever comes first.
+    pub fn spawn(self, task: impl Future<Output = ()> + 'static) {
+        spawn(self.cancellable(task));
+    }
+
+    fn cancellable<F: Future<Output = ()>>(self, task: F) -> Cancellable<F> {
+        Cancellable {
+            task: Box::pin(task),
+            page: self,
+        }
+    }
+
+    fn is_gone(self) -> bool {
+        !LIVE_PAGES.with_borrow(|live| live.contains(&self.page))
+    }
+}
+
+impl Default for PageTasks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Runs `task` to its end whatever happens to the page that started it. `task` must not touch
+/// reactive state (see the module docs).
+pub fn spawn_detached(task: impl Future<Output = ()> + 'static) {
+    spawn(task);
+}
+
+#[allow(clippy::disallowed_methods)] // the one place the app hands a task to the executor
+fn spawn(task: impl Future<Output = ()> + 'static) {
+    leptos::task::spawn_local(task);
+}
+
+/// A task that ends, without polling what it wraps, at its first wake-up once its page is
+/// gone: an answer that arrives for a page that is gone wakes it, and it ends without looking.
+struct Cancellable<F> {
+    task: Pin<Box<F>>,
+    page: PageTasks,
+}
+
+impl<F: Future<Output = ()>> Future for Cancellable<F> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.page.is_gone() {
+            return Poll::Ready(());
+        }
+        self.task.as_mut().poll(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leptos::reactive::owner::Owner;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::task::Waker;
+
+    /// Polls a task of a page made under a fresh owner, after cleaning that owner up or not;
+    /// returns whether the task's body ran.
+    fn runs_after(clean_up_first: bool) -> bool {
+        let ran = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&ran);
+        let owner = Owner::new();
+        let tasks = owner.with(PageTasks::new);
+        let mut task = tasks.cancellable(async move {
+            seen.store(true, Ordering::Relaxed);
+        });
+        if clean_up_first {
+            owner.cleanup();
+        }
+        let mut cx = Context::from_waker(Waker::noop());
+        assert_eq!(Pin::new(&mut task).poll(&mut cx), Poll::Ready(()));
+        ran.load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn a_task_whose_page_is_gone_never_runs_again() {
+        assert!(runs_after(false), "a live page's task runs");
+        assert!(!runs_after(true), "a gone page's task does not");
+    }
+}
