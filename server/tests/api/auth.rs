@@ -692,6 +692,8 @@ async fn another_clients_sign_in_succeeds_during_a_flood(engine: Engine) {
         statuses.iter().all(|s| *s == 401 || *s == 429),
         "{statuses:?}"
     );
+}
+
 /// Asks for a sign-up of `email` in a browser of its own and returns the mailed token: an
 /// attacker's own link, say.
 async fn someone_elses_link(app: &crate::helpers::TestApp, email: &str) -> String {
