@@ -51,14 +51,19 @@ impl FromRequestParts<AppState> for ClientAddress {
 /// `hops`-th entry from the right across every line of the header. `None` when there is no
 /// such entry, or it is not an address (then the peer counts).
 fn forwarded_address(headers: &HeaderMap, name: &str, hops: usize) -> Option<IpAddr> {
-    let hops = hops.max(1);
-    let mut entries = Vec::new();
-    for line in headers.get_all(name) {
-        // A line that is not visible ASCII cannot be read, and so neither can its entries'
-        // places: the whole header is then unreadable.
-        entries.extend(line.to_str().ok()?.split(','));
+    let lines = headers.get_all(name);
+    // A line that is not visible ASCII cannot be read, and so neither can its entries'
+    // places: the whole header is then unreadable. Checked without copying anything, and the
+    // entry found from the right without collecting the list: a client can send a header of
+    // hundreds of thousands of commas.
+    if lines.iter().any(|line| line.to_str().is_err()) {
+        return None;
     }
-    let entry = entries.len().checked_sub(hops).map(|at| entries[at])?;
+    let entry = lines
+        .iter()
+        .rev()
+        .flat_map(|line| line.to_str().unwrap_or_default().rsplit(','))
+        .nth(hops.max(1) - 1)?;
     address(entry.trim())
 }
 
@@ -129,5 +134,16 @@ mod tests {
         assert_eq!(read(&["203.0.113.9"], 2), None);
         // Zero is read as one: the header means nothing without a proxy that writes it.
         assert_eq!(read(&lines, 0), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn an_unreadable_line_anywhere_makes_the_header_unreadable() {
+        let mut headers = headers(&["203.0.113.9"]);
+        headers.insert(
+            "x-forwarded-for",
+            axum::http::HeaderValue::from_bytes(b"6.6.6.\xff").unwrap(),
+        );
+        headers.append("x-forwarded-for", "203.0.113.9".parse().unwrap());
+        assert_eq!(forwarded_address(&headers, "x-forwarded-for", 1), None);
     }
 }
