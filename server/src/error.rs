@@ -8,7 +8,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::bitbucket::BitbucketError;
+use crate::providers::bitbucket_cloud::BitbucketError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]

@@ -12,11 +12,9 @@
 //! [`telemetry`] (logs, request ids, metrics).
 
 pub mod allocator;
-pub mod bitbucket;
 pub mod clock;
 pub mod config;
 pub mod crypto;
-pub mod datacenter;
 pub mod error;
 pub mod extract;
 pub mod mail;

@@ -16,15 +16,15 @@ use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::bitbucket::host::CloudHost;
-use crate::bitbucket::rest::BitbucketRest;
+use crate::providers::bitbucket_cloud::host::CloudHost;
+use crate::providers::bitbucket_cloud::rest::BitbucketRest;
 use crate::config::{
     BitbucketSettings, DataCenterSettings, MailSettings, Settings, DATACENTER_SANDBOX_MOUNT,
     SANDBOX_MOUNT,
 };
 use crate::crypto::TokenCipher;
-use crate::datacenter::host::DataCenterHost;
-use crate::datacenter::rest::DataCenterRest;
+use crate::providers::bitbucket_datacenter::host::DataCenterHost;
+use crate::providers::bitbucket_datacenter::rest::DataCenterRest;
 use crate::error::AppError;
 use crate::mail::{Mailer, SmtpMailer};
 use crate::providers::oauth::{ClientAuth, OAuthSettings, ProviderOAuth};
@@ -420,7 +420,7 @@ fn cloud_provider(
         pkce: settings.pkce,
         client_auth: ClientAuth::Basic,
         scopes: Vec::new(),
-        required_scopes: crate::bitbucket::REQUIRED_SCOPES
+        required_scopes: crate::providers::bitbucket_cloud::REQUIRED_SCOPES
             .iter()
             .map(|s| s.to_string())
             .collect(),
@@ -457,12 +457,12 @@ fn datacenter_provider(
     cipher: &Arc<TokenCipher>,
     metrics: &Arc<Metrics>,
 ) -> Result<Provider, StartupError> {
-    let scope = crate::datacenter::SCOPE.to_owned();
+    let scope = crate::providers::bitbucket_datacenter::SCOPE.to_owned();
     let oauth = OAuthSettings {
         client_id: settings.client_id.clone(),
         client_secret: settings.client_secret.clone(),
-        authorize_url: crate::datacenter::authorize_url(&settings.base_url),
-        token_url: crate::datacenter::token_url(&settings.base_url),
+        authorize_url: crate::providers::bitbucket_datacenter::authorize_url(&settings.base_url),
+        token_url: crate::providers::bitbucket_datacenter::token_url(&settings.base_url),
         callback_url: settings.callback_url.clone(),
         pkce: true,
         client_auth: ClientAuth::RequestBody,
@@ -542,7 +542,7 @@ fn sandbox_settings(public_url: &str, pkce: Option<bool>) -> (BitbucketSettings,
             secret: secret.clone(),
             name: "Pipeline Studio (sandbox)".to_owned(),
             callback_url: callback_url.clone(),
-            scopes: crate::bitbucket::REQUIRED_SCOPES
+            scopes: crate::providers::bitbucket_cloud::REQUIRED_SCOPES
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),

@@ -410,7 +410,7 @@ async fn datacenter_access_token(scenario: &Scenario, scale: &Scale) -> String {
         .append_pair("response_type", "code")
         .append_pair("client_id", CLIENT_ID)
         .append_pair("redirect_uri", &settings.callback_url)
-        .append_pair("scope", server::datacenter::SCOPE)
+        .append_pair("scope", server::providers::bitbucket_datacenter::SCOPE)
         .append_pair("state", "naive-walk")
         .append_pair("code_challenge", challenge.as_str())
         .append_pair("code_challenge_method", "S256");

@@ -5,7 +5,7 @@
 //!   read and committed through the user's own token. The version token is the commit a
 //!   text was read at; a save names it as the new commit's parent, so a branch that moved is
 //!   refused by Bitbucket (409) rather than overwritten.
-//! - [`crate::datacenter::pipelines::DataCenterPipelines`]: the same on Bitbucket Data
+//! - [`crate::providers::bitbucket_datacenter::pipelines::DataCenterPipelines`]: the same on Bitbucket Data
 //!   Center, where a save names the commit as `sourceCommitId` and Data Center refuses it
 //!   (409) if the file changed since.
 //! - [`studio::StudioPipelines`]: Quick start projects, kept in the studio's database with a
@@ -15,7 +15,6 @@
 //! store with [`for_project`] (each provider's [`crate::providers::GitHost::pipelines`]),
 //! and never learn which one answered.
 
-pub mod bitbucket;
 pub mod studio;
 
 use api::pipeline::{check_pipeline, commit_message, default_message, MAX_PIPELINE_BYTES};

@@ -132,7 +132,7 @@ mod tests {
         let metrics = crate::telemetry::Metrics::new();
         for announced in [false, true] {
             let base = upstream(MAX_ANSWER_BYTES + 1, announced).await;
-            let dc = crate::datacenter::rest::DataCenterRest::new(
+            let dc = crate::providers::bitbucket_datacenter::rest::DataCenterRest::new(
                 reqwest::Client::new(),
                 &base,
                 metrics.clone(),
@@ -144,7 +144,7 @@ mod tests {
                 .unwrap_err();
             assert!(is_too_large(&error), "Data Center: {error:?}");
 
-            let cloud = crate::bitbucket::rest::BitbucketRest::new(
+            let cloud = crate::providers::bitbucket_cloud::rest::BitbucketRest::new(
                 reqwest::Client::new(),
                 &base,
                 metrics.clone(),
@@ -159,7 +159,7 @@ mod tests {
         // Just under the bound, the same answer is read.
         let base = upstream(MAX_ANSWER_BYTES, false).await;
         let dc =
-            crate::datacenter::rest::DataCenterRest::new(reqwest::Client::new(), &base, metrics)
+            crate::providers::bitbucket_datacenter::rest::DataCenterRest::new(reqwest::Client::new(), &base, metrics)
                 .unwrap();
         let page = dc
             .writable_repositories(&token, "DATA", None, 0)

@@ -4,7 +4,7 @@
 //! ([`api::ProviderInfo`]), its users' authorizations ([`grants::Grants`]: the OAuth client,
 //! encrypted tokens, refresh in single flight across instances) and its REST side, a
 //! [`GitHost`]. The routes, the store and the app speak only of providers; what is Cloud's
-//! lives in [`crate::bitbucket`], what is Data Center's in [`crate::datacenter`].
+//! lives in [`crate::providers::bitbucket_cloud`], what is Data Center's in [`crate::providers::bitbucket_datacenter`].
 //!
 //! - [`oauth`]: the authorization-code exchange and refresh, configured per provider
 //!   (endpoints, client authentication, PKCE, scopes).
@@ -15,6 +15,8 @@
 //! - [`body`]: every answer from a provider is read through here, bounded in size.
 //! - [`error`]: what can go wrong talking to a provider, and what the user is told.
 
+pub mod bitbucket_cloud;
+pub mod bitbucket_datacenter;
 pub mod body;
 pub mod cursor;
 pub mod error;

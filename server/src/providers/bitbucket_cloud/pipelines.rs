@@ -19,10 +19,10 @@ use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use secrecy::SecretString;
 
-use super::{already_exists, Edit, PipelineStore};
-use crate::bitbucket::model::Commit;
-use crate::bitbucket::rest::BitbucketRest;
-use crate::bitbucket::source::{commit_hash, FileChanges};
+use crate::pipelines::{already_exists, Edit, PipelineStore};
+use crate::providers::bitbucket_cloud::model::Commit;
+use crate::providers::bitbucket_cloud::rest::BitbucketRest;
+use crate::providers::bitbucket_cloud::source::{commit_hash, FileChanges};
 use crate::error::{AppError, AppResult};
 use crate::providers::{BitbucketError, Grants};
 use crate::store::Db;
@@ -467,7 +467,7 @@ impl PipelineStore for BitbucketPipelines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bitbucket::model::WireCommit;
+    use crate::providers::bitbucket_cloud::model::WireCommit;
 
     fn commit(author: &str) -> Commit {
         let json = serde_json::json!({

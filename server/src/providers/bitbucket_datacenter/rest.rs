@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::model::ErrorBody;
-use crate::bitbucket::rest::retry_after;
+use crate::providers::bitbucket_cloud::rest::retry_after;
 use crate::providers::{body, BitbucketError};
 use crate::telemetry::Metrics;
 

@@ -13,6 +13,7 @@ pub mod branches;
 pub mod cache;
 pub mod endpoint;
 pub mod host;
+pub mod pipelines;
 /// Cloud's JSON shapes live in the `wire` crate, with Data Center's, so they can be fuzzed.
 pub use wire::cloud as model;
 pub mod rest;
