@@ -7,7 +7,9 @@
 //! sandbox that connects fake accounts and shows every sign-up link to anyone (SECURITY.md,
 //! "Sandbox mode only when asked for"). Setting `BITBUCKET_CLIENT_ID` and
 //! `BITBUCKET_CLIENT_SECRET` switches to bitbucket.org; every Bitbucket URL can still be
-//! overridden (tests point them at a sandbox on its own port).
+//! overridden (tests point them at a sandbox on its own port). A server built without the
+//! `sandbox` feature (the production build) has no sandboxes: sandbox mode is a configuration
+//! error there ([`ConfigError::SandboxNotBuilt`]).
 
 use clap::Parser;
 use secrecy::SecretString;
@@ -19,10 +21,9 @@ pub const BITBUCKET_TOKEN_URL: &str = "https://bitbucket.org/site/oauth2/access_
 pub const BITBUCKET_API_URL: &str = "https://api.bitbucket.org/2.0";
 pub const BITBUCKET_APP_AUTHORIZATIONS_URL: &str =
     "https://bitbucket.org/account/settings/app-authorizations/";
-/// Where the sandbox is mounted on this server when no Bitbucket client id is configured.
-pub const SANDBOX_MOUNT: &str = "/_sandbox/bitbucket";
-/// Where the Bitbucket Data Center sandbox is served in sandbox mode.
-pub const DATACENTER_SANDBOX_MOUNT: &str = "/_sandbox/bitbucket-dc";
+/// Whether this binary holds the built-in sandboxes (the `sandbox` cargo feature; see
+/// [`crate::sandboxes`]). The production build does not.
+pub const SANDBOX_BUILT: bool = cfg!(feature = "sandbox");
 /// What a Data Center instance is called when the operator gives it no name.
 pub const DATACENTER_DEFAULT_NAME: &str = "Bitbucket Data Center";
 /// A session's absolute lifetime unless configured (SECURITY.md, "Sessions that never end").
@@ -148,8 +149,8 @@ pub struct Args {
     #[arg(long, env = "SANDBOX", default_value_t = false)]
     pub sandbox: bool,
 
-    /// Sandbox mode only: serve the sandbox's control API (reset, faults, latency, clock) under
-    /// /_sandbox/bitbucket/_control/. For end-to-end tests; never on a shared server, as any
+    /// Sandbox mode only: serve the sandboxes' control API (reset, faults, latency, clock) under
+    /// /_sandbox/bitbucket/_control/ and /_sandbox/bitbucket-dc/_control/. For end-to-end tests; never on a shared server, as any
     /// browser could reset the sandbox.
     #[arg(long, env = "SANDBOX_CONTROL", default_value_t = false)]
     pub sandbox_control: bool,
@@ -400,6 +401,37 @@ pub enum ConfigError {
     NoProvider(String),
     #[error("SANDBOX=true serves the built-in sandboxes, but a real provider is configured too ({0}): unset one of them")]
     SandboxBesideProvider(&'static str),
+    #[error("this server was built without the built-in sandboxes (the `sandbox` cargo feature, off in the production build), so it cannot run in sandbox mode (SANDBOX=true, or no provider configured): unset SANDBOX and configure a provider, BITBUCKET_CLIENT_ID and BITBUCKET_CLIENT_SECRET (Bitbucket Cloud) or BITBUCKET_DC_URL, BITBUCKET_DC_CLIENT_ID and BITBUCKET_DC_CLIENT_SECRET (Data Center), with TOKEN_ENCRYPTION_KEYS; for development, build with `--features sandbox` (scripts/dev.sh does)")]
+    SandboxNotBuilt,
+}
+
+/// Which providers serve this studio: the configured ones, or (no provider configured) the
+/// built-in sandboxes, which need `SANDBOX=true` unless `origin` is a loopback address, a
+/// binary built with them (`sandbox_built`, [`SANDBOX_BUILT`] outside tests), and no real
+/// provider beside them.
+fn check_provider_choice(
+    cloud: bool,
+    datacenter: bool,
+    asked_for_sandbox: bool,
+    origin: &str,
+    sandbox_built: bool,
+) -> Result<(), ConfigError> {
+    let sandbox_mode = asked_for_sandbox || (!cloud && !datacenter);
+    if sandbox_mode && !sandbox_built {
+        return Err(ConfigError::SandboxNotBuilt);
+    }
+    match (cloud, datacenter) {
+        (false, false) if !asked_for_sandbox && !is_loopback(origin) => {
+            Err(ConfigError::NoProvider(origin.to_owned()))
+        }
+        (true, _) if asked_for_sandbox => {
+            Err(ConfigError::SandboxBesideProvider("BITBUCKET_CLIENT_ID"))
+        }
+        (_, true) if asked_for_sandbox => {
+            Err(ConfigError::SandboxBesideProvider("BITBUCKET_DC_URL"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether only this machine can reach an origin or address: `localhost`, 127.0.0.0/8, `::1`.
@@ -487,18 +519,13 @@ impl Args {
             }
             _ => return Err(ConfigError::IncompleteDataCenter),
         };
-        match (&bitbucket, &datacenter) {
-            (None, None) if !self.sandbox && !is_loopback(&origin) => {
-                return Err(ConfigError::NoProvider(origin));
-            }
-            (Some(_), _) if self.sandbox => {
-                return Err(ConfigError::SandboxBesideProvider("BITBUCKET_CLIENT_ID"))
-            }
-            (_, Some(_)) if self.sandbox => {
-                return Err(ConfigError::SandboxBesideProvider("BITBUCKET_DC_URL"))
-            }
-            _ => {}
-        }
+        check_provider_choice(
+            bitbucket.is_some(),
+            datacenter.is_some(),
+            self.sandbox,
+            &origin,
+            SANDBOX_BUILT,
+        )?;
         let token_keys = match configured_keys.filter(|keys| !keys.is_empty()) {
             Some(keys) => TokenKeys::Configured(keys),
             None if bitbucket.is_some() || datacenter.is_some() => {
@@ -635,6 +662,52 @@ mod tests {
             both,
             Err(ConfigError::SandboxBesideProvider("BITBUCKET_CLIENT_ID"))
         ));
+    }
+
+    /// The production build has no sandboxes: sandbox mode, asked for or implied by no
+    /// provider, is refused with what to configure instead; a configured provider is not.
+    #[test]
+    fn a_binary_without_the_sandbox_refuses_sandbox_mode() {
+        let local = "http://127.0.0.1:3000";
+        let deployed = "https://studio.example.com";
+        for (cloud, datacenter, asked, origin) in [
+            (false, false, true, local),
+            (false, false, false, local),
+            (false, false, true, deployed),
+            (false, false, false, deployed),
+            (true, false, true, local),
+            (false, true, true, deployed),
+        ] {
+            let error = check_provider_choice(cloud, datacenter, asked, origin, false).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::SandboxNotBuilt),
+                "{cloud} {datacenter} {asked} {origin}: {error}"
+            );
+            let message = error.to_string();
+            for named in [
+                "built without the built-in sandboxes",
+                "BITBUCKET_CLIENT_ID",
+                "BITBUCKET_DC_URL",
+                "TOKEN_ENCRYPTION_KEYS",
+            ] {
+                assert!(message.contains(named), "{message}");
+            }
+        }
+        for (cloud, datacenter) in [(true, false), (false, true), (true, true)] {
+            for origin in [local, deployed] {
+                check_provider_choice(cloud, datacenter, false, origin, false).unwrap();
+                check_provider_choice(cloud, datacenter, false, origin, true).unwrap();
+            }
+        }
+        // With the sandboxes built, the same choices are the rules above.
+        check_provider_choice(false, false, true, deployed, true).unwrap();
+        check_provider_choice(false, false, false, local, true).unwrap();
+        assert!(matches!(
+            check_provider_choice(false, false, false, deployed, true),
+            Err(ConfigError::NoProvider(_))
+        ));
+        // This binary's own answer follows how it was built.
+        assert_eq!(parse(&["--sandbox"]).is_ok(), SANDBOX_BUILT);
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //! (connections and their limits), [`routes`] (HTTP handlers, one module per area),
 //! [`bitbucket`] (OAuth, REST, token life), [`pipelines`] (a project's pipelines in Bitbucket
 //! or in the studio), [`store`] (all SQL), [`session`], [`security`], [`crypto`],
-//! [`telemetry`] (logs, request ids, metrics).
+//! [`telemetry`] (logs, request ids, metrics), and, with the `sandbox` cargo feature only,
+//! `sandboxes` (the built-in Bitbucket Cloud and Data Center stand-ins of sandbox mode).
 
 pub mod allocator;
 pub mod clock;
@@ -23,6 +24,8 @@ pub mod pipelines;
 pub mod providers;
 pub mod random;
 pub mod routes;
+#[cfg(feature = "sandbox")]
+pub mod sandboxes;
 pub mod security;
 pub mod serve;
 pub mod session;

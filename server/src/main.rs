@@ -40,10 +40,12 @@ async fn main() -> std::process::ExitCode {
         Some((client_id, api_url)) => {
             tracing::info!(%client_id, %api_url, "Bitbucket Cloud: using the configured OAuth consumer")
         }
-        None => tracing::warn!(
-            sandbox = %format!("{}{}", app.public_url(), server::config::SANDBOX_MOUNT),
+        #[cfg(feature = "sandbox")]
+        None if app.sandbox().is_some() => tracing::warn!(
+            sandbox = %format!("{}{}", app.public_url(), server::sandboxes::SANDBOX_MOUNT),
             "no BITBUCKET_CLIENT_ID: Bitbucket is the built-in SANDBOX (simulated accounts and repositories)"
         ),
+        None => {}
     }
     tracing::info!(url = %app.public_url(), database = %redact_password(&database), "Pipeline Studio is listening");
     if let Err(error) = app.run_until_stopped().await {

@@ -8,7 +8,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::Router;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,10 +18,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::providers::bitbucket_cloud::host::CloudHost;
 use crate::providers::bitbucket_cloud::rest::BitbucketRest;
-use crate::config::{
-    BitbucketSettings, DataCenterSettings, MailSettings, Settings, DATACENTER_SANDBOX_MOUNT,
-    SANDBOX_MOUNT,
-};
+use crate::config::{BitbucketSettings, DataCenterSettings, MailSettings, Settings};
 use crate::crypto::TokenCipher;
 use crate::providers::bitbucket_datacenter::host::DataCenterHost;
 use crate::providers::bitbucket_datacenter::rest::DataCenterRest;
@@ -36,12 +33,11 @@ use crate::serve::{self, ConnectionSettings};
 use crate::session;
 use crate::store::Db;
 use crate::telemetry::{self, Metrics};
-use sandbox::datacenter as dc_sandbox;
+#[cfg(feature = "sandbox")]
+use crate::sandboxes::Sandboxes;
 
 /// Largest request body any route accepts.
 const MAX_BODY_BYTES: usize = 64 * 1024;
-/// The sandbox's OAuth consumer key, as the studio registers itself with it.
-pub const SANDBOX_CLIENT_ID: &str = "pipeline-studio-sandbox";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -58,6 +54,10 @@ pub enum StartupError {
     Url(#[from] url::ParseError),
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    /// Sandbox mode asked of a server built without the `sandbox` feature ([`Settings`] made
+    /// by hand; `Args::into_settings` refuses it first).
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Mail(#[from] crate::mail::MailError),
     #[error("cannot listen for metrics on {addr}: {source}")]
@@ -73,8 +73,8 @@ pub struct Application {
     addr: SocketAddr,
     public_url: String,
     db: Db,
-    sandbox: Option<sandbox::Sandbox>,
-    datacenter_sandbox: Option<dc_sandbox::DataCenter>,
+    #[cfg(feature = "sandbox")]
+    sandboxes: Option<Sandboxes>,
     /// `METRICS_ADDR`'s listener and its `/metrics` router.
     metrics_listener: Option<(TcpListener, Router)>,
     /// Timeouts and the cap, for both listeners.
@@ -115,31 +115,28 @@ impl Application {
 
         // No provider configured: both are the built-in sandboxes, served by this server.
         let sandboxed = settings.bitbucket.is_none() && settings.datacenter.is_none();
-        let (cloud_settings, sandbox) = match settings.bitbucket.clone() {
-            Some(bitbucket) => (Some(bitbucket), None),
-            None if sandboxed => {
-                let (bitbucket, sandbox) = sandbox_settings(&public_url, settings.bitbucket_pkce);
-                (Some(bitbucket), Some(sandbox))
+        #[cfg(feature = "sandbox")]
+        let sandboxes = sandboxed.then(|| Sandboxes::new(&public_url, settings.bitbucket_pkce));
+        #[cfg(feature = "sandbox")]
+        let (cloud_settings, datacenter_settings) = match &sandboxes {
+            Some(sandboxes) => {
+                if settings.sandbox_control {
+                    sandboxes.enable_control();
+                }
+                (
+                    Some(sandboxes.cloud_settings.clone()),
+                    Some(sandboxes.datacenter_settings.clone()),
+                )
             }
-            None => (None, None),
+            None => (settings.bitbucket.clone(), settings.datacenter.clone()),
         };
-        let (datacenter_settings, datacenter_sandbox) = match settings.datacenter.clone() {
-            Some(datacenter) => (Some(datacenter), None),
-            None if sandboxed => {
-                let (datacenter, sandbox) = datacenter_sandbox_settings(&public_url);
-                (Some(datacenter), Some(sandbox))
-            }
-            None => (None, None),
-        };
-        if settings.sandbox_control {
-            tracing::warn!("the sandboxes' control API is on (SANDBOX_CONTROL): tests only");
-            if let Some(sandbox) = &sandbox {
-                sandbox.enable_control(true);
-            }
-            if let Some(sandbox) = &datacenter_sandbox {
-                sandbox.enable_control(true);
-            }
+        #[cfg(not(feature = "sandbox"))]
+        if sandboxed {
+            return Err(crate::config::ConfigError::SandboxNotBuilt.into());
         }
+        #[cfg(not(feature = "sandbox"))]
+        let (cloud_settings, datacenter_settings) =
+            (settings.bitbucket.clone(), settings.datacenter.clone());
 
         // No redirects: a token or API call that redirects is an error, never followed with
         // the credentials attached (DESIGN §4.8).
@@ -196,11 +193,9 @@ impl Application {
             .merge(routes::repositories::router())
             .merge(routes::projects::router())
             .merge(routes::pipelines::router());
-        if let Some(sandbox) = &sandbox {
-            app = app.nest_service(SANDBOX_MOUNT, sandbox.router());
-        }
-        if let Some(sandbox) = &datacenter_sandbox {
-            app = app.nest_service(DATACENTER_SANDBOX_MOUNT, sandbox.router());
+        #[cfg(feature = "sandbox")]
+        if let Some(sandboxes) = &sandboxes {
+            app = sandboxes.mount(app);
         }
         if mailer.keeps_mail() {
             app = app.merge(routes::mailbox::router());
@@ -259,8 +254,8 @@ impl Application {
             addr,
             public_url,
             db,
-            sandbox,
-            datacenter_sandbox,
+            #[cfg(feature = "sandbox")]
+            sandboxes,
             metrics_listener,
             connections: settings.connections,
             hashing,
@@ -285,13 +280,15 @@ impl Application {
     }
 
     /// The mounted Data Center sandbox, in sandbox mode.
-    pub fn datacenter_sandbox(&self) -> Option<&dc_sandbox::DataCenter> {
-        self.datacenter_sandbox.as_ref()
+    #[cfg(feature = "sandbox")]
+    pub fn datacenter_sandbox(&self) -> Option<&sandbox::datacenter::DataCenter> {
+        self.sandboxes.as_ref().map(|sandboxes| &sandboxes.datacenter)
     }
 
-    /// The mounted sandbox, in sandbox mode.
+    /// The mounted Bitbucket Cloud sandbox, in sandbox mode.
+    #[cfg(feature = "sandbox")]
     pub fn sandbox(&self) -> Option<&sandbox::Sandbox> {
-        self.sandbox.as_ref()
+        self.sandboxes.as_ref().map(|sandboxes| &sandboxes.cloud)
     }
 
     /// Where `METRICS_ADDR`'s listener is bound (port 0 picks one).
@@ -500,66 +497,6 @@ fn datacenter_provider(
         grants,
         host: Arc::new(host),
     })
-}
-
-/// The Data Center sandbox's client this server registers, and the settings pointing at it.
-fn datacenter_sandbox_settings(public_url: &str) -> (DataCenterSettings, dc_sandbox::DataCenter) {
-    let base_url = format!("{public_url}{DATACENTER_SANDBOX_MOUNT}");
-    let callback_url = format!(
-        "{public_url}{}",
-        api::paths::oauth_callback(api::GitProvider::BitbucketDataCenter)
-    );
-    let secret = crate::random::token(32);
-    let sandbox = dc_sandbox::DataCenter::new(dc_sandbox::DataCenterConfig {
-        base_url: base_url.clone(),
-        clients: vec![dc_sandbox::DcClient {
-            id: SANDBOX_CLIENT_ID.to_owned(),
-            secret: secret.clone(),
-            name: "Pipeline Studio (sandbox)".to_owned(),
-            redirect_uri: callback_url.clone(),
-        }],
-    });
-    let settings = DataCenterSettings {
-        revoke_url: format!("{base_url}/account"),
-        base_url,
-        name: "Bitbucket Data Center (sandbox)".to_owned(),
-        client_id: SANDBOX_CLIENT_ID.to_owned(),
-        client_secret: SecretString::from(secret),
-        callback_url,
-    };
-    (settings, sandbox)
-}
-
-/// The sandbox consumer this server registers, and the settings pointing at it.
-fn sandbox_settings(public_url: &str, pkce: Option<bool>) -> (BitbucketSettings, sandbox::Sandbox) {
-    let base_url = format!("{public_url}{SANDBOX_MOUNT}");
-    let callback_url = format!("{public_url}{}", api::paths::BITBUCKET_OAUTH_CALLBACK);
-    let secret = crate::random::token(32);
-    let sandbox = sandbox::Sandbox::new(sandbox::SandboxConfig {
-        base_url,
-        consumers: vec![sandbox::Consumer {
-            key: SANDBOX_CLIENT_ID.to_owned(),
-            secret: secret.clone(),
-            name: "Pipeline Studio (sandbox)".to_owned(),
-            callback_url: callback_url.clone(),
-            scopes: crate::providers::bitbucket_cloud::REQUIRED_SCOPES
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        }],
-        require_pkce: false,
-    });
-    let settings = BitbucketSettings {
-        client_id: SANDBOX_CLIENT_ID.to_owned(),
-        client_secret: SecretString::from(secret),
-        authorize_url: sandbox.authorize_url(),
-        token_url: sandbox.token_url(),
-        api_url: sandbox.api_url(),
-        app_authorizations_url: sandbox.app_authorizations_url(),
-        callback_url,
-        pkce: pkce.unwrap_or(true),
-    };
-    (settings, sandbox)
 }
 
 /// `scheme://host[:port]` of a URL, as browsers send it in `Origin`.

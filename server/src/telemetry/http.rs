@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::Metrics;
-use crate::config::SANDBOX_MOUNT;
+#[cfg(feature = "sandbox")]
+use crate::sandboxes::SANDBOX_MOUNT;
 
 /// Records each request's route, method, status and duration.
 pub async fn record(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
@@ -31,7 +32,9 @@ fn route_label(matched: Option<&MatchedPath>) -> &str {
     match matched.map(MatchedPath::as_str) {
         // The single-page app's fallback: its pages and static files.
         None => "(app)",
-        // The mounted sandbox is one service with routes of its own.
+        // The mounted sandboxes (both mounts start with the Cloud one's) are services with
+        // routes of their own.
+        #[cfg(feature = "sandbox")]
         Some(path) if path.starts_with(SANDBOX_MOUNT) => "/_sandbox/bitbucket/…",
         Some(path) => path,
     }
