@@ -9,4 +9,6 @@ cd "$(dirname "$0")/.."
 if [ -z "${BITBUCKET_CLIENT_ID:-}${BITBUCKET_DC_URL:-}" ]; then
   export SANDBOX="${SANDBOX:-true}"
 fi
-exec cargo leptos watch
+# The server with its built-in sandboxes (the `sandbox` cargo feature, off in the production
+# build: README, "Production build").
+exec cargo leptos watch --bin-features sandbox

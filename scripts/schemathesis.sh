@@ -29,8 +29,8 @@ if [ "$("$venv/bin/st" --version 2>/dev/null | awk '{print $3}')" != "$version" 
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
 
-say "building the server"
-cargo build --quiet -p server
+say "building the server, with its sandboxes"
+cargo build --quiet -p server --features sandbox
 
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

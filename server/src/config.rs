@@ -5,7 +5,7 @@
 //! (`SANDBOX=true`, which `scripts/dev.sh` and the tests set) or when it answers on a loopback
 //! address only: a server deployed with a credential missing must not quietly become a
 //! sandbox that connects fake accounts and shows every sign-up link to anyone (SECURITY.md,
-//! "Sandbox mode only when asked for"). Setting `BITBUCKET_CLIENT_ID` and
+//! rule 22). Setting `BITBUCKET_CLIENT_ID` and
 //! `BITBUCKET_CLIENT_SECRET` switches to bitbucket.org; every Bitbucket URL can still be
 //! overridden (tests point them at a sandbox on its own port). A server built without the
 //! `sandbox` feature (the production build) has no sandboxes: sandbox mode is a configuration

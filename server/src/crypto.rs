@@ -3,7 +3,8 @@
 //! A stored value reads `v1.<key id>.<base64url(nonce ‖ ciphertext ‖ tag)>`. The key id travels
 //! with every value so a new key can encrypt new writes while older keys still decrypt
 //! (rotation). Each value is bound to its place by associated data (for example
-//! `bitbucket_links/42/refresh_token`), so a ciphertext copied into another user's row or
+//! `bitbucket_links/42/refresh_token`, written under the grants table's first name and kept
+//! since, see `providers::grants::token_context`), so a ciphertext copied into another user's row or
 //! column fails to decrypt instead of granting that user's access.
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};

@@ -40,7 +40,7 @@ pub async fn reencrypt_tokens(
     cipher: &TokenCipher,
 ) -> Result<Reencrypted, MaintenanceError> {
     let mut report = Reencrypted::default();
-    for (user_id, provider, access, refresh) in db.sealed_bitbucket_tokens().await? {
+    for (user_id, provider, access, refresh) in db.sealed_grant_tokens().await? {
         let current = |stored: &str| stored.is_empty() || cipher.is_current(stored);
         if current(&access) && current(&refresh) {
             report.current += 1;
@@ -63,7 +63,7 @@ pub async fn reencrypt_tokens(
         let new_access = reseal(&access, "access_token")?;
         let new_refresh = reseal(&refresh, "refresh_token")?;
         if db
-            .reseal_bitbucket_tokens(
+            .reseal_grant_tokens(
                 user_id,
                 provider,
                 (&access, &refresh),

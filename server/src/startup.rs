@@ -16,25 +16,25 @@ use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::providers::bitbucket_cloud::host::CloudHost;
-use crate::providers::bitbucket_cloud::rest::BitbucketRest;
 use crate::config::{BitbucketSettings, DataCenterSettings, MailSettings, Settings};
 use crate::crypto::TokenCipher;
-use crate::providers::bitbucket_datacenter::host::DataCenterHost;
-use crate::providers::bitbucket_datacenter::rest::DataCenterRest;
 use crate::error::AppError;
 use crate::mail::{Mailer, SmtpMailer};
+use crate::providers::bitbucket_cloud::host::CloudHost;
+use crate::providers::bitbucket_cloud::rest::BitbucketRest;
+use crate::providers::bitbucket_datacenter::host::DataCenterHost;
+use crate::providers::bitbucket_datacenter::rest::DataCenterRest;
 use crate::providers::oauth::{ClientAuth, OAuthSettings, ProviderOAuth};
 use crate::providers::{Grants, Provider, Providers};
 use crate::routes::auth::PasswordHashing;
 use crate::routes::{self, AppState};
+#[cfg(feature = "sandbox")]
+use crate::sandboxes::Sandboxes;
 use crate::security::{csrf, headers};
 use crate::serve::{self, ConnectionSettings};
 use crate::session;
 use crate::store::Db;
 use crate::telemetry::{self, Metrics};
-#[cfg(feature = "sandbox")]
-use crate::sandboxes::Sandboxes;
 
 /// Largest request body any route accepts.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -139,7 +139,7 @@ impl Application {
             (settings.bitbucket.clone(), settings.datacenter.clone());
 
         // No redirects: a token or API call that redirects is an error, never followed with
-        // the credentials attached (DESIGN §4.8).
+        // the credentials attached (SECURITY.md, rule 11).
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(5))
@@ -282,7 +282,9 @@ impl Application {
     /// The mounted Data Center sandbox, in sandbox mode.
     #[cfg(feature = "sandbox")]
     pub fn datacenter_sandbox(&self) -> Option<&sandbox::datacenter::DataCenter> {
-        self.sandboxes.as_ref().map(|sandboxes| &sandboxes.datacenter)
+        self.sandboxes
+            .as_ref()
+            .map(|sandboxes| &sandboxes.datacenter)
     }
 
     /// The mounted Bitbucket Cloud sandbox, in sandbox mode.
@@ -529,7 +531,7 @@ async fn shutdown_signal() {
 
 /// The span of each request: its id, method, route template and path. Query strings are
 /// left out on purpose: the OAuth callback's carries the authorization code and `state`
-/// (DESIGN §4.9, secrets never in logs). At `info`, so every line logged while handling a
+/// (SECURITY.md, rule 35: secrets never in logs). At `info`, so every line logged while handling a
 /// request names it.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let id = request

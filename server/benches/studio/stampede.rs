@@ -60,7 +60,7 @@ pub async fn run(config: &Config) -> Table {
             sandbox.advance_clock(PAST_EXPIRY);
             scenario
                 .app
-                .sql("UPDATE bitbucket_links SET access_expires_at = 0")
+                .sql("UPDATE provider_grants SET access_expires_at = 0")
                 .await;
             kinds[2].1.push(burst(&scenario, &browser).await);
         }

@@ -3,7 +3,7 @@
 //! Bitbucket Cloud and Data Center share this code; each has its own [`Grants`], keyed in
 //! the store by `(user, provider)`.
 //!
-//! Rules (DESIGN §4.10): one refresh at a time per user (callers that lose the race re-read
+//! Rules (SECURITY.md, rules 43 to 47): one refresh at a time per user (callers that lose the race re-read
 //! the winner's token instead of refreshing again); the new tokens are stored before the new
 //! access token is used, so a rotated refresh token is never lost; `invalid_grant` and other
 //! refusals are permanent (mark the link, keep the reason), network trouble, 5xx and 429 are
@@ -21,9 +21,7 @@ use super::oauth::{ProviderOAuth, TokenError, TokenSet};
 use super::BitbucketError;
 use crate::crypto::TokenCipher;
 use crate::error::{AppError, AppResult};
-use crate::store::{
-    self, now_ms, BitbucketLink, ConnectionEventKind, Db, LinkStatus, StoredTokens,
-};
+use crate::store::{self, now_ms, ConnectionEventKind, Db, GrantStatus, StoredGrant, StoredTokens};
 use crate::telemetry::metrics::RefreshOutcome;
 use crate::telemetry::Metrics;
 
@@ -54,7 +52,9 @@ pub struct Grants {
 }
 
 /// Associated data binding a ciphertext to its row and column (see crypto.rs). Cloud's rows
-/// keep the form they had before there were two providers, so their ciphertexts still open.
+/// keep the form they had before there were two providers, so their ciphertexts still open;
+/// for the same reason every form keeps the table's name before migration 0012
+/// (`bitbucket_links`, now `provider_grants`): the data names a place, not the current schema.
 pub fn token_context(user_id: i64, provider: GitProvider, column: &str) -> String {
     match provider {
         GitProvider::Bitbucket => format!("bitbucket_links/{user_id}/{column}"),
@@ -138,7 +138,7 @@ impl Grants {
             other => other,
         };
         if result.is_ok() {
-            self.db.touch_bitbucket_link(user_id, self.provider).await?;
+            self.db.touch_grant(user_id, self.provider).await?;
         }
         Ok(result?)
     }
@@ -147,18 +147,18 @@ impl Grants {
     pub async fn account_name(&self, user_id: i64) -> AppResult<Option<String>> {
         Ok(self
             .db
-            .bitbucket_link(user_id, self.provider)
+            .stored_grant(user_id, self.provider)
             .await?
             .map(|link| link.display_name))
     }
 
-    async fn usable_link(&self, user_id: i64) -> AppResult<BitbucketLink> {
+    async fn usable_link(&self, user_id: i64) -> AppResult<StoredGrant> {
         let link = self
             .db
-            .bitbucket_link(user_id, self.provider)
+            .stored_grant(user_id, self.provider)
             .await?
             .ok_or(BitbucketError::NotConnected)?;
-        if link.status() == LinkStatus::ReconnectNeeded {
+        if link.status() == GrantStatus::ReconnectNeeded {
             let reason = link
                 .status_reason
                 .clone()
@@ -238,7 +238,7 @@ impl Grants {
     async fn refresh_holding_lease(
         &self,
         user_id: i64,
-        link: &BitbucketLink,
+        link: &StoredGrant,
     ) -> AppResult<SecretString> {
         let refresh_token = self.decrypt(&link.refresh_token, user_id, "refresh_token")?;
         let mut pause = REFRESH_FIRST_PAUSE;
@@ -248,7 +248,7 @@ impl Grants {
                     self.metrics.count_refresh(RefreshOutcome::Refreshed);
                     let sealed = self.seal(user_id, &tokens, Some(&link.refresh_token));
                     self.db
-                        .update_bitbucket_tokens(user_id, self.provider, sealed.as_stored())
+                        .update_grant_tokens(user_id, self.provider, sealed.as_stored())
                         .await?;
                     self.db
                         .record_connection_event(
@@ -312,7 +312,7 @@ impl Grants {
 
     async fn mark_reconnect_needed(&self, user_id: i64, reason: &str) -> AppResult<()> {
         self.db
-            .mark_bitbucket_reconnect_needed(user_id, self.provider, reason)
+            .mark_grant_reconnect_needed(user_id, self.provider, reason)
             .await?;
         self.db
             .record_connection_event(
@@ -345,6 +345,6 @@ impl SealedTokens {
 
 /// Whether the access token is expired or about to (within [`EXPIRY_MARGIN_SECS`]): the one
 /// rule for "refresh before using it".
-pub fn expired(link: &BitbucketLink) -> bool {
+pub fn expired(link: &StoredGrant) -> bool {
     link.access_expires_at - EXPIRY_MARGIN_SECS <= store::now()
 }

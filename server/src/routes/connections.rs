@@ -23,7 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::extract::Json;
 use crate::providers::{grants, BitbucketError};
 use crate::session::CurrentUser;
-use crate::store::{self, BitbucketLink, LinkStatus};
+use crate::store::{self, GrantStatus, StoredGrant};
 
 const REVALIDATE_AFTER_SECS: i64 = 60;
 
@@ -44,11 +44,11 @@ async fn status(
     user: CurrentUser,
 ) -> AppResult<Json<ConnectionStatus>> {
     let provider = state.providers.get(id)?;
-    let Some(link) = state.db.bitbucket_link(user.id, id).await? else {
+    let Some(link) = state.db.stored_grant(user.id, id).await? else {
         return Ok(Json(ConnectionStatus::NotConnected));
     };
     let unproven = store::now() - link.validated_at > REVALIDATE_AFTER_SECS;
-    if link.status() == LinkStatus::Connected && (unproven || grants::expired(&link)) {
+    if link.status() == GrantStatus::Connected && (unproven || grants::expired(&link)) {
         match provider.host.check(user.id).await {
             Ok(_) => {}
             // The link now says why; read it again below.
@@ -61,7 +61,7 @@ async fn status(
             Err(other) => return Err(other),
         }
     }
-    Ok(Json(match state.db.bitbucket_link(user.id, id).await? {
+    Ok(Json(match state.db.stored_grant(user.id, id).await? {
         Some(link) => describe(link),
         // Disconnected by a concurrent request.
         None => ConnectionStatus::NotConnected,
@@ -77,7 +77,7 @@ async fn disconnect(
     _: Json<api::EmptyBody>,
 ) -> AppResult<StatusCode> {
     state.providers.get(id)?;
-    if state.db.delete_bitbucket_link(user.id, id).await? {
+    if state.db.delete_grant(user.id, id).await? {
         state
             .db
             .record_connection_event(user.id, id.slug(), ConnectionEventKind::Disconnected, None)
@@ -96,7 +96,7 @@ async fn events(
     Ok(Json(state.db.connection_events(user.id, id.slug()).await?))
 }
 
-fn describe(link: BitbucketLink) -> ConnectionStatus {
+fn describe(link: StoredGrant) -> ConnectionStatus {
     let account = BitbucketAccount {
         // Stored as empty text when Bitbucket's answer had none (the columns predate that).
         account_id: Some(link.account_id.clone()).filter(|id| !id.is_empty()),
@@ -105,13 +105,13 @@ fn describe(link: BitbucketLink) -> ConnectionStatus {
         avatar_url: link.avatar_url.clone(),
     };
     match link.status() {
-        LinkStatus::Connected => ConnectionStatus::Connected {
+        GrantStatus::Connected => ConnectionStatus::Connected {
             account,
             scopes: link.scopes.split_whitespace().map(str::to_owned).collect(),
             connected_at: link.connected_at,
             last_used_at: link.last_used_at,
         },
-        LinkStatus::ReconnectNeeded => ConnectionStatus::ReconnectNeeded {
+        GrantStatus::ReconnectNeeded => ConnectionStatus::ReconnectNeeded {
             reason: link
                 .status_reason
                 .unwrap_or_else(|| "Bitbucket needs to be authorized again.".into()),

@@ -1,4 +1,4 @@
-//! The browser side of each provider's OAuth flow (DESIGN §2): `/oauth/{slug}/start` and
+//! The browser side of each provider's OAuth flow (SECURITY.md, rules 1 to 11): `/oauth/{slug}/start` and
 //! `/oauth/{slug}/callback`, one pair per provider (a callback accepts only a transaction its
 //! own provider started: the mix-up defence).
 //!
@@ -23,7 +23,7 @@ use crate::providers::BitbucketError;
 use crate::random;
 use crate::security::return_to::app_redirect;
 use crate::session::Session;
-use crate::store::{self, ConnectionEventKind, NewLink, NewOAuthTransaction};
+use crate::store::{self, ConnectionEventKind, NewGrant, NewOAuthTransaction};
 use api::return_to::{or_default, with_query_param};
 use api::GitProvider;
 
@@ -211,7 +211,7 @@ async fn callback(
     .named();
     state
         .db
-        .upsert_bitbucket_link(NewLink {
+        .upsert_grant(NewGrant {
             user_id,
             provider: id,
             // Empty when Bitbucket's answer had none (its `account` schema defines neither).

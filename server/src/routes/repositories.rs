@@ -75,7 +75,7 @@ async fn picker(
         Some(workspace) => Some(workspace),
         None => state
             .db
-            .bitbucket_link(user.id, id)
+            .stored_grant(user.id, id)
             .await?
             .and_then(|link| link.preferred_workspace),
     };
@@ -175,7 +175,7 @@ async fn main_branch(
         .await?;
     state
         .db
-        .remember_bitbucket_workspace(user.id, id, workspace)
+        .remember_preferred_workspace(user.id, id, workspace)
         .await?;
     Ok(Json(branch))
 }

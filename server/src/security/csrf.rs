@@ -1,4 +1,4 @@
-//! CSRF defence for state-changing `/api` calls (DESIGN §4.7).
+//! CSRF defence for state-changing `/api` calls (SECURITY.md, rule 17).
 //!
 //! The session cookie is `SameSite=Lax`, which already keeps it off cross-site POSTs; this gate
 //! adds the checks that do not depend on browser cookie policy:

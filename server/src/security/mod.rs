@@ -1,5 +1,5 @@
-//! Defences that apply across routes (DESIGN §4): response headers, the CSRF gate on
-//! state-changing `/api` calls, and validation of `return_to` targets.
+//! Defences that apply across routes: response headers (SECURITY.md, rule 27), the CSRF gate
+//! on state-changing `/api` calls (rule 17), and validation of `return_to` targets (rule 9).
 
 pub mod csrf;
 pub mod headers;

@@ -2,7 +2,7 @@
 //!
 //! `__Host-` with `Secure`, `Path=/` and no `Domain`: the browser keeps it for this origin only
 //! and no subdomain can plant one. `HttpOnly` keeps it from scripts, `SameSite=Lax` from
-//! cross-site subrequests (DESIGN §4.2).
+//! cross-site subrequests (SECURITY.md, rule 12).
 
 use axum::http::header::COOKIE;
 use axum::http::{HeaderMap, HeaderValue};

@@ -1,4 +1,4 @@
-//! Sessions: the studio's own, behind an HttpOnly `__Host-` cookie (DESIGN §4.2).
+//! Sessions: the studio's own, behind an HttpOnly `__Host-` cookie (SECURITY.md, rule 12).
 //!
 //! A session is a signed-in browser: a random id in the cookie ([`cookie`]), a row keyed by
 //! the id's hash holding the user and the session's end, and, on every instance, a cache of

@@ -7,9 +7,9 @@
 //! once and type-checked against both drivers. Schemas differ only in DDL, hence one
 //! migrations folder per engine.
 
-mod bitbucket_links;
 mod drafts;
 mod events;
+mod grants;
 mod oauth_transactions;
 mod outbox;
 mod pipelines;
@@ -20,8 +20,8 @@ mod sign_ups;
 mod users;
 
 pub use api::ConnectionEventKind;
-pub use bitbucket_links::{now_ms, BitbucketLink, LinkStatus, NewLink, StoredTokens};
 pub use events::EVENTS_SHOWN;
+pub use grants::{now_ms, GrantStatus, NewGrant, StoredGrant, StoredTokens};
 pub use oauth_transactions::{NewOAuthTransaction, OAuthTransaction};
 pub use outbox::KeptMail;
 pub use pipelines::{PipelineWrite, StudioPipelineRow};

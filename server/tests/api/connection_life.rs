@@ -62,7 +62,7 @@ async fn an_expired_token_is_refreshed_once_under_fifty_concurrent_requests(engi
 async fn a_token_known_to_be_expired_is_refreshed_before_use(engine: Engine) {
     let app = TestApp::connected(engine).await;
     app.sandbox.sandbox.advance_clock(PAST_EXPIRY);
-    app.sql("UPDATE bitbucket_links SET access_expires_at = 0")
+    app.sql("UPDATE provider_grants SET access_expires_at = 0")
         .await;
     let calls_before = workspace_calls(&app);
     fifty_concurrent_calls(&app).await;
@@ -172,7 +172,7 @@ async fn the_status_check_notices_revocation(engine: Engine) {
         ConnectionStatus::Connected { .. }
     ));
     // …after it, the status asks Bitbucket.
-    app.sql("UPDATE bitbucket_links SET validated_at = 0").await;
+    app.sql("UPDATE provider_grants SET validated_at = 0").await;
     assert!(matches!(
         app.connection().await,
         ConnectionStatus::ReconnectNeeded { .. }
@@ -182,7 +182,7 @@ async fn the_status_check_notices_revocation(engine: Engine) {
 async fn the_status_check_refreshes_an_expired_token(engine: Engine) {
     let app = TestApp::connected(engine).await;
     app.sandbox.sandbox.advance_clock(PAST_EXPIRY);
-    app.sql("UPDATE bitbucket_links SET access_expires_at = 0")
+    app.sql("UPDATE provider_grants SET access_expires_at = 0")
         .await;
     assert!(matches!(
         app.connection().await,

@@ -12,6 +12,7 @@ mod datacenter;
 mod drafts;
 mod instances;
 mod memory;
+mod migrations;
 mod oauth_flow;
 mod operations;
 mod outage;

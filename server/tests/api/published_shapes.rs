@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use server::crypto::TokenCipher;
 use server::providers::grants::token_context;
-use server::store::{NewLink, StoredTokens};
+use server::store::{NewGrant, StoredTokens};
 
 use crate::helpers::{spawn_app, Engine, TestApp, TOKEN_KEY};
 
@@ -121,7 +121,7 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
         .id;
     let before = app
         .db
-        .bitbucket_link(user_id, api::GitProvider::Bitbucket)
+        .stored_grant(user_id, api::GitProvider::Bitbucket)
         .await
         .unwrap()
         .unwrap();
@@ -150,7 +150,7 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
     assert_eq!(response.status(), 200);
     let after = app
         .db
-        .bitbucket_link(user_id, api::GitProvider::Bitbucket)
+        .stored_grant(user_id, api::GitProvider::Bitbucket)
         .await
         .unwrap()
         .unwrap();
@@ -169,7 +169,7 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
         &token_context(user_id, api::GitProvider::Bitbucket, "refresh_token"),
     );
     app.db
-        .upsert_bitbucket_link(NewLink {
+        .upsert_grant(NewGrant {
             user_id,
             provider: api::GitProvider::Bitbucket,
             account_id: "",
@@ -189,7 +189,7 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
         .unwrap();
     let stored = app
         .db
-        .bitbucket_link(user_id, api::GitProvider::Bitbucket)
+        .stored_grant(user_id, api::GitProvider::Bitbucket)
         .await
         .unwrap()
         .unwrap();

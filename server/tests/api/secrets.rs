@@ -66,7 +66,7 @@ async fn everything_stored(app: &TestApp) -> String {
                 }
             }
             assert!(
-                all.contains("bitbucket_links"),
+                all.contains("provider_grants"),
                 "the database files were read"
             );
             all
@@ -79,7 +79,7 @@ async fn everything_stored(app: &TestApp) -> String {
             .fetch_all(pool)
             .await
             .unwrap();
-            assert!(tables.iter().any(|(_, name)| name == "bitbucket_links"));
+            assert!(tables.iter().any(|(_, name)| name == "provider_grants"));
             let mut all = String::new();
             for (schema, table) in tables {
                 let sql = format!("SELECT t::text FROM \"{schema}\".\"{table}\" t");
@@ -113,7 +113,7 @@ async fn tokens_are_never_stored_in_clear(engine: Engine) {
     }
     let link = app
         .db
-        .bitbucket_link(me.id, api::GitProvider::Bitbucket)
+        .stored_grant(me.id, api::GitProvider::Bitbucket)
         .await
         .unwrap()
         .unwrap();
@@ -160,7 +160,7 @@ async fn a_replayed_authorization_code_gets_nothing(engine: Engine) {
     );
     // The tokens from the first exchange were revoked by Bitbucket: the studio notices at the
     // next validation and asks for a reconnect instead of using them.
-    app.sql("UPDATE bitbucket_links SET validated_at = 0").await;
+    app.sql("UPDATE provider_grants SET validated_at = 0").await;
     assert!(matches!(
         app.connection().await,
         ConnectionStatus::ReconnectNeeded { .. }

@@ -1,6 +1,5 @@
 //! Starting the real binary: a server that would serve the built-in sandboxes to the world
-//! refuses to start instead, naming what to set (SECURITY.md, "Sandbox mode only when asked
-//! for").
+//! refuses to start instead, naming what to set (SECURITY.md, rule 22).
 
 use std::process::{Command, Stdio};
 

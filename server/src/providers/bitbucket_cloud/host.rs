@@ -15,8 +15,8 @@ use secrecy::SecretString;
 use super::model::WorkspaceRef;
 use super::rest::{slug, BitbucketRest, Reading, RepositoryPage};
 use crate::error::AppResult;
-use crate::providers::bitbucket_cloud::pipelines::BitbucketPipelines;
 use crate::pipelines::PipelineStore;
+use crate::providers::bitbucket_cloud::pipelines::BitbucketPipelines;
 use crate::providers::picker::{first_screen, picker_of, FirstScreen};
 use crate::providers::{
     missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,

@@ -19,11 +19,11 @@ use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use secrecy::SecretString;
 
+use crate::error::{AppError, AppResult};
 use crate::pipelines::{already_exists, Edit, PipelineStore};
 use crate::providers::bitbucket_cloud::model::Commit;
 use crate::providers::bitbucket_cloud::rest::BitbucketRest;
 use crate::providers::bitbucket_cloud::source::{commit_hash, FileChanges};
-use crate::error::{AppError, AppResult};
 use crate::providers::{BitbucketError, Grants};
 use crate::store::Db;
 
@@ -335,7 +335,7 @@ impl BitbucketPipelines {
         // Bitbucket records the token's account as the author.
         let author = self
             .db
-            .bitbucket_link(self.user_id, self.grants.provider)
+            .stored_grant(self.user_id, self.grants.provider)
             .await?
             .map(|link| link.display_name)
             .unwrap_or_default();

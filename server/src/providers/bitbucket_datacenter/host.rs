@@ -12,9 +12,9 @@ use super::calls::at_branch;
 use super::model::{Paged, Repository as WireRepository};
 use super::pipelines::DataCenterPipelines;
 use super::rest::{name, DataCenterRest};
-use crate::providers::bitbucket_cloud::branches::first_readme;
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
+use crate::providers::bitbucket_cloud::branches::first_readme;
 use crate::providers::picker::{first_screen, picker_of};
 use crate::providers::{
     missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,

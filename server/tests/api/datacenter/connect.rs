@@ -66,7 +66,7 @@ async fn connecting_asks_once_and_names_the_account(engine: Engine) {
     assert_eq!(app.datacenter.datacenter.stats().authorize_requests, before);
     // The tokens stay on the server, encrypted.
     for secret in app.datacenter.datacenter.secrets_issued_to("alex") {
-        let link = app.db.bitbucket_link(1, DC).await.unwrap().unwrap();
+        let link = app.db.stored_grant(1, DC).await.unwrap().unwrap();
         assert!(!link.access_token.contains(&secret) && !link.refresh_token.contains(&secret));
     }
 }

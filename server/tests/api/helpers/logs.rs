@@ -1,6 +1,6 @@
 //! Captures every log line the servers under test write, as text and as JSON (all tests of
 //! this binary share one global subscriber), so a test can prove that no secret reaches a
-//! log in either format (DESIGN §4.9).
+//! log in either format (SECURITY.md, rules 35 and 36).
 //! `TEST_LOG=1` also prints them.
 //!
 //! The filter is deliberately more verbose than production's default (`trace` for the server,

@@ -358,7 +358,7 @@ fn postgres_admin_url() -> String {
 }
 
 /// A new database, so tests never share state. Returns its URL and name.
-async fn fresh_postgres_database() -> (String, String) {
+pub async fn fresh_postgres_database() -> (String, String) {
     use sqlx::Connection;
     let admin = postgres_admin_url();
     let name = format!("studio_test_{}", uuid::Uuid::new_v4().simple());

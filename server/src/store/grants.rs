@@ -1,6 +1,7 @@
 //! A user's authorization of one provider (Bitbucket Cloud, Bitbucket Data Center): the
 //! account, the granted scopes and the encrypted tokens. One row per user and provider
-//! (migration 0010); every statement names both.
+//! (migration 0010); every statement names both. The table is `provider_grants` (named
+//! `bitbucket_links` until migration 0012).
 //!
 //! Token columns hold ciphertexts produced by [`crate::crypto::TokenCipher`]; this module never
 //! sees a token in clear.
@@ -10,22 +11,22 @@ use api::GitProvider;
 use super::{on_pool, Db, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkStatus {
+pub enum GrantStatus {
     Connected,
     ReconnectNeeded,
 }
 
-impl LinkStatus {
+impl GrantStatus {
     fn as_str(self) -> &'static str {
         match self {
-            LinkStatus::Connected => "connected",
-            LinkStatus::ReconnectNeeded => "reconnect_needed",
+            GrantStatus::Connected => "connected",
+            GrantStatus::ReconnectNeeded => "reconnect_needed",
         }
     }
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct BitbucketLink {
+pub struct StoredGrant {
     pub user_id: i64,
     pub account_id: String,
     pub account_uuid: String,
@@ -45,12 +46,12 @@ pub struct BitbucketLink {
     pub preferred_workspace: Option<String>,
 }
 
-impl BitbucketLink {
-    pub fn status(&self) -> LinkStatus {
-        if self.status == LinkStatus::Connected.as_str() {
-            LinkStatus::Connected
+impl StoredGrant {
+    pub fn status(&self) -> GrantStatus {
+        if self.status == GrantStatus::Connected.as_str() {
+            GrantStatus::Connected
         } else {
-            LinkStatus::ReconnectNeeded
+            GrantStatus::ReconnectNeeded
         }
     }
 }
@@ -62,7 +63,7 @@ pub struct StoredTokens<'a> {
     pub access_expires_at: i64,
 }
 
-pub struct NewLink<'a> {
+pub struct NewGrant<'a> {
     pub user_id: i64,
     pub provider: GitProvider,
     pub account_id: &'a str,
@@ -82,23 +83,23 @@ const COLUMNS: &str =
                        connected_at, validated_at, last_used_at, preferred_workspace";
 
 impl Db {
-    pub async fn bitbucket_link(
+    pub async fn stored_grant(
         &self,
         user_id: i64,
         provider: GitProvider,
-    ) -> Result<Option<BitbucketLink>, StoreError> {
+    ) -> Result<Option<StoredGrant>, StoreError> {
         let sql =
-            format!("SELECT {COLUMNS} FROM bitbucket_links WHERE user_id = $1 AND provider = $2");
+            format!("SELECT {COLUMNS} FROM provider_grants WHERE user_id = $1 AND provider = $2");
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, BitbucketLink>(&sql).bind(user_id).bind(provider.slug()).fetch_optional(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, StoredGrant>(&sql).bind(user_id).bind(provider.slug()).fetch_optional(pool).await)?,
         )
     }
 
     /// Inserts or replaces the user's link: a new authorization supersedes the old one, except
     /// that reconnecting the same account keeps the workspace the user last chose.
-    pub async fn upsert_bitbucket_link(&self, link: NewLink<'_>) -> Result<(), StoreError> {
+    pub async fn upsert_grant(&self, link: NewGrant<'_>) -> Result<(), StoreError> {
         let now = super::now();
-        let sql = "INSERT INTO bitbucket_links \
+        let sql = "INSERT INTO provider_grants \
                    (user_id, account_id, account_uuid, nickname, display_name, avatar_url, scopes, access_token, \
                     refresh_token, access_expires_at, status, status_reason, connected_at, validated_at, last_used_at, updated_at, \
                     preferred_workspace, provider) \
@@ -110,9 +111,9 @@ impl Db {
                    access_expires_at = excluded.access_expires_at, status = excluded.status, status_reason = NULL, \
                    connected_at = excluded.connected_at, validated_at = excluded.validated_at, last_used_at = NULL, \
                    updated_at = excluded.updated_at, \
-                   preferred_workspace = CASE WHEN bitbucket_links.account_uuid = excluded.account_uuid \
-                   AND bitbucket_links.preferred_workspace IS NOT NULL \
-                   THEN bitbucket_links.preferred_workspace ELSE excluded.preferred_workspace END";
+                   preferred_workspace = CASE WHEN provider_grants.account_uuid = excluded.account_uuid \
+                   AND provider_grants.preferred_workspace IS NOT NULL \
+                   THEN provider_grants.preferred_workspace ELSE excluded.preferred_workspace END";
         on_pool!(self, pool => sqlx::query(sql)
             .bind(link.user_id)
             .bind(link.account_id)
@@ -124,7 +125,7 @@ impl Db {
             .bind(link.tokens.access_token)
             .bind(link.tokens.refresh_token)
             .bind(link.tokens.access_expires_at)
-            .bind(LinkStatus::Connected.as_str())
+            .bind(GrantStatus::Connected.as_str())
             .bind(now)
             .bind(link.preferred_workspace)
             .bind(link.provider.slug())
@@ -136,13 +137,13 @@ impl Db {
 
     /// Stores refreshed tokens. Called before the new access token is used, so a rotated
     /// refresh token is never lost.
-    pub async fn update_bitbucket_tokens(
+    pub async fn update_grant_tokens(
         &self,
         user_id: i64,
         provider: GitProvider,
         tokens: StoredTokens<'_>,
     ) -> Result<(), StoreError> {
-        let sql = "UPDATE bitbucket_links SET access_token = $1, refresh_token = $2, access_expires_at = $3, \
+        let sql = "UPDATE provider_grants SET access_token = $1, refresh_token = $2, access_expires_at = $3, \
                    updated_at = $4 WHERE user_id = $5 AND provider = $6";
         on_pool!(self, pool => sqlx::query(sql)
             .bind(tokens.access_token)
@@ -159,10 +160,10 @@ impl Db {
 
     /// Every stored token pair: `(user_id, provider, access_token, refresh_token)`, the tokens
     /// as ciphertexts. Rows of a provider this build does not know are left out.
-    pub async fn sealed_bitbucket_tokens(
+    pub async fn sealed_grant_tokens(
         &self,
     ) -> Result<Vec<(i64, GitProvider, String, String)>, StoreError> {
-        let sql = "SELECT user_id, provider, access_token, refresh_token FROM bitbucket_links \
+        let sql = "SELECT user_id, provider, access_token, refresh_token FROM provider_grants \
                    ORDER BY user_id, provider";
         let rows: Vec<(i64, String, String, String)> =
             on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await)?;
@@ -176,14 +177,14 @@ impl Db {
 
     /// Replaces a token pair's ciphertexts if they are still `old` (a refresh meanwhile wins:
     /// it wrote under the newest key anyway). True when replaced.
-    pub async fn reseal_bitbucket_tokens(
+    pub async fn reseal_grant_tokens(
         &self,
         user_id: i64,
         provider: GitProvider,
         old: (&str, &str),
         new: (&str, &str),
     ) -> Result<bool, StoreError> {
-        let sql = "UPDATE bitbucket_links SET access_token = $1, refresh_token = $2 \
+        let sql = "UPDATE provider_grants SET access_token = $1, refresh_token = $2 \
                    WHERE user_id = $3 AND provider = $6 AND access_token = $4 AND refresh_token = $5";
         let done = on_pool!(self, pool => sqlx::query(sql)
             .bind(new.0)
@@ -206,7 +207,7 @@ impl Db {
         provider: GitProvider,
         until_ms: i64,
     ) -> Result<bool, StoreError> {
-        let sql = "UPDATE bitbucket_links SET refresh_lease_until = $1 \
+        let sql = "UPDATE provider_grants SET refresh_lease_until = $1 \
                    WHERE user_id = $2 AND provider = $4 AND (refresh_lease_until IS NULL OR refresh_lease_until < $3)";
         let taken = on_pool!(self, pool => sqlx::query(sql)
             .bind(until_ms)
@@ -226,7 +227,7 @@ impl Db {
         provider: GitProvider,
         until_ms: i64,
     ) -> Result<(), StoreError> {
-        let sql = "UPDATE bitbucket_links SET refresh_lease_until = NULL \
+        let sql = "UPDATE provider_grants SET refresh_lease_until = NULL \
                    WHERE user_id = $1 AND refresh_lease_until = $2 AND provider = $3";
         on_pool!(self, pool => sqlx::query(sql)
             .bind(user_id)
@@ -238,15 +239,15 @@ impl Db {
         Ok(())
     }
 
-    pub async fn mark_bitbucket_reconnect_needed(
+    pub async fn mark_grant_reconnect_needed(
         &self,
         user_id: i64,
         provider: GitProvider,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let sql = "UPDATE bitbucket_links SET status = $1, status_reason = $2, updated_at = $3 WHERE user_id = $4 AND provider = $5";
+        let sql = "UPDATE provider_grants SET status = $1, status_reason = $2, updated_at = $3 WHERE user_id = $4 AND provider = $5";
         on_pool!(self, pool => sqlx::query(sql)
-            .bind(LinkStatus::ReconnectNeeded.as_str())
+            .bind(GrantStatus::ReconnectNeeded.as_str())
             .bind(reason)
             .bind(super::now())
             .bind(user_id)
@@ -259,38 +260,34 @@ impl Db {
 
     /// Records a successful Bitbucket call made with the link: it proved the authorization
     /// still works.
-    pub async fn touch_bitbucket_link(
-        &self,
-        user_id: i64,
-        provider: GitProvider,
-    ) -> Result<(), StoreError> {
+    pub async fn touch_grant(&self, user_id: i64, provider: GitProvider) -> Result<(), StoreError> {
         let now = super::now();
         let sql =
-            "UPDATE bitbucket_links SET last_used_at = $1, validated_at = $1 WHERE user_id = $2 AND provider = $3";
+            "UPDATE provider_grants SET last_used_at = $1, validated_at = $1 WHERE user_id = $2 AND provider = $3";
         on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).bind(provider.slug()).execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Remembers the workspace the user last chose a repository in, so the repository step
     /// opens there next time.
-    pub async fn remember_bitbucket_workspace(
+    pub async fn remember_preferred_workspace(
         &self,
         user_id: i64,
         provider: GitProvider,
         workspace: &str,
     ) -> Result<(), StoreError> {
-        let sql = "UPDATE bitbucket_links SET preferred_workspace = $1 WHERE user_id = $2 AND provider = $3";
+        let sql = "UPDATE provider_grants SET preferred_workspace = $1 WHERE user_id = $2 AND provider = $3";
         on_pool!(self, pool => sqlx::query(sql).bind(workspace).bind(user_id).bind(provider.slug()).execute(pool).await.map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Forgets the user's link and its tokens. Returns whether there was one.
-    pub async fn delete_bitbucket_link(
+    pub async fn delete_grant(
         &self,
         user_id: i64,
         provider: GitProvider,
     ) -> Result<bool, StoreError> {
-        let sql = "DELETE FROM bitbucket_links WHERE user_id = $1 AND provider = $2";
+        let sql = "DELETE FROM provider_grants WHERE user_id = $1 AND provider = $2";
         let deleted = on_pool!(self, pool => sqlx::query(sql)
             .bind(user_id)
             .bind(provider.slug())
