@@ -149,9 +149,9 @@ pub struct Args {
     #[arg(long, env = "SANDBOX", default_value_t = false)]
     pub sandbox: bool,
 
-    /// Sandbox mode only: serve the sandboxes' control API (reset, faults, latency, clock) under
-    /// /_sandbox/bitbucket/_control/ and /_sandbox/bitbucket-dc/_control/. For end-to-end tests; never on a shared server, as any
-    /// browser could reset the sandbox.
+    /// Sandbox mode only: serve each sandbox's control API (reset, faults, latency, clock) under
+    /// its `_control/` path. For end-to-end tests; never on a shared server, as any browser
+    /// could reset the sandbox.
     #[arg(long, env = "SANDBOX_CONTROL", default_value_t = false)]
     pub sandbox_control: bool,
 
