@@ -1,11 +1,10 @@
 //! The few Bitbucket Data Center REST calls the studio makes (`{base}/rest/api/latest/…`,
 //! Atlassian's Data Center 9.2 document), with the user's OAuth access token.
 //!
-//! Data Center answers 401 both for a token it does not accept and for a user without the
-//! permission a call needs ("insufficient permissions"); the error's `exceptionName` tells
-//! them apart, and only the first becomes [`BitbucketError::Unauthorized`] (which refreshes
-//! the token and, at worst, asks the user to reconnect). A missing permission is
-//! [`BitbucketError::Forbidden`]: reconnecting would not help.
+//! Errors are classified by status alone ([`error_of`]): Atlassian's document declares no
+//! values for an error's `exceptionName`, so its text decides nothing. A 401 is an
+//! authentication problem, [`BitbucketError::Unauthorized`] (the token is refreshed and, at
+//! worst, the user is asked to reconnect), whatever the body says.
 
 use std::sync::Arc;
 
@@ -37,6 +36,36 @@ pub fn name<'a>(value: &'a str, what: &'static str) -> Result<&'a str, Bitbucket
     Ok(value)
 }
 
+/// The error for a refused call, by its status alone (see the module documentation); `what`
+/// names the thing asked for in messages. A call whose document gives a status another
+/// meaning (`last_commit`'s 400, `raw`'s 404, …) reads that status itself.
+pub fn error_of(
+    status: StatusCode,
+    body: &ErrorBody,
+    what: &str,
+    retry: Option<u64>,
+) -> BitbucketError {
+    let message = body.message();
+    match status {
+        // The message only words it: an expired token is said to be expired.
+        StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized {
+            expired: message.to_ascii_lowercase().contains("expired"),
+        },
+        StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
+            "Bitbucket Data Center refused access to the {what}. Check that your account has the needed permission."
+        )),
+        StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
+        StatusCode::CONFLICT => BitbucketError::Conflict(message),
+        StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
+        StatusCode::PAYLOAD_TOO_LARGE => BitbucketError::TooLarge(format!(
+            "Bitbucket Data Center refused the {what} as too large."
+        )),
+        StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
+        s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
+        s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
+    }
+}
+
 impl DataCenterRest {
     pub fn new(
         http: reqwest::Client,
@@ -53,6 +82,16 @@ impl DataCenterRest {
 
     pub fn base(&self) -> &Url {
         &self.base
+    }
+
+    /// `{base}/{segments…}`, for the few resources outside the REST API.
+    pub fn outside_api(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .expect("an http(s) base URL has path segments")
+            .pop_if_empty()
+            .extend(segments);
+        url
     }
 
     /// `{base}/rest/api/latest/{segments…}?{query}`; segments are percent-encoded, and a
@@ -135,27 +174,7 @@ impl DataCenterRest {
         }
         let retry = retry_after(response.headers());
         let body = body::error_json::<ErrorBody>(response).await;
-        let message = body.message();
-        Err(match status {
-            StatusCode::UNAUTHORIZED if body.is_permission() => BitbucketError::Forbidden(format!(
-                "Bitbucket Data Center refused access to the {what}: your account lacks the permission. Ask a project admin for write access, or choose another repository."
-            )),
-            StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized {
-                expired: message.to_ascii_lowercase().contains("expired"),
-            },
-            StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
-                "Bitbucket Data Center refused access to the {what}. Check that your account has the needed permission."
-            )),
-            StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
-            StatusCode::CONFLICT => BitbucketError::Conflict(message),
-            StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
-            StatusCode::PAYLOAD_TOO_LARGE => BitbucketError::TooLarge(format!(
-                "Bitbucket Data Center refused the {what} as too large."
-            )),
-            StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
-            s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
-            s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
-        })
+        Err(error_of(status, &body, what, retry))
     }
 
     pub fn http(&self) -> &reqwest::Client {
@@ -176,6 +195,36 @@ mod tests {
             assert!(name(bad, "repository").is_err(), "{bad:?}");
         }
         assert!(name(&"a".repeat(129), "repository").is_err());
+    }
+
+    #[test]
+    fn a_401_is_a_refused_token_whatever_its_body_says() {
+        let parse = |json: &str| -> ErrorBody { serde_json::from_str(json).unwrap() };
+        for body in [
+            "{}",
+            r#"{"errors":[{"message":"You are not permitted to write to repository DATA/etl.","exceptionName":"com.atlassian.bitbucket.AuthorisationException"}]}"#,
+        ] {
+            assert!(
+                matches!(
+                    error_of(StatusCode::UNAUTHORIZED, &parse(body), "file", None),
+                    BitbucketError::Unauthorized { expired: false }
+                ),
+                "{body}"
+            );
+        }
+        assert!(matches!(
+            error_of(
+                StatusCode::UNAUTHORIZED,
+                &parse(r#"{"errors":[{"message":"The access token has expired."}]}"#),
+                "file",
+                None
+            ),
+            BitbucketError::Unauthorized { expired: true }
+        ));
+        assert!(matches!(
+            error_of(StatusCode::NOT_FOUND, &parse("{}"), "repository", None),
+            BitbucketError::NotFound(m) if m == "The repository"
+        ));
     }
 
     #[test]
