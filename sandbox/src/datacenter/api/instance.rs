@@ -68,11 +68,7 @@ pub(super) async fn users(
 /// `GET /plugins/servlet/applinks/whoami`: the caller's slug as plain text; 401 without one.
 pub(super) async fn whoami(Extension(caller): Extension<Caller>) -> Response {
     match caller.user {
-        Some(slug) => (
-            [(header::CONTENT_TYPE, "text/plain;charset=UTF-8")],
-            slug,
-        )
-            .into_response(),
+        Some(slug) => ([(header::CONTENT_TYPE, "text/plain;charset=UTF-8")], slug).into_response(),
         None => (
             StatusCode::UNAUTHORIZED,
             [(header::CONTENT_TYPE, "text/plain;charset=UTF-8")],

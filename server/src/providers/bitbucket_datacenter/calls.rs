@@ -28,7 +28,9 @@ const MAX_SLUG_BYTES: usize = 1024;
 fn is_user_slug(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= MAX_SLUG_BYTES
-        && !value.chars().any(|c| c == '/' || c.is_whitespace() || c.is_control())
+        && !value
+            .chars()
+            .any(|c| c == '/' || c.is_whitespace() || c.is_control())
 }
 
 /// Where a paged list goes on, by [`Paged::next_page`]'s rule; a page that says there is
@@ -555,10 +557,38 @@ mod tests {
             .route(
                 "/rest/api/latest/users/alex",
                 get(|| async { Json(json!({"slug": "alex", "id": 101, "displayName": "Alex"})) }),
+            )
+            // Refused, with text that says "authentication" though the token is accepted.
+            .route(
+                REPO,
+                get(|| async {
+                    (
+                        StatusCode::UNAUTHORIZED,
+                        Json(json!({"errors": [{"message": "Authentication failed.",
+                            "exceptionName": "com.atlassian.bitbucket.auth.AuthenticationException"}]})),
+                    )
+                }),
             );
         serve(app).await
     }
 
+    #[tokio::test]
+    async fn a_401_is_a_missing_permission_only_when_the_token_is_accepted() {
+        let accepted = instance(true, true, false).await;
+        let error = accepted
+            .repository(&token(), "DATA", "etl")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, BitbucketError::Forbidden(m) if m.contains("lacks the permission")),
+            "{error:?}"
+        );
+        let refused = instance(false, true, false).await;
+        assert!(matches!(
+            refused.repository(&token(), "DATA", "etl").await,
+            Err(BitbucketError::Unauthorized { expired: false })
+        ));
+    }
 
     #[tokio::test]
     async fn the_user_is_learnt_from_an_authenticated_resource() {
@@ -709,7 +739,8 @@ mod tests {
                         _ => json!(i),
                     })
                     .collect();
-                Json(json!({"values": values, "size": values.len() as f64}))
+                let size = values.len() as f64;
+                Json(json!({"values": values, "size": size}))
             }),
         );
         let rest = serve(app).await;
@@ -718,7 +749,11 @@ mod tests {
             .await
             .unwrap();
         assert!(!more);
-        assert_eq!(files.len(), 1000, "two of every three items, over two pages");
+        assert_eq!(
+            files.len(),
+            1000,
+            "two of every three items, over two pages"
+        );
         assert_eq!(files[0], "pipelines/f0.yaml");
         assert_eq!(files[1], "pipelines/f1.yaml");
         assert!(files.contains(&"pipelines/f1498.yaml".to_owned()));

@@ -11,9 +11,9 @@ use secrecy::SecretString;
 use super::model::{Paged, Repository as WireRepository};
 use super::pipelines::DataCenterPipelines;
 use super::rest::{name, DataCenterRest};
-use crate::providers::bitbucket_cloud::branches::first_readme;
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
+use crate::providers::bitbucket_cloud::branches::first_readme;
 use crate::providers::picker::{first_screen, picker_of};
 use crate::providers::{
     missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,
@@ -293,13 +293,7 @@ async fn create_main_branch(
     let created = match main_branch(rest, token, project, repo).await? {
         ready @ MainBranch::Ready { .. } => return Ok(ready),
         MainBranch::Missing { default_branch } => rest
-            .create_branch(
-                token,
-                project,
-                repo,
-                PROJECT_BRANCH,
-                &default_branch,
-            )
+            .create_branch(token, project, repo, PROJECT_BRANCH, &default_branch)
             .await
             .map(drop),
         MainBranch::EmptyRepository => {

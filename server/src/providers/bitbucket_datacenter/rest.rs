@@ -1,10 +1,14 @@
 //! The few Bitbucket Data Center REST calls the studio makes (`{base}/rest/api/latest/…`,
 //! Atlassian's Data Center 9.2 document), with the user's OAuth access token.
 //!
-//! Errors are classified by status alone ([`error_of`]): Atlassian's document declares no
-//! values for an error's `exceptionName`, so its text decides nothing. A 401 is an
-//! authentication problem, [`BitbucketError::Unauthorized`] (the token is refreshed and, at
-//! worst, the user is asked to reconnect), whatever the body says.
+//! Errors are classified by status, never by an error's text ([`error_of`]): Atlassian's
+//! document declares no values for `exceptionName`. A 401 is an authentication problem,
+//! [`BitbucketError::Unauthorized`] (the token is refreshed and, at worst, the user is asked
+//! to reconnect), except that the document's 401 also means "the currently authenticated
+//! user has insufficient permissions" for most operations. So a 401 is told apart by a
+//! second status: the token is shown to a resource every accepted token may read
+//! ([`DataCenterRest::accepts`]); when that succeeds the token is fine and the 401 was a
+//! missing permission, [`BitbucketError::Forbidden`] (reconnecting would not help).
 
 use std::sync::Arc;
 
@@ -36,8 +40,9 @@ pub fn name<'a>(value: &'a str, what: &'static str) -> Result<&'a str, Bitbucket
     Ok(value)
 }
 
-/// The error for a refused call, by its status alone (see the module documentation); `what`
-/// names the thing asked for in messages. A call whose document gives a status another
+/// The error for a refused call, by its status (see the module documentation, and
+/// [`DataCenterRest::answer`] for a 401 with an accepted token); `what` names the thing
+/// asked for in messages. A call whose document gives a status another
 /// meaning (`last_commit`'s 400, `raw`'s 404, …) reads that status itself.
 pub fn error_of(
     status: StatusCode,
@@ -174,7 +179,33 @@ impl DataCenterRest {
         }
         let retry = retry_after(response.headers());
         let body = body::error_json::<ErrorBody>(response).await;
+        if status == StatusCode::UNAUTHORIZED && self.accepts(token).await {
+            return Err(BitbucketError::Forbidden(format!(
+                "Bitbucket Data Center refused access to the {what}: your account lacks the permission. Ask a project admin for write access, or choose another repository."
+            )));
+        }
         Err(error_of(status, &body, what, retry))
+    }
+
+    /// Whether Data Center accepts `token`, by the status of `GET …/users?limit=1`, a
+    /// resource that needs a signed-in user and nothing more (a token Data Center does not
+    /// accept is a 401 there). Not being able to ask counts as "not accepted".
+    async fn accepts(&self, token: &SecretString) -> bool {
+        let url = self.api(&["users"], &[("limit", "1".to_owned())]);
+        let Ok(request) = self
+            .http
+            .get(url)
+            .bearer_auth(token.expose_secret())
+            .header(ACCEPT, "application/json")
+            .build()
+        else {
+            return false;
+        };
+        let endpoint = super::endpoint::template(&self.base, request.url());
+        self.metrics
+            .send_to_bitbucket(&self.http, request, &endpoint)
+            .await
+            .is_ok_and(|response| response.status().is_success())
     }
 
     pub fn http(&self) -> &reqwest::Client {
