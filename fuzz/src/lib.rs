@@ -157,8 +157,9 @@ pub fn draft(data: &[u8]) {
 /// any JSON parses or is refused without a panic, and whatever comes out is safe to use. A
 /// repository or group the studio offers has a name the studio's own routes accept (so no
 /// step after the picker refuses it, and no name can steer a URL), a link is a plain web
-/// link (never `javascript:`), and a page only goes on when the answer says it does. The
-/// first byte picks the answer's shape; the rest is its body.
+/// link (never `javascript:`), and a page goes on only by the paging rule
+/// (`wire::datacenter::Paged::next_page`). The first byte picks the answer's shape; the rest
+/// is its body.
 pub fn provider_answers(data: &[u8]) {
     use wire::{cloud, datacenter};
     let Some((&shape, body)) = data.split_first() else {
@@ -183,8 +184,19 @@ pub fn provider_answers(data: &[u8]) {
             else {
                 return;
             };
-            if page.next().is_some() {
-                assert_eq!(page.is_last_page, Some(false));
+            // The paging rule: never on past `isLastPage: true`, and only forward of a
+            // page's values when the page names no next start.
+            if let Some(next) = page.next(0, 25) {
+                assert_ne!(page.is_last_page, Some(true));
+                if page.next_page_start.is_none() {
+                    assert!(!page.values.is_empty());
+                    assert_eq!(
+                        next,
+                        page.start
+                            .unwrap_or(0)
+                            .saturating_add(page.values.len() as u64)
+                    );
+                }
             }
             for repository in page.values {
                 web(&repository.html_url());
@@ -202,7 +214,6 @@ pub fn provider_answers(data: &[u8]) {
             };
             let message = body.message();
             assert!(message.len() <= data.len() * 2);
-            let _ = body.is_permission();
         }
         2 => {
             if let Ok(branch) = serde_json::from_slice::<datacenter::Branch>(body) {

@@ -20,29 +20,126 @@ pub fn is_name(value: &str) -> bool {
         && !body.chars().all(|c| c == '.')
 }
 
-/// A page of a paged API: `start`/`limit` in, this out.
+/// A page of a paged API: `start`/`limit` in, this out. The document types `size` and
+/// `limit` as JSON `number` (not integer) and requires none of the fields, so every count is
+/// read from any number (see [`any_count`]) and every field may be missing.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Paged<T> {
     #[serde(default = "Vec::new")]
     pub values: Vec<T>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "any_count")]
     pub size: Option<u64>,
-    /// Absent means the last page (the document defines it as optional).
+    #[serde(default, deserialize_with = "any_count")]
+    pub limit: Option<u64>,
+    #[serde(default, deserialize_with = "any_count")]
+    pub start: Option<u64>,
     #[serde(default)]
     pub is_last_page: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "any_count")]
     pub next_page_start: Option<u64>,
 }
 
+/// What a page says about the next one (see [`Paged::next_page`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextPage {
+    /// Ask again from this `start`.
+    At(u64),
+    /// The list is complete.
+    Last,
+    /// The page says there is more but not where, and has no values to count from: the
+    /// list stops here, and the caller must say so in its log (it may be incomplete).
+    Unknown,
+}
+
 impl<T> Paged<T> {
-    /// Where the next page starts, when there is one.
-    pub fn next(&self) -> Option<u64> {
+    /// Where the list goes on, by this rule. Atlassian's Data Center REST document declares
+    /// a paged answer's `isLastPage` (boolean), `nextPageStart` (int32), `start`, `limit`
+    /// and `size` but requires none of them, so a missing field is "not said", never "last":
+    ///
+    /// 1. `isLastPage: true` ends the list.
+    /// 2. Otherwise a `nextPageStart` is where the next page starts.
+    /// 3. Otherwise the next page starts after this one's values (`start` + their number,
+    ///    the page's own `start` and `limit` when it gives them, else the ones asked for):
+    ///    - with `isLastPage: false`, whenever the page has values (none is
+    ///      [`NextPage::Unknown`]);
+    ///    - with no `isLastPage`, only for a full page (as many values as `limit`): a
+    ///      shorter page cannot be followed by another, so it is the last.
+    ///
+    /// Callers still stop at a start that does not move forward and at their page bound.
+    pub fn next_page(&self, asked_start: u64, asked_limit: u64) -> NextPage {
+        if self.is_last_page == Some(true) {
+            return NextPage::Last;
+        }
+        if let Some(next) = self.next_page_start {
+            return NextPage::At(next);
+        }
+        let shown = self.values.len() as u64;
+        let after = self.start.unwrap_or(asked_start).saturating_add(shown);
+        let limit = self.limit.filter(|l| *l > 0).unwrap_or(asked_limit);
         match self.is_last_page {
-            Some(false) => self.next_page_start,
-            _ => None,
+            Some(_) if shown > 0 => NextPage::At(after),
+            Some(_) => NextPage::Unknown,
+            None if shown > 0 && shown >= limit => NextPage::At(after),
+            None => NextPage::Last,
         }
     }
+
+    /// [`Paged::next_page`] as a start, `None` when the list stops here.
+    pub fn next(&self, asked_start: u64, asked_limit: u64) -> Option<u64> {
+        match self.next_page(asked_start, asked_limit) {
+            NextPage::At(next) => Some(next),
+            NextPage::Last | NextPage::Unknown => None,
+        }
+    }
+}
+
+/// A count the document types as JSON `number`: any number is read (`25`, `25.0`, `1e3`, one
+/// past `u64::MAX`), rounded down and held within `u64`; a negative number, `null` or a value
+/// of another type is "not said" rather than a page refused. (Only a number beyond what a
+/// 64-bit float holds, such as `1e400`, is refused, by the JSON parser itself.)
+fn any_count<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = Option::<serde_json::Value>::deserialize(deserializer)?;
+    let Some(serde_json::Value::Number(number)) = value else {
+        return Ok(None);
+    };
+    if let Some(count) = number.as_u64() {
+        return Ok(Some(count));
+    }
+    Ok(number
+        .as_f64()
+        .filter(|f| f.is_finite() && *f >= 0.0)
+        // `as` saturates at `u64::MAX` and drops the fraction.
+        .map(|f| f as u64))
+}
+
+/// The path of one item of a `files` listing. The document's item schema
+/// (`FileListResource`) is empty: it promises nothing. Data Center sends each path as a
+/// string; an object with a `path` (a string, or a path object with `toString` or
+/// `components`) is read too, and anything else is skipped rather than failing the list.
+pub fn file_path(item: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let path = match item {
+        Value::String(path) => path.clone(),
+        Value::Object(fields) => match fields.get("path")? {
+            Value::String(path) => path.clone(),
+            Value::Object(path) => match (path.get("toString"), path.get("components")) {
+                (Some(Value::String(path)), _) => path.clone(),
+                (_, Some(Value::Array(parts))) => parts
+                    .iter()
+                    .map(|p| p.as_str().filter(|p| !p.is_empty() && !p.contains('/')))
+                    .collect::<Option<Vec<_>>>()?
+                    .join("/"),
+                _ => return None,
+            },
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(path).filter(|p| !p.is_empty())
 }
 
 /// `RestErrorMessage` inside `{"errors": [...]}`.
@@ -69,16 +166,6 @@ impl ErrorBody {
             .collect::<Vec<_>>()
             .join(" ")
     }
-
-    /// Whether Data Center refused for want of a permission rather than of a valid token:
-    /// its 401 covers both ("insufficient permissions" on a write).
-    pub fn is_permission(&self) -> bool {
-        self.errors.iter().any(|e| {
-            e.exception_name
-                .as_deref()
-                .is_some_and(|name| name.ends_with("AuthorisationException"))
-        })
-    }
 }
 
 /// `RestApplicationUser`.
@@ -104,18 +191,6 @@ pub struct Project {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct Link {
-    #[serde(default)]
-    pub href: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct Links {
-    #[serde(default, rename = "self")]
-    pub self_: Vec<Link>,
-}
-
 /// `RestRepository`.
 #[derive(Debug, Deserialize)]
 pub struct Repository {
@@ -129,8 +204,10 @@ pub struct Repository {
     pub archived: Option<bool>,
     #[serde(default)]
     pub project: Option<Project>,
+    /// The document marks `links` write-only and gives it no properties: an answer need not
+    /// carry it, and what it holds is read tolerantly (see [`Repository::html_url`]).
     #[serde(default)]
-    pub links: Option<Links>,
+    pub links: Option<serde_json::Value>,
 }
 
 impl Repository {
@@ -151,13 +228,15 @@ impl Repository {
     }
 
     /// The repository's page, when the answer links it with a web link (see
-    /// [`crate::web_link`]).
+    /// [`crate::web_link`]) as `links.self[].href`; `None` otherwise, and the caller builds
+    /// the page's address from the instance's base (the document promises no link).
     pub fn html_url(&self) -> Option<String> {
         self.links
             .as_ref()?
-            .self_
+            .get("self")?
+            .as_array()?
             .iter()
-            .find_map(|l| crate::web_link(l.href.clone()))
+            .find_map(|l| crate::web_link(l.get("href")?.as_str().map(str::to_owned)))
     }
 }
 
@@ -251,27 +330,96 @@ impl Commit {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_page_without_is_last_page_is_the_last() {
-        let page: Paged<String> =
-            serde_json::from_str(r#"{"values":["a"],"nextPageStart":25}"#).unwrap();
-        assert_eq!(page.next(), None);
-        let page: Paged<String> =
-            serde_json::from_str(r#"{"values":["a"],"isLastPage":false,"nextPageStart":25}"#)
-                .unwrap();
-        assert_eq!(page.next(), Some(25));
+    fn page(json: &str) -> Paged<serde_json::Value> {
+        serde_json::from_str(json).unwrap()
     }
 
     #[test]
-    fn a_permission_refusal_is_told_from_a_refused_token() {
-        let body: ErrorBody = serde_json::from_str(
-            r#"{"errors":[{"context":null,"message":"no","exceptionName":"com.atlassian.bitbucket.AuthorisationException"}]}"#,
-        )
-        .unwrap();
-        assert!(body.is_permission());
+    fn the_smallest_page_is_empty_and_the_last() {
+        let empty = page("{}");
+        assert!(empty.values.is_empty());
+        assert_eq!(empty.size, None);
+        assert_eq!(empty.next_page(0, 25), NextPage::Last);
+    }
+
+    #[test]
+    fn a_page_without_is_last_page_goes_on_where_it_says_or_when_it_is_full() {
+        // `nextPageStart` alone is enough to go on.
+        assert_eq!(
+            page(r#"{"values":["a"],"nextPageStart":25}"#).next_page(0, 25),
+            NextPage::At(25)
+        );
+        // Saying nothing, a full page goes on after its values; a short one is the last.
+        assert_eq!(
+            page(r#"{"values":["a","b"]}"#).next_page(10, 2),
+            NextPage::At(12)
+        );
+        assert_eq!(
+            page(r#"{"values":["a","b"],"start":4,"limit":2}"#).next_page(0, 1000),
+            NextPage::At(6)
+        );
+        assert_eq!(
+            page(r#"{"values":["a","b"],"limit":25}"#).next_page(0, 25),
+            NextPage::Last
+        );
+        assert_eq!(page(r#"{"values":["a"]}"#).next_page(0, 25), NextPage::Last);
+    }
+
+    #[test]
+    fn is_last_page_decides_when_it_is_there() {
+        assert_eq!(
+            page(r#"{"values":["a"],"isLastPage":true,"nextPageStart":25}"#).next_page(0, 1),
+            NextPage::Last
+        );
+        assert_eq!(
+            page(r#"{"values":["a"],"isLastPage":false,"nextPageStart":25}"#).next(0, 25),
+            Some(25)
+        );
+        // "More" without saying where: after this page's values, or unknown without any.
+        assert_eq!(
+            page(r#"{"values":["a","b"],"isLastPage":false}"#).next_page(0, 25),
+            NextPage::At(2)
+        );
+        let unknown = page(r#"{"isLastPage":false}"#);
+        assert_eq!(unknown.next_page(0, 25), NextPage::Unknown);
+        assert_eq!(unknown.next(0, 25), None);
+    }
+
+    #[test]
+    fn counts_are_any_json_number() {
+        let size = |json: &str| page(&format!(r#"{{"size":{json}}}"#)).size;
+        assert_eq!(size("3"), Some(3));
+        assert_eq!(size("3.0"), Some(3));
+        assert_eq!(size("2.5"), Some(2));
+        assert_eq!(size("1e3"), Some(1000));
+        assert_eq!(size("18446744073709551616"), Some(u64::MAX));
+        assert_eq!(size("-1"), None);
+        assert_eq!(size("null"), None);
+        assert_eq!(size(r#""3""#), None);
+        let limit = page(r#"{"values":["a"],"limit":1.0,"nextPageStart":1.0}"#);
+        assert_eq!((limit.limit, limit.next_page_start), (Some(1), Some(1)));
+    }
+
+    #[test]
+    fn file_items_are_read_tolerantly() {
+        let listing = page(
+            r#"{"values":["a.yaml",{"path":"b.yaml"},{"path":{"toString":"c/d.yaml"}},
+                {"path":{"components":["e","f.yaml"]}},3,null,{},{"path":7},"",
+                {"path":{"components":["x/y","z"]}},{"path":{"components":[1]}}]}"#,
+        );
+        let paths: Vec<String> = listing.values.iter().filter_map(file_path).collect();
+        assert_eq!(paths, ["a.yaml", "b.yaml", "c/d.yaml", "e/f.yaml"]);
+    }
+
+    #[test]
+    fn an_error_body_needs_no_field() {
+        let body: ErrorBody = serde_json::from_str("{}").unwrap();
+        assert_eq!(body.message(), "");
+        let body: ErrorBody = serde_json::from_str(r#"{"errors":[{}]}"#).unwrap();
+        assert_eq!(body.message(), "");
         let body: ErrorBody =
             serde_json::from_str(r#"{"errors":[{"message":"expired"}]}"#).unwrap();
-        assert!(!body.is_permission());
+        assert_eq!(body.message(), "expired");
     }
 
     #[test]
@@ -318,6 +466,35 @@ mod tests {
             Some("https://git.example.com/projects/DATA/repos/etl/browse")
         );
         assert_eq!(with("javascript:alert(document.cookie)").html_url(), None);
+    }
+
+    #[test]
+    fn links_are_not_needed_and_any_shape_of_them_is_read() {
+        for links in [
+            serde_json::json!(null),
+            serde_json::json!({}),
+            serde_json::json!("x"),
+            serde_json::json!({"self": {"href": "https://git.example.com/x"}}),
+            serde_json::json!({"self": [{"href": 3}, "x"]}),
+        ] {
+            let repo: Repository = serde_json::from_value(serde_json::json!({
+                "slug": "etl", "project": {"key": "DATA"}, "links": links
+            }))
+            .unwrap();
+            assert_eq!(repo.html_url(), None, "{links}");
+            assert_eq!(repo.into_api().unwrap().full_name, "DATA/etl");
+        }
+        let bare: Repository =
+            serde_json::from_str(r#"{"slug":"etl","project":{"key":"DATA"}}"#).unwrap();
+        assert_eq!(bare.html_url(), None);
+    }
+
+    #[test]
+    fn the_smallest_commit_names_nothing() {
+        let commit: WireCommit = serde_json::from_str("{}").unwrap();
+        assert!(commit.into_commit().is_none());
+        let commit: WireCommit = serde_json::from_str(r#"{"id":""}"#).unwrap();
+        assert!(commit.into_commit().is_none());
     }
 
     #[test]

@@ -340,3 +340,95 @@ async fn creating_and_deleting_branches_through_branch_utils() {
     assert_eq!(ids(&dc.documented(LIST, &list, 200).unwrap()), ["master"]);
     dc.finish().await;
 }
+
+/// The branch-utils create, the one the studio uses, answers only the statuses the
+/// document declares for it (201, 400, 401, 409), whatever goes wrong: a repository the
+/// caller cannot see is its 401 ("insufficient repository permissions"), not a 404 the
+/// operation does not declare. `startPoint` is a commit id, as `RestBranchCreateRequest`
+/// says.
+#[tokio::test]
+async fn the_branch_utils_create_answers_only_what_the_document_declares() {
+    let dc = Dc::start().await;
+    let path = "/branch-utils/latest/projects/DATA/repos/warehouse/branches";
+    let list = dc
+        .get(
+            Some(&dc.alex),
+            "/api/latest/projects/DATA/repos/warehouse/branches?filterText=master",
+        )
+        .await;
+    let tip = values(&dc.documented(LIST, &list, 200).unwrap())[0]["latestCommit"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let a = post(
+        &dc,
+        &dc.alex,
+        path,
+        json!({"name": "main", "startPoint": tip}),
+    )
+    .await;
+    let b = dc.documented(CREATE_UTILS, &a, 201).unwrap();
+    assert_eq!(
+        (b["displayId"].as_str(), b["latestCommit"].as_str()),
+        (Some("main"), Some(tip.as_str()))
+    );
+    // Exists: 409; overlaps as a directory: 409; a bad or missing name or start point: 400.
+    let a = post(
+        &dc,
+        &dc.alex,
+        path,
+        json!({"name": "main", "startPoint": tip}),
+    )
+    .await;
+    dc.documented(CREATE_UTILS, &a, 409);
+    let a = post(
+        &dc,
+        &dc.alex,
+        path,
+        json!({"name": "main/x", "startPoint": tip}),
+    )
+    .await;
+    dc.documented(CREATE_UTILS, &a, 409);
+    for body in [
+        json!({"name": "bad..name", "startPoint": tip}),
+        json!({"startPoint": tip}),
+        json!({"name": "x"}),
+        json!({"name": "x", "startPoint": "0000000000000000000000000000000000000000"}),
+    ] {
+        let a = post(&dc, &dc.alex, path, body).await;
+        dc.documented(CREATE_UTILS, &a, 400);
+    }
+    let a = dc
+        .send(
+            Some(&dc.alex),
+            http()
+                .post(format!("{}{path}", dc.rest()))
+                .body("{not json"),
+        )
+        .await;
+    dc.documented(CREATE_UTILS, &a, 400);
+    // A read-only token, a user who cannot see the repository, a repository that is not
+    // there, no token: 401.
+    let reader = dc.token("alex", "REPO_READ").await;
+    let nora = dc.token("nora", "REPO_WRITE").await;
+    for (token, path) in [
+        (Some(reader.as_str()), path),
+        (Some(nora.as_str()), path),
+        (
+            Some(dc.alex.as_str()),
+            "/branch-utils/latest/projects/DATA/repos/nope/branches",
+        ),
+        (None, path),
+    ] {
+        let a = dc
+            .send(
+                token,
+                http()
+                    .post(format!("{}{path}", dc.rest()))
+                    .json(&json!({"name": "y", "startPoint": tip})),
+            )
+            .await;
+        dc.documented(CREATE_UTILS, &a, 401);
+    }
+    dc.finish().await;
+}

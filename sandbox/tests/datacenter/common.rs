@@ -45,6 +45,77 @@ pub fn dc_document() -> &'static Document {
     })
 }
 
+/// The Data Center document as plain JSON, for the rules `schema.rs` does not check.
+fn dc_json() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("openapi/bitbucket-datacenter.openapi.json");
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    })
+}
+
+/// Every field of `value` that `schema` marks `writeOnly` (a client sends it; an answer
+/// never holds it), by JSON path: `$ref`, `allOf`, `properties` and `items` are followed.
+pub fn write_only_fields(schema: &Value, value: &Value) -> Vec<String> {
+    fn walk(schema: &Value, value: &Value, path: &str, depth: usize, out: &mut Vec<String>) {
+        if depth > 32 {
+            return;
+        }
+        if let Some(target) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|r| dc_json().pointer(r))
+        {
+            return walk(target, value, path, depth + 1, out);
+        }
+        for branch in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            walk(branch, value, path, depth + 1, out);
+        }
+        match value {
+            Value::Object(fields) => {
+                let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                    return;
+                };
+                for (name, field) in fields {
+                    let Some(prop) = props.get(name) else {
+                        continue;
+                    };
+                    let prop_path = format!("{path}.{name}");
+                    let resolved = prop
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix('#'))
+                        .and_then(|r| dc_json().pointer(r))
+                        .unwrap_or(prop);
+                    if resolved.get("writeOnly") == Some(&Value::Bool(true)) {
+                        out.push(prop_path);
+                    } else {
+                        walk(prop, field, &prop_path, depth + 1, out);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(item) = schema.get("items") {
+                    for (i, v) in items.iter().enumerate() {
+                        walk(item, v, &format!("{path}[{i}]"), depth + 1, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, value, "$", 0, &mut out);
+    out
+}
+
 /// DC's error body as the document writes it inline for every error status, with
 /// `errors` required (the document leaves it optional; the sandbox always sends it).
 pub fn errors_schema() -> Value {
@@ -365,7 +436,15 @@ impl Dc {
         }
         let value = self.json_body(a)?;
         match doc.response(op.template, op.method, a.status.as_u16()) {
-            Documented::Json(schema) => self.validate(a, schema, &value),
+            Documented::Json(schema) => {
+                self.validate(a, schema, &value);
+                for field in write_only_fields(schema, &value) {
+                    self.fail(format!(
+                        "{} → {}: {field} is write-only in the document, so never in an answer",
+                        a.request, a.status
+                    ));
+                }
+            }
             _ => self.fail(format!(
                 "{} → {}: {} {} does not document it",
                 a.request, a.status, op.method, op.template

@@ -359,10 +359,8 @@ async fn under_a_path_prefix_cookies_forms_and_redirects_keep_the_prefix() {
         .iter()
         .find(|r| r["slug"] == "pipelines")
         .expect("pipelines is listed");
-    assert_eq!(
-        pipelines["links"]["self"][0]["href"],
-        format!("{base}/projects/DATA/repos/pipelines/browse")
-    );
+    // `links` is write-only in the document: the answer never holds it, mounted or not.
+    assert!(pipelines.get("links").is_none());
     // The key does not depend on the mount; the control API is off for `new`.
     assert_eq!(
         dc.stats().api_requests_by_endpoint["GET /api/latest/repos"],

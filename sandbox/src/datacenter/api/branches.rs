@@ -3,8 +3,10 @@
 //!
 //! The document lists only 200/401/404 for `POST /api/latest/…/branches`; DC answers a
 //! branch that exists with 409 and a bad name or unknown start point with 400 there too,
-//! and so does the sandbox (the contract tests mark those statuses undocumented). The
-//! branch-utils call documents 400 and 409 itself.
+//! and so does the sandbox (the contract tests mark those statuses undocumented; the
+//! studio does not use this call). The branch-utils create, which the studio uses, answers
+//! only what the document declares for it: 201, 400, 401 and 409 (a repository the caller
+//! cannot see is its 401, "insufficient repository permissions", not an undeclared 404).
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -199,6 +201,10 @@ pub(super) async fn create_utils(
     let mut world = dc.world();
     match create_branch(&mut world, &caller, &key, &slug, &body) {
         Ok(branch) => (StatusCode::CREATED, Json(branch)).into_response(),
+        Err(e) if e.status == StatusCode::NOT_FOUND => DcError::not_permitted(format!(
+            "You are not permitted to create a branch in repository {key}/{slug}."
+        ))
+        .into_response(),
         Err(e) => e.into_response(),
     }
 }

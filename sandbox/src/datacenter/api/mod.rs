@@ -4,7 +4,9 @@
 //! Requests pass [`authenticate`] first: no `Authorization` header is an anonymous caller
 //! (DC lets anonymous users see public repositories and `application-properties`); a bearer
 //! token must be live, and then every answer, error or not, names its user in
-//! `X-AUSERNAME`: DC has no "who am I" endpoint, and that header is how a client learns it.
+//! `X-AUSERNAME`: DC has no "who am I" endpoint in its REST document, and that header (on
+//! an answer that needs a user, such as `GET /users?limit=1`) or the application-links
+//! servlet's `whoami` is how a client learns it.
 //! A bad, expired or revoked token is a 401 before any handler runs.
 
 mod access;
@@ -36,6 +38,8 @@ use super::DataCenter;
 const REPO: &str = "/rest/api/latest/projects/{projectKey}/repos/{repositorySlug}";
 const BRANCH_UTILS: &str =
     "/rest/branch-utils/latest/projects/{projectKey}/repos/{repositorySlug}/branches";
+/// The application-links servlet's "who am I" (outside the REST API).
+pub(crate) const WHOAMI: &str = "/plugins/servlet/applinks/whoami";
 /// Longest request path and query accepted: file paths are bounded more tightly by the
 /// handlers; these only stop absurd requests early.
 const MAX_PATH: usize = 4096;
@@ -48,7 +52,9 @@ pub(crate) fn routes(dc: &DataCenter) -> Router<DataCenter> {
             "/rest/api/latest/application-properties",
             get(instance::application_properties),
         )
+        .route("/rest/api/latest/users", get(instance::users))
         .route("/rest/api/latest/users/{userSlug}", get(instance::user))
+        .route(WHOAMI, get(instance::whoami))
         .route("/rest/api/latest/projects", get(repos::projects))
         .route("/rest/api/latest/repos", get(repos::list))
         .route(REPO, get(repos::show))

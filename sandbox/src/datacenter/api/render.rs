@@ -1,6 +1,8 @@
 //! JSON in the document's shapes (`RestRepository`, `RestProject`, `RestApplicationUser`,
 //! `RestBranch`, `RestMinimalRef`, `RestCommit`). Only fields the document defines are
-//! written; `links` (an open object there) carries DC's `clone` and `self` links.
+//! written, and none it marks write-only: no `links` (write-only in `RestRepository`,
+//! `RestProject` and `RestApplicationUser`), no `avatarUrl`, no `defaultBranch`. A client
+//! must build a repository's address from the base URL, as Atlassian promises no link.
 
 use serde_json::{json, Value};
 
@@ -13,17 +15,13 @@ pub(crate) fn display_id(id: &str) -> &str {
     &id[..id.len().min(DISPLAY_ID_LEN)]
 }
 
-pub(crate) fn project(base: &str, p: &Project) -> Value {
+pub(crate) fn project(p: &Project) -> Value {
     let mut v = json!({
         "key": p.key,
         "id": p.id,
         "name": p.name,
         "public": p.public,
         "type": if p.personal_of.is_some() { "PERSONAL" } else { "NORMAL" },
-        "links": {"self": [{"href": match &p.personal_of {
-            Some(owner) => format!("{base}/users/{owner}"),
-            None => format!("{base}/projects/{}", p.key),
-        }}]},
     });
     if let Some(d) = &p.description {
         v["description"] = json!(d);
@@ -31,17 +29,7 @@ pub(crate) fn project(base: &str, p: &Project) -> Value {
     v
 }
 
-/// `ssh://git@host:7999/…`: DC's default SSH port on the sandbox's host.
-fn ssh_base(base: &str) -> String {
-    let host = url::Url::parse(base)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "localhost".to_owned());
-    format!("ssh://git@{host}:7999")
-}
-
-pub(crate) fn repository(base: &str, r: &Repository, p: &Project) -> Value {
-    let clone_path = format!("{}/{}.git", r.project_key.to_ascii_lowercase(), r.slug);
+pub(crate) fn repository(r: &Repository, p: &Project) -> Value {
     let mut v = json!({
         "slug": r.slug,
         "id": r.id,
@@ -51,16 +39,9 @@ pub(crate) fn repository(base: &str, r: &Repository, p: &Project) -> Value {
         "state": "AVAILABLE",
         "statusMessage": "Available",
         "forkable": true,
-        "project": project(base, p),
+        "project": project(p),
         "public": r.public,
         "archived": r.archived,
-        "links": {
-            "clone": [
-                {"href": format!("{base}/scm/{clone_path}"), "name": "http"},
-                {"href": format!("{}/{clone_path}", ssh_base(base)), "name": "ssh"},
-            ],
-            "self": [{"href": format!("{base}/projects/{}/repos/{}/browse", r.project_key, r.slug)}],
-        },
     });
     if let Some(d) = &r.description {
         v["description"] = json!(d);
@@ -68,7 +49,7 @@ pub(crate) fn repository(base: &str, r: &Repository, p: &Project) -> Value {
     v
 }
 
-pub(crate) fn user(base: &str, u: &User) -> Value {
+pub(crate) fn user(u: &User) -> Value {
     json!({
         "name": u.name,
         "emailAddress": u.email,
@@ -77,7 +58,6 @@ pub(crate) fn user(base: &str, u: &User) -> Value {
         "id": u.id,
         "slug": u.slug,
         "type": "NORMAL",
-        "links": {"self": [{"href": format!("{base}/users/{}", u.slug)}]},
     })
 }
 

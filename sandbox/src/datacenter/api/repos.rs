@@ -130,8 +130,7 @@ pub(super) async fn list(
             found[start..].sort_by_cached_key(|(r, _)| r.name.to_lowercase());
         }
     }
-    let base = dc.base_url();
-    Json(paging.page(&found, |(r, p)| render::repository(base, r, p))).into_response()
+    Json(paging.page(&found, |(r, p)| render::repository(r, p))).into_response()
 }
 
 pub(super) async fn projects(
@@ -173,8 +172,7 @@ pub(super) async fn projects(
             }
         })
         .collect();
-    let base = dc.base_url();
-    Json(paging.page(&found, |p| render::project(base, p))).into_response()
+    Json(paging.page(&found, |p| render::project(p))).into_response()
 }
 
 pub(super) async fn show(
@@ -185,7 +183,7 @@ pub(super) async fn show(
     let world = dc.world();
     match caller.readable(&world, &key, &slug) {
         Ok(repo) => match world.projects.get(&repo.project_key) {
-            Some(project) => Json(render::repository(dc.base_url(), repo, project)).into_response(),
+            Some(project) => Json(render::repository(repo, project)).into_response(),
             None => DcError::no_repository(&key, &slug).into_response(),
         },
         Err(e) => e.into_response(),

@@ -6,6 +6,9 @@ use super::super::model::Permission;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Scope {
     PublicRepos,
+    /// Atlassian's "Account: Write": update the user's account settings; no repository
+    /// access beyond public ones.
+    AccountWrite,
     RepoRead,
     RepoWrite,
     RepoAdmin,
@@ -26,6 +29,7 @@ impl Scope {
     pub(crate) fn parse(s: &str) -> Option<Scope> {
         Some(match s {
             "PUBLIC_REPOS" => Scope::PublicRepos,
+            "ACCOUNT_WRITE" => Scope::AccountWrite,
             "REPO_READ" => Scope::RepoRead,
             "REPO_WRITE" => Scope::RepoWrite,
             "REPO_ADMIN" => Scope::RepoAdmin,
@@ -39,6 +43,7 @@ impl Scope {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Scope::PublicRepos => "PUBLIC_REPOS",
+            Scope::AccountWrite => "ACCOUNT_WRITE",
             Scope::RepoRead => "REPO_READ",
             Scope::RepoWrite => "REPO_WRITE",
             Scope::RepoAdmin => "REPO_ADMIN",
@@ -52,6 +57,7 @@ impl Scope {
     pub(crate) fn sentence(self) -> &'static str {
         match self {
             Scope::PublicRepos => "View public projects and repositories.",
+            Scope::AccountWrite => "Update your user account settings.",
             Scope::RepoRead => {
                 "View the projects and repositories you can access, and read their files, branches and history."
             }
@@ -67,7 +73,7 @@ impl Scope {
 
     fn cap(self) -> Cap {
         match self {
-            Scope::PublicRepos => Cap::PublicOnly,
+            Scope::PublicRepos | Scope::AccountWrite => Cap::PublicOnly,
             Scope::RepoRead => Cap::UpTo(Permission::Read),
             Scope::RepoWrite => Cap::UpTo(Permission::Write),
             _ => Cap::UpTo(Permission::Admin),
@@ -129,6 +135,29 @@ mod tests {
         );
         assert_eq!(parse_list(""), None);
         assert_eq!(parse_list("REPO_READ repo_write"), None);
+    }
+
+    #[test]
+    fn every_scope_atlassian_lists_is_known_and_account_write_reaches_no_repository() {
+        for name in [
+            "PUBLIC_REPOS",
+            "ACCOUNT_WRITE",
+            "REPO_READ",
+            "REPO_WRITE",
+            "REPO_ADMIN",
+            "PROJECT_ADMIN",
+            "ADMIN",
+            "SYSTEM_ADMIN",
+        ] {
+            assert_eq!(Scope::parse(name).map(Scope::as_str), Some(name));
+        }
+        let account = cap_of(&[Scope::AccountWrite]);
+        assert_eq!(account.limit(Some(Permission::Admin), false), None);
+        assert_eq!(account.limit(None, true), Some(Permission::Read));
+        assert_eq!(
+            cap_of(&[Scope::AccountWrite, Scope::RepoWrite]).limit(Some(Permission::Admin), false),
+            Some(Permission::Write)
+        );
     }
 
     #[test]

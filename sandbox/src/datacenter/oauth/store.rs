@@ -1,5 +1,6 @@
 //! Grants, authorization codes, tokens, sign-in sessions and form tickets, with Data
-//! Center's lifetimes (code 10 minutes, access token 1 hour, refresh token 90 days) and the
+//! Center's lifetimes (code 10 seconds, Atlassian's default for its OAuth 2.0 provider;
+//! access token 1 hour; refresh token 90 days) and the
 //! OAuth 2.0 security rules a careful provider enforces: single-use codes whose replay
 //! revokes what the first use issued (RFC 6749 §4.1.2), mandatory S256 PKCE, refresh-token
 //! rotation where the old token dies at once.
@@ -11,7 +12,8 @@ use super::scopes::Scope;
 use super::AuthorizeRequest;
 use crate::ids::random_token;
 
-pub(crate) const CODE_TTL: Duration = Duration::from_secs(10 * 60);
+/// A client must exchange its code at once: a slow exchange fails on Data Center too.
+pub(crate) const CODE_TTL: Duration = Duration::from_secs(10);
 pub(crate) const ACCESS_TTL: Duration = Duration::from_secs(3600);
 pub(crate) const REFRESH_TTL: Duration = Duration::from_secs(90 * 24 * 3600);
 const TICKET_TTL: Duration = Duration::from_secs(60 * 60);

@@ -7,7 +7,9 @@ use reqwest::multipart::Form;
 use secrecy::SecretString;
 use serde_json::json;
 
-use super::model::{Branch, Commit, Paged, Project, Repository, User, WireCommit};
+use super::model::{
+    file_path, Branch, Commit, NextPage, Paged, Project, Repository, User, WireCommit,
+};
 use super::rest::DataCenterRest;
 use crate::providers::{body, BitbucketError};
 
@@ -18,6 +20,36 @@ pub const MAX_LIMIT: u32 = 1000;
 const MAX_PROJECT_PAGES: u32 = 10;
 /// The picker's page of repositories.
 pub const REPOSITORY_LIMIT: u32 = 50;
+/// Longest user slug read from `…/applinks/whoami`.
+const MAX_SLUG_BYTES: usize = 1024;
+
+/// Whether `value` can be a user slug put in a URL segment (which is percent-encoded): not
+/// empty, no `/`, no space or control character.
+fn is_user_slug(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= MAX_SLUG_BYTES
+        && !value
+            .chars()
+            .any(|c| c == '/' || c.is_whitespace() || c.is_control())
+}
+
+/// Where a paged list goes on, by [`Paged::next_page`]'s rule; a page that says there is
+/// more without saying where ends the list, and the log says so (it may be incomplete).
+pub fn next_start<T>(page: &Paged<T>, start: u64, limit: u64, what: &str) -> Option<u64> {
+    match page.next_page(start, limit) {
+        NextPage::At(next) => Some(next),
+        NextPage::Last => None,
+        NextPage::Unknown => {
+            tracing::warn!(
+                what,
+                start,
+                "Bitbucket Data Center said the {what} goes on (isLastPage false) without a nextPageStart or values to count from; the list ends here and may be incomplete"
+            );
+            None
+        }
+    }
+}
+
 /// The branch the commits and reads name (`at=`, `until=`).
 pub fn at_branch(branch: &str) -> String {
     format!("refs/heads/{branch}")
@@ -33,41 +65,54 @@ pub struct FileEdit<'a> {
 }
 
 impl DataCenterRest {
-    /// The token's user: its slug from `X-AUSERNAME` (there is no `/user`), then its profile.
-    /// Data Center answers this call anonymously too, so an answer naming no one means the
-    /// token was not accepted.
+    /// The token's user. Atlassian's document has no "who am I" resource, and
+    /// `application-properties` answers anonymously (so a refused token would look like a
+    /// missing name). The token is therefore shown to a resource that needs authentication,
+    /// `GET …/users?limit=1`: a token Data Center does not accept is a 401 there, which asks
+    /// the user to reconnect. Data Center names the caller of an authenticated answer in
+    /// `X-AUSERNAME`; when a proxy strips that header, the application-links servlet
+    /// (`GET {base}/plugins/servlet/applinks/whoami`) answers the user's slug as its body.
+    /// Then the profile: `GET …/users/{userSlug}`.
     pub async fn current_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
-        self.user_named_by(token, BitbucketError::Unauthorized { expired: false })
-            .await
-    }
-
-    /// [`DataCenterRest::current_user`] for a token the token endpoint has just issued: an
-    /// answer naming no one then most likely lost its header on the way (a proxy in front
-    /// of Data Center that drops it), which the log must say rather than "refused".
-    pub async fn fresh_token_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
-        let lost = BitbucketError::Unexpected(
-            "Bitbucket Data Center's answer named no user (no X-AUSERNAME header) for a token it had just issued; if a proxy sits in front of it, let that header through".into(),
-        );
-        self.user_named_by(token, lost).await
-    }
-
-    /// The user `X-AUSERNAME` names, then its profile; `anonymous` when the header is absent.
-    /// (Atlassian's document does not define the header, nor any other way to learn who a
-    /// token belongs to.)
-    async fn user_named_by(
-        &self,
-        token: &SecretString,
-        anonymous: BitbucketError,
-    ) -> Result<User, BitbucketError> {
-        let url = self.api(&["application-properties"], &[]);
-        let (_, slug) = self.answer(token, self.http().get(url), "instance").await?;
-        let Some(slug) = slug.filter(|s| !s.is_empty()) else {
-            return Err(anonymous);
+        let url = self.api(&["users"], &[("limit", "1".to_owned())]);
+        let (_, named) = self.answer(token, self.http().get(url), "account").await?;
+        let slug = match named.filter(|s| is_user_slug(s)) {
+            Some(slug) => slug,
+            None => self.whoami(token).await?,
         };
         let url = self.api(&["users", &slug], &[]);
         let mut user: User = self.get(token, url, "account").await?;
         user.slug.get_or_insert(slug);
         Ok(user)
+    }
+
+    /// The slug `…/applinks/whoami` answers as plain text, for an accepted token whose
+    /// answers lost their `X-AUSERNAME` header on the way.
+    async fn whoami(&self, token: &SecretString) -> Result<String, BitbucketError> {
+        let lost = || {
+            BitbucketError::Unexpected(
+                "Bitbucket Data Center accepted the token but named no user: its answer had no X-AUSERNAME header and /plugins/servlet/applinks/whoami named no one; if a proxy sits in front of it, let that header through".into(),
+            )
+        };
+        let url = self.outside_api(&["plugins", "servlet", "applinks", "whoami"]);
+        let request = self
+            .http()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "text/plain");
+        let response = match self.send(token, request, "account").await {
+            Ok(response) => response,
+            Err(BitbucketError::NotFound(_)) => return Err(lost()),
+            Err(other) => return Err(other),
+        };
+        let bytes = body::at_most(response, MAX_SLUG_BYTES)
+            .await
+            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?
+            .ok_or_else(lost)?;
+        String::from_utf8(bytes)
+            .ok()
+            .map(|slug| slug.trim().to_owned())
+            .filter(|slug| is_user_slug(slug))
+            .ok_or_else(lost)
     }
 
     /// Every project the account can see, by key, at most [`MAX_PROJECT_PAGES`] pages.
@@ -93,7 +138,7 @@ impl DataCenterRest {
                     name: p.name.clone(),
                 })
             }));
-            match page.next() {
+            match next_start(&page, start, MAX_LIMIT.into(), "project list") {
                 Some(next) if next > start => start = next,
                 _ => break,
             }
@@ -232,17 +277,33 @@ impl DataCenterRest {
         Ok(Some(branch).filter(|b| b.name().is_some()))
     }
 
-    /// Creates branch `name` at `start_point` (a branch or commit).
+    /// Creates branch `name` at the tip of branch `from`, with branch-utils'
+    /// `POST …/branches`: the create whose statuses the document declares (201; 400 for an
+    /// invalid request "e.g. the provided ref name already existed"; 401; 409 for a name
+    /// that overlaps an existing branch). The `api/latest` create declares only 200, 401 and
+    /// 404, so how it answers an existing branch is not promised. The document's
+    /// `RestBranchCreateRequest` takes a commit id as `startPoint` (at most 40 characters),
+    /// so `from`'s tip is read first; `from` gone is a 404.
     pub async fn create_branch(
         &self,
         token: &SecretString,
         project: &str,
         slug: &str,
         name: &str,
-        start_point: &str,
+        from: &str,
     ) -> Result<Branch, BitbucketError> {
-        let url = self.repo(project, slug, &["branches"], &[]);
-        let request = json!({ "name": name, "startPoint": start_point });
+        let tip = self
+            .branch(token, project, slug, from)
+            .await?
+            .and_then(|b| b.latest_commit)
+            .ok_or_else(|| {
+                BitbucketError::NotFound(format!("The branch {from} of {project}/{slug}"))
+            })?;
+        let mut url = self.outside_api(&["rest", "branch-utils", "latest", "projects"]);
+        url.path_segments_mut()
+            .expect("an http(s) base URL has path segments")
+            .extend([project, "repos", slug, "branches"]);
+        let request = json!({ "name": name, "startPoint": tip });
         let response = self
             .send(token, self.http().post(url).json(&request), "branch")
             .await?;
@@ -305,7 +366,7 @@ impl DataCenterRest {
                     ("limit", MAX_LIMIT.to_string()),
                 ],
             );
-            let page: Paged<String> = match self.get(token, url, "folder").await {
+            let page: Paged<serde_json::Value> = match self.get(token, url, "folder").await {
                 Ok(page) => page,
                 // No such folder (404), or a file where a folder was named (400): empty.
                 Err(BitbucketError::NotFound(_) | BitbucketError::BadRequest(_)) => {
@@ -318,19 +379,27 @@ impl DataCenterRest {
             } else {
                 format!("{}/", folder.trim_end_matches('/'))
             };
-            found.extend(page.values.iter().map(|p| format!("{prefix}{p}")));
+            found.extend(
+                page.values
+                    .iter()
+                    .filter_map(file_path)
+                    .map(|p| format!("{prefix}{p}")),
+            );
             if found.len() > max {
                 found.truncate(max);
                 return Ok((found, true));
             }
-            match page.next() {
+            match next_start(&page, start, MAX_LIMIT.into(), "folder") {
                 Some(next) if next > start => start = next,
                 _ => return Ok((found, false)),
             }
         }
     }
 
-    /// The newest commit on `until` that touched `path` (the branch's head without a path).
+    /// The newest commit on `until` that touched `path` (the branch's head without a path);
+    /// `None` when `until` names no commit. The document's statuses for `GET …/commits`: 400
+    /// "one of the supplied commit IDs or refs was invalid" (here: no such branch), 404 "the
+    /// repository does not exist".
     pub async fn last_commit(
         &self,
         token: &SecretString,
@@ -346,7 +415,12 @@ impl DataCenterRest {
         let url = self.repo(project, slug, &["commits"], &query);
         let page: Paged<WireCommit> = match self.get(token, url, "commit history").await {
             Ok(page) => page,
-            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(BitbucketError::BadRequest(_)) => return Ok(None),
+            Err(BitbucketError::NotFound(_)) => {
+                return Err(BitbucketError::NotFound(format!(
+                    "The repository {project}/{slug}"
+                )))
+            }
             Err(other) => return Err(other),
         };
         Ok(page.values.into_iter().find_map(WireCommit::into_commit))
@@ -375,37 +449,64 @@ impl DataCenterRest {
             .send(token, self.http().put(url).multipart(form), "file")
             .await?;
         let commit: WireCommit = body::json(response, "file").await?;
-        commit.into_commit().ok_or_else(|| {
-            BitbucketError::Unexpected("Data Center's answer to the commit names no commit".into())
-        })
+        match commit.into_commit() {
+            Some(commit) => Ok(commit),
+            None => self.landed(token, project, slug, &edit).await,
+        }
+    }
+
+    /// The commit a save made, when the answer (a `RestCommit`, none of whose fields the
+    /// document requires) did not name it: the newest commit on the branch that touched the
+    /// file, provided the file there is exactly the text saved. Otherwise someone committed
+    /// to the file since: naming their commit would make it the base of the next save and
+    /// overwrite their change unseen, so the save answers 409's conflict, which the caller
+    /// resolves as for any refused save (re-reading the branch).
+    async fn landed(
+        &self,
+        token: &SecretString,
+        project: &str,
+        slug: &str,
+        edit: &FileEdit<'_>,
+    ) -> Result<Commit, BitbucketError> {
+        let until = at_branch(edit.branch);
+        let conflict = || {
+            BitbucketError::Conflict(format!(
+                "{} changed on {} just after the save",
+                edit.path, edit.branch
+            ))
+        };
+        let Some(newest) = self
+            .last_commit(token, project, slug, &until, Some(edit.path))
+            .await?
+        else {
+            return Err(conflict());
+        };
+        let limit = edit.content.len();
+        let there = self
+            .raw(token, project, slug, edit.path, &newest.id, limit.max(1))
+            .await;
+        match there {
+            Ok(Some(bytes)) if bytes == edit.content.as_bytes() => Ok(newest),
+            Ok(_) | Err(BitbucketError::TooLarge(_)) => Err(conflict()),
+            Err(other) => Err(other),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderMap;
-    use axum::routing::get;
-    use axum::Json;
+    use axum::extract::Query;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    use axum::routing::{get, post, put};
+    use axum::{Json, Router};
+    use serde_json::Value;
+    use std::collections::HashMap;
 
-    /// A Data Center whose answers carry `X-AUSERNAME: alex` or, behind a proxy that drops
-    /// it, no such header.
-    async fn instance(names_the_user: bool) -> DataCenterRest {
-        let app = axum::Router::new()
-            .route(
-                "/rest/api/latest/application-properties",
-                get(move || async move {
-                    let mut headers = HeaderMap::new();
-                    if names_the_user {
-                        headers.insert("x-ausername", "alex".parse().unwrap());
-                    }
-                    (headers, Json(json!({"version": "9.2.0"})))
-                }),
-            )
-            .route(
-                "/rest/api/latest/users/alex",
-                get(|| async { Json(json!({"slug": "alex", "id": 101, "displayName": "Alex"})) }),
-            );
+    const REPO: &str = "/rest/api/latest/projects/DATA/repos/etl";
+
+    async fn serve(app: Router) -> DataCenterRest {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
@@ -417,30 +518,253 @@ mod tests {
         .unwrap()
     }
 
+    fn token() -> SecretString {
+        SecretString::from("token".to_owned())
+    }
+
+    fn refused(status: StatusCode) -> (StatusCode, Json<Value>) {
+        (status, Json(json!({})))
+    }
+
+    /// A Data Center that accepts the token or not; whose answers carry `X-AUSERNAME: alex`
+    /// or, behind a proxy that drops it, no such header; and that has the application-links
+    /// servlet or not.
+    async fn instance(accepts: bool, names_the_user: bool, whoami: bool) -> DataCenterRest {
+        let app = Router::new()
+            .route(
+                "/rest/api/latest/users",
+                get(move || async move {
+                    if !accepts {
+                        return refused(StatusCode::UNAUTHORIZED).into_response();
+                    }
+                    let mut headers = HeaderMap::new();
+                    if names_the_user {
+                        headers.insert("x-ausername", "alex".parse().unwrap());
+                    }
+                    (headers, Json(json!({"values": [{"slug": "admin"}]}))).into_response()
+                }),
+            )
+            .route(
+                "/plugins/servlet/applinks/whoami",
+                get(move || async move {
+                    if whoami {
+                        "alex\n".into_response()
+                    } else {
+                        refused(StatusCode::NOT_FOUND).into_response()
+                    }
+                }),
+            )
+            .route(
+                "/rest/api/latest/users/alex",
+                get(|| async { Json(json!({"slug": "alex", "id": 101, "displayName": "Alex"})) }),
+            )
+            // Refused, with text that says "authentication" though the token is accepted.
+            .route(
+                REPO,
+                get(|| async {
+                    (
+                        StatusCode::UNAUTHORIZED,
+                        Json(json!({"errors": [{"message": "Authentication failed.",
+                            "exceptionName": "com.atlassian.bitbucket.auth.AuthenticationException"}]})),
+                    )
+                }),
+            );
+        serve(app).await
+    }
+
     #[tokio::test]
-    async fn the_user_comes_from_x_ausername_and_its_absence_is_told_apart() {
-        let token = SecretString::from("token".to_owned());
-        let named = instance(true).await;
-        assert_eq!(
-            named
-                .fresh_token_user(&token)
-                .await
-                .unwrap()
-                .slug
-                .as_deref(),
-            Some("alex")
+    async fn a_401_is_a_missing_permission_only_when_the_token_is_accepted() {
+        let accepted = instance(true, true, false).await;
+        let error = accepted
+            .repository(&token(), "DATA", "etl")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, BitbucketError::Forbidden(m) if m.contains("lacks the permission")),
+            "{error:?}"
         );
-        let unnamed = instance(false).await;
-        // A stored token: not accepted, so the user is asked to reconnect.
+        let refused = instance(false, true, false).await;
         assert!(matches!(
-            unnamed.current_user(&token).await,
+            refused.repository(&token(), "DATA", "etl").await,
             Err(BitbucketError::Unauthorized { expired: false })
         ));
-        // A token just issued: the header was lost, and the log says so.
-        let error = unnamed.fresh_token_user(&token).await.unwrap_err();
+    }
+
+    #[tokio::test]
+    async fn the_user_is_learnt_from_an_authenticated_resource() {
+        let named = instance(true, true, false).await;
+        let user = named.current_user(&token()).await.unwrap();
+        assert_eq!((user.slug.as_deref(), user.id), (Some("alex"), Some(101)));
+        // Behind a proxy that strips the header: the whoami body names the user.
+        let stripped = instance(true, false, true).await;
+        let user = stripped.current_user(&token()).await.unwrap();
+        assert_eq!(user.slug.as_deref(), Some("alex"));
+        // A token Data Center refuses is a 401 there: reconnect.
+        let refusing = instance(false, true, true).await;
+        assert!(matches!(
+            refusing.current_user(&token()).await,
+            Err(BitbucketError::Unauthorized { expired: false })
+        ));
+        // Accepted, but nothing names the user: the log says why.
+        let nameless = instance(true, false, false).await;
+        let error = nameless.current_user(&token()).await.unwrap_err();
         assert!(
             matches!(&error, BitbucketError::Unexpected(m) if m.contains("X-AUSERNAME")),
             "{error:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_ref_is_no_branch_and_a_404_is_no_repository() {
+        let app = Router::new().route(
+            &format!("{REPO}/commits"),
+            get(|Query(q): Query<HashMap<String, String>>| async move {
+                match q["until"].as_str() {
+                    "refs/heads/gone" => refused(StatusCode::BAD_REQUEST),
+                    "refs/heads/main" => (StatusCode::OK, Json(json!({}))),
+                    _ => refused(StatusCode::NOT_FOUND),
+                }
+            }),
+        );
+        let rest = serve(app).await;
+        let head = |until: &'static str| {
+            let rest = rest.clone();
+            async move { rest.last_commit(&token(), "DATA", "etl", until, None).await }
+        };
+        assert!(head("refs/heads/gone").await.unwrap().is_none());
+        // The smallest page: no commit, not an error.
+        assert!(head("refs/heads/main").await.unwrap().is_none());
+        assert!(matches!(
+            head("refs/heads/other").await,
+            Err(BitbucketError::NotFound(m)) if m == "The repository DATA/etl"
+        ));
+    }
+
+    /// A branch `main` at `abc123` whose newest change to `a.yaml` has `there` as its text,
+    /// and whose commit answers `{}` (the smallest `RestCommit`).
+    async fn saving_to(there: &'static str) -> DataCenterRest {
+        let app = Router::new()
+            .route(
+                &format!("{REPO}/browse/{{*path}}"),
+                put(|| async { Json(json!({})) }),
+            )
+            .route(
+                &format!("{REPO}/commits"),
+                get(|Query(q): Query<HashMap<String, String>>| async move {
+                    assert_eq!(q.get("path").map(String::as_str), Some("a.yaml"));
+                    assert_eq!(q["until"], "refs/heads/main");
+                    Json(json!({"values": [{"id": "abc123"}]}))
+                }),
+            )
+            .route(
+                &format!("{REPO}/raw/{{*path}}"),
+                get(move |Query(q): Query<HashMap<String, String>>| async move {
+                    assert_eq!(q["at"], "abc123");
+                    there
+                }),
+            );
+        serve(app).await
+    }
+
+    fn edit() -> FileEdit<'static> {
+        FileEdit {
+            branch: "main",
+            path: "a.yaml",
+            content: "steps: []\n",
+            message: "Save",
+            source_commit: Some("0123abcd"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_commit_answer_without_an_id_is_found_on_the_branch() {
+        let rest = saving_to("steps: []\n").await;
+        let commit = rest
+            .edit_file(&token(), "DATA", "etl", edit())
+            .await
+            .unwrap();
+        assert_eq!(commit.id, "abc123");
+        // Someone else's text there: their commit is not named as ours.
+        let rest = saving_to("steps: [theirs]\n").await;
+        assert!(matches!(
+            rest.edit_file(&token(), "DATA", "etl", edit()).await,
+            Err(BitbucketError::Conflict(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn branches_are_created_with_branch_utils_at_a_commit() {
+        let app = Router::new()
+            .route(
+                &format!("{REPO}/branches"),
+                get(|| async {
+                    Json(json!({"values": [{"displayId": "master", "latestCommit": "8d51122def"}]}))
+                }),
+            )
+            .route(
+                "/rest/branch-utils/latest/projects/DATA/repos/etl/branches",
+                post(|Json(body): Json<Value>| async move {
+                    assert_eq!(body, json!({"name": "main", "startPoint": "8d51122def"}));
+                    (
+                        StatusCode::CREATED,
+                        Json(json!({"displayId": "main", "latestCommit": "8d51122def"})),
+                    )
+                }),
+            );
+        let rest = serve(app).await;
+        let branch = rest
+            .create_branch(&token(), "DATA", "etl", "main", "master")
+            .await
+            .unwrap();
+        assert_eq!(branch.name(), Some("main"));
+        assert!(matches!(
+            rest.create_branch(&token(), "DATA", "etl", "main", "gone")
+                .await,
+            Err(BitbucketError::NotFound(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn file_listings_are_read_tolerantly_and_pages_without_is_last_page_go_on() {
+        let app = Router::new().route(
+            &format!("{REPO}/files/{{*path}}"),
+            get(|Query(q): Query<HashMap<String, String>>| async move {
+                // Full pages that never say `isLastPage`, then a short one.
+                let start: usize = q["start"].parse().unwrap();
+                let limit: usize = q["limit"].parse().unwrap();
+                let values: Vec<Value> = (start..(start + limit).min(1500))
+                    .map(|i| match i % 3 {
+                        0 => json!(format!("f{i}.yaml")),
+                        1 => json!({"path": format!("f{i}.yaml")}),
+                        _ => json!(i),
+                    })
+                    .collect();
+                let size = values.len() as f64;
+                Json(json!({"values": values, "size": size}))
+            }),
+        );
+        let rest = serve(app).await;
+        let (files, more) = rest
+            .files(&token(), "DATA", "etl", "pipelines", "abc123", 5000)
+            .await
+            .unwrap();
+        assert!(!more);
+        assert_eq!(
+            files.len(),
+            1000,
+            "two of every three items, over two pages"
+        );
+        assert_eq!(files[0], "pipelines/f0.yaml");
+        assert_eq!(files[1], "pipelines/f1.yaml");
+        assert!(files.contains(&"pipelines/f1498.yaml".to_owned()));
+    }
+
+    #[test]
+    fn user_slugs_cannot_steer_the_url() {
+        assert!(is_user_slug("alex"));
+        assert!(is_user_slug("jane.citizen@example.com"));
+        for bad in ["", "a/b", "a b", "a\nb", &"a".repeat(MAX_SLUG_BYTES + 1)] {
+            assert!(!is_user_slug(bad), "{bad:?}");
+        }
     }
 }

@@ -79,6 +79,18 @@ mod tests {
             "/api/latest/users/{userSlug}"
         );
         assert_eq!(
+            of("https://git.example.com/bb/rest/api/latest/users?limit=1"),
+            "/api/latest/users"
+        );
+        assert_eq!(
+            of("https://git.example.com/bb/plugins/servlet/applinks/whoami"),
+            "/plugins/servlet/applinks/whoami"
+        );
+        assert_eq!(
+            of("https://git.example.com/bb/rest/branch-utils/latest/projects/DATA/repos/etl/branches"),
+            "/branch-utils/latest/projects/{projectKey}/repos/{repositorySlug}/branches"
+        );
+        assert_eq!(
             of("https://git.example.com/bb/rest/api/latest/projects/DATA/repos/etl/default-branch"),
             "/api/latest/projects/{projectKey}/repos/{repositorySlug}/default-branch"
         );

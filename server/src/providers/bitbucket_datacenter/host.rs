@@ -8,7 +8,6 @@ use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker, PROJE
 use async_trait::async_trait;
 use secrecy::SecretString;
 
-use super::calls::at_branch;
 use super::model::{Paged, Repository as WireRepository};
 use super::pipelines::DataCenterPipelines;
 use super::rest::{name, DataCenterRest};
@@ -43,7 +42,13 @@ fn start_of(cursor: Option<&str>) -> Result<u64, BitbucketError> {
 /// Data Center's `size` counts the page, not the list: it is the total only for a list
 /// that fits in its first page.
 fn to_api_page(page: Paged<WireRepository>, start: u64) -> Page<Repository> {
-    let next = page.next().map(|n| n.to_string());
+    let next = super::calls::next_start(
+        &page,
+        start,
+        super::calls::REPOSITORY_LIMIT.into(),
+        "repository list",
+    )
+    .map(|n| n.to_string());
     Page {
         size: page.size.filter(|_| next.is_none() && start == 0),
         values: page
@@ -59,7 +64,7 @@ fn to_api_page(page: Paged<WireRepository>, start: u64) -> Page<Repository> {
 impl GitHost for DataCenterHost {
     async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError> {
         let (user, first_project) = tokio::join!(
-            self.rest.fresh_token_user(token),
+            self.rest.current_user(token),
             self.rest.first_writable_project(token)
         );
         let user = user?;
@@ -288,13 +293,7 @@ async fn create_main_branch(
     let created = match main_branch(rest, token, project, repo).await? {
         ready @ MainBranch::Ready { .. } => return Ok(ready),
         MainBranch::Missing { default_branch } => rest
-            .create_branch(
-                token,
-                project,
-                repo,
-                PROJECT_BRANCH,
-                &at_branch(&default_branch),
-            )
+            .create_branch(token, project, repo, PROJECT_BRANCH, &default_branch)
             .await
             .map(drop),
         MainBranch::EmptyRepository => {

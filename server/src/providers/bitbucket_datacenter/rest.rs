@@ -1,11 +1,14 @@
 //! The few Bitbucket Data Center REST calls the studio makes (`{base}/rest/api/latest/…`,
 //! Atlassian's Data Center 9.2 document), with the user's OAuth access token.
 //!
-//! Data Center answers 401 both for a token it does not accept and for a user without the
-//! permission a call needs ("insufficient permissions"); the error's `exceptionName` tells
-//! them apart, and only the first becomes [`BitbucketError::Unauthorized`] (which refreshes
-//! the token and, at worst, asks the user to reconnect). A missing permission is
-//! [`BitbucketError::Forbidden`]: reconnecting would not help.
+//! Errors are classified by status, never by an error's text ([`error_of`]): Atlassian's
+//! document declares no values for `exceptionName`. A 401 is an authentication problem,
+//! [`BitbucketError::Unauthorized`] (the token is refreshed and, at worst, the user is asked
+//! to reconnect), except that the document's 401 also means "the currently authenticated
+//! user has insufficient permissions" for most operations. So a 401 is told apart by a
+//! second status: the token is shown to a resource every accepted token may read
+//! ([`DataCenterRest::accepts`]); when that succeeds the token is fine and the 401 was a
+//! missing permission, [`BitbucketError::Forbidden`] (reconnecting would not help).
 
 use std::sync::Arc;
 
@@ -37,6 +40,37 @@ pub fn name<'a>(value: &'a str, what: &'static str) -> Result<&'a str, Bitbucket
     Ok(value)
 }
 
+/// The error for a refused call, by its status (see the module documentation, and
+/// [`DataCenterRest::answer`] for a 401 with an accepted token); `what` names the thing
+/// asked for in messages. A call whose document gives a status another
+/// meaning (`last_commit`'s 400, `raw`'s 404, …) reads that status itself.
+pub fn error_of(
+    status: StatusCode,
+    body: &ErrorBody,
+    what: &str,
+    retry: Option<u64>,
+) -> BitbucketError {
+    let message = body.message();
+    match status {
+        // The message only words it: an expired token is said to be expired.
+        StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized {
+            expired: message.to_ascii_lowercase().contains("expired"),
+        },
+        StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
+            "Bitbucket Data Center refused access to the {what}. Check that your account has the needed permission."
+        )),
+        StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
+        StatusCode::CONFLICT => BitbucketError::Conflict(message),
+        StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
+        StatusCode::PAYLOAD_TOO_LARGE => BitbucketError::TooLarge(format!(
+            "Bitbucket Data Center refused the {what} as too large."
+        )),
+        StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
+        s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
+        s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
+    }
+}
+
 impl DataCenterRest {
     pub fn new(
         http: reqwest::Client,
@@ -53,6 +87,16 @@ impl DataCenterRest {
 
     pub fn base(&self) -> &Url {
         &self.base
+    }
+
+    /// `{base}/{segments…}`, for the few resources outside the REST API.
+    pub fn outside_api(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .expect("an http(s) base URL has path segments")
+            .pop_if_empty()
+            .extend(segments);
+        url
     }
 
     /// `{base}/rest/api/latest/{segments…}?{query}`; segments are percent-encoded, and a
@@ -135,27 +179,33 @@ impl DataCenterRest {
         }
         let retry = retry_after(response.headers());
         let body = body::error_json::<ErrorBody>(response).await;
-        let message = body.message();
-        Err(match status {
-            StatusCode::UNAUTHORIZED if body.is_permission() => BitbucketError::Forbidden(format!(
+        if status == StatusCode::UNAUTHORIZED && self.accepts(token).await {
+            return Err(BitbucketError::Forbidden(format!(
                 "Bitbucket Data Center refused access to the {what}: your account lacks the permission. Ask a project admin for write access, or choose another repository."
-            )),
-            StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized {
-                expired: message.to_ascii_lowercase().contains("expired"),
-            },
-            StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
-                "Bitbucket Data Center refused access to the {what}. Check that your account has the needed permission."
-            )),
-            StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
-            StatusCode::CONFLICT => BitbucketError::Conflict(message),
-            StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
-            StatusCode::PAYLOAD_TOO_LARGE => BitbucketError::TooLarge(format!(
-                "Bitbucket Data Center refused the {what} as too large."
-            )),
-            StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
-            s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
-            s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
-        })
+            )));
+        }
+        Err(error_of(status, &body, what, retry))
+    }
+
+    /// Whether Data Center accepts `token`, by the status of `GET …/users?limit=1`, a
+    /// resource that needs a signed-in user and nothing more (a token Data Center does not
+    /// accept is a 401 there). Not being able to ask counts as "not accepted".
+    async fn accepts(&self, token: &SecretString) -> bool {
+        let url = self.api(&["users"], &[("limit", "1".to_owned())]);
+        let Ok(request) = self
+            .http
+            .get(url)
+            .bearer_auth(token.expose_secret())
+            .header(ACCEPT, "application/json")
+            .build()
+        else {
+            return false;
+        };
+        let endpoint = super::endpoint::template(&self.base, request.url());
+        self.metrics
+            .send_to_bitbucket(&self.http, request, &endpoint)
+            .await
+            .is_ok_and(|response| response.status().is_success())
     }
 
     pub fn http(&self) -> &reqwest::Client {
@@ -176,6 +226,36 @@ mod tests {
             assert!(name(bad, "repository").is_err(), "{bad:?}");
         }
         assert!(name(&"a".repeat(129), "repository").is_err());
+    }
+
+    #[test]
+    fn a_401_is_a_refused_token_whatever_its_body_says() {
+        let parse = |json: &str| -> ErrorBody { serde_json::from_str(json).unwrap() };
+        for body in [
+            "{}",
+            r#"{"errors":[{"message":"You are not permitted to write to repository DATA/etl.","exceptionName":"com.atlassian.bitbucket.AuthorisationException"}]}"#,
+        ] {
+            assert!(
+                matches!(
+                    error_of(StatusCode::UNAUTHORIZED, &parse(body), "file", None),
+                    BitbucketError::Unauthorized { expired: false }
+                ),
+                "{body}"
+            );
+        }
+        assert!(matches!(
+            error_of(
+                StatusCode::UNAUTHORIZED,
+                &parse(r#"{"errors":[{"message":"The access token has expired."}]}"#),
+                "file",
+                None
+            ),
+            BitbucketError::Unauthorized { expired: true }
+        ));
+        assert!(matches!(
+            error_of(StatusCode::NOT_FOUND, &parse("{}"), "repository", None),
+            BitbucketError::NotFound(m) if m == "The repository"
+        ));
     }
 
     #[test]

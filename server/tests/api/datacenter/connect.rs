@@ -55,6 +55,14 @@ async fn connecting_asks_once_and_names_the_account(engine: Engine) {
     assert_eq!(account.display_name, "Alex Rivera");
     assert_eq!(account.nickname.as_deref(), Some("alex"));
     assert_eq!(scopes, ["REPO_WRITE"]);
+    // Whose token it is comes from a resource that needs one, not from the anonymous
+    // `application-properties`.
+    let calls = app.datacenter.datacenter.stats().api_requests_by_endpoint;
+    assert!(calls.contains_key("GET /api/latest/users"), "{calls:?}");
+    assert!(
+        !calls.contains_key("GET /api/latest/application-properties"),
+        "{calls:?}"
+    );
     // Cloud is a connection of its own, still to make.
     let cloud = app.browser.get(api::paths::BITBUCKET_CONNECTION).await;
     let cloud: ConnectionStatus = cloud.json().await.unwrap();

@@ -172,6 +172,18 @@ async fn main_is_checked_and_created_from_the_default_branch_or_from_nothing(eng
         .datacenter
         .file_on_branch("DATA", "warehouse", "main", "README.md")
         .is_some());
+    // With the create whose statuses Atlassian's document declares (branch-utils), never
+    // the `api/latest` one.
+    let calls = app.datacenter.datacenter.stats().api_requests_by_endpoint;
+    assert_eq!(
+        calls
+            .get("POST /branch-utils/latest/projects/{projectKey}/repos/{repositorySlug}/branches"),
+        Some(&1)
+    );
+    assert_eq!(
+        calls.get("POST /api/latest/projects/{projectKey}/repos/{repositorySlug}/branches"),
+        None
+    );
 
     let empty = api::paths::main_branch(DC, "DATA", "empty-repo");
     let state: MainBranch = app.browser.get(&empty).await.json().await.unwrap();
