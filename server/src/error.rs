@@ -102,6 +102,15 @@ impl Throttled {
 }
 
 impl AppError {
+    /// A provider refused the access token of a call: the token is refreshed and the call
+    /// made once more ([`crate::providers::Grants::with_token`]).
+    pub fn is_refused_token(&self) -> bool {
+        matches!(
+            self,
+            AppError::Bitbucket(BitbucketError::Unauthorized { .. })
+        )
+    }
+
     pub fn internal(error: impl std::fmt::Display) -> Self {
         AppError::Internal(error.to_string())
     }

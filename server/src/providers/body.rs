@@ -158,9 +158,12 @@ mod tests {
         }
         // Just under the bound, the same answer is read.
         let base = upstream(MAX_ANSWER_BYTES, false).await;
-        let dc =
-            crate::providers::bitbucket_datacenter::rest::DataCenterRest::new(reqwest::Client::new(), &base, metrics)
-                .unwrap();
+        let dc = crate::providers::bitbucket_datacenter::rest::DataCenterRest::new(
+            reqwest::Client::new(),
+            &base,
+            metrics,
+        )
+        .unwrap();
         let page = dc
             .writable_repositories(&token, "DATA", None, 0)
             .await

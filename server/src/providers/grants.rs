@@ -112,10 +112,14 @@ impl Grants {
 
     /// Runs `call` with the user's access token. Refreshes first when the token has expired,
     /// and once more when Bitbucket answers 401; a second 401 means the authorization is gone.
+    ///
+    /// This is the one place a provider call gets its token: the routes reach it through
+    /// [`super::Provider::call`], the pipeline stores through [`super::Connected`], and no
+    /// [`super::GitHost`] method sees a user id.
     pub async fn with_token<T, F, Fut>(&self, user_id: i64, call: F) -> AppResult<T>
     where
         F: Fn(SecretString) -> Fut,
-        Fut: Future<Output = Result<T, BitbucketError>>,
+        Fut: Future<Output = AppResult<T>>,
     {
         let link = self.usable_link(user_id).await?;
         let token = if expired(&link) {
@@ -124,10 +128,10 @@ impl Grants {
             self.decrypt(&link.access_token, user_id, "access_token")?
         };
         let result = match call(token).await {
-            Err(BitbucketError::Unauthorized { .. }) => {
+            Err(error) if error.is_refused_token() => {
                 let token = self.refresh(user_id, &link.access_token).await?;
                 match call(token).await {
-                    Err(BitbucketError::Unauthorized { .. }) => {
+                    Err(error) if error.is_refused_token() => {
                         let reason = "Bitbucket no longer accepts the studio's authorization (it may have been revoked). Choose Reconnect to authorize again.";
                         self.mark_reconnect_needed(user_id, reason).await?;
                         return Err(BitbucketError::ReconnectNeeded(reason.to_owned()).into());
@@ -140,7 +144,7 @@ impl Grants {
         if result.is_ok() {
             self.db.touch_bitbucket_link(user_id, self.provider).await?;
         }
-        Ok(result?)
+        result
     }
 
     /// The name of the account the user authorized as (the author of their commits).

@@ -253,7 +253,7 @@ async fn send(
     let response = sent?;
     let status = response.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-        let retry_after = crate::providers::bitbucket_cloud::rest::retry_after(response.headers());
+        let retry_after = crate::providers::refusal::retry_after(response.headers());
         return Err(TokenTransportError::Status {
             status: status.as_u16(),
             retry_after,

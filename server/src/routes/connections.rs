@@ -49,7 +49,13 @@ async fn status(
     };
     let unproven = store::now() - link.validated_at > REVALIDATE_AFTER_SECS;
     if link.status() == LinkStatus::Connected && (unproven || grants::expired(&link)) {
-        match provider.host.check(user.id).await {
+        let checked = provider
+            .call(
+                user.id,
+                |host, token| async move { host.check(&token).await },
+            )
+            .await;
+        match checked {
             Ok(_) => {}
             // The link now says why; read it again below.
             Err(AppError::Bitbucket(BitbucketError::ReconnectNeeded(_))) => {}

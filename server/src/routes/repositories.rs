@@ -80,7 +80,12 @@ async fn picker(
             .and_then(|link| link.preferred_workspace),
     };
     let refresh = query.refresh.unwrap_or(false);
-    let mut picker = provider.host.picker(user.id, guess, refresh).await?;
+    let mut picker = provider
+        .call(user.id, |host, token| {
+            let guess = guess.as_deref();
+            async move { host.picker(&token, guess, refresh).await }
+        })
+        .await?;
     if let Some(group) = picker.group.as_deref() {
         let list = ListOf {
             user_id: user.id,
@@ -99,7 +104,12 @@ async fn workspaces(
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
 ) -> AppResult<Json<Page<RepositoryGroup>>> {
-    let workspaces = provider(&state, id)?.host.groups(user.id).await?;
+    let workspaces = provider(&state, id)?
+        .call(
+            user.id,
+            |host, token| async move { host.groups(&token).await },
+        )
+        .await?;
     let size = workspaces.len() as u64;
     Ok(Json(Page {
         values: workspaces,
@@ -114,7 +124,13 @@ async fn workspace_names(
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
 ) -> AppResult<Json<Vec<RepositoryGroup>>> {
-    Ok(Json(provider(&state, id)?.host.group_names(user.id).await?))
+    Ok(Json(
+        provider(&state, id)?
+            .call(user.id, |host, token| async move {
+                host.group_names(&token).await
+            })
+            .await?,
+    ))
 }
 
 async fn repositories_page(
@@ -143,15 +159,12 @@ async fn repositories_page(
         None => None,
     };
     let refresh = query.refresh.unwrap_or(false);
+    let (search, cursor) = (search.as_deref(), cursor.as_deref());
     let page = provider
-        .host
-        .repositories(
-            user.id,
-            workspace,
-            search.as_deref(),
-            cursor.as_deref(),
-            refresh,
-        )
+        .call(user.id, |host, token| async move {
+            host.repositories(&token, workspace, search, cursor, refresh)
+                .await
+        })
         .await?;
     Ok(Json(list.sealed_page(&state.cipher, page)))
 }
@@ -170,8 +183,9 @@ async fn main_branch(
         name(&repository, "repository")?,
     );
     let branch = provider
-        .host
-        .main_branch(user.id, workspace, repository)
+        .call(user.id, |host, token| async move {
+            host.main_branch(&token, workspace, repository).await
+        })
         .await?;
     state
         .db
@@ -195,8 +209,9 @@ async fn create_main_branch(
         name(&repository, "repository")?,
     );
     let branch = provider
-        .host
-        .create_main_branch(user.id, workspace, repository)
+        .call(user.id, |host, token| async move {
+            host.create_main_branch(&token, workspace, repository).await
+        })
         .await?;
     tracing::info!(
         user_id = user.id,

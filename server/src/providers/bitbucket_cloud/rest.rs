@@ -6,7 +6,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
+use reqwest::header::ACCEPT;
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -14,28 +14,16 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-use super::cache::{ResponseCache, LIST_TTL, NAME_TTL};
 use super::model::{
     Account, ErrorBody, Paginated, WireAccount, WireRepository, Workspace, WorkspaceAccess,
     WorkspaceRef,
 };
 use super::BitbucketError;
 use crate::providers::body;
+pub use crate::providers::cache::Reading;
+use crate::providers::cache::{ResponseCache, LIST_TTL, NAME_TTL};
+use crate::providers::refusal::{Meaning, StatusTable};
 use crate::telemetry::Metrics;
-
-/// Whether a read may be answered from the cache.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reading {
-    /// The read that opens a screen: asks Bitbucket whatever was kept, so a grant revoked on
-    /// Bitbucket or an outage shows at once instead of hiding behind a copy of a moment ago.
-    /// The only copy it takes is one handed over by [`Reading::HandOver`], once.
-    Opening,
-    /// A read during authorization, with the brand-new token: asks Bitbucket, and hands the
-    /// answer to the first screen's [`Reading::Opening`] read, which would ask the same.
-    HandOver,
-    /// Reuses an answer kept less than its time-to-live ago.
-    Cached,
-}
 
 /// Bitbucket's largest page for the repository and workspace listings.
 pub const MAX_PAGELEN: u32 = 100;
@@ -78,9 +66,27 @@ fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-pub fn retry_after(headers: &HeaderMap) -> Option<u64> {
-    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
-}
+/// What Bitbucket Cloud's refusals mean ([`crate::providers::refusal`]).
+pub const STATUSES: StatusTable = StatusTable {
+    entries: &[
+        (
+            StatusCode::UNAUTHORIZED,
+            Meaning::Unauthorized {
+                lacking_permission: None,
+            },
+        ),
+        (
+            StatusCode::FORBIDDEN,
+            Meaning::Forbidden(
+                "Bitbucket refused access to the {what}. Check that your Bitbucket account has the needed permission.",
+            ),
+        ),
+        (StatusCode::NOT_FOUND, Meaning::NotFound),
+        (StatusCode::CONFLICT, Meaning::Conflict),
+        (StatusCode::BAD_REQUEST, Meaning::BadRequest),
+        (StatusCode::TOO_MANY_REQUESTS, Meaning::RateLimited),
+    ],
+};
 
 impl BitbucketRest {
     pub fn new(
@@ -139,24 +145,11 @@ impl BitbucketRest {
         reading: Reading,
     ) -> Result<T, BitbucketError> {
         let key = url.as_str().to_owned();
-        let cached = match reading {
-            Reading::Cached => self.cache.get(token, &key),
-            Reading::Opening => self.cache.take_handed_over(token, &key),
-            Reading::HandOver => None,
+        let ask = async {
+            let response = self.send(token, self.http.get(url), what).await?;
+            Ok(axum::body::Bytes::from(body::answer(response, what).await?))
         };
-        let body = match cached {
-            Some(body) => body,
-            None => {
-                let response = self.send(token, self.http.get(url), what).await?;
-                let body = axum::body::Bytes::from(body::answer(response, what).await?);
-                if reading == Reading::HandOver {
-                    self.cache.put_handed_over(token, &key, body.clone(), ttl);
-                } else {
-                    self.cache.put(token, &key, body.clone(), ttl);
-                }
-                body
-            }
-        };
+        let body = self.cache.read(token, &key, ttl, reading, ask).await?;
         serde_json::from_slice(&body).map_err(|e| BitbucketError::Unexpected(e.to_string()))
     }
 
@@ -191,20 +184,7 @@ impl BitbucketRest {
         if status.is_success() {
             return Ok(response);
         }
-        let retry = retry_after(response.headers());
-        let message = body::error_json::<ErrorBody>(response).await.message();
-        Err(match status {
-            StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized { expired: message.to_ascii_lowercase().contains("expired") },
-            StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
-                "Bitbucket refused access to the {what}. Check that your Bitbucket account has the needed permission."
-            )),
-            StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
-            StatusCode::CONFLICT => BitbucketError::Conflict(message),
-            StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
-            StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
-            s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
-            s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
-        })
+        Err(STATUSES.refusal::<ErrorBody>(response, what).await)
     }
 
     pub(super) fn http(&self) -> &reqwest::Client {

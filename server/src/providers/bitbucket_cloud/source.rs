@@ -91,7 +91,7 @@ impl BitbucketRest {
             &[],
         );
         let answer = if cached {
-            self.get_cached::<Branch>(token, url, "branch", super::cache::LIST_TTL)
+            self.get_cached::<Branch>(token, url, "branch", crate::providers::cache::LIST_TTL)
                 .await
         } else {
             self.get::<Branch>(token, url, "branch").await

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::model::{Branch, Commit, Paged, Project, Repository, User, WireCommit};
 use super::rest::DataCenterRest;
+use crate::providers::cache::Reading;
 use crate::providers::{body, BitbucketError};
 
 /// Largest page asked for in lists read whole (projects, files).
@@ -74,6 +75,7 @@ impl DataCenterRest {
     pub async fn all_projects(
         &self,
         token: &SecretString,
+        reading: Reading,
     ) -> Result<Vec<RepositoryGroup>, BitbucketError> {
         let mut projects = Vec::new();
         let mut start = 0;
@@ -85,7 +87,7 @@ impl DataCenterRest {
                     ("limit", MAX_LIMIT.to_string()),
                 ],
             );
-            let page: Paged<Project> = self.get(token, url, "project list").await?;
+            let page: Paged<Project> = self.get_cached(token, url, "project list", reading).await?;
             projects.extend(page.values.iter().filter_map(|p| {
                 let key = p.key.clone().filter(|k| super::model::is_name(k))?;
                 Some(RepositoryGroup {
@@ -121,7 +123,8 @@ impl DataCenterRest {
             query.push(("name", search.to_owned()));
         }
         let url = self.api(&["repos"], &query);
-        self.get(token, url, "repository list").await
+        self.get_cached(token, url, "repository list", Reading::Cached)
+            .await
     }
 
     /// The project of the first repository the account can write to: where the repository

@@ -16,15 +16,47 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::model::ErrorBody;
-use crate::providers::bitbucket_cloud::rest::retry_after;
+use crate::providers::cache::{Reading, ResponseCache, LIST_TTL};
+use crate::providers::refusal::{Meaning, StatusTable};
 use crate::providers::{body, BitbucketError};
 use crate::telemetry::Metrics;
+
+/// What Data Center's refusals mean ([`crate::providers::refusal`]). A 401 is a refused
+/// token unless its body says the user lacks a permission (see the module's documentation).
+pub const STATUSES: StatusTable = StatusTable {
+    entries: &[
+        (
+            StatusCode::UNAUTHORIZED,
+            Meaning::Unauthorized {
+                lacking_permission: Some(
+                    "Bitbucket Data Center refused access to the {what}: your account lacks the permission. Ask a project admin for write access, or choose another repository.",
+                ),
+            },
+        ),
+        (
+            StatusCode::FORBIDDEN,
+            Meaning::Forbidden(
+                "Bitbucket Data Center refused access to the {what}. Check that your account has the needed permission.",
+            ),
+        ),
+        (StatusCode::NOT_FOUND, Meaning::NotFound),
+        (StatusCode::CONFLICT, Meaning::Conflict),
+        (StatusCode::BAD_REQUEST, Meaning::BadRequest),
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Meaning::TooLarge("Bitbucket Data Center refused the {what} as too large."),
+        ),
+        (StatusCode::TOO_MANY_REQUESTS, Meaning::RateLimited),
+    ],
+};
 
 #[derive(Clone, Debug)]
 pub struct DataCenterRest {
     http: reqwest::Client,
     /// The instance, e.g. `https://git.example.com` or `…/bitbucket` behind a context path.
     base: Url,
+    /// Listing and search answers, per user, for a short time (as on Cloud).
+    cache: Arc<ResponseCache>,
     metrics: Arc<Metrics>,
 }
 
@@ -47,6 +79,7 @@ impl DataCenterRest {
         Ok(Self {
             http,
             base,
+            cache: Arc::default(),
             metrics,
         })
     }
@@ -87,6 +120,29 @@ impl DataCenterRest {
         body::json(response, what).await
     }
 
+    /// [`DataCenterRest::get`] through the per-token cache ([`crate::providers::cache`]):
+    /// `reading` says whether a recent answer may be reused.
+    pub async fn get_cached<T: DeserializeOwned>(
+        &self,
+        token: &SecretString,
+        url: Url,
+        what: &str,
+        reading: Reading,
+    ) -> Result<T, BitbucketError> {
+        let key = url.as_str().to_owned();
+        let ask = async {
+            let response = self.send(token, self.http.get(url), what).await?;
+            Ok(axum::body::Bytes::from(body::answer(response, what).await?))
+        };
+        let body = self.cache.read(token, &key, LIST_TTL, reading, ask).await?;
+        serde_json::from_slice(&body).map_err(|e| BitbucketError::Unexpected(e.to_string()))
+    }
+
+    /// Forgets what was cached for this token: after the user's own write, or Refresh.
+    pub fn forget_cached(&self, token: &SecretString) {
+        self.cache.forget(token);
+    }
+
     /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
     /// `what` names the thing asked for in messages. The request's id goes along and the
     /// call is counted in the metrics under its endpoint template.
@@ -119,11 +175,17 @@ impl DataCenterRest {
             );
         }
         let endpoint = super::endpoint::template(&self.base, request.url());
+        let writes = request.method() != reqwest::Method::GET;
         let response = self
             .metrics
             .send_to_bitbucket(&self.http, request, &endpoint)
             .await
             .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+        if writes {
+            // A new branch or commit changes what the kept lists say (whatever the answer:
+            // a write whose answer was lost may have landed).
+            self.forget_cached(token);
+        }
         let status = response.status();
         let user = response
             .headers()
@@ -133,29 +195,7 @@ impl DataCenterRest {
         if status.is_success() {
             return Ok((response, user));
         }
-        let retry = retry_after(response.headers());
-        let body = body::error_json::<ErrorBody>(response).await;
-        let message = body.message();
-        Err(match status {
-            StatusCode::UNAUTHORIZED if body.is_permission() => BitbucketError::Forbidden(format!(
-                "Bitbucket Data Center refused access to the {what}: your account lacks the permission. Ask a project admin for write access, or choose another repository."
-            )),
-            StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized {
-                expired: message.to_ascii_lowercase().contains("expired"),
-            },
-            StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
-                "Bitbucket Data Center refused access to the {what}. Check that your account has the needed permission."
-            )),
-            StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
-            StatusCode::CONFLICT => BitbucketError::Conflict(message),
-            StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
-            StatusCode::PAYLOAD_TOO_LARGE => BitbucketError::TooLarge(format!(
-                "Bitbucket Data Center refused the {what} as too large."
-            )),
-            StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
-            s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
-            s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
-        })
+        Err(STATUSES.refusal::<ErrorBody>(response, what).await)
     }
 
     pub fn http(&self) -> &reqwest::Client {
