@@ -25,7 +25,7 @@ use axum::body::Bytes;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use super::BitbucketError as ProviderError;
+use super::ProviderError;
 
 /// Whether a read may be answered from the cache.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,7 +130,7 @@ impl ResponseCache {
     }
 
     /// The answer handed over for an opening read, once: a second opening read (a reload)
-    /// finds nothing and asks Bitbucket.
+    /// finds nothing and asks the provider.
     pub fn take_handed_over(&self, token: &SecretString, url: &str) -> Option<Bytes> {
         let mut entries = self.entries.lock().expect("cache lock");
         let entry = entries.map.get_mut(&(key(token), url.to_owned()))?;

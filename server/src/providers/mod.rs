@@ -40,7 +40,7 @@ use api::{
 use async_trait::async_trait;
 use secrecy::SecretString;
 
-pub use error::BitbucketError;
+pub use error::ProviderError;
 pub use grants::Grants;
 
 use crate::crypto::TokenCipher;
@@ -94,7 +94,7 @@ pub struct PipelineLocation {
 #[async_trait]
 pub trait GitHost: Send + Sync {
     /// Who a freshly issued access token belongs to.
-    async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError>;
+    async fn identify(&self, token: &SecretString) -> Result<Identity, ProviderError>;
     /// Proves the token still works (the Connections status check).
     async fn check(&self, token: &SecretString) -> AppResult<()>;
     /// The repository step's first screen: the groups, and the first writable repositories

@@ -30,7 +30,7 @@ use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use secrecy::SecretString;
 
-use super::{BitbucketError as ProviderError, Connected, PipelineLocation};
+use super::{Connected, PipelineLocation, ProviderError};
 use crate::error::{AppError, AppResult};
 use crate::pipelines::{already_exists, Edit, PipelineStore};
 
@@ -329,7 +329,7 @@ impl<F: BranchFiles> PipelineStore for ProviderPipelines<F> {
             at(b).cmp(&at(a)).then_with(|| a.path.cmp(&b.path))
         });
         Ok(PipelineList {
-            storage: PipelineStorage::Bitbucket {
+            storage: PipelineStorage::Provider {
                 full_name: location.full_name.clone(),
                 branch: location.branch.clone(),
                 folder: location.folder.as_str().to_owned(),

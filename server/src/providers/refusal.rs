@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::body;
-use super::BitbucketError as ProviderError;
+use super::ProviderError;
 
 /// What one status means on one provider. Messages are templates: `{what}` becomes the
 /// thing asked for ("repository").

@@ -21,7 +21,7 @@ use axum::{Extension, Router};
 use super::{provider_routes, AppState};
 use crate::error::{AppError, AppResult};
 use crate::extract::Json;
-use crate::providers::{grants, BitbucketError};
+use crate::providers::{grants, ProviderError};
 use crate::session::CurrentUser;
 use crate::store::{self, BitbucketLink, LinkStatus};
 
@@ -58,10 +58,10 @@ async fn status(
         match checked {
             Ok(_) => {}
             // The link now says why; read it again below.
-            Err(AppError::Bitbucket(BitbucketError::ReconnectNeeded(_))) => {}
+            Err(AppError::Provider(ProviderError::ReconnectNeeded(_))) => {}
             // Bitbucket unreachable or rate-limiting: the link itself is fine (a transient
             // failure never marks it), so report what we know.
-            Err(AppError::Bitbucket(error)) => {
+            Err(AppError::Provider(error)) => {
                 tracing::warn!(%error, "could not validate the Bitbucket link")
             }
             Err(other) => return Err(other),

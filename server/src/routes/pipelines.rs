@@ -101,7 +101,7 @@ async fn for_project(
                 project
                     .provider
                     .as_deref()
-                    .unwrap_or(api::GitProvider::Bitbucket.slug()),
+                    .unwrap_or(api::GitProvider::BitbucketCloud.slug()),
             )?;
             Ok(provider.pipelines(PipelineLocation {
                 user_id,

@@ -18,7 +18,7 @@ use crate::pipelines::PipelineStore;
 use crate::providers::picker::{first_screen, picker_of, FirstScreen};
 use crate::providers::pipelines::ProviderPipelines;
 use crate::providers::{
-    missing_main, BitbucketError, Connected, GitHost, Identity, PipelineLocation, ProjectRepository,
+    missing_main, Connected, GitHost, Identity, PipelineLocation, ProjectRepository, ProviderError,
 };
 
 /// Workspace names asked for at once.
@@ -33,7 +33,7 @@ impl GitHost for CloudHost {
     /// The account, and alongside it (no added wait) the first workspace, so the repository
     /// step can open on it at once. The workspace is a convenience: failing to read it fails
     /// nothing.
-    async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError> {
+    async fn identify(&self, token: &SecretString) -> Result<Identity, ProviderError> {
         let (account, first_workspace) = tokio::join!(
             self.rest.current_user(token),
             self.rest.first_workspace(token)
@@ -94,8 +94,8 @@ impl GitHost for CloudHost {
                 let name = match rest.workspace_name(token, &workspace.slug).await {
                     Ok(name) => name,
                     Err(
-                        error @ (BitbucketError::Unauthorized { .. }
-                        | BitbucketError::RateLimited { .. }),
+                        error @ (ProviderError::Unauthorized { .. }
+                        | ProviderError::RateLimited { .. }),
                     ) => return Err(error),
                     Err(error) => {
                         tracing::debug!(%error, "a workspace name could not be read");
@@ -162,7 +162,7 @@ impl GitHost for CloudHost {
         let (repository, html_url) = rest.repository(token, workspace, repo).await?;
         let full_name = repository.full_name.clone();
         if !rest.can_write(token, &repository).await? {
-            return Err(BitbucketError::Forbidden(format!(
+            return Err(ProviderError::Forbidden(format!(
                 "Your Bitbucket account cannot write to {full_name}. Choose a repository you can write to, or ask a workspace admin for Write access."
             ))
             .into());
@@ -207,7 +207,7 @@ async fn first_workspace_screen(
     rest: &BitbucketRest,
     token: &SecretString,
     guess: Option<String>,
-) -> Result<FirstScreen<WorkspaceRef, RepositoryPage>, BitbucketError> {
+) -> Result<FirstScreen<WorkspaceRef, RepositoryPage>, ProviderError> {
     first_screen(
         guess,
         rest.all_workspaces(token, Reading::Opening),

@@ -20,7 +20,7 @@ pub use wire::cloud as model;
 pub mod rest;
 pub mod source;
 
-pub use crate::providers::BitbucketError;
+pub use crate::providers::ProviderError;
 
 /// Scopes the studio needs on its OAuth consumer. Bitbucket ignores a `scope` parameter:
 /// scopes are the boxes ticked on the consumer, so the callback checks what was granted.
@@ -45,7 +45,7 @@ pub fn provider(
         scopes: Vec::new(),
         required_scopes: REQUIRED_SCOPES.iter().map(|s| s.to_string()).collect(),
     };
-    let id = api::GitProvider::Bitbucket;
+    let id = api::GitProvider::BitbucketCloud;
     let host = host::CloudHost {
         rest: rest::BitbucketRest::new(
             shared.http.clone(),

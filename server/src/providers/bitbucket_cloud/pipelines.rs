@@ -13,7 +13,7 @@ use crate::providers::bitbucket_cloud::model::Commit;
 use crate::providers::bitbucket_cloud::rest::BitbucketRest;
 use crate::providers::bitbucket_cloud::source::{commit_hash, FileChanges};
 use crate::providers::pipelines::{short, BranchFiles, FileCommit, AT_ONCE, MAX_PIPELINES};
-use crate::providers::{BitbucketError, PipelineLocation};
+use crate::providers::{PipelineLocation, ProviderError};
 
 /// Folder levels searched below the project's folder.
 const MAX_DEPTH: usize = 8;
@@ -54,7 +54,7 @@ impl CloudFiles {
         at: &PipelineLocation,
         commit: &str,
         folder: String,
-    ) -> Result<(Vec<String>, Vec<String>), BitbucketError> {
+    ) -> Result<(Vec<String>, Vec<String>), ProviderError> {
         let (mut files, mut folders) = (Vec::new(), Vec::new());
         let listing = self
             .rest
@@ -69,7 +69,7 @@ impl CloudFiles {
             .await;
         let entries = match listing {
             Ok((entries, _more)) => entries,
-            Err(BitbucketError::NotFound(_)) => Vec::new(),
+            Err(ProviderError::NotFound(_)) => Vec::new(),
             Err(other) => return Err(other),
         };
         for entry in entries {
@@ -89,7 +89,7 @@ impl BranchFiles for CloudFiles {
         "Bitbucket"
     }
 
-    fn revision<'a>(&self, raw: &'a str) -> Result<&'a str, BitbucketError> {
+    fn revision<'a>(&self, raw: &'a str) -> Result<&'a str, ProviderError> {
         commit_hash(raw)
     }
 
@@ -97,7 +97,7 @@ impl BranchFiles for CloudFiles {
         &self,
         token: &SecretString,
         at: &PipelineLocation,
-    ) -> Result<Option<Change>, BitbucketError> {
+    ) -> Result<Option<Change>, ProviderError> {
         let head = self
             .rest
             .branch_head(token, &at.group, &at.repo, &at.branch)
@@ -112,7 +112,7 @@ impl BranchFiles for CloudFiles {
         token: &SecretString,
         at: &PipelineLocation,
         commit: &str,
-    ) -> Result<(Vec<String>, bool), BitbucketError> {
+    ) -> Result<(Vec<String>, bool), ProviderError> {
         let mut found = Vec::new();
         let mut level = vec![at.folder.as_str().to_owned()];
         let mut listed = 0;
@@ -156,7 +156,7 @@ impl BranchFiles for CloudFiles {
         at: &PipelineLocation,
         commit: &str,
         path: &PipelinePath,
-    ) -> Result<Option<Vec<u8>>, BitbucketError> {
+    ) -> Result<Option<Vec<u8>>, ProviderError> {
         self.rest
             .source_file(
                 token,
@@ -175,7 +175,7 @@ impl BranchFiles for CloudFiles {
         at: &PipelineLocation,
         commit: &str,
         path: &PipelinePath,
-    ) -> Result<Option<Change>, BitbucketError> {
+    ) -> Result<Option<Change>, ProviderError> {
         let last = self
             .rest
             .last_commit(token, &at.group, &at.repo, commit, path.as_str())
@@ -189,7 +189,7 @@ impl BranchFiles for CloudFiles {
         token: &SecretString,
         at: &PipelineLocation,
         change: FileCommit<'_>,
-    ) -> Result<String, BitbucketError> {
+    ) -> Result<String, ProviderError> {
         let path = change.path.as_str();
         let changes = FileChanges {
             branch: &at.branch,

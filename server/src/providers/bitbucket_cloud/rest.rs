@@ -18,7 +18,7 @@ use super::model::{
     Account, ErrorBody, Paginated, WireAccount, WireRepository, Workspace, WorkspaceAccess,
     WorkspaceRef,
 };
-use super::BitbucketError;
+use super::ProviderError;
 use crate::providers::body;
 pub use crate::providers::cache::Reading;
 use crate::providers::cache::{ResponseCache, LIST_TTL, NAME_TTL};
@@ -52,11 +52,11 @@ pub struct RepositoryPage {
 
 /// A validated Bitbucket workspace or repository slug: 1–128 of `[A-Za-z0-9._-]`, not `.` or
 /// `..`. Anything else is refused before a URL is built.
-pub fn slug<'a>(value: &'a str, what: &'static str) -> Result<&'a str, BitbucketError> {
+pub fn slug<'a>(value: &'a str, what: &'static str) -> Result<&'a str, ProviderError> {
     if super::model::is_slug(value) {
         Ok(value)
     } else {
-        Err(BitbucketError::InvalidName(what))
+        Err(ProviderError::InvalidName(what))
     }
 }
 
@@ -119,7 +119,7 @@ impl BitbucketRest {
         token: &SecretString,
         url: Url,
         what: &str,
-    ) -> Result<T, BitbucketError> {
+    ) -> Result<T, ProviderError> {
         let response = self.send(token, self.http.get(url), what).await?;
         body::json(response, what).await
     }
@@ -132,7 +132,7 @@ impl BitbucketRest {
         url: Url,
         what: &str,
         ttl: Duration,
-    ) -> Result<T, BitbucketError> {
+    ) -> Result<T, ProviderError> {
         self.read(token, url, what, ttl, Reading::Cached).await
     }
 
@@ -143,14 +143,14 @@ impl BitbucketRest {
         what: &str,
         ttl: Duration,
         reading: Reading,
-    ) -> Result<T, BitbucketError> {
+    ) -> Result<T, ProviderError> {
         let key = url.as_str().to_owned();
         let ask = async {
             let response = self.send(token, self.http.get(url), what).await?;
             Ok(axum::body::Bytes::from(body::answer(response, what).await?))
         };
         let body = self.cache.read(token, &key, ttl, reading, ask).await?;
-        serde_json::from_slice(&body).map_err(|e| BitbucketError::Unexpected(e.to_string()))
+        serde_json::from_slice(&body).map_err(|e| ProviderError::Unexpected(e.to_string()))
     }
 
     /// Forgets what was cached for this token: after the user's own write, or Refresh.
@@ -158,7 +158,7 @@ impl BitbucketRest {
         self.cache.forget(token);
     }
 
-    /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
+    /// Sends a request with the user's token and maps every failure to a [`ProviderError`];
     /// `what` names the thing asked for in messages ("repository"). The token goes only in
     /// the `Authorization` header: since May 2026 Bitbucket refuses it anywhere else. The
     /// request's id goes along (`X-Request-Id`), and the call is counted in the metrics.
@@ -167,19 +167,18 @@ impl BitbucketRest {
         token: &SecretString,
         request: reqwest::RequestBuilder,
         what: &str,
-    ) -> Result<reqwest::Response, BitbucketError> {
+    ) -> Result<reqwest::Response, ProviderError> {
         let request = request
             .bearer_auth(token.expose_secret())
             .header(ACCEPT, "application/json")
             .build()
-            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
+            .map_err(|e| ProviderError::Unexpected(e.without_url().to_string()))?;
         let endpoint = super::endpoint::template(&self.base, request.url());
         let sent = self
             .metrics
-            .send_to_bitbucket(&self.http, request, &endpoint)
+            .send_upstream(&self.http, request, &endpoint)
             .await;
-        let response =
-            sent.map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+        let response = sent.map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);
@@ -210,8 +209,8 @@ impl BitbucketRest {
 
     /// The `next` link a cursor from the app stands for, refused unless it is a page of the
     /// list at `path`: the app can only ask for more of what it was shown.
-    fn link_of_cursor(&self, cursor: &str, path: &str) -> Result<Url, BitbucketError> {
-        let refused = || BitbucketError::InvalidName("page");
+    fn link_of_cursor(&self, cursor: &str, path: &str) -> Result<Url, ProviderError> {
+        let refused = || ProviderError::InvalidName("page");
         let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| refused())?;
         let relative = String::from_utf8(bytes).map_err(|_| refused())?;
         if !relative.starts_with('/') || relative.contains(['\\', '#']) {
@@ -221,10 +220,10 @@ impl BitbucketRest {
         self.next_link(Some(&link), path).ok_or_else(refused)
     }
 
-    pub async fn current_user(&self, token: &SecretString) -> Result<Account, BitbucketError> {
+    pub async fn current_user(&self, token: &SecretString) -> Result<Account, ProviderError> {
         let account: WireAccount = self.get(token, self.url(&["user"], &[]), "account").await?;
         account.into_account().ok_or_else(|| {
-            BitbucketError::Unexpected("Bitbucket's account answer has no uuid".into())
+            ProviderError::Unexpected("Bitbucket's account answer has no uuid".into())
         })
     }
 
@@ -246,7 +245,7 @@ impl BitbucketRest {
         &self,
         token: &SecretString,
         reading: Reading,
-    ) -> Result<Vec<WorkspaceRef>, BitbucketError> {
+    ) -> Result<Vec<WorkspaceRef>, ProviderError> {
         let first = self.workspaces_url();
         let path = first.path().to_owned();
         let mut url = Some(first);
@@ -275,7 +274,7 @@ impl BitbucketRest {
     pub async fn first_workspace(
         &self,
         token: &SecretString,
-    ) -> Result<Option<WorkspaceRef>, BitbucketError> {
+    ) -> Result<Option<WorkspaceRef>, ProviderError> {
         let page: Paginated<WorkspaceAccess> = self
             .read(
                 token,
@@ -297,7 +296,7 @@ impl BitbucketRest {
         &self,
         token: &SecretString,
         workspace: &str,
-    ) -> Result<Option<String>, BitbucketError> {
+    ) -> Result<Option<String>, ProviderError> {
         let workspace = slug(workspace, "workspace")?;
         let details: Workspace = self
             .get_cached(
@@ -319,7 +318,7 @@ impl BitbucketRest {
         workspace: &str,
         search: Option<&str>,
         cursor: Option<&str>,
-    ) -> Result<RepositoryPage, BitbucketError> {
+    ) -> Result<RepositoryPage, ProviderError> {
         let workspace = slug(workspace, "workspace")?;
         let first = {
             let mut query = vec![
@@ -379,7 +378,7 @@ impl BitbucketRest {
         token: &SecretString,
         workspace: &str,
         repo: &str,
-    ) -> Result<(api::Repository, Option<String>), BitbucketError> {
+    ) -> Result<(api::Repository, Option<String>), ProviderError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let repository: WireRepository = self
             .get_cached(
@@ -391,7 +390,7 @@ impl BitbucketRest {
             .await?;
         let html_url = repository.html_url();
         let repository = repository.into_api(workspace).ok_or_else(|| {
-            BitbucketError::Unexpected("Bitbucket's repository answer names no repository".into())
+            ProviderError::Unexpected("Bitbucket's repository answer names no repository".into())
         })?;
         Ok((repository, html_url))
     }
@@ -405,7 +404,7 @@ impl BitbucketRest {
         &self,
         token: &SecretString,
         repository: &api::Repository,
-    ) -> Result<bool, BitbucketError> {
+    ) -> Result<bool, ProviderError> {
         let workspace = slug(&repository.group, "workspace")?;
         let query = [
             ("role", "contributor".to_owned()),

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::model::{Branch, Commit, Paged, Project, Repository, User, WireCommit};
 use super::rest::DataCenterRest;
 use crate::providers::cache::Reading;
-use crate::providers::{body, BitbucketError};
+use crate::providers::{body, ProviderError};
 
 /// Largest page asked for in lists read whole (projects, files).
 pub const MAX_LIMIT: u32 = 1000;
@@ -37,16 +37,16 @@ impl DataCenterRest {
     /// The token's user: its slug from `X-AUSERNAME` (there is no `/user`), then its profile.
     /// Data Center answers this call anonymously too, so an answer naming no one means the
     /// token was not accepted.
-    pub async fn current_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
-        self.user_named_by(token, BitbucketError::Unauthorized { expired: false })
+    pub async fn current_user(&self, token: &SecretString) -> Result<User, ProviderError> {
+        self.user_named_by(token, ProviderError::Unauthorized { expired: false })
             .await
     }
 
     /// [`DataCenterRest::current_user`] for a token the token endpoint has just issued: an
     /// answer naming no one then most likely lost its header on the way (a proxy in front
     /// of Data Center that drops it), which the log must say rather than "refused".
-    pub async fn fresh_token_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
-        let lost = BitbucketError::Unexpected(
+    pub async fn fresh_token_user(&self, token: &SecretString) -> Result<User, ProviderError> {
+        let lost = ProviderError::Unexpected(
             "Bitbucket Data Center's answer named no user (no X-AUSERNAME header) for a token it had just issued; if a proxy sits in front of it, let that header through".into(),
         );
         self.user_named_by(token, lost).await
@@ -58,8 +58,8 @@ impl DataCenterRest {
     async fn user_named_by(
         &self,
         token: &SecretString,
-        anonymous: BitbucketError,
-    ) -> Result<User, BitbucketError> {
+        anonymous: ProviderError,
+    ) -> Result<User, ProviderError> {
         let url = self.api(&["application-properties"], &[]);
         let (_, slug) = self.answer(token, self.http().get(url), "instance").await?;
         let Some(slug) = slug.filter(|s| !s.is_empty()) else {
@@ -76,7 +76,7 @@ impl DataCenterRest {
         &self,
         token: &SecretString,
         reading: Reading,
-    ) -> Result<Vec<RepositoryGroup>, BitbucketError> {
+    ) -> Result<Vec<RepositoryGroup>, ProviderError> {
         let mut projects = Vec::new();
         let mut start = 0;
         for _ in 0..MAX_PROJECT_PAGES {
@@ -112,7 +112,7 @@ impl DataCenterRest {
         project: &str,
         search: Option<&str>,
         start: u64,
-    ) -> Result<Paged<Repository>, BitbucketError> {
+    ) -> Result<Paged<Repository>, ProviderError> {
         let mut query = vec![
             ("permission", "REPO_WRITE".to_owned()),
             ("projectkey", project.to_owned()),
@@ -133,7 +133,7 @@ impl DataCenterRest {
     pub async fn first_writable_project(
         &self,
         token: &SecretString,
-    ) -> Result<Option<String>, BitbucketError> {
+    ) -> Result<Option<String>, ProviderError> {
         let url = self.api(
             &["repos"],
             &[
@@ -154,7 +154,7 @@ impl DataCenterRest {
         token: &SecretString,
         project: &str,
         slug: &str,
-    ) -> Result<Repository, BitbucketError> {
+    ) -> Result<Repository, ProviderError> {
         self.get(token, self.repo(project, slug, &[], &[]), "repository")
             .await
     }
@@ -166,7 +166,7 @@ impl DataCenterRest {
         token: &SecretString,
         project: &str,
         repository: &Repository,
-    ) -> Result<bool, BitbucketError> {
+    ) -> Result<bool, ProviderError> {
         let slug = repository.slug.as_deref().unwrap_or_default();
         let name = repository.name.as_deref().unwrap_or(slug);
         let url = self.api(
@@ -189,7 +189,7 @@ impl DataCenterRest {
         project: &str,
         slug: &str,
         name: &str,
-    ) -> Result<Option<Branch>, BitbucketError> {
+    ) -> Result<Option<Branch>, ProviderError> {
         let url = self.repo(
             project,
             slug,
@@ -206,7 +206,7 @@ impl DataCenterRest {
         token: &SecretString,
         project: &str,
         slug: &str,
-    ) -> Result<Option<Branch>, BitbucketError> {
+    ) -> Result<Option<Branch>, ProviderError> {
         let url = self.repo(project, slug, &["branches"], &[("limit", "1".to_owned())]);
         let page: Paged<Branch> = self.get(token, url, "branch list").await?;
         Ok(page.values.into_iter().find(|b| b.name().is_some()))
@@ -218,14 +218,14 @@ impl DataCenterRest {
         token: &SecretString,
         project: &str,
         slug: &str,
-    ) -> Result<Option<Branch>, BitbucketError> {
+    ) -> Result<Option<Branch>, ProviderError> {
         let url = self.repo(project, slug, &["default-branch"], &[]);
         let response = match self
             .send(token, self.http().get(url), "default branch")
             .await
         {
             Ok(response) => response,
-            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(ProviderError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other),
         };
         if response.status() == reqwest::StatusCode::NO_CONTENT {
@@ -243,7 +243,7 @@ impl DataCenterRest {
         slug: &str,
         name: &str,
         start_point: &str,
-    ) -> Result<Branch, BitbucketError> {
+    ) -> Result<Branch, ProviderError> {
         let url = self.repo(project, slug, &["branches"], &[]);
         let request = json!({ "name": name, "startPoint": start_point });
         let response = self
@@ -261,21 +261,21 @@ impl DataCenterRest {
         path: &str,
         at: &str,
         max_bytes: usize,
-    ) -> Result<Option<Vec<u8>>, BitbucketError> {
+    ) -> Result<Option<Vec<u8>>, ProviderError> {
         let mut tail = vec!["raw"];
         tail.extend(path.split('/'));
         let url = self.repo(project, slug, &tail, &[("at", at.to_owned())]);
         let request = self.http().get(url).header(reqwest::header::ACCEPT, "*/*");
         let response = match self.send(token, request, "file").await {
             Ok(response) => response,
-            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(ProviderError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other),
         };
         let bytes = body::at_most(response, max_bytes)
             .await
-            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?
+            .map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?
             .ok_or_else(|| {
-                BitbucketError::TooLarge(format!(
+                ProviderError::TooLarge(format!(
                     "{path} is larger than the studio opens ({} KiB at most).",
                     max_bytes / 1024
                 ))
@@ -292,7 +292,7 @@ impl DataCenterRest {
         folder: &str,
         at: &str,
         max: usize,
-    ) -> Result<(Vec<String>, bool), BitbucketError> {
+    ) -> Result<(Vec<String>, bool), ProviderError> {
         let mut tail = vec!["files"];
         tail.extend(folder.split('/').filter(|s| !s.is_empty()));
         let mut found = Vec::new();
@@ -311,7 +311,7 @@ impl DataCenterRest {
             let page: Paged<String> = match self.get(token, url, "folder").await {
                 Ok(page) => page,
                 // No such folder (404), or a file where a folder was named (400): empty.
-                Err(BitbucketError::NotFound(_) | BitbucketError::BadRequest(_)) => {
+                Err(ProviderError::NotFound(_) | ProviderError::BadRequest(_)) => {
                     return Ok((found, false))
                 }
                 Err(other) => return Err(other),
@@ -341,7 +341,7 @@ impl DataCenterRest {
         slug: &str,
         until: &str,
         path: Option<&str>,
-    ) -> Result<Option<Commit>, BitbucketError> {
+    ) -> Result<Option<Commit>, ProviderError> {
         let mut query = vec![("until", until.to_owned()), ("limit", "1".to_owned())];
         if let Some(path) = path {
             query.push(("path", path.to_owned()));
@@ -349,7 +349,7 @@ impl DataCenterRest {
         let url = self.repo(project, slug, &["commits"], &query);
         let page: Paged<WireCommit> = match self.get(token, url, "commit history").await {
             Ok(page) => page,
-            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(ProviderError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other),
         };
         Ok(page.values.into_iter().find_map(WireCommit::into_commit))
@@ -363,7 +363,7 @@ impl DataCenterRest {
         project: &str,
         slug: &str,
         edit: FileEdit<'_>,
-    ) -> Result<Commit, BitbucketError> {
+    ) -> Result<Commit, ProviderError> {
         let mut tail = vec!["browse"];
         tail.extend(edit.path.split('/'));
         let url = self.repo(project, slug, &tail, &[]);
@@ -379,7 +379,7 @@ impl DataCenterRest {
             .await?;
         let commit: WireCommit = body::json(response, "file").await?;
         commit.into_commit().ok_or_else(|| {
-            BitbucketError::Unexpected("Data Center's answer to the commit names no commit".into())
+            ProviderError::Unexpected("Data Center's answer to the commit names no commit".into())
         })
     }
 }
@@ -437,12 +437,12 @@ mod tests {
         // A stored token: not accepted, so the user is asked to reconnect.
         assert!(matches!(
             unnamed.current_user(&token).await,
-            Err(BitbucketError::Unauthorized { expired: false })
+            Err(ProviderError::Unauthorized { expired: false })
         ));
         // A token just issued: the header was lost, and the log says so.
         let error = unnamed.fresh_token_user(&token).await.unwrap_err();
         assert!(
-            matches!(&error, BitbucketError::Unexpected(m) if m.contains("X-AUSERNAME")),
+            matches!(&error, ProviderError::Unexpected(m) if m.contains("X-AUSERNAME")),
             "{error:?}"
         );
     }

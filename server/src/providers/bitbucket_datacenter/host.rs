@@ -19,7 +19,7 @@ use crate::providers::cache::Reading;
 use crate::providers::picker::{first_screen, picker_of};
 use crate::providers::pipelines::ProviderPipelines;
 use crate::providers::{
-    missing_main, BitbucketError, Connected, GitHost, Identity, PipelineLocation, ProjectRepository,
+    missing_main, Connected, GitHost, Identity, PipelineLocation, ProjectRepository, ProviderError,
 };
 
 /// Largest `start` a cursor may name: 10,000 repositories in one project are 200 pages.
@@ -30,14 +30,14 @@ pub struct DataCenterHost {
 }
 
 /// The app's opaque cursor is Data Center's `nextPageStart`.
-fn start_of(cursor: Option<&str>) -> Result<u64, BitbucketError> {
+fn start_of(cursor: Option<&str>) -> Result<u64, ProviderError> {
     match cursor {
         None => Ok(0),
         Some(cursor) => cursor
             .parse::<u64>()
             .ok()
             .filter(|start| *start <= MAX_START)
-            .ok_or(BitbucketError::InvalidName("page")),
+            .ok_or(ProviderError::InvalidName("page")),
     }
 }
 
@@ -58,7 +58,7 @@ fn to_api_page(page: Paged<WireRepository>, start: u64) -> Page<Repository> {
 
 #[async_trait]
 impl GitHost for DataCenterHost {
-    async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError> {
+    async fn identify(&self, token: &SecretString) -> Result<Identity, ProviderError> {
         let (user, first_project) = tokio::join!(
             self.rest.fresh_token_user(token),
             self.rest.first_writable_project(token)
@@ -179,7 +179,7 @@ impl GitHost for DataCenterHost {
         let (writable, main) = (writable?, main?);
         let full_name = format!("{project}/{repo}");
         if !writable || repository.archived == Some(true) {
-            return Err(BitbucketError::Forbidden(format!(
+            return Err(ProviderError::Forbidden(format!(
                 "Your Bitbucket Data Center account cannot write to {full_name}. Choose a repository you can write to, or ask a project admin for write access."
             ))
             .into());
@@ -223,7 +223,7 @@ async fn main_branch(
     token: &SecretString,
     project: &str,
     repo: &str,
-) -> Result<MainBranch, BitbucketError> {
+) -> Result<MainBranch, ProviderError> {
     if let Some(main) = rest.branch(token, project, repo, PROJECT_BRANCH).await? {
         return Ok(MainBranch::Ready {
             tip: main.latest_commit.unwrap_or_default(),
@@ -256,7 +256,7 @@ async fn create_main_branch(
     token: &SecretString,
     project: &str,
     repo: &str,
-) -> Result<MainBranch, BitbucketError> {
+) -> Result<MainBranch, ProviderError> {
     let created = match main_branch(rest, token, project, repo).await? {
         ready @ MainBranch::Ready { .. } => return Ok(ready),
         MainBranch::Missing { default_branch } => rest
@@ -290,12 +290,12 @@ async fn create_main_branch(
     match created {
         Ok(()) => {}
         // Lost a race with another creation: what matters is that `main` is there now.
-        Err(BitbucketError::Conflict(_) | BitbucketError::BadRequest(_)) => {}
+        Err(ProviderError::Conflict(_) | ProviderError::BadRequest(_)) => {}
         Err(other) => return Err(other),
     }
     match main_branch(rest, token, project, repo).await? {
         ready @ MainBranch::Ready { .. } => Ok(ready),
-        _ => Err(BitbucketError::Unexpected(
+        _ => Err(ProviderError::Unexpected(
             "Bitbucket Data Center did not create the main branch".into(),
         )),
     }

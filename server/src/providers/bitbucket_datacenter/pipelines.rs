@@ -19,7 +19,7 @@ use super::model::Commit;
 use super::rest::DataCenterRest;
 use crate::error::AppError;
 use crate::providers::pipelines::{BranchFiles, FileCommit};
-use crate::providers::{BitbucketError, PipelineLocation};
+use crate::providers::{PipelineLocation, ProviderError};
 
 /// Files looked at under the folder before giving up on finding more pipelines.
 const MAX_FILES: usize = 5000;
@@ -40,11 +40,11 @@ impl BranchFiles for DataCenterFiles {
         "Bitbucket Data Center"
     }
 
-    fn revision<'a>(&self, raw: &'a str) -> Result<&'a str, BitbucketError> {
+    fn revision<'a>(&self, raw: &'a str) -> Result<&'a str, ProviderError> {
         if is_commit_id(raw) {
             Ok(raw)
         } else {
-            Err(BitbucketError::InvalidName("revision"))
+            Err(ProviderError::InvalidName("revision"))
         }
     }
 
@@ -52,7 +52,7 @@ impl BranchFiles for DataCenterFiles {
         &self,
         token: &SecretString,
         at: &PipelineLocation,
-    ) -> Result<Option<Change>, BitbucketError> {
+    ) -> Result<Option<Change>, ProviderError> {
         let head = self
             .rest
             .last_commit(token, &at.group, &at.repo, &at_branch(&at.branch), None)
@@ -65,7 +65,7 @@ impl BranchFiles for DataCenterFiles {
         token: &SecretString,
         at: &PipelineLocation,
         commit: &str,
-    ) -> Result<(Vec<String>, bool), BitbucketError> {
+    ) -> Result<(Vec<String>, bool), ProviderError> {
         self.rest
             .files(
                 token,
@@ -84,7 +84,7 @@ impl BranchFiles for DataCenterFiles {
         at: &PipelineLocation,
         commit: &str,
         path: &PipelinePath,
-    ) -> Result<Option<Vec<u8>>, BitbucketError> {
+    ) -> Result<Option<Vec<u8>>, ProviderError> {
         self.rest
             .raw(
                 token,
@@ -103,7 +103,7 @@ impl BranchFiles for DataCenterFiles {
         at: &PipelineLocation,
         commit: &str,
         path: &PipelinePath,
-    ) -> Result<Option<Change>, BitbucketError> {
+    ) -> Result<Option<Change>, ProviderError> {
         let last = self
             .rest
             .last_commit(token, &at.group, &at.repo, commit, Some(path.as_str()))
@@ -116,10 +116,10 @@ impl BranchFiles for DataCenterFiles {
         token: &SecretString,
         at: &PipelineLocation,
         change: FileCommit<'_>,
-    ) -> Result<String, BitbucketError> {
+    ) -> Result<String, ProviderError> {
         // Deletions are refused before they come here (`refuses_delete`).
         let Some(content) = change.content else {
-            return Err(BitbucketError::Unexpected(
+            return Err(ProviderError::Unexpected(
                 "Bitbucket Data Center cannot delete files".into(),
             ));
         };

@@ -3,9 +3,9 @@
 //!
 //! Data Center answers 401 both for a token it does not accept and for a user without the
 //! permission a call needs ("insufficient permissions"); the error's `exceptionName` tells
-//! them apart, and only the first becomes [`BitbucketError::Unauthorized`] (which refreshes
+//! them apart, and only the first becomes [`ProviderError::Unauthorized`] (which refreshes
 //! the token and, at worst, asks the user to reconnect). A missing permission is
-//! [`BitbucketError::Forbidden`]: reconnecting would not help.
+//! [`ProviderError::Forbidden`]: reconnecting would not help.
 
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use url::Url;
 use super::model::ErrorBody;
 use crate::providers::cache::{Reading, ResponseCache, LIST_TTL};
 use crate::providers::refusal::{Meaning, StatusTable};
-use crate::providers::{body, BitbucketError};
+use crate::providers::{body, ProviderError};
 use crate::telemetry::Metrics;
 
 /// What Data Center's refusals mean ([`crate::providers::refusal`]). A 401 is a refused
@@ -62,9 +62,9 @@ pub struct DataCenterRest {
 
 /// A project key (`DATA`, or `~ALEX` for a personal project) or repository slug that can be
 /// put in a URL: letters, digits, `-`, `_`, `.`, and `~` first for a personal project.
-pub fn name<'a>(value: &'a str, what: &'static str) -> Result<&'a str, BitbucketError> {
+pub fn name<'a>(value: &'a str, what: &'static str) -> Result<&'a str, ProviderError> {
     if !super::model::is_name(value) {
-        return Err(BitbucketError::InvalidName(what));
+        return Err(ProviderError::InvalidName(what));
     }
     Ok(value)
 }
@@ -115,7 +115,7 @@ impl DataCenterRest {
         token: &SecretString,
         url: Url,
         what: &str,
-    ) -> Result<T, BitbucketError> {
+    ) -> Result<T, ProviderError> {
         let response = self.send(token, self.http.get(url), what).await?;
         body::json(response, what).await
     }
@@ -128,14 +128,14 @@ impl DataCenterRest {
         url: Url,
         what: &str,
         reading: Reading,
-    ) -> Result<T, BitbucketError> {
+    ) -> Result<T, ProviderError> {
         let key = url.as_str().to_owned();
         let ask = async {
             let response = self.send(token, self.http.get(url), what).await?;
             Ok(axum::body::Bytes::from(body::answer(response, what).await?))
         };
         let body = self.cache.read(token, &key, LIST_TTL, reading, ask).await?;
-        serde_json::from_slice(&body).map_err(|e| BitbucketError::Unexpected(e.to_string()))
+        serde_json::from_slice(&body).map_err(|e| ProviderError::Unexpected(e.to_string()))
     }
 
     /// Forgets what was cached for this token: after the user's own write, or Refresh.
@@ -143,7 +143,7 @@ impl DataCenterRest {
         self.cache.forget(token);
     }
 
-    /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
+    /// Sends a request with the user's token and maps every failure to a [`ProviderError`];
     /// `what` names the thing asked for in messages. The request's id goes along and the
     /// call is counted in the metrics under its endpoint template.
     pub async fn send(
@@ -151,7 +151,7 @@ impl DataCenterRest {
         token: &SecretString,
         request: reqwest::RequestBuilder,
         what: &str,
-    ) -> Result<reqwest::Response, BitbucketError> {
+    ) -> Result<reqwest::Response, ProviderError> {
         Ok(self.answer(token, request, what).await?.0)
     }
 
@@ -162,11 +162,11 @@ impl DataCenterRest {
         token: &SecretString,
         request: reqwest::RequestBuilder,
         what: &str,
-    ) -> Result<(reqwest::Response, Option<String>), BitbucketError> {
+    ) -> Result<(reqwest::Response, Option<String>), ProviderError> {
         let mut request = request
             .bearer_auth(token.expose_secret())
             .build()
-            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
+            .map_err(|e| ProviderError::Unexpected(e.without_url().to_string()))?;
         // JSON unless the call asked for something else (a raw file).
         if !request.headers().contains_key(ACCEPT) {
             request.headers_mut().insert(
@@ -178,9 +178,9 @@ impl DataCenterRest {
         let writes = request.method() != reqwest::Method::GET;
         let response = self
             .metrics
-            .send_to_bitbucket(&self.http, request, &endpoint)
+            .send_upstream(&self.http, request, &endpoint)
             .await
-            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+            .map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?;
         if writes {
             // A new branch or commit changes what the kept lists say (whatever the answer:
             // a write whose answer was lost may have landed).
