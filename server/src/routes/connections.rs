@@ -5,11 +5,11 @@
 //! - `GET /api/connections/{slug}/events`: the audit trail, newest first.
 //!
 //! "Connected" is checked, not assumed: when the access token has expired, or the link was not
-//! proven by a Bitbucket call in the last [`REVALIDATE_AFTER_SECS`], the status asks Bitbucket
-//! who the token belongs to (refreshing an expired token on the way), so a revoked
+//! proven by a provider call in the last [`REVALIDATE_AFTER_SECS`], the status asks the
+//! provider whether the token still works (refreshing an expired token on the way), so a revoked
 //! authorization shows as `reconnect_needed` here, before the user reaches the repository step.
 //!
-//! Neither Bitbucket has a token revocation endpoint for OAuth clients, so disconnecting can
+//! Neither provider has a token revocation endpoint for OAuth clients, so disconnecting can
 //! only forget the tokens; the app then links to the provider's page to revoke there as well.
 
 use api::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus, GitProvider};
@@ -59,7 +59,7 @@ async fn status(
             Ok(_) => {}
             // The link now says why; read it again below.
             Err(AppError::Provider(ProviderError::ReconnectNeeded(_))) => {}
-            // Bitbucket unreachable or rate-limiting: the link itself is fine (a transient
+            // The provider unreachable or rate-limiting: the link itself is fine (a transient
             // failure never marks it), so report what we know.
             Err(AppError::Provider(error)) => {
                 tracing::warn!(%error, "could not validate the Bitbucket link")
@@ -104,7 +104,7 @@ async fn events(
 
 fn describe(link: BitbucketLink) -> ConnectionStatus {
     let account = BitbucketAccount {
-        // Stored as empty text when Bitbucket's answer had none (the columns predate that).
+        // Stored as empty text when the provider's answer had none (the columns predate that).
         account_id: Some(link.account_id.clone()).filter(|id| !id.is_empty()),
         nickname: Some(link.nickname.clone()).filter(|nickname| !nickname.is_empty()),
         display_name: link.display_name.clone(),

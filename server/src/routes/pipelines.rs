@@ -2,7 +2,8 @@
 //!
 //! Input is checked here (path, size, YAML schema, message) before any storage call; the
 //! project's [`PipelineStore`](crate::pipelines::PipelineStore) does the rest, through the
-//! user's own Bitbucket token for repository projects.
+//! user's own provider token for repository projects. Which store answers is chosen here
+//! (`for_project`), so the pipelines module depends on neither the providers nor the routes.
 
 use api::pipeline::MAX_PIPELINE_BYTES;
 use api::{DeletePipeline, PipelineFile, PipelineList, PipelineQuery, SavePipeline, SavedPipeline};

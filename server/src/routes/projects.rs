@@ -72,7 +72,7 @@ async fn create(
             ),
         });
     }
-    // Checked before any Bitbucket call, so a taken name costs the user no wait.
+    // Checked before any provider call, so a taken name costs the user no wait.
     if state.db.has_project_named(user.id, &name).await? {
         return Err(name_taken());
     }

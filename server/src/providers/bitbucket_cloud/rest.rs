@@ -442,6 +442,33 @@ mod tests {
         .unwrap()
     }
 
+    /// Cloud's table reads its statuses as its client always has: a 401 is always a refused
+    /// token (Cloud says a missing permission with 403), a 413 is not one of its readings.
+    #[test]
+    fn the_status_table_keeps_clouds_readings() {
+        let body = |json| serde_json::from_value::<ErrorBody>(json).unwrap();
+        let map = |status, json| STATUSES.map(status, None, &body(json), "repository");
+        let expired =
+            serde_json::json!({"type": "error", "error": {"message": "Access token expired."}});
+        assert!(matches!(
+            map(StatusCode::UNAUTHORIZED, expired),
+            ProviderError::Unauthorized { expired: true }
+        ));
+        assert!(matches!(
+            map(StatusCode::FORBIDDEN, serde_json::json!({})),
+            ProviderError::Forbidden(m) if m == "Bitbucket refused access to the repository. Check that your Bitbucket account has the needed permission."
+        ));
+        let moved = serde_json::json!({"type": "error", "error": {"message": "moved"}});
+        assert!(matches!(
+            map(StatusCode::CONFLICT, moved),
+            ProviderError::Conflict(m) if m == "moved"
+        ));
+        assert!(matches!(
+            map(StatusCode::PAYLOAD_TOO_LARGE, serde_json::json!({})),
+            ProviderError::Unexpected(_)
+        ));
+    }
+
     #[test]
     fn slugs_refuse_anything_that_could_leave_the_path() {
         for bad in [

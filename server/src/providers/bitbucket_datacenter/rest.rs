@@ -207,6 +207,41 @@ impl DataCenterRest {
 mod tests {
     use super::*;
 
+    fn body(json: serde_json::Value) -> ErrorBody {
+        serde_json::from_value(json).unwrap()
+    }
+
+    /// Data Center's table reads its statuses as its client always has.
+    #[test]
+    fn the_status_table_keeps_data_centers_readings() {
+        let map = |status, json| STATUSES.map(status, Some(3), &body(json), "repository");
+        let permission = serde_json::json!({"errors": [{"message": "no",
+            "exceptionName": "com.atlassian.bitbucket.AuthorisationException"}]});
+        assert!(matches!(
+            map(StatusCode::UNAUTHORIZED, permission),
+            ProviderError::Forbidden(m) if m.starts_with("Bitbucket Data Center refused access to the repository: your account lacks the permission.")
+        ));
+        let expired = serde_json::json!({"errors": [{"message": "Token expired"}]});
+        assert!(matches!(
+            map(StatusCode::UNAUTHORIZED, expired),
+            ProviderError::Unauthorized { expired: true }
+        ));
+        assert!(matches!(
+            map(StatusCode::PAYLOAD_TOO_LARGE, serde_json::json!({})),
+            ProviderError::TooLarge(m) if m == "Bitbucket Data Center refused the repository as too large."
+        ));
+        assert!(matches!(
+            map(StatusCode::TOO_MANY_REQUESTS, serde_json::json!({})),
+            ProviderError::RateLimited {
+                retry_after: Some(3)
+            }
+        ));
+        assert!(matches!(
+            map(StatusCode::BAD_GATEWAY, serde_json::json!({})),
+            ProviderError::Unavailable(_)
+        ));
+    }
+
     #[test]
     fn names_cannot_steer_the_url() {
         assert_eq!(name("DATA", "project").unwrap(), "DATA");
