@@ -27,16 +27,24 @@ pub enum ErrorCode {
     PipelineChanged,
     /// The request was refused as cross-site or malformed (CSRF defence).
     Forbidden,
-    /// This user has not authorized Bitbucket yet.
-    BitbucketNotConnected,
-    /// The Bitbucket authorization no longer works (revoked, expired); authorize again.
-    BitbucketReconnectNeeded,
-    /// The Bitbucket account may not do this (for example: no write access to the repository).
-    BitbucketForbidden,
-    /// Bitbucket is rate-limiting; `retry_after_seconds` says when to try again.
-    BitbucketRateLimited,
-    /// Bitbucket did not answer, or answered with a server error.
-    BitbucketUnavailable,
+    // The provider codes had Bitbucket's name when Bitbucket was the only provider: a body
+    // with the old name (an older server, a stored answer) still reads.
+    /// This user has not authorized the Git provider yet.
+    #[serde(alias = "bitbucket_not_connected")]
+    ProviderNotConnected,
+    /// The provider's authorization no longer works (revoked, expired); authorize again.
+    #[serde(alias = "bitbucket_reconnect_needed")]
+    ProviderReconnectNeeded,
+    /// The provider's account may not do this (for example: no write access to the
+    /// repository).
+    #[serde(alias = "bitbucket_forbidden")]
+    ProviderForbidden,
+    /// The provider is rate-limiting; `retry_after_seconds` says when to try again.
+    #[serde(alias = "bitbucket_rate_limited")]
+    ProviderRateLimited,
+    /// The provider did not answer, or answered with a server error.
+    #[serde(alias = "bitbucket_unavailable")]
+    ProviderUnavailable,
     /// Too many attempts (sign-in); wait and retry.
     TooManyRequests,
     /// The server's storage is unavailable for a moment.
@@ -82,3 +90,45 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_codes_are_neutral_and_the_old_names_still_read() {
+        for (code, old, new) in [
+            (
+                ErrorCode::ProviderNotConnected,
+                "bitbucket_not_connected",
+                "provider_not_connected",
+            ),
+            (
+                ErrorCode::ProviderReconnectNeeded,
+                "bitbucket_reconnect_needed",
+                "provider_reconnect_needed",
+            ),
+            (
+                ErrorCode::ProviderForbidden,
+                "bitbucket_forbidden",
+                "provider_forbidden",
+            ),
+            (
+                ErrorCode::ProviderRateLimited,
+                "bitbucket_rate_limited",
+                "provider_rate_limited",
+            ),
+            (
+                ErrorCode::ProviderUnavailable,
+                "bitbucket_unavailable",
+                "provider_unavailable",
+            ),
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(new));
+            for name in [old, new] {
+                let read: ErrorCode = serde_json::from_value(serde_json::json!(name)).unwrap();
+                assert_eq!(read, code, "{name}");
+            }
+        }
+    }
+}

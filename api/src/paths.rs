@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn cloud_routes_are_the_provider_routes_of_bitbucket() {
-        let cloud = GitProvider::Bitbucket;
+        let cloud = GitProvider::BitbucketCloud;
         assert_eq!(connection(cloud), BITBUCKET_CONNECTION);
         assert_eq!(connection_events(cloud), BITBUCKET_CONNECTION_EVENTS);
         assert_eq!(oauth_start(cloud), BITBUCKET_OAUTH_START);

@@ -87,7 +87,10 @@ pub struct Change {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PipelineStorage {
-    Bitbucket {
+    /// Files on a branch at the project's Git provider. Named `bitbucket` when Bitbucket was
+    /// the only provider: that name still reads.
+    #[serde(alias = "bitbucket")]
+    Provider {
         full_name: String,
         branch: String,
         /// The folder searched for pipelines; empty for the repository root.
@@ -226,6 +229,32 @@ pub fn commit_message(raw: &str, fallback: impl FnOnce() -> String) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_storage_reads_under_its_old_name() {
+        let head = Change {
+            revision: "0123456789".into(),
+            label: "0123456".into(),
+            author: "Alex".into(),
+            at: 1,
+            message: "m".into(),
+        };
+        let storage = PipelineStorage::Provider {
+            full_name: "data/etl".into(),
+            branch: "main".into(),
+            folder: "pipelines".into(),
+            head,
+        };
+        let written = serde_json::to_value(&storage).unwrap();
+        assert_eq!(written["kind"], "provider");
+        // As stored and sent before the rename.
+        let mut old = written.clone();
+        old["kind"] = "bitbucket".into();
+        for json in [written, old] {
+            let read: PipelineStorage = serde_json::from_value(json).unwrap();
+            assert_eq!(read, storage);
+        }
+    }
 
     #[test]
     fn templates_pass_the_check() {

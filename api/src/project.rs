@@ -162,6 +162,6 @@ mod tests {
             serde_json::from_value(serde_json::json!({"workspace": "acme", "slug": "etl"}))
                 .unwrap();
         assert_eq!(older.group, "acme");
-        assert_eq!(older.provider, crate::GitProvider::Bitbucket);
+        assert_eq!(older.provider, crate::GitProvider::BitbucketCloud);
     }
 }

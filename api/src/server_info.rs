@@ -38,20 +38,25 @@ pub struct ProviderInfo {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GitProvider {
-    /// Bitbucket Cloud (bitbucket.org).
+    /// Bitbucket Cloud (bitbucket.org). Its serialized name and slug stay `bitbucket`, as
+    /// stored rows, URLs and the app have them.
     #[default]
-    Bitbucket,
+    #[serde(rename = "bitbucket")]
+    BitbucketCloud,
     /// A Bitbucket Data Center instance on the operator's own servers.
     BitbucketDataCenter,
 }
 
 impl GitProvider {
-    pub const ALL: [GitProvider; 2] = [GitProvider::Bitbucket, GitProvider::BitbucketDataCenter];
+    pub const ALL: [GitProvider; 2] = [
+        GitProvider::BitbucketCloud,
+        GitProvider::BitbucketDataCenter,
+    ];
 
     /// The product's name (a Data Center instance is shown by its configured name instead).
     pub fn label(self) -> &'static str {
         match self {
-            GitProvider::Bitbucket => "Bitbucket Cloud",
+            GitProvider::BitbucketCloud => "Bitbucket Cloud",
             GitProvider::BitbucketDataCenter => "Bitbucket Data Center",
         }
     }
@@ -60,7 +65,7 @@ impl GitProvider {
     /// stored rows.
     pub fn slug(self) -> &'static str {
         match self {
-            GitProvider::Bitbucket => "bitbucket",
+            GitProvider::BitbucketCloud => "bitbucket",
             GitProvider::BitbucketDataCenter => "bitbucket-dc",
         }
     }
@@ -73,7 +78,7 @@ impl GitProvider {
     /// Data Center project. (The contract's `group` fields hold that group's key.)
     pub fn group_noun(self) -> &'static str {
         match self {
-            GitProvider::Bitbucket => "workspace",
+            GitProvider::BitbucketCloud => "workspace",
             GitProvider::BitbucketDataCenter => "project",
         }
     }
@@ -89,6 +94,16 @@ mod tests {
             assert_eq!(GitProvider::from_slug(provider.slug()), Some(provider));
         }
         assert_eq!(GitProvider::from_slug("github"), None);
+        // Cloud's names from before there were two providers, kept.
+        assert_eq!(GitProvider::BitbucketCloud.slug(), "bitbucket");
+        assert_eq!(
+            serde_json::to_value(GitProvider::BitbucketCloud).unwrap(),
+            serde_json::json!("bitbucket")
+        );
+        assert_eq!(
+            serde_json::from_value::<GitProvider>(serde_json::json!("bitbucket")).unwrap(),
+            GitProvider::BitbucketCloud
+        );
         assert_eq!(
             serde_json::to_value(GitProvider::BitbucketDataCenter).unwrap(),
             serde_json::json!("bitbucket_data_center")

@@ -65,7 +65,7 @@ mod tests {
 
     fn repo(slug: &str) -> RepositoryRef {
         RepositoryRef {
-            provider: api::GitProvider::Bitbucket,
+            provider: api::GitProvider::BitbucketCloud,
             group: "acme".into(),
             slug: slug.into(),
         }

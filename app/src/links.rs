@@ -185,7 +185,7 @@ pub fn with_query(path: &str, params: &[(&str, Option<&str>)]) -> String {
 mod tests {
     use super::*;
 
-    const CLOUD: GitProvider = GitProvider::Bitbucket;
+    const CLOUD: GitProvider = GitProvider::BitbucketCloud;
     const DC: GitProvider = GitProvider::BitbucketDataCenter;
 
     fn repository(provider: GitProvider, workspace: &str, slug: &str) -> RepositoryRef {

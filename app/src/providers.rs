@@ -36,7 +36,7 @@ impl Provider {
     /// sentences have always said plain "Bitbucket"; a Data Center instance goes by its name.
     pub fn short_name(&self) -> &str {
         match self.id {
-            GitProvider::Bitbucket => "Bitbucket",
+            GitProvider::BitbucketCloud => "Bitbucket",
             GitProvider::BitbucketDataCenter => &self.name,
         }
     }
@@ -54,7 +54,7 @@ impl Provider {
     /// The name of the provider's page where a user revokes an application's access.
     pub fn revoke_page(&self) -> &'static str {
         match self.id {
-            GitProvider::Bitbucket => "App authorizations",
+            GitProvider::BitbucketCloud => "App authorizations",
             GitProvider::BitbucketDataCenter => "Authorized applications",
         }
     }
@@ -104,7 +104,7 @@ mod tests {
             sandbox: true,
             providers: vec![
                 ProviderInfo {
-                    provider: GitProvider::Bitbucket,
+                    provider: GitProvider::BitbucketCloud,
                     name: "Bitbucket Cloud".into(),
                     host: "bitbucket.org".into(),
                     revoke_url: "https://bitbucket.org/account/settings/app-authorizations/".into(),
@@ -123,7 +123,7 @@ mod tests {
     #[test]
     fn providers_are_named_as_the_server_describes_them() {
         let info = info();
-        let cloud = Provider::of(GitProvider::Bitbucket, Some(&info));
+        let cloud = Provider::of(GitProvider::BitbucketCloud, Some(&info));
         assert_eq!(cloud.short_name(), "Bitbucket");
         assert_eq!(cloud.name_and_host(), "Bitbucket Cloud · bitbucket.org");
         assert_eq!(cloud.group_title(), "Workspace");
@@ -149,9 +149,9 @@ mod tests {
             pick(Some(GitProvider::BitbucketDataCenter)),
             Some(GitProvider::BitbucketDataCenter)
         );
-        assert_eq!(pick(None), Some(GitProvider::Bitbucket));
+        assert_eq!(pick(None), Some(GitProvider::BitbucketCloud));
         assert_eq!(
-            choose(&info.providers[1..], Some(GitProvider::Bitbucket)).map(|p| p.provider),
+            choose(&info.providers[1..], Some(GitProvider::BitbucketCloud)).map(|p| p.provider),
             Some(GitProvider::BitbucketDataCenter)
         );
         assert_eq!(choose(&[], None), None);

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::providers::bitbucket_cloud::BitbucketError;
+use crate::providers::ProviderError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +67,7 @@ pub enum AppError {
     #[error("not configured: {0}")]
     NotConfigured(&'static str),
     #[error(transparent)]
-    Bitbucket(#[from] BitbucketError),
+    Provider(#[from] ProviderError),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
     /// The database did not answer (seen through a layer that hides its error type, such as
@@ -102,6 +102,12 @@ impl Throttled {
 }
 
 impl AppError {
+    /// A provider refused the access token of a call: the token is refreshed and the call
+    /// made once more ([`crate::providers::Grants::with_token`]).
+    pub fn is_refused_token(&self) -> bool {
+        matches!(self, AppError::Provider(ProviderError::Unauthorized { .. }))
+    }
+
     pub fn internal(error: impl std::fmt::Display) -> Self {
         AppError::Internal(error.to_string())
     }
@@ -161,7 +167,7 @@ impl AppError {
                 ApiError::new(ErrorCode::BadRequest, "This address does not take that kind of request."),
             ),
             NotConfigured(what) => (StatusCode::SERVICE_UNAVAILABLE, ApiError::new(ErrorCode::Unavailable, *what)),
-            Bitbucket(error) => error.status_and_body(),
+            Provider(error) => error.status_and_body(),
             Store(StoreError::UniqueViolation) => {
                 (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, "That already exists."))
             }
@@ -219,8 +225,8 @@ mod tests {
         for error in [
             AppError::internal(secret_cause),
             AppError::Store(StoreError::UnsupportedUrl(secret_cause.into())),
-            AppError::Bitbucket(BitbucketError::Unexpected(secret_cause.into())),
-            AppError::Bitbucket(BitbucketError::Unavailable(secret_cause.into())),
+            AppError::Provider(ProviderError::Unexpected(secret_cause.into())),
+            AppError::Provider(ProviderError::Unavailable(secret_cause.into())),
         ] {
             let (status, body) = error.status_and_body();
             assert!(status.is_server_error(), "{status}");

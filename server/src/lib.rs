@@ -1,16 +1,27 @@
 //! Pipeline Studio's backend-for-frontend.
 //!
-//! It serves the single-page app, keeps studio accounts and sessions, runs the Bitbucket OAuth
-//! authorization-code flow as a confidential client, stores the resulting tokens encrypted
-//! and bound to the user, and proxies the few Bitbucket calls the app needs. Tokens and the
-//! client secret never reach the browser.
+//! It serves the single-page app, keeps studio accounts and sessions, runs each Git
+//! provider's OAuth authorization-code flow as a confidential client, stores the resulting
+//! tokens encrypted and bound to the user, and makes the few provider calls the app needs.
+//! Tokens and client secrets never reach the browser. `ARCHITECTURE.md`, at the repository's
+//! root, describes the layers and how to add a provider.
 //!
-//! Where things are: [`config`] (flags and environment), [`startup`] (wiring), [`serve`]
-//! (connections and their limits), [`routes`] (HTTP handlers, one module per area),
-//! [`bitbucket`] (OAuth, REST, token life), [`pipelines`] (a project's pipelines in Bitbucket
-//! or in the studio), [`store`] (all SQL), [`session`], [`security`], [`crypto`],
-//! [`telemetry`] (logs, request ids, metrics), and, with the `sandbox` cargo feature only,
-//! `sandboxes` (the built-in Bitbucket Cloud and Data Center stand-ins of sandbox mode).
+//! Where things are:
+//! - [`startup`]: wiring, and the one list of providers; [`config`]: flags and environment;
+//!   [`serve`]: connections and their limits.
+//! - [`routes`]: the HTTP handlers, one module per area.
+//! - [`providers`]: the Git providers behind one interface: token life ([`providers::grants`],
+//!   [`providers::oauth`]), the status mapping ([`providers::refusal`]), the answer cache
+//!   ([`providers::cache`]), the pipeline store every provider shares
+//!   ([`providers::pipelines`]), and one folder per provider
+//!   ([`providers::bitbucket_cloud`], [`providers::bitbucket_datacenter`]).
+//! - [`pipelines`]: the pipeline store interface, and the studio's own store for Quick start
+//!   projects.
+//! - [`store`]: all SQL; [`session`]; [`security`]; [`crypto`]; [`extract`]: request
+//!   extractors; [`mail`]; [`error`]: the routes' one error type; [`telemetry`]: logs,
+//!   request ids, metrics.
+//! - `sandboxes` (with the `sandbox` cargo feature only): the built-in Bitbucket Cloud and
+//!   Data Center stand-ins of sandbox mode, mounted by [`startup`].
 
 pub mod allocator;
 pub mod clock;

@@ -16,16 +16,11 @@ use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::config::{BitbucketSettings, DataCenterSettings, MailSettings, Settings};
+use crate::config::{MailSettings, Settings};
 use crate::crypto::TokenCipher;
 use crate::error::AppError;
 use crate::mail::{Mailer, SmtpMailer};
-use crate::providers::bitbucket_cloud::host::CloudHost;
-use crate::providers::bitbucket_cloud::rest::BitbucketRest;
-use crate::providers::bitbucket_datacenter::host::DataCenterHost;
-use crate::providers::bitbucket_datacenter::rest::DataCenterRest;
-use crate::providers::oauth::{ClientAuth, OAuthSettings, ProviderOAuth};
-use crate::providers::{Grants, Provider, Providers};
+use crate::providers::{self, bitbucket_cloud, bitbucket_datacenter, Providers};
 use crate::routes::auth::PasswordHashing;
 use crate::routes::{self, AppState};
 #[cfg(feature = "sandbox")]
@@ -147,15 +142,26 @@ impl Application {
             .user_agent(concat!("pipeline-studio/", env!("CARGO_PKG_VERSION")))
             .build()?;
         let metrics = Metrics::new();
-        let mut providers = Vec::new();
-        if let Some(cloud) = &cloud_settings {
-            providers.push(cloud_provider(cloud, &http, &db, &cipher, &metrics)?);
-        }
-        if let Some(datacenter) = &datacenter_settings {
-            providers.push(datacenter_provider(
-                datacenter, &http, &db, &cipher, &metrics,
-            )?);
-        }
+        let shared = providers::Shared {
+            http: &http,
+            db: &db,
+            cipher: &cipher,
+            metrics: &metrics,
+        };
+        // Every provider the server knows, in the order the wizard offers them: each
+        // folder's one constructor, called when its settings are there.
+        let registered = [
+            cloud_settings
+                .as_ref()
+                .map(|settings| bitbucket_cloud::provider(settings, &shared)),
+            datacenter_settings
+                .as_ref()
+                .map(|settings| bitbucket_datacenter::provider(settings, &shared)),
+        ];
+        let providers = registered
+            .into_iter()
+            .flatten()
+            .collect::<Result<Vec<_>, _>>()?;
 
         let sessions =
             session::Sessions::new(db.clone(), settings.clock.clone(), &settings.sessions);
@@ -400,105 +406,6 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::respo
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("a panic");
     AppError::internal(format!("handler panicked: {detail}")).into_response()
-}
-
-/// Bitbucket Cloud: HTTP Basic client authentication, scopes set on the consumer.
-fn cloud_provider(
-    settings: &BitbucketSettings,
-    http: &reqwest::Client,
-    db: &Db,
-    cipher: &Arc<TokenCipher>,
-    metrics: &Arc<Metrics>,
-) -> Result<Provider, StartupError> {
-    let oauth = OAuthSettings {
-        client_id: settings.client_id.clone(),
-        client_secret: settings.client_secret.clone(),
-        authorize_url: settings.authorize_url.clone(),
-        token_url: settings.token_url.clone(),
-        callback_url: settings.callback_url.clone(),
-        pkce: settings.pkce,
-        client_auth: ClientAuth::Basic,
-        scopes: Vec::new(),
-        required_scopes: crate::providers::bitbucket_cloud::REQUIRED_SCOPES
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-    };
-    let grants = Arc::new(Grants::new(
-        api::GitProvider::Bitbucket,
-        ProviderOAuth::new(&oauth, http.clone(), metrics.clone())?,
-        db.clone(),
-        cipher.clone(),
-        metrics.clone(),
-    ));
-    let host = CloudHost {
-        grants: grants.clone(),
-        rest: BitbucketRest::new(http.clone(), &settings.api_url, metrics.clone())?,
-        db: db.clone(),
-    };
-    Ok(Provider {
-        info: api::ProviderInfo {
-            provider: api::GitProvider::Bitbucket,
-            name: api::GitProvider::Bitbucket.label().to_owned(),
-            host: "bitbucket.org".to_owned(),
-            revoke_url: settings.app_authorizations_url.clone(),
-        },
-        grants,
-        host: Arc::new(host),
-    })
-}
-
-/// Bitbucket Data Center: client credentials in the form body, PKCE S256, `REPO_WRITE`.
-fn datacenter_provider(
-    settings: &DataCenterSettings,
-    http: &reqwest::Client,
-    db: &Db,
-    cipher: &Arc<TokenCipher>,
-    metrics: &Arc<Metrics>,
-) -> Result<Provider, StartupError> {
-    let scope = crate::providers::bitbucket_datacenter::SCOPE.to_owned();
-    let oauth = OAuthSettings {
-        client_id: settings.client_id.clone(),
-        client_secret: settings.client_secret.clone(),
-        authorize_url: crate::providers::bitbucket_datacenter::authorize_url(&settings.base_url),
-        token_url: crate::providers::bitbucket_datacenter::token_url(&settings.base_url),
-        callback_url: settings.callback_url.clone(),
-        pkce: true,
-        client_auth: ClientAuth::RequestBody,
-        scopes: vec![scope.clone()],
-        required_scopes: vec![scope],
-    };
-    let grants = Arc::new(Grants::new(
-        api::GitProvider::BitbucketDataCenter,
-        ProviderOAuth::new(&oauth, http.clone(), metrics.clone())?,
-        db.clone(),
-        cipher.clone(),
-        metrics.clone(),
-    ));
-    let host = DataCenterHost {
-        grants: grants.clone(),
-        rest: DataCenterRest::new(http.clone(), &settings.base_url, metrics.clone())?,
-    };
-    let shown_host = url::Url::parse(&settings.base_url)
-        .ok()
-        .and_then(|u| {
-            let host = u.host_str()?.to_owned();
-            Some(match u.port() {
-                Some(port) => format!("{host}:{port}"),
-                None => host,
-            })
-        })
-        .unwrap_or_else(|| settings.base_url.clone());
-    Ok(Provider {
-        info: api::ProviderInfo {
-            provider: api::GitProvider::BitbucketDataCenter,
-            name: settings.name.clone(),
-            host: shown_host,
-            revoke_url: settings.revoke_url.clone(),
-        },
-        grants,
-        host: Arc::new(host),
-    })
 }
 
 /// `scheme://host[:port]` of a URL, as browsers send it in `Origin`.

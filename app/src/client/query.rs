@@ -47,7 +47,7 @@ pub fn picker_url(provider: GitProvider, group: Option<&str>, refresh: bool) -> 
 mod tests {
     use super::*;
 
-    const CLOUD: GitProvider = GitProvider::Bitbucket;
+    const CLOUD: GitProvider = GitProvider::BitbucketCloud;
 
     fn query(search: Option<&str>, cursor: Option<&str>) -> RepositoryQuery {
         RepositoryQuery {

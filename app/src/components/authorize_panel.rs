@@ -23,7 +23,7 @@ pub const AUTHORIZE_EXPLANATION: &str = "Authorizing gives the studio two Bitbuc
 /// a sentence.
 pub fn authorize_explanation(provider: &Provider) -> String {
     match provider.id {
-        GitProvider::Bitbucket => AUTHORIZE_EXPLANATION.to_owned(),
+        GitProvider::BitbucketCloud => AUTHORIZE_EXPLANATION.to_owned(),
         GitProvider::BitbucketDataCenter => format!(
             "Authorizing lets the studio read which {name} account you are and write to the repositories your account can write to, as you. You authorize once; every project you create reuses it, and you can disconnect or revoke it at any time.",
             name = provider.short_name()
@@ -61,7 +61,7 @@ pub fn oauth_error_message(provider: &Provider, code: &str, missing_scope: Optio
     let Some(failure) = OAuthFailure::from_code(code) else {
         return format!("{name} authorization did not complete. Choose Authorize to try again.");
     };
-    if provider.id == GitProvider::Bitbucket {
+    if provider.id == GitProvider::BitbucketCloud {
         return api::oauth::failure_message(failure, missing_scope);
     }
     // The contract's sentences speak of Bitbucket Cloud's consent page and OAuth consumer;
@@ -102,8 +102,8 @@ pub fn use_oauth_error(provider: Provider) -> Signal<Option<String>> {
 /// connected, or its authorization no longer works.
 pub fn connection_problem(error: &api::ApiError) -> Option<ConnectionStatus> {
     match error.code {
-        api::ErrorCode::BitbucketNotConnected => Some(ConnectionStatus::NotConnected),
-        api::ErrorCode::BitbucketReconnectNeeded => Some(ConnectionStatus::ReconnectNeeded {
+        api::ErrorCode::ProviderNotConnected => Some(ConnectionStatus::NotConnected),
+        api::ErrorCode::ProviderReconnectNeeded => Some(ConnectionStatus::ReconnectNeeded {
             reason: error.message.clone(),
             account: None,
         }),
@@ -148,7 +148,7 @@ pub fn AuthorizePanel(
         ConnectionStatus::NotConnected => view! {
             <div class="panel">
                 <p>{authorize_explanation(&provider)}</p>
-                {(provider.id == GitProvider::Bitbucket).then(|| view! { <GrantedPermissions /> })}
+                {(provider.id == GitProvider::BitbucketCloud).then(|| view! { <GrantedPermissions /> })}
                 <AuthorizeButton provider=provider.id label="Authorize" return_to />
             </div>
         }
@@ -231,7 +231,7 @@ mod tests {
     use super::*;
 
     fn cloud() -> Provider {
-        Provider::of(GitProvider::Bitbucket, None)
+        Provider::of(GitProvider::BitbucketCloud, None)
     }
 
     fn acme() -> Provider {
@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn broken_connections_offer_reconnect() {
-        let revoked = api::ApiError::new(api::ErrorCode::BitbucketReconnectNeeded, "Revoked.");
+        let revoked = api::ApiError::new(api::ErrorCode::ProviderReconnectNeeded, "Revoked.");
         assert!(matches!(
             connection_problem(&revoked),
             Some(ConnectionStatus::ReconnectNeeded { .. })

@@ -195,7 +195,7 @@ fn ConnectionPanel(
                 <dt>"Permissions"</dt>
                 <dd>
                     {scope_names(scopes)}
-                    {(provider.id == GitProvider::Bitbucket).then(|| view! { <GrantedPermissions /> })}
+                    {(provider.id == GitProvider::BitbucketCloud).then(|| view! { <GrantedPermissions /> })}
                 </dd>
                 <dt>"Connected since"</dt>
                 <dd>{format_utc(*connected_at)}</dd>
@@ -363,7 +363,7 @@ mod tests {
 
     #[test]
     fn the_disconnect_notice_points_to_the_providers_revoke_page() {
-        let cloud = Provider::of(GitProvider::Bitbucket, None);
+        let cloud = Provider::of(GitProvider::BitbucketCloud, None);
         assert_eq!(
             disconnected_notice(&cloud),
             "Disconnected. The studio no longer holds a token for your Bitbucket account; your projects keep their settings. To withdraw the studio's access on Bitbucket as well, revoke it under App authorizations."

@@ -91,7 +91,7 @@ mod tests {
         assert_eq!(storage_summary(&project, None), "Kept by the studio");
         project.configuration = ProjectConfiguration::Advanced;
         project.repository = Some(ProjectRepository {
-            provider: GitProvider::Bitbucket,
+            provider: GitProvider::BitbucketCloud,
             group: "acme".into(),
             slug: "etl".into(),
             full_name: "acme/etl".into(),

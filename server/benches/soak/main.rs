@@ -220,7 +220,7 @@ fn report_tables(
         tally.total(),
         injected.join("; ")
     ));
-    routes.note("outcome: ok (2xx, 3xx); a 4xx the flows expect at times (409: changed elsewhere, or reconnect needed after the revocation; 404: a deleted pipeline); \"<status> <code>, Retry-After\": an outage shown as one (bitbucket_unavailable, bitbucket_rate_limited, unavailable: the database, or a branch too busy with other commits to save on); SERVER ERROR: any other 5xx; no answer: the killed instance; timed out: the 35 s client timeout.");
+    routes.note("outcome: ok (2xx, 3xx); a 4xx the flows expect at times (409: changed elsewhere, or reconnect needed after the revocation; 404: a deleted pipeline); \"<status> <code>, Retry-After\": an outage shown as one (provider_unavailable, provider_rate_limited, unavailable: the database, or a branch too busy with other commits to save on); SERVER ERROR: any other 5xx; no answer: the killed instance; timed out: the 35 s client timeout.");
 
     let failures = tally.failures();
     let unexplained: Vec<_> = failures
@@ -347,7 +347,7 @@ fn report_tables(
 fn is_outage_code(code: &str) -> bool {
     matches!(
         code,
-        "bitbucket_unavailable" | "bitbucket_rate_limited" | "unavailable" | "too_many_requests"
+        "provider_unavailable" | "provider_rate_limited" | "unavailable" | "too_many_requests"
     )
 }
 

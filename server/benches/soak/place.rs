@@ -16,7 +16,7 @@ pub struct Place {
 }
 
 pub const CLOUD: Place = Place {
-    provider: GitProvider::Bitbucket,
+    provider: GitProvider::BitbucketCloud,
     group: "acme-data",
     repository: "warehouse-pipelines",
 };
@@ -53,7 +53,7 @@ impl Place {
     /// order a person meets them.
     pub fn consent_buttons(&self) -> &'static [&'static str] {
         match self.provider {
-            GitProvider::Bitbucket => &["Sign in as Alex Rivera", "Grant access"],
+            GitProvider::BitbucketCloud => &["Sign in as Alex Rivera", "Grant access"],
             GitProvider::BitbucketDataCenter => &["Log in", "Allow"],
         }
     }
@@ -79,7 +79,7 @@ impl Place {
         content: &str,
     ) -> (String, Value) {
         match self.provider {
-            GitProvider::Bitbucket => (
+            GitProvider::BitbucketCloud => (
                 format!("{}/_control/commit", cluster.app.sandbox.base_url),
                 json!({"nickname": ACCOUNT, "workspace": self.group, "repository": self.repository,
                        "message": "Pushed from a laptop", "files": {path: content}}),
@@ -95,7 +95,7 @@ impl Place {
     /// What the repository's `main` holds at `path` now, read in the sandbox itself.
     pub fn file_now(&self, cluster: &Cluster, path: &str) -> Option<String> {
         match self.provider {
-            GitProvider::Bitbucket => cluster.app.sandbox.sandbox.file_on_branch(
+            GitProvider::BitbucketCloud => cluster.app.sandbox.sandbox.file_on_branch(
                 ACCOUNT,
                 self.group,
                 self.repository,
@@ -114,6 +114,6 @@ impl Place {
     /// Whether the studio lets this provider's pipelines be deleted (Data Center's one-file
     /// commit API cannot delete: the studio refuses with a 409 and says to use Git).
     pub fn deletes(&self) -> bool {
-        self.provider == GitProvider::Bitbucket
+        self.provider == GitProvider::BitbucketCloud
     }
 }

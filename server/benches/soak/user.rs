@@ -240,7 +240,7 @@ impl User {
     fn next_after(&self, answer: &Answer) -> Next {
         match (answer.status, answer.code().as_str()) {
             (Some(401), "not_signed_in") => Next::SignIn,
-            (_, "bitbucket_reconnect_needed" | "bitbucket_not_connected") => Next::Connect,
+            (_, "provider_reconnect_needed" | "provider_not_connected") => Next::Connect,
             (None, _) | (Some(429 | 500..=599), _) => Next::Pause,
             _ => Next::Carry,
         }

@@ -34,7 +34,7 @@ struct Scale {
 
 const SCALES: [Scale; 4] = [
     Scale {
-        provider: GitProvider::Bitbucket,
+        provider: GitProvider::BitbucketCloud,
         account: "Small Co Engineer",
         name: "smallco",
         repositories: 100,
@@ -43,7 +43,7 @@ const SCALES: [Scale; 4] = [
         search_term: "repo-0003",
     },
     Scale {
-        provider: GitProvider::Bitbucket,
+        provider: GitProvider::BitbucketCloud,
         account: "Mid Co Engineer",
         name: "midco",
         repositories: 1_000,
@@ -52,7 +52,7 @@ const SCALES: [Scale; 4] = [
         search_term: "repo-0003",
     },
     Scale {
-        provider: GitProvider::Bitbucket,
+        provider: GitProvider::BitbucketCloud,
         account: "Big Co Engineer",
         name: "bigco",
         repositories: 10_000,
@@ -120,7 +120,7 @@ pub async fn run(config: &Config) -> Table {
     for scale in &SCALES {
         let email = format!("picker-{}@example.com", scale.name);
         let browser = match scale.provider {
-            GitProvider::Bitbucket => scenario.connected_user(&email, scale.account).await,
+            GitProvider::BitbucketCloud => scenario.connected_user(&email, scale.account).await,
             GitProvider::BitbucketDataCenter => {
                 scenario
                     .connected_datacenter_user(&email, scale.account)
@@ -138,7 +138,7 @@ pub async fn run(config: &Config) -> Table {
             scale.search_term
         );
         tokens.push(match scale.provider {
-            GitProvider::Bitbucket => access_token(&scenario, scale).await,
+            GitProvider::BitbucketCloud => access_token(&scenario, scale).await,
             GitProvider::BitbucketDataCenter => datacenter_access_token(&scenario, scale).await,
         });
         accounts.push(Account {
@@ -193,7 +193,7 @@ pub async fn run(config: &Config) -> Table {
         let mut calls = 0;
         for _ in 0..NAIVE_RUNS.min(config.runs) {
             let naive = match scale.provider {
-                GitProvider::Bitbucket => {
+                GitProvider::BitbucketCloud => {
                     naive_walk(&scenario.app.sandbox.sandbox.api_url(), token).await
                 }
                 GitProvider::BitbucketDataCenter => {

@@ -1,19 +1,19 @@
-//! A project's pipelines, wherever they are kept: one [`PipelineStore`] interface, three
-//! implementations.
+//! A project's pipelines, wherever they are kept: one [`PipelineStore`] interface, and what
+//! every store shares (a checked [`Edit`], paths inside the project's folder, commit
+//! messages, the refusal of a taken path).
 //!
-//! - [`bitbucket::BitbucketPipelines`]: files on the project's branch in Bitbucket Cloud,
-//!   read and committed through the user's own token. The version token is the commit a
-//!   text was read at; a save names it as the new commit's parent, so a branch that moved is
-//!   refused by Bitbucket (409) rather than overwritten.
-//! - [`crate::providers::bitbucket_datacenter::pipelines::DataCenterPipelines`]: the same on Bitbucket Data
-//!   Center, where a save names the commit as `sourceCommitId` and Data Center refuses it
-//!   (409) if the file changed since.
+//! - [`crate::providers::pipelines::ProviderPipelines`]: files on the project's branch at its
+//!   Git provider, read and committed through the user's own token, written once over each
+//!   provider's few primitive calls. The version token is the commit a text was read at; a
+//!   save names it as the new commit's parent, so a change made since is refused by the
+//!   provider (409) rather than overwritten.
 //! - [`studio::StudioPipelines`]: Quick start projects, kept in the studio's database with a
 //!   version number playing the commit's part.
 //!
-//! The routes ([`crate::routes::pipelines`]) validate input into an [`Edit`] once, pick the
-//! store with [`for_project`] (each provider's [`crate::providers::GitHost::pipelines`]),
-//! and never learn which one answered.
+//! This module depends on neither the providers nor the routes: the routes
+//! ([`crate::routes::pipelines`]) validate input into an [`Edit`] once, pick the store (a
+//! provider's, by [`crate::providers::Provider::pipelines`], or the studio's) and never learn
+//! which one answered.
 
 pub mod studio;
 
@@ -22,8 +22,6 @@ use api::{PipelineFile, PipelineFolder, PipelineList, PipelinePath, SavePipeline
 use async_trait::async_trait;
 
 use crate::error::{AppError, AppResult};
-use crate::providers::PipelineLocation;
-use crate::routes::AppState;
 use crate::store::ProjectRow;
 
 #[async_trait]
@@ -129,49 +127,4 @@ pub(crate) fn already_exists(path: &PipelinePath) -> AppError {
 /// The project's folder as stored (validated when it was set; re-checked here anyway).
 pub fn project_folder(project: &ProjectRow) -> PipelineFolder {
     PipelineFolder::parse(&project.pipeline_folder).unwrap_or_default()
-}
-
-/// The store that keeps `project`'s pipelines, acting as `user_id`: its provider's, or the
-/// studio's own for a Quick start project.
-pub async fn for_project(
-    state: &AppState,
-    user_id: i64,
-    project: &ProjectRow,
-) -> AppResult<Box<dyn PipelineStore>> {
-    let folder = project_folder(project);
-    match (&project.workspace, &project.repo_slug) {
-        (Some(workspace), Some(repo)) => {
-            let provider = state
-                .providers
-                .by_slug(project.provider.as_deref().unwrap_or("bitbucket"))?;
-            Ok(provider.host.pipelines(PipelineLocation {
-                user_id,
-                workspace: workspace.clone(),
-                repo: repo.clone(),
-                full_name: project
-                    .repo_full_name
-                    .clone()
-                    .unwrap_or_else(|| format!("{workspace}/{repo}")),
-                branch: project
-                    .branch
-                    .clone()
-                    .unwrap_or_else(|| api::PROJECT_BRANCH.to_owned()),
-                folder,
-            }))
-        }
-        _ => {
-            let author = state
-                .db
-                .user_by_id(user_id)
-                .await?
-                .map(|u| u.email)
-                .ok_or(AppError::NotSignedIn)?;
-            Ok(Box::new(studio::StudioPipelines {
-                db: state.db.clone(),
-                project_id: project.id,
-                author,
-                folder,
-            }))
-        }
-    }
 }

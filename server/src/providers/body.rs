@@ -1,12 +1,12 @@
-//! Reading what a provider answers, bounded. Every body from Bitbucket (Cloud or Data
-//! Center, REST or token endpoint) is read through here, chunk by chunk, and refused past
+//! Reading what a provider answers, bounded. Every body from a provider (REST or token
+//! endpoint) is read through here, chunk by chunk, and refused past
 //! a limit, so an upstream that misbehaves (or a man in the middle of a misconfigured proxy)
 //! cannot make the server buffer without end. `serde_json` bounds the nesting (128 levels);
 //! this bounds the size.
 
 use serde::de::DeserializeOwned;
 
-use super::BitbucketError;
+use super::ProviderError;
 
 /// Largest JSON answer read: a page of 1,000 projects or file paths is well under 1 MiB.
 pub const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
@@ -33,12 +33,12 @@ pub async fn at_most(
 }
 
 /// The body of a JSON answer, at most [`MAX_ANSWER_BYTES`]; `what` names it in errors.
-pub async fn answer(response: reqwest::Response, what: &str) -> Result<Vec<u8>, BitbucketError> {
+pub async fn answer(response: reqwest::Response, what: &str) -> Result<Vec<u8>, ProviderError> {
     at_most(response, MAX_ANSWER_BYTES)
         .await
-        .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?
+        .map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?
         .ok_or_else(|| {
-            BitbucketError::Unexpected(format!(
+            ProviderError::Unexpected(format!(
                 "Bitbucket's answer for the {what} is larger than {} MiB.",
                 MAX_ANSWER_BYTES / (1024 * 1024)
             ))
@@ -49,9 +49,9 @@ pub async fn answer(response: reqwest::Response, what: &str) -> Result<Vec<u8>, 
 pub async fn json<T: DeserializeOwned>(
     response: reqwest::Response,
     what: &str,
-) -> Result<T, BitbucketError> {
+) -> Result<T, ProviderError> {
     let bytes = answer(response, what).await?;
-    serde_json::from_slice(&bytes).map_err(|e| BitbucketError::Unexpected(e.to_string()))
+    serde_json::from_slice(&bytes).map_err(|e| ProviderError::Unexpected(e.to_string()))
 }
 
 /// An error answer parsed as `T`, or `T::default()` when it is not that, or too long, or
@@ -120,8 +120,8 @@ mod tests {
         assert_eq!(parsed, serde_json::Value::Null);
     }
 
-    fn is_too_large(error: &BitbucketError) -> bool {
-        matches!(error, BitbucketError::Unexpected(m) if m.contains("larger than"))
+    fn is_too_large(error: &ProviderError) -> bool {
+        matches!(error, ProviderError::Unexpected(m) if m.contains("larger than"))
     }
 
     /// The clients' own reads go through the bound: a list answer one byte past it, valid

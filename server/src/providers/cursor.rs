@@ -13,7 +13,7 @@
 use api::GitProvider;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::BitbucketError;
+use super::ProviderError;
 use crate::crypto::TokenCipher;
 
 /// The list a cursor belongs to: everything but the page position, which the server decides.
@@ -44,11 +44,11 @@ impl ListOf<'_> {
     }
 
     /// The provider's cursor an app cursor of this list stands for; any other is refused.
-    pub fn open(&self, cipher: &TokenCipher, sealed: &str) -> Result<String, BitbucketError> {
+    pub fn open(&self, cipher: &TokenCipher, sealed: &str) -> Result<String, ProviderError> {
         cipher
             .decrypt(sealed, &self.context())
             .map(|raw| raw.expose_secret().to_owned())
-            .map_err(|_| BitbucketError::InvalidName("page"))
+            .map_err(|_| ProviderError::InvalidName("page"))
     }
 
     /// A page with its provider cursor sealed for the app.
@@ -71,7 +71,7 @@ mod tests {
     fn list(user_id: i64, group: &'static str, search: Option<&'static str>) -> ListOf<'static> {
         ListOf {
             user_id,
-            provider: GitProvider::Bitbucket,
+            provider: GitProvider::BitbucketCloud,
             group,
             search,
         }

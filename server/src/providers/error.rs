@@ -1,67 +1,68 @@
-//! What can go wrong when the studio calls Bitbucket, and what the user is told.
+//! What can go wrong when the studio calls a Git provider, and what the user is told. The
+//! user-facing sentences name Bitbucket, the brand of both providers the studio has today.
 
 use api::{ApiError, ErrorCode};
 use axum::http::StatusCode;
 
 #[derive(Debug, thiserror::Error)]
-pub enum BitbucketError {
-    #[error("this user has not authorized Bitbucket")]
+pub enum ProviderError {
+    #[error("this user has not authorized the provider")]
     NotConnected,
     /// The stored authorization no longer works; the reason is shown to the user.
     #[error("reconnect needed: {0}")]
     ReconnectNeeded(String),
-    /// Bitbucket answered 401 to an API call; `expired` when it said the token expired.
-    #[error("Bitbucket refused the access token (expired: {expired})")]
+    /// The provider answered 401 to an API call (a refused token); `expired` when it said the token expired.
+    #[error("the provider refused the access token (expired: {expired})")]
     Unauthorized { expired: bool },
-    #[error("Bitbucket refused: {0}")]
+    #[error("the provider refused: {0}")]
     Forbidden(String),
-    #[error("not found on Bitbucket: {0}")]
+    #[error("not found at the provider: {0}")]
     NotFound(String),
-    /// Bitbucket answered 409: something changed meanwhile (a branch that now exists, a
+    /// The provider answered 409: something changed meanwhile (a branch that now exists, a
     /// commit whose parent is no longer the tip).
-    #[error("conflict on Bitbucket: {0}")]
+    #[error("conflict at the provider: {0}")]
     Conflict(String),
-    /// Bitbucket answered 400. The document lists it for a few calls only, and Bitbucket has
+    /// The provider answered 400. Bitbucket's documents list it for a few calls only, and it has
     /// used it where another reading would say 409 (a branch that exists): callers that can
     /// check what happened do, the rest report it as unexpected.
-    #[error("Bitbucket refused the request: {0}")]
+    #[error("the provider refused the request: {0}")]
     BadRequest(String),
-    #[error("Bitbucket rate limit (retry after {retry_after:?} s)")]
+    #[error("provider rate limit (retry after {retry_after:?} s)")]
     RateLimited { retry_after: Option<u64> },
-    #[error("Bitbucket unavailable: {0}")]
+    #[error("provider unavailable: {0}")]
     Unavailable(String),
     /// A file too large for the studio to read or write; the message says which.
     #[error("too large: {0}")]
     TooLarge(String),
-    /// A workspace, repository or path name that cannot be a Bitbucket name (and might try to
+    /// A group, repository or path name that cannot be a provider's name (and might try to
     /// steer the proxy elsewhere).
     #[error("invalid {0} name")]
     InvalidName(&'static str),
-    /// Bitbucket answered something we cannot read; a bug or an API change.
-    #[error("unexpected answer from Bitbucket: {0}")]
+    /// The provider answered something we cannot read; a bug or an API change.
+    #[error("unexpected answer from the provider: {0}")]
     Unexpected(String),
 }
 
-/// What a Bitbucket outage's answer tells the client to wait (`Retry-After`).
+/// What a provider outage's answer tells the client to wait (`Retry-After`).
 pub const UPSTREAM_RETRY_AFTER_SECONDS: u64 = 5;
 
-impl BitbucketError {
+impl ProviderError {
     pub(crate) fn status_and_body(&self) -> (StatusCode, ApiError) {
-        use BitbucketError::*;
+        use ProviderError::*;
         match self {
             NotConnected => (
                 StatusCode::CONFLICT,
-                ApiError::new(ErrorCode::BitbucketNotConnected, "Bitbucket is not connected yet. Choose Authorize to connect it."),
+                ApiError::new(ErrorCode::ProviderNotConnected, "Bitbucket is not connected yet. Choose Authorize to connect it."),
             ),
-            ReconnectNeeded(reason) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::BitbucketReconnectNeeded, reason.clone())),
+            ReconnectNeeded(reason) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::ProviderReconnectNeeded, reason.clone())),
             Unauthorized { .. } => (
                 StatusCode::CONFLICT,
                 ApiError::new(
-                    ErrorCode::BitbucketReconnectNeeded,
+                    ErrorCode::ProviderReconnectNeeded,
                     "Bitbucket no longer accepts the studio's authorization. Choose Reconnect to authorize again.",
                 ),
             ),
-            Forbidden(message) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::BitbucketForbidden, message.clone())),
+            Forbidden(message) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::ProviderForbidden, message.clone())),
             NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 ApiError::new(ErrorCode::NotFound, format!("{what} was not found on Bitbucket, or this account cannot see it.")),
@@ -80,16 +81,16 @@ impl BitbucketError {
                 } else {
                     "Bitbucket is limiting how often the studio may call it. Wait a moment and try again; nothing you entered is lost.".to_owned()
                 };
-                let mut body = ApiError::new(ErrorCode::BitbucketRateLimited, message);
+                let mut body = ApiError::new(ErrorCode::ProviderRateLimited, message);
                 body.retry_after_seconds = Some(seconds);
                 (StatusCode::TOO_MANY_REQUESTS, body)
             }
             Unavailable(_) | Unexpected(_) | BadRequest(_) => {
                 // Not "nothing was changed": a commit whose answer never came may have landed
                 // (the editor re-reads before the next save).
-                let mut body = ApiError::new(ErrorCode::BitbucketUnavailable, "Bitbucket did not answer as expected. Try again in a moment; nothing you entered is lost.");
+                let mut body = ApiError::new(ErrorCode::ProviderUnavailable, "Bitbucket did not answer as expected. Try again in a moment; nothing you entered is lost.");
                 // An outage says when to come back, as a database outage does; a request
-                // Bitbucket refused as malformed would fail again, so it promises nothing.
+                // the provider refused as malformed would fail again, so it promises nothing.
                 if !matches!(self, BadRequest(_)) {
                     body.retry_after_seconds = Some(UPSTREAM_RETRY_AFTER_SECONDS);
                 }
@@ -114,15 +115,15 @@ mod tests {
     #[test]
     fn an_outage_says_when_to_retry_and_a_refused_request_does_not() {
         for outage in [
-            BitbucketError::Unavailable("HTTP 503".into()),
-            BitbucketError::Unexpected("unreadable answer".into()),
+            ProviderError::Unavailable("HTTP 503".into()),
+            ProviderError::Unexpected("unreadable answer".into()),
         ] {
             let (status, body) = outage.status_and_body();
             assert_eq!(status, StatusCode::BAD_GATEWAY);
             assert_eq!(body.retry_after_seconds, Some(UPSTREAM_RETRY_AFTER_SECONDS));
         }
         // The same request would be refused again: waiting would not help.
-        let (_, body) = BitbucketError::BadRequest("bad".into()).status_and_body();
+        let (_, body) = ProviderError::BadRequest("bad".into()).status_and_body();
         assert_eq!(body.retry_after_seconds, None);
     }
 }

@@ -1,6 +1,6 @@
 //! A user's authorization of one provider over its life: stored encrypted, refreshed when
 //! expired or refused, and marked `reconnect_needed` when the provider no longer honours it.
-//! Bitbucket Cloud and Data Center share this code; each has its own [`Grants`], keyed in
+//! Every provider shares this code; each has its own [`Grants`], keyed in
 //! the store by `(user, provider)`.
 //!
 //! Rules (SECURITY.md, rules 43 to 47): one refresh at a time per user (callers that lose the race re-read
@@ -18,7 +18,7 @@ use std::time::Duration;
 use api::GitProvider;
 
 use super::oauth::{ProviderOAuth, TokenError, TokenSet};
-use super::BitbucketError;
+use super::ProviderError;
 use crate::crypto::TokenCipher;
 use crate::error::{AppError, AppResult};
 use crate::store::{self, now_ms, ConnectionEventKind, Db, GrantStatus, StoredGrant, StoredTokens};
@@ -57,7 +57,7 @@ pub struct Grants {
 /// (`bitbucket_links`, now `provider_grants`): the data names a place, not the current schema.
 pub fn token_context(user_id: i64, provider: GitProvider, column: &str) -> String {
     match provider {
-        GitProvider::Bitbucket => format!("bitbucket_links/{user_id}/{column}"),
+        GitProvider::BitbucketCloud => format!("bitbucket_links/{user_id}/{column}"),
         other => format!("bitbucket_links/{user_id}/{}/{column}", other.slug()),
     }
 }
@@ -111,11 +111,15 @@ impl Grants {
     }
 
     /// Runs `call` with the user's access token. Refreshes first when the token has expired,
-    /// and once more when Bitbucket answers 401; a second 401 means the authorization is gone.
+    /// and once more when the provider answers 401; a second 401 means the authorization is gone.
+    ///
+    /// This is the one place a provider call gets its token: the routes reach it through
+    /// [`super::Provider::call`], the pipeline stores through [`super::Connected`], and no
+    /// [`super::GitHost`] method sees a user id.
     pub async fn with_token<T, F, Fut>(&self, user_id: i64, call: F) -> AppResult<T>
     where
         F: Fn(SecretString) -> Fut,
-        Fut: Future<Output = Result<T, BitbucketError>>,
+        Fut: Future<Output = AppResult<T>>,
     {
         let link = self.usable_link(user_id).await?;
         let token = if expired(&link) {
@@ -124,13 +128,13 @@ impl Grants {
             self.decrypt(&link.access_token, user_id, "access_token")?
         };
         let result = match call(token).await {
-            Err(BitbucketError::Unauthorized { .. }) => {
+            Err(error) if error.is_refused_token() => {
                 let token = self.refresh(user_id, &link.access_token).await?;
                 match call(token).await {
-                    Err(BitbucketError::Unauthorized { .. }) => {
+                    Err(error) if error.is_refused_token() => {
                         let reason = "Bitbucket no longer accepts the studio's authorization (it may have been revoked). Choose Reconnect to authorize again.";
                         self.mark_reconnect_needed(user_id, reason).await?;
-                        return Err(BitbucketError::ReconnectNeeded(reason.to_owned()).into());
+                        return Err(ProviderError::ReconnectNeeded(reason.to_owned()).into());
                     }
                     other => other,
                 }
@@ -140,7 +144,7 @@ impl Grants {
         if result.is_ok() {
             self.db.touch_grant(user_id, self.provider).await?;
         }
-        Ok(result?)
+        result
     }
 
     /// The name of the account the user authorized as (the author of their commits).
@@ -157,13 +161,13 @@ impl Grants {
             .db
             .stored_grant(user_id, self.provider)
             .await?
-            .ok_or(BitbucketError::NotConnected)?;
+            .ok_or(ProviderError::NotConnected)?;
         if link.status() == GrantStatus::ReconnectNeeded {
             let reason = link
                 .status_reason
                 .clone()
                 .unwrap_or_else(|| "Bitbucket needs to be authorized again.".into());
-            return Err(BitbucketError::ReconnectNeeded(reason).into());
+            return Err(ProviderError::ReconnectNeeded(reason).into());
         }
         Ok(link)
     }
@@ -225,7 +229,7 @@ impl Grants {
                 return result;
             }
             if tokio::time::Instant::now() > gives_up {
-                return Err(BitbucketError::Unavailable(
+                return Err(ProviderError::Unavailable(
                     "another instance has been refreshing this user's token for too long".into(),
                 )
                 .into());
@@ -261,7 +265,7 @@ impl Grants {
                     return Ok(tokens.access_token);
                 }
                 Err(TokenError::Refused { code, description }) => {
-                    tracing::warn!(user_id, %code, "Bitbucket refused to refresh the token");
+                    tracing::warn!(user_id, %code, "the provider refused to refresh the token");
                     self.metrics.count_refresh(RefreshOutcome::Refused);
                     let detail = format!("{code}: {description}");
                     self.db
@@ -274,18 +278,18 @@ impl Grants {
                         .await?;
                     let reason = "Bitbucket no longer accepts the studio's authorization (it was revoked or has expired). Choose Reconnect to authorize again.";
                     self.mark_reconnect_needed(user_id, reason).await?;
-                    return Err(BitbucketError::ReconnectNeeded(reason.to_owned()).into());
+                    return Err(ProviderError::ReconnectNeeded(reason.to_owned()).into());
                 }
                 Err(TokenError::Transient {
                     reason,
                     retry_after,
                 }) => {
-                    tracing::warn!(user_id, attempt, %reason, "refreshing the Bitbucket token failed transiently");
+                    tracing::warn!(user_id, attempt, %reason, "refreshing the provider token failed transiently");
                     let wait = retry_after.map(Duration::from_secs).unwrap_or(pause);
                     if attempt == REFRESH_ATTEMPTS || wait > MAX_INLINE_WAIT {
                         self.metrics.count_refresh(RefreshOutcome::Failed);
                         // Recorded for the user to see, but the link is kept: the refresh
-                        // token is still good once Bitbucket answers again.
+                        // token is still good once the provider answers again.
                         let detail = format!("Bitbucket's token endpoint did not answer ({reason}); the connection was kept and the next request tries again.");
                         self.db
                             .record_connection_event(
@@ -296,8 +300,8 @@ impl Grants {
                             )
                             .await?;
                         return Err(match retry_after {
-                            Some(_) => BitbucketError::RateLimited { retry_after },
-                            None => BitbucketError::Unavailable(reason),
+                            Some(_) => ProviderError::RateLimited { retry_after },
+                            None => ProviderError::Unavailable(reason),
                         }
                         .into());
                     }

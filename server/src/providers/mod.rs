@@ -12,19 +12,26 @@
 //! - [`picker`]: the repository step's first screen in one round trip, for every provider.
 //! - [`turns`]: one commit at a time per branch on this instance.
 //! - [`cursor`]: the app's sealed cursors for the next page of a list.
+//! - [`cache`]: a minute's memory of answers per user, the same for every provider.
 //! - [`body`]: every answer from a provider is read through here, bounded in size.
 //! - [`error`]: what can go wrong talking to a provider, and what the user is told.
+//! - [`refusal`]: the one mapping of a provider's HTTP refusals to errors, from each
+//!   provider's table of what its statuses mean.
 
 pub mod bitbucket_cloud;
 pub mod bitbucket_datacenter;
 pub mod body;
+pub mod cache;
 pub mod cursor;
 pub mod error;
 pub mod grants;
 pub mod oauth;
 pub mod picker;
+pub mod pipelines;
+pub mod refusal;
 pub mod turns;
 
+use std::future::Future;
 use std::sync::Arc;
 
 use api::{
@@ -33,11 +40,14 @@ use api::{
 use async_trait::async_trait;
 use secrecy::SecretString;
 
-pub use error::BitbucketError;
+pub use error::ProviderError;
 pub use grants::Grants;
 
+use crate::crypto::TokenCipher;
 use crate::error::{AppError, AppResult};
 use crate::pipelines::PipelineStore;
+use crate::store::Db;
+use crate::telemetry::Metrics;
 
 /// Who an access token belongs to, as read right after the code exchange.
 #[derive(Clone, Debug)]
@@ -56,7 +66,8 @@ pub struct Identity {
 /// A repository the user may make a project of: writable, with the studio's branch.
 #[derive(Clone, Debug)]
 pub struct ProjectRepository {
-    pub workspace: String,
+    /// The provider's group of repositories the repository is in.
+    pub group: String,
     pub slug: String,
     pub full_name: String,
     pub html_url: String,
@@ -66,62 +77,101 @@ pub struct ProjectRepository {
 #[derive(Clone, Debug)]
 pub struct PipelineLocation {
     pub user_id: i64,
-    pub workspace: String,
+    /// The provider's group of repositories (Cloud's workspace, Data Center's project key).
+    pub group: String,
     pub repo: String,
     pub full_name: String,
     pub branch: String,
     pub folder: PipelineFolder,
 }
 
-/// A provider's REST side: every call the studio makes, with the user's own token (each
-/// implementation runs its calls through its [`Grants::with_token`]). Names are validated by
-/// the implementation before they reach a URL.
+/// A provider's REST side: every call the studio makes, each with the access token it is
+/// given. Getting that token, refreshing it, making the call once more after a refresh and
+/// marking the link "reconnect needed" happen in one place above every provider,
+/// [`Provider::call`] (over [`Grants::with_token`]); an implementation never sees a user id.
+/// Names are validated by the implementation before they reach a URL. A provider's group of
+/// repositories (Cloud's workspace, Data Center's project) is a `group` here.
 #[async_trait]
 pub trait GitHost: Send + Sync {
     /// Who a freshly issued access token belongs to.
-    async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError>;
-    /// Proves the stored authorization still works (the Connections status check).
-    async fn check(&self, user_id: i64) -> AppResult<()>;
+    async fn identify(&self, token: &SecretString) -> Result<Identity, ProviderError>;
+    /// Proves the token still works (the Connections status check).
+    async fn check(&self, token: &SecretString) -> AppResult<()>;
     /// The repository step's first screen: the groups, and the first writable repositories
-    /// of `guess` if the account has it, else of the first group.
+    /// of `guess` if the account has it, else of the first group. `refresh` asks the
+    /// provider again instead of reusing a recent answer.
     async fn picker(
         &self,
-        user_id: i64,
-        guess: Option<String>,
+        token: &SecretString,
+        guess: Option<&str>,
         refresh: bool,
     ) -> AppResult<RepositoryPicker>;
     /// Every group of the account.
-    async fn groups(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>>;
+    async fn groups(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>>;
     /// The groups with their human names.
-    async fn group_names(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>>;
+    async fn group_names(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>>;
     /// One page of a group's repositories the user can write to, searched by name.
     async fn repositories(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         search: Option<&str>,
         cursor: Option<&str>,
         refresh: bool,
     ) -> AppResult<Page<Repository>>;
-    async fn main_branch(&self, user_id: i64, workspace: &str, repo: &str)
-        -> AppResult<MainBranch>;
+    async fn main_branch(
+        &self,
+        token: &SecretString,
+        group: &str,
+        repo: &str,
+    ) -> AppResult<MainBranch>;
     /// Creates `main` from the default branch, or as the first commit of an empty repository.
     async fn create_main_branch(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         repo: &str,
     ) -> AppResult<MainBranch>;
     /// The repository for a new project; refuses one the user cannot write to or without
     /// `main`.
     async fn project_repository(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         repo: &str,
     ) -> AppResult<ProjectRepository>;
-    /// The store of a project's pipelines on this provider.
-    fn pipelines(&self, location: PipelineLocation) -> Box<dyn PipelineStore>;
+    /// The store of a project's pipelines on this provider, its calls made through
+    /// `connected` (the project's user's token).
+    fn pipelines(&self, connected: Connected, location: PipelineLocation)
+        -> Box<dyn PipelineStore>;
+}
+
+/// One user's authorization of one provider: what a pipeline store calls through, so its
+/// calls get, refresh and retry the token in the same one place as the routes'.
+#[derive(Clone)]
+pub struct Connected {
+    pub grants: Arc<Grants>,
+    pub user_id: i64,
+}
+
+impl Connected {
+    /// Runs `call` with the user's access token ([`Grants::with_token`]).
+    pub async fn call<T, F, Fut>(&self, call: F) -> AppResult<T>
+    where
+        F: Fn(SecretString) -> Fut,
+        Fut: Future<Output = AppResult<T>>,
+    {
+        self.grants.with_token(self.user_id, call).await
+    }
+
+    /// The name of the account the user authorized as (the author of their commits).
+    pub async fn account_name(&self) -> AppResult<String> {
+        Ok(self
+            .grants
+            .account_name(self.user_id)
+            .await?
+            .unwrap_or_default())
+    }
 }
 
 /// One configured provider.
@@ -134,6 +184,55 @@ pub struct Provider {
 impl Provider {
     pub fn id(&self) -> GitProvider {
         self.info.provider
+    }
+
+    /// Runs `call` on this provider's host with `user_id`'s access token: the one place the
+    /// routes reach a provider through (see [`GitHost`]).
+    pub async fn call<'a, T, F, Fut>(&'a self, user_id: i64, call: F) -> AppResult<T>
+    where
+        F: Fn(&'a dyn GitHost, SecretString) -> Fut,
+        Fut: Future<Output = AppResult<T>> + 'a,
+    {
+        let host: &'a dyn GitHost = &*self.host;
+        self.grants
+            .with_token(user_id, |token| call(host, token))
+            .await
+    }
+
+    /// The store of a project's pipelines, acting as `location`'s user.
+    pub fn pipelines(&self, location: PipelineLocation) -> Box<dyn PipelineStore> {
+        let connected = Connected {
+            grants: Arc::clone(&self.grants),
+            user_id: location.user_id,
+        };
+        self.host.pipelines(connected, location)
+    }
+}
+
+/// What the server hands every provider's constructor (each folder's `provider` function,
+/// called from the one list in [`crate::startup`]).
+pub struct Shared<'a> {
+    /// The outgoing client: no redirects, bounded timeouts.
+    pub http: &'a reqwest::Client,
+    pub db: &'a Db,
+    pub cipher: &'a Arc<TokenCipher>,
+    pub metrics: &'a Arc<Metrics>,
+}
+
+impl Shared<'_> {
+    /// A provider's stored authorizations, with its OAuth client.
+    pub fn grants(
+        &self,
+        provider: GitProvider,
+        oauth: &oauth::OAuthSettings,
+    ) -> Result<Arc<Grants>, url::ParseError> {
+        Ok(Arc::new(Grants::new(
+            provider,
+            oauth::ProviderOAuth::new(oauth, self.http.clone(), self.metrics.clone())?,
+            self.db.clone(),
+            self.cipher.clone(),
+            self.metrics.clone(),
+        )))
     }
 }
 

@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use crate::telemetry::Metrics;
 
-/// Bitbucket's extra token-response field: granted scopes, space-separated.
+/// The extra token-response field Bitbucket Cloud sends: granted scopes, space-separated.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct BitbucketTokenFields {
     #[serde(default)]
@@ -56,7 +56,7 @@ type OAuthClient = oauth2::Client<
     EndpointSet,
 >;
 
-/// Tokens as Bitbucket issued them.
+/// Tokens as the provider issued them.
 pub struct TokenSet {
     pub access_token: SecretString,
     /// `None` when a refresh response did not rotate the refresh token.
@@ -67,11 +67,11 @@ pub struct TokenSet {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
-    /// Bitbucket refused for good (`invalid_grant`, `invalid_client`, …): retrying won't help.
-    #[error("Bitbucket refused: {code}: {description}")]
+    /// The provider refused for good (`invalid_grant`, `invalid_client`, …): retrying won't help.
+    #[error("the provider refused: {code}: {description}")]
     Refused { code: String, description: String },
     /// Network trouble, 5xx, 429 or an unreadable answer: worth retrying later.
-    #[error("Bitbucket token endpoint unavailable: {reason}")]
+    #[error("the provider's token endpoint is unavailable: {reason}")]
     Transient {
         reason: String,
         retry_after: Option<u64>,
@@ -248,12 +248,12 @@ async fn send(
     let request: reqwest::Request = request.try_into()?;
     let sent = transport
         .metrics
-        .send_to_bitbucket(&transport.http, request, "token")
+        .send_upstream(&transport.http, request, "token")
         .await;
     let response = sent?;
     let status = response.status();
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
-        let retry_after = crate::providers::bitbucket_cloud::rest::retry_after(response.headers());
+        let retry_after = crate::providers::refusal::retry_after(response.headers());
         return Err(TokenTransportError::Status {
             status: status.as_u16(),
             retry_after,

@@ -10,7 +10,7 @@ use std::future::Future;
 
 use api::{Page, Repository, RepositoryGroup, RepositoryPicker};
 
-use super::BitbucketError;
+use super::ProviderError;
 
 /// The groups, and the group shown with its first page (`None` without any group).
 pub type FirstScreen<G, P> = (Vec<G>, Option<(String, P)>);
@@ -22,11 +22,11 @@ pub async fn first_screen<G, P, Groups, PageOf, PageFuture>(
     groups: Groups,
     page_of: PageOf,
     key_of: impl Fn(&G) -> &str,
-) -> Result<FirstScreen<G, P>, BitbucketError>
+) -> Result<FirstScreen<G, P>, ProviderError>
 where
-    Groups: Future<Output = Result<Vec<G>, BitbucketError>>,
+    Groups: Future<Output = Result<Vec<G>, ProviderError>>,
     PageOf: Fn(String) -> PageFuture,
-    PageFuture: Future<Output = Result<P, BitbucketError>>,
+    PageFuture: Future<Output = Result<P, ProviderError>>,
 {
     let groups = match guess {
         Some(guess) => {

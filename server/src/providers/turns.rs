@@ -1,10 +1,10 @@
 //! One commit at a time per branch on this instance. Saves of many users to one branch (a
-//! shared repository) otherwise collide at Bitbucket, and each collision costs the loser
+//! shared repository) otherwise collide at the provider, and each collision costs the loser
 //! three more calls and a pause; the soak measured one save in ten giving up as "busy" with
 //! eight users on one branch. Queued here, saves from this instance take turns, and only
 //! saves from other instances (or people) still collide.
 //!
-//! A turn is waited for at most [`MAX_WAIT`]: behind a commit that hangs (Bitbucket slow to
+//! A turn is waited for at most [`MAX_WAIT`]: behind a commit that hangs (the provider slow to
 //! answer), a save goes ahead and takes its chances, so no request waits for another's
 //! timeout.
 

@@ -5,11 +5,11 @@
 //! - `GET /api/connections/{slug}/events`: the audit trail, newest first.
 //!
 //! "Connected" is checked, not assumed: when the access token has expired, or the link was not
-//! proven by a Bitbucket call in the last [`REVALIDATE_AFTER_SECS`], the status asks Bitbucket
-//! who the token belongs to (refreshing an expired token on the way), so a revoked
+//! proven by a provider call in the last [`REVALIDATE_AFTER_SECS`], the status asks the
+//! provider whether the token still works (refreshing an expired token on the way), so a revoked
 //! authorization shows as `reconnect_needed` here, before the user reaches the repository step.
 //!
-//! Neither Bitbucket has a token revocation endpoint for OAuth clients, so disconnecting can
+//! Neither provider has a token revocation endpoint for OAuth clients, so disconnecting can
 //! only forget the tokens; the app then links to the provider's page to revoke there as well.
 
 use api::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus, GitProvider};
@@ -21,7 +21,7 @@ use axum::{Extension, Router};
 use super::{provider_routes, AppState};
 use crate::error::{AppError, AppResult};
 use crate::extract::Json;
-use crate::providers::{grants, BitbucketError};
+use crate::providers::{grants, ProviderError};
 use crate::session::CurrentUser;
 use crate::store::{self, GrantStatus, StoredGrant};
 
@@ -49,13 +49,19 @@ async fn status(
     };
     let unproven = store::now() - link.validated_at > REVALIDATE_AFTER_SECS;
     if link.status() == GrantStatus::Connected && (unproven || grants::expired(&link)) {
-        match provider.host.check(user.id).await {
+        let checked = provider
+            .call(
+                user.id,
+                |host, token| async move { host.check(&token).await },
+            )
+            .await;
+        match checked {
             Ok(_) => {}
             // The link now says why; read it again below.
-            Err(AppError::Bitbucket(BitbucketError::ReconnectNeeded(_))) => {}
-            // Bitbucket unreachable or rate-limiting: the link itself is fine (a transient
+            Err(AppError::Provider(ProviderError::ReconnectNeeded(_))) => {}
+            // The provider unreachable or rate-limiting: the link itself is fine (a transient
             // failure never marks it), so report what we know.
-            Err(AppError::Bitbucket(error)) => {
+            Err(AppError::Provider(error)) => {
                 tracing::warn!(%error, "could not validate the Bitbucket link")
             }
             Err(other) => return Err(other),
@@ -98,7 +104,7 @@ async fn events(
 
 fn describe(link: StoredGrant) -> ConnectionStatus {
     let account = BitbucketAccount {
-        // Stored as empty text when Bitbucket's answer had none (the columns predate that).
+        // Stored as empty text when the provider's answer had none (the columns predate that).
         account_id: Some(link.account_id.clone()).filter(|id| !id.is_empty()),
         nickname: Some(link.nickname.clone()).filter(|nickname| !nickname.is_empty()),
         display_name: link.display_name.clone(),

@@ -19,7 +19,7 @@ use axum::{Extension, Router};
 use super::{provider_routes, AppState};
 use crate::error::{AppError, AppResult};
 use crate::providers::oauth::TokenError;
-use crate::providers::BitbucketError;
+use crate::providers::ProviderError;
 use crate::random;
 use crate::security::return_to::app_redirect;
 use crate::session::Session;
@@ -190,7 +190,7 @@ async fn callback(
     }
     let account = match provider.host.identify(&tokens.access_token).await {
         Ok(account) => account,
-        Err(error @ (BitbucketError::Unavailable(_) | BitbucketError::RateLimited { .. })) => {
+        Err(error @ (ProviderError::Unavailable(_) | ProviderError::RateLimited { .. })) => {
             tracing::warn!(user_id, %error, "could not read the account");
             return fail(return_to, OAuthFailure::BitbucketUnavailable);
         }

@@ -67,7 +67,7 @@ struct Operations;
 
 /// Statuses any `/api` operation can answer, all with an `ApiError` body: malformed requests,
 /// the CSRF gate, missing things, size and type limits, validation, rate limits, and an
-/// unreachable database or Bitbucket. Sign-in is only demanded where an operation says so.
+/// unreachable database or Git provider. Sign-in is only demanded where an operation says so.
 const SHARED_ERRORS: [(&str, &str); 9] = [
     (
         "400",

@@ -2,7 +2,8 @@
 //!
 //! Input is checked here (path, size, YAML schema, message) before any storage call; the
 //! project's [`PipelineStore`](crate::pipelines::PipelineStore) does the rest, through the
-//! user's own Bitbucket token for repository projects.
+//! user's own provider token for repository projects. Which store answers is chosen here
+//! (`for_project`), so the pipelines module depends on neither the providers nor the routes.
 
 use api::pipeline::MAX_PIPELINE_BYTES;
 use api::{DeletePipeline, PipelineFile, PipelineList, PipelineQuery, SavePipeline, SavedPipeline};
@@ -12,10 +13,13 @@ use axum::Router;
 
 use super::projects::owned_project;
 use super::AppState;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
-use crate::pipelines::{self, checked_message, pipeline_path, project_folder, Edit};
+use crate::pipelines::studio::StudioPipelines;
+use crate::pipelines::{checked_message, pipeline_path, project_folder, Edit, PipelineStore};
+use crate::providers::PipelineLocation;
 use crate::session::CurrentUser;
+use crate::store::ProjectRow;
 
 /// A save carries up to 1 MiB of YAML, JSON-escaped: room for escapes and the other fields.
 const SAVE_BODY_BYTES: usize = 3 * MAX_PIPELINE_BYTES;
@@ -39,7 +43,7 @@ async fn list(
     Path(id): Path<i64>,
 ) -> AppResult<Json<PipelineList>> {
     let project = owned_project(&state, &user, id).await?;
-    let store = pipelines::for_project(&state, user.id, &project).await?;
+    let store = for_project(&state, user.id, &project).await?;
     Ok(Json(store.list().await?))
 }
 
@@ -51,7 +55,7 @@ async fn read(
 ) -> AppResult<Json<PipelineFile>> {
     let project = owned_project(&state, &user, id).await?;
     let path = pipeline_path(&query.path, &project_folder(&project))?;
-    let store = pipelines::for_project(&state, user.id, &project).await?;
+    let store = for_project(&state, user.id, &project).await?;
     Ok(Json(store.read(&path).await?))
 }
 
@@ -63,7 +67,7 @@ async fn save(
 ) -> AppResult<Json<SavedPipeline>> {
     let project = owned_project(&state, &user, id).await?;
     let edit = Edit::parse(body, &project_folder(&project))?;
-    let store = pipelines::for_project(&state, user.id, &project).await?;
+    let store = for_project(&state, user.id, &project).await?;
     Ok(Json(store.save(&edit).await?))
 }
 
@@ -78,8 +82,56 @@ async fn remove(
     let message = checked_message(&body.message, || {
         api::pipeline::default_message("Delete", path.as_str())
     })?;
-    let store = pipelines::for_project(&state, user.id, &project).await?;
+    let store = for_project(&state, user.id, &project).await?;
     Ok(Json(
         store.delete(&path, &body.base_revision, &message).await?,
     ))
+}
+
+/// The store that keeps `project`'s pipelines, acting as `user_id`: its provider's, or the
+/// studio's own for a Quick start project.
+async fn for_project(
+    state: &AppState,
+    user_id: i64,
+    project: &ProjectRow,
+) -> AppResult<Box<dyn PipelineStore>> {
+    let folder = project_folder(project);
+    match (&project.workspace, &project.repo_slug) {
+        (Some(workspace), Some(repo)) => {
+            let provider = state.providers.by_slug(
+                project
+                    .provider
+                    .as_deref()
+                    .unwrap_or(api::GitProvider::BitbucketCloud.slug()),
+            )?;
+            Ok(provider.pipelines(PipelineLocation {
+                user_id,
+                group: workspace.clone(),
+                repo: repo.clone(),
+                full_name: project
+                    .repo_full_name
+                    .clone()
+                    .unwrap_or_else(|| format!("{workspace}/{repo}")),
+                branch: project
+                    .branch
+                    .clone()
+                    .unwrap_or_else(|| api::PROJECT_BRANCH.to_owned()),
+                folder,
+            }))
+        }
+        _ => {
+            let author = state
+                .db
+                .user_by_id(user_id)
+                .await?
+                .map(|u| u.email)
+                .ok_or(AppError::NotSignedIn)?;
+            Ok(Box::new(StudioPipelines {
+                db: state.db.clone(),
+                project_id: project.id,
+                author,
+                folder,
+            }))
+        }
+    }
 }

@@ -72,7 +72,7 @@ async fn create(
             ),
         });
     }
-    // Checked before any Bitbucket call, so a taken name costs the user no wait.
+    // Checked before any provider call, so a taken name costs the user no wait.
     if state.db.has_project_named(user.id, &name).await? {
         return Err(name_taken());
     }
@@ -92,9 +92,11 @@ async fn create(
         }
         (ProjectConfiguration::Advanced, Some(repo)) => {
             let provider = state.providers.get(repo.provider)?;
+            let (group, slug) = (repo.group.as_str(), repo.slug.as_str());
             let checked = provider
-                .host
-                .project_repository(user.id, &repo.group, &repo.slug)
+                .call(user.id, |host, token| async move {
+                    host.project_repository(&token, group, slug).await
+                })
                 .await?;
             Some((repo.provider, checked))
         }
@@ -110,7 +112,7 @@ async fn create(
                 .as_ref()
                 .map(|(provider, r)| NewProjectRepository {
                     provider: provider.slug(),
-                    workspace: &r.workspace,
+                    workspace: &r.group,
                     slug: &r.slug,
                     full_name: &r.full_name,
                     branch: PROJECT_BRANCH,

@@ -17,7 +17,7 @@ use super::{provider_routes, AppState};
 use crate::error::AppResult;
 use crate::extract::{Json, Path, Query};
 use crate::providers::cursor::ListOf;
-use crate::providers::{BitbucketError, Provider};
+use crate::providers::{Provider, ProviderError};
 use crate::session::CurrentUser;
 
 /// Longest search accepted; Bitbucket Cloud's repository names are at most 62 characters.
@@ -30,13 +30,13 @@ const MAX_NAME_CHARS: usize = 256;
 pub fn router() -> Router<AppState> {
     provider_routes(|provider| {
         let repositories = format!(
-            "{}/{{workspace}}/repositories",
+            "{}/{{group}}/repositories",
             api::paths::workspaces(provider)
         );
         Router::new()
             .route(&api::paths::repository_picker(provider), get(picker))
-            .route(&api::paths::workspaces(provider), get(workspaces))
-            .route(&api::paths::workspace_names(provider), get(workspace_names))
+            .route(&api::paths::workspaces(provider), get(groups))
+            .route(&api::paths::workspace_names(provider), get(group_names))
             .route(&repositories, get(repositories_page))
             .route(
                 &format!("{repositories}/{{repository}}/main-branch"),
@@ -53,7 +53,7 @@ fn provider(state: &AppState, id: GitProvider) -> AppResult<&Provider> {
 /// A name from the URL, bounded before anything else looks at it.
 fn name<'a>(value: &'a str, what: &'static str) -> AppResult<&'a str> {
     if value.is_empty() || value.chars().count() > MAX_NAME_CHARS {
-        return Err(BitbucketError::InvalidName(what).into());
+        return Err(ProviderError::InvalidName(what).into());
     }
     Ok(value)
 }
@@ -68,11 +68,11 @@ async fn picker(
 ) -> AppResult<Json<RepositoryPicker>> {
     let provider = provider(&state, id)?;
     let asked = match query.group.as_deref().filter(|w| !w.is_empty()) {
-        Some(workspace) => Some(name(workspace, "workspace")?.to_owned()),
+        Some(group) => Some(name(group, "workspace")?.to_owned()),
         None => None,
     };
     let guess = match asked {
-        Some(workspace) => Some(workspace),
+        Some(group) => Some(group),
         None => state
             .db
             .stored_grant(user.id, id)
@@ -80,7 +80,12 @@ async fn picker(
             .and_then(|link| link.preferred_workspace),
     };
     let refresh = query.refresh.unwrap_or(false);
-    let mut picker = provider.host.picker(user.id, guess, refresh).await?;
+    let mut picker = provider
+        .call(user.id, |host, token| {
+            let guess = guess.as_deref();
+            async move { host.picker(&token, guess, refresh).await }
+        })
+        .await?;
     if let Some(group) = picker.group.as_deref() {
         let list = ListOf {
             user_id: user.id,
@@ -94,64 +99,72 @@ async fn picker(
 }
 
 /// Every group of the account, in one page.
-async fn workspaces(
+async fn groups(
     State(state): State<AppState>,
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
 ) -> AppResult<Json<Page<RepositoryGroup>>> {
-    let workspaces = provider(&state, id)?.host.groups(user.id).await?;
-    let size = workspaces.len() as u64;
+    let groups = provider(&state, id)?
+        .call(
+            user.id,
+            |host, token| async move { host.groups(&token).await },
+        )
+        .await?;
+    let size = groups.len() as u64;
     Ok(Json(Page {
-        values: workspaces,
+        values: groups,
         next: None,
         size: Some(size),
     }))
 }
 
 /// The groups with their human names, asked for after the first screen.
-async fn workspace_names(
+async fn group_names(
     State(state): State<AppState>,
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
 ) -> AppResult<Json<Vec<RepositoryGroup>>> {
-    Ok(Json(provider(&state, id)?.host.group_names(user.id).await?))
+    Ok(Json(
+        provider(&state, id)?
+            .call(user.id, |host, token| async move {
+                host.group_names(&token).await
+            })
+            .await?,
+    ))
 }
 
 async fn repositories_page(
     State(state): State<AppState>,
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
-    Path(workspace): Path<String>,
+    Path(group): Path<String>,
     Query(query): Query<RepositoryQuery>,
 ) -> AppResult<Json<Page<Repository>>> {
     let provider = provider(&state, id)?;
-    let workspace = name(&workspace, "workspace")?;
+    let group = name(&group, "workspace")?;
     let search: Option<String> = query
         .search
         .map(|s| s.trim().chars().take(MAX_SEARCH_CHARS).collect());
     let list = ListOf {
         user_id: user.id,
         provider: id,
-        group: workspace,
+        group,
         search: search.as_deref(),
     };
     let cursor = match query.cursor.filter(|c| !c.is_empty()) {
         Some(cursor) if cursor.len() > MAX_CURSOR_CHARS => {
-            return Err(BitbucketError::InvalidName("page").into())
+            return Err(ProviderError::InvalidName("page").into())
         }
         Some(cursor) => Some(list.open(&state.cipher, &cursor)?),
         None => None,
     };
     let refresh = query.refresh.unwrap_or(false);
+    let (search, cursor) = (search.as_deref(), cursor.as_deref());
     let page = provider
-        .host
-        .repositories(
-            user.id,
-            workspace,
-            search.as_deref(),
-            cursor.as_deref(),
-            refresh,
-        )
+        .call(user.id, |host, token| async move {
+            host.repositories(&token, group, search, cursor, refresh)
+                .await
+        })
         .await?;
     Ok(Json(list.sealed_page(&state.cipher, page)))
 }
@@ -162,20 +175,18 @@ async fn main_branch(
     State(state): State<AppState>,
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
-    Path((workspace, repository)): Path<(String, String)>,
+    Path((group, repository)): Path<(String, String)>,
 ) -> AppResult<Json<MainBranch>> {
     let provider = provider(&state, id)?;
-    let (workspace, repository) = (
-        name(&workspace, "workspace")?,
-        name(&repository, "repository")?,
-    );
+    let (group, repository) = (name(&group, "workspace")?, name(&repository, "repository")?);
     let branch = provider
-        .host
-        .main_branch(user.id, workspace, repository)
+        .call(user.id, |host, token| async move {
+            host.main_branch(&token, group, repository).await
+        })
         .await?;
     state
         .db
-        .remember_preferred_workspace(user.id, id, workspace)
+        .remember_preferred_workspace(user.id, id, group)
         .await?;
     Ok(Json(branch))
 }
@@ -186,22 +197,20 @@ async fn create_main_branch(
     State(state): State<AppState>,
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
-    Path((workspace, repository)): Path<(String, String)>,
+    Path((group, repository)): Path<(String, String)>,
     _: Json<api::EmptyBody>,
 ) -> AppResult<Json<MainBranch>> {
     let provider = provider(&state, id)?;
-    let (workspace, repository) = (
-        name(&workspace, "workspace")?,
-        name(&repository, "repository")?,
-    );
+    let (group, repository) = (name(&group, "workspace")?, name(&repository, "repository")?);
     let branch = provider
-        .host
-        .create_main_branch(user.id, workspace, repository)
+        .call(user.id, |host, token| async move {
+            host.create_main_branch(&token, group, repository).await
+        })
         .await?;
     tracing::info!(
         user_id = user.id,
         provider = id.slug(),
-        workspace,
+        group,
         repository,
         "created the main branch"
     );

@@ -209,10 +209,10 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
-    /// Sends `request` to Bitbucket with the current request's id (`X-Request-Id`) and
-    /// counts the call under `endpoint`: the one way the studio calls Bitbucket, REST and
+    /// Sends `request` to a Git provider with the current request's id (`X-Request-Id`) and
+    /// counts the call under `endpoint`: the one way the studio calls a provider, REST and
     /// token endpoint alike.
-    pub async fn send_to_bitbucket(
+    pub async fn send_upstream(
         &self,
         http: &reqwest::Client,
         mut request: reqwest::Request,

@@ -126,7 +126,7 @@ async fn creating_main_needs_write_access(engine: Engine) {
     assert_eq!(refused.status(), 403);
     assert_eq!(
         refused.json::<ApiError>().await.unwrap().code,
-        ErrorCode::BitbucketForbidden
+        ErrorCode::ProviderForbidden
     );
     assert!(matches!(
         main_branch(&app, "acme-data", "marketing-etl").await,

@@ -99,7 +99,7 @@ async fn revocation_is_detected_and_reconnect_restores_the_link(engine: Engine) 
     let refused = list_workspaces(&app).await;
     assert_eq!(refused.status(), 409);
     let error = error_of(refused).await;
-    assert_eq!(error.code, ErrorCode::BitbucketReconnectNeeded);
+    assert_eq!(error.code, ErrorCode::ProviderReconnectNeeded);
     assert!(error.message.contains("Reconnect"), "{}", error.message);
 
     let ConnectionStatus::ReconnectNeeded { reason, account } = app.connection().await else {
@@ -159,7 +159,7 @@ async fn every_opening_after_the_first_asks_bitbucket(engine: Engine) {
     let refused = list_workspaces(&app).await;
     assert_eq!(
         error_of(refused).await.code,
-        ErrorCode::BitbucketReconnectNeeded
+        ErrorCode::ProviderReconnectNeeded
     );
 }
 
@@ -210,7 +210,7 @@ async fn a_transient_refresh_failure_keeps_the_link(engine: Engine) {
     // An outage says when to come back (the soak found it did not).
     assert_eq!(unavailable.headers()["retry-after"], "5");
     let error = error_of(unavailable).await;
-    assert_eq!(error.code, ErrorCode::BitbucketUnavailable);
+    assert_eq!(error.code, ErrorCode::ProviderUnavailable);
     assert_eq!(error.retry_after_seconds, Some(5));
     assert!(matches!(
         app.connection().await,
@@ -237,7 +237,7 @@ async fn a_rate_limited_refresh_honours_retry_after_and_keeps_the_link(engine: E
     assert_eq!(limited.status(), 429);
     assert!(limited.headers().contains_key("retry-after"));
     let error = error_of(limited).await;
-    assert_eq!(error.code, ErrorCode::BitbucketRateLimited);
+    assert_eq!(error.code, ErrorCode::ProviderRateLimited);
     assert!(error.retry_after_seconds.is_some());
     assert_eq!(
         list_workspaces(&app).await.status(),
@@ -258,7 +258,7 @@ async fn disconnect_forgets_the_tokens(engine: Engine) {
     assert_eq!(refused.status(), 409);
     assert_eq!(
         error_of(refused).await.code,
-        ErrorCode::BitbucketNotConnected
+        ErrorCode::ProviderNotConnected
     );
     assert_eq!(
         app.browser

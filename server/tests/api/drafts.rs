@@ -24,7 +24,7 @@ fn typed() -> ProjectDraft {
     ProjectDraft {
         configuration: Some(api::ProjectConfiguration::Advanced),
         repository: Some(RepositoryRef {
-            provider: api::GitProvider::Bitbucket,
+            provider: api::GitProvider::BitbucketCloud,
             group: "acme-data".into(),
             slug: "warehouse-pipelines".into(),
         }),

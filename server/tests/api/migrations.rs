@@ -66,7 +66,7 @@ async fn the_grants_table_rename_keeps_every_row(engine: Engine) {
     );
 
     let cloud = db
-        .stored_grant(1, GitProvider::Bitbucket)
+        .stored_grant(1, GitProvider::BitbucketCloud)
         .await
         .unwrap()
         .expect("Cloud's grant");
@@ -81,7 +81,7 @@ async fn the_grants_table_rename_keeps_every_row(engine: Engine) {
     assert_eq!(datacenter.account_uuid, "ada-dc");
     assert_eq!(datacenter.access_token, "v1.k1.ada-dc-access");
     let reconnect = db
-        .stored_grant(2, GitProvider::Bitbucket)
+        .stored_grant(2, GitProvider::BitbucketCloud)
         .await
         .unwrap()
         .expect("Grace's grant");

@@ -69,7 +69,7 @@ async fn granting_access_connects_and_returns_to_the_wizard(engine: Engine) {
 
     let link = app
         .db
-        .stored_grant(me.id, api::GitProvider::Bitbucket)
+        .stored_grant(me.id, api::GitProvider::BitbucketCloud)
         .await
         .unwrap()
         .unwrap();
@@ -229,7 +229,7 @@ async fn a_consumer_without_write_scope_is_reported_and_nothing_stored(engine: E
     );
     assert!(app
         .db
-        .stored_grant(me.id, api::GitProvider::Bitbucket)
+        .stored_grant(me.id, api::GitProvider::BitbucketCloud)
         .await
         .unwrap()
         .is_none());

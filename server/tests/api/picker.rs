@@ -225,7 +225,7 @@ async fn missing_and_broken_connections_are_named(engine: Engine) {
     let refused = picker(&app, None).await;
     assert_eq!(refused.status(), 409);
     let error: ApiError = refused.json().await.unwrap();
-    assert_eq!(error.code, ErrorCode::BitbucketNotConnected);
+    assert_eq!(error.code, ErrorCode::ProviderNotConnected);
 
     app.authorize_as("Alex Rivera", "Grant access").await;
     app.sandbox
@@ -234,7 +234,7 @@ async fn missing_and_broken_connections_are_named(engine: Engine) {
     let revoked = picker(&app, None).await;
     assert_eq!(revoked.status(), 409);
     let error: ApiError = revoked.json().await.unwrap();
-    assert_eq!(error.code, ErrorCode::BitbucketReconnectNeeded);
+    assert_eq!(error.code, ErrorCode::ProviderReconnectNeeded);
 }
 
 async fn rate_limiting_is_passed_on_with_its_wait(engine: Engine) {
@@ -245,7 +245,7 @@ async fn rate_limiting_is_passed_on_with_its_wait(engine: Engine) {
     let limited = picker_asking(&app, None, true).await;
     assert_eq!(limited.status(), 429);
     let error: ApiError = limited.json().await.unwrap();
-    assert_eq!(error.code, ErrorCode::BitbucketRateLimited);
+    assert_eq!(error.code, ErrorCode::ProviderRateLimited);
     assert_eq!(error.retry_after_seconds, Some(1));
     assert_eq!(first_screen(&app, None).await.groups.len(), 3, "recovers");
 }

@@ -82,7 +82,7 @@ async fn pipelines_on_the_branch_are_listed_with_their_last_commit(engine: Engin
     let app = TestApp::connected(engine).await;
     let id = bitbucket_project(&app, "acme-data", "warehouse-pipelines").await;
     let listed = list(&app, id).await;
-    let PipelineStorage::Bitbucket {
+    let PipelineStorage::Provider {
         full_name,
         branch,
         folder,
@@ -265,7 +265,7 @@ async fn a_revoked_connection_asks_to_reconnect(engine: Engine) {
     app.sandbox.sandbox.revoke("alex", CLIENT_ID);
 
     let listed = error_of(app.browser.get(&api::paths::pipelines(id)).await, 409).await;
-    assert_eq!(listed.code, ErrorCode::BitbucketReconnectNeeded);
+    assert_eq!(listed.code, ErrorCode::ProviderReconnectNeeded);
     let saved = save(
         &app,
         id,
@@ -275,7 +275,7 @@ async fn a_revoked_connection_asks_to_reconnect(engine: Engine) {
     .await;
     assert_eq!(
         error_of(saved, 409).await.code,
-        ErrorCode::BitbucketReconnectNeeded
+        ErrorCode::ProviderReconnectNeeded
     );
 }
 

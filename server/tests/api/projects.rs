@@ -112,7 +112,7 @@ async fn refuses_a_repository_without_write_access(engine: Engine) {
     let response = app.browser.post_json(api::paths::PROJECTS, &body).await;
     assert_eq!(response.status(), 403);
     let error: ApiError = response.json().await.unwrap();
-    assert_eq!(error.code, ErrorCode::BitbucketForbidden);
+    assert_eq!(error.code, ErrorCode::ProviderForbidden);
     assert!(
         error.message.contains("acme-data/finance-reports"),
         "{}",
@@ -143,7 +143,7 @@ async fn validates_names_and_needs_a_connection(engine: Engine) {
     let response = app.browser.post_json(api::paths::PROJECTS, &advanced).await;
     assert_eq!(
         response.json::<ApiError>().await.unwrap().code,
-        ErrorCode::BitbucketNotConnected
+        ErrorCode::ProviderNotConnected
     );
 
     let quick = app

@@ -121,7 +121,7 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
         .id;
     let before = app
         .db
-        .stored_grant(user_id, api::GitProvider::Bitbucket)
+        .stored_grant(user_id, api::GitProvider::BitbucketCloud)
         .await
         .unwrap()
         .unwrap();
@@ -130,7 +130,7 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
         cipher
             .decrypt(
                 sealed,
-                &token_context(user_id, api::GitProvider::Bitbucket, column),
+                &token_context(user_id, api::GitProvider::BitbucketCloud, column),
             )
             .unwrap()
             .expose_secret()
@@ -150,7 +150,7 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
     assert_eq!(response.status(), 200);
     let after = app
         .db
-        .stored_grant(user_id, api::GitProvider::Bitbucket)
+        .stored_grant(user_id, api::GitProvider::BitbucketCloud)
         .await
         .unwrap()
         .unwrap();
@@ -162,16 +162,16 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
     let long = "t".repeat(3000);
     let sealed = cipher.encrypt(
         &SecretString::from(long.clone()),
-        &token_context(user_id, api::GitProvider::Bitbucket, "access_token"),
+        &token_context(user_id, api::GitProvider::BitbucketCloud, "access_token"),
     );
     let refresh = cipher.encrypt(
         &SecretString::from(long.clone()),
-        &token_context(user_id, api::GitProvider::Bitbucket, "refresh_token"),
+        &token_context(user_id, api::GitProvider::BitbucketCloud, "refresh_token"),
     );
     app.db
         .upsert_grant(NewGrant {
             user_id,
-            provider: api::GitProvider::Bitbucket,
+            provider: api::GitProvider::BitbucketCloud,
             account_id: "",
             account_uuid: "{u}",
             nickname: "",
@@ -189,7 +189,7 @@ async fn rotating_long_tokens_are_stored_whole(engine: Engine) {
         .unwrap();
     let stored = app
         .db
-        .stored_grant(user_id, api::GitProvider::Bitbucket)
+        .stored_grant(user_id, api::GitProvider::BitbucketCloud)
         .await
         .unwrap()
         .unwrap();
@@ -238,7 +238,7 @@ async fn the_hourly_rate_limit_is_explained_and_recovered_from(engine: Engine) {
     }
     let limited = limited.expect("the limit was reached");
     let error: ApiError = limited.json().await.unwrap();
-    assert_eq!(error.code, ErrorCode::BitbucketRateLimited);
+    assert_eq!(error.code, ErrorCode::ProviderRateLimited);
     let wait = error.retry_after_seconds.unwrap();
     assert!((3500..=3600).contains(&wait), "{wait}");
     assert!(error.message.contains("60 minutes"), "{}", error.message);

@@ -113,7 +113,7 @@ async fn tokens_are_never_stored_in_clear(engine: Engine) {
     }
     let link = app
         .db
-        .stored_grant(me.id, api::GitProvider::Bitbucket)
+        .stored_grant(me.id, api::GitProvider::BitbucketCloud)
         .await
         .unwrap()
         .unwrap();

@@ -47,7 +47,7 @@ pub fn PipelineSection(project_id: i64) -> impl IntoView {
 fn StorageLine(storage: PipelineStorage) -> impl IntoView {
     match storage {
         // The repository itself is named in the project's facts above.
-        PipelineStorage::Bitbucket {
+        PipelineStorage::Provider {
             branch,
             folder,
             head,

@@ -90,7 +90,7 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
                     <RepositorySkeleton />
                 }
                 .into_any(),
-                Some(Err(error)) if error.code == ErrorCode::BitbucketNotConnected => view! {
+                Some(Err(error)) if error.code == ErrorCode::ProviderNotConnected => view! {
                     <AuthorizePanel
                         provider=provider.get_value()
                         status=ConnectionStatus::NotConnected
@@ -98,7 +98,7 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
                     />
                 }
                 .into_any(),
-                Some(Err(error)) if error.code == ErrorCode::BitbucketReconnectNeeded => {
+                Some(Err(error)) if error.code == ErrorCode::ProviderReconnectNeeded => {
                     let status = ConnectionStatus::ReconnectNeeded {
                         reason: error.message,
                         account: None,
@@ -514,7 +514,7 @@ mod tests {
 
     #[test]
     fn no_groups_names_the_provider() {
-        let cloud = Provider::of(api::GitProvider::Bitbucket, None);
+        let cloud = Provider::of(api::GitProvider::BitbucketCloud, None);
         assert_eq!(
             no_groups(&cloud),
             "Your Bitbucket account belongs to no workspace. Create or join a workspace on Bitbucket, then come back."

@@ -243,7 +243,7 @@ mod tests {
         let (more, _) = list.start_more().unwrap();
         list.finish(
             more,
-            Err(ApiError::new(ErrorCode::BitbucketRateLimited, "Slow down.")),
+            Err(ApiError::new(ErrorCode::ProviderRateLimited, "Slow down.")),
         );
         assert_eq!(list.items.len(), 1);
         assert!(list.error.is_some());

@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use serde_json::json;
 
 use super::rest::{slug, BitbucketRest};
-use super::BitbucketError;
+use super::ProviderError;
 
 /// What the first commit of an empty repository contains.
 pub fn first_readme(repository_name: &str) -> String {
@@ -24,7 +24,7 @@ impl BitbucketRest {
         workspace: &str,
         repo: &str,
         name: &str,
-    ) -> Result<Option<String>, BitbucketError> {
+    ) -> Result<Option<String>, ProviderError> {
         Ok(self
             .branch_head(token, workspace, repo, name)
             .await?
@@ -39,7 +39,7 @@ impl BitbucketRest {
         workspace: &str,
         repo: &str,
         name: &str,
-    ) -> Result<Option<String>, BitbucketError> {
+    ) -> Result<Option<String>, ProviderError> {
         Ok(self
             .branch_head_recent(token, workspace, repo, name)
             .await?
@@ -52,7 +52,7 @@ impl BitbucketRest {
         token: &SecretString,
         workspace: &str,
         repo: &str,
-    ) -> Result<MainBranch, BitbucketError> {
+    ) -> Result<MainBranch, ProviderError> {
         Ok(self.inspect(token, workspace, repo).await?.1)
     }
 
@@ -62,7 +62,7 @@ impl BitbucketRest {
         token: &SecretString,
         workspace: &str,
         repo: &str,
-    ) -> Result<(String, MainBranch), BitbucketError> {
+    ) -> Result<(String, MainBranch), ProviderError> {
         let (repository, _) = self.repository(token, workspace, repo).await?;
         let state = match self
             .branch_tip_recent(token, workspace, repo, PROJECT_BRANCH)
@@ -84,7 +84,7 @@ impl BitbucketRest {
         token: &SecretString,
         workspace: &str,
         repo: &str,
-    ) -> Result<MainBranch, BitbucketError> {
+    ) -> Result<MainBranch, ProviderError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let what = "repository (creating a branch needs Write access)";
         let (name, state) = self.inspect(token, workspace, repo).await?;
@@ -95,7 +95,7 @@ impl BitbucketRest {
                     .branch_tip(token, workspace, repo, &default_branch)
                     .await?
                     .ok_or_else(|| {
-                        BitbucketError::NotFound(format!("The branch {default_branch}"))
+                        ProviderError::NotFound(format!("The branch {default_branch}"))
                     })?;
                 let url = self.url(&["repositories", workspace, repo, "refs", "branches"], &[]);
                 let body = json!({"name": PROJECT_BRANCH, "target": {"hash": tip}});
@@ -122,9 +122,7 @@ impl BitbucketRest {
             // The branch may exist already (created meanwhile, by us or anyone): the document
             // names no status for that, and 400 and 409 have both been seen. Read what is
             // there now before calling it a failure.
-            Err(error @ (BitbucketError::Conflict(_) | BitbucketError::BadRequest(_))) => {
-                Some(error)
-            }
+            Err(error @ (ProviderError::Conflict(_) | ProviderError::BadRequest(_))) => Some(error),
             Err(other) => return Err(other),
         };
         match self
@@ -133,7 +131,7 @@ impl BitbucketRest {
         {
             Some(tip) => Ok(MainBranch::Ready { tip }),
             None => Err(refusal.unwrap_or_else(|| {
-                BitbucketError::Unexpected(
+                ProviderError::Unexpected(
                     "Bitbucket accepted the new branch but does not show it".into(),
                 )
             })),

@@ -1,11 +1,9 @@
 //! Bitbucket Cloud as a [`GitHost`]: the REST calls of [`super::rest`], [`super::branches`]
-//! and [`super::source`], each run with the user's token through the Cloud [`Grants`].
+//! and [`super::source`], each made with the token it is given.
 //!
 //! Bitbucket allows each user 1,000 calls an hour on `/2.0/repositories/…`: answers are
-//! cached for a minute per user ([`super::cache`]), `refresh` (the picker's Refresh) asks
+//! cached for a minute per user ([`crate::providers::cache`]), `refresh` (the picker's Refresh) asks
 //! again, and a 429 tells the user when they can go on.
-
-use std::sync::Arc;
 
 use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker, PROJECT_BRANCH};
 use async_trait::async_trait;
@@ -13,23 +11,21 @@ use futures::{StreamExt, TryStreamExt};
 use secrecy::SecretString;
 
 use super::model::WorkspaceRef;
+use super::pipelines::CloudFiles;
 use super::rest::{slug, BitbucketRest, Reading, RepositoryPage};
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
-use crate::providers::bitbucket_cloud::pipelines::BitbucketPipelines;
 use crate::providers::picker::{first_screen, picker_of, FirstScreen};
+use crate::providers::pipelines::ProviderPipelines;
 use crate::providers::{
-    missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,
+    missing_main, Connected, GitHost, Identity, PipelineLocation, ProjectRepository, ProviderError,
 };
-use crate::store::Db;
 
 /// Workspace names asked for at once.
 const NAMES_AT_ONCE: usize = 4;
 
 pub struct CloudHost {
-    pub grants: Arc<Grants>,
     pub rest: BitbucketRest,
-    pub db: Db,
 }
 
 #[async_trait]
@@ -37,7 +33,7 @@ impl GitHost for CloudHost {
     /// The account, and alongside it (no added wait) the first workspace, so the repository
     /// step can open on it at once. The workspace is a convenience: failing to read it fails
     /// nothing.
-    async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError> {
+    async fn identify(&self, token: &SecretString) -> Result<Identity, ProviderError> {
         let (account, first_workspace) = tokio::join!(
             self.rest.current_user(token),
             self.rest.first_workspace(token)
@@ -53,183 +49,126 @@ impl GitHost for CloudHost {
         })
     }
 
-    async fn check(&self, user_id: i64) -> AppResult<()> {
-        let rest = &self.rest;
-        self.grants
-            .with_token(user_id, |token| async move {
-                rest.current_user(&token).await.map(drop)
-            })
-            .await
+    async fn check(&self, token: &SecretString) -> AppResult<()> {
+        Ok(self.rest.current_user(token).await.map(drop)?)
     }
 
     /// One round trip as a rule (see [`first_screen`]); the workspace list was usually read,
     /// and cached, by the authorization itself.
     async fn picker(
         &self,
-        user_id: i64,
-        guess: Option<String>,
+        token: &SecretString,
+        guess: Option<&str>,
         refresh: bool,
     ) -> AppResult<RepositoryPicker> {
-        if let Some(guess) = &guess {
+        if let Some(guess) = guess {
             slug(guess, "workspace")?;
         }
-        let rest = &self.rest;
-        let (workspaces, shown) = self
-            .grants
-            .with_token(user_id, |token| {
-                let guess = guess.clone();
-                async move {
-                    if refresh {
-                        rest.forget_cached(&token);
-                    }
-                    first_workspace_screen(rest, &token, guess).await
-                }
-            })
-            .await?;
+        if refresh {
+            self.rest.forget_cached(token);
+        }
+        let (workspaces, shown) =
+            first_workspace_screen(&self.rest, token, guess.map(str::to_owned)).await?;
         Ok(picker_of(
             workspaces.into_iter().map(to_api_workspace).collect(),
             shown.map(|(workspace, page)| (workspace, to_api_page(page))),
         ))
     }
 
-    async fn groups(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {
-        let rest = &self.rest;
-        let workspaces = self
-            .grants
-            .with_token(user_id, |token| async move {
-                rest.all_workspaces(&token, Reading::Cached).await
-            })
-            .await?;
+    async fn groups(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>> {
+        let workspaces = self.rest.all_workspaces(token, Reading::Cached).await?;
         Ok(workspaces.into_iter().map(to_api_workspace).collect())
     }
 
     /// `GET /workspaces/{workspace}` each, a few at a time, cached for an hour: asked for
     /// after the first screen, which shows slugs, so the names never delay the first
     /// repositories. A workspace whose name cannot be read keeps its slug.
-    async fn group_names(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {
+    async fn group_names(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>> {
         let rest = &self.rest;
-        let named = self
-            .grants
-            .with_token(user_id, |token| async move {
-                let workspaces = rest.all_workspaces(&token, Reading::Cached).await?;
-                futures::stream::iter(workspaces)
-                    .map(|workspace| {
-                        let token = token.clone();
-                        async move {
-                            if workspace.name.is_some() {
-                                return Ok(workspace);
-                            }
-                            let name = match rest.workspace_name(&token, &workspace.slug).await {
-                                Ok(name) => name,
-                                Err(
-                                    error @ (BitbucketError::Unauthorized { .. }
-                                    | BitbucketError::RateLimited { .. }),
-                                ) => return Err(error),
-                                Err(error) => {
-                                    tracing::debug!(%error, "a workspace name could not be read");
-                                    None
-                                }
-                            };
-                            Ok(WorkspaceRef { name, ..workspace })
-                        }
-                    })
-                    .buffered(NAMES_AT_ONCE)
-                    .try_collect::<Vec<_>>()
-                    .await
+        let workspaces = rest.all_workspaces(token, Reading::Cached).await?;
+        let named = futures::stream::iter(workspaces)
+            .map(|workspace| async move {
+                if workspace.name.is_some() {
+                    return Ok(workspace);
+                }
+                let name = match rest.workspace_name(token, &workspace.slug).await {
+                    Ok(name) => name,
+                    Err(
+                        error @ (ProviderError::Unauthorized { .. }
+                        | ProviderError::RateLimited { .. }),
+                    ) => return Err(error),
+                    Err(error) => {
+                        tracing::debug!(%error, "a workspace name could not be read");
+                        None
+                    }
+                };
+                Ok(WorkspaceRef { name, ..workspace })
             })
+            .buffered(NAMES_AT_ONCE)
+            .try_collect::<Vec<_>>()
             .await?;
         Ok(named.into_iter().map(to_api_workspace).collect())
     }
 
     async fn repositories(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         search: Option<&str>,
         cursor: Option<&str>,
         refresh: bool,
     ) -> AppResult<Page<Repository>> {
-        let workspace = slug(workspace, "workspace")?;
-        let rest = &self.rest;
+        let workspace = slug(group, "workspace")?;
+        if refresh {
+            self.rest.forget_cached(token);
+        }
         let page = self
-            .grants
-            .with_token(user_id, |token| async move {
-                if refresh {
-                    rest.forget_cached(&token);
-                }
-                rest.writable_repositories(&token, workspace, search, cursor)
-                    .await
-            })
+            .rest
+            .writable_repositories(token, workspace, search, cursor)
             .await?;
         Ok(to_api_page(page))
     }
 
     async fn main_branch(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
-        let rest = &self.rest;
-        self.grants
-            .with_token(user_id, |token| async move {
-                rest.main_branch(&token, workspace, repo).await
-            })
-            .await
+        let (workspace, repo) = (slug(group, "workspace")?, slug(repo, "repository")?);
+        Ok(self.rest.main_branch(token, workspace, repo).await?)
     }
 
     async fn create_main_branch(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
-        let rest = &self.rest;
-        self.grants
-            .with_token(user_id, |token| async move {
-                rest.create_main_branch(&token, workspace, repo).await
-            })
-            .await
+        let (workspace, repo) = (slug(group, "workspace")?, slug(repo, "repository")?);
+        Ok(self.rest.create_main_branch(token, workspace, repo).await?)
     }
 
     /// Reads the repository and the account's permission on it; refuses unless write or
-    /// admin, and unless it has `main`.
+    /// admin, and unless it has `main`. All three reads use the one token it is given.
     async fn project_repository(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         repo: &str,
     ) -> AppResult<ProjectRepository> {
-        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
+        let (workspace, repo) = (slug(group, "workspace")?, slug(repo, "repository")?);
         let rest = &self.rest;
-        let (repository, html_url) = self
-            .grants
-            .with_token(user_id, |token| async move {
-                rest.repository(&token, workspace, repo).await
-            })
-            .await?;
+        let (repository, html_url) = rest.repository(token, workspace, repo).await?;
         let full_name = repository.full_name.clone();
-        let writable = self
-            .grants
-            .with_token(user_id, |token| {
-                let repository = repository.clone();
-                async move { rest.can_write(&token, &repository).await }
-            })
-            .await?;
-        if !writable {
-            return Err(BitbucketError::Forbidden(format!(
+        if !rest.can_write(token, &repository).await? {
+            return Err(ProviderError::Forbidden(format!(
                 "Your Bitbucket account cannot write to {full_name}. Choose a repository you can write to, or ask a workspace admin for Write access."
             ))
             .into());
         }
-        let has_main = self
-            .grants
-            .with_token(user_id, |token| async move {
-                rest.branch_tip_recent(&token, workspace, repo, PROJECT_BRANCH)
-                    .await
-            })
+        let has_main = rest
+            .branch_tip_recent(token, workspace, repo, PROJECT_BRANCH)
             .await?
             .is_some();
         if !has_main {
@@ -237,24 +176,24 @@ impl GitHost for CloudHost {
         }
         let html_url = html_url.unwrap_or_else(|| format!("https://bitbucket.org/{full_name}"));
         Ok(ProjectRepository {
-            workspace: workspace.to_owned(),
+            group: workspace.to_owned(),
             slug: repository.slug,
             full_name,
             html_url,
         })
     }
 
-    fn pipelines(&self, location: PipelineLocation) -> Box<dyn PipelineStore> {
-        Box::new(BitbucketPipelines {
-            grants: Arc::clone(&self.grants),
-            rest: self.rest.clone(),
-            db: self.db.clone(),
-            user_id: location.user_id,
-            workspace: location.workspace,
-            repo: location.repo,
-            full_name: location.full_name,
-            branch: location.branch,
-            folder: location.folder,
+    fn pipelines(
+        &self,
+        connected: Connected,
+        location: PipelineLocation,
+    ) -> Box<dyn PipelineStore> {
+        Box::new(ProviderPipelines {
+            connected,
+            location,
+            files: CloudFiles {
+                rest: self.rest.clone(),
+            },
         })
     }
 }
@@ -268,7 +207,7 @@ async fn first_workspace_screen(
     rest: &BitbucketRest,
     token: &SecretString,
     guess: Option<String>,
-) -> Result<FirstScreen<WorkspaceRef, RepositoryPage>, BitbucketError> {
+) -> Result<FirstScreen<WorkspaceRef, RepositoryPage>, ProviderError> {
     first_screen(
         guess,
         rest.all_workspaces(token, Reading::Opening),

@@ -1,16 +1,17 @@
 //! Bitbucket Cloud (or the sandbox, which speaks the same protocol) as one of the studio's
 //! providers ([`crate::providers`]).
 //!
+//! - [`provider`]: this provider built from its settings, as [`crate::startup`] registers it.
 //! - [`host`]: the [`crate::providers::GitHost`] implementation the routes call.
+//! - [`pipelines`]: its primitive calls for the shared pipeline store
+//!   ([`crate::providers::pipelines`]).
 //! - [`rest`]: the few REST API 2.0 calls the app needs, against a fixed base URL.
 //! - [`branches`]: the studio's `main` branch: check it, create it.
 //! - [`source`]: files on a branch: list, read, last commit, commit changes.
 //! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
-//! - [`cache`]: a minute's memory of answers per user, for the hourly request limit.
 //! - [`endpoint`]: endpoint templates, the `endpoint` label of Bitbucket calls in metrics.
 
 pub mod branches;
-pub mod cache;
 pub mod endpoint;
 pub mod host;
 pub mod pipelines;
@@ -19,9 +20,47 @@ pub use wire::cloud as model;
 pub mod rest;
 pub mod source;
 
-pub use crate::providers::BitbucketError;
+pub use crate::providers::ProviderError;
 
 /// Scopes the studio needs on its OAuth consumer. Bitbucket ignores a `scope` parameter:
 /// scopes are the boxes ticked on the consumer, so the callback checks what was granted.
 /// (Defined in `api`, which also names them for the user.)
 pub use api::oauth::REQUIRED_SCOPES;
+
+/// Bitbucket Cloud from its settings: HTTP Basic client authentication, scopes set on the
+/// consumer (checked at the callback).
+pub fn provider(
+    settings: &crate::config::BitbucketSettings,
+    shared: &crate::providers::Shared<'_>,
+) -> Result<crate::providers::Provider, url::ParseError> {
+    use crate::providers::oauth::{ClientAuth, OAuthSettings};
+    let oauth = OAuthSettings {
+        client_id: settings.client_id.clone(),
+        client_secret: settings.client_secret.clone(),
+        authorize_url: settings.authorize_url.clone(),
+        token_url: settings.token_url.clone(),
+        callback_url: settings.callback_url.clone(),
+        pkce: settings.pkce,
+        client_auth: ClientAuth::Basic,
+        scopes: Vec::new(),
+        required_scopes: REQUIRED_SCOPES.iter().map(|s| s.to_string()).collect(),
+    };
+    let id = api::GitProvider::BitbucketCloud;
+    let host = host::CloudHost {
+        rest: rest::BitbucketRest::new(
+            shared.http.clone(),
+            &settings.api_url,
+            shared.metrics.clone(),
+        )?,
+    };
+    Ok(crate::providers::Provider {
+        info: api::ProviderInfo {
+            provider: id,
+            name: id.label().to_owned(),
+            host: "bitbucket.org".to_owned(),
+            revoke_url: settings.app_authorizations_url.clone(),
+        },
+        grants: shared.grants(id, &oauth)?,
+        host: std::sync::Arc::new(host),
+    })
+}

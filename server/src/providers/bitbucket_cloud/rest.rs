@@ -6,7 +6,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
+use reqwest::header::ACCEPT;
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -14,28 +14,16 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
-use super::cache::{ResponseCache, LIST_TTL, NAME_TTL};
 use super::model::{
     Account, ErrorBody, Paginated, WireAccount, WireRepository, Workspace, WorkspaceAccess,
     WorkspaceRef,
 };
-use super::BitbucketError;
+use super::ProviderError;
 use crate::providers::body;
+pub use crate::providers::cache::Reading;
+use crate::providers::cache::{ResponseCache, LIST_TTL, NAME_TTL};
+use crate::providers::refusal::{Meaning, StatusTable};
 use crate::telemetry::Metrics;
-
-/// Whether a read may be answered from the cache.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reading {
-    /// The read that opens a screen: asks Bitbucket whatever was kept, so a grant revoked on
-    /// Bitbucket or an outage shows at once instead of hiding behind a copy of a moment ago.
-    /// The only copy it takes is one handed over by [`Reading::HandOver`], once.
-    Opening,
-    /// A read during authorization, with the brand-new token: asks Bitbucket, and hands the
-    /// answer to the first screen's [`Reading::Opening`] read, which would ask the same.
-    HandOver,
-    /// Reuses an answer kept less than its time-to-live ago.
-    Cached,
-}
 
 /// Bitbucket's largest page for the repository and workspace listings.
 pub const MAX_PAGELEN: u32 = 100;
@@ -64,11 +52,11 @@ pub struct RepositoryPage {
 
 /// A validated Bitbucket workspace or repository slug: 1–128 of `[A-Za-z0-9._-]`, not `.` or
 /// `..`. Anything else is refused before a URL is built.
-pub fn slug<'a>(value: &'a str, what: &'static str) -> Result<&'a str, BitbucketError> {
+pub fn slug<'a>(value: &'a str, what: &'static str) -> Result<&'a str, ProviderError> {
     if super::model::is_slug(value) {
         Ok(value)
     } else {
-        Err(BitbucketError::InvalidName(what))
+        Err(ProviderError::InvalidName(what))
     }
 }
 
@@ -78,9 +66,27 @@ fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-pub fn retry_after(headers: &HeaderMap) -> Option<u64> {
-    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
-}
+/// What Bitbucket Cloud's refusals mean ([`crate::providers::refusal`]).
+pub const STATUSES: StatusTable = StatusTable {
+    entries: &[
+        (
+            StatusCode::UNAUTHORIZED,
+            Meaning::Unauthorized {
+                lacking_permission: None,
+            },
+        ),
+        (
+            StatusCode::FORBIDDEN,
+            Meaning::Forbidden(
+                "Bitbucket refused access to the {what}. Check that your Bitbucket account has the needed permission.",
+            ),
+        ),
+        (StatusCode::NOT_FOUND, Meaning::NotFound),
+        (StatusCode::CONFLICT, Meaning::Conflict),
+        (StatusCode::BAD_REQUEST, Meaning::BadRequest),
+        (StatusCode::TOO_MANY_REQUESTS, Meaning::RateLimited),
+    ],
+};
 
 impl BitbucketRest {
     pub fn new(
@@ -113,7 +119,7 @@ impl BitbucketRest {
         token: &SecretString,
         url: Url,
         what: &str,
-    ) -> Result<T, BitbucketError> {
+    ) -> Result<T, ProviderError> {
         let response = self.send(token, self.http.get(url), what).await?;
         body::json(response, what).await
     }
@@ -126,7 +132,7 @@ impl BitbucketRest {
         url: Url,
         what: &str,
         ttl: Duration,
-    ) -> Result<T, BitbucketError> {
+    ) -> Result<T, ProviderError> {
         self.read(token, url, what, ttl, Reading::Cached).await
     }
 
@@ -137,27 +143,14 @@ impl BitbucketRest {
         what: &str,
         ttl: Duration,
         reading: Reading,
-    ) -> Result<T, BitbucketError> {
+    ) -> Result<T, ProviderError> {
         let key = url.as_str().to_owned();
-        let cached = match reading {
-            Reading::Cached => self.cache.get(token, &key),
-            Reading::Opening => self.cache.take_handed_over(token, &key),
-            Reading::HandOver => None,
+        let ask = async {
+            let response = self.send(token, self.http.get(url), what).await?;
+            Ok(axum::body::Bytes::from(body::answer(response, what).await?))
         };
-        let body = match cached {
-            Some(body) => body,
-            None => {
-                let response = self.send(token, self.http.get(url), what).await?;
-                let body = axum::body::Bytes::from(body::answer(response, what).await?);
-                if reading == Reading::HandOver {
-                    self.cache.put_handed_over(token, &key, body.clone(), ttl);
-                } else {
-                    self.cache.put(token, &key, body.clone(), ttl);
-                }
-                body
-            }
-        };
-        serde_json::from_slice(&body).map_err(|e| BitbucketError::Unexpected(e.to_string()))
+        let body = self.cache.read(token, &key, ttl, reading, ask).await?;
+        serde_json::from_slice(&body).map_err(|e| ProviderError::Unexpected(e.to_string()))
     }
 
     /// Forgets what was cached for this token: after the user's own write, or Refresh.
@@ -165,7 +158,7 @@ impl BitbucketRest {
         self.cache.forget(token);
     }
 
-    /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
+    /// Sends a request with the user's token and maps every failure to a [`ProviderError`];
     /// `what` names the thing asked for in messages ("repository"). The token goes only in
     /// the `Authorization` header: since May 2026 Bitbucket refuses it anywhere else. The
     /// request's id goes along (`X-Request-Id`), and the call is counted in the metrics.
@@ -174,37 +167,23 @@ impl BitbucketRest {
         token: &SecretString,
         request: reqwest::RequestBuilder,
         what: &str,
-    ) -> Result<reqwest::Response, BitbucketError> {
+    ) -> Result<reqwest::Response, ProviderError> {
         let request = request
             .bearer_auth(token.expose_secret())
             .header(ACCEPT, "application/json")
             .build()
-            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
+            .map_err(|e| ProviderError::Unexpected(e.without_url().to_string()))?;
         let endpoint = super::endpoint::template(&self.base, request.url());
         let sent = self
             .metrics
-            .send_to_bitbucket(&self.http, request, &endpoint)
+            .send_upstream(&self.http, request, &endpoint)
             .await;
-        let response =
-            sent.map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+        let response = sent.map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);
         }
-        let retry = retry_after(response.headers());
-        let message = body::error_json::<ErrorBody>(response).await.message();
-        Err(match status {
-            StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized { expired: message.to_ascii_lowercase().contains("expired") },
-            StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
-                "Bitbucket refused access to the {what}. Check that your Bitbucket account has the needed permission."
-            )),
-            StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
-            StatusCode::CONFLICT => BitbucketError::Conflict(message),
-            StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
-            StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
-            s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
-            s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
-        })
+        Err(STATUSES.refusal::<ErrorBody>(response, what).await)
     }
 
     pub(super) fn http(&self) -> &reqwest::Client {
@@ -230,8 +209,8 @@ impl BitbucketRest {
 
     /// The `next` link a cursor from the app stands for, refused unless it is a page of the
     /// list at `path`: the app can only ask for more of what it was shown.
-    fn link_of_cursor(&self, cursor: &str, path: &str) -> Result<Url, BitbucketError> {
-        let refused = || BitbucketError::InvalidName("page");
+    fn link_of_cursor(&self, cursor: &str, path: &str) -> Result<Url, ProviderError> {
+        let refused = || ProviderError::InvalidName("page");
         let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| refused())?;
         let relative = String::from_utf8(bytes).map_err(|_| refused())?;
         if !relative.starts_with('/') || relative.contains(['\\', '#']) {
@@ -241,10 +220,10 @@ impl BitbucketRest {
         self.next_link(Some(&link), path).ok_or_else(refused)
     }
 
-    pub async fn current_user(&self, token: &SecretString) -> Result<Account, BitbucketError> {
+    pub async fn current_user(&self, token: &SecretString) -> Result<Account, ProviderError> {
         let account: WireAccount = self.get(token, self.url(&["user"], &[]), "account").await?;
         account.into_account().ok_or_else(|| {
-            BitbucketError::Unexpected("Bitbucket's account answer has no uuid".into())
+            ProviderError::Unexpected("Bitbucket's account answer has no uuid".into())
         })
     }
 
@@ -266,7 +245,7 @@ impl BitbucketRest {
         &self,
         token: &SecretString,
         reading: Reading,
-    ) -> Result<Vec<WorkspaceRef>, BitbucketError> {
+    ) -> Result<Vec<WorkspaceRef>, ProviderError> {
         let first = self.workspaces_url();
         let path = first.path().to_owned();
         let mut url = Some(first);
@@ -295,7 +274,7 @@ impl BitbucketRest {
     pub async fn first_workspace(
         &self,
         token: &SecretString,
-    ) -> Result<Option<WorkspaceRef>, BitbucketError> {
+    ) -> Result<Option<WorkspaceRef>, ProviderError> {
         let page: Paginated<WorkspaceAccess> = self
             .read(
                 token,
@@ -317,7 +296,7 @@ impl BitbucketRest {
         &self,
         token: &SecretString,
         workspace: &str,
-    ) -> Result<Option<String>, BitbucketError> {
+    ) -> Result<Option<String>, ProviderError> {
         let workspace = slug(workspace, "workspace")?;
         let details: Workspace = self
             .get_cached(
@@ -339,7 +318,7 @@ impl BitbucketRest {
         workspace: &str,
         search: Option<&str>,
         cursor: Option<&str>,
-    ) -> Result<RepositoryPage, BitbucketError> {
+    ) -> Result<RepositoryPage, ProviderError> {
         let workspace = slug(workspace, "workspace")?;
         let first = {
             let mut query = vec![
@@ -399,7 +378,7 @@ impl BitbucketRest {
         token: &SecretString,
         workspace: &str,
         repo: &str,
-    ) -> Result<(api::Repository, Option<String>), BitbucketError> {
+    ) -> Result<(api::Repository, Option<String>), ProviderError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let repository: WireRepository = self
             .get_cached(
@@ -411,7 +390,7 @@ impl BitbucketRest {
             .await?;
         let html_url = repository.html_url();
         let repository = repository.into_api(workspace).ok_or_else(|| {
-            BitbucketError::Unexpected("Bitbucket's repository answer names no repository".into())
+            ProviderError::Unexpected("Bitbucket's repository answer names no repository".into())
         })?;
         Ok((repository, html_url))
     }
@@ -425,7 +404,7 @@ impl BitbucketRest {
         &self,
         token: &SecretString,
         repository: &api::Repository,
-    ) -> Result<bool, BitbucketError> {
+    ) -> Result<bool, ProviderError> {
         let workspace = slug(&repository.group, "workspace")?;
         let query = [
             ("role", "contributor".to_owned()),
@@ -461,6 +440,33 @@ mod tests {
             Metrics::new(),
         )
         .unwrap()
+    }
+
+    /// Cloud's table reads its statuses as its client always has: a 401 is always a refused
+    /// token (Cloud says a missing permission with 403), a 413 is not one of its readings.
+    #[test]
+    fn the_status_table_keeps_clouds_readings() {
+        let body = |json| serde_json::from_value::<ErrorBody>(json).unwrap();
+        let map = |status, json| STATUSES.map(status, None, &body(json), "repository");
+        let expired =
+            serde_json::json!({"type": "error", "error": {"message": "Access token expired."}});
+        assert!(matches!(
+            map(StatusCode::UNAUTHORIZED, expired),
+            ProviderError::Unauthorized { expired: true }
+        ));
+        assert!(matches!(
+            map(StatusCode::FORBIDDEN, serde_json::json!({})),
+            ProviderError::Forbidden(m) if m == "Bitbucket refused access to the repository. Check that your Bitbucket account has the needed permission."
+        ));
+        let moved = serde_json::json!({"type": "error", "error": {"message": "moved"}});
+        assert!(matches!(
+            map(StatusCode::CONFLICT, moved),
+            ProviderError::Conflict(m) if m == "moved"
+        ));
+        assert!(matches!(
+            map(StatusCode::PAYLOAD_TOO_LARGE, serde_json::json!({})),
+            ProviderError::Unexpected(_)
+        ));
     }
 
     #[test]

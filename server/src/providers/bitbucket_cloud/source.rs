@@ -13,7 +13,7 @@ use secrecy::SecretString;
 
 use super::model::{Branch, Commit, Paginated, SourceEntry, WireCommit};
 use super::rest::{slug, BitbucketRest, MAX_PAGELEN};
-use super::BitbucketError;
+use super::ProviderError;
 use crate::providers::body;
 
 /// A directory entry of a listing: `commit_file` or `commit_directory`, and its path.
@@ -37,16 +37,16 @@ pub struct FileChanges<'a> {
 }
 
 /// A full or abbreviated commit hash: the only revisions put in a URL by this module.
-pub fn commit_hash(value: &str) -> Result<&str, BitbucketError> {
+pub fn commit_hash(value: &str) -> Result<&str, ProviderError> {
     if (7..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(value)
     } else {
-        Err(BitbucketError::InvalidName("commit"))
+        Err(ProviderError::InvalidName("commit"))
     }
 }
 
-fn unreadable(e: reqwest::Error) -> BitbucketError {
-    BitbucketError::Unexpected(e.without_url().to_string())
+fn unreadable(e: reqwest::Error) -> ProviderError {
+    ProviderError::Unexpected(e.without_url().to_string())
 }
 
 impl BitbucketRest {
@@ -57,7 +57,7 @@ impl BitbucketRest {
         workspace: &str,
         repo: &str,
         branch: &str,
-    ) -> Result<Option<Commit>, BitbucketError> {
+    ) -> Result<Option<Commit>, ProviderError> {
         self.read_branch_head(token, workspace, repo, branch, false)
             .await
     }
@@ -71,7 +71,7 @@ impl BitbucketRest {
         workspace: &str,
         repo: &str,
         branch: &str,
-    ) -> Result<Option<Commit>, BitbucketError> {
+    ) -> Result<Option<Commit>, ProviderError> {
         self.read_branch_head(token, workspace, repo, branch, true)
             .await
     }
@@ -84,14 +84,14 @@ impl BitbucketRest {
         repo: &str,
         branch: &str,
         cached: bool,
-    ) -> Result<Option<Commit>, BitbucketError> {
+    ) -> Result<Option<Commit>, ProviderError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let url = self.url(
             &["repositories", workspace, repo, "refs", "branches", branch],
             &[],
         );
         let answer = if cached {
-            self.get_cached::<Branch>(token, url, "branch", super::cache::LIST_TTL)
+            self.get_cached::<Branch>(token, url, "branch", crate::providers::cache::LIST_TTL)
                 .await
         } else {
             self.get::<Branch>(token, url, "branch").await
@@ -102,9 +102,9 @@ impl BitbucketRest {
                 .and_then(WireCommit::into_commit)
                 .map(Some)
                 .ok_or_else(|| {
-                    BitbucketError::Unexpected("a branch answer without its tip commit".into())
+                    ProviderError::Unexpected("a branch answer without its tip commit".into())
                 }),
-            Err(BitbucketError::NotFound(_)) => Ok(None),
+            Err(ProviderError::NotFound(_)) => Ok(None),
             Err(other) => Err(other),
         }
     }
@@ -120,7 +120,7 @@ impl BitbucketRest {
         commit: &str,
         folder: &str,
         max_pages: u32,
-    ) -> Result<(Vec<Entry>, bool), BitbucketError> {
+    ) -> Result<(Vec<Entry>, bool), ProviderError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let mut segments = vec!["repositories", workspace, repo, "src", commit_hash(commit)?];
         segments.extend(folder.split('/').filter(|s| !s.is_empty()));
@@ -165,14 +165,14 @@ impl BitbucketRest {
         commit: &str,
         path: &str,
         max_bytes: usize,
-    ) -> Result<Option<Vec<u8>>, BitbucketError> {
+    ) -> Result<Option<Vec<u8>>, ProviderError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let mut segments = vec!["repositories", workspace, repo, "src", commit_hash(commit)?];
         segments.extend(path.split('/'));
         let url = self.url(&segments, &[]);
         let response = match self.send(token, self.http().get(url), "file").await {
             Ok(response) => response,
-            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(ProviderError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other),
         };
         // Announced or not (a chunked answer), nothing past `max_bytes` is buffered.
@@ -180,7 +180,7 @@ impl BitbucketRest {
             .await
             .map_err(unreadable)?
             .ok_or_else(|| {
-                BitbucketError::TooLarge(format!(
+                ProviderError::TooLarge(format!(
                     "{path} is larger than {} KiB, more than the studio edits.",
                     max_bytes / 1024
                 ))
@@ -196,7 +196,7 @@ impl BitbucketRest {
         repo: &str,
         revision: &str,
         path: &str,
-    ) -> Result<Option<Commit>, BitbucketError> {
+    ) -> Result<Option<Commit>, ProviderError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let url = self.url(
             &[
@@ -218,14 +218,14 @@ impl BitbucketRest {
     }
 
     /// Makes one commit on `changes.branch` with the token's account as author; answers the
-    /// new commit's hash. [`BitbucketError::Conflict`] when the branch moved past the parent.
+    /// new commit's hash. [`ProviderError::Conflict`] when the branch moved past the parent.
     pub async fn commit_changes(
         &self,
         token: &SecretString,
         workspace: &str,
         repo: &str,
         changes: FileChanges<'_>,
-    ) -> Result<String, BitbucketError> {
+    ) -> Result<String, ProviderError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         // Field names are the paths, sent as curl and browsers send them (`name="dir/a.yaml"`):
         // Bitbucket reads the name as the path, and an RFC 2231 `name*=` would not be one.
@@ -283,7 +283,7 @@ impl BitbucketRest {
         parent: &str,
         message: &str,
         hint: Option<String>,
-    ) -> Result<String, BitbucketError> {
+    ) -> Result<String, ProviderError> {
         let ours = |commit: &Commit| {
             commit.parents.iter().any(|p| p == parent) && commit.message.trim() == message.trim()
         };
@@ -307,7 +307,7 @@ impl BitbucketRest {
             .find(|commit| ours(commit) || hint.as_deref() == Some(commit.hash.as_str()))
             .map(|commit| commit.hash)
             .ok_or_else(|| {
-                BitbucketError::Unexpected(
+                ProviderError::Unexpected(
                     "Bitbucket accepted the commit but the branch does not show it".into(),
                 )
             })

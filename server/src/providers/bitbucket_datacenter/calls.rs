@@ -11,7 +11,8 @@ use super::model::{
     file_path, Branch, Commit, NextPage, Paged, Project, Repository, User, WireCommit,
 };
 use super::rest::DataCenterRest;
-use crate::providers::{body, BitbucketError};
+use crate::providers::cache::Reading;
+use crate::providers::{body, ProviderError};
 
 /// Largest page asked for in lists read whole (projects, files).
 pub const MAX_LIMIT: u32 = 1000;
@@ -73,7 +74,7 @@ impl DataCenterRest {
     /// `X-AUSERNAME`; when a proxy strips that header, the application-links servlet
     /// (`GET {base}/plugins/servlet/applinks/whoami`) answers the user's slug as its body.
     /// Then the profile: `GET …/users/{userSlug}`.
-    pub async fn current_user(&self, token: &SecretString) -> Result<User, BitbucketError> {
+    pub async fn current_user(&self, token: &SecretString) -> Result<User, ProviderError> {
         let url = self.api(&["users"], &[("limit", "1".to_owned())]);
         let (_, named) = self.answer(token, self.http().get(url), "account").await?;
         let slug = match named.filter(|s| is_user_slug(s)) {
@@ -88,9 +89,9 @@ impl DataCenterRest {
 
     /// The slug `…/applinks/whoami` answers as plain text, for an accepted token whose
     /// answers lost their `X-AUSERNAME` header on the way.
-    async fn whoami(&self, token: &SecretString) -> Result<String, BitbucketError> {
+    async fn whoami(&self, token: &SecretString) -> Result<String, ProviderError> {
         let lost = || {
-            BitbucketError::Unexpected(
+            ProviderError::Unexpected(
                 "Bitbucket Data Center accepted the token but named no user: its answer had no X-AUSERNAME header and /plugins/servlet/applinks/whoami named no one; if a proxy sits in front of it, let that header through".into(),
             )
         };
@@ -101,12 +102,12 @@ impl DataCenterRest {
             .header(reqwest::header::ACCEPT, "text/plain");
         let response = match self.send(token, request, "account").await {
             Ok(response) => response,
-            Err(BitbucketError::NotFound(_)) => return Err(lost()),
+            Err(ProviderError::NotFound(_)) => return Err(lost()),
             Err(other) => return Err(other),
         };
         let bytes = body::at_most(response, MAX_SLUG_BYTES)
             .await
-            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?
+            .map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?
             .ok_or_else(lost)?;
         String::from_utf8(bytes)
             .ok()
@@ -119,7 +120,8 @@ impl DataCenterRest {
     pub async fn all_projects(
         &self,
         token: &SecretString,
-    ) -> Result<Vec<RepositoryGroup>, BitbucketError> {
+        reading: Reading,
+    ) -> Result<Vec<RepositoryGroup>, ProviderError> {
         let mut projects = Vec::new();
         let mut start = 0;
         for _ in 0..MAX_PROJECT_PAGES {
@@ -130,7 +132,7 @@ impl DataCenterRest {
                     ("limit", MAX_LIMIT.to_string()),
                 ],
             );
-            let page: Paged<Project> = self.get(token, url, "project list").await?;
+            let page: Paged<Project> = self.get_cached(token, url, "project list", reading).await?;
             projects.extend(page.values.iter().filter_map(|p| {
                 let key = p.key.clone().filter(|k| super::model::is_name(k))?;
                 Some(RepositoryGroup {
@@ -155,7 +157,7 @@ impl DataCenterRest {
         project: &str,
         search: Option<&str>,
         start: u64,
-    ) -> Result<Paged<Repository>, BitbucketError> {
+    ) -> Result<Paged<Repository>, ProviderError> {
         let mut query = vec![
             ("permission", "REPO_WRITE".to_owned()),
             ("projectkey", project.to_owned()),
@@ -166,7 +168,8 @@ impl DataCenterRest {
             query.push(("name", search.to_owned()));
         }
         let url = self.api(&["repos"], &query);
-        self.get(token, url, "repository list").await
+        self.get_cached(token, url, "repository list", Reading::Cached)
+            .await
     }
 
     /// The project of the first repository the account can write to: where the repository
@@ -175,7 +178,7 @@ impl DataCenterRest {
     pub async fn first_writable_project(
         &self,
         token: &SecretString,
-    ) -> Result<Option<String>, BitbucketError> {
+    ) -> Result<Option<String>, ProviderError> {
         let url = self.api(
             &["repos"],
             &[
@@ -196,7 +199,7 @@ impl DataCenterRest {
         token: &SecretString,
         project: &str,
         slug: &str,
-    ) -> Result<Repository, BitbucketError> {
+    ) -> Result<Repository, ProviderError> {
         self.get(token, self.repo(project, slug, &[], &[]), "repository")
             .await
     }
@@ -208,7 +211,7 @@ impl DataCenterRest {
         token: &SecretString,
         project: &str,
         repository: &Repository,
-    ) -> Result<bool, BitbucketError> {
+    ) -> Result<bool, ProviderError> {
         let slug = repository.slug.as_deref().unwrap_or_default();
         let name = repository.name.as_deref().unwrap_or(slug);
         let url = self.api(
@@ -231,7 +234,7 @@ impl DataCenterRest {
         project: &str,
         slug: &str,
         name: &str,
-    ) -> Result<Option<Branch>, BitbucketError> {
+    ) -> Result<Option<Branch>, ProviderError> {
         let url = self.repo(
             project,
             slug,
@@ -248,7 +251,7 @@ impl DataCenterRest {
         token: &SecretString,
         project: &str,
         slug: &str,
-    ) -> Result<Option<Branch>, BitbucketError> {
+    ) -> Result<Option<Branch>, ProviderError> {
         let url = self.repo(project, slug, &["branches"], &[("limit", "1".to_owned())]);
         let page: Paged<Branch> = self.get(token, url, "branch list").await?;
         Ok(page.values.into_iter().find(|b| b.name().is_some()))
@@ -260,14 +263,14 @@ impl DataCenterRest {
         token: &SecretString,
         project: &str,
         slug: &str,
-    ) -> Result<Option<Branch>, BitbucketError> {
+    ) -> Result<Option<Branch>, ProviderError> {
         let url = self.repo(project, slug, &["default-branch"], &[]);
         let response = match self
             .send(token, self.http().get(url), "default branch")
             .await
         {
             Ok(response) => response,
-            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(ProviderError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other),
         };
         if response.status() == reqwest::StatusCode::NO_CONTENT {
@@ -291,13 +294,13 @@ impl DataCenterRest {
         slug: &str,
         name: &str,
         from: &str,
-    ) -> Result<Branch, BitbucketError> {
+    ) -> Result<Branch, ProviderError> {
         let tip = self
             .branch(token, project, slug, from)
             .await?
             .and_then(|b| b.latest_commit)
             .ok_or_else(|| {
-                BitbucketError::NotFound(format!("The branch {from} of {project}/{slug}"))
+                ProviderError::NotFound(format!("The branch {from} of {project}/{slug}"))
             })?;
         let mut url = self.outside_api(&["rest", "branch-utils", "latest", "projects"]);
         url.path_segments_mut()
@@ -319,21 +322,21 @@ impl DataCenterRest {
         path: &str,
         at: &str,
         max_bytes: usize,
-    ) -> Result<Option<Vec<u8>>, BitbucketError> {
+    ) -> Result<Option<Vec<u8>>, ProviderError> {
         let mut tail = vec!["raw"];
         tail.extend(path.split('/'));
         let url = self.repo(project, slug, &tail, &[("at", at.to_owned())]);
         let request = self.http().get(url).header(reqwest::header::ACCEPT, "*/*");
         let response = match self.send(token, request, "file").await {
             Ok(response) => response,
-            Err(BitbucketError::NotFound(_)) => return Ok(None),
+            Err(ProviderError::NotFound(_)) => return Ok(None),
             Err(other) => return Err(other),
         };
         let bytes = body::at_most(response, max_bytes)
             .await
-            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?
+            .map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?
             .ok_or_else(|| {
-                BitbucketError::TooLarge(format!(
+                ProviderError::TooLarge(format!(
                     "{path} is larger than the studio opens ({} KiB at most).",
                     max_bytes / 1024
                 ))
@@ -350,7 +353,7 @@ impl DataCenterRest {
         folder: &str,
         at: &str,
         max: usize,
-    ) -> Result<(Vec<String>, bool), BitbucketError> {
+    ) -> Result<(Vec<String>, bool), ProviderError> {
         let mut tail = vec!["files"];
         tail.extend(folder.split('/').filter(|s| !s.is_empty()));
         let mut found = Vec::new();
@@ -369,7 +372,7 @@ impl DataCenterRest {
             let page: Paged<serde_json::Value> = match self.get(token, url, "folder").await {
                 Ok(page) => page,
                 // No such folder (404), or a file where a folder was named (400): empty.
-                Err(BitbucketError::NotFound(_) | BitbucketError::BadRequest(_)) => {
+                Err(ProviderError::NotFound(_) | ProviderError::BadRequest(_)) => {
                     return Ok((found, false))
                 }
                 Err(other) => return Err(other),
@@ -407,7 +410,7 @@ impl DataCenterRest {
         slug: &str,
         until: &str,
         path: Option<&str>,
-    ) -> Result<Option<Commit>, BitbucketError> {
+    ) -> Result<Option<Commit>, ProviderError> {
         let mut query = vec![("until", until.to_owned()), ("limit", "1".to_owned())];
         if let Some(path) = path {
             query.push(("path", path.to_owned()));
@@ -415,9 +418,9 @@ impl DataCenterRest {
         let url = self.repo(project, slug, &["commits"], &query);
         let page: Paged<WireCommit> = match self.get(token, url, "commit history").await {
             Ok(page) => page,
-            Err(BitbucketError::BadRequest(_)) => return Ok(None),
-            Err(BitbucketError::NotFound(_)) => {
-                return Err(BitbucketError::NotFound(format!(
+            Err(ProviderError::BadRequest(_)) => return Ok(None),
+            Err(ProviderError::NotFound(_)) => {
+                return Err(ProviderError::NotFound(format!(
                     "The repository {project}/{slug}"
                 )))
             }
@@ -434,7 +437,7 @@ impl DataCenterRest {
         project: &str,
         slug: &str,
         edit: FileEdit<'_>,
-    ) -> Result<Commit, BitbucketError> {
+    ) -> Result<Commit, ProviderError> {
         let mut tail = vec!["browse"];
         tail.extend(edit.path.split('/'));
         let url = self.repo(project, slug, &tail, &[]);
@@ -467,10 +470,10 @@ impl DataCenterRest {
         project: &str,
         slug: &str,
         edit: &FileEdit<'_>,
-    ) -> Result<Commit, BitbucketError> {
+    ) -> Result<Commit, ProviderError> {
         let until = at_branch(edit.branch);
         let conflict = || {
-            BitbucketError::Conflict(format!(
+            ProviderError::Conflict(format!(
                 "{} changed on {} just after the save",
                 edit.path, edit.branch
             ))
@@ -487,7 +490,7 @@ impl DataCenterRest {
             .await;
         match there {
             Ok(Some(bytes)) if bytes == edit.content.as_bytes() => Ok(newest),
-            Ok(_) | Err(BitbucketError::TooLarge(_)) => Err(conflict()),
+            Ok(_) | Err(ProviderError::TooLarge(_)) => Err(conflict()),
             Err(other) => Err(other),
         }
     }
@@ -580,13 +583,13 @@ mod tests {
             .await
             .unwrap_err();
         assert!(
-            matches!(&error, BitbucketError::Forbidden(m) if m.contains("lacks the permission")),
+            matches!(&error, ProviderError::Forbidden(m) if m.contains("lacks the permission")),
             "{error:?}"
         );
         let refused = instance(false, true, false).await;
         assert!(matches!(
             refused.repository(&token(), "DATA", "etl").await,
-            Err(BitbucketError::Unauthorized { expired: false })
+            Err(ProviderError::Unauthorized { expired: false })
         ));
     }
 
@@ -603,13 +606,13 @@ mod tests {
         let refusing = instance(false, true, true).await;
         assert!(matches!(
             refusing.current_user(&token()).await,
-            Err(BitbucketError::Unauthorized { expired: false })
+            Err(ProviderError::Unauthorized { expired: false })
         ));
         // Accepted, but nothing names the user: the log says why.
         let nameless = instance(true, false, false).await;
         let error = nameless.current_user(&token()).await.unwrap_err();
         assert!(
-            matches!(&error, BitbucketError::Unexpected(m) if m.contains("X-AUSERNAME")),
+            matches!(&error, ProviderError::Unexpected(m) if m.contains("X-AUSERNAME")),
             "{error:?}"
         );
     }
@@ -636,7 +639,7 @@ mod tests {
         assert!(head("refs/heads/main").await.unwrap().is_none());
         assert!(matches!(
             head("refs/heads/other").await,
-            Err(BitbucketError::NotFound(m)) if m == "The repository DATA/etl"
+            Err(ProviderError::NotFound(m)) if m == "The repository DATA/etl"
         ));
     }
 
@@ -688,7 +691,7 @@ mod tests {
         let rest = saving_to("steps: [theirs]\n").await;
         assert!(matches!(
             rest.edit_file(&token(), "DATA", "etl", edit()).await,
-            Err(BitbucketError::Conflict(_))
+            Err(ProviderError::Conflict(_))
         ));
     }
 
@@ -720,7 +723,7 @@ mod tests {
         assert!(matches!(
             rest.create_branch(&token(), "DATA", "etl", "main", "gone")
                 .await,
-            Err(BitbucketError::NotFound(_))
+            Err(ProviderError::NotFound(_))
         ));
     }
 

@@ -1,41 +1,42 @@
 //! Bitbucket Data Center as a [`GitHost`]: projects play the part of Cloud's workspaces
 //! (`RepositoryGroup.slug` is the project key), repositories are listed with
 //! `permission=REPO_WRITE` and searched by `name` on the server, pages go by `start`.
-
-use std::sync::Arc;
+//! Listing and search answers are kept a minute per user ([`crate::providers::cache`]), as
+//! on Cloud; `refresh` (the picker's Refresh) asks again.
 
 use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker, PROJECT_BRANCH};
 use async_trait::async_trait;
 use secrecy::SecretString;
 
 use super::model::{Paged, Repository as WireRepository};
-use super::pipelines::DataCenterPipelines;
+use super::pipelines::DataCenterFiles;
 use super::rest::{name, DataCenterRest};
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
 use crate::providers::bitbucket_cloud::branches::first_readme;
+use crate::providers::cache::Reading;
 use crate::providers::picker::{first_screen, picker_of};
+use crate::providers::pipelines::ProviderPipelines;
 use crate::providers::{
-    missing_main, BitbucketError, GitHost, Grants, Identity, PipelineLocation, ProjectRepository,
+    missing_main, Connected, GitHost, Identity, PipelineLocation, ProjectRepository, ProviderError,
 };
 
 /// Largest `start` a cursor may name: 10,000 repositories in one project are 200 pages.
 const MAX_START: u64 = 1_000_000;
 
 pub struct DataCenterHost {
-    pub grants: Arc<Grants>,
     pub rest: DataCenterRest,
 }
 
 /// The app's opaque cursor is Data Center's `nextPageStart`.
-fn start_of(cursor: Option<&str>) -> Result<u64, BitbucketError> {
+fn start_of(cursor: Option<&str>) -> Result<u64, ProviderError> {
     match cursor {
         None => Ok(0),
         Some(cursor) => cursor
             .parse::<u64>()
             .ok()
             .filter(|start| *start <= MAX_START)
-            .ok_or(BitbucketError::InvalidName("page")),
+            .ok_or(ProviderError::InvalidName("page")),
     }
 }
 
@@ -62,7 +63,7 @@ fn to_api_page(page: Paged<WireRepository>, start: u64) -> Page<Repository> {
 
 #[async_trait]
 impl GitHost for DataCenterHost {
-    async fn identify(&self, token: &SecretString) -> Result<Identity, BitbucketError> {
+    async fn identify(&self, token: &SecretString) -> Result<Identity, ProviderError> {
         let (user, first_project) = tokio::join!(
             self.rest.current_user(token),
             self.rest.first_writable_project(token)
@@ -86,139 +87,104 @@ impl GitHost for DataCenterHost {
         })
     }
 
-    async fn check(&self, user_id: i64) -> AppResult<()> {
-        let rest = &self.rest;
-        self.grants
-            .with_token(user_id, |token| async move {
-                rest.current_user(&token).await.map(drop)
-            })
-            .await
+    async fn check(&self, token: &SecretString) -> AppResult<()> {
+        Ok(self.rest.current_user(token).await.map(drop)?)
     }
 
     /// One round trip as a rule (see [`first_screen`]): the projects and the guessed
     /// project's first repositories at the same time.
     async fn picker(
         &self,
-        user_id: i64,
-        guess: Option<String>,
-        _refresh: bool,
+        token: &SecretString,
+        guess: Option<&str>,
+        refresh: bool,
     ) -> AppResult<RepositoryPicker> {
-        if let Some(guess) = &guess {
+        if let Some(guess) = guess {
             name(guess, "project")?;
         }
         let rest = &self.rest;
-        let (projects, shown) = self
-            .grants
-            .with_token(user_id, |token| {
-                let guess = guess.clone();
-                async move {
-                    first_screen(
-                        guess,
-                        rest.all_projects(&token),
-                        |key| {
-                            let token = &token;
-                            async move { rest.writable_repositories(token, &key, None, 0).await }
-                        },
-                        |project: &RepositoryGroup| project.slug.as_str(),
-                    )
-                    .await
-                }
-            })
-            .await?;
+        if refresh {
+            rest.forget_cached(token);
+        }
+        let (projects, shown) = first_screen(
+            guess.map(str::to_owned),
+            rest.all_projects(token, Reading::Opening),
+            |key| async move { rest.writable_repositories(token, &key, None, 0).await },
+            |project: &RepositoryGroup| project.slug.as_str(),
+        )
+        .await?;
         Ok(picker_of(
             projects,
             shown.map(|(key, page)| (key, to_api_page(page, 0))),
         ))
     }
 
-    async fn groups(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {
-        let rest = &self.rest;
-        self.grants
-            .with_token(
-                user_id,
-                |token| async move { rest.all_projects(&token).await },
-            )
-            .await
+    async fn groups(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>> {
+        Ok(self.rest.all_projects(token, Reading::Cached).await?)
     }
 
     /// Data Center's project list carries the names already.
-    async fn group_names(&self, user_id: i64) -> AppResult<Vec<RepositoryGroup>> {
-        self.groups(user_id).await
+    async fn group_names(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>> {
+        self.groups(token).await
     }
 
     async fn repositories(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         search: Option<&str>,
         cursor: Option<&str>,
-        _refresh: bool,
+        refresh: bool,
     ) -> AppResult<Page<Repository>> {
-        let project = name(workspace, "project")?;
+        let project = name(group, "project")?;
         let start = start_of(cursor)?;
-        let rest = &self.rest;
+        if refresh {
+            self.rest.forget_cached(token);
+        }
         let page = self
-            .grants
-            .with_token(user_id, |token| async move {
-                rest.writable_repositories(&token, project, search, start)
-                    .await
-            })
+            .rest
+            .writable_repositories(token, project, search, start)
             .await?;
         Ok(to_api_page(page, start))
     }
 
     async fn main_branch(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (project, repo) = (name(workspace, "project")?, name(repo, "repository")?);
-        let rest = &self.rest;
-        self.grants
-            .with_token(user_id, |token| async move {
-                main_branch(rest, &token, project, repo).await
-            })
-            .await
+        let (project, repo) = (name(group, "project")?, name(repo, "repository")?);
+        Ok(main_branch(&self.rest, token, project, repo).await?)
     }
 
     async fn create_main_branch(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (project, repo) = (name(workspace, "project")?, name(repo, "repository")?);
-        let rest = &self.rest;
-        self.grants
-            .with_token(user_id, |token| async move {
-                create_main_branch(rest, &token, project, repo).await
-            })
-            .await
+        let (project, repo) = (name(group, "project")?, name(repo, "repository")?);
+        Ok(create_main_branch(&self.rest, token, project, repo).await?)
     }
 
     async fn project_repository(
         &self,
-        user_id: i64,
-        workspace: &str,
+        token: &SecretString,
+        group: &str,
         repo: &str,
     ) -> AppResult<ProjectRepository> {
-        let (project, repo) = (name(workspace, "project")?, name(repo, "repository")?);
+        let (project, repo) = (name(group, "project")?, name(repo, "repository")?);
         let rest = &self.rest;
-        let (repository, writable, main) = self
-            .grants
-            .with_token(user_id, |token| async move {
-                let repository = rest.repository(&token, project, repo).await?;
-                let (writable, main) = tokio::join!(
-                    rest.can_write(&token, project, &repository),
-                    rest.branch(&token, project, repo, PROJECT_BRANCH)
-                );
-                Ok((repository, writable?, main?))
-            })
-            .await?;
+        let repository = rest.repository(token, project, repo).await?;
+        let (writable, main) = tokio::join!(
+            rest.can_write(token, project, &repository),
+            rest.branch(token, project, repo, PROJECT_BRANCH)
+        );
+        let (writable, main) = (writable?, main?);
         let full_name = format!("{project}/{repo}");
         if !writable || repository.archived == Some(true) {
-            return Err(BitbucketError::Forbidden(format!(
+            return Err(ProviderError::Forbidden(format!(
                 "Your Bitbucket Data Center account cannot write to {full_name}. Choose a repository you can write to, or ask a project admin for write access."
             ))
             .into());
@@ -235,18 +201,24 @@ impl GitHost for DataCenterHost {
             url.to_string()
         });
         Ok(ProjectRepository {
-            workspace: project.to_owned(),
+            group: project.to_owned(),
             slug: repo.to_owned(),
             full_name,
             html_url,
         })
     }
 
-    fn pipelines(&self, location: PipelineLocation) -> Box<dyn PipelineStore> {
-        Box::new(DataCenterPipelines {
-            grants: Arc::clone(&self.grants),
-            rest: self.rest.clone(),
+    fn pipelines(
+        &self,
+        connected: Connected,
+        location: PipelineLocation,
+    ) -> Box<dyn PipelineStore> {
+        Box::new(ProviderPipelines {
+            connected,
             location,
+            files: DataCenterFiles {
+                rest: self.rest.clone(),
+            },
         })
     }
 }
@@ -256,7 +228,7 @@ async fn main_branch(
     token: &SecretString,
     project: &str,
     repo: &str,
-) -> Result<MainBranch, BitbucketError> {
+) -> Result<MainBranch, ProviderError> {
     if let Some(main) = rest.branch(token, project, repo, PROJECT_BRANCH).await? {
         return Ok(MainBranch::Ready {
             tip: main.latest_commit.unwrap_or_default(),
@@ -289,7 +261,7 @@ async fn create_main_branch(
     token: &SecretString,
     project: &str,
     repo: &str,
-) -> Result<MainBranch, BitbucketError> {
+) -> Result<MainBranch, ProviderError> {
     let created = match main_branch(rest, token, project, repo).await? {
         ready @ MainBranch::Ready { .. } => return Ok(ready),
         MainBranch::Missing { default_branch } => rest
@@ -317,12 +289,12 @@ async fn create_main_branch(
     match created {
         Ok(()) => {}
         // Lost a race with another creation: what matters is that `main` is there now.
-        Err(BitbucketError::Conflict(_) | BitbucketError::BadRequest(_)) => {}
+        Err(ProviderError::Conflict(_) | ProviderError::BadRequest(_)) => {}
         Err(other) => return Err(other),
     }
     match main_branch(rest, token, project, repo).await? {
         ready @ MainBranch::Ready { .. } => Ok(ready),
-        _ => Err(BitbucketError::Unexpected(
+        _ => Err(ProviderError::Unexpected(
             "Bitbucket Data Center did not create the main branch".into(),
         )),
     }

@@ -1,9 +1,10 @@
 //! Bitbucket Data Center (or its sandbox) as one of the studio's providers
 //! ([`crate::providers`]), per Atlassian's Data Center 9.2 REST document.
 //!
+//! - [`provider`]: this provider built from its settings, as [`crate::startup`] registers it.
 //! - [`host`]: the [`crate::providers::GitHost`] implementation the routes call.
-//! - [`pipelines`]: a project's pipelines as files, committed one at a time with
-//!   `sourceCommitId` (no lost update).
+//! - [`pipelines`]: its primitive calls for the shared pipeline store
+//!   ([`crate::providers::pipelines`]): one file committed with `sourceCommitId`.
 //! - [`calls`]: the REST calls, one method each; [`rest`]: the client under them (token,
 //!   errors, request ids, metrics).
 //! - [`model`]: Data Center's JSON shapes (only the fields read, none required that the
@@ -37,4 +38,52 @@ pub fn authorize_url(base: &str) -> String {
 /// The token endpoint of the instance at `base`.
 pub fn token_url(base: &str) -> String {
     format!("{}/rest/oauth2/latest/token", base.trim_end_matches('/'))
+}
+
+/// Bitbucket Data Center from its settings: client credentials in the form body, PKCE S256,
+/// [`SCOPE`]. The wizard shows the instance by its configured name and host.
+pub fn provider(
+    settings: &crate::config::DataCenterSettings,
+    shared: &crate::providers::Shared<'_>,
+) -> Result<crate::providers::Provider, url::ParseError> {
+    use crate::providers::oauth::{ClientAuth, OAuthSettings};
+    let oauth = OAuthSettings {
+        client_id: settings.client_id.clone(),
+        client_secret: settings.client_secret.clone(),
+        authorize_url: authorize_url(&settings.base_url),
+        token_url: token_url(&settings.base_url),
+        callback_url: settings.callback_url.clone(),
+        pkce: true,
+        client_auth: ClientAuth::RequestBody,
+        scopes: vec![SCOPE.to_owned()],
+        required_scopes: vec![SCOPE.to_owned()],
+    };
+    let id = api::GitProvider::BitbucketDataCenter;
+    let host = host::DataCenterHost {
+        rest: rest::DataCenterRest::new(
+            shared.http.clone(),
+            &settings.base_url,
+            shared.metrics.clone(),
+        )?,
+    };
+    let shown_host = url::Url::parse(&settings.base_url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_owned();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| settings.base_url.clone());
+    Ok(crate::providers::Provider {
+        info: api::ProviderInfo {
+            provider: id,
+            name: settings.name.clone(),
+            host: shown_host,
+            revoke_url: settings.revoke_url.clone(),
+        },
+        grants: shared.grants(id, &oauth)?,
+        host: std::sync::Arc::new(host),
+    })
 }

@@ -1,14 +1,15 @@
 //! The few Bitbucket Data Center REST calls the studio makes (`{base}/rest/api/latest/…`,
 //! Atlassian's Data Center 9.2 document), with the user's OAuth access token.
 //!
-//! Errors are classified by status, never by an error's text ([`error_of`]): Atlassian's
-//! document declares no values for `exceptionName`. A 401 is an authentication problem,
-//! [`BitbucketError::Unauthorized`] (the token is refreshed and, at worst, the user is asked
+//! Refusals are read by status, never by an error's text: Atlassian's document declares no
+//! values for `exceptionName`. Data Center's table is [`STATUSES`], read by the one mapping
+//! in [`crate::providers::refusal`]. A 401 is an authentication problem,
+//! [`ProviderError::Unauthorized`] (the token is refreshed and, at worst, the user is asked
 //! to reconnect), except that the document's 401 also means "the currently authenticated
 //! user has insufficient permissions" for most operations. So a 401 is told apart by a
 //! second status: the token is shown to a resource every accepted token may read
 //! ([`DataCenterRest::accepts`]); when that succeeds the token is fine and the 401 was a
-//! missing permission, [`BitbucketError::Forbidden`] (reconnecting would not help).
+//! missing permission, [`ProviderError::Forbidden`] (reconnecting would not help).
 
 use std::sync::Arc;
 
@@ -19,56 +20,58 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::model::ErrorBody;
-use crate::providers::bitbucket_cloud::rest::retry_after;
-use crate::providers::{body, BitbucketError};
+use crate::providers::cache::{Reading, ResponseCache, LIST_TTL};
+use crate::providers::refusal::{Meaning, StatusTable};
+use crate::providers::{body, ProviderError};
 use crate::telemetry::Metrics;
+
+/// What Data Center's refusals mean ([`crate::providers::refusal`]). A 401 is a refused
+/// token, or a missing permission when the token is still accepted (see the module's
+/// documentation and [`DataCenterRest::accepts`]).
+pub const STATUSES: StatusTable = StatusTable {
+    entries: &[
+        (
+            StatusCode::UNAUTHORIZED,
+            Meaning::Unauthorized {
+                lacking_permission: Some(
+                    "Bitbucket Data Center refused access to the {what}: your account lacks the permission. Ask a project admin for write access, or choose another repository.",
+                ),
+            },
+        ),
+        (
+            StatusCode::FORBIDDEN,
+            Meaning::Forbidden(
+                "Bitbucket Data Center refused access to the {what}. Check that your account has the needed permission.",
+            ),
+        ),
+        (StatusCode::NOT_FOUND, Meaning::NotFound),
+        (StatusCode::CONFLICT, Meaning::Conflict),
+        (StatusCode::BAD_REQUEST, Meaning::BadRequest),
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Meaning::TooLarge("Bitbucket Data Center refused the {what} as too large."),
+        ),
+        (StatusCode::TOO_MANY_REQUESTS, Meaning::RateLimited),
+    ],
+};
 
 #[derive(Clone, Debug)]
 pub struct DataCenterRest {
     http: reqwest::Client,
     /// The instance, e.g. `https://git.example.com` or `…/bitbucket` behind a context path.
     base: Url,
+    /// Listing and search answers, per user, for a short time (as on Cloud).
+    cache: Arc<ResponseCache>,
     metrics: Arc<Metrics>,
 }
 
 /// A project key (`DATA`, or `~ALEX` for a personal project) or repository slug that can be
 /// put in a URL: letters, digits, `-`, `_`, `.`, and `~` first for a personal project.
-pub fn name<'a>(value: &'a str, what: &'static str) -> Result<&'a str, BitbucketError> {
+pub fn name<'a>(value: &'a str, what: &'static str) -> Result<&'a str, ProviderError> {
     if !super::model::is_name(value) {
-        return Err(BitbucketError::InvalidName(what));
+        return Err(ProviderError::InvalidName(what));
     }
     Ok(value)
-}
-
-/// The error for a refused call, by its status (see the module documentation, and
-/// [`DataCenterRest::answer`] for a 401 with an accepted token); `what` names the thing
-/// asked for in messages. A call whose document gives a status another
-/// meaning (`last_commit`'s 400, `raw`'s 404, …) reads that status itself.
-pub fn error_of(
-    status: StatusCode,
-    body: &ErrorBody,
-    what: &str,
-    retry: Option<u64>,
-) -> BitbucketError {
-    let message = body.message();
-    match status {
-        // The message only words it: an expired token is said to be expired.
-        StatusCode::UNAUTHORIZED => BitbucketError::Unauthorized {
-            expired: message.to_ascii_lowercase().contains("expired"),
-        },
-        StatusCode::FORBIDDEN => BitbucketError::Forbidden(format!(
-            "Bitbucket Data Center refused access to the {what}. Check that your account has the needed permission."
-        )),
-        StatusCode::NOT_FOUND => BitbucketError::NotFound(format!("The {what}")),
-        StatusCode::CONFLICT => BitbucketError::Conflict(message),
-        StatusCode::BAD_REQUEST => BitbucketError::BadRequest(message),
-        StatusCode::PAYLOAD_TOO_LARGE => BitbucketError::TooLarge(format!(
-            "Bitbucket Data Center refused the {what} as too large."
-        )),
-        StatusCode::TOO_MANY_REQUESTS => BitbucketError::RateLimited { retry_after: retry },
-        s if s.is_server_error() => BitbucketError::Unavailable(format!("HTTP {s}: {message}")),
-        s => BitbucketError::Unexpected(format!("HTTP {s}: {message}")),
-    }
 }
 
 impl DataCenterRest {
@@ -81,6 +84,7 @@ impl DataCenterRest {
         Ok(Self {
             http,
             base,
+            cache: Arc::default(),
             metrics,
         })
     }
@@ -126,12 +130,35 @@ impl DataCenterRest {
         token: &SecretString,
         url: Url,
         what: &str,
-    ) -> Result<T, BitbucketError> {
+    ) -> Result<T, ProviderError> {
         let response = self.send(token, self.http.get(url), what).await?;
         body::json(response, what).await
     }
 
-    /// Sends a request with the user's token and maps every failure to a [`BitbucketError`];
+    /// [`DataCenterRest::get`] through the per-token cache ([`crate::providers::cache`]):
+    /// `reading` says whether a recent answer may be reused.
+    pub async fn get_cached<T: DeserializeOwned>(
+        &self,
+        token: &SecretString,
+        url: Url,
+        what: &str,
+        reading: Reading,
+    ) -> Result<T, ProviderError> {
+        let key = url.as_str().to_owned();
+        let ask = async {
+            let response = self.send(token, self.http.get(url), what).await?;
+            Ok(axum::body::Bytes::from(body::answer(response, what).await?))
+        };
+        let body = self.cache.read(token, &key, LIST_TTL, reading, ask).await?;
+        serde_json::from_slice(&body).map_err(|e| ProviderError::Unexpected(e.to_string()))
+    }
+
+    /// Forgets what was cached for this token: after the user's own write, or Refresh.
+    pub fn forget_cached(&self, token: &SecretString) {
+        self.cache.forget(token);
+    }
+
+    /// Sends a request with the user's token and maps every failure to a [`ProviderError`];
     /// `what` names the thing asked for in messages. The request's id goes along and the
     /// call is counted in the metrics under its endpoint template.
     pub async fn send(
@@ -139,7 +166,7 @@ impl DataCenterRest {
         token: &SecretString,
         request: reqwest::RequestBuilder,
         what: &str,
-    ) -> Result<reqwest::Response, BitbucketError> {
+    ) -> Result<reqwest::Response, ProviderError> {
         Ok(self.answer(token, request, what).await?.0)
     }
 
@@ -150,11 +177,11 @@ impl DataCenterRest {
         token: &SecretString,
         request: reqwest::RequestBuilder,
         what: &str,
-    ) -> Result<(reqwest::Response, Option<String>), BitbucketError> {
+    ) -> Result<(reqwest::Response, Option<String>), ProviderError> {
         let mut request = request
             .bearer_auth(token.expose_secret())
             .build()
-            .map_err(|e| BitbucketError::Unexpected(e.without_url().to_string()))?;
+            .map_err(|e| ProviderError::Unexpected(e.without_url().to_string()))?;
         // JSON unless the call asked for something else (a raw file).
         if !request.headers().contains_key(ACCEPT) {
             request.headers_mut().insert(
@@ -163,11 +190,17 @@ impl DataCenterRest {
             );
         }
         let endpoint = super::endpoint::template(&self.base, request.url());
+        let writes = request.method() != reqwest::Method::GET;
         let response = self
             .metrics
-            .send_to_bitbucket(&self.http, request, &endpoint)
+            .send_upstream(&self.http, request, &endpoint)
             .await
-            .map_err(|e| BitbucketError::Unavailable(e.without_url().to_string()))?;
+            .map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?;
+        if writes {
+            // A new branch or commit changes what the kept lists say (whatever the answer:
+            // a write whose answer was lost may have landed).
+            self.forget_cached(token);
+        }
         let status = response.status();
         let user = response
             .headers()
@@ -177,14 +210,15 @@ impl DataCenterRest {
         if status.is_success() {
             return Ok((response, user));
         }
-        let retry = retry_after(response.headers());
-        let body = body::error_json::<ErrorBody>(response).await;
-        if status == StatusCode::UNAUTHORIZED && self.accepts(token).await {
-            return Err(BitbucketError::Forbidden(format!(
-                "Bitbucket Data Center refused access to the {what}: your account lacks the permission. Ask a project admin for write access, or choose another repository."
-            )));
+        let refusal = STATUSES.refusal::<ErrorBody>(response, what).await;
+        if matches!(refusal, ProviderError::Unauthorized { .. }) {
+            if let Some(lacking) = STATUSES.lacking_permission(status, what) {
+                if self.accepts(token).await {
+                    return Err(lacking);
+                }
+            }
         }
-        Err(error_of(status, &body, what, retry))
+        Err(refusal)
     }
 
     /// Whether Data Center accepts `token`, by the status of `GET …/users?limit=1`, a
@@ -203,7 +237,7 @@ impl DataCenterRest {
         };
         let endpoint = super::endpoint::template(&self.base, request.url());
         self.metrics
-            .send_to_bitbucket(&self.http, request, &endpoint)
+            .send_upstream(&self.http, request, &endpoint)
             .await
             .is_ok_and(|response| response.status().is_success())
     }
@@ -216,6 +250,42 @@ impl DataCenterRest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn body(json: serde_json::Value) -> ErrorBody {
+        serde_json::from_value(json).unwrap()
+    }
+
+    /// Data Center's table reads its statuses as its client always has.
+    #[test]
+    fn the_status_table_keeps_data_centers_readings() {
+        let map = |status, json| STATUSES.map(status, Some(3), &body(json), "repository");
+        assert!(matches!(
+            STATUSES.lacking_permission(StatusCode::UNAUTHORIZED, "repository"),
+            Some(ProviderError::Forbidden(m)) if m.starts_with("Bitbucket Data Center refused access to the repository: your account lacks the permission.")
+        ));
+        assert!(STATUSES
+            .lacking_permission(StatusCode::FORBIDDEN, "repository")
+            .is_none());
+        let expired = serde_json::json!({"errors": [{"message": "Token expired"}]});
+        assert!(matches!(
+            map(StatusCode::UNAUTHORIZED, expired),
+            ProviderError::Unauthorized { expired: true }
+        ));
+        assert!(matches!(
+            map(StatusCode::PAYLOAD_TOO_LARGE, serde_json::json!({})),
+            ProviderError::TooLarge(m) if m == "Bitbucket Data Center refused the repository as too large."
+        ));
+        assert!(matches!(
+            map(StatusCode::TOO_MANY_REQUESTS, serde_json::json!({})),
+            ProviderError::RateLimited {
+                retry_after: Some(3)
+            }
+        ));
+        assert!(matches!(
+            map(StatusCode::BAD_GATEWAY, serde_json::json!({})),
+            ProviderError::Unavailable(_)
+        ));
+    }
 
     #[test]
     fn names_cannot_steer_the_url() {
@@ -237,24 +307,24 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    error_of(StatusCode::UNAUTHORIZED, &parse(body), "file", None),
-                    BitbucketError::Unauthorized { expired: false }
+                    STATUSES.map(StatusCode::UNAUTHORIZED, None, &parse(body), "file"),
+                    ProviderError::Unauthorized { expired: false }
                 ),
                 "{body}"
             );
         }
         assert!(matches!(
-            error_of(
+            STATUSES.map(
                 StatusCode::UNAUTHORIZED,
+                None,
                 &parse(r#"{"errors":[{"message":"The access token has expired."}]}"#),
                 "file",
-                None
             ),
-            BitbucketError::Unauthorized { expired: true }
+            ProviderError::Unauthorized { expired: true }
         ));
         assert!(matches!(
-            error_of(StatusCode::NOT_FOUND, &parse("{}"), "repository", None),
-            BitbucketError::NotFound(m) if m == "The repository"
+            STATUSES.map(StatusCode::NOT_FOUND, None, &parse("{}"), "repository"),
+            ProviderError::NotFound(m) if m == "The repository"
         ));
     }
 

@@ -96,7 +96,7 @@ async fn a_revoked_grant_asks_to_reconnect_and_reconnecting_works(engine: Engine
     let refused = app.browser.get(&api::paths::repository_picker(DC)).await;
     assert_eq!(refused.status(), 409);
     let error: api::ApiError = refused.json().await.unwrap();
-    assert_eq!(error.code, api::ErrorCode::BitbucketReconnectNeeded);
+    assert_eq!(error.code, api::ErrorCode::ProviderReconnectNeeded);
     assert!(matches!(
         status(&app).await,
         ConnectionStatus::ReconnectNeeded { .. }

@@ -129,6 +129,17 @@ async fn ten_thousand_repositories_are_searched_and_paged_on_the_server(engine: 
     assert!(found.values.iter().any(|r| r.name == wanted), "{wanted}");
     assert!(found.values.len() < 50, "narrowed on the server");
     assert_eq!(app.datacenter.datacenter.stats().api_requests, 1);
+    // The same search a moment later is answered from the minute's cache, as on Cloud: no
+    // second call to Data Center. Refresh asks again.
+    let again = page(&app, "P01", &format!("search={wanted}")).await;
+    assert_eq!(slugs(&again), slugs(&found));
+    assert_eq!(
+        app.datacenter.datacenter.stats().api_requests,
+        1,
+        "a repeated search is not asked again"
+    );
+    page(&app, "P01", &format!("search={wanted}&refresh=true")).await;
+    assert_eq!(app.datacenter.datacenter.stats().api_requests, 2);
     // The read-only archive is never offered.
     assert!(page(&app, "P01", "search=archive").await.values.is_empty());
     // Only a cursor the server handed out for this very list is followed: not one made up,

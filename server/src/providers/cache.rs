@@ -1,25 +1,45 @@
-//! A short cache of Bitbucket answers, per token (so per user), in this instance's memory.
+//! A short cache of a provider's answers, per token (so per user), in this instance's memory,
+//! shared by every provider: each keeps one [`ResponseCache`] and reads through
+//! [`ResponseCache::read`].
 //!
-//! Bitbucket limits each user to 1,000 calls an hour on `/2.0/repositories/…`, and one screen
-//! of the wizard can ask for the same page twice (the picker, then the branch step; a reload).
-//! Listing pages and repository details are kept for [`LIST_TTL`], workspace names (shown,
-//! never decided on) for [`NAME_TTL`]. The user's own writes drop their entries (a new branch
-//! or commit changes what the lists say), as does Refresh in the picker. Entries are keyed by
-//! a SHA-256 of the token and the exact URL, so no user ever sees another's answer; the map is
-//! bounded ([`MAX_ENTRIES`]), and losing it (a restart, another instance) only costs a call.
+//! Providers limit how often a user may call them (Bitbucket Cloud: 1,000 calls an hour on
+//! `/2.0/repositories/…`), and one screen of the wizard can ask for the same page twice (the
+//! picker, then the branch step; a reload; a search typed again). Listing pages and repository
+//! details are kept for [`LIST_TTL`], names (shown, never decided on) for [`NAME_TTL`]. The
+//! user's own writes drop their entries (a new branch or commit changes what the lists say),
+//! as does Refresh in the picker. Entries are keyed by a SHA-256 of the token and the exact
+//! URL, so no user ever sees another's answer; the map is bounded ([`MAX_ENTRIES`]), and
+//! losing it (a restart, another instance) only costs a call.
 //!
-//! A screen's opening read never comes from here (a grant revoked on Bitbucket must show at
-//! once), with one exception: an answer read during authorization with the brand-new token
+//! A screen's opening read never comes from here (a grant revoked at the provider must show
+//! at once), with one exception: an answer read during authorization with the brand-new token
 //! is *handed over* to the first screen after it ([`ResponseCache::put_handed_over`] and
 //! [`ResponseCache::take_handed_over`]), once, so connecting does not ask the same twice.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
+
+use super::ProviderError;
+
+/// Whether a read may be answered from the cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// The read that opens a screen: asks the provider whatever was kept, so a grant revoked
+    /// there or an outage shows at once instead of hiding behind a copy of a moment ago.
+    /// The only copy it takes is one handed over by [`Reading::HandOver`], once.
+    Opening,
+    /// A read during authorization, with the brand-new token: asks the provider, and hands
+    /// the answer to the first screen's [`Reading::Opening`] read, which would ask the same.
+    HandOver,
+    /// Reuses an answer kept less than its time-to-live ago.
+    Cached,
+}
 
 pub const LIST_TTL: Duration = Duration::from_secs(60);
 pub const NAME_TTL: Duration = Duration::from_secs(3600);
@@ -64,6 +84,36 @@ fn key(token: &SecretString) -> TokenKey {
 }
 
 impl ResponseCache {
+    /// The answer to `url` as `reading` allows: from here, or from `ask` (the provider),
+    /// then kept for `ttl`.
+    pub async fn read<Ask>(
+        &self,
+        token: &SecretString,
+        url: &str,
+        ttl: Duration,
+        reading: Reading,
+        ask: Ask,
+    ) -> Result<Bytes, ProviderError>
+    where
+        Ask: Future<Output = Result<Bytes, ProviderError>>,
+    {
+        let cached = match reading {
+            Reading::Cached => self.get(token, url),
+            Reading::Opening => self.take_handed_over(token, url),
+            Reading::HandOver => None,
+        };
+        if let Some(body) = cached {
+            return Ok(body);
+        }
+        let body = ask.await?;
+        if reading == Reading::HandOver {
+            self.put_handed_over(token, url, body.clone(), ttl);
+        } else {
+            self.put(token, url, body.clone(), ttl);
+        }
+        Ok(body)
+    }
+
     pub fn get(&self, token: &SecretString, url: &str) -> Option<Bytes> {
         let entries = self.entries.lock().expect("cache lock");
         let entry = entries.map.get(&(key(token), url.to_owned()))?;
@@ -80,7 +130,7 @@ impl ResponseCache {
     }
 
     /// The answer handed over for an opening read, once: a second opening read (a reload)
-    /// finds nothing and asks Bitbucket.
+    /// finds nothing and asks the provider.
     pub fn take_handed_over(&self, token: &SecretString, url: &str) -> Option<Bytes> {
         let mut entries = self.entries.lock().expect("cache lock");
         let entry = entries.map.get_mut(&(key(token), url.to_owned()))?;

@@ -1,0 +1,402 @@
+//! Pipelines as files on a project's branch at a Git provider, written once for every
+//! provider over the few calls each one makes its own way ([`BranchFiles`]).
+//!
+//! Reads happen at the branch's head commit, which becomes the edit's revision. A save is a
+//! commit made on a known commit (its parent): the edit's revision, or the head for a new
+//! pipeline. The provider refuses a commit whose parent is out of date (409, as
+//! [`ProviderError::Conflict`]); what "out of date" means is the provider's (Cloud: the
+//! branch moved; Data Center: the file changed since the parent, or the content would not
+//! change it). After a refusal the file is compared at the revision and at the new head:
+//!
+//! - the file is what the user saved, and either an earlier run of this same save already
+//!   sent its commit (an answer lost, a refused token refreshed and the save run again) or
+//!   the file is unchanged since the revision: the save has landed, nothing is committed again;
+//! - the file changed (or appeared, or went): the user decides ([`AppError::PipelineChanged`]),
+//!   or for a new pipeline, the path is taken;
+//! - otherwise someone changed *other* files: the commit is made again on the new head
+//!   (nothing of theirs is touched), a bounded number of times.
+//!
+//! Commits to one branch from this instance take turns ([`crate::providers::turns`]); the
+//! turn covers the commit only, not the reads that describe it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use api::{
+    Change, PipelineFile, PipelineList, PipelinePath, PipelineStorage, PipelineSummary,
+    SavedPipeline,
+};
+use async_trait::async_trait;
+use futures::{StreamExt, TryStreamExt};
+use secrecy::SecretString;
+
+use super::{Connected, PipelineLocation, ProviderError};
+use crate::error::{AppError, AppResult};
+use crate::pipelines::{already_exists, Edit, PipelineStore};
+
+/// Pipelines listed for one project: a bound on a huge repository.
+pub const MAX_PIPELINES: usize = 500;
+/// Provider calls in flight at once for one list.
+pub const AT_ONCE: usize = 6;
+/// Commits attempted on a branch that keeps moving under unrelated changes. The soak (eight
+/// users committing to one branch) found three too few: a third of the saves gave up, and
+/// were told, wrongly, that their pipeline had changed.
+const COMMIT_ATTEMPTS: u32 = 8;
+/// The pause before attempt n is up to n times this (random, so the writers that collided
+/// do not collide again in step).
+const COMMIT_BACKOFF: Duration = Duration::from_millis(40);
+
+/// One change to commit on a branch.
+pub struct FileCommit<'a> {
+    pub path: &'a PipelinePath,
+    /// The new text, or `None` to delete the file.
+    pub content: Option<&'a str>,
+    pub message: &'a str,
+    /// The commit the change is made on.
+    pub parent: &'a str,
+    /// Whether the file is new (it was not there at `parent`).
+    pub new_file: bool,
+}
+
+/// What a provider does its own way for [`ProviderPipelines`]: the primitive calls, each
+/// with the token it is given, on the branch and repository of `at`.
+#[async_trait]
+pub trait BranchFiles: Send + Sync {
+    /// The provider's name in what the user is told ("changed on …").
+    fn label(&self) -> &'static str;
+    /// A revision from the app, checked before it reaches a URL or a form.
+    fn revision<'a>(&self, raw: &'a str) -> Result<&'a str, ProviderError>;
+    /// The branch's head commit; `None` when there is no such branch.
+    async fn head(
+        &self,
+        token: &SecretString,
+        at: &PipelineLocation,
+    ) -> Result<Option<Change>, ProviderError>;
+    /// The paths of the files under the project's folder at `commit`, and whether a bound
+    /// stopped the listing.
+    async fn paths(
+        &self,
+        token: &SecretString,
+        at: &PipelineLocation,
+        commit: &str,
+    ) -> Result<(Vec<String>, bool), ProviderError>;
+    /// A file's bytes at `commit` (at most [`api::pipeline::MAX_PIPELINE_BYTES`]); `None` if it is not there.
+    async fn file(
+        &self,
+        token: &SecretString,
+        at: &PipelineLocation,
+        commit: &str,
+        path: &PipelinePath,
+    ) -> Result<Option<Vec<u8>>, ProviderError>;
+    /// The last commit that changed `path`, up to `commit`.
+    async fn last_change(
+        &self,
+        token: &SecretString,
+        at: &PipelineLocation,
+        commit: &str,
+        path: &PipelinePath,
+    ) -> Result<Option<Change>, ProviderError>;
+    /// Commits one change; [`ProviderError::Conflict`] when the provider refuses it because
+    /// the parent is out of date. Returns the new commit's id.
+    async fn commit(
+        &self,
+        token: &SecretString,
+        at: &PipelineLocation,
+        change: FileCommit<'_>,
+    ) -> Result<String, ProviderError>;
+    /// Why the provider cannot delete `path`, when it cannot.
+    fn refuses_delete(&self, _at: &PipelineLocation, _path: &PipelinePath) -> Option<AppError> {
+        None
+    }
+}
+
+/// A project's pipelines on its provider: the [`PipelineStore`] every provider shares.
+pub struct ProviderPipelines<F> {
+    pub connected: Connected,
+    pub location: PipelineLocation,
+    pub files: F,
+}
+
+/// What a commit attempt came to, short of a provider failure.
+enum Outcome {
+    Committed(String),
+    /// The file changed (or appeared, or went) on the branch since the edit's revision.
+    Changed,
+    /// A new pipeline's path is taken.
+    Exists,
+    /// The branch moved under unrelated changes at every attempt; the file is unchanged.
+    Busy,
+}
+
+fn busy(branch: &str) -> AppError {
+    AppError::StoreBusy(format!(
+        "Other commits kept arriving on the branch {branch} while the studio saved, so nothing was saved yet. \
+         Your pipeline did not change and your text is kept: save again in a moment."
+    ))
+}
+
+fn changed(label: &str) -> AppError {
+    AppError::PipelineChanged(format!(
+        "This pipeline changed on {label} since you opened it (someone committed a new version, or deleted it). \
+         Nothing was overwritten: reload it to see the new version, or save your text as a new pipeline."
+    ))
+}
+
+/// A commit's short label, as the app shows it.
+pub fn short(hash: &str) -> String {
+    hash.chars().take(7).collect()
+}
+
+impl<F: BranchFiles> ProviderPipelines<F> {
+    async fn head(&self, token: &SecretString) -> Result<Change, ProviderError> {
+        self.files
+            .head(token, &self.location)
+            .await?
+            .ok_or_else(|| {
+                ProviderError::NotFound(format!(
+                    "The branch {} of {}",
+                    self.location.branch, self.location.full_name
+                ))
+            })
+    }
+
+    async fn file(
+        &self,
+        token: &SecretString,
+        commit: &str,
+        path: &PipelinePath,
+    ) -> Result<Option<Vec<u8>>, ProviderError> {
+        self.files.file(token, &self.location, commit, path).await
+    }
+
+    /// Commits `content` (or the deletion) at `path` from `base` (the head if `None`, for a
+    /// new pipeline), by the rules in the module documentation.
+    ///
+    /// `sent` says whether an earlier run of this same save already sent a commit: then a
+    /// branch that holds exactly what the save would make means that commit landed. Without
+    /// an earlier commit a new pipeline never lands on a taken path.
+    async fn commit(
+        &self,
+        token: &SecretString,
+        path: &PipelinePath,
+        base: Option<&str>,
+        message: &str,
+        content: Option<&str>,
+        sent: &AtomicBool,
+    ) -> Result<Outcome, ProviderError> {
+        let landed_before = sent.load(Ordering::Acquire);
+        let base = base.map(|base| self.files.revision(base)).transpose()?;
+        let mut parent = match base {
+            Some(base) => base.to_owned(),
+            None => self.head(token).await?.revision,
+        };
+        // What the file was when the edit started, the state it must still be in: read only
+        // if the commit is refused (a save without conflict costs one call).
+        let mut before: Option<Option<Vec<u8>>> = base.is_none().then_some(None);
+        let wanted: Option<&[u8]> = content.map(str::as_bytes);
+        if base.is_none() {
+            if let Some(existing) = self.file(token, &parent, path).await? {
+                return Ok(if landed_before && Some(existing.as_slice()) == wanted {
+                    Outcome::Committed(parent)
+                } else {
+                    Outcome::Exists
+                });
+            }
+        }
+        for attempt in 0..COMMIT_ATTEMPTS {
+            if attempt > 0 {
+                let most = COMMIT_BACKOFF * attempt;
+                tokio::time::sleep(most.mul_f64(rand::random::<f64>())).await;
+            }
+            // From here the commit may land, whatever answer comes back.
+            sent.store(true, Ordering::Release);
+            let change = FileCommit {
+                path,
+                content,
+                message,
+                parent: &parent,
+                new_file: base.is_none(),
+            };
+            match self.files.commit(token, &self.location, change).await {
+                Ok(id) => return Ok(Outcome::Committed(id)),
+                Err(ProviderError::Conflict(_)) => {}
+                Err(other) => return Err(other),
+            }
+            let head = self.head(token).await?.revision;
+            let was = match (&before, base) {
+                (Some(was), _) => was.clone(),
+                (None, Some(base)) => self.file(token, base, path).await?,
+                (None, None) => None,
+            };
+            let now = self.file(token, &head, path).await?;
+            if now.as_deref() == wanted && (landed_before || now == was) {
+                return Ok(Outcome::Committed(head));
+            }
+            if now != was {
+                return Ok(if base.is_none() {
+                    Outcome::Exists
+                } else {
+                    Outcome::Changed
+                });
+            }
+            before = Some(was);
+            parent = head;
+        }
+        Ok(Outcome::Busy)
+    }
+
+    /// Runs a commit, in the branch's turn, through the user's token, and describes it.
+    async fn committed(
+        &self,
+        path: &PipelinePath,
+        base: Option<&str>,
+        message: &str,
+        content: Option<&str>,
+    ) -> AppResult<SavedPipeline> {
+        let outcome = {
+            let location = &self.location;
+            let branch = format!("{}/{}/{}", location.group, location.repo, location.branch);
+            let _turn = self.connected.grants.commit_turns.wait(&branch).await;
+            let sent = AtomicBool::new(false);
+            let sent = &sent;
+            self.connected
+                .call(|token| async move {
+                    Ok(self
+                        .commit(&token, path, base, message, content, sent)
+                        .await?)
+                })
+                .await?
+        };
+        let id = match outcome {
+            Outcome::Committed(id) => id,
+            Outcome::Changed => return Err(changed(self.files.label())),
+            Outcome::Exists => return Err(already_exists(path)),
+            Outcome::Busy => return Err(busy(&self.location.branch)),
+        };
+        // The provider records the token's account as the author.
+        let author = self.connected.account_name().await?;
+        Ok(SavedPipeline {
+            path: path.as_str().to_owned(),
+            change: Change {
+                label: short(&id),
+                revision: id,
+                author,
+                at: crate::store::now(),
+                message: message.to_owned(),
+            },
+        })
+    }
+}
+
+#[async_trait]
+impl<F: BranchFiles> PipelineStore for ProviderPipelines<F> {
+    async fn list(&self) -> AppResult<PipelineList> {
+        let location = &self.location;
+        let (head, mut pipelines, truncated) = self
+            .connected
+            .call(|token| async move {
+                let head = self.head(&token).await?;
+                let (files, more) = self.files.paths(&token, location, &head.revision).await?;
+                let mut paths: Vec<PipelinePath> = files
+                    .iter()
+                    .filter_map(|f| PipelinePath::parse(f).ok())
+                    .filter(|p| location.folder.contains(p))
+                    .collect();
+                let truncated = more || paths.len() > MAX_PIPELINES;
+                paths.truncate(MAX_PIPELINES);
+                let token = &token;
+                let head_id = head.revision.as_str();
+                let pipelines: Vec<PipelineSummary> = futures::stream::iter(paths)
+                    .map(|path| async move {
+                        let last = self
+                            .files
+                            .last_change(token, location, head_id, &path)
+                            .await?;
+                        Ok::<_, ProviderError>(PipelineSummary {
+                            kind: path.kind(),
+                            path: path.as_str().to_owned(),
+                            last_change: last,
+                        })
+                    })
+                    .buffer_unordered(AT_ONCE)
+                    .try_collect()
+                    .await?;
+                Ok((head, pipelines, truncated))
+            })
+            .await?;
+        pipelines.sort_by(|a, b| {
+            let at = |p: &PipelineSummary| p.last_change.as_ref().map_or(0, |c| c.at);
+            at(b).cmp(&at(a)).then_with(|| a.path.cmp(&b.path))
+        });
+        Ok(PipelineList {
+            storage: PipelineStorage::Provider {
+                full_name: location.full_name.clone(),
+                branch: location.branch.clone(),
+                folder: location.folder.as_str().to_owned(),
+                head,
+            },
+            pipelines,
+            truncated,
+        })
+    }
+
+    async fn read(&self, path: &PipelinePath) -> AppResult<PipelineFile> {
+        let location = &self.location;
+        let (head, bytes, last) = self
+            .connected
+            .call(|token| async move {
+                let head = self.head(&token).await?;
+                let (bytes, last) = tokio::join!(
+                    self.file(&token, &head.revision, path),
+                    self.files
+                        .last_change(&token, location, &head.revision, path)
+                );
+                Ok((head, bytes?, last?))
+            })
+            .await?;
+        let bytes = bytes.ok_or_else(|| {
+            AppError::NotFound(format!(
+                "The pipeline {} on branch {}",
+                path.as_str(),
+                location.branch
+            ))
+        })?;
+        let content = String::from_utf8(bytes).map_err(|_| AppError::InvalidInput {
+            field: "path",
+            message: format!(
+                "{} is not a text file, so the studio cannot show it.",
+                path.as_str()
+            ),
+        })?;
+        Ok(PipelineFile {
+            path: path.as_str().to_owned(),
+            kind: path.kind(),
+            content,
+            revision_label: head.label,
+            revision: head.revision,
+            last_change: last,
+        })
+    }
+
+    async fn save(&self, edit: &Edit) -> AppResult<SavedPipeline> {
+        self.committed(
+            &edit.path,
+            edit.base.as_deref(),
+            &edit.message,
+            Some(&edit.content),
+        )
+        .await
+    }
+
+    async fn delete(
+        &self,
+        path: &PipelinePath,
+        base: &str,
+        message: &str,
+    ) -> AppResult<SavedPipeline> {
+        if let Some(refusal) = self.files.refuses_delete(&self.location, path) {
+            return Err(refusal);
+        }
+        self.committed(path, Some(base), message, None).await
+    }
+}
