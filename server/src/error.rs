@@ -8,7 +8,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::providers::ProviderError;
+use crate::providers::error::ProviderError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
