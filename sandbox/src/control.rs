@@ -23,12 +23,16 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::controls::ok;
+use crate::controls::{controlled_by_own_methods, ok, Fault, FaultKind, MAX_HANG};
 
 use crate::api::errors::ApiError;
 // The token endpoint is delayed like the API: OAuth round trips cost latency too.
 use crate::oauth::token::TOKEN_ROUTE as TOKEN_PATH;
 use crate::{Sandbox, Stats};
+
+// The common control endpoints (`crate::controls::routes`) drive the Cloud sandbox by its own
+// methods.
+controlled_by_own_methods!(Sandbox, Stats);
 
 #[derive(Debug, Default)]
 pub(crate) struct ControlState {
@@ -57,56 +61,6 @@ impl Drop for InFlight {
         world.control.api_in_flight = world.control.api_in_flight.saturating_sub(1);
     }
 }
-
-/// What an injected fault does to a request it matches.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FaultKind {
-    /// Answer this status (400–599) with the endpoint's error body.
-    Status(u16),
-    /// Never answer until the duration has passed (capped at
-    /// [`MAX_HANG`]), the sandbox is reset or shut down, or the client gives
-    /// up; then a 504. Tests pass a short duration and a shorter client
-    /// timeout.
-    Hang(Duration),
-    /// `200 OK`, `Content-Type: application/json`, and a truncated body.
-    MalformedJson,
-}
-
-/// A fault armed with [`crate::Sandbox::inject`] or `POST /_control/faults`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fault {
-    pub kind: FaultKind,
-    /// How many matching requests it answers before disarming itself.
-    pub count: u32,
-    /// Matches requests whose path (relative to `base_url`) starts with this;
-    /// `""` matches everything except the control API. Ending in `$`, it matches that one
-    /// path exactly (`…/src$`: the commit endpoint, not the file reads under it).
-    pub path_prefix: String,
-    /// Extra delay before the faulty answer.
-    pub latency: Duration,
-}
-
-impl Fault {
-    pub(crate) fn matches(&self, path: &str) -> bool {
-        match self.path_prefix.strip_suffix('$') {
-            Some(exact) => path == exact,
-            None => path.starts_with(&self.path_prefix),
-        }
-    }
-
-    /// The old shape: `count` requests under `path_prefix` answer `status`.
-    pub fn status(status: u16, count: u32, path_prefix: &str) -> Fault {
-        Fault {
-            kind: FaultKind::Status(status),
-            count,
-            path_prefix: path_prefix.to_owned(),
-            latency: Duration::ZERO,
-        }
-    }
-}
-
-/// Longest a `hang` fault holds a request.
-pub const MAX_HANG: Duration = Duration::from_secs(60);
 
 impl ControlState {
     /// Consumes one use of the first armed fault matching `path`.

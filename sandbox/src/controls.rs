@@ -1,7 +1,8 @@
 //! What both sandboxes' control APIs (`/_control/…`) have in common: the same endpoints with
 //! the same bodies for stats, reset, latency, the clock, token rotation and faults, over
-//! [`Controlled`], which the Cloud [`crate::Sandbox`] and the
-//! [`crate::datacenter::DataCenter`] implement. Each sandbox adds its own (Cloud's rate limit;
+//! [`Controlled`], which the Cloud `Sandbox` and the Data Center `DataCenter` implement (each
+//! in its own `control` module, by `controlled_by_own_methods!`, so that this module names
+//! neither sandbox). Each sandbox adds its own (Cloud's rate limit;
 //! revoke and commit, whose bodies name each one's own accounts and repositories).
 //!
 //! And serving a sandbox on a local port ([`Serving`]) and reading its base URL
@@ -18,7 +19,55 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::{Fault, FaultKind, MAX_HANG};
+/// What an injected fault does to a request it matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Answer this status (400–599) with the endpoint's error body.
+    Status(u16),
+    /// Never answer until the duration has passed (capped at
+    /// [`MAX_HANG`]), the sandbox is reset or shut down, or the client gives
+    /// up; then a 504. Tests pass a short duration and a shorter client
+    /// timeout.
+    Hang(Duration),
+    /// `200 OK`, `Content-Type: application/json`, and a truncated body.
+    MalformedJson,
+}
+
+/// A fault armed with [`crate::Sandbox::inject`] or `POST /_control/faults`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub kind: FaultKind,
+    /// How many matching requests it answers before disarming itself.
+    pub count: u32,
+    /// Matches requests whose path (relative to `base_url`) starts with this;
+    /// `""` matches everything except the control API. Ending in `$`, it matches that one
+    /// path exactly (`…/src$`: the commit endpoint, not the file reads under it).
+    pub path_prefix: String,
+    /// Extra delay before the faulty answer.
+    pub latency: Duration,
+}
+
+impl Fault {
+    pub(crate) fn matches(&self, path: &str) -> bool {
+        match self.path_prefix.strip_suffix('$') {
+            Some(exact) => path == exact,
+            None => path.starts_with(&self.path_prefix),
+        }
+    }
+
+    /// The old shape: `count` requests under `path_prefix` answer `status`.
+    pub fn status(status: u16, count: u32, path_prefix: &str) -> Fault {
+        Fault {
+            kind: FaultKind::Status(status),
+            count,
+            path_prefix: path_prefix.to_owned(),
+            latency: Duration::ZERO,
+        }
+    }
+}
+
+/// Longest a `hang` fault holds a request.
+pub const MAX_HANG: Duration = Duration::from_secs(60);
 
 /// A sandbox the common control endpoints drive.
 pub(crate) trait Controlled: Clone + Send + Sync + 'static {
@@ -46,23 +95,22 @@ macro_rules! controlled_by_own_methods {
             fn reset(&self) {
                 <$sandbox>::reset(self)
             }
-            fn set_latency(&self, latency: Duration) {
+            fn set_latency(&self, latency: ::std::time::Duration) {
                 <$sandbox>::set_latency(self, latency)
             }
-            fn advance_clock(&self, by: Duration) {
+            fn advance_clock(&self, by: ::std::time::Duration) {
                 <$sandbox>::advance_clock(self, by)
             }
             fn set_rotation(&self, on: bool) {
                 <$sandbox>::set_rotation(self, on)
             }
-            fn inject(&self, fault: Fault) {
+            fn inject(&self, fault: $crate::controls::Fault) {
                 <$sandbox>::inject(self, fault)
             }
         }
     };
 }
-controlled_by_own_methods!(crate::Sandbox, crate::Stats);
-controlled_by_own_methods!(crate::datacenter::DataCenter, crate::datacenter::DcStats);
+pub(crate) use controlled_by_own_methods;
 
 /// The endpoints every sandbox answers the same way.
 pub(crate) fn routes<S: Controlled>() -> Router<S> {

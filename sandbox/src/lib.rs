@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use control::{Fault, FaultKind, MAX_HANG};
+pub use controls::{Fault, FaultKind, MAX_HANG};
 use world::World;
 
 /// An OAuth consumer registered with the sandbox, as configured under a

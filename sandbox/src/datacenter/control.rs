@@ -4,8 +4,6 @@
 //! control routes and the pages are never delayed or faulted. Off unless enabled: a dev
 //! server that mounts the sandbox must not let any browser reset it.
 
-use std::time::Duration;
-
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -15,19 +13,15 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::controls::ok;
-
 use super::errors::{DcError, SERVER};
 use super::oauth::TOKEN_PATH;
+use super::world::ControlState;
 use super::{api, DataCenter, DcStats};
-use crate::{Fault, FaultKind, MAX_HANG};
+use crate::controls::{controlled_by_own_methods, ok, Fault, FaultKind, MAX_HANG};
 
-#[derive(Debug, Default)]
-pub(crate) struct ControlState {
-    pub latency: Duration,
-    pub faults: Vec<Fault>,
-    pub stats: DcStats,
-}
+// The common control endpoints (`crate::controls::routes`) drive Data Center by its own
+// methods.
+controlled_by_own_methods!(DataCenter, DcStats);
 
 impl ControlState {
     /// Consumes one use of the first armed fault matching `path`.

@@ -19,7 +19,6 @@ mod oauth;
 mod seed;
 mod world;
 
-use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -30,9 +29,9 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::{Deserialize, Serialize};
 
 pub use seed::{BIG_PROJECTS, BIG_REPOSITORIES_PER_PROJECT, PASSWORD};
+pub use world::DcStats;
 use world::World;
 
 /// An incoming application link: the studio as Data Center knows it.
@@ -51,25 +50,6 @@ pub struct DataCenterConfig {
     /// `http://127.0.0.1:3000/_sandbox/bitbucket-dc` or `http://127.0.0.1:41234`.
     pub base_url: String,
     pub clients: Vec<DcClient>,
-}
-
-/// Counters of [`DataCenter::stats`] and `GET /_control/stats`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DcStats {
-    pub token_requests: crate::TokenRequestStats,
-    /// Every request under `/rest/api` and `/rest/branch-utils`, refused and faulted ones
-    /// included.
-    pub api_requests: u64,
-    /// `"GET /api/latest/repos"` → count, by route template relative to `/rest`.
-    pub api_requests_by_endpoint: BTreeMap<String, u64>,
-    /// `GET /rest/oauth2/latest/authorize` hits.
-    pub authorize_requests: u64,
-    /// Responses replaced by an injected fault.
-    pub faults_injected: u64,
-    /// The `X-Request-Id` of the latest REST and token requests that carried one, newest
-    /// last, at most [`crate::REQUEST_IDS_KEPT`].
-    #[serde(default)]
-    pub request_ids: Vec<String>,
 }
 
 /// A Data Center sandbox: cheap to clone (an `Arc`), all clones share one world.

@@ -278,6 +278,15 @@ impl Seeder<'_> {
     }
 }
 
+impl World {
+    /// The seeded world a sandbox starts (and resets) with.
+    pub(crate) fn seed() -> World {
+        let mut world = World::empty();
+        populate(&mut world);
+        world
+    }
+}
+
 pub(crate) fn populate(world: &mut World) {
     use Permission::{Admin, Read, Write};
     let mut s = Seeder {

@@ -3,11 +3,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::time::Duration;
 
-use super::control::ControlState;
+use serde::{Deserialize, Serialize};
+
 use super::model::{Commit, Permission, Project, Repository, Tree, User};
 use super::oauth::store::OAuthState;
 use crate::clock::Clock;
+use crate::controls::Fault;
 use crate::ids::new_commit_hash;
 
 /// What one user may do, beyond public repositories.
@@ -31,13 +34,41 @@ pub(crate) struct World {
     pub control: ControlState,
 }
 
+/// Counters of `DataCenter::stats` and `GET /_control/stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DcStats {
+    pub token_requests: crate::TokenRequestStats,
+    /// Every request under `/rest/api` and `/rest/branch-utils`, refused and faulted ones
+    /// included.
+    pub api_requests: u64,
+    /// `"GET /api/latest/repos"` → count, by route template relative to `/rest`.
+    pub api_requests_by_endpoint: BTreeMap<String, u64>,
+    /// `GET /rest/oauth2/latest/authorize` hits.
+    pub authorize_requests: u64,
+    /// Responses replaced by an injected fault.
+    pub faults_injected: u64,
+    /// The `X-Request-Id` of the latest REST and token requests that carried one, newest
+    /// last, at most [`crate::REQUEST_IDS_KEPT`].
+    #[serde(default)]
+    pub request_ids: Vec<String>,
+}
+
+/// What the control API has set and counted (the gate's side is in `control`).
+#[derive(Debug, Default)]
+pub(crate) struct ControlState {
+    pub latency: Duration,
+    pub faults: Vec<Fault>,
+    pub stats: DcStats,
+}
+
 /// Who a commit made through the control API ("someone else") is by.
 pub(crate) const COLLEAGUE_NAME: &str = "Jordan Lee";
 pub(crate) const COLLEAGUE_EMAIL: &str = "jordan.lee@example.com";
 
 impl World {
-    pub(crate) fn seed() -> World {
-        let mut world = World {
+    /// No users, projects or repositories yet (`World::seed`, in `seed`, fills it).
+    pub(crate) fn empty() -> World {
+        World {
             clock: Clock::new(),
             users: BTreeMap::new(),
             projects: BTreeMap::new(),
@@ -45,9 +76,7 @@ impl World {
             access: HashMap::new(),
             oauth: OAuthState::default(),
             control: ControlState::default(),
-        };
-        super::seed::populate(&mut world);
-        world
+        }
     }
 
     pub(crate) fn repository(&self, key: &str, slug: &str) -> Option<&Repository> {
