@@ -384,17 +384,14 @@ mod tests {
     }
 
     #[test]
-    fn seeding_ten_thousand_repositories_is_fast() {
-        let started = std::time::Instant::now();
+    fn the_big_projects_hold_ten_thousand_repositories() {
+        // How long seeding takes is not asserted here: a timing depends on the machine's
+        // load, and performance figures live in the benchmarks (README, "Benchmarks").
         let world = World::seed();
-        let elapsed = started.elapsed();
         let big: usize = (1..=BIG_PROJECTS)
             .map(|p| world.repositories[&format!("P{p:02}")].len())
             .sum();
         assert_eq!(big, BIG_PROJECTS * (BIG_REPOSITORIES_PER_PROJECT + 1));
-        // About 40 ms in a debug build; the bound leaves room for a loaded machine there.
-        let bound = if cfg!(debug_assertions) { 250 } else { 100 };
-        assert!(elapsed.as_millis() < bound, "seeding took {elapsed:?}");
     }
 
     #[test]
