@@ -10,22 +10,22 @@
 //! overridden (tests point them at a sandbox on its own port). A server built without the
 //! `sandbox` feature (the production build) has no sandboxes: sandbox mode is a configuration
 //! error there ([`ConfigError::SandboxNotBuilt`]).
+//!
+//! Each provider's flags, settings and their rules live in its folder
+//! (`providers/<provider>/settings.rs`): `Args` flattens its flags in, [`Settings`] holds what
+//! they resolve into, and the choice between providers and the sandboxes stays here
+//! (ARCHITECTURE.md, "Adding a Git provider").
 
 use clap::Parser;
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-pub const BITBUCKET_AUTHORIZE_URL: &str = "https://bitbucket.org/site/oauth2/authorize";
-pub const BITBUCKET_TOKEN_URL: &str = "https://bitbucket.org/site/oauth2/access_token";
-pub const BITBUCKET_API_URL: &str = "https://api.bitbucket.org/2.0";
-pub const BITBUCKET_APP_AUTHORIZATIONS_URL: &str =
-    "https://bitbucket.org/account/settings/app-authorizations/";
+use crate::providers::{bitbucket_cloud, bitbucket_datacenter};
+
 /// Whether this binary holds the built-in sandboxes (the `sandbox` cargo feature; see
 /// [`crate::sandboxes`]). The production build does not.
 pub const SANDBOX_BUILT: bool = cfg!(feature = "sandbox");
-/// What a Data Center instance is called when the operator gives it no name.
-pub const DATACENTER_DEFAULT_NAME: &str = "Bitbucket Data Center";
 /// A session's absolute lifetime unless configured (SECURITY.md, "Sessions that never end").
 pub const DEFAULT_SESSION_ABSOLUTE_LIFETIME_DAYS: u32 = 30;
 
@@ -69,70 +69,11 @@ pub struct Args {
     #[arg(long, env = "LEPTOS_WATCH", hide = true)]
     pub watch: Option<String>,
 
-    /// Key of the Bitbucket OAuth consumer. Unset: use the built-in Bitbucket sandbox.
-    #[arg(long, env = "BITBUCKET_CLIENT_ID")]
-    pub bitbucket_client_id: Option<String>,
+    #[command(flatten)]
+    pub bitbucket: bitbucket_cloud::settings::Flags,
 
-    /// Secret of the Bitbucket OAuth consumer (prefer the environment variable: flags show in
-    /// process listings).
-    #[arg(long, env = "BITBUCKET_CLIENT_SECRET", hide_env_values = true)]
-    pub bitbucket_client_secret: Option<String>,
-
-    /// Bitbucket's OAuth consent page.
-    #[arg(long, env = "BITBUCKET_AUTHORIZE_URL", default_value = BITBUCKET_AUTHORIZE_URL)]
-    pub bitbucket_authorize_url: String,
-
-    /// Bitbucket's OAuth token endpoint (code exchange and refresh).
-    #[arg(long, env = "BITBUCKET_TOKEN_URL", default_value = BITBUCKET_TOKEN_URL)]
-    pub bitbucket_token_url: String,
-
-    /// Base URL of Bitbucket's REST API 2.0; the proxy calls nothing outside it.
-    #[arg(long, env = "BITBUCKET_API_URL", default_value = BITBUCKET_API_URL)]
-    pub bitbucket_api_url: String,
-
-    /// Where users revoke the studio's access on Bitbucket (linked from the app).
-    #[arg(long, env = "BITBUCKET_APP_AUTHORIZATIONS_URL", default_value = BITBUCKET_APP_AUTHORIZATIONS_URL)]
-    pub bitbucket_app_authorizations_url: String,
-
-    /// The consumer's callback URL, exactly as registered on Bitbucket.
-    /// Defaults to <public-url>/oauth/bitbucket/callback.
-    #[arg(long, env = "BITBUCKET_CALLBACK_URL")]
-    pub bitbucket_callback_url: Option<String>,
-
-    /// Send a PKCE S256 challenge with Bitbucket authorizations. Default: on for the sandbox,
-    /// off for bitbucket.org (its PKCE support is unconfirmed).
-    #[arg(long, env = "BITBUCKET_PKCE")]
-    pub bitbucket_pkce: Option<bool>,
-
-    /// Base URL of a Bitbucket Data Center instance (e.g. https://git.example.com, with its
-    /// context path if it has one). Set with BITBUCKET_DC_CLIENT_ID and
-    /// BITBUCKET_DC_CLIENT_SECRET to offer it beside (or instead of) Bitbucket Cloud.
-    #[arg(long, env = "BITBUCKET_DC_URL")]
-    pub bitbucket_dc_url: Option<String>,
-
-    /// Client ID of the studio's incoming application link on the Data Center instance
-    /// (Administration → Application links → Create link → External application, Incoming,
-    /// redirect URL <public-url>/oauth/bitbucket-dc/callback, permission Repositories: Write).
-    #[arg(long, env = "BITBUCKET_DC_CLIENT_ID")]
-    pub bitbucket_dc_client_id: Option<String>,
-
-    /// Client secret of that application link (prefer the environment variable).
-    #[arg(long, env = "BITBUCKET_DC_CLIENT_SECRET", hide_env_values = true)]
-    pub bitbucket_dc_client_secret: Option<String>,
-
-    /// The name users see for the Data Center instance ("Acme Bitbucket").
-    #[arg(long, env = "BITBUCKET_DC_NAME", default_value = DATACENTER_DEFAULT_NAME)]
-    pub bitbucket_dc_name: String,
-
-    /// The application link's redirect URL, exactly as registered.
-    /// Defaults to <public-url>/oauth/bitbucket-dc/callback.
-    #[arg(long, env = "BITBUCKET_DC_CALLBACK_URL")]
-    pub bitbucket_dc_callback_url: Option<String>,
-
-    /// Where users withdraw the studio's access on the Data Center instance (linked from the
-    /// app). Defaults to <BITBUCKET_DC_URL>/account (Manage account).
-    #[arg(long, env = "BITBUCKET_DC_REVOKE_URL")]
-    pub bitbucket_dc_revoke_url: Option<String>,
+    #[command(flatten)]
+    pub datacenter: bitbucket_datacenter::settings::Flags,
 
     /// AES-256-GCM keys for tokens at rest, base64 (32 bytes), comma-separated, newest first.
     /// Required with a real Bitbucket consumer; in sandbox mode a key file is used instead.
@@ -262,32 +203,6 @@ pub struct Args {
     pub reencrypt_tokens: bool,
 }
 
-/// Where Bitbucket is and who the studio is to it.
-#[derive(Clone, Debug)]
-pub struct BitbucketSettings {
-    pub client_id: String,
-    pub client_secret: SecretString,
-    pub authorize_url: String,
-    pub token_url: String,
-    pub api_url: String,
-    pub app_authorizations_url: String,
-    pub callback_url: String,
-    pub pkce: bool,
-}
-
-/// A Bitbucket Data Center instance and who the studio is to it.
-#[derive(Clone, Debug)]
-pub struct DataCenterSettings {
-    /// The instance's base URL, without a trailing slash.
-    pub base_url: String,
-    /// What users see it called.
-    pub name: String,
-    pub client_id: String,
-    pub client_secret: SecretString,
-    pub callback_url: String,
-    pub revoke_url: String,
-}
-
 #[derive(Clone, Debug)]
 pub enum TokenKeys {
     Configured(Vec<SecretString>),
@@ -369,8 +284,8 @@ pub struct Settings {
     /// Live-reload port when running under `cargo leptos watch`.
     pub live_reload_port: Option<u16>,
     /// Bitbucket Cloud. With `datacenter` also `None`: sandbox mode (both simulated).
-    pub bitbucket: Option<BitbucketSettings>,
-    pub datacenter: Option<DataCenterSettings>,
+    pub bitbucket: Option<bitbucket_cloud::Settings>,
+    pub datacenter: Option<bitbucket_datacenter::Settings>,
     /// Only used in sandbox mode, where URLs are this server's own.
     pub bitbucket_pkce: Option<bool>,
     /// Sandbox mode only: expose the sandbox's control API (tests).
@@ -408,28 +323,24 @@ pub enum ConfigError {
 /// Which providers serve this studio: the configured ones, or (no provider configured) the
 /// built-in sandboxes, which need `SANDBOX=true` unless `origin` is a loopback address, a
 /// binary built with them (`sandbox_built`, [`SANDBOX_BUILT`] outside tests), and no real
-/// provider beside them.
+/// provider beside them. `configured`: the variable that configures each configured provider
+/// (its settings module's `CONFIGURED_BY`), in the order they are registered; the first is
+/// the one named when sandbox mode is refused beside them.
 fn check_provider_choice(
-    cloud: bool,
-    datacenter: bool,
+    configured: &[&'static str],
     asked_for_sandbox: bool,
     origin: &str,
     sandbox_built: bool,
 ) -> Result<(), ConfigError> {
-    let sandbox_mode = asked_for_sandbox || (!cloud && !datacenter);
+    let sandbox_mode = asked_for_sandbox || configured.is_empty();
     if sandbox_mode && !sandbox_built {
         return Err(ConfigError::SandboxNotBuilt);
     }
-    match (cloud, datacenter) {
-        (false, false) if !asked_for_sandbox && !is_loopback(origin) => {
+    match configured.first() {
+        None if !asked_for_sandbox && !is_loopback(origin) => {
             Err(ConfigError::NoProvider(origin.to_owned()))
         }
-        (true, _) if asked_for_sandbox => {
-            Err(ConfigError::SandboxBesideProvider("BITBUCKET_CLIENT_ID"))
-        }
-        (_, true) if asked_for_sandbox => {
-            Err(ConfigError::SandboxBesideProvider("BITBUCKET_DC_URL"))
-        }
+        Some(variable) if asked_for_sandbox => Err(ConfigError::SandboxBesideProvider(variable)),
         _ => Ok(()),
     }
 }
@@ -458,79 +369,27 @@ impl Args {
                 .map(|k| SecretString::from(k.trim().to_owned()))
                 .collect::<Vec<_>>()
         });
-        let bitbucket = match self.bitbucket_client_id.filter(|id| !id.is_empty()) {
-            None => None,
-            Some(client_id) => {
-                let secret = self
-                    .bitbucket_client_secret
-                    .filter(|s| !s.is_empty())
-                    .ok_or(ConfigError::MissingSecret)?;
-                let callback_url = self.bitbucket_callback_url.unwrap_or_else(|| {
-                    let origin = public_url
-                        .clone()
-                        .unwrap_or_else(|| format!("http://{}", self.addr));
-                    format!("{origin}{}", api::paths::BITBUCKET_OAUTH_CALLBACK)
-                });
-                Some(BitbucketSettings {
-                    client_id,
-                    client_secret: SecretString::from(secret),
-                    authorize_url: self.bitbucket_authorize_url,
-                    token_url: self.bitbucket_token_url,
-                    api_url: self.bitbucket_api_url.trim_end_matches('/').to_owned(),
-                    app_authorizations_url: self.bitbucket_app_authorizations_url,
-                    callback_url,
-                    pkce: self.bitbucket_pkce.unwrap_or(false),
-                })
-            }
-        };
         let origin = public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.addr));
-        let non_empty = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
-        let datacenter = match (
-            non_empty(self.bitbucket_dc_url),
-            non_empty(self.bitbucket_dc_client_id),
-            non_empty(self.bitbucket_dc_client_secret),
-        ) {
-            (None, None, None) => None,
-            (Some(url), Some(client_id), Some(secret)) => {
-                let parsed = url::Url::parse(url.trim())
-                    .map_err(|e| ConfigError::DataCenterUrl(e.to_string()))?;
-                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-                    return Err(ConfigError::DataCenterUrl(url));
-                }
-                let base_url = url.trim().trim_end_matches('/').to_owned();
-                Some(DataCenterSettings {
-                    revoke_url: non_empty(self.bitbucket_dc_revoke_url)
-                        .unwrap_or_else(|| format!("{base_url}/account")),
-                    base_url,
-                    name: Some(self.bitbucket_dc_name.trim().to_owned())
-                        .filter(|n| !n.is_empty())
-                        .unwrap_or_else(|| DATACENTER_DEFAULT_NAME.to_owned()),
-                    client_id,
-                    client_secret: SecretString::from(secret),
-                    callback_url: non_empty(self.bitbucket_dc_callback_url).unwrap_or_else(|| {
-                        format!(
-                            "{origin}{}",
-                            api::paths::oauth_callback(api::GitProvider::BitbucketDataCenter)
-                        )
-                    }),
-                })
-            }
-            _ => return Err(ConfigError::IncompleteDataCenter),
-        };
-        check_provider_choice(
-            bitbucket.is_some(),
-            datacenter.is_some(),
-            self.sandbox,
-            &origin,
-            SANDBOX_BUILT,
-        )?;
+        // Only sandbox mode reads it, where the Cloud sandbox's PKCE defaults to on.
+        let bitbucket_pkce = self.bitbucket.bitbucket_pkce;
+        // One line per provider, in the order `startup.rs` registers them.
+        let bitbucket = self.bitbucket.into_settings(&origin)?;
+        let datacenter = self.datacenter.into_settings(&origin)?;
+        let configured = [
+            bitbucket
+                .as_ref()
+                .map(|_| bitbucket_cloud::settings::CONFIGURED_BY),
+            datacenter
+                .as_ref()
+                .map(|_| bitbucket_datacenter::settings::CONFIGURED_BY),
+        ];
+        let configured: Vec<&'static str> = configured.into_iter().flatten().collect();
+        check_provider_choice(&configured, self.sandbox, &origin, SANDBOX_BUILT)?;
         let token_keys = match configured_keys.filter(|keys| !keys.is_empty()) {
             Some(keys) => TokenKeys::Configured(keys),
-            None if bitbucket.is_some() || datacenter.is_some() => {
-                return Err(ConfigError::MissingKeys)
-            }
+            None if !configured.is_empty() => return Err(ConfigError::MissingKeys),
             None => TokenKeys::KeyFile(self.token_key_file),
         };
         Ok(Settings {
@@ -543,7 +402,7 @@ impl Args {
             live_reload_port: self.watch.and(self.reload_port),
             bitbucket,
             datacenter,
-            bitbucket_pkce: self.bitbucket_pkce,
+            bitbucket_pkce,
             sandbox_control: self.sandbox_control,
             bench_bare_route: self.bench_bare_route,
             token_keys,
@@ -588,10 +447,12 @@ impl Args {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<Settings, ConfigError> {
+    /// The settings from these flags, as the server's command line gives them; the
+    /// providers' own tests (`providers/*/settings.rs`) use it too.
+    pub(crate) fn parse(args: &[&str]) -> Result<Settings, ConfigError> {
         Args::try_parse_from(std::iter::once("server").chain(args.iter().copied()))
             .unwrap()
             .into_settings()
@@ -670,6 +531,15 @@ mod tests {
     fn a_binary_without_the_sandbox_refuses_sandbox_mode() {
         let local = "http://127.0.0.1:3000";
         let deployed = "https://studio.example.com";
+        let configured = |cloud: bool, datacenter: bool| {
+            [
+                cloud.then_some(bitbucket_cloud::settings::CONFIGURED_BY),
+                datacenter.then_some(bitbucket_datacenter::settings::CONFIGURED_BY),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+        };
         for (cloud, datacenter, asked, origin) in [
             (false, false, true, local),
             (false, false, false, local),
@@ -678,7 +548,8 @@ mod tests {
             (true, false, true, local),
             (false, true, true, deployed),
         ] {
-            let error = check_provider_choice(cloud, datacenter, asked, origin, false).unwrap_err();
+            let error = check_provider_choice(&configured(cloud, datacenter), asked, origin, false)
+                .unwrap_err();
             assert!(
                 matches!(error, ConfigError::SandboxNotBuilt),
                 "{cloud} {datacenter} {asked} {origin}: {error}"
@@ -695,15 +566,16 @@ mod tests {
         }
         for (cloud, datacenter) in [(true, false), (false, true), (true, true)] {
             for origin in [local, deployed] {
-                check_provider_choice(cloud, datacenter, false, origin, false).unwrap();
-                check_provider_choice(cloud, datacenter, false, origin, true).unwrap();
+                check_provider_choice(&configured(cloud, datacenter), false, origin, false)
+                    .unwrap();
+                check_provider_choice(&configured(cloud, datacenter), false, origin, true).unwrap();
             }
         }
         // With the sandboxes built, the same choices are the rules above.
-        check_provider_choice(false, false, true, deployed, true).unwrap();
-        check_provider_choice(false, false, false, local, true).unwrap();
+        check_provider_choice(&[], true, deployed, true).unwrap();
+        check_provider_choice(&[], false, local, true).unwrap();
         assert!(matches!(
-            check_provider_choice(false, false, false, deployed, true),
+            check_provider_choice(&[], false, deployed, true),
             Err(ConfigError::NoProvider(_))
         ));
         // This binary's own answer follows how it was built.
@@ -749,97 +621,5 @@ mod tests {
                 max_connections: 50,
             }
         );
-    }
-
-    #[test]
-    fn a_real_consumer_defaults_to_bitbucket_cloud_and_needs_secret_and_keys() {
-        assert!(matches!(
-            parse(&["--bitbucket-client-id", "k"]),
-            Err(ConfigError::MissingSecret)
-        ));
-        assert!(matches!(
-            parse(&[
-                "--bitbucket-client-id",
-                "k",
-                "--bitbucket-client-secret",
-                "s"
-            ]),
-            Err(ConfigError::MissingKeys)
-        ));
-        let settings = parse(&[
-            "--bitbucket-client-id",
-            "k",
-            "--bitbucket-client-secret",
-            "s",
-            "--token-encryption-keys",
-            "a2V5",
-            "--public-url",
-            "https://studio.example.com/",
-        ])
-        .unwrap();
-        let bitbucket = settings.bitbucket.unwrap();
-        assert_eq!(bitbucket.authorize_url, BITBUCKET_AUTHORIZE_URL);
-        assert_eq!(bitbucket.token_url, BITBUCKET_TOKEN_URL);
-        assert_eq!(bitbucket.api_url, BITBUCKET_API_URL);
-        assert_eq!(
-            bitbucket.callback_url,
-            "https://studio.example.com/oauth/bitbucket/callback"
-        );
-        assert!(!bitbucket.pkce);
-        assert!(settings.datacenter.is_none());
-    }
-
-    #[test]
-    fn a_data_center_instance_needs_its_url_id_and_secret_and_keys() {
-        assert!(matches!(
-            parse(&["--bitbucket-dc-url", "https://git.example.com"]),
-            Err(ConfigError::IncompleteDataCenter)
-        ));
-        let dc = [
-            "--bitbucket-dc-url",
-            "https://git.example.com/bb/",
-            "--bitbucket-dc-client-id",
-            "id",
-            "--bitbucket-dc-client-secret",
-            "s",
-        ];
-        assert!(matches!(parse(&dc), Err(ConfigError::MissingKeys)));
-        let with_keys: Vec<&str> = dc
-            .iter()
-            .copied()
-            .chain([
-                "--token-encryption-keys",
-                "a2V5",
-                "--public-url",
-                "https://studio.example.com",
-                "--bitbucket-dc-name",
-                "Acme Bitbucket",
-            ])
-            .collect();
-        let settings = parse(&with_keys).unwrap();
-        assert!(settings.bitbucket.is_none(), "Data Center alone: no Cloud");
-        let dc = settings.datacenter.unwrap();
-        assert_eq!(dc.base_url, "https://git.example.com/bb");
-        assert_eq!(dc.name, "Acme Bitbucket");
-        assert_eq!(
-            dc.callback_url,
-            "https://studio.example.com/oauth/bitbucket-dc/callback"
-        );
-        assert_eq!(dc.revoke_url, "https://git.example.com/bb/account");
-        for bad in ["git.example.com", "ftp://git.example.com", "not a url"] {
-            let args: Vec<&str> = [
-                "--bitbucket-dc-url",
-                bad,
-                "--bitbucket-dc-client-id",
-                "id",
-                "--bitbucket-dc-client-secret",
-                "s",
-            ]
-            .to_vec();
-            assert!(
-                matches!(parse(&args), Err(ConfigError::DataCenterUrl(_))),
-                "{bad}"
-            );
-        }
     }
 }

@@ -14,7 +14,7 @@
 use axum::Router;
 use secrecy::SecretString;
 
-use crate::config::{BitbucketSettings, DataCenterSettings};
+use crate::providers::{bitbucket_cloud, bitbucket_datacenter};
 use sandbox::datacenter as dc_sandbox;
 
 /// Where the Bitbucket Cloud sandbox is mounted on this server in sandbox mode.
@@ -28,8 +28,8 @@ pub const SANDBOX_CLIENT_ID: &str = "pipeline-studio-sandbox";
 pub struct Sandboxes {
     pub cloud: sandbox::Sandbox,
     pub datacenter: dc_sandbox::DataCenter,
-    pub cloud_settings: BitbucketSettings,
-    pub datacenter_settings: DataCenterSettings,
+    pub cloud_settings: bitbucket_cloud::Settings,
+    pub datacenter_settings: bitbucket_datacenter::Settings,
 }
 
 impl Sandboxes {
@@ -62,7 +62,7 @@ impl Sandboxes {
 }
 
 /// The Cloud sandbox's consumer this server registers, and the settings pointing at it.
-fn cloud(public_url: &str, pkce: Option<bool>) -> (BitbucketSettings, sandbox::Sandbox) {
+fn cloud(public_url: &str, pkce: Option<bool>) -> (bitbucket_cloud::Settings, sandbox::Sandbox) {
     let base_url = format!("{public_url}{SANDBOX_MOUNT}");
     let callback_url = format!("{public_url}{}", api::paths::BITBUCKET_OAUTH_CALLBACK);
     let secret = crate::random::token(32);
@@ -80,7 +80,7 @@ fn cloud(public_url: &str, pkce: Option<bool>) -> (BitbucketSettings, sandbox::S
         }],
         require_pkce: false,
     });
-    let settings = BitbucketSettings {
+    let settings = bitbucket_cloud::Settings {
         client_id: SANDBOX_CLIENT_ID.to_owned(),
         client_secret: SecretString::from(secret),
         authorize_url: sandbox.authorize_url(),
@@ -94,7 +94,7 @@ fn cloud(public_url: &str, pkce: Option<bool>) -> (BitbucketSettings, sandbox::S
 }
 
 /// The Data Center sandbox's client this server registers, and the settings pointing at it.
-fn datacenter(public_url: &str) -> (DataCenterSettings, dc_sandbox::DataCenter) {
+fn datacenter(public_url: &str) -> (bitbucket_datacenter::Settings, dc_sandbox::DataCenter) {
     let base_url = format!("{public_url}{DATACENTER_SANDBOX_MOUNT}");
     let callback_url = format!(
         "{public_url}{}",
@@ -110,7 +110,7 @@ fn datacenter(public_url: &str) -> (DataCenterSettings, dc_sandbox::DataCenter) 
             redirect_uri: callback_url.clone(),
         }],
     });
-    let settings = DataCenterSettings {
+    let settings = bitbucket_datacenter::Settings {
         revoke_url: format!("{base_url}/account"),
         base_url,
         name: "Bitbucket Data Center (sandbox)".to_owned(),

@@ -10,6 +10,7 @@
 //! - [`source`]: files on a branch: list, read, last commit, commit changes.
 //! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
 //! - [`endpoint`]: endpoint templates, the `endpoint` label of Bitbucket calls in metrics.
+//! - [`settings`]: its flags and [`Settings`], as [`crate::config`] reads them.
 
 pub mod branches;
 pub mod endpoint;
@@ -18,7 +19,10 @@ pub mod pipelines;
 /// Cloud's JSON shapes live in the `wire` crate, with Data Center's, so they can be fuzzed.
 pub use wire::cloud as model;
 pub mod rest;
+pub mod settings;
 pub mod source;
+
+pub use settings::Settings;
 
 pub use crate::providers::ProviderError;
 
@@ -30,7 +34,7 @@ pub use api::oauth::REQUIRED_SCOPES;
 /// Bitbucket Cloud from its settings: HTTP Basic client authentication, scopes set on the
 /// consumer (checked at the callback).
 pub fn provider(
-    settings: &crate::config::BitbucketSettings,
+    settings: &Settings,
     shared: &crate::providers::Shared<'_>,
 ) -> Result<crate::providers::Provider, url::ParseError> {
     use crate::providers::oauth::{ClientAuth, OAuthSettings};

@@ -10,6 +10,7 @@
 //! - [`model`]: Data Center's JSON shapes (only the fields read, none required that the
 //!   document does not define).
 //! - [`endpoint`]: endpoint templates, the `endpoint` label of calls in metrics.
+//! - [`settings`]: its flags and [`Settings`], as [`crate::config`] reads them.
 //!
 //! OAuth 2.0 goes through an *incoming application link*: authorize at
 //! `{base}/rest/oauth2/latest/authorize`, token at `{base}/rest/oauth2/latest/token`, the
@@ -23,6 +24,9 @@ pub mod host;
 pub use wire::datacenter as model;
 pub mod pipelines;
 pub mod rest;
+pub mod settings;
+
+pub use settings::Settings;
 
 /// The scope the studio asks for: write, and so read, the repositories the user may.
 pub const SCOPE: &str = "REPO_WRITE";
@@ -43,7 +47,7 @@ pub fn token_url(base: &str) -> String {
 /// Bitbucket Data Center from its settings: client credentials in the form body, PKCE S256,
 /// [`SCOPE`]. The wizard shows the instance by its configured name and host.
 pub fn provider(
-    settings: &crate::config::DataCenterSettings,
+    settings: &Settings,
     shared: &crate::providers::Shared<'_>,
 ) -> Result<crate::providers::Provider, url::ParseError> {
     use crate::providers::oauth::{ClientAuth, OAuthSettings};

@@ -206,7 +206,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         site_pkg_dir: "pkg".into(),
         output_name: "studio".into(),
         live_reload_port: None,
-        bitbucket: Some(server::config::BitbucketSettings {
+        bitbucket: Some(server::providers::bitbucket_cloud::Settings {
             client_id: CLIENT_ID.into(),
             client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
             authorize_url: sandbox.sandbox.authorize_url(),
@@ -216,7 +216,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
             callback_url,
             pkce: options.pkce,
         }),
-        datacenter: Some(server::config::DataCenterSettings {
+        datacenter: Some(server::providers::bitbucket_datacenter::Settings {
             base_url: datacenter.base_url.clone(),
             name: DATACENTER_NAME.into(),
             client_id: CLIENT_ID.into(),
