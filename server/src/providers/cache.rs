@@ -114,6 +114,27 @@ impl ResponseCache {
         Ok(body)
     }
 
+    /// A JSON answer to the GET `url` through [`ResponseCache::read`]: `send` is the
+    /// provider's request, awaited only when the answer is not kept; the body is read within
+    /// [`super::body`]'s bounds and kept as sent, then decoded as `T`.
+    pub async fn read_json<T, Send>(
+        &self,
+        token: &SecretString,
+        url: &str,
+        what: &str,
+        ttl: Duration,
+        reading: Reading,
+        send: Send,
+    ) -> Result<T, ProviderError>
+    where
+        T: serde::de::DeserializeOwned,
+        Send: Future<Output = Result<reqwest::Response, ProviderError>>,
+    {
+        let ask = async { Ok(Bytes::from(super::body::answer(send.await?, what).await?)) };
+        let body = self.read(token, url, ttl, reading, ask).await?;
+        serde_json::from_slice(&body).map_err(|e| ProviderError::Unexpected(e.to_string()))
+    }
+
     pub fn get(&self, token: &SecretString, url: &str) -> Option<Bytes> {
         let entries = self.entries.lock().expect("cache lock");
         let entry = entries.map.get(&(key(token), url.to_owned()))?;

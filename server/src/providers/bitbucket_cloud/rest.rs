@@ -144,13 +144,10 @@ impl BitbucketRest {
         ttl: Duration,
         reading: Reading,
     ) -> Result<T, ProviderError> {
-        let key = url.as_str().to_owned();
-        let ask = async {
-            let response = self.send(token, self.http.get(url), what).await?;
-            Ok(axum::body::Bytes::from(body::answer(response, what).await?))
-        };
-        let body = self.cache.read(token, &key, ttl, reading, ask).await?;
-        serde_json::from_slice(&body).map_err(|e| ProviderError::Unexpected(e.to_string()))
+        let send = self.send(token, self.http.get(url.clone()), what);
+        self.cache
+            .read_json(token, url.as_str(), what, ttl, reading, send)
+            .await
     }
 
     /// Forgets what was cached for this token: after the user's own write, or Refresh.
