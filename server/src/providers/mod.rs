@@ -271,6 +271,35 @@ fn not_configured() -> AppError {
     AppError::NotFound("This Git provider (not configured on this server)".into())
 }
 
+/// How a provider checks the names the app sends (a group, a repository) before any goes
+/// into a URL: its rule for one name (ARCHITECTURE.md: "one validated, percent-encoded
+/// segment at a time") and its word for a group, which the refusal names.
+#[derive(Clone, Copy)]
+pub struct NameRule {
+    pub check: for<'a> fn(&'a str, &'static str) -> Result<&'a str, ProviderError>,
+    pub group: &'static str,
+}
+
+impl NameRule {
+    pub fn group<'a>(&self, group: &'a str) -> Result<&'a str, ProviderError> {
+        (self.check)(group, self.group)
+    }
+
+    /// A guessed group, checked like any other when there is one.
+    pub fn guess(&self, guess: Option<&str>) -> Result<(), ProviderError> {
+        guess.map_or(Ok(()), |guess| self.group(guess).map(drop))
+    }
+
+    /// A group and a repository in it, the group checked first.
+    pub fn group_and_repo<'a>(
+        &self,
+        group: &'a str,
+        repo: &'a str,
+    ) -> Result<(&'a str, &'a str), ProviderError> {
+        Ok((self.group(group)?, (self.check)(repo, "repository")?))
+    }
+}
+
 /// The refusal of a project in a repository without the studio's branch.
 pub fn missing_main(full_name: &str) -> AppError {
     AppError::InvalidInput {

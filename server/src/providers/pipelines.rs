@@ -117,6 +117,21 @@ pub struct ProviderPipelines<F> {
     pub files: F,
 }
 
+impl<F: BranchFiles + 'static> ProviderPipelines<F> {
+    /// The store a host's [`super::GitHost::pipelines`] returns, over its `files`.
+    pub fn boxed(
+        connected: Connected,
+        location: PipelineLocation,
+        files: F,
+    ) -> Box<dyn PipelineStore> {
+        Box::new(Self {
+            connected,
+            location,
+            files,
+        })
+    }
+}
+
 /// What a commit attempt came to, short of a provider failure.
 enum Outcome {
     Committed(String),

@@ -18,7 +18,14 @@ use crate::pipelines::PipelineStore;
 use crate::providers::picker::{first_screen, picker_of, FirstScreen};
 use crate::providers::pipelines::ProviderPipelines;
 use crate::providers::{
-    missing_main, Connected, GitHost, Identity, PipelineLocation, ProjectRepository, ProviderError,
+    missing_main, Connected, GitHost, Identity, NameRule, PipelineLocation, ProjectRepository,
+    ProviderError,
+};
+
+/// Workspaces and repositories are named by their slugs.
+const NAMES: NameRule = NameRule {
+    check: slug,
+    group: "workspace",
 };
 
 /// Workspace names asked for at once.
@@ -61,9 +68,7 @@ impl GitHost for CloudHost {
         guess: Option<&str>,
         refresh: bool,
     ) -> AppResult<RepositoryPicker> {
-        if let Some(guess) = guess {
-            slug(guess, "workspace")?;
-        }
+        NAMES.guess(guess)?;
         if refresh {
             self.rest.forget_cached(token);
         }
@@ -118,7 +123,7 @@ impl GitHost for CloudHost {
         cursor: Option<&str>,
         refresh: bool,
     ) -> AppResult<Page<Repository>> {
-        let workspace = slug(group, "workspace")?;
+        let workspace = NAMES.group(group)?;
         if refresh {
             self.rest.forget_cached(token);
         }
@@ -135,7 +140,7 @@ impl GitHost for CloudHost {
         group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (workspace, repo) = (slug(group, "workspace")?, slug(repo, "repository")?);
+        let (workspace, repo) = NAMES.group_and_repo(group, repo)?;
         Ok(self.rest.main_branch(token, workspace, repo).await?)
     }
 
@@ -145,7 +150,7 @@ impl GitHost for CloudHost {
         group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (workspace, repo) = (slug(group, "workspace")?, slug(repo, "repository")?);
+        let (workspace, repo) = NAMES.group_and_repo(group, repo)?;
         Ok(self.rest.create_main_branch(token, workspace, repo).await?)
     }
 
@@ -157,7 +162,7 @@ impl GitHost for CloudHost {
         group: &str,
         repo: &str,
     ) -> AppResult<ProjectRepository> {
-        let (workspace, repo) = (slug(group, "workspace")?, slug(repo, "repository")?);
+        let (workspace, repo) = NAMES.group_and_repo(group, repo)?;
         let rest = &self.rest;
         let (repository, html_url) = rest.repository(token, workspace, repo).await?;
         let full_name = repository.full_name.clone();
@@ -188,13 +193,10 @@ impl GitHost for CloudHost {
         connected: Connected,
         location: PipelineLocation,
     ) -> Box<dyn PipelineStore> {
-        Box::new(ProviderPipelines {
-            connected,
-            location,
-            files: CloudFiles {
-                rest: self.rest.clone(),
-            },
-        })
+        let files = CloudFiles {
+            rest: self.rest.clone(),
+        };
+        ProviderPipelines::boxed(connected, location, files)
     }
 }
 

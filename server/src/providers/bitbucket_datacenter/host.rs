@@ -18,7 +18,14 @@ use crate::providers::cache::Reading;
 use crate::providers::picker::{first_screen, picker_of};
 use crate::providers::pipelines::ProviderPipelines;
 use crate::providers::{
-    missing_main, Connected, GitHost, Identity, PipelineLocation, ProjectRepository, ProviderError,
+    missing_main, Connected, GitHost, Identity, NameRule, PipelineLocation, ProjectRepository,
+    ProviderError,
+};
+
+/// Projects by their keys, repositories by their slugs.
+const NAMES: NameRule = NameRule {
+    check: name,
+    group: "project",
 };
 
 /// Largest `start` a cursor may name: 10,000 repositories in one project are 200 pages.
@@ -99,9 +106,7 @@ impl GitHost for DataCenterHost {
         guess: Option<&str>,
         refresh: bool,
     ) -> AppResult<RepositoryPicker> {
-        if let Some(guess) = guess {
-            name(guess, "project")?;
-        }
+        NAMES.guess(guess)?;
         let rest = &self.rest;
         if refresh {
             rest.forget_cached(token);
@@ -136,7 +141,7 @@ impl GitHost for DataCenterHost {
         cursor: Option<&str>,
         refresh: bool,
     ) -> AppResult<Page<Repository>> {
-        let project = name(group, "project")?;
+        let project = NAMES.group(group)?;
         let start = start_of(cursor)?;
         if refresh {
             self.rest.forget_cached(token);
@@ -154,7 +159,7 @@ impl GitHost for DataCenterHost {
         group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (project, repo) = (name(group, "project")?, name(repo, "repository")?);
+        let (project, repo) = NAMES.group_and_repo(group, repo)?;
         Ok(main_branch(&self.rest, token, project, repo).await?)
     }
 
@@ -164,7 +169,7 @@ impl GitHost for DataCenterHost {
         group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (project, repo) = (name(group, "project")?, name(repo, "repository")?);
+        let (project, repo) = NAMES.group_and_repo(group, repo)?;
         Ok(create_main_branch(&self.rest, token, project, repo).await?)
     }
 
@@ -174,7 +179,7 @@ impl GitHost for DataCenterHost {
         group: &str,
         repo: &str,
     ) -> AppResult<ProjectRepository> {
-        let (project, repo) = (name(group, "project")?, name(repo, "repository")?);
+        let (project, repo) = NAMES.group_and_repo(group, repo)?;
         let rest = &self.rest;
         let repository = rest.repository(token, project, repo).await?;
         let (writable, main) = tokio::join!(
@@ -213,13 +218,10 @@ impl GitHost for DataCenterHost {
         connected: Connected,
         location: PipelineLocation,
     ) -> Box<dyn PipelineStore> {
-        Box::new(ProviderPipelines {
-            connected,
-            location,
-            files: DataCenterFiles {
-                rest: self.rest.clone(),
-            },
-        })
+        let files = DataCenterFiles {
+            rest: self.rest.clone(),
+        };
+        ProviderPipelines::boxed(connected, location, files)
     }
 }
 
