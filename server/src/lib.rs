@@ -12,7 +12,8 @@
 //! - [`routes`]: the HTTP handlers, one module per area.
 //! - [`providers`]: the Git providers behind one interface: token life ([`providers::grants`],
 //!   [`providers::oauth`]), the status mapping ([`providers::refusal`]), the answer cache
-//!   ([`providers::cache`]), the pipeline store every provider shares
+//!   ([`providers::cache`]), the REST clients' common base ([`providers::upstream`]), the
+//!   pipeline store every provider shares
 //!   ([`providers::pipelines`]), and one folder per provider
 //!   ([`providers::bitbucket_cloud`], [`providers::bitbucket_datacenter`]).
 //! - [`pipelines`]: the pipeline store interface, and the studio's own store for Quick start

@@ -30,6 +30,7 @@ pub mod picker;
 pub mod pipelines;
 pub mod refusal;
 pub mod turns;
+pub mod upstream;
 
 use std::future::Future;
 use std::sync::Arc;

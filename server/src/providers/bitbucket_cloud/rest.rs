@@ -6,9 +6,8 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use reqwest::header::ACCEPT;
 use reqwest::StatusCode;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,8 +20,9 @@ use super::model::{
 use super::ProviderError;
 use crate::providers::body;
 pub use crate::providers::cache::Reading;
-use crate::providers::cache::{ResponseCache, LIST_TTL, NAME_TTL};
+use crate::providers::cache::{LIST_TTL, NAME_TTL};
 use crate::providers::refusal::{Meaning, StatusTable};
+use crate::providers::upstream::Upstream;
 use crate::telemetry::Metrics;
 
 /// Bitbucket's largest page for the repository and workspace listings.
@@ -36,10 +36,7 @@ pub const REPOSITORY_PAGELEN: u32 = 50;
 
 #[derive(Clone, Debug)]
 pub struct BitbucketRest {
-    http: reqwest::Client,
-    base: Url,
-    cache: Arc<ResponseCache>,
-    metrics: Arc<Metrics>,
+    up: Upstream,
 }
 
 /// One page of repositories, and the opaque cursor of the next one.
@@ -94,17 +91,13 @@ impl BitbucketRest {
         base: &str,
         metrics: Arc<Metrics>,
     ) -> Result<Self, url::ParseError> {
-        let base = Url::parse(base.trim_end_matches('/'))?;
         Ok(Self {
-            http,
-            base,
-            cache: Arc::default(),
-            metrics,
+            up: Upstream::new(http, base, metrics)?,
         })
     }
 
     pub(super) fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
-        let mut url = self.base.clone();
+        let mut url = self.up.base.clone();
         url.path_segments_mut()
             .expect("an http(s) base URL has path segments")
             .extend(segments);
@@ -120,7 +113,7 @@ impl BitbucketRest {
         url: Url,
         what: &str,
     ) -> Result<T, ProviderError> {
-        let response = self.send(token, self.http.get(url), what).await?;
+        let response = self.send(token, self.up.http.get(url), what).await?;
         body::json(response, what).await
     }
 
@@ -144,15 +137,16 @@ impl BitbucketRest {
         ttl: Duration,
         reading: Reading,
     ) -> Result<T, ProviderError> {
-        let send = self.send(token, self.http.get(url.clone()), what);
-        self.cache
+        let send = self.send(token, self.up.http.get(url.clone()), what);
+        self.up
+            .cache
             .read_json(token, url.as_str(), what, ttl, reading, send)
             .await
     }
 
     /// Forgets what was cached for this token: after the user's own write, or Refresh.
     pub fn forget_cached(&self, token: &SecretString) {
-        self.cache.forget(token);
+        self.up.forget_cached(token);
     }
 
     /// Sends a request with the user's token and maps every failure to a [`ProviderError`];
@@ -165,17 +159,8 @@ impl BitbucketRest {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<reqwest::Response, ProviderError> {
-        let request = request
-            .bearer_auth(token.expose_secret())
-            .header(ACCEPT, "application/json")
-            .build()
-            .map_err(|e| ProviderError::Unexpected(e.without_url().to_string()))?;
-        let endpoint = super::endpoint::template(&self.base, request.url());
-        let sent = self
-            .metrics
-            .send_upstream(&self.http, request, &endpoint)
-            .await;
-        let response = sent.map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?;
+        let request = self.up.prepare(token, request)?;
+        let response = self.up.transmit(request, super::endpoint::template).await?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);
@@ -184,7 +169,7 @@ impl BitbucketRest {
     }
 
     pub(super) fn http(&self) -> &reqwest::Client {
-        &self.http
+        &self.up.http
     }
 
     /// A `next` link to follow, as given: Bitbucket calls it opaque (a page number, or a
@@ -193,14 +178,14 @@ impl BitbucketRest {
     /// user's token) anywhere else.
     pub fn next_link(&self, next: Option<&str>, path: &str) -> Option<Url> {
         let next = Url::parse(next?).ok()?;
-        (next.origin() == self.base.origin() && next.path() == path).then_some(next)
+        (next.origin() == self.up.base.origin() && next.path() == path).then_some(next)
     }
 
     /// The app's opaque cursor for a `next` link of the list at `path`: the part after the
     /// base, base64url-encoded (no Bitbucket URL reaches the app).
     fn cursor_of(&self, next: Option<&str>, path: &str) -> Option<String> {
         let next = self.next_link(next, path)?;
-        let relative = &next.as_str()[self.base.as_str().len()..];
+        let relative = &next.as_str()[self.up.base.as_str().len()..];
         Some(URL_SAFE_NO_PAD.encode(relative))
     }
 
@@ -213,7 +198,7 @@ impl BitbucketRest {
         if !relative.starts_with('/') || relative.contains(['\\', '#']) {
             return Err(refused());
         }
-        let link = format!("{}{relative}", self.base.as_str());
+        let link = format!("{}{relative}", self.up.base.as_str());
         self.next_link(Some(&link), path).ok_or_else(refused)
     }
 
@@ -365,7 +350,9 @@ impl BitbucketRest {
     ) {
         let url = self.url(&["repositories", &repository.group, &repository.slug], &[]);
         if let Ok(body) = serde_json::to_vec(value) {
-            self.cache.put(token, url.as_str(), body.into(), LIST_TTL);
+            self.up
+                .cache
+                .put(token, url.as_str(), body.into(), LIST_TTL);
         }
     }
 

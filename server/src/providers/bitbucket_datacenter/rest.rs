@@ -13,15 +13,15 @@
 
 use std::sync::Arc;
 
-use reqwest::header::ACCEPT;
 use reqwest::StatusCode;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::model::ErrorBody;
-use crate::providers::cache::{Reading, ResponseCache, LIST_TTL};
+use crate::providers::cache::{Reading, LIST_TTL};
 use crate::providers::refusal::{Meaning, StatusTable};
+use crate::providers::upstream::Upstream;
 use crate::providers::{body, ProviderError};
 use crate::telemetry::Metrics;
 
@@ -57,12 +57,7 @@ pub const STATUSES: StatusTable = StatusTable {
 
 #[derive(Clone, Debug)]
 pub struct DataCenterRest {
-    http: reqwest::Client,
-    /// The instance, e.g. `https://git.example.com` or `…/bitbucket` behind a context path.
-    base: Url,
-    /// Listing and search answers, per user, for a short time (as on Cloud).
-    cache: Arc<ResponseCache>,
-    metrics: Arc<Metrics>,
+    up: Upstream,
 }
 
 /// A project key (`DATA`, or `~ALEX` for a personal project) or repository slug that can be
@@ -80,22 +75,18 @@ impl DataCenterRest {
         base: &str,
         metrics: Arc<Metrics>,
     ) -> Result<Self, url::ParseError> {
-        let base = Url::parse(base.trim_end_matches('/'))?;
         Ok(Self {
-            http,
-            base,
-            cache: Arc::default(),
-            metrics,
+            up: Upstream::new(http, base, metrics)?,
         })
     }
 
     pub fn base(&self) -> &Url {
-        &self.base
+        &self.up.base
     }
 
     /// `{base}/{segments…}`, for the few resources outside the REST API.
     pub fn outside_api(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
+        let mut url = self.up.base.clone();
         url.path_segments_mut()
             .expect("an http(s) base URL has path segments")
             .pop_if_empty()
@@ -106,7 +97,7 @@ impl DataCenterRest {
     /// `{base}/rest/api/latest/{segments…}?{query}`; segments are percent-encoded, and a
     /// file path is passed as its own segments.
     pub fn api(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
-        let mut url = self.base.clone();
+        let mut url = self.up.base.clone();
         url.path_segments_mut()
             .expect("an http(s) base URL has path segments")
             .pop_if_empty()
@@ -131,7 +122,7 @@ impl DataCenterRest {
         url: Url,
         what: &str,
     ) -> Result<T, ProviderError> {
-        let response = self.send(token, self.http.get(url), what).await?;
+        let response = self.send(token, self.up.http.get(url), what).await?;
         body::json(response, what).await
     }
 
@@ -144,15 +135,16 @@ impl DataCenterRest {
         what: &str,
         reading: Reading,
     ) -> Result<T, ProviderError> {
-        let send = self.send(token, self.http.get(url.clone()), what);
-        self.cache
+        let send = self.send(token, self.up.http.get(url.clone()), what);
+        self.up
+            .cache
             .read_json(token, url.as_str(), what, LIST_TTL, reading, send)
             .await
     }
 
     /// Forgets what was cached for this token: after the user's own write, or Refresh.
     pub fn forget_cached(&self, token: &SecretString) {
-        self.cache.forget(token);
+        self.up.forget_cached(token);
     }
 
     /// Sends a request with the user's token and maps every failure to a [`ProviderError`];
@@ -175,24 +167,9 @@ impl DataCenterRest {
         request: reqwest::RequestBuilder,
         what: &str,
     ) -> Result<(reqwest::Response, Option<String>), ProviderError> {
-        let mut request = request
-            .bearer_auth(token.expose_secret())
-            .build()
-            .map_err(|e| ProviderError::Unexpected(e.without_url().to_string()))?;
-        // JSON unless the call asked for something else (a raw file).
-        if !request.headers().contains_key(ACCEPT) {
-            request.headers_mut().insert(
-                ACCEPT,
-                reqwest::header::HeaderValue::from_static("application/json"),
-            );
-        }
-        let endpoint = super::endpoint::template(&self.base, request.url());
+        let request = self.up.prepare(token, request)?;
         let writes = request.method() != reqwest::Method::GET;
-        let response = self
-            .metrics
-            .send_upstream(&self.http, request, &endpoint)
-            .await
-            .map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?;
+        let response = self.up.transmit(request, super::endpoint::template).await?;
         if writes {
             // A new branch or commit changes what the kept lists say (whatever the answer:
             // a write whose answer was lost may have landed).
@@ -223,24 +200,17 @@ impl DataCenterRest {
     /// accept is a 401 there). Not being able to ask counts as "not accepted".
     async fn accepts(&self, token: &SecretString) -> bool {
         let url = self.api(&["users"], &[("limit", "1".to_owned())]);
-        let Ok(request) = self
-            .http
-            .get(url)
-            .bearer_auth(token.expose_secret())
-            .header(ACCEPT, "application/json")
-            .build()
-        else {
+        let Ok(request) = self.up.prepare(token, self.up.http.get(url)) else {
             return false;
         };
-        let endpoint = super::endpoint::template(&self.base, request.url());
-        self.metrics
-            .send_upstream(&self.http, request, &endpoint)
+        self.up
+            .transmit(request, super::endpoint::template)
             .await
             .is_ok_and(|response| response.status().is_success())
     }
 
     pub fn http(&self) -> &reqwest::Client {
-        &self.http
+        &self.up.http
     }
 }
 
