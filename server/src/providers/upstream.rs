@@ -58,13 +58,13 @@ impl Upstream {
     }
 
     /// Sends `request`, counted in the metrics under the endpoint `template` makes of its
-    /// URL; no answer at all is [`ProviderError::Unavailable`].
+    /// path below the base ([`below`]); no answer at all is [`ProviderError::Unavailable`].
     pub async fn transmit(
         &self,
         request: reqwest::Request,
-        template: fn(&Url, &Url) -> String,
+        template: fn(&[&str]) -> String,
     ) -> Result<reqwest::Response, ProviderError> {
-        let endpoint = template(&self.base, request.url());
+        let endpoint = template(&below(&self.base, request.url()));
         self.metrics
             .send_upstream(&self.http, request, &endpoint)
             .await
@@ -75,4 +75,18 @@ impl Upstream {
     pub fn forget_cached(&self, token: &SecretString) {
         self.cache.forget(token);
     }
+}
+
+/// The non-empty path segments of `url` below `base`'s: what a provider's endpoint template
+/// reads (a path as called names the user's repositories and files, too many series for the
+/// metrics).
+pub fn below<'a>(base: &Url, url: &'a Url) -> Vec<&'a str> {
+    let skip = base
+        .path_segments()
+        .map_or(0, |s| s.filter(|s| !s.is_empty()).count());
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).skip(skip).collect())
+        .unwrap_or_default();
+    segments
 }

@@ -2,21 +2,9 @@
 //! {workspace}/{repo_slug}/src/{commit}/{path}`), for metrics: a path as called names the
 //! user's workspaces, repositories and files, and would make a series per file.
 
-use url::Url;
-
-/// The template of `url`, relative to the API's `base` (`https://api.bitbucket.org/2.0`).
-pub fn template(base: &Url, url: &Url) -> String {
-    let skip = base
-        .path_segments()
-        .map_or(0, |s| s.filter(|s| !s.is_empty()).count());
-    let segments: Vec<&str> = url
-        .path_segments()
-        .map(|s| s.filter(|s| !s.is_empty()).skip(skip).collect())
-        .unwrap_or_default();
-    of_segments(&segments)
-}
-
-fn of_segments(segments: &[&str]) -> String {
+/// The template of a path's segments below the API's base (`https://api.bitbucket.org/2.0`),
+/// as [`crate::providers::upstream::below`] gives them.
+pub fn template(segments: &[&str]) -> String {
     let mut out = String::new();
     let mut rest = segments.iter().copied();
     while let Some(segment) = rest.next() {
@@ -60,13 +48,13 @@ fn of_segments(segments: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::providers::upstream::below;
+    use url::Url;
 
     fn of(path: &str) -> String {
         let base = Url::parse("https://api.bitbucket.org/2.0").unwrap();
-        template(
-            &base,
-            &Url::parse(&format!("https://api.bitbucket.org/2.0{path}")).unwrap(),
-        )
+        let url = Url::parse(&format!("https://api.bitbucket.org/2.0{path}")).unwrap();
+        template(&below(&base, &url))
     }
 
     #[test]

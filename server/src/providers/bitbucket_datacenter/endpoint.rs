@@ -2,18 +2,10 @@
 //! words (`/api/latest/projects/{projectKey}/repos/{repositorySlug}/browse/{path}`), for
 //! metrics: a path as called names the user's projects, repositories and files.
 
-use url::Url;
-
-/// The template of `url`, relative to the instance's `base`, from `/api` or
-/// `/branch-utils` on (the `/rest` prefix is every endpoint's).
-pub fn template(base: &Url, url: &Url) -> String {
-    let skip = base
-        .path_segments()
-        .map_or(0, |s| s.filter(|s| !s.is_empty()).count());
-    let segments: Vec<&str> = url
-        .path_segments()
-        .map(|s| s.filter(|s| !s.is_empty()).skip(skip).collect())
-        .unwrap_or_default();
+/// The template of a path's segments below the instance's base
+/// ([`crate::providers::upstream::below`]), from `/api` or `/branch-utils` on (the `/rest`
+/// prefix is every endpoint's).
+pub fn template(segments: &[&str]) -> String {
     let segments = match segments.first() {
         Some(&"rest") => &segments[1..],
         _ => &segments[..],
@@ -54,10 +46,12 @@ pub fn template(base: &Url, url: &Url) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::providers::upstream::below;
+    use url::Url;
 
     fn of(url: &str) -> String {
         let base = Url::parse("https://git.example.com/bb").unwrap();
-        template(&base, &Url::parse(url).unwrap())
+        template(&below(&base, &Url::parse(url).unwrap()))
     }
 
     #[test]
