@@ -8,7 +8,7 @@
 pub fn template(segments: &[&str]) -> String {
     let segments = match segments.first() {
         Some(&"rest") => &segments[1..],
-        _ => &segments[..],
+        _ => segments,
     };
     let mut out = String::new();
     let mut rest = segments.iter().copied();
