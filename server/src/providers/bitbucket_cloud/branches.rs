@@ -7,6 +7,7 @@ use secrecy::SecretString;
 use serde_json::json;
 
 use super::rest::{slug, BitbucketRest};
+use super::source::Asked;
 use super::ProviderError;
 
 /// What the first commit of an empty repository contains.
@@ -24,24 +25,10 @@ impl BitbucketRest {
         workspace: &str,
         repo: &str,
         name: &str,
+        asked: Asked,
     ) -> Result<Option<String>, ProviderError> {
         Ok(self
-            .branch_head(token, workspace, repo, name)
-            .await?
-            .map(|commit| commit.hash))
-    }
-
-    /// [`BitbucketRest::branch_tip`] as read at most a minute ago: the wizard's branch step
-    /// and the project's creation ask the same a moment apart.
-    pub async fn branch_tip_recent(
-        &self,
-        token: &SecretString,
-        workspace: &str,
-        repo: &str,
-        name: &str,
-    ) -> Result<Option<String>, ProviderError> {
-        Ok(self
-            .branch_head_recent(token, workspace, repo, name)
+            .branch_head(token, workspace, repo, name, asked)
             .await?
             .map(|commit| commit.hash))
     }
@@ -65,7 +52,7 @@ impl BitbucketRest {
     ) -> Result<(String, MainBranch), ProviderError> {
         let (repository, _) = self.repository(token, workspace, repo).await?;
         let state = match self
-            .branch_tip_recent(token, workspace, repo, PROJECT_BRANCH)
+            .branch_tip(token, workspace, repo, PROJECT_BRANCH, Asked::Recent)
             .await?
         {
             Some(tip) => MainBranch::Ready { tip },
@@ -92,7 +79,7 @@ impl BitbucketRest {
             ready @ MainBranch::Ready { .. } => return Ok(ready),
             MainBranch::Missing { default_branch } => {
                 let tip = self
-                    .branch_tip(token, workspace, repo, &default_branch)
+                    .branch_tip(token, workspace, repo, &default_branch, Asked::Now)
                     .await?
                     .ok_or_else(|| {
                         ProviderError::NotFound(format!("The branch {default_branch}"))
@@ -126,7 +113,7 @@ impl BitbucketRest {
             Err(other) => return Err(other),
         };
         match self
-            .branch_tip(token, workspace, repo, PROJECT_BRANCH)
+            .branch_tip(token, workspace, repo, PROJECT_BRANCH, Asked::Now)
             .await?
         {
             Some(tip) => Ok(MainBranch::Ready { tip }),

@@ -13,6 +13,7 @@ use secrecy::SecretString;
 use super::model::WorkspaceRef;
 use super::pipelines::CloudFiles;
 use super::rest::{slug, BitbucketRest, Reading, RepositoryPage};
+use super::source::Asked;
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
 use crate::providers::picker::{first_screen, picker_of, FirstScreen};
@@ -173,7 +174,7 @@ impl GitHost for CloudHost {
             .into());
         }
         let has_main = rest
-            .branch_tip_recent(token, workspace, repo, PROJECT_BRANCH)
+            .branch_tip(token, workspace, repo, PROJECT_BRANCH, Asked::Recent)
             .await?
             .is_some();
         if !has_main {

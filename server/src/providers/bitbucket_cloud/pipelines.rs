@@ -11,7 +11,7 @@ use secrecy::SecretString;
 
 use crate::providers::bitbucket_cloud::model::Commit;
 use crate::providers::bitbucket_cloud::rest::BitbucketRest;
-use crate::providers::bitbucket_cloud::source::{commit_hash, FileChanges};
+use crate::providers::bitbucket_cloud::source::{commit_hash, Asked, FileChanges};
 use crate::providers::pipelines::{short, BranchFiles, FileCommit, AT_ONCE, MAX_PIPELINES};
 use crate::providers::{PipelineLocation, ProviderError};
 
@@ -100,7 +100,7 @@ impl BranchFiles for CloudFiles {
     ) -> Result<Option<Change>, ProviderError> {
         let head = self
             .rest
-            .branch_head(token, &at.group, &at.repo, &at.branch)
+            .branch_head(token, &at.group, &at.repo, &at.branch, Asked::Now)
             .await?;
         Ok(head.as_ref().map(to_change))
     }

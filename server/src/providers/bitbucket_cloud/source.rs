@@ -49,48 +49,34 @@ fn unreadable(e: reqwest::Error) -> ProviderError {
     ProviderError::Unexpected(e.without_url().to_string())
 }
 
+/// How fresh a branch's tip must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// As it is now: for pipelines, whose saves must start from the branch as it is.
+    Now,
+    /// As read at most a minute ago: for the wizard, whose branch step and project creation
+    /// ask about the same branch a moment apart.
+    Recent,
+}
+
 impl BitbucketRest {
-    /// The commit at the tip of `branch`, `None` if there is no such branch.
+    /// The commit at the tip of `branch`, `None` if there is no such branch: `GET
+    /// …/refs/branches/{branch}`, asked afresh or, [`Asked::Recent`], through the per-token
+    /// cache.
     pub async fn branch_head(
         &self,
         token: &SecretString,
         workspace: &str,
         repo: &str,
         branch: &str,
-    ) -> Result<Option<Commit>, ProviderError> {
-        self.read_branch_head(token, workspace, repo, branch, false)
-            .await
-    }
-
-    /// [`BitbucketRest::branch_head`] through the per-token cache: for the wizard, whose
-    /// branch step and project creation ask about the same branch a moment apart. Never for
-    /// pipelines, whose saves must start from the branch as it is now.
-    pub async fn branch_head_recent(
-        &self,
-        token: &SecretString,
-        workspace: &str,
-        repo: &str,
-        branch: &str,
-    ) -> Result<Option<Commit>, ProviderError> {
-        self.read_branch_head(token, workspace, repo, branch, true)
-            .await
-    }
-
-    /// `GET …/refs/branches/{branch}`, asked afresh or (`cached`) answered from the cache.
-    async fn read_branch_head(
-        &self,
-        token: &SecretString,
-        workspace: &str,
-        repo: &str,
-        branch: &str,
-        cached: bool,
+        asked: Asked,
     ) -> Result<Option<Commit>, ProviderError> {
         let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
         let url = self.url(
             &["repositories", workspace, repo, "refs", "branches", branch],
             &[],
         );
-        let answer = if cached {
+        let answer = if asked == Asked::Recent {
             self.get_cached::<Branch>(token, url, "branch", crate::providers::cache::LIST_TTL)
                 .await
         } else {
@@ -287,7 +273,9 @@ impl BitbucketRest {
         let ours = |commit: &Commit| {
             commit.parents.iter().any(|p| p == parent) && commit.message.trim() == message.trim()
         };
-        let tip = self.branch_head(token, workspace, repo, branch).await?;
+        let tip = self
+            .branch_head(token, workspace, repo, branch, Asked::Now)
+            .await?;
         if let Some(tip) = tip.filter(ours) {
             return Ok(tip.hash);
         }
