@@ -64,7 +64,7 @@ impl Upstream {
         request: reqwest::Request,
         template: fn(&[&str]) -> String,
     ) -> Result<reqwest::Response, ProviderError> {
-        let endpoint = template(&below(&self.base, request.url()));
+        let endpoint = endpoint(&self.base, request.url(), template);
         self.metrics
             .send_upstream(&self.http, request, &endpoint)
             .await
@@ -74,6 +74,17 @@ impl Upstream {
     /// Forgets what was cached for this token: after the user's own write, or Refresh.
     pub fn forget_cached(&self, token: &SecretString) {
         self.cache.forget(token);
+    }
+}
+
+/// The name a call to `url` is counted under: the provider's `template` of its path below
+/// `base`, `/` for the base itself.
+pub fn endpoint(base: &Url, url: &Url, template: fn(&[&str]) -> String) -> String {
+    let named = template(&below(base, url));
+    if named.is_empty() {
+        "/".to_owned()
+    } else {
+        named
     }
 }
 

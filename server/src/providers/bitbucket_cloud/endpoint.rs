@@ -3,7 +3,8 @@
 //! user's workspaces, repositories and files, and would make a series per file.
 
 /// The template of a path's segments below the API's base (`https://api.bitbucket.org/2.0`),
-/// as [`crate::providers::upstream::below`] gives them.
+/// as [`crate::providers::upstream::below`] gives them (`""` for none:
+/// [`crate::providers::upstream::endpoint`] names that `/`).
 pub fn template(segments: &[&str]) -> String {
     let mut out = String::new();
     let mut rest = segments.iter().copied();
@@ -39,22 +40,19 @@ pub fn template(segments: &[&str]) -> String {
             out.push_str(name);
         }
     }
-    if out.is_empty() {
-        out.push('/');
-    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::upstream::below;
+    use crate::providers::upstream::endpoint;
     use url::Url;
 
     fn of(path: &str) -> String {
         let base = Url::parse("https://api.bitbucket.org/2.0").unwrap();
         let url = Url::parse(&format!("https://api.bitbucket.org/2.0{path}")).unwrap();
-        template(&below(&base, &url))
+        endpoint(&base, &url, template)
     }
 
     #[test]

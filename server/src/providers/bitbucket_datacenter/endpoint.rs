@@ -3,7 +3,8 @@
 //! metrics: a path as called names the user's projects, repositories and files.
 
 /// The template of a path's segments below the instance's base
-/// ([`crate::providers::upstream::below`]), from `/api` or `/branch-utils` on (the `/rest`
+/// ([`crate::providers::upstream::below`]; `""` for none, which
+/// [`crate::providers::upstream::endpoint`] names `/`), from `/api` or `/branch-utils` on (the `/rest`
 /// prefix is every endpoint's).
 pub fn template(segments: &[&str]) -> String {
     let segments = match segments.first() {
@@ -37,21 +38,18 @@ pub fn template(segments: &[&str]) -> String {
             out.push_str(name);
         }
     }
-    if out.is_empty() {
-        out.push('/');
-    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::upstream::below;
+    use crate::providers::upstream::endpoint;
     use url::Url;
 
     fn of(url: &str) -> String {
         let base = Url::parse("https://git.example.com/bb").unwrap();
-        template(&below(&base, &Url::parse(url).unwrap()))
+        endpoint(&base, &Url::parse(url).unwrap(), template)
     }
 
     #[test]
