@@ -358,7 +358,11 @@ impl DataCenterRest {
         tail.extend(folder.split('/').filter(|s| !s.is_empty()));
         let mut found = Vec::new();
         let mut start = 0;
-        loop {
+        // What bounds the walk is what the pages hold, not what could be read of it: items
+        // skipped as unreadable, and pages without items, count too, so an instance that
+        // answers endless pages of either is still asked at most `max + 1` times.
+        let mut seen = 0usize;
+        for _ in 0..=max {
             let url = self.repo(
                 project,
                 slug,
@@ -388,7 +392,8 @@ impl DataCenterRest {
                     .filter_map(file_path)
                     .map(|p| format!("{prefix}{p}")),
             );
-            if found.len() > max {
+            seen = seen.saturating_add(page.values.len());
+            if found.len() > max || seen > max {
                 found.truncate(max);
                 return Ok((found, true));
             }
@@ -397,6 +402,7 @@ impl DataCenterRest {
                 _ => return Ok((found, false)),
             }
         }
+        Ok((found, true))
     }
 
     /// The newest commit on `until` that touched `path` (the branch's head without a path);
@@ -760,6 +766,40 @@ mod tests {
         assert_eq!(files[0], "pipelines/f0.yaml");
         assert_eq!(files[1], "pipelines/f1.yaml");
         assert!(files.contains(&"pipelines/f1498.yaml".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn endless_pages_of_unreadable_or_no_items_end_the_listing() {
+        let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = asked.clone();
+        let app = Router::new().route(
+            &format!("{REPO}/files/{{*path}}"),
+            get(move |Query(q): Query<HashMap<String, String>>| {
+                let counter = counter.clone();
+                async move {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    // Even pages: a full page of items nobody can read; odd: no items at
+                    // all, each naming a further start and never the last page.
+                    let start: u64 = q["start"].parse().unwrap();
+                    let limit: usize = q["limit"].parse().unwrap();
+                    let values: Vec<Value> = if (start / 7).is_multiple_of(2) {
+                        (0..limit).map(|i| json!(i)).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    Json(json!({"values": values, "isLastPage": false,
+                        "nextPageStart": start + 7}))
+                }
+            }),
+        );
+        let rest = serve(app).await;
+        let (files, more) = rest
+            .files(&token(), "DATA", "etl", "pipelines", "abc123", 3)
+            .await
+            .unwrap();
+        assert!(files.is_empty());
+        assert!(more, "a listing cut short says so");
+        assert!(asked.load(std::sync::atomic::Ordering::SeqCst) <= 4);
     }
 
     #[test]
