@@ -18,6 +18,8 @@ pub mod query;
 pub mod repository;
 pub mod return_to;
 pub mod server_info;
+pub mod wizard;
+pub mod wording;
 
 pub use account::{
     ConfirmSignUp, Credentials, InspectSignUp, Me, SignUp, SignUpLink, SignUpStarted, SignedUp,
@@ -39,6 +41,7 @@ pub use repository::{
     RepositoryPicker, RepositoryQuery, PROJECT_BRANCH,
 };
 pub use server_info::{GitProvider, ProviderInfo, ServerInfo};
+pub use wording::{FailureWording, PermissionWording, ProviderWording};
 
 /// The body of a state-changing call that needs no data (sign-out, disconnect, creating
 /// `main`, discarding the draft): `{}`. Such calls are still sent as JSON, which is what the

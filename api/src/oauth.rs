@@ -12,23 +12,25 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OAuthFailure {
-    /// The user chose Cancel on Bitbucket's consent page.
+    /// The user declined on the provider's consent page.
     AccessDenied,
     /// The `state` was missing, forged, expired, already used or from another session.
     StateInvalid,
-    /// Bitbucket refused to exchange the code (expired or reused code, consumer misconfigured).
+    /// The provider refused to exchange the code (expired or reused code, the studio's client
+    /// registration misconfigured).
     ExchangeFailed,
-    /// Bitbucket granted fewer permissions than the studio needs (consumer misconfiguration).
+    /// The provider granted fewer permissions than the studio needs (misconfiguration).
     ScopeMissing,
-    /// Bitbucket did not answer or answered with a server error.
-    BitbucketUnavailable,
+    /// The provider did not answer or answered with a server error.
+    #[serde(alias = "bitbucket_unavailable")]
+    ProviderUnavailable,
     /// The studio session ended during the round trip: sign in and authorize again.
     NotSignedIn,
 }
 
 impl OAuthFailure {
     pub const QUERY_PARAM: &'static str = "oauth_error";
-    /// With [`OAuthFailure::ScopeMissing`]: the scope Bitbucket did not grant.
+    /// With [`OAuthFailure::ScopeMissing`]: the scope the provider did not grant.
     pub const MISSING_SCOPE_PARAM: &'static str = "oauth_missing_scope";
 
     pub fn code(self) -> &'static str {
@@ -37,41 +39,48 @@ impl OAuthFailure {
             OAuthFailure::StateInvalid => "state_invalid",
             OAuthFailure::ExchangeFailed => "exchange_failed",
             OAuthFailure::ScopeMissing => "scope_missing",
-            OAuthFailure::BitbucketUnavailable => "bitbucket_unavailable",
+            OAuthFailure::ProviderUnavailable => "provider_unavailable",
             OAuthFailure::NotSignedIn => "not_signed_in",
         }
     }
 
+    /// The failure a code names; also the codes of older servers (a page reloaded from
+    /// history still says `bitbucket_unavailable`).
     pub fn from_code(code: &str) -> Option<Self> {
+        if code == "bitbucket_unavailable" {
+            return Some(OAuthFailure::ProviderUnavailable);
+        }
         [
             OAuthFailure::AccessDenied,
             OAuthFailure::StateInvalid,
             OAuthFailure::ExchangeFailed,
             OAuthFailure::ScopeMissing,
-            OAuthFailure::BitbucketUnavailable,
+            OAuthFailure::ProviderUnavailable,
             OAuthFailure::NotSignedIn,
         ]
         .into_iter()
         .find(|failure| failure.code() == code)
     }
 
-    /// What happened and what to do, for the user.
+    /// What happened and what to do, in words that fit every provider. A provider whose
+    /// consent page or settings need naming words these itself
+    /// ([`crate::wording::ProviderWording::failures`]).
     pub fn message(self) -> &'static str {
         match self {
             OAuthFailure::AccessDenied => {
-                "Bitbucket access was not granted, because Cancel was chosen on Bitbucket's consent page. Choose Authorize to try again."
+                "Access was not granted, because it was declined on the provider's consent page. Choose Authorize to try again."
             }
             OAuthFailure::StateInvalid => {
                 "That authorization request had expired or was already used, so it was ignored for your safety. Choose Authorize to start again."
             }
             OAuthFailure::ExchangeFailed => {
-                "Bitbucket did not accept the authorization. Choose Authorize to try again; if it keeps failing, the studio's Bitbucket OAuth consumer may be misconfigured."
+                "The provider did not accept the authorization. Choose Authorize to try again; if it keeps failing, the studio's registration with the provider may be misconfigured."
             }
             OAuthFailure::ScopeMissing => {
-                "Bitbucket granted fewer permissions than the studio needs (Account: Read and Repositories: Write). An administrator must enable them on the studio's Bitbucket OAuth consumer."
+                "The provider granted fewer permissions than the studio needs. An administrator must check the studio's registration with the provider."
             }
-            OAuthFailure::BitbucketUnavailable => {
-                "Bitbucket did not answer. Nothing was changed; try Authorize again in a moment."
+            OAuthFailure::ProviderUnavailable => {
+                "The provider did not answer. Nothing was changed; try Authorize again in a moment."
             }
             OAuthFailure::NotSignedIn => {
                 "Your studio session ended during the authorization. Sign in and choose Authorize again."
@@ -143,62 +152,6 @@ impl CallbackQuery {
     }
 }
 
-/// The scopes the studio needs, as Bitbucket names them in a token response.
-pub const REQUIRED_SCOPES: [&str; 2] = ["account", "repository:write"];
-
-/// What one permission the studio asks for really grants, in Atlassian's words (its scope
-/// documentation), and what the studio does with it. Shown before Authorize and on the
-/// Connections page, so nobody reads "write to the repository you choose" into a grant that
-/// covers every repository their account can write to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Permission {
-    pub scope: &'static str,
-    /// As the consumer's form and the consent page name it.
-    pub label: &'static str,
-    /// Atlassian's description of the scope.
-    pub atlassian: &'static str,
-    /// What the studio uses it for.
-    pub studio: &'static str,
-}
-
-pub const PERMISSIONS: [Permission; 2] = [
-    Permission {
-        scope: "account",
-        label: "Account: Read",
-        atlassian: "\u{201c}Gives read-only access to the user's account information\u{201d}, and lets the holder view the workspaces' users, user permissions and projects.",
-        studio: "The studio reads which Bitbucket account you are and which workspaces you belong to.",
-    },
-    Permission {
-        scope: "repository:write",
-        label: "Repositories: Write",
-        atlassian: "\u{201c}Provides write (not admin) access to a repository or repositories. No distinction is made between public and private repositories.\u{201d} It covers every repository your Bitbucket account can write to; Bitbucket cannot narrow it to one.",
-        studio: "The studio lists the repositories you can write to, and reads, commits and deletes pipeline files (and creates the main branch) only in the repository of a project you create, as commits by your own account.",
-    },
-];
-
-/// How Bitbucket labels a scope on the OAuth consumer's form ("Repositories: Write"), for the
-/// scopes the studio knows. Unknown names get `None`: the value arrives in a URL an attacker
-/// can craft, so it is never echoed.
-pub fn scope_label(scope: &str) -> Option<&'static str> {
-    match scope {
-        "account" => Some("Account: Read"),
-        "repository:write" => Some("Repositories: Write"),
-        _ => None,
-    }
-}
-
-/// The sentence for a failure, naming the missing permission when it is one the studio
-/// requires.
-pub fn failure_message(failure: OAuthFailure, missing_scope: Option<&str>) -> String {
-    match (failure, missing_scope.and_then(scope_label)) {
-        (OAuthFailure::ScopeMissing, Some(label)) => format!(
-            "Bitbucket did not grant the permission \u{201c}{label}\u{201d}, which the studio needs. \
-             An administrator must tick it on the studio's Bitbucket OAuth consumer; then choose Authorize again."
-        ),
-        _ => failure.message().to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,22 +185,14 @@ mod tests {
     }
 
     #[test]
-    fn every_required_scope_is_explained() {
-        for scope in REQUIRED_SCOPES {
-            let permission = PERMISSIONS.iter().find(|p| p.scope == scope).unwrap();
-            assert_eq!(scope_label(scope), Some(permission.label));
-        }
-        assert!(PERMISSIONS[1].atlassian.contains("every repository"));
-    }
-
-    #[test]
-    fn a_missing_scope_is_named_only_when_known() {
-        let named = failure_message(OAuthFailure::ScopeMissing, Some("repository:write"));
-        assert!(named.contains("Repositories: Write"), "{named}");
-        let unknown = failure_message(OAuthFailure::ScopeMissing, Some("<b>pwned</b>"));
-        assert_eq!(unknown, OAuthFailure::ScopeMissing.message());
-        for scope in REQUIRED_SCOPES {
-            assert!(scope_label(scope).is_some(), "{scope} has a label");
-        }
+    fn older_servers_codes_still_read() {
+        assert_eq!(
+            OAuthFailure::from_code("bitbucket_unavailable"),
+            Some(OAuthFailure::ProviderUnavailable)
+        );
+        assert_eq!(
+            OAuthFailure::ProviderUnavailable.code(),
+            "provider_unavailable"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Repositories as the app sees them, whatever the provider: the server's narrow proxy
 //! reshapes each provider's answers into these, so the app never sees a provider's URLs or
 //! tokens. A repository belongs to a *group*: a Bitbucket Cloud workspace, a Bitbucket Data
-//! Center project ([`crate::GitProvider::group_noun`] says which word to show). Older
+//! Center project ([`crate::ProviderWording::group_noun`] says which word to show). Older
 //! clients' and stored drafts' `workspace` names are still read.
 
 use serde::{Deserialize, Serialize};

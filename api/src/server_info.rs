@@ -29,6 +29,9 @@ pub struct ProviderInfo {
     /// the studio forgets the tokens but cannot revoke them (neither Bitbucket has a
     /// revocation endpoint).
     pub revoke_url: String,
+    /// What the app says about the provider, in the provider's own words.
+    #[serde(default)]
+    pub wording: crate::ProviderWording,
 }
 
 /// The Git providers the studio can keep pipelines in. Each has its own authorization, per
@@ -53,14 +56,6 @@ impl GitProvider {
         GitProvider::BitbucketDataCenter,
     ];
 
-    /// The product's name (a Data Center instance is shown by its configured name instead).
-    pub fn label(self) -> &'static str {
-        match self {
-            GitProvider::BitbucketCloud => "Bitbucket Cloud",
-            GitProvider::BitbucketDataCenter => "Bitbucket Data Center",
-        }
-    }
-
     /// The path segment of its routes, in the wizard and on the server; also its name in
     /// stored rows.
     pub fn slug(self) -> &'static str {
@@ -72,15 +67,6 @@ impl GitProvider {
 
     pub fn from_slug(slug: &str) -> Option<GitProvider> {
         Self::ALL.into_iter().find(|p| p.slug() == slug)
-    }
-
-    /// What the provider calls the group a repository belongs to: a Cloud workspace, a
-    /// Data Center project. (The contract's `group` fields hold that group's key.)
-    pub fn group_noun(self) -> &'static str {
-        match self {
-            GitProvider::BitbucketCloud => "workspace",
-            GitProvider::BitbucketDataCenter => "project",
-        }
     }
 }
 

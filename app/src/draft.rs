@@ -5,21 +5,22 @@
 //! Saving is best effort: a failed save must never block the wizard, so failures are only
 //! logged to the console. What was typed is still on screen and the next save retries.
 
+use api::wizard::StepId;
 use api::{ProjectConfiguration, ProjectDraft, RepositoryRef};
 
 use crate::client;
 use crate::links;
 
-/// The wizard step where a draft continues.
+/// The wizard step where a draft continues: its flow's details, with the repository it
+/// chose (without one, the flow's repository choice, which starts at choosing a provider).
 pub fn resume_link(draft: &ProjectDraft) -> String {
-    match (draft.configuration, &draft.repository) {
-        (Some(ProjectConfiguration::QuickStart), _) => links::QUICK_START_DETAILS.to_owned(),
-        (Some(ProjectConfiguration::Advanced), Some(repository)) => {
-            links::advanced_details(repository)
-        }
-        // No repository yet, so no provider either: choose one again.
-        (Some(ProjectConfiguration::Advanced), None) => links::ADVANCED.to_owned(),
-        (None, _) => links::NEW_PROJECT.to_owned(),
+    match draft.configuration {
+        Some(flow) => links::step(
+            flow,
+            StepId::Details,
+            links::Choices::chosen(draft.repository.as_ref()),
+        ),
+        None => links::NEW_PROJECT.to_owned(),
     }
 }
 
@@ -76,9 +77,9 @@ mod tests {
         let mut draft = ProjectDraft::default();
         assert_eq!(resume_link(&draft), links::NEW_PROJECT);
         draft.configuration = Some(ProjectConfiguration::Advanced);
-        assert_eq!(resume_link(&draft), links::ADVANCED);
+        assert_eq!(resume_link(&draft), "/projects/new/advanced");
         draft.repository = Some(repo("etl"));
-        assert_eq!(resume_link(&draft), links::advanced_details(&repo("etl")));
+        assert_eq!(resume_link(&draft), links::details_step(Some(&repo("etl"))));
         draft.repository = Some(RepositoryRef {
             provider: api::GitProvider::BitbucketDataCenter,
             ..repo("warehouse")
@@ -88,7 +89,7 @@ mod tests {
             "/projects/new/advanced/bitbucket-dc/details?workspace=acme&repository=warehouse"
         );
         draft.configuration = Some(ProjectConfiguration::QuickStart);
-        assert_eq!(resume_link(&draft), links::QUICK_START_DETAILS);
+        assert_eq!(resume_link(&draft), "/projects/new/quick-start/details");
     }
 
     #[test]

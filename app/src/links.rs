@@ -6,23 +6,16 @@
 //! with the contract's own encoder.
 
 use api::paths::encode_query_value;
-use api::{GitProvider, ProjectConfiguration, RepositoryRef};
+use api::wizard::{self, Step, StepId};
+use api::{GitProvider, ProjectConfiguration as Flow, RepositoryRef};
 
 pub const SIGN_IN: &str = "/sign-in";
 pub const SIGN_UP: &str = "/sign-up";
 /// Where a sign-up mail's link leads (`#token=…`).
 pub const SIGN_UP_CONFIRM: &str = api::paths::SIGN_UP_CONFIRM_PAGE;
 pub const PROJECTS: &str = "/projects";
-/// Wizard step "Select project configuration".
-pub const NEW_PROJECT: &str = "/projects/new";
-/// Wizard step "Project details" of a Quick start project.
-pub const QUICK_START_DETAILS: &str = "/projects/new/quick-start/details";
-/// Wizard step "Review and create" of a Quick start project.
-pub const QUICK_START_REVIEW: &str = "/projects/new/quick-start/review";
-/// Wizard step "Select Git provider". The steps after it are under
-/// `/projects/new/advanced/{provider}` ([`provider_step`] and the functions after it), one
-/// route each with the provider's slug as a parameter ([`GitProvider::slug`]).
-pub const ADVANCED: &str = "/projects/new/advanced";
+/// Wizard step "Select project configuration", where every flow starts.
+pub const NEW_PROJECT: &str = api::wizard::NEW_PROJECT;
 
 /// Settings → Connections: each provider's connection, its audit trail, Disconnect.
 pub const CONNECTIONS: &str = "/settings/connections";
@@ -38,77 +31,137 @@ pub mod query {
     pub const PROVIDER: &str = "provider";
 }
 
-/// The step that follows "Select project configuration" for a choice.
-pub fn after_configuration(configuration: ProjectConfiguration) -> String {
-    match configuration {
-        ProjectConfiguration::QuickStart => {
-            format!("{NEW_PROJECT}/{}/details", configuration.slug())
+/// What a link to a wizard step carries: the provider (in the path), and the group and
+/// repository chosen so far (in the query).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Choices<'a> {
+    pub provider: Option<GitProvider>,
+    pub group: Option<&'a str>,
+    pub repository: Option<&'a str>,
+}
+
+impl<'a> Choices<'a> {
+    /// Only the provider.
+    pub fn provider(provider: GitProvider) -> Self {
+        Self {
+            provider: Some(provider),
+            ..Self::default()
         }
-        ProjectConfiguration::Advanced => format!("{NEW_PROJECT}/{}", configuration.slug()),
     }
+
+    /// A chosen repository, if any.
+    pub fn chosen(repository: Option<&'a RepositoryRef>) -> Self {
+        repository.map(Self::from).unwrap_or_default()
+    }
+}
+
+impl<'a> From<&'a RepositoryRef> for Choices<'a> {
+    fn from(repository: &'a RepositoryRef) -> Self {
+        Self {
+            provider: Some(repository.provider),
+            group: Some(&repository.group),
+            repository: Some(&repository.slug),
+        }
+    }
+}
+
+/// The flow a chosen repository belongs to: Advanced with one, Quick start without.
+pub fn flow_of(repository: Option<&RepositoryRef>) -> Flow {
+    match repository {
+        Some(_) => Flow::Advanced,
+        None => Flow::QuickStart,
+    }
+}
+
+/// Wizard step `id` of `flow` ([`api::wizard`] holds the order and the paths). A step that
+/// needs a chosen repository but is given none is the repository choice instead; the
+/// repository choice itself keeps a group and a preselected repository.
+pub fn step(flow: Flow, id: StepId, choices: Choices) -> String {
+    let takes_repository = Step::takes_repository(flow, id);
+    if takes_repository && (choices.group.is_none() || choices.repository.is_none()) {
+        return step(flow, StepId::Repository, choices);
+    }
+    let path = wizard::path(flow, id, choices.provider);
+    if takes_repository || id == StepId::Repository {
+        with_query(
+            &path,
+            &[
+                (query::WORKSPACE, choices.group),
+                (query::REPOSITORY, choices.repository),
+            ],
+        )
+    } else {
+        path
+    }
+}
+
+/// Where Back leads from step `id`: the step before it, with the same choices.
+pub fn back(flow: Flow, id: StepId, choices: Choices) -> String {
+    match wizard::previous(flow, id) {
+        Some(previous) => step(flow, previous, choices),
+        None => PROJECTS.to_owned(),
+    }
+}
+
+/// Where Continue leads from step `id`: the step after it, with the choices made so far.
+pub fn next(flow: Flow, id: StepId, choices: Choices) -> String {
+    match wizard::next(flow, id) {
+        Some(next) => step(flow, next, choices),
+        None => PROJECTS.to_owned(),
+    }
+}
+
+/// The step that follows "Select project configuration" for a choice.
+pub fn after_configuration(flow: Flow) -> String {
+    next(flow, StepId::Configuration, Choices::default())
+}
+
+/// "Select Git provider".
+pub fn provider_choice() -> String {
+    step(Flow::Advanced, StepId::Provider, Choices::default())
 }
 
 /// The first step of a Git provider ("Connect Bitbucket").
 pub fn provider_step(provider: GitProvider) -> String {
-    format!("{ADVANCED}/{}", provider.slug())
+    wizard::provider_first_step(provider)
 }
 
-/// A later step of a provider's flow: `…/advanced/{provider}/{step}`.
-fn provider_page(provider: GitProvider, step: &str) -> String {
-    format!("{}/{step}", provider_step(provider))
-}
-
-/// A step for a chosen repository: `?workspace=&repository=` on the provider's page.
-fn repository_page(step: &str, repository: &RepositoryRef) -> String {
-    with_query(
-        &provider_page(repository.provider, step),
-        &[
-            (query::WORKSPACE, Some(&repository.group)),
-            (query::REPOSITORY, Some(&repository.slug)),
-        ],
-    )
-}
-
-/// "Choose a repository", optionally keeping a workspace and a preselected repository; also
+/// "Choose a repository", optionally keeping a group and a preselected repository; also
 /// where the OAuth round trip returns to.
 pub fn repository_step(
     provider: GitProvider,
-    workspace: Option<&str>,
+    group: Option<&str>,
     repository: Option<&str>,
 ) -> String {
-    with_query(
-        &provider_page(provider, "repository"),
-        &[
-            (query::WORKSPACE, workspace),
-            (query::REPOSITORY, repository),
-        ],
-    )
+    let choices = Choices {
+        provider: Some(provider),
+        group,
+        repository,
+    };
+    step(Flow::Advanced, StepId::Repository, choices)
 }
 
 /// "Check the branch" for a chosen repository.
 pub fn branch_step(repository: &RepositoryRef) -> String {
-    repository_page("branch", repository)
-}
-
-/// "Project details" for a chosen repository.
-pub fn advanced_details(repository: &RepositoryRef) -> String {
-    repository_page("details", repository)
+    step(Flow::Advanced, StepId::Branch, repository.into())
 }
 
 /// "Project details" of either flow: the provider's when a repository is chosen.
 pub fn details_step(repository: Option<&RepositoryRef>) -> String {
-    match repository {
-        Some(repository) => advanced_details(repository),
-        None => QUICK_START_DETAILS.to_owned(),
-    }
+    step(
+        flow_of(repository),
+        StepId::Details,
+        Choices::chosen(repository),
+    )
 }
 
 /// "Review and create" of either flow.
 pub fn review_step(repository: Option<&RepositoryRef>) -> String {
-    match repository {
-        Some(repository) => repository_page("review", repository),
-        None => QUICK_START_REVIEW.to_owned(),
-    }
+    step(
+        flow_of(repository),
+        StepId::Review,
+        Choices::chosen(repository),
+    )
 }
 
 /// The Connections page showing `provider`: Bitbucket Cloud (the default) at the bare
@@ -207,13 +260,14 @@ mod tests {
     #[test]
     fn configuration_choices_lead_to_the_routed_steps() {
         assert_eq!(
-            after_configuration(ProjectConfiguration::QuickStart),
-            QUICK_START_DETAILS
+            after_configuration(Flow::QuickStart),
+            "/projects/new/quick-start/details"
         );
         assert_eq!(
-            after_configuration(ProjectConfiguration::Advanced),
-            ADVANCED
+            after_configuration(Flow::Advanced),
+            "/projects/new/advanced"
         );
+        assert_eq!(provider_choice(), "/projects/new/advanced");
         assert_eq!(provider_step(CLOUD), "/projects/new/advanced/bitbucket");
         assert_eq!(provider_step(DC), "/projects/new/advanced/bitbucket-dc");
     }
@@ -221,7 +275,7 @@ mod tests {
     #[test]
     fn wizard_choices_are_encoded_into_the_query() {
         assert_eq!(
-            advanced_details(&repository(CLOUD, "acme corp", "data&pipes")),
+            details_step(Some(&repository(CLOUD, "acme corp", "data&pipes"))),
             "/projects/new/advanced/bitbucket/details?workspace=acme%20corp&repository=data%26pipes"
         );
         assert_eq!(
@@ -297,15 +351,58 @@ mod tests {
     #[test]
     fn details_and_review_follow_the_flow() {
         let repository = repository(CLOUD, "acme", "etl");
-        assert_eq!(details_step(None), QUICK_START_DETAILS);
-        assert_eq!(review_step(None), QUICK_START_REVIEW);
-        assert_eq!(
-            details_step(Some(&repository)),
-            advanced_details(&repository)
-        );
+        assert_eq!(details_step(None), "/projects/new/quick-start/details");
+        assert_eq!(review_step(None), "/projects/new/quick-start/review");
         assert_eq!(
             review_step(Some(&repository)),
             "/projects/new/advanced/bitbucket/review?workspace=acme&repository=etl"
+        );
+    }
+
+    #[test]
+    fn back_and_continue_keep_the_choices_of_the_steps_they_lead_to() {
+        let etl = repository(CLOUD, "acme", "etl");
+        let chosen = Choices::from(&etl);
+        assert_eq!(
+            back(Flow::Advanced, StepId::Branch, chosen),
+            "/projects/new/advanced/bitbucket/repository?workspace=acme&repository=etl"
+        );
+        assert_eq!(
+            back(Flow::Advanced, StepId::Repository, chosen),
+            "/projects/new/advanced/bitbucket"
+        );
+        assert_eq!(
+            back(Flow::Advanced, StepId::Connect, chosen),
+            "/projects/new/advanced"
+        );
+        assert_eq!(
+            back(Flow::Advanced, StepId::Provider, chosen),
+            "/projects/new"
+        );
+        assert_eq!(
+            next(Flow::Advanced, StepId::Branch, chosen),
+            "/projects/new/advanced/bitbucket/details?workspace=acme&repository=etl"
+        );
+        assert_eq!(
+            next(Flow::QuickStart, StepId::Details, Choices::default()),
+            "/projects/new/quick-start/review"
+        );
+        assert_eq!(
+            back(Flow::QuickStart, StepId::Configuration, chosen),
+            PROJECTS
+        );
+    }
+
+    #[test]
+    fn a_step_that_needs_a_repository_without_one_is_the_repository_choice() {
+        let provider_only = Choices::provider(DC);
+        assert_eq!(
+            step(Flow::Advanced, StepId::Review, provider_only),
+            "/projects/new/advanced/bitbucket-dc/repository"
+        );
+        assert_eq!(
+            back(Flow::Advanced, StepId::Details, provider_only),
+            "/projects/new/advanced/bitbucket-dc/repository"
         );
     }
 }

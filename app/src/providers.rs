@@ -1,11 +1,12 @@
-//! The Git providers as the app names them: Bitbucket Cloud, and a Bitbucket Data Center
-//! instance under the name its operator gave it.
+//! The Git providers as the app names them, in their own words.
 //!
 //! Every page that talks about a provider takes its words from a [`Provider`], built from
-//! the server's `api::ProviderInfo` (or, when `/api/info` could not be read, from the
-//! provider's product label), so no page spells out "Bitbucket Cloud" for another provider.
+//! the server's `api::ProviderInfo`: its name, host and `api::ProviderWording` (group noun,
+//! consent wording, permissions, failure sentences), which each provider's folder on the
+//! server writes. The app spells out no provider's words itself, so a new provider needs no
+//! change here. When `/api/info` could not be read, a provider goes by neutral words.
 
-use api::{GitProvider, ProviderInfo, ServerInfo};
+use api::{GitProvider, ProviderInfo, ProviderWording, ServerInfo};
 
 /// One provider, with what the app says about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,33 +18,47 @@ pub struct Provider {
     pub host: String,
     /// Where a user withdraws the studio's access on the provider's side; empty when unknown.
     pub revoke_url: String,
+    pub wording: ProviderWording,
 }
 
+/// The name of a provider the server did not describe.
+const UNDESCRIBED: &str = "your Git provider";
+
 impl Provider {
-    /// `id` as the server describes it, else by its product label.
-    pub fn of(id: GitProvider, info: Option<&ServerInfo>) -> Self {
+    /// `id` as the server describes it, if it does.
+    pub fn described(id: GitProvider, info: Option<&ServerInfo>) -> Option<Self> {
         info.and_then(|info| info.providers.iter().find(|p| p.provider == id))
             .map(Self::from)
-            .unwrap_or_else(|| Self {
-                id,
-                name: id.label().to_owned(),
-                host: String::new(),
-                revoke_url: String::new(),
-            })
     }
 
-    /// The name inside sentences ("Connect Bitbucket", "Open in Acme Bitbucket"). Cloud's
-    /// sentences have always said plain "Bitbucket"; a Data Center instance goes by its name.
+    /// `id` as the server describes it, else in neutral words.
+    pub fn of(id: GitProvider, info: Option<&ServerInfo>) -> Self {
+        Self::described(id, info).unwrap_or_else(|| Self {
+            id,
+            name: UNDESCRIBED.to_owned(),
+            host: String::new(),
+            revoke_url: String::new(),
+            wording: ProviderWording::default(),
+        })
+    }
+
+    /// The name inside sentences ("Connect Bitbucket", "Open in Acme Bitbucket"): the
+    /// provider's own short name, else its name.
     pub fn short_name(&self) -> &str {
-        match self.id {
-            GitProvider::BitbucketCloud => "Bitbucket",
-            GitProvider::BitbucketDataCenter => &self.name,
+        if self.wording.short_name.is_empty() {
+            &self.name
+        } else {
+            &self.wording.short_name
         }
     }
 
-    /// What the provider groups repositories in: "workspace" or "project".
-    pub fn group(&self) -> &'static str {
-        self.id.group_noun()
+    /// What the provider groups repositories in: "workspace", "project".
+    pub fn group(&self) -> &str {
+        if self.wording.group_noun.is_empty() {
+            "group"
+        } else {
+            &self.wording.group_noun
+        }
     }
 
     /// [`Provider::group`] at the start of a label: "Workspace", "Project".
@@ -52,10 +67,11 @@ impl Provider {
     }
 
     /// The name of the provider's page where a user revokes an application's access.
-    pub fn revoke_page(&self) -> &'static str {
-        match self.id {
-            GitProvider::BitbucketCloud => "App authorizations",
-            GitProvider::BitbucketDataCenter => "Authorized applications",
+    pub fn revoke_page(&self) -> &str {
+        if self.wording.revoke_page.is_empty() {
+            "its list of authorized applications"
+        } else {
+            &self.wording.revoke_page
         }
     }
 
@@ -67,6 +83,15 @@ impl Provider {
             format!("{} · {}", self.name, self.host)
         }
     }
+
+    /// "Repositories: Write" for the scopes the provider labels; other names as sent.
+    pub fn scope_names(&self, scopes: &[String]) -> String {
+        scopes
+            .iter()
+            .map(|scope| self.wording.scope_label(scope).unwrap_or(scope).to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 impl From<&ProviderInfo> for Provider {
@@ -76,6 +101,7 @@ impl From<&ProviderInfo> for Provider {
             name: info.name.clone(),
             host: info.host.clone(),
             revoke_url: info.revoke_url.clone(),
+            wording: info.wording.clone(),
         }
     }
 }
@@ -108,12 +134,21 @@ mod tests {
                     name: "Bitbucket Cloud".into(),
                     host: "bitbucket.org".into(),
                     revoke_url: "https://bitbucket.org/account/settings/app-authorizations/".into(),
+                    wording: ProviderWording {
+                        short_name: "Bitbucket".into(),
+                        group_noun: "workspace".into(),
+                        ..ProviderWording::default()
+                    },
                 },
                 ProviderInfo {
                     provider: GitProvider::BitbucketDataCenter,
                     name: "Acme Bitbucket".into(),
                     host: "git.acme.example".into(),
                     revoke_url: "https://git.acme.example/plugins/servlet/oauth/tokens".into(),
+                    wording: ProviderWording {
+                        group_noun: "project".into(),
+                        ..ProviderWording::default()
+                    },
                 },
             ],
             mailbox_url: None,
@@ -134,11 +169,12 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_provider_falls_back_to_its_label() {
+    fn an_undescribed_provider_goes_by_neutral_words() {
         let dc = Provider::of(GitProvider::BitbucketDataCenter, None);
-        assert_eq!(dc.name, "Bitbucket Data Center");
-        assert_eq!(dc.short_name(), "Bitbucket Data Center");
-        assert_eq!(dc.name_and_host(), "Bitbucket Data Center");
+        assert_eq!(dc.short_name(), "your Git provider");
+        assert_eq!(dc.name_and_host(), "your Git provider");
+        assert_eq!(dc.group_title(), "Group");
+        assert_eq!(dc.scope_names(&["REPO_WRITE".into()]), "REPO_WRITE");
     }
 
     #[test]

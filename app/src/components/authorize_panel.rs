@@ -15,71 +15,54 @@ use leptos_router::NavigateOptions;
 use crate::links;
 use crate::providers::Provider;
 
-/// What authorizing Bitbucket Cloud grants (its permissions are listed after it).
-pub const AUTHORIZE_EXPLANATION: &str = "Authorizing gives the studio two Bitbucket permissions. You authorize once; every project you create reuses it, and you can disconnect or revoke it at any time.";
-
-/// What authorizing grants, for the panel. Bitbucket Cloud's permissions are spelled out
-/// (in Atlassian's words) by [`GrantedPermissions`]; a Data Center instance is described in
-/// a sentence.
+/// What authorizing grants, for the panel: the provider's own explanation, else a neutral
+/// one.
 pub fn authorize_explanation(provider: &Provider) -> String {
-    match provider.id {
-        GitProvider::BitbucketCloud => AUTHORIZE_EXPLANATION.to_owned(),
-        GitProvider::BitbucketDataCenter => format!(
-            "Authorizing lets the studio read which {name} account you are and write to the repositories your account can write to, as you. You authorize once; every project you create reuses it, and you can disconnect or revoke it at any time.",
-            name = provider.short_name()
-        ),
+    if provider.wording.authorize_explanation.is_empty() {
+        format!(
+            "Authorizing lets the studio act as you on {}, on the repositories your account can write to. You authorize once; every project you create reuses it, and you can disconnect or revoke it at any time.",
+            provider.short_name()
+        )
+    } else {
+        provider.wording.authorize_explanation.clone()
     }
 }
 
-/// The permissions the grant holds, each in Atlassian's words and with what the studio does
-/// with it (`api::oauth::PERMISSIONS`).
+/// The permissions the grant holds, each in the provider's words and with what the studio
+/// does with it; nothing when the provider's explanation says it all.
 #[component]
-pub fn GrantedPermissions() -> impl IntoView {
-    view! {
-        <dl class="granted-permissions">
-            {api::oauth::PERMISSIONS
-                .iter()
-                .map(|permission| {
-                    view! {
-                        <dt>{permission.label}</dt>
-                        <dd>
-                            <p>{permission.atlassian}</p>
-                            <p>{permission.studio}</p>
-                        </dd>
-                    }
-                })
-                .collect_view()}
-        </dl>
-    }
+pub fn GrantedPermissions(provider: Provider) -> impl IntoView {
+    let permissions = provider.wording.permissions;
+    (!permissions.is_empty()).then(|| {
+        view! {
+            <dl class="granted-permissions">
+                {permissions
+                    .into_iter()
+                    .map(|permission| {
+                        view! {
+                            <dt>{permission.label}</dt>
+                            <dd>
+                                <p>{permission.provider_says}</p>
+                                <p>{permission.studio_does}</p>
+                            </dd>
+                        }
+                    })
+                    .collect_view()}
+            </dl>
+        }
+    })
 }
 
 /// The sentence for an `oauth_error` code (and the scope the callback found missing, if
-/// any). Unknown codes and scopes get a generic sentence: the parameters are
-/// attacker-controllable, so their text is never echoed.
+/// any), in the provider's words where it has them. Unknown codes and scopes get a generic
+/// sentence: the parameters are attacker-controllable, so their text is never echoed.
 pub fn oauth_error_message(provider: &Provider, code: &str, missing_scope: Option<&str>) -> String {
-    let name = provider.short_name();
-    let Some(failure) = OAuthFailure::from_code(code) else {
-        return format!("{name} authorization did not complete. Choose Authorize to try again.");
-    };
-    if provider.id == GitProvider::BitbucketCloud {
-        return api::oauth::failure_message(failure, missing_scope);
-    }
-    // The contract's sentences speak of Bitbucket Cloud's consent page and OAuth consumer;
-    // a Data Center instance has its own consent page ("Deny") and an application link.
-    match failure {
-        OAuthFailure::AccessDenied => format!(
-            "{name} access was not granted, because Deny was chosen on {name}'s consent page. Choose Authorize to try again."
+    match OAuthFailure::from_code(code) {
+        Some(failure) => provider.wording.failure_message(failure, missing_scope),
+        None => format!(
+            "{} authorization did not complete. Choose Authorize to try again.",
+            provider.short_name()
         ),
-        OAuthFailure::ExchangeFailed => format!(
-            "{name} did not accept the authorization. Choose Authorize to try again; if it keeps failing, the studio's application link on {name} may be misconfigured."
-        ),
-        OAuthFailure::ScopeMissing => format!(
-            "{name} granted fewer permissions than the studio needs (write access to repositories). An administrator must check the studio's application link on {name}."
-        ),
-        OAuthFailure::BitbucketUnavailable => format!(
-            "{name} did not answer. Nothing was changed; try Authorize again in a moment."
-        ),
-        OAuthFailure::StateInvalid | OAuthFailure::NotSignedIn => failure.message().to_owned(),
     }
 }
 
@@ -148,7 +131,7 @@ pub fn AuthorizePanel(
         ConnectionStatus::NotConnected => view! {
             <div class="panel">
                 <p>{authorize_explanation(&provider)}</p>
-                {(provider.id == GitProvider::BitbucketCloud).then(|| view! { <GrantedPermissions /> })}
+                <GrantedPermissions provider=provider.clone() />
                 <AuthorizeButton provider=provider.id label="Authorize" return_to />
             </div>
         }
@@ -230,50 +213,73 @@ fn AuthorizeButton(provider: GitProvider, label: &'static str, return_to: String
 mod tests {
     use super::*;
 
-    fn cloud() -> Provider {
-        Provider::of(GitProvider::BitbucketCloud, None)
-    }
-
-    fn acme() -> Provider {
+    /// A provider as the server words it (its own words are tested with it, on the server).
+    fn worded() -> Provider {
         Provider {
             name: "Acme Bitbucket".into(),
+            wording: api::ProviderWording {
+                authorize_explanation: "Acme lets the studio write.".into(),
+                permissions: vec![api::PermissionWording {
+                    scope: "account".into(),
+                    label: "Account: Read".into(),
+                    ..api::PermissionWording::default()
+                }],
+                failures: vec![api::FailureWording {
+                    failure: OAuthFailure::AccessDenied,
+                    message: "Deny was chosen on Acme Bitbucket's consent page.".into(),
+                }],
+                permission_missing: Some("Acme did not grant {permission}.".into()),
+                ..api::ProviderWording::default()
+            },
             ..Provider::of(GitProvider::BitbucketDataCenter, None)
         }
     }
 
-    #[test]
-    fn known_oauth_codes_get_their_sentence() {
-        assert_eq!(
-            oauth_error_message(&cloud(), "access_denied", None),
-            OAuthFailure::AccessDenied.message()
-        );
-        assert_eq!(
-            oauth_error_message(&cloud(), "scope_missing", None),
-            OAuthFailure::ScopeMissing.message()
-        );
-        assert!(
-            oauth_error_message(&cloud(), "scope_missing", Some("account"))
-                .contains("Account: Read")
-        );
+    fn cloud() -> Provider {
+        Provider {
+            name: "Bitbucket Cloud".into(),
+            wording: api::ProviderWording {
+                short_name: "Bitbucket".into(),
+                ..api::ProviderWording::default()
+            },
+            ..Provider::of(GitProvider::BitbucketCloud, None)
+        }
+    }
+
+    fn acme() -> Provider {
+        worded()
     }
 
     #[test]
-    fn data_center_failures_name_the_instance() {
-        let denied = oauth_error_message(&acme(), "access_denied", None);
-        assert!(
-            denied.contains("Deny was chosen on Acme Bitbucket"),
-            "{denied}"
-        );
-        assert!(!denied.contains("Cancel"));
+    fn known_oauth_codes_get_the_providers_sentence() {
+        let acme = worded();
         assert_eq!(
-            oauth_error_message(&acme(), "state_invalid", None),
+            oauth_error_message(&acme, "access_denied", None),
+            "Deny was chosen on Acme Bitbucket's consent page."
+        );
+        assert_eq!(
+            oauth_error_message(&acme, "state_invalid", None),
             OAuthFailure::StateInvalid.message()
         );
-        assert!(
-            oauth_error_message(&acme(), "scope_missing", Some("account"))
-                .contains("application link on Acme Bitbucket")
+        assert_eq!(
+            oauth_error_message(&acme, "scope_missing", Some("account")),
+            "Acme did not grant Account: Read."
         );
-        assert!(!authorize_explanation(&acme()).contains("two Bitbucket permissions"));
+        assert_eq!(
+            oauth_error_message(&acme, "bitbucket_unavailable", None),
+            OAuthFailure::ProviderUnavailable.message()
+        );
+        assert_eq!(authorize_explanation(&acme), "Acme lets the studio write.");
+    }
+
+    #[test]
+    fn an_undescribed_provider_gets_neutral_sentences() {
+        let unknown = Provider::of(GitProvider::BitbucketDataCenter, None);
+        assert_eq!(
+            oauth_error_message(&unknown, "access_denied", None),
+            OAuthFailure::AccessDenied.message()
+        );
+        assert!(authorize_explanation(&unknown).contains("your Git provider"));
     }
 
     #[test]

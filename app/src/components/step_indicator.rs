@@ -1,33 +1,13 @@
 //! "Where am I in the wizard": an ordered list of the steps with `aria-current="step"`.
 //!
-//! The labels are short nouns on purpose, distinct from the step headings, so they never
-//! compete with a heading or a button for the same accessible name.
+//! The steps, their order and their labels are the flow's list in [`api::wizard`]; this only
+//! draws it.
 
+use api::wizard::{self, StepId};
 use leptos::prelude::*;
 
-/// The two paths through the wizard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flow {
-    QuickStart,
-    Advanced,
-}
-
-impl Flow {
-    pub fn steps(self) -> &'static [&'static str] {
-        match self {
-            Flow::QuickStart => &["Configuration", "Details", "Review"],
-            Flow::Advanced => &[
-                "Configuration",
-                "Git provider",
-                "Connect",
-                "Repository",
-                "Branch",
-                "Details",
-                "Review",
-            ],
-        }
-    }
-}
+/// The two paths through the wizard: the configuration chosen on its first step.
+pub use api::ProjectConfiguration as Flow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepState {
@@ -44,14 +24,14 @@ pub fn step_state(index: usize, current: usize) -> StepState {
     }
 }
 
-/// The step list; `current` is the zero-based index into [`Flow::steps`].
+/// The step list of `flow`, at step `current`.
 #[component]
-pub fn StepIndicator(flow: Flow, current: usize) -> impl IntoView {
-    let items = flow
-        .steps()
+pub fn StepIndicator(flow: Flow, current: StepId) -> impl IntoView {
+    let current = wizard::position(flow, current).unwrap_or_default();
+    let items = wizard::steps(flow)
         .iter()
         .enumerate()
-        .map(|(index, label)| {
+        .map(|(index, step)| {
             let state = step_state(index, current);
             let (class, hidden_prefix) = match state {
                 StepState::Done => ("step step-done", Some("Completed: ")),
@@ -61,7 +41,7 @@ pub fn StepIndicator(flow: Flow, current: usize) -> impl IntoView {
             view! {
                 <li class=class aria-current=(state == StepState::Current).then_some("step")>
                     {hidden_prefix.map(|prefix| view! { <span class="visually-hidden">{prefix}</span> })}
-                    {*label}
+                    {step.label}
                 </li>
             }
         })
@@ -82,10 +62,5 @@ mod tests {
         assert_eq!(step_state(0, 2), StepState::Done);
         assert_eq!(step_state(2, 2), StepState::Current);
         assert_eq!(step_state(3, 2), StepState::Upcoming);
-        assert_eq!(Flow::Advanced.steps().len(), 7);
-        assert_eq!(
-            Flow::QuickStart.steps().last(),
-            Flow::Advanced.steps().last()
-        );
     }
 }

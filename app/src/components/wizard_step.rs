@@ -1,29 +1,41 @@
 //! The frame every wizard step shares: where the user is (the step list), the step's heading
-//! (which takes focus, see [`super::StepHeading`]), the step's content, and Back.
+//! (which takes focus, see [`super::StepHeading`]), the step's content, and Back, which leads
+//! to the step before this one in the flow's list ([`api::wizard`]) with the choices made.
 
+use api::wizard::StepId;
+use api::{GitProvider, RepositoryRef};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::{Flow, StepHeading, StepIndicator};
+use crate::links::{self, Choices};
 
 #[component]
 pub fn WizardStep(
     flow: Flow,
-    /// Zero-based index into [`Flow::steps`].
-    current: usize,
+    step: StepId,
     #[prop(into)] heading: String,
-    /// Where Back goes; may depend on the choices in the URL.
-    #[prop(into)]
-    back: Signal<String>,
+    /// The provider, on the steps after it is chosen.
+    #[prop(optional)]
+    provider: Option<GitProvider>,
+    /// The repository chosen in the URL, on the steps after it is chosen.
+    #[prop(optional, into)]
+    chosen: Option<Signal<Option<RepositoryRef>>>,
     children: Children,
 ) -> impl IntoView {
+    let back = move || {
+        let chosen = chosen.and_then(|chosen| chosen.get());
+        let mut choices = Choices::chosen(chosen.as_ref());
+        choices.provider = choices.provider.or(provider);
+        links::back(flow, step, choices)
+    };
     view! {
         <section class="wizard-step">
-            <StepIndicator flow current />
+            <StepIndicator flow current=step />
             <StepHeading text=heading />
             {children()}
             <nav class="step-nav" aria-label="Wizard">
-                <A href=move || back.get()>"Back"</A>
+                <A href=back>"Back"</A>
             </nav>
         </section>
     }

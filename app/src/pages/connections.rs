@@ -39,15 +39,6 @@ pub fn disconnected_notice(provider: &Provider) -> String {
     )
 }
 
-/// "Repositories: Write" for the scopes the studio asks for; other names as Bitbucket sent them.
-pub fn scope_names(scopes: &[String]) -> String {
-    scopes
-        .iter()
-        .map(|scope| api::oauth::scope_label(scope).unwrap_or(scope).to_owned())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {
     let info = use_server_info();
@@ -194,8 +185,8 @@ fn ConnectionPanel(
             <dl class="connection-details">
                 <dt>"Permissions"</dt>
                 <dd>
-                    {scope_names(scopes)}
-                    {(provider.id == GitProvider::BitbucketCloud).then(|| view! { <GrantedPermissions /> })}
+                    {provider.scope_names(scopes)}
+                    <GrantedPermissions provider=provider.clone() />
                 </dd>
                 <dt>"Connected since"</dt>
                 <dd>{format_utc(*connected_at)}</dd>
@@ -348,24 +339,43 @@ fn EventTable(caption: String, events: Vec<ConnectionEvent>) -> impl IntoView {
 mod tests {
     use super::*;
 
+    fn cloud() -> Provider {
+        let permission = |scope: &str, label: &str| api::PermissionWording {
+            scope: scope.into(),
+            label: label.into(),
+            ..api::PermissionWording::default()
+        };
+        Provider {
+            wording: api::ProviderWording {
+                short_name: "Bitbucket".into(),
+                revoke_page: "App authorizations".into(),
+                permissions: vec![
+                    permission("account", "Account: Read"),
+                    permission("repository:write", "Repositories: Write"),
+                ],
+                ..api::ProviderWording::default()
+            },
+            ..Provider::of(GitProvider::BitbucketCloud, None)
+        }
+    }
+
     #[test]
-    fn scopes_are_named_as_on_bitbucket() {
+    fn scopes_are_named_as_the_provider_labels_them() {
         let scopes = vec![
             "account".to_owned(),
             "repository:write".to_owned(),
             "pullrequest".to_owned(),
         ];
         assert_eq!(
-            scope_names(&scopes),
+            cloud().scope_names(&scopes),
             "Account: Read, Repositories: Write, pullrequest"
         );
     }
 
     #[test]
     fn the_disconnect_notice_points_to_the_providers_revoke_page() {
-        let cloud = Provider::of(GitProvider::BitbucketCloud, None);
         assert_eq!(
-            disconnected_notice(&cloud),
+            disconnected_notice(&cloud()),
             "Disconnected. The studio no longer holds a token for your Bitbucket account; your projects keep their settings. To withdraw the studio's access on Bitbucket as well, revoke it under App authorizations."
         );
         let dc = Provider {

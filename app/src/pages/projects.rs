@@ -12,14 +12,14 @@ use crate::providers::Provider;
 
 pub const EMPTY_STATE: &str = "No projects yet. Create your first project to get started.";
 
-/// Where a project keeps its pipelines, in a few words: the repository and its provider.
+/// Where a project keeps its pipelines, in a few words: the repository and its provider (as
+/// the server names it; the repository alone while the server has not said).
 pub fn storage_summary(project: &Project, info: Option<&ServerInfo>) -> String {
     match &project.repository {
-        Some(repository) => format!(
-            "{} · {}",
-            repository.full_name,
-            Provider::of(repository.provider, info).name
-        ),
+        Some(repository) => match Provider::described(repository.provider, info) {
+            Some(provider) => format!("{} · {}", repository.full_name, provider.name),
+            None => repository.full_name.clone(),
+        },
         None => "Kept by the studio".to_owned(),
     }
 }
@@ -98,10 +98,7 @@ mod tests {
             branch: "main".into(),
             html_url: "https://bitbucket.org/acme/etl".into(),
         });
-        assert_eq!(
-            storage_summary(&project, None),
-            "acme/etl · Bitbucket Cloud"
-        );
+        assert_eq!(storage_summary(&project, None), "acme/etl");
         let info = ServerInfo {
             sandbox: false,
             providers: vec![api::ProviderInfo {
@@ -109,6 +106,7 @@ mod tests {
                 name: "Acme Bitbucket".into(),
                 host: "git.acme.example".into(),
                 revoke_url: String::new(),
+                wording: api::ProviderWording::default(),
             }],
             mailbox_url: None,
         };

@@ -10,6 +10,8 @@ use crate::cluster::Cluster;
 #[derive(Clone, Copy, Debug)]
 pub struct Place {
     pub provider: GitProvider,
+    /// How the report names it.
+    pub label: &'static str,
     /// The group (Cloud workspace, Data Center project) and the repository.
     pub group: &'static str,
     pub repository: &'static str,
@@ -17,12 +19,14 @@ pub struct Place {
 
 pub const CLOUD: Place = Place {
     provider: GitProvider::BitbucketCloud,
+    label: "Bitbucket Cloud",
     group: "acme-data",
     repository: "warehouse-pipelines",
 };
 
 pub const DATA_CENTER: Place = Place {
     provider: GitProvider::BitbucketDataCenter,
+    label: "Bitbucket Data Center",
     group: "DATA",
     repository: "pipelines",
 };
@@ -41,12 +45,16 @@ impl Place {
     }
 
     pub fn label(&self) -> &'static str {
-        self.provider.label()
+        self.label
     }
 
     /// Where the wizard asks to come back to after authorizing.
     pub fn repository_step(&self) -> String {
-        format!("/projects/new/advanced/{}/repository", self.provider.slug())
+        api::wizard::path(
+            api::ProjectConfiguration::Advanced,
+            api::wizard::StepId::Repository,
+            Some(self.provider),
+        )
     }
 
     /// The buttons that move through the provider's sign-in and consent pages, in the

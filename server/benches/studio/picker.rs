@@ -20,6 +20,8 @@ use crate::{browser, Config};
 /// A sandbox account of generated groups (see the sandboxes' seeds).
 struct Scale {
     provider: GitProvider,
+    /// How the report names the provider.
+    label: &'static str,
     /// The Cloud sandbox's display name, or the Data Center sandbox's user.
     account: &'static str,
     /// Names the studio user (`picker-{name}@example.com`).
@@ -35,6 +37,7 @@ struct Scale {
 const SCALES: [Scale; 4] = [
     Scale {
         provider: GitProvider::BitbucketCloud,
+        label: "Bitbucket Cloud",
         account: "Small Co Engineer",
         name: "smallco",
         repositories: 100,
@@ -44,6 +47,7 @@ const SCALES: [Scale; 4] = [
     },
     Scale {
         provider: GitProvider::BitbucketCloud,
+        label: "Bitbucket Cloud",
         account: "Mid Co Engineer",
         name: "midco",
         repositories: 1_000,
@@ -53,6 +57,7 @@ const SCALES: [Scale; 4] = [
     },
     Scale {
         provider: GitProvider::BitbucketCloud,
+        label: "Bitbucket Cloud",
         account: "Big Co Engineer",
         name: "bigco",
         repositories: 10_000,
@@ -62,6 +67,7 @@ const SCALES: [Scale; 4] = [
     },
     Scale {
         provider: GitProvider::BitbucketDataCenter,
+        label: "Bitbucket Data Center",
         account: "bigdc",
         name: "bigdc",
         repositories: sandbox::datacenter::BIG_PROJECTS
@@ -143,7 +149,7 @@ pub async fn run(config: &Config) -> Table {
         });
         accounts.push(Account {
             key: key_of(scale),
-            connect_path: format!("/projects/new/advanced/{}", scale.provider.slug()),
+            connect_path: api::wizard::provider_first_step(scale.provider),
             email,
             workspaces: first.groups.len(),
             last_workspace: scale.last_group,
@@ -201,7 +207,7 @@ pub async fn run(config: &Config) -> Table {
                         .await
                 }
             };
-            naive_notes.insert(scale.provider.label(), naive.calls);
+            naive_notes.insert(scale.label, naive.calls);
             let walk = naive.walk;
             assert_eq!(
                 walk.names.len(),
@@ -223,7 +229,7 @@ pub async fn run(config: &Config) -> Table {
         let search = median(&figures.search);
         let walk = median(&walks);
         table.row(vec![
-            scale.provider.label().to_owned(),
+            scale.label.to_owned(),
             format!("{}", scale.repositories),
             ms(first),
             ms(walk),

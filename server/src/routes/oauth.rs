@@ -29,12 +29,9 @@ use api::GitProvider;
 
 /// How long a started authorization may take.
 const TRANSACTION_TTL_SECS: i64 = 600;
-/// Where the wizard resumes when the request named no (valid) place: Cloud's first step.
-pub const DEFAULT_RETURN_TO: &str = "/projects/new/advanced/bitbucket";
-
 /// The provider's first wizard step, where its flow resumes when nothing else is usable.
 fn default_return_to(provider: GitProvider) -> String {
-    format!("/projects/new/advanced/{}", provider.slug())
+    api::wizard::provider_first_step(provider)
 }
 
 pub fn router() -> Router<AppState> {
@@ -62,7 +59,10 @@ async fn start(
     let Some(user_id) = session.user().await?.map(|user| user.id) else {
         // Sign in first, then come back here to start the flow.
         let here = with_query_param(&api::paths::oauth_start(id), "return_to", &return_to);
-        return Ok(to_app(&with_query_param("/sign-in", "return_to", &here)));
+        return Ok(to_app(
+            id,
+            &with_query_param("/sign-in", "return_to", &here),
+        ));
     };
     let binding = session
         .oauth_binding()
@@ -108,7 +108,7 @@ async fn callback(
         let target = Some(add(to))
             .filter(|target| api::return_to::is_safe(target))
             .unwrap_or_else(|| add(default_to));
-        Ok(to_app(&target))
+        Ok(to_app(id, &target))
     };
 
     let Some(user_id) = session.user().await?.map(|user| user.id) else {
@@ -180,7 +180,7 @@ async fn callback(
         }
         Err(TokenError::Transient { reason, .. }) => {
             tracing::warn!(user_id, %reason, "the token endpoint was unavailable");
-            return fail(return_to, OAuthFailure::BitbucketUnavailable);
+            return fail(return_to, OAuthFailure::ProviderUnavailable);
         }
     };
     if let Some(missing) = provider.grants.oauth.missing_scope(&tokens.scopes) {
@@ -192,7 +192,7 @@ async fn callback(
         Ok(account) => account,
         Err(error @ (ProviderError::Unavailable(_) | ProviderError::RateLimited { .. })) => {
             tracing::warn!(user_id, %error, "could not read the account");
-            return fail(return_to, OAuthFailure::BitbucketUnavailable);
+            return fail(return_to, OAuthFailure::ProviderUnavailable);
         }
         Err(error) => {
             tracing::warn!(user_id, %error, "the provider refused the new access token");
@@ -235,7 +235,7 @@ async fn callback(
         )
         .await?;
     tracing::info!(user_id, provider = id.slug(), account = %shown, "connected");
-    Ok(to_app(return_to))
+    Ok(to_app(id, return_to))
 }
 
 fn verifier_context(state_hash: &str) -> String {
@@ -245,6 +245,6 @@ fn verifier_context(state_hash: &str) -> String {
 /// Back into the app, success or failure. The stored `return_to` was checked when the flow
 /// started, and is checked again here on the final target: a row written by an older build,
 /// or a parameter added since, can never make the callback redirect off the studio.
-fn to_app(to: &str) -> Response {
-    app_redirect(to, DEFAULT_RETURN_TO)
+fn to_app(id: GitProvider, to: &str) -> Response {
+    app_redirect(to, &default_return_to(id))
 }

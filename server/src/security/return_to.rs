@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 /// 303 See Other to `to` when it is a same-origin path in normal form, else to `fallback`
 /// (which must be one). The browser follows with GET and never re-posts.
-pub fn app_redirect(to: &str, fallback: &'static str) -> Response {
+pub fn app_redirect(to: &str, fallback: &str) -> Response {
     debug_assert!(api::return_to::is_safe(fallback), "{fallback}");
     let target = api::return_to::or_default(Some(to), fallback);
     if target != to {

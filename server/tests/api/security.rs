@@ -222,7 +222,7 @@ async fn failed_authorizations_cannot_leave_the_studio_either(engine: Engine) {
     let response = app.browser.get(&callback).await;
     assert_eq!(
         Browser::location(&response),
-        "/projects/new/advanced/bitbucket?oauth_error=bitbucket_unavailable"
+        "/projects/new/advanced/bitbucket?oauth_error=provider_unavailable"
     );
 }
 

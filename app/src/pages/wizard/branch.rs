@@ -6,6 +6,7 @@
 //! the provider, only when the user asks.
 
 use crate::tasks::{spawn_detached, PageTasks};
+use api::wizard::StepId;
 use api::{ApiError, ErrorCode, MainBranch, ProjectConfiguration, RepositoryRef, PROJECT_BRANCH};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -55,17 +56,8 @@ pub fn BranchStep() -> impl IntoView {
         <ForRouteProvider content=|provider| {
             let provider = provider.id;
             let chosen = use_chosen_repository(provider);
-            let back = Signal::derive(move || {
-                chosen.with(|chosen| {
-                    links::repository_step(
-                        provider,
-                        chosen.as_ref().map(|c| c.group.as_str()),
-                        chosen.as_ref().map(|c| c.slug.as_str()),
-                    )
-                })
-            });
             view! {
-                <WizardStep flow=Flow::Advanced current=4 heading="Check the branch" back>
+                <WizardStep flow=Flow::Advanced step=StepId::Branch heading="Check the branch" provider chosen>
                     <ForChosenRepository provider chosen content=|repository| view! { <BranchCheck repository /> } />
                 </WizardStep>
             }
@@ -108,7 +100,8 @@ fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
         });
     };
     let navigate = use_navigate();
-    let details = repository.with_value(links::advanced_details);
+    let details =
+        repository.with_value(|chosen| links::next(Flow::Advanced, StepId::Branch, chosen.into()));
     let on_continue = move |_| {
         let chosen = repository.get_value();
         spawn_detached(draft::update(move |draft| {

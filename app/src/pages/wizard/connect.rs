@@ -1,6 +1,7 @@
 //! Step "Connect Bitbucket" (or the Data Center instance's name): shows whether the studio
 //! may use the user's account on the provider and offers to authorize (or reconnect) it.
 
+use api::wizard::StepId;
 use leptos::prelude::*;
 
 use super::provider_route::ForRouteProvider;
@@ -23,9 +24,13 @@ fn Connect(provider: Provider) -> impl IntoView {
     let oauth_error = use_oauth_error(provider.clone());
     let heading = format!("Connect {}", provider.short_name());
     let checking = format!("Checking your {} connection…", provider.short_name());
-    let next = links::repository_step(id, None, None);
+    let next = links::next(
+        Flow::Advanced,
+        StepId::Connect,
+        links::Choices::provider(id),
+    );
     view! {
-        <WizardStep flow=Flow::Advanced current=2 heading back=links::ADVANCED.to_owned()>
+        <WizardStep flow=Flow::Advanced step=StepId::Connect heading provider=id>
             <AlertSlot message=oauth_error />
             {move || match connection.get() {
                 None => view! { <Loading text=checking.clone() /> }.into_any(),

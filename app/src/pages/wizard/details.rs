@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 use crate::tasks::PageTasks;
+use api::wizard::StepId;
 use api::{Project, ProjectConfiguration, ProjectDraft, ProjectName, RepositoryRef};
 use leptos::ev::SubmitEvent;
 use leptos::html::Input;
@@ -69,7 +70,7 @@ fn form_draft(
 #[component]
 pub fn QuickStartDetailsStep() -> impl IntoView {
     view! {
-        <WizardStep flow=Flow::QuickStart current=1 heading="Project details" back=links::NEW_PROJECT.to_owned()>
+        <WizardStep flow=Flow::QuickStart step=StepId::Details heading="Project details">
             <p class="step-intro">"Quick start: the studio keeps this project's pipelines."</p>
             <ProjectForm repository=None />
         </WizardStep>
@@ -82,14 +83,8 @@ pub fn AdvancedDetailsStep() -> impl IntoView {
         <ForRouteProvider content=|provider| {
             let provider = provider.id;
             let chosen = use_chosen_repository(provider);
-            let back = Signal::derive(move || {
-                chosen.with(|chosen| match chosen {
-                    Some(chosen) => links::branch_step(chosen),
-                    None => links::repository_step(provider, None, None),
-                })
-            });
             view! {
-                <WizardStep flow=Flow::Advanced current=5 heading="Project details" back>
+                <WizardStep flow=Flow::Advanced step=StepId::Details heading="Project details" provider chosen>
                     <ForChosenRepository
                         provider
                         chosen
@@ -126,7 +121,13 @@ async fn continue_to_review(draft: ProjectDraft) -> Result<String, Next> {
     client::save_project_draft(&draft)
         .await
         .map_err(|error| Next::Alert(error.message))?;
-    Ok(links::review_step(draft.repository.as_ref()))
+    let repository = draft.repository.as_ref();
+    let flow = links::flow_of(repository);
+    Ok(links::next(
+        flow,
+        StepId::Details,
+        links::Choices::chosen(repository),
+    ))
 }
 
 #[component]

@@ -1,20 +1,19 @@
-//! The project-creation wizard, one file per step, each step its own route:
+//! The project-creation wizard, one file per step, each step its own route. The steps, their
+//! order, labels and paths are declared once, in [`api::wizard`]; the route table
+//! ([`crate::routes`]) and the links between steps ([`crate::links`]) read them there.
 //!
-//! 1. [`configuration`] "Select project configuration" (`/projects/new`)
-//! 2. Quick start: [`details`] "Project details" (`/projects/new/quick-start/details`)
-//! 2. Advanced: [`provider`] "Select Git provider" (`/projects/new/advanced`)
-//! 3. [`connect`] "Connect Bitbucket" (`/projects/new/advanced/{provider}`, e.g. `bitbucket`,
-//!    `bitbucket-dc`; [`provider_route`] reads and checks the slug)
-//! 4. [`repository`] "Choose a repository" (`…/{provider}/repository?workspace=`)
-//! 5. [`branch`] "Check the branch" (`…/{provider}/branch?workspace=&repository=`): `main`
-//!    must exist; offers to create it
-//! 6. [`details`] "Project details" (`…/{provider}/details?workspace=&repository=`)
-//! 7. [`review`] "Review and create" (`…/{provider}/review?workspace=&repository=`; Quick
-//!    start: `/projects/new/quick-start/review`)
+//! - [`configuration`]: "Select project configuration"
+//! - [`provider`]: "Select Git provider" (Advanced)
+//! - [`connect`]: "Connect Bitbucket"; [`provider_route`] reads and checks the provider's slug
+//!   in the path of this step and every later one
+//! - [`repository`]: "Choose a repository"
+//! - [`branch`]: "Check the branch": `main` must exist; offers to create it
+//! - [`details`]: "Project details" (both flows)
+//! - [`review`]: "Review and create" (both flows)
 //!
 //! Choices travel in the URL, not in memory, so a reload, the back button or the OAuth
-//! round trip to the provider never loses them. For Data Center, "workspace" in the URL and
-//! the contract is the project key.
+//! round trip to the provider never loses them. "workspace" in the URL and the contract is
+//! the key of the provider's group of repositories (a Data Center project's key).
 
 pub mod branch;
 pub mod chosen;

@@ -1,6 +1,7 @@
 //! Step "Select Git provider": one choice per provider the server has configured, named as
 //! the server describes it (name and host), each leading to that provider's Connect step.
 
+use api::wizard::StepId;
 use api::ProviderInfo;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -16,7 +17,7 @@ pub fn ProviderStep() -> impl IntoView {
     crate::lazy_pages::preload_wizard_steps();
     let info = use_server_info();
     view! {
-        <WizardStep flow=Flow::Advanced current=1 heading="Select Git provider" back=links::NEW_PROJECT.to_owned()>
+        <WizardStep flow=Flow::Advanced step=StepId::Provider heading="Select Git provider">
             {move || match info.get() {
                 None => view! { <Loading text="Loading the Git providers…" /> }.into_any(),
                 Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),
@@ -50,7 +51,12 @@ fn ProviderChoice(provider: ProviderInfo) -> impl IntoView {
         <button
             type="button"
             class="choice"
-            on:click=move |_| navigate(&links::provider_step(id), NavigateOptions::default())
+            on:click=move |_| {
+                navigate(
+                    &links::next(Flow::Advanced, StepId::Provider, links::Choices::provider(id)),
+                    NavigateOptions::default(),
+                )
+            }
         >
             <span class="choice-title">{provider.name}</span>
             <span class="choice-description">{provider.host}</span>

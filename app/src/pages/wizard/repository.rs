@@ -13,6 +13,7 @@
 use std::time::Duration;
 
 use crate::tasks::PageTasks;
+use api::wizard::StepId;
 use api::{
     ConnectionStatus, ErrorCode, Repository, RepositoryPicker, RepositoryQuery, RepositoryRef,
 };
@@ -82,7 +83,7 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
     let provider = StoredValue::new(provider);
 
     view! {
-        <WizardStep flow=Flow::Advanced current=3 heading="Choose a repository" back=links::provider_step(id)>
+        <WizardStep flow=Flow::Advanced step=StepId::Repository heading="Choose a repository" provider=id>
             <AlertSlot message=oauth_error />
             {move || match picker.get() {
                 None => view! {
@@ -140,7 +141,7 @@ enum ListPhase {
 fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> impl IntoView {
     let tasks = PageTasks::new();
     let id = provider.id;
-    let group = provider.group();
+    let group = StoredValue::new(provider.group().to_owned());
     let params = use_query_map();
     let navigate = use_navigate();
     let RepositoryPicker {
@@ -290,7 +291,10 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
                 group: workspace.get_untracked(),
                 slug,
             };
-            navigate(&links::branch_step(&chosen), NavigateOptions::default());
+            navigate(
+                &links::next(Flow::Advanced, StepId::Repository, (&chosen).into()),
+                NavigateOptions::default(),
+            );
         }
     };
 
@@ -381,7 +385,7 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
             {move || match phase.get() {
                 ListPhase::Loading => view! { <RepositorySkeleton /> }.into_any(),
                 ListPhase::Empty => {
-                    view! { <p class="empty-state">{move || search.with(|term| empty_state(group, term))}</p> }
+                    view! { <p class="empty-state">{move || search.with(|term| group.with_value(|group| empty_state(group, term)))}</p> }
                         .into_any()
                 }
                 ListPhase::Failed => view! {
@@ -514,12 +518,25 @@ mod tests {
 
     #[test]
     fn no_groups_names_the_provider() {
-        let cloud = Provider::of(api::GitProvider::BitbucketCloud, None);
+        let cloud = Provider {
+            wording: api::ProviderWording {
+                short_name: "Bitbucket".into(),
+                group_noun: "workspace".into(),
+                ..api::ProviderWording::default()
+            },
+            ..Provider::of(api::GitProvider::BitbucketCloud, None)
+        };
         assert_eq!(
             no_groups(&cloud),
             "Your Bitbucket account belongs to no workspace. Create or join a workspace on Bitbucket, then come back."
         );
-        let dc = Provider::of(api::GitProvider::BitbucketDataCenter, None);
+        let dc = Provider {
+            wording: api::ProviderWording {
+                group_noun: "project".into(),
+                ..api::ProviderWording::default()
+            },
+            ..Provider::of(api::GitProvider::BitbucketDataCenter, None)
+        };
         assert!(no_groups(&dc).contains("belongs to no project"));
     }
 

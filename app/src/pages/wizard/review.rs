@@ -9,6 +9,7 @@
 //! sentence, and a broken provider connection offers Reconnect, which returns to this step.
 
 use crate::tasks::PageTasks;
+use api::wizard::StepId;
 use api::{
     ConnectionStatus, CreateProject, ProjectConfiguration, ProjectDraft, ProjectName,
     RepositoryRef, PROJECT_BRANCH,
@@ -53,7 +54,7 @@ pub fn reviewed_request(
 #[component]
 pub fn QuickStartReviewStep() -> impl IntoView {
     view! {
-        <WizardStep flow=Flow::QuickStart current=2 heading="Review and create" back=links::QUICK_START_DETAILS.to_owned()>
+        <WizardStep flow=Flow::QuickStart step=StepId::Review heading="Review and create">
             <Review repository=None provider=None />
         </WizardStep>
     }
@@ -65,14 +66,8 @@ pub fn AdvancedReviewStep() -> impl IntoView {
         <ForRouteProvider content=|provider| {
             let id = provider.id;
             let chosen = use_chosen_repository(id);
-            let back = Signal::derive(move || {
-                chosen.with(|chosen| match chosen {
-                    Some(chosen) => links::advanced_details(chosen),
-                    None => links::repository_step(id, None, None),
-                })
-            });
             view! {
-                <WizardStep flow=Flow::Advanced current=6 heading="Review and create" back>
+                <WizardStep flow=Flow::Advanced step=StepId::Review heading="Review and create" provider=id chosen>
                     <ForChosenRepository
                         provider=id
                         chosen
@@ -162,7 +157,7 @@ fn Summary(request: CreateProject, provider: Option<Provider>) -> impl IntoView 
 
     let provider_name = provider.as_ref().map(|p| p.name.clone());
     let repository_facts = repository.map(|repository| {
-        let name = provider_name.unwrap_or_else(|| repository.provider.label().to_owned());
+        let name = provider_name.unwrap_or_else(|| repository.provider.slug().to_owned());
         view! {
             <div class="fact">
                 <dt>"Git provider"</dt>

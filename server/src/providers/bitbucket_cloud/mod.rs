@@ -11,6 +11,7 @@
 //! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
 //! - [`endpoint`]: endpoint templates, the `endpoint` label of Bitbucket calls in metrics.
 //! - [`settings`]: its flags and [`Settings`], as [`crate::config`] reads them.
+//! - [`wording`]: what the app says about it, served on `/api/info`.
 
 pub mod branches;
 pub mod endpoint;
@@ -21,15 +22,13 @@ pub use wire::cloud as model;
 pub mod rest;
 pub mod settings;
 pub mod source;
+pub mod wording;
 
 pub use settings::Settings;
 
 pub use crate::providers::ProviderError;
 
-/// Scopes the studio needs on its OAuth consumer. Bitbucket ignores a `scope` parameter:
-/// scopes are the boxes ticked on the consumer, so the callback checks what was granted.
-/// (Defined in `api`, which also names them for the user.)
-pub use api::oauth::REQUIRED_SCOPES;
+pub use wording::REQUIRED_SCOPES;
 
 /// Bitbucket Cloud from its settings: HTTP Basic client authentication, scopes set on the
 /// consumer (checked at the callback).
@@ -60,9 +59,10 @@ pub fn provider(
     Ok(crate::providers::Provider {
         info: api::ProviderInfo {
             provider: id,
-            name: id.label().to_owned(),
+            name: "Bitbucket Cloud".to_owned(),
             host: "bitbucket.org".to_owned(),
             revoke_url: settings.app_authorizations_url.clone(),
+            wording: wording::wording(),
         },
         grants: shared.grants(id, &oauth)?,
         host: std::sync::Arc::new(host),

@@ -11,6 +11,7 @@
 //!   document does not define).
 //! - [`endpoint`]: endpoint templates, the `endpoint` label of calls in metrics.
 //! - [`settings`]: its flags and [`Settings`], as [`crate::config`] reads them.
+//! - [`wording`]: what the app says about it, served on `/api/info`.
 //!
 //! OAuth 2.0 goes through an *incoming application link*: authorize at
 //! `{base}/rest/oauth2/latest/authorize`, token at `{base}/rest/oauth2/latest/token`, the
@@ -25,6 +26,7 @@ pub use wire::datacenter as model;
 pub mod pipelines;
 pub mod rest;
 pub mod settings;
+pub mod wording;
 
 pub use settings::Settings;
 
@@ -86,6 +88,7 @@ pub fn provider(
             name: settings.name.clone(),
             host: shown_host,
             revoke_url: settings.revoke_url.clone(),
+            wording: wording::wording(&settings.name),
         },
         grants: shared.grants(id, &oauth)?,
         host: std::sync::Arc::new(host),
