@@ -10,6 +10,8 @@
 //!   (endpoints, client authentication, PKCE, scopes).
 //! - [`grants`]: a user's stored authorization over its life.
 //! - [`picker`]: the repository step's first screen in one round trip, for every provider.
+//! - [`branch`]: the studio's `main` branch: is it there, creating it; [`project`]: checking
+//!   a new project's repository. Both over each provider's primitive calls.
 //! - [`turns`]: one commit at a time per branch on this instance.
 //! - [`cursor`]: the app's sealed cursors for the next page of a list.
 //! - [`cache`]: a minute's memory of answers per user, the same for every provider.
@@ -17,10 +19,13 @@
 //! - [`error`]: what can go wrong talking to a provider, and what the user is told.
 //! - [`refusal`]: the one mapping of a provider's HTTP refusals to errors, from each
 //!   provider's table of what its statuses mean.
+//! - [`registry`]: the providers this server knows, in order: their flags, their settings,
+//!   their registration.
 
 pub mod bitbucket_cloud;
 pub mod bitbucket_datacenter;
 pub mod body;
+pub mod branch;
 pub mod cache;
 pub mod cursor;
 pub mod error;
@@ -28,7 +33,9 @@ pub mod grants;
 pub mod oauth;
 pub mod picker;
 pub mod pipelines;
+pub mod project;
 pub mod refusal;
+pub mod registry;
 pub mod turns;
 pub mod upstream;
 
@@ -211,7 +218,7 @@ impl Provider {
 }
 
 /// What the server hands every provider's constructor (each folder's `provider` function,
-/// called from the one list in [`crate::startup`]).
+/// called from the one list in [`registry`]).
 pub struct Shared<'a> {
     /// The outgoing client: no redirects, bounded timeouts.
     pub http: &'a reqwest::Client,

@@ -5,22 +5,21 @@
 //! cached for a minute per user ([`crate::providers::cache`]), `refresh` (the picker's Refresh) asks
 //! again, and a 429 tells the user when they can go on.
 
-use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker, PROJECT_BRANCH};
+use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use secrecy::SecretString;
 
 use super::model::WorkspaceRef;
 use super::pipelines::CloudFiles;
-use super::rest::{slug, BitbucketRest, Reading, RepositoryPage};
-use super::source::Asked;
+use super::rest::{slug, BitbucketRest, Reading, RepositoryPage, Rest};
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
 use crate::providers::picker::{first_screen, picker_of, FirstScreen};
 use crate::providers::pipelines::ProviderPipelines;
+use crate::providers::{branch, project};
 use crate::providers::{
-    missing_main, Connected, GitHost, Identity, NameRule, PipelineLocation, ProjectRepository,
-    ProviderError,
+    Connected, GitHost, Identity, NameRule, PipelineLocation, ProjectRepository, ProviderError,
 };
 
 /// Workspaces and repositories are named by their slugs.
@@ -141,8 +140,7 @@ impl GitHost for CloudHost {
         group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (workspace, repo) = NAMES.group_and_repo(group, repo)?;
-        Ok(self.rest.main_branch(token, workspace, repo).await?)
+        branch::main_branch(&self.rest, NAMES, token, group, repo).await
     }
 
     async fn create_main_branch(
@@ -151,42 +149,18 @@ impl GitHost for CloudHost {
         group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (workspace, repo) = NAMES.group_and_repo(group, repo)?;
-        Ok(self.rest.create_main_branch(token, workspace, repo).await?)
+        branch::create_main_branch(&self.rest, NAMES, token, group, repo).await
     }
 
-    /// Reads the repository and the account's permission on it; refuses unless write or
-    /// admin, and unless it has `main`. All three reads use the one token it is given.
+    /// Reads the repository, then the account's permission on it, then `main`
+    /// ([`project::project_repository`]).
     async fn project_repository(
         &self,
         token: &SecretString,
         group: &str,
         repo: &str,
     ) -> AppResult<ProjectRepository> {
-        let (workspace, repo) = NAMES.group_and_repo(group, repo)?;
-        let rest = &self.rest;
-        let (repository, html_url) = rest.repository(token, workspace, repo).await?;
-        let full_name = repository.full_name.clone();
-        if !rest.can_write(token, &repository).await? {
-            return Err(ProviderError::Forbidden(format!(
-                "Your Bitbucket account cannot write to {full_name}. Choose a repository you can write to, or ask a workspace admin for Write access."
-            ))
-            .into());
-        }
-        let has_main = rest
-            .branch_tip(token, workspace, repo, PROJECT_BRANCH, Asked::Recent)
-            .await?
-            .is_some();
-        if !has_main {
-            return Err(missing_main(&full_name));
-        }
-        let html_url = html_url.unwrap_or_else(|| format!("https://bitbucket.org/{full_name}"));
-        Ok(ProjectRepository {
-            group: workspace.to_owned(),
-            slug: repository.slug,
-            full_name,
-            html_url,
-        })
+        project::project_repository(&self.rest, NAMES, token, group, repo).await
     }
 
     fn pipelines(

@@ -4,22 +4,21 @@
 //! Listing and search answers are kept a minute per user ([`crate::providers::cache`]), as
 //! on Cloud; `refresh` (the picker's Refresh) asks again.
 
-use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker, PROJECT_BRANCH};
+use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker};
 use async_trait::async_trait;
 use secrecy::SecretString;
 
 use super::model::{Paged, Repository as WireRepository};
 use super::pipelines::DataCenterFiles;
-use super::rest::{name, DataCenterRest};
+use super::rest::{name, DataCenterRest, Rest};
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
-use crate::providers::bitbucket_cloud::branches::first_readme;
 use crate::providers::cache::Reading;
 use crate::providers::picker::{first_screen, picker_of};
 use crate::providers::pipelines::ProviderPipelines;
+use crate::providers::{branch, project};
 use crate::providers::{
-    missing_main, Connected, GitHost, Identity, NameRule, PipelineLocation, ProjectRepository,
-    ProviderError,
+    Connected, GitHost, Identity, NameRule, PipelineLocation, ProjectRepository, ProviderError,
 };
 
 /// Projects by their keys, repositories by their slugs.
@@ -159,8 +158,7 @@ impl GitHost for DataCenterHost {
         group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (project, repo) = NAMES.group_and_repo(group, repo)?;
-        Ok(main_branch(&self.rest, token, project, repo).await?)
+        branch::main_branch(&self.rest, NAMES, token, group, repo).await
     }
 
     async fn create_main_branch(
@@ -169,48 +167,18 @@ impl GitHost for DataCenterHost {
         group: &str,
         repo: &str,
     ) -> AppResult<MainBranch> {
-        let (project, repo) = NAMES.group_and_repo(group, repo)?;
-        Ok(create_main_branch(&self.rest, token, project, repo).await?)
+        branch::create_main_branch(&self.rest, NAMES, token, group, repo).await
     }
 
+    /// Reads the repository, then the account's permission on it and `main` at once
+    /// ([`project::project_repository`]).
     async fn project_repository(
         &self,
         token: &SecretString,
         group: &str,
         repo: &str,
     ) -> AppResult<ProjectRepository> {
-        let (project, repo) = NAMES.group_and_repo(group, repo)?;
-        let rest = &self.rest;
-        let repository = rest.repository(token, project, repo).await?;
-        let (writable, main) = tokio::join!(
-            rest.can_write(token, project, &repository),
-            rest.branch(token, project, repo, PROJECT_BRANCH)
-        );
-        let (writable, main) = (writable?, main?);
-        let full_name = format!("{project}/{repo}");
-        if !writable || repository.archived == Some(true) {
-            return Err(ProviderError::Forbidden(format!(
-                "Your Bitbucket Data Center account cannot write to {full_name}. Choose a repository you can write to, or ask a project admin for write access."
-            ))
-            .into());
-        }
-        if main.is_none() {
-            return Err(missing_main(&full_name));
-        }
-        let html_url = repository.html_url().unwrap_or_else(|| {
-            let mut url = rest.base().clone();
-            url.path_segments_mut()
-                .expect("an http(s) base URL has path segments")
-                .pop_if_empty()
-                .extend(["projects", project, "repos", repo, "browse"]);
-            url.to_string()
-        });
-        Ok(ProjectRepository {
-            group: project.to_owned(),
-            slug: repo.to_owned(),
-            full_name,
-            html_url,
-        })
+        project::project_repository(&self.rest, NAMES, token, group, repo).await
     }
 
     fn pipelines(
@@ -222,83 +190,6 @@ impl GitHost for DataCenterHost {
             rest: self.rest.clone(),
         };
         ProviderPipelines::boxed(connected, location, files)
-    }
-}
-
-async fn main_branch(
-    rest: &DataCenterRest,
-    token: &SecretString,
-    project: &str,
-    repo: &str,
-) -> Result<MainBranch, ProviderError> {
-    if let Some(main) = rest.branch(token, project, repo, PROJECT_BRANCH).await? {
-        return Ok(MainBranch::Ready {
-            tip: main.latest_commit.unwrap_or_default(),
-        });
-    }
-    // Data Center names a configured default branch even in an empty repository, so the
-    // name counts only if the branch is really there; else any branch will do, and none
-    // at all means the repository is empty.
-    if let Some(default) = rest.default_branch(token, project, repo).await? {
-        let name = default.name().unwrap_or_default().to_owned();
-        if rest.branch(token, project, repo, &name).await?.is_some() {
-            return Ok(MainBranch::Missing {
-                default_branch: name,
-            });
-        }
-    }
-    Ok(match rest.any_branch(token, project, repo).await? {
-        Some(branch) => MainBranch::Missing {
-            default_branch: branch.name().unwrap_or_default().to_owned(),
-        },
-        None => MainBranch::EmptyRepository,
-    })
-}
-
-/// `main` from the default branch's tip, or in an empty repository by committing a README
-/// to it (a commit on a new branch is how a branch comes from nothing). If `main` appears
-/// meanwhile (another tab), that one is the answer.
-async fn create_main_branch(
-    rest: &DataCenterRest,
-    token: &SecretString,
-    project: &str,
-    repo: &str,
-) -> Result<MainBranch, ProviderError> {
-    let created = match main_branch(rest, token, project, repo).await? {
-        ready @ MainBranch::Ready { .. } => return Ok(ready),
-        MainBranch::Missing { default_branch } => rest
-            .create_branch(token, project, repo, PROJECT_BRANCH, &default_branch)
-            .await
-            .map(drop),
-        MainBranch::EmptyRepository => {
-            let readme = first_readme(repo);
-            rest.edit_file(
-                token,
-                project,
-                repo,
-                super::calls::FileEdit {
-                    branch: PROJECT_BRANCH,
-                    path: "README.md",
-                    content: &readme,
-                    message: "Create the main branch for Pipeline Studio",
-                    source_commit: None,
-                },
-            )
-            .await
-            .map(drop)
-        }
-    };
-    match created {
-        Ok(()) => {}
-        // Lost a race with another creation: what matters is that `main` is there now.
-        Err(ProviderError::Conflict(_) | ProviderError::BadRequest(_)) => {}
-        Err(other) => return Err(other),
-    }
-    match main_branch(rest, token, project, repo).await? {
-        ready @ MainBranch::Ready { .. } => Ok(ready),
-        _ => Err(ProviderError::Unexpected(
-            "Bitbucket Data Center did not create the main branch".into(),
-        )),
     }
 }
 
