@@ -13,7 +13,8 @@
 //! - [`providers`]: the Git providers behind one interface: token life ([`providers::grants`],
 //!   [`providers::oauth`]), the status mapping ([`providers::refusal`]), the answer cache
 //!   ([`providers::cache`]), the REST clients' common base ([`providers::upstream`]), the
-//!   pipeline store every provider shares ([`providers::pipelines`]), the `main` branch and
+//!   pipeline store every provider shares ([`providers::pipelines`]), the one implementation
+//!   of the provider interface over each provider's primitives ([`providers::host`]), the `main` branch and
 //!   a project's repository check ([`providers::branch`], [`providers::project`]), the one
 //!   list of providers, their flags and settings ([`providers::registry`]), and one folder
 //!   per provider ([`providers::bitbucket_cloud`], [`providers::bitbucket_datacenter`]).

@@ -10,6 +10,8 @@
 //!   (endpoints, client authentication, PKCE, scopes).
 //! - [`grants`]: a user's stored authorization over its life.
 //! - [`picker`]: the repository step's first screen in one round trip, for every provider.
+//! - [`host`]: the one implementation of [`GitHost`], over each provider's
+//!   [`HostPrimitives`].
 //! - [`branch`]: the studio's `main` branch: is it there, creating it; [`project`]: checking
 //!   a new project's repository. Both over each provider's primitive calls.
 //! - [`turns`]: one commit at a time per branch on this instance.
@@ -30,6 +32,7 @@ pub mod cache;
 pub mod cursor;
 pub mod error;
 pub mod grants;
+pub mod host;
 pub mod oauth;
 pub mod picker;
 pub mod pipelines;
@@ -50,6 +53,7 @@ use secrecy::SecretString;
 
 pub use error::ProviderError;
 pub use grants::Grants;
+pub use host::HostPrimitives;
 
 use crate::crypto::TokenCipher;
 use crate::error::{AppError, AppResult};
@@ -99,6 +103,9 @@ pub struct PipelineLocation {
 /// [`Provider::call`] (over [`Grants::with_token`]); an implementation never sees a user id.
 /// Names are validated by the implementation before they reach a URL. A provider's group of
 /// repositories (Cloud's workspace, Data Center's project) is a `group` here.
+///
+/// Its one implementation is written once, in [`host`], over each provider's
+/// [`HostPrimitives`].
 #[async_trait]
 pub trait GitHost: Send + Sync {
     /// Who a freshly issued access token belongs to.

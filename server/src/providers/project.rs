@@ -104,21 +104,30 @@ pub async fn project_repository<C: ProjectChecks>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::error::AppError;
     use crate::providers::branch::tests::{token, Fake, NAMES};
 
-    /// [`Fake`] as a provider asking its checks one after the other, or at once.
-    struct Checks<const AT_ONCE: bool> {
-        fake: Fake,
-        html_url: Option<String>,
+    /// [`Fake`] as a provider asking its checks one after the other, or at once; `up` is
+    /// its client's base (for [`crate::providers::host`]'s tests).
+    pub(crate) struct Checks<const AT_ONCE: bool> {
+        pub(crate) fake: Fake,
+        pub(crate) html_url: Option<String>,
+        pub(crate) up: crate::providers::upstream::Upstream,
     }
 
-    fn checks<const AT_ONCE: bool>(fake: Fake) -> Checks<AT_ONCE> {
+    pub(crate) fn checks<const AT_ONCE: bool>(fake: Fake) -> Checks<AT_ONCE> {
+        let up = crate::providers::upstream::Upstream::new(
+            reqwest::Client::new(),
+            "https://fake.example",
+            crate::telemetry::Metrics::new(),
+        )
+        .unwrap();
         Checks {
             fake,
             html_url: Some("https://fake.example/acme/etl".into()),
+            up,
         }
     }
 
