@@ -12,16 +12,17 @@
 //! error there ([`ConfigError::SandboxNotBuilt`]).
 //!
 //! Each provider's flags, settings and their rules live in its folder
-//! (`providers/<provider>/settings.rs`): `Args` flattens its flags in, [`Settings`] holds what
-//! they resolve into, and the choice between providers and the sandboxes stays here
-//! (ARCHITECTURE.md, "Adding a Git provider").
+//! (`providers/<provider>/settings.rs`), gathered in [`crate::providers::registry`]: `Args`
+//! flattens its `Flags` in as one field, [`Settings`] holds its `Settings` as one field, and
+//! the choice between providers and the sandboxes stays here (ARCHITECTURE.md, "Adding a Git
+//! provider").
 
 use clap::Parser;
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::providers::{bitbucket_cloud, bitbucket_datacenter};
+use crate::providers::registry;
 
 /// Whether this binary holds the built-in sandboxes (the `sandbox` cargo feature; see
 /// [`crate::sandboxes`]). The production build does not.
@@ -70,10 +71,7 @@ pub struct Args {
     pub watch: Option<String>,
 
     #[command(flatten)]
-    pub bitbucket: bitbucket_cloud::settings::Flags,
-
-    #[command(flatten)]
-    pub datacenter: bitbucket_datacenter::settings::Flags,
+    pub providers: registry::Flags,
 
     /// AES-256-GCM keys for tokens at rest, base64 (32 bytes), comma-separated, newest first.
     /// Required with a real Bitbucket consumer; in sandbox mode a key file is used instead.
@@ -283,9 +281,8 @@ pub struct Settings {
     pub output_name: String,
     /// Live-reload port when running under `cargo leptos watch`.
     pub live_reload_port: Option<u16>,
-    /// Bitbucket Cloud. With `datacenter` also `None`: sandbox mode (both simulated).
-    pub bitbucket: Option<bitbucket_cloud::Settings>,
-    pub datacenter: Option<bitbucket_datacenter::Settings>,
+    /// Each provider's settings; none configured: sandbox mode (every provider simulated).
+    pub providers: registry::Settings,
     /// Only used in sandbox mode, where URLs are this server's own.
     pub bitbucket_pkce: Option<bool>,
     /// Sandbox mode only: expose the sandbox's control API (tests).
@@ -373,19 +370,9 @@ impl Args {
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.addr));
         // Only sandbox mode reads it, where the Cloud sandbox's PKCE defaults to on.
-        let bitbucket_pkce = self.bitbucket.bitbucket_pkce;
-        // One line per provider, in the order `startup.rs` registers them.
-        let bitbucket = self.bitbucket.into_settings(&origin)?;
-        let datacenter = self.datacenter.into_settings(&origin)?;
-        let configured = [
-            bitbucket
-                .as_ref()
-                .map(|_| bitbucket_cloud::settings::CONFIGURED_BY),
-            datacenter
-                .as_ref()
-                .map(|_| bitbucket_datacenter::settings::CONFIGURED_BY),
-        ];
-        let configured: Vec<&'static str> = configured.into_iter().flatten().collect();
+        let bitbucket_pkce = self.providers.sandbox_pkce();
+        let providers = self.providers.into_settings(&origin)?;
+        let configured = providers.configured();
         check_provider_choice(&configured, self.sandbox, &origin, SANDBOX_BUILT)?;
         let token_keys = match configured_keys.filter(|keys| !keys.is_empty()) {
             Some(keys) => TokenKeys::Configured(keys),
@@ -400,8 +387,7 @@ impl Args {
             site_pkg_dir: self.site_pkg_dir,
             output_name: self.output_name,
             live_reload_port: self.watch.and(self.reload_port),
-            bitbucket,
-            datacenter,
+            providers,
             bitbucket_pkce,
             sandbox_control: self.sandbox_control,
             bench_bare_route: self.bench_bare_route,
@@ -449,6 +435,7 @@ impl Args {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::providers::{bitbucket_cloud, bitbucket_datacenter};
 
     /// The settings from these flags, as the server's command line gives them; the
     /// providers' own tests (`providers/*/settings.rs`) use it too.
@@ -461,7 +448,7 @@ pub(crate) mod tests {
     #[test]
     fn no_client_id_means_sandbox_with_a_key_file() {
         let settings = parse(&[]).unwrap();
-        assert!(settings.bitbucket.is_none());
+        assert!(settings.providers.bitbucket_cloud.is_none());
         assert!(matches!(settings.token_keys, TokenKeys::KeyFile(_)));
         assert_eq!(settings.sessions.absolute_lifetime_days, 30);
     }
@@ -508,7 +495,7 @@ pub(crate) mod tests {
             &["--addr", "0.0.0.0:3000", "--sandbox"],
         ] {
             let settings = parse(local).unwrap();
-            assert!(settings.bitbucket.is_none() && settings.datacenter.is_none());
+            assert!(settings.providers.is_empty());
         }
         let both = parse(&[
             "--sandbox",

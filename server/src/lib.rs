@@ -7,15 +7,17 @@
 //! root, describes the layers and how to add a provider.
 //!
 //! Where things are:
-//! - [`startup`]: wiring, and the one list of providers; [`config`]: flags and environment;
-//!   [`serve`]: connections and their limits.
+//! - [`startup`]: wiring; [`config`]: flags and environment; [`serve`]: connections and their
+//!   limits.
 //! - [`routes`]: the HTTP handlers, one module per area.
 //! - [`providers`]: the Git providers behind one interface: token life ([`providers::grants`],
 //!   [`providers::oauth`]), the status mapping ([`providers::refusal`]), the answer cache
 //!   ([`providers::cache`]), the REST clients' common base ([`providers::upstream`]), the
-//!   pipeline store every provider shares
-//!   ([`providers::pipelines`]), and one folder per provider
-//!   ([`providers::bitbucket_cloud`], [`providers::bitbucket_datacenter`]).
+//!   pipeline store every provider shares ([`providers::pipelines`]), the one implementation
+//!   of the provider interface over each provider's primitives ([`providers::host`]), the `main` branch and
+//!   a project's repository check ([`providers::branch`], [`providers::project`]), the one
+//!   list of providers, their flags and settings ([`providers::registry`]), and one folder
+//!   per provider ([`providers::bitbucket_cloud`], [`providers::bitbucket_datacenter`]).
 //! - [`pipelines`]: the pipeline store interface, and the studio's own store for Quick start
 //!   projects.
 //! - [`store`]: all SQL; [`session`]; [`security`]; [`crypto`]; [`extract`]: request

@@ -20,7 +20,8 @@ async fn main() -> std::process::ExitCode {
         return reencrypt_tokens(&settings).await;
     }
     let real_bitbucket = settings
-        .bitbucket
+        .providers
+        .bitbucket_cloud
         .as_ref()
         .map(|b| (b.client_id.clone(), b.api_url.clone()));
     let database = settings

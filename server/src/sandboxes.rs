@@ -14,7 +14,7 @@
 use axum::Router;
 use secrecy::SecretString;
 
-use crate::providers::{bitbucket_cloud, bitbucket_datacenter};
+use crate::providers::{bitbucket_cloud, bitbucket_datacenter, registry};
 use sandbox::datacenter as dc_sandbox;
 
 /// Where the Bitbucket Cloud sandbox is mounted on this server in sandbox mode.
@@ -43,6 +43,14 @@ impl Sandboxes {
             datacenter,
             cloud_settings,
             datacenter_settings,
+        }
+    }
+
+    /// The provider settings pointing at the sandboxes: every provider is its sandbox.
+    pub fn provider_settings(&self) -> registry::Settings {
+        registry::Settings {
+            bitbucket_cloud: Some(self.cloud_settings.clone()),
+            bitbucket_datacenter: Some(self.datacenter_settings.clone()),
         }
     }
 

@@ -20,7 +20,7 @@ use crate::config::{MailSettings, Settings};
 use crate::crypto::TokenCipher;
 use crate::error::AppError;
 use crate::mail::{Mailer, SmtpMailer};
-use crate::providers::{self, bitbucket_cloud, bitbucket_datacenter, Providers};
+use crate::providers::{self, Providers};
 use crate::routes::auth::PasswordHashing;
 use crate::routes::{self, AppState};
 #[cfg(feature = "sandbox")]
@@ -109,29 +109,25 @@ impl Application {
         let cipher = Arc::new(TokenCipher::from_settings(&settings.token_keys)?);
 
         // No provider configured: both are the built-in sandboxes, served by this server.
-        let sandboxed = settings.bitbucket.is_none() && settings.datacenter.is_none();
+        let sandboxed = settings.providers.is_empty();
         #[cfg(feature = "sandbox")]
         let sandboxes = sandboxed.then(|| Sandboxes::new(&public_url, settings.bitbucket_pkce));
         #[cfg(feature = "sandbox")]
-        let (cloud_settings, datacenter_settings) = match &sandboxes {
+        let provider_settings = match &sandboxes {
             Some(sandboxes) => {
                 if settings.sandbox_control {
                     sandboxes.enable_control();
                 }
-                (
-                    Some(sandboxes.cloud_settings.clone()),
-                    Some(sandboxes.datacenter_settings.clone()),
-                )
+                sandboxes.provider_settings()
             }
-            None => (settings.bitbucket.clone(), settings.datacenter.clone()),
+            None => settings.providers.clone(),
         };
         #[cfg(not(feature = "sandbox"))]
         if sandboxed {
             return Err(crate::config::ConfigError::SandboxNotBuilt.into());
         }
         #[cfg(not(feature = "sandbox"))]
-        let (cloud_settings, datacenter_settings) =
-            (settings.bitbucket.clone(), settings.datacenter.clone());
+        let provider_settings = settings.providers.clone();
 
         // No redirects: a token or API call that redirects is an error, never followed with
         // the credentials attached (SECURITY.md, rule 11).
@@ -148,20 +144,9 @@ impl Application {
             cipher: &cipher,
             metrics: &metrics,
         };
-        // Every provider the server knows, in the order the wizard offers them: each
-        // folder's one constructor, called when its settings are there.
-        let registered = [
-            cloud_settings
-                .as_ref()
-                .map(|settings| bitbucket_cloud::provider(settings, &shared)),
-            datacenter_settings
-                .as_ref()
-                .map(|settings| bitbucket_datacenter::provider(settings, &shared)),
-        ];
-        let providers = registered
-            .into_iter()
-            .flatten()
-            .collect::<Result<Vec<_>, _>>()?;
+        // Every configured provider, in the order the wizard offers them: the one list in
+        // `providers::registry`.
+        let providers = provider_settings.providers(&shared)?;
 
         let sessions =
             session::Sessions::new(db.clone(), settings.clock.clone(), &settings.sessions);

@@ -298,7 +298,13 @@ async fn access_token(scenario: &Scenario, scale: &Scale) -> String {
         .consent_on(&browser, scale.account, "Grant access")
         .await;
     let code = code_of(&callback);
-    let bitbucket = scenario.app.settings.bitbucket.as_ref().unwrap();
+    let bitbucket = scenario
+        .app
+        .settings
+        .providers
+        .bitbucket_cloud
+        .as_ref()
+        .unwrap();
     let answer = json_of(
         reqwest::Client::new()
             .post(&bitbucket.token_url)
@@ -408,7 +414,13 @@ async fn naive_datacenter_walk(rest_url: &str, token: &str) -> Naive {
 /// pages, and exchanges the code with its verifier.
 async fn datacenter_access_token(scenario: &Scenario, scale: &Scale) -> String {
     let datacenter = &scenario.app.datacenter.datacenter;
-    let settings = scenario.app.settings.datacenter.as_ref().unwrap();
+    let settings = scenario
+        .app
+        .settings
+        .providers
+        .bitbucket_datacenter
+        .as_ref()
+        .unwrap();
     let (challenge, verifier) = oauth2::PkceCodeChallenge::new_random_sha256();
     let mut authorize = url::Url::parse(&datacenter.authorize_url()).unwrap();
     authorize

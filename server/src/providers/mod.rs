@@ -10,6 +10,10 @@
 //!   (endpoints, client authentication, PKCE, scopes).
 //! - [`grants`]: a user's stored authorization over its life.
 //! - [`picker`]: the repository step's first screen in one round trip, for every provider.
+//! - [`host`]: the one implementation of [`GitHost`], over each provider's
+//!   [`HostPrimitives`].
+//! - [`branch`]: the studio's `main` branch: is it there, creating it; [`project`]: checking
+//!   a new project's repository. Both over each provider's primitive calls.
 //! - [`turns`]: one commit at a time per branch on this instance.
 //! - [`cursor`]: the app's sealed cursors for the next page of a list.
 //! - [`cache`]: a minute's memory of answers per user, the same for every provider.
@@ -17,18 +21,24 @@
 //! - [`error`]: what can go wrong talking to a provider, and what the user is told.
 //! - [`refusal`]: the one mapping of a provider's HTTP refusals to errors, from each
 //!   provider's table of what its statuses mean.
+//! - [`registry`]: the providers this server knows, in order: their flags, their settings,
+//!   their registration.
 
 pub mod bitbucket_cloud;
 pub mod bitbucket_datacenter;
 pub mod body;
+pub mod branch;
 pub mod cache;
 pub mod cursor;
 pub mod error;
 pub mod grants;
+pub mod host;
 pub mod oauth;
 pub mod picker;
 pub mod pipelines;
+pub mod project;
 pub mod refusal;
+pub mod registry;
 pub mod turns;
 pub mod upstream;
 
@@ -43,6 +53,7 @@ use secrecy::SecretString;
 
 pub use error::ProviderError;
 pub use grants::Grants;
+pub use host::HostPrimitives;
 
 use crate::crypto::TokenCipher;
 use crate::error::{AppError, AppResult};
@@ -92,6 +103,9 @@ pub struct PipelineLocation {
 /// [`Provider::call`] (over [`Grants::with_token`]); an implementation never sees a user id.
 /// Names are validated by the implementation before they reach a URL. A provider's group of
 /// repositories (Cloud's workspace, Data Center's project) is a `group` here.
+///
+/// Its one implementation is written once, in [`host`], over each provider's
+/// [`HostPrimitives`].
 #[async_trait]
 pub trait GitHost: Send + Sync {
     /// Who a freshly issued access token belongs to.
@@ -211,7 +225,7 @@ impl Provider {
 }
 
 /// What the server hands every provider's constructor (each folder's `provider` function,
-/// called from the one list in [`crate::startup`]).
+/// called from the one list in [`registry`]).
 pub struct Shared<'a> {
     /// The outgoing client: no redirects, bounded timeouts.
     pub http: &'a reqwest::Client,

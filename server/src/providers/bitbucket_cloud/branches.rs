@@ -1,21 +1,21 @@
-//! The studio's branch (`main`) in a repository: is it there, and creating it, either from the
-//! default branch's tip (`POST …/refs/branches`) or, in an empty repository, with a first
-//! commit (`POST …/src`), which is the only way Bitbucket creates a branch from nothing.
+//! Cloud's branch calls for the studio's `main` ([`crate::providers::branch`]) and for a new
+//! project's repository ([`crate::providers::project`]): the repository (which names its
+//! default branch), a branch's tip, creating a branch from another's tip
+//! (`POST …/refs/branches`) and, in an empty repository, a first commit (`POST …/src`),
+//! which is the only way Bitbucket creates a branch from nothing.
 
-use api::{MainBranch, PROJECT_BRANCH};
+use async_trait::async_trait;
 use secrecy::SecretString;
 use serde_json::json;
 
-use super::rest::{slug, BitbucketRest};
+use super::rest::{BitbucketRest, Rest};
 use super::source::Asked;
 use super::ProviderError;
+use crate::providers::branch::{BranchCalls, Repo, README};
+use crate::providers::project::{Described, ProjectChecks};
 
-/// What the first commit of an empty repository contains.
-pub fn first_readme(repository_name: &str) -> String {
-    format!(
-        "# {repository_name}\n\nThis repository holds data pipelines edited with Pipeline Studio, on the `{PROJECT_BRANCH}` branch.\n"
-    )
-}
+/// What a write is refused on, in messages.
+const CREATING: &str = "repository (creating a branch needs Write access)";
 
 impl BitbucketRest {
     /// The tip of branch `name`, `None` if there is no such branch.
@@ -33,107 +33,136 @@ impl BitbucketRest {
             .map(|commit| commit.hash))
     }
 
-    /// Whether `main` exists, and what creating it would start from.
-    pub async fn main_branch(
+    /// Sends a write that makes a branch; whatever the answer, the user's cached answers
+    /// are forgotten (a write whose answer was lost may have landed).
+    async fn branch_write(
         &self,
         token: &SecretString,
-        workspace: &str,
-        repo: &str,
-    ) -> Result<MainBranch, ProviderError> {
-        Ok(self.inspect(token, workspace, repo).await?.1)
-    }
-
-    /// The repository's name and the state of its `main` branch.
-    async fn inspect(
-        &self,
-        token: &SecretString,
-        workspace: &str,
-        repo: &str,
-    ) -> Result<(String, MainBranch), ProviderError> {
-        let (repository, _) = self.repository(token, workspace, repo).await?;
-        let state = match self
-            .branch_tip(token, workspace, repo, PROJECT_BRANCH, Asked::Recent)
-            .await?
-        {
-            Some(tip) => MainBranch::Ready { tip },
-            None => match repository.main_branch {
-                Some(default_branch) => MainBranch::Missing { default_branch },
-                None => MainBranch::EmptyRepository,
-            },
-        };
-        Ok((repository.name, state))
-    }
-
-    /// Creates `main`: from the default branch's tip, or as the first commit of an empty
-    /// repository. Already there (perhaps created by a concurrent request) is success.
-    pub async fn create_main_branch(
-        &self,
-        token: &SecretString,
-        workspace: &str,
-        repo: &str,
-    ) -> Result<MainBranch, ProviderError> {
-        let (workspace, repo) = (slug(workspace, "workspace")?, slug(repo, "repository")?);
-        let what = "repository (creating a branch needs Write access)";
-        let (name, state) = self.inspect(token, workspace, repo).await?;
-        let created = match state {
-            ready @ MainBranch::Ready { .. } => return Ok(ready),
-            MainBranch::Missing { default_branch } => {
-                let tip = self
-                    .branch_tip(token, workspace, repo, &default_branch, Asked::Now)
-                    .await?
-                    .ok_or_else(|| {
-                        ProviderError::NotFound(format!("The branch {default_branch}"))
-                    })?;
-                let url = self.url(&["repositories", workspace, repo, "refs", "branches"], &[]);
-                let body = json!({"name": PROJECT_BRANCH, "target": {"hash": tip}});
-                self.send(token, self.http().post(url).json(&body), what)
-                    .await
-            }
-            MainBranch::EmptyRepository => {
-                let url = self.url(&["repositories", workspace, repo, "src"], &[]);
-                let form = [
-                    ("README.md", first_readme(&name)),
-                    (
-                        "message",
-                        "Create the main branch for Pipeline Studio".to_owned(),
-                    ),
-                    ("branch", PROJECT_BRANCH.to_owned()),
-                ];
-                self.send(token, self.http().post(url).form(&form), what)
-                    .await
-            }
-        };
+        request: reqwest::RequestBuilder,
+    ) -> Result<(), ProviderError> {
+        let sent = self.send(token, request, CREATING).await;
         self.forget_cached(token);
-        let refusal = match created {
-            Ok(_) => None,
-            // The branch may exist already (created meanwhile, by us or anyone): the document
-            // names no status for that, and 400 and 409 have both been seen. Read what is
-            // there now before calling it a failure.
-            Err(error @ (ProviderError::Conflict(_) | ProviderError::BadRequest(_))) => Some(error),
-            Err(other) => return Err(other),
-        };
-        match self
-            .branch_tip(token, workspace, repo, PROJECT_BRANCH, Asked::Now)
-            .await?
-        {
-            Some(tip) => Ok(MainBranch::Ready { tip }),
-            None => Err(refusal.unwrap_or_else(|| {
-                ProviderError::Unexpected(
-                    "Bitbucket accepted the new branch but does not show it".into(),
-                )
-            })),
-        }
+        sent.map(drop)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+#[async_trait]
+impl BranchCalls for BitbucketRest {
+    /// The repository's answer names its default branch (`mainbranch`).
+    type Repository = api::Repository;
 
-    #[test]
-    fn the_first_readme_names_the_repository_and_branch() {
-        let readme = first_readme("Sales ETL");
-        assert!(readme.starts_with("# Sales ETL\n"));
-        assert!(readme.contains("`main`"));
+    fn label(&self) -> &'static str {
+        "Bitbucket"
+    }
+
+    async fn repository(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+    ) -> Result<api::Repository, ProviderError> {
+        Ok(BitbucketRest::repository(self, token, at.group, at.repo)
+            .await?
+            .0)
+    }
+
+    async fn tip(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        branch: &str,
+        asked: Asked,
+    ) -> Result<Option<String>, ProviderError> {
+        self.branch_tip(token, at.group, at.repo, branch, asked)
+            .await
+    }
+
+    async fn start_point(
+        &self,
+        _token: &SecretString,
+        _at: Repo<'_>,
+        repository: &api::Repository,
+    ) -> Result<Option<String>, ProviderError> {
+        Ok(repository.main_branch.clone())
+    }
+
+    fn title(&self, _at: Repo<'_>, repository: &api::Repository) -> String {
+        repository.name.clone()
+    }
+
+    /// The document's create takes a commit, so `from`'s tip is read first.
+    async fn create_branch(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        name: &str,
+        from: &str,
+    ) -> Result<(), ProviderError> {
+        let tip = self
+            .branch_tip(token, at.group, at.repo, from, Asked::Now)
+            .await?
+            .ok_or_else(|| ProviderError::NotFound(format!("The branch {from}")))?;
+        let url = self.url(
+            &["repositories", at.group, at.repo, "refs", "branches"],
+            &[],
+        );
+        let body = json!({"name": name, "target": {"hash": tip}});
+        self.branch_write(token, self.http().post(url).json(&body))
+            .await
+    }
+
+    async fn first_commit(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        branch: &str,
+        content: &str,
+        message: &str,
+    ) -> Result<(), ProviderError> {
+        let url = self.url(&["repositories", at.group, at.repo, "src"], &[]);
+        let form = [
+            (README, content.to_owned()),
+            ("message", message.to_owned()),
+            ("branch", branch.to_owned()),
+        ];
+        self.branch_write(token, self.http().post(url).form(&form))
+            .await
+    }
+}
+
+#[async_trait]
+impl ProjectChecks for BitbucketRest {
+    /// The repository, and its page when the answer links it.
+    type Facts = (api::Repository, Option<String>);
+    const WRITE_ACCESS: &'static str = "Write";
+    /// One after the other: Bitbucket allows each user 1,000 calls an hour.
+    const CHECKS_AT_ONCE: bool = false;
+
+    async fn facts(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+    ) -> Result<Self::Facts, ProviderError> {
+        BitbucketRest::repository(self, token, at.group, at.repo).await
+    }
+
+    fn described(&self, _at: Repo<'_>, (repository, html_url): &Self::Facts) -> Described {
+        Described {
+            slug: repository.slug.clone(),
+            full_name: repository.full_name.clone(),
+            html_url: html_url.clone(),
+        }
+    }
+
+    async fn writable(
+        &self,
+        token: &SecretString,
+        _at: Repo<'_>,
+        (repository, _): &Self::Facts,
+    ) -> Result<bool, ProviderError> {
+        self.can_write(token, repository).await
+    }
+
+    fn fallback_url(&self, _at: Repo<'_>, full_name: &str) -> String {
+        format!("https://bitbucket.org/{full_name}")
     }
 }

@@ -1,11 +1,11 @@
-//! Bitbucket Cloud as a [`GitHost`]: the REST calls of [`super::rest`], [`super::branches`]
+//! Bitbucket Cloud as a [`crate::providers::GitHost`], through its [`HostPrimitives`]: the REST calls of [`super::rest`], [`super::branches`]
 //! and [`super::source`], each made with the token it is given.
 //!
 //! Bitbucket allows each user 1,000 calls an hour on `/2.0/repositories/…`: answers are
 //! cached for a minute per user ([`crate::providers::cache`]), `refresh` (the picker's Refresh) asks
 //! again, and a 429 tells the user when they can go on.
 
-use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker, PROJECT_BRANCH};
+use api::{Page, Repository, RepositoryGroup};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use secrecy::SecretString;
@@ -13,15 +13,7 @@ use secrecy::SecretString;
 use super::model::WorkspaceRef;
 use super::pipelines::CloudFiles;
 use super::rest::{slug, BitbucketRest, Reading, RepositoryPage};
-use super::source::Asked;
-use crate::error::AppResult;
-use crate::pipelines::PipelineStore;
-use crate::providers::picker::{first_screen, picker_of, FirstScreen};
-use crate::providers::pipelines::ProviderPipelines;
-use crate::providers::{
-    missing_main, Connected, GitHost, Identity, NameRule, PipelineLocation, ProjectRepository,
-    ProviderError,
-};
+use crate::providers::{HostPrimitives, Identity, NameRule, ProviderError};
 
 /// Workspaces and repositories are named by their slugs.
 const NAMES: NameRule = NameRule {
@@ -37,59 +29,60 @@ pub struct CloudHost {
 }
 
 #[async_trait]
-impl GitHost for CloudHost {
-    /// The account, and alongside it (no added wait) the first workspace, so the repository
-    /// step can open on it at once. The workspace is a convenience: failing to read it fails
-    /// nothing.
-    async fn identify(&self, token: &SecretString) -> Result<Identity, ProviderError> {
-        let (account, first_workspace) = tokio::join!(
-            self.rest.current_user(token),
-            self.rest.first_workspace(token)
-        );
-        let account = account?;
+impl HostPrimitives for CloudHost {
+    type Calls = BitbucketRest;
+    type Files = CloudFiles;
+    /// Bitbucket's `next` link, sealed for the app (checked in
+    /// [`BitbucketRest::writable_repositories`]).
+    type Cursor = Option<String>;
+    const NAMES: NameRule = NAMES;
+
+    fn calls(&self) -> &BitbucketRest {
+        &self.rest
+    }
+
+    fn files(&self) -> CloudFiles {
+        CloudFiles {
+            rest: self.rest.clone(),
+        }
+    }
+
+    async fn account(&self, token: &SecretString) -> Result<Identity, ProviderError> {
+        let account = self.rest.current_user(token).await?;
         Ok(Identity {
             uuid: account.uuid,
             account_id: account.account_id,
             nickname: account.nickname,
             display_name: account.display_name,
             avatar_url: account.avatar_url,
-            first_group: first_workspace.ok().flatten().map(|w| w.slug),
+            first_group: None,
         })
     }
 
-    async fn check(&self, token: &SecretString) -> AppResult<()> {
-        Ok(self.rest.current_user(token).await.map(drop)?)
+    /// The first workspace by slug; its page is handed over to the repository step's
+    /// opening read.
+    async fn first_group(&self, token: &SecretString) -> Result<Option<String>, ProviderError> {
+        let first = self.rest.first_workspace(token).await?;
+        Ok(first.map(|workspace| workspace.slug))
     }
 
-    /// One round trip as a rule (see [`first_screen`]); the workspace list was usually read,
-    /// and cached, by the authorization itself.
-    async fn picker(
+    /// The workspace list; usually read, and handed over, by the authorization itself.
+    async fn read_groups(
         &self,
         token: &SecretString,
-        guess: Option<&str>,
-        refresh: bool,
-    ) -> AppResult<RepositoryPicker> {
-        NAMES.guess(guess)?;
-        if refresh {
-            self.rest.forget_cached(token);
-        }
-        let (workspaces, shown) =
-            first_workspace_screen(&self.rest, token, guess.map(str::to_owned)).await?;
-        Ok(picker_of(
-            workspaces.into_iter().map(to_api_workspace).collect(),
-            shown.map(|(workspace, page)| (workspace, to_api_page(page))),
-        ))
-    }
-
-    async fn groups(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>> {
-        let workspaces = self.rest.all_workspaces(token, Reading::Cached).await?;
+        reading: Reading,
+    ) -> Result<Vec<RepositoryGroup>, ProviderError> {
+        let workspaces = self.rest.all_workspaces(token, reading).await?;
         Ok(workspaces.into_iter().map(to_api_workspace).collect())
     }
 
     /// `GET /workspaces/{workspace}` each, a few at a time, cached for an hour: asked for
     /// after the first screen, which shows slugs, so the names never delay the first
     /// repositories. A workspace whose name cannot be read keeps its slug.
-    async fn group_names(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>> {
+    async fn named_groups(
+        &self,
+        token: &SecretString,
+    ) -> Result<Vec<RepositoryGroup>, ProviderError> {
         let rest = &self.rest;
         let workspaces = rest.all_workspaces(token, Reading::Cached).await?;
         let named = futures::stream::iter(workspaces)
@@ -116,111 +109,23 @@ impl GitHost for CloudHost {
         Ok(named.into_iter().map(to_api_workspace).collect())
     }
 
-    async fn repositories(
+    fn cursor(&self, raw: Option<&str>) -> Result<Option<String>, ProviderError> {
+        Ok(raw.map(str::to_owned))
+    }
+
+    async fn repository_page(
         &self,
         token: &SecretString,
         group: &str,
         search: Option<&str>,
-        cursor: Option<&str>,
-        refresh: bool,
-    ) -> AppResult<Page<Repository>> {
-        let workspace = NAMES.group(group)?;
-        if refresh {
-            self.rest.forget_cached(token);
-        }
+        cursor: Option<String>,
+    ) -> Result<Page<Repository>, ProviderError> {
         let page = self
             .rest
-            .writable_repositories(token, workspace, search, cursor)
+            .writable_repositories(token, group, search, cursor.as_deref())
             .await?;
         Ok(to_api_page(page))
     }
-
-    async fn main_branch(
-        &self,
-        token: &SecretString,
-        group: &str,
-        repo: &str,
-    ) -> AppResult<MainBranch> {
-        let (workspace, repo) = NAMES.group_and_repo(group, repo)?;
-        Ok(self.rest.main_branch(token, workspace, repo).await?)
-    }
-
-    async fn create_main_branch(
-        &self,
-        token: &SecretString,
-        group: &str,
-        repo: &str,
-    ) -> AppResult<MainBranch> {
-        let (workspace, repo) = NAMES.group_and_repo(group, repo)?;
-        Ok(self.rest.create_main_branch(token, workspace, repo).await?)
-    }
-
-    /// Reads the repository and the account's permission on it; refuses unless write or
-    /// admin, and unless it has `main`. All three reads use the one token it is given.
-    async fn project_repository(
-        &self,
-        token: &SecretString,
-        group: &str,
-        repo: &str,
-    ) -> AppResult<ProjectRepository> {
-        let (workspace, repo) = NAMES.group_and_repo(group, repo)?;
-        let rest = &self.rest;
-        let (repository, html_url) = rest.repository(token, workspace, repo).await?;
-        let full_name = repository.full_name.clone();
-        if !rest.can_write(token, &repository).await? {
-            return Err(ProviderError::Forbidden(format!(
-                "Your Bitbucket account cannot write to {full_name}. Choose a repository you can write to, or ask a workspace admin for Write access."
-            ))
-            .into());
-        }
-        let has_main = rest
-            .branch_tip(token, workspace, repo, PROJECT_BRANCH, Asked::Recent)
-            .await?
-            .is_some();
-        if !has_main {
-            return Err(missing_main(&full_name));
-        }
-        let html_url = html_url.unwrap_or_else(|| format!("https://bitbucket.org/{full_name}"));
-        Ok(ProjectRepository {
-            group: workspace.to_owned(),
-            slug: repository.slug,
-            full_name,
-            html_url,
-        })
-    }
-
-    fn pipelines(
-        &self,
-        connected: Connected,
-        location: PipelineLocation,
-    ) -> Box<dyn PipelineStore> {
-        let files = CloudFiles {
-            rest: self.rest.clone(),
-        };
-        ProviderPipelines::boxed(connected, location, files)
-    }
-}
-
-/// The workspaces and the repositories to show first. With a `guess`, both are asked for at
-/// once; the guess is used only if the account has that workspace, else (and without a
-/// guess) the first workspace's repositories are fetched after the list.
-/// The workspaces and a workspace's first repositories (see [`first_screen`]); the list
-/// is read as the repository step's opening one, taking over what the authorization read.
-async fn first_workspace_screen(
-    rest: &BitbucketRest,
-    token: &SecretString,
-    guess: Option<String>,
-) -> Result<FirstScreen<WorkspaceRef, RepositoryPage>, ProviderError> {
-    first_screen(
-        guess,
-        rest.all_workspaces(token, Reading::Opening),
-        |workspace| async move {
-            rest.writable_repositories(token, &workspace, None, None)
-                .await
-        },
-        |workspace: &WorkspaceRef| workspace.slug.as_str(),
-    )
-    .await
 }
 
 fn to_api_workspace(workspace: WorkspaceRef) -> RepositoryGroup {

@@ -6,7 +6,8 @@
 //! - [`pipelines`]: its primitive calls for the shared pipeline store
 //!   ([`crate::providers::pipelines`]).
 //! - [`rest`]: the few REST API 2.0 calls the app needs, against a fixed base URL.
-//! - [`branches`]: the studio's `main` branch: check it, create it.
+//! - [`branches`]: its primitive calls for the studio's `main` branch
+//!   ([`crate::providers::branch`]) and a project's repository ([`crate::providers::project`]).
 //! - [`source`]: files on a branch: list, read, last commit, commit changes.
 //! - [`model`]: Bitbucket's JSON shapes (only the fields we read).
 //! - [`endpoint`]: endpoint templates, the `endpoint` label of Bitbucket calls in metrics.

@@ -4,6 +4,7 @@
 //! validated, percent-encoded segment at a time, so no input can steer a request (and its
 //! bearer token) to another host or path.
 
+use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use reqwest::StatusCode;
@@ -18,10 +19,10 @@ use super::model::{
     WorkspaceRef,
 };
 use super::ProviderError;
-use crate::providers::body;
 pub use crate::providers::cache::Reading;
 use crate::providers::cache::{LIST_TTL, NAME_TTL};
 use crate::providers::refusal::{Meaning, StatusTable};
+pub use crate::providers::upstream::Rest;
 use crate::providers::upstream::Upstream;
 use crate::telemetry::Metrics;
 
@@ -85,6 +86,30 @@ pub const STATUSES: StatusTable = StatusTable {
     ],
 };
 
+#[async_trait]
+impl Rest for BitbucketRest {
+    fn upstream(&self) -> &Upstream {
+        &self.up
+    }
+
+    /// The token goes only in the `Authorization` header: since May 2026 Bitbucket refuses
+    /// it anywhere else. The request's id goes along (`X-Request-Id`), and the call is
+    /// counted in the metrics.
+    async fn send(
+        &self,
+        token: &SecretString,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<reqwest::Response, ProviderError> {
+        let request = self.up.prepare(token, request)?;
+        let response = self.up.transmit(request, super::endpoint::template).await?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        Err(STATUSES.refusal::<ErrorBody>(response, what).await)
+    }
+}
+
 impl BitbucketRest {
     pub fn new(
         http: reqwest::Client,
@@ -97,29 +122,12 @@ impl BitbucketRest {
     }
 
     pub(super) fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
-        let mut url = self.up.base.clone();
-        url.path_segments_mut()
-            .expect("an http(s) base URL has path segments")
-            .extend(segments);
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        url
+        self.up.url(segments, query)
     }
 
-    pub(super) async fn get<T: DeserializeOwned>(
-        &self,
-        token: &SecretString,
-        url: Url,
-        what: &str,
-    ) -> Result<T, ProviderError> {
-        let response = self.send(token, self.up.http.get(url), what).await?;
-        body::json(response, what).await
-    }
-
-    /// [`BitbucketRest::get`] through the per-token cache: an answer given less than `ttl`
-    /// ago is reused instead of asking again.
-    pub(super) async fn get_cached<T: DeserializeOwned>(
+    /// [`Rest::get`] through the per-token cache: an answer given less than `ttl` ago is
+    /// reused instead of asking again.
+    pub(super) async fn get_cached<T: DeserializeOwned + Send>(
         &self,
         token: &SecretString,
         url: Url,
@@ -127,49 +135,6 @@ impl BitbucketRest {
         ttl: Duration,
     ) -> Result<T, ProviderError> {
         self.read(token, url, what, ttl, Reading::Cached).await
-    }
-
-    async fn read<T: DeserializeOwned>(
-        &self,
-        token: &SecretString,
-        url: Url,
-        what: &str,
-        ttl: Duration,
-        reading: Reading,
-    ) -> Result<T, ProviderError> {
-        let send = self.send(token, self.up.http.get(url.clone()), what);
-        self.up
-            .cache
-            .read_json(token, url.as_str(), what, ttl, reading, send)
-            .await
-    }
-
-    /// Forgets what was cached for this token: after the user's own write, or Refresh.
-    pub fn forget_cached(&self, token: &SecretString) {
-        self.up.forget_cached(token);
-    }
-
-    /// Sends a request with the user's token and maps every failure to a [`ProviderError`];
-    /// `what` names the thing asked for in messages ("repository"). The token goes only in
-    /// the `Authorization` header: since May 2026 Bitbucket refuses it anywhere else. The
-    /// request's id goes along (`X-Request-Id`), and the call is counted in the metrics.
-    pub(super) async fn send(
-        &self,
-        token: &SecretString,
-        request: reqwest::RequestBuilder,
-        what: &str,
-    ) -> Result<reqwest::Response, ProviderError> {
-        let request = self.up.prepare(token, request)?;
-        let response = self.up.transmit(request, super::endpoint::template).await?;
-        let status = response.status();
-        if status.is_success() {
-            return Ok(response);
-        }
-        Err(STATUSES.refusal::<ErrorBody>(response, what).await)
-    }
-
-    pub(super) fn http(&self) -> &reqwest::Client {
-        &self.up.http
     }
 
     /// A `next` link to follow, as given: Bitbucket calls it opaque (a page number, or a

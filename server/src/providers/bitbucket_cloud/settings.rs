@@ -16,7 +16,8 @@ pub const APP_AUTHORIZATIONS_URL: &str =
 /// when it refuses sandbox mode beside it.
 pub const CONFIGURED_BY: &str = "BITBUCKET_CLIENT_ID";
 
-/// Bitbucket Cloud's flags, flattened into [`crate::config::Args`].
+/// Bitbucket Cloud's flags, flattened into [`crate::config::Args`] through
+/// [`crate::providers::registry::Flags`].
 #[derive(clap::Args, Debug, Clone)]
 // Each provider's flags are named apart: clap names a flattened struct's group after its
 // type, and every provider's is `Flags`.
@@ -130,7 +131,7 @@ mod tests {
             "https://studio.example.com/",
         ])
         .unwrap();
-        let bitbucket = settings.bitbucket.unwrap();
+        let bitbucket = settings.providers.bitbucket_cloud.unwrap();
         assert_eq!(bitbucket.authorize_url, AUTHORIZE_URL);
         assert_eq!(bitbucket.token_url, TOKEN_URL);
         assert_eq!(bitbucket.api_url, API_URL);
@@ -139,6 +140,6 @@ mod tests {
             "https://studio.example.com/oauth/bitbucket/callback"
         );
         assert!(!bitbucket.pkce);
-        assert!(settings.datacenter.is_none());
+        assert!(settings.providers.bitbucket_datacenter.is_none());
     }
 }

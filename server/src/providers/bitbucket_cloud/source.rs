@@ -12,7 +12,7 @@ use reqwest::multipart::{Form, Part};
 use secrecy::SecretString;
 
 use super::model::{Branch, Commit, Paginated, SourceEntry, WireCommit};
-use super::rest::{slug, BitbucketRest, MAX_PAGELEN};
+use super::rest::{slug, BitbucketRest, Rest, MAX_PAGELEN};
 use super::ProviderError;
 use crate::providers::body;
 
@@ -49,15 +49,9 @@ fn unreadable(e: reqwest::Error) -> ProviderError {
     ProviderError::Unexpected(e.without_url().to_string())
 }
 
-/// How fresh a branch's tip must be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Asked {
-    /// As it is now: for pipelines, whose saves must start from the branch as it is.
-    Now,
-    /// As read at most a minute ago: for the wizard, whose branch step and project creation
-    /// ask about the same branch a moment apart.
-    Recent,
-}
+/// How fresh a branch's tip must be (the wizard's branch step and project creation ask
+/// about the same branch a moment apart).
+pub use crate::providers::branch::Asked;
 
 impl BitbucketRest {
     /// The commit at the tip of `branch`, `None` if there is no such branch: `GET

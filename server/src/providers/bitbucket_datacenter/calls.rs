@@ -10,7 +10,7 @@ use serde_json::json;
 use super::model::{
     file_path, Branch, Commit, NextPage, Paged, Project, Repository, User, WireCommit,
 };
-use super::rest::DataCenterRest;
+use super::rest::{DataCenterRest, Rest};
 use crate::providers::cache::Reading;
 use crate::providers::{body, ProviderError};
 

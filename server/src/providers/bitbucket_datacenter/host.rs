@@ -1,26 +1,18 @@
-//! Bitbucket Data Center as a [`GitHost`]: projects play the part of Cloud's workspaces
+//! Bitbucket Data Center as a [`crate::providers::GitHost`], through its [`HostPrimitives`]: projects play the part of Cloud's workspaces
 //! (`RepositoryGroup.slug` is the project key), repositories are listed with
 //! `permission=REPO_WRITE` and searched by `name` on the server, pages go by `start`.
 //! Listing and search answers are kept a minute per user ([`crate::providers::cache`]), as
 //! on Cloud; `refresh` (the picker's Refresh) asks again.
 
-use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker, PROJECT_BRANCH};
+use api::{Page, Repository, RepositoryGroup};
 use async_trait::async_trait;
 use secrecy::SecretString;
 
 use super::model::{Paged, Repository as WireRepository};
 use super::pipelines::DataCenterFiles;
 use super::rest::{name, DataCenterRest};
-use crate::error::AppResult;
-use crate::pipelines::PipelineStore;
-use crate::providers::bitbucket_cloud::branches::first_readme;
 use crate::providers::cache::Reading;
-use crate::providers::picker::{first_screen, picker_of};
-use crate::providers::pipelines::ProviderPipelines;
-use crate::providers::{
-    missing_main, Connected, GitHost, Identity, NameRule, PipelineLocation, ProjectRepository,
-    ProviderError,
-};
+use crate::providers::{HostPrimitives, Identity, NameRule, ProviderError};
 
 /// Projects by their keys, repositories by their slugs.
 const NAMES: NameRule = NameRule {
@@ -69,13 +61,25 @@ fn to_api_page(page: Paged<WireRepository>, start: u64) -> Page<Repository> {
 }
 
 #[async_trait]
-impl GitHost for DataCenterHost {
-    async fn identify(&self, token: &SecretString) -> Result<Identity, ProviderError> {
-        let (user, first_project) = tokio::join!(
-            self.rest.current_user(token),
-            self.rest.first_writable_project(token)
-        );
-        let user = user?;
+impl HostPrimitives for DataCenterHost {
+    type Calls = DataCenterRest;
+    type Files = DataCenterFiles;
+    /// The page's `start`.
+    type Cursor = u64;
+    const NAMES: NameRule = NAMES;
+
+    fn calls(&self) -> &DataCenterRest {
+        &self.rest
+    }
+
+    fn files(&self) -> DataCenterFiles {
+        DataCenterFiles {
+            rest: self.rest.clone(),
+        }
+    }
+
+    async fn account(&self, token: &SecretString) -> Result<Identity, ProviderError> {
+        let user = self.rest.current_user(token).await?;
         let slug = user.slug.clone().unwrap_or_default();
         Ok(Identity {
             uuid: user
@@ -90,215 +94,46 @@ impl GitHost for DataCenterHost {
                 .unwrap_or_else(|| slug.clone()),
             nickname: Some(slug).filter(|s| !s.is_empty()),
             avatar_url: None,
-            first_group: first_project.ok().flatten(),
+            first_group: None,
         })
     }
 
-    async fn check(&self, token: &SecretString) -> AppResult<()> {
-        Ok(self.rest.current_user(token).await.map(drop)?)
+    async fn first_group(&self, token: &SecretString) -> Result<Option<String>, ProviderError> {
+        self.rest.first_writable_project(token).await
     }
 
-    /// One round trip as a rule (see [`first_screen`]): the projects and the guessed
-    /// project's first repositories at the same time.
-    async fn picker(
+    async fn read_groups(
         &self,
         token: &SecretString,
-        guess: Option<&str>,
-        refresh: bool,
-    ) -> AppResult<RepositoryPicker> {
-        NAMES.guess(guess)?;
-        let rest = &self.rest;
-        if refresh {
-            rest.forget_cached(token);
-        }
-        let (projects, shown) = first_screen(
-            guess.map(str::to_owned),
-            rest.all_projects(token, Reading::Opening),
-            |key| async move { rest.writable_repositories(token, &key, None, 0).await },
-            |project: &RepositoryGroup| project.slug.as_str(),
-        )
-        .await?;
-        Ok(picker_of(
-            projects,
-            shown.map(|(key, page)| (key, to_api_page(page, 0))),
-        ))
-    }
-
-    async fn groups(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>> {
-        Ok(self.rest.all_projects(token, Reading::Cached).await?)
+        reading: Reading,
+    ) -> Result<Vec<RepositoryGroup>, ProviderError> {
+        self.rest.all_projects(token, reading).await
     }
 
     /// Data Center's project list carries the names already.
-    async fn group_names(&self, token: &SecretString) -> AppResult<Vec<RepositoryGroup>> {
-        self.groups(token).await
+    async fn named_groups(
+        &self,
+        token: &SecretString,
+    ) -> Result<Vec<RepositoryGroup>, ProviderError> {
+        self.read_groups(token, Reading::Cached).await
     }
 
-    async fn repositories(
+    fn cursor(&self, raw: Option<&str>) -> Result<u64, ProviderError> {
+        start_of(raw)
+    }
+
+    async fn repository_page(
         &self,
         token: &SecretString,
         group: &str,
         search: Option<&str>,
-        cursor: Option<&str>,
-        refresh: bool,
-    ) -> AppResult<Page<Repository>> {
-        let project = NAMES.group(group)?;
-        let start = start_of(cursor)?;
-        if refresh {
-            self.rest.forget_cached(token);
-        }
+        start: u64,
+    ) -> Result<Page<Repository>, ProviderError> {
         let page = self
             .rest
-            .writable_repositories(token, project, search, start)
+            .writable_repositories(token, group, search, start)
             .await?;
         Ok(to_api_page(page, start))
-    }
-
-    async fn main_branch(
-        &self,
-        token: &SecretString,
-        group: &str,
-        repo: &str,
-    ) -> AppResult<MainBranch> {
-        let (project, repo) = NAMES.group_and_repo(group, repo)?;
-        Ok(main_branch(&self.rest, token, project, repo).await?)
-    }
-
-    async fn create_main_branch(
-        &self,
-        token: &SecretString,
-        group: &str,
-        repo: &str,
-    ) -> AppResult<MainBranch> {
-        let (project, repo) = NAMES.group_and_repo(group, repo)?;
-        Ok(create_main_branch(&self.rest, token, project, repo).await?)
-    }
-
-    async fn project_repository(
-        &self,
-        token: &SecretString,
-        group: &str,
-        repo: &str,
-    ) -> AppResult<ProjectRepository> {
-        let (project, repo) = NAMES.group_and_repo(group, repo)?;
-        let rest = &self.rest;
-        let repository = rest.repository(token, project, repo).await?;
-        let (writable, main) = tokio::join!(
-            rest.can_write(token, project, &repository),
-            rest.branch(token, project, repo, PROJECT_BRANCH)
-        );
-        let (writable, main) = (writable?, main?);
-        let full_name = format!("{project}/{repo}");
-        if !writable || repository.archived == Some(true) {
-            return Err(ProviderError::Forbidden(format!(
-                "Your Bitbucket Data Center account cannot write to {full_name}. Choose a repository you can write to, or ask a project admin for write access."
-            ))
-            .into());
-        }
-        if main.is_none() {
-            return Err(missing_main(&full_name));
-        }
-        let html_url = repository.html_url().unwrap_or_else(|| {
-            let mut url = rest.base().clone();
-            url.path_segments_mut()
-                .expect("an http(s) base URL has path segments")
-                .pop_if_empty()
-                .extend(["projects", project, "repos", repo, "browse"]);
-            url.to_string()
-        });
-        Ok(ProjectRepository {
-            group: project.to_owned(),
-            slug: repo.to_owned(),
-            full_name,
-            html_url,
-        })
-    }
-
-    fn pipelines(
-        &self,
-        connected: Connected,
-        location: PipelineLocation,
-    ) -> Box<dyn PipelineStore> {
-        let files = DataCenterFiles {
-            rest: self.rest.clone(),
-        };
-        ProviderPipelines::boxed(connected, location, files)
-    }
-}
-
-async fn main_branch(
-    rest: &DataCenterRest,
-    token: &SecretString,
-    project: &str,
-    repo: &str,
-) -> Result<MainBranch, ProviderError> {
-    if let Some(main) = rest.branch(token, project, repo, PROJECT_BRANCH).await? {
-        return Ok(MainBranch::Ready {
-            tip: main.latest_commit.unwrap_or_default(),
-        });
-    }
-    // Data Center names a configured default branch even in an empty repository, so the
-    // name counts only if the branch is really there; else any branch will do, and none
-    // at all means the repository is empty.
-    if let Some(default) = rest.default_branch(token, project, repo).await? {
-        let name = default.name().unwrap_or_default().to_owned();
-        if rest.branch(token, project, repo, &name).await?.is_some() {
-            return Ok(MainBranch::Missing {
-                default_branch: name,
-            });
-        }
-    }
-    Ok(match rest.any_branch(token, project, repo).await? {
-        Some(branch) => MainBranch::Missing {
-            default_branch: branch.name().unwrap_or_default().to_owned(),
-        },
-        None => MainBranch::EmptyRepository,
-    })
-}
-
-/// `main` from the default branch's tip, or in an empty repository by committing a README
-/// to it (a commit on a new branch is how a branch comes from nothing). If `main` appears
-/// meanwhile (another tab), that one is the answer.
-async fn create_main_branch(
-    rest: &DataCenterRest,
-    token: &SecretString,
-    project: &str,
-    repo: &str,
-) -> Result<MainBranch, ProviderError> {
-    let created = match main_branch(rest, token, project, repo).await? {
-        ready @ MainBranch::Ready { .. } => return Ok(ready),
-        MainBranch::Missing { default_branch } => rest
-            .create_branch(token, project, repo, PROJECT_BRANCH, &default_branch)
-            .await
-            .map(drop),
-        MainBranch::EmptyRepository => {
-            let readme = first_readme(repo);
-            rest.edit_file(
-                token,
-                project,
-                repo,
-                super::calls::FileEdit {
-                    branch: PROJECT_BRANCH,
-                    path: "README.md",
-                    content: &readme,
-                    message: "Create the main branch for Pipeline Studio",
-                    source_commit: None,
-                },
-            )
-            .await
-            .map(drop)
-        }
-    };
-    match created {
-        Ok(()) => {}
-        // Lost a race with another creation: what matters is that `main` is there now.
-        Err(ProviderError::Conflict(_) | ProviderError::BadRequest(_)) => {}
-        Err(other) => return Err(other),
-    }
-    match main_branch(rest, token, project, repo).await? {
-        ready @ MainBranch::Ready { .. } => Ok(ready),
-        _ => Err(ProviderError::Unexpected(
-            "Bitbucket Data Center did not create the main branch".into(),
-        )),
     }
 }
 

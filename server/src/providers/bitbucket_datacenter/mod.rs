@@ -5,6 +5,8 @@
 //! - [`host`]: the [`crate::providers::GitHost`] implementation the routes call.
 //! - [`pipelines`]: its primitive calls for the shared pipeline store
 //!   ([`crate::providers::pipelines`]): one file committed with `sourceCommitId`.
+//! - [`branches`]: its primitive calls for the studio's `main` branch
+//!   ([`crate::providers::branch`]) and a project's repository ([`crate::providers::project`]).
 //! - [`calls`]: the REST calls, one method each; [`rest`]: the client under them (token,
 //!   errors, request ids, metrics).
 //! - [`model`]: Data Center's JSON shapes (only the fields read, none required that the
@@ -18,6 +20,7 @@
 //! client's id and secret in the form body, PKCE S256, and the one scope the studio asks for,
 //! `REPO_WRITE` (which implies reading).
 
+pub mod branches;
 pub mod calls;
 pub mod endpoint;
 pub mod host;

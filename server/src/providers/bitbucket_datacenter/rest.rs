@@ -13,6 +13,7 @@
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use reqwest::StatusCode;
 use secrecy::SecretString;
 use serde::de::DeserializeOwned;
@@ -21,8 +22,9 @@ use url::Url;
 use super::model::ErrorBody;
 use crate::providers::cache::{Reading, LIST_TTL};
 use crate::providers::refusal::{Meaning, StatusTable};
+pub use crate::providers::upstream::Rest;
 use crate::providers::upstream::Upstream;
-use crate::providers::{body, ProviderError};
+use crate::providers::ProviderError;
 use crate::telemetry::Metrics;
 
 /// What Data Center's refusals mean ([`crate::providers::refusal`]). A 401 is a refused
@@ -86,27 +88,15 @@ impl DataCenterRest {
 
     /// `{base}/{segments…}`, for the few resources outside the REST API.
     pub fn outside_api(&self, segments: &[&str]) -> Url {
-        let mut url = self.up.base.clone();
-        url.path_segments_mut()
-            .expect("an http(s) base URL has path segments")
-            .pop_if_empty()
-            .extend(segments);
-        url
+        self.up.url(segments, &[])
     }
 
     /// `{base}/rest/api/latest/{segments…}?{query}`; segments are percent-encoded, and a
     /// file path is passed as its own segments.
     pub fn api(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
-        let mut url = self.up.base.clone();
-        url.path_segments_mut()
-            .expect("an http(s) base URL has path segments")
-            .pop_if_empty()
-            .extend(["rest", "api", "latest"])
-            .extend(segments);
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        url
+        let mut path = vec!["rest", "api", "latest"];
+        path.extend_from_slice(segments);
+        self.up.url(&path, query)
     }
 
     /// `…/projects/{key}/repos/{slug}/{tail…}`.
@@ -116,50 +106,19 @@ impl DataCenterRest {
         self.api(&segments, query)
     }
 
-    pub async fn get<T: DeserializeOwned>(
-        &self,
-        token: &SecretString,
-        url: Url,
-        what: &str,
-    ) -> Result<T, ProviderError> {
-        let response = self.send(token, self.up.http.get(url), what).await?;
-        body::json(response, what).await
-    }
-
-    /// [`DataCenterRest::get`] through the per-token cache ([`crate::providers::cache`]):
-    /// `reading` says whether a recent answer may be reused.
-    pub async fn get_cached<T: DeserializeOwned>(
+    /// [`Rest::get`] through the per-token cache ([`crate::providers::cache`]): `reading`
+    /// says whether a recent answer may be reused.
+    pub async fn get_cached<T: DeserializeOwned + Send>(
         &self,
         token: &SecretString,
         url: Url,
         what: &str,
         reading: Reading,
     ) -> Result<T, ProviderError> {
-        let send = self.send(token, self.up.http.get(url.clone()), what);
-        self.up
-            .cache
-            .read_json(token, url.as_str(), what, LIST_TTL, reading, send)
-            .await
+        self.read(token, url, what, LIST_TTL, reading).await
     }
 
-    /// Forgets what was cached for this token: after the user's own write, or Refresh.
-    pub fn forget_cached(&self, token: &SecretString) {
-        self.up.forget_cached(token);
-    }
-
-    /// Sends a request with the user's token and maps every failure to a [`ProviderError`];
-    /// `what` names the thing asked for in messages. The request's id goes along and the
-    /// call is counted in the metrics under its endpoint template.
-    pub async fn send(
-        &self,
-        token: &SecretString,
-        request: reqwest::RequestBuilder,
-        what: &str,
-    ) -> Result<reqwest::Response, ProviderError> {
-        Ok(self.answer(token, request, what).await?.0)
-    }
-
-    /// Like [`DataCenterRest::send`], but also returns the header Data Center names the
+    /// Like [`Rest::send`], but also returns the header Data Center names the
     /// token's user in (`X-AUSERNAME`).
     pub async fn answer(
         &self,
@@ -208,9 +167,23 @@ impl DataCenterRest {
             .await
             .is_ok_and(|response| response.status().is_success())
     }
+}
 
-    pub fn http(&self) -> &reqwest::Client {
-        &self.up.http
+#[async_trait]
+impl Rest for DataCenterRest {
+    fn upstream(&self) -> &Upstream {
+        &self.up
+    }
+
+    /// The request's id goes along and the call is counted in the metrics under its
+    /// endpoint template.
+    async fn send(
+        &self,
+        token: &SecretString,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<reqwest::Response, ProviderError> {
+        Ok(self.answer(token, request, what).await?.0)
     }
 }
 

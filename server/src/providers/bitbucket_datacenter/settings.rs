@@ -13,7 +13,8 @@ pub const DEFAULT_NAME: &str = "Bitbucket Data Center";
 /// when it refuses sandbox mode beside it.
 pub const CONFIGURED_BY: &str = "BITBUCKET_DC_URL";
 
-/// Bitbucket Data Center's flags, flattened into [`crate::config::Args`].
+/// Bitbucket Data Center's flags, flattened into [`crate::config::Args`] through
+/// [`crate::providers::registry::Flags`].
 #[derive(clap::Args, Debug, Clone)]
 // Each provider's flags are named apart: clap names a flattened struct's group after its
 // type, and every provider's is `Flags`.
@@ -136,8 +137,11 @@ mod tests {
             ])
             .collect();
         let settings = parse(&with_keys).unwrap();
-        assert!(settings.bitbucket.is_none(), "Data Center alone: no Cloud");
-        let dc = settings.datacenter.unwrap();
+        assert!(
+            settings.providers.bitbucket_cloud.is_none(),
+            "Data Center alone: no Cloud"
+        );
+        let dc = settings.providers.bitbucket_datacenter.unwrap();
         assert_eq!(dc.base_url, "https://git.example.com/bb");
         assert_eq!(dc.name, "Acme Bitbucket");
         assert_eq!(

@@ -74,7 +74,7 @@ impl Instance {
             let keys: Vec<&str> = keys.iter().map(|k| k.expose_secret()).collect();
             command.env("TOKEN_ENCRYPTION_KEYS", keys.join(","));
         }
-        if let Some(bitbucket) = &settings.bitbucket {
+        if let Some(bitbucket) = &settings.providers.bitbucket_cloud {
             command
                 .env("BITBUCKET_CLIENT_ID", &bitbucket.client_id)
                 .env(
@@ -91,10 +91,10 @@ impl Instance {
                 .env("BITBUCKET_CALLBACK_URL", &bitbucket.callback_url)
                 .env("BITBUCKET_PKCE", bitbucket.pkce.to_string());
         }
-        if settings.bitbucket.is_none() && settings.datacenter.is_none() {
+        if settings.providers.is_empty() {
             command.env("SANDBOX", "true");
         }
-        if let Some(datacenter) = &settings.datacenter {
+        if let Some(datacenter) = &settings.providers.bitbucket_datacenter {
             command
                 .env("BITBUCKET_DC_URL", &datacenter.base_url)
                 .env("BITBUCKET_DC_CLIENT_ID", &datacenter.client_id)
