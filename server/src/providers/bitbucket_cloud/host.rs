@@ -16,7 +16,7 @@ use super::rest::{slug, BitbucketRest, Reading, RepositoryPage};
 use crate::providers::{HostPrimitives, Identity, NameRule, ProviderError};
 
 /// Workspaces and repositories are named by their slugs.
-const NAMES: NameRule = NameRule {
+pub(super) const NAMES: NameRule = NameRule {
     check: slug,
     group: "workspace",
 };

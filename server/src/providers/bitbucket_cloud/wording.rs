@@ -52,7 +52,7 @@ const FAILURES: [(OAuthFailure, &str); 4] = [
 pub fn wording() -> ProviderWording {
     ProviderWording {
         short_name: "Bitbucket".to_owned(),
-        group_noun: "workspace".to_owned(),
+        group_noun: super::host::NAMES.group.to_owned(),
         revoke_page: "App authorizations".to_owned(),
         authorize_explanation: AUTHORIZE_EXPLANATION.to_owned(),
         permissions: PERMISSIONS

@@ -15,7 +15,7 @@ use crate::providers::cache::Reading;
 use crate::providers::{HostPrimitives, Identity, NameRule, ProviderError};
 
 /// Projects by their keys, repositories by their slugs.
-const NAMES: NameRule = NameRule {
+pub(super) const NAMES: NameRule = NameRule {
     check: name,
     group: "project",
 };

@@ -27,7 +27,7 @@ pub fn wording(name: &str) -> ProviderWording {
     ];
     ProviderWording {
         short_name: name.to_owned(),
-        group_noun: "project".to_owned(),
+        group_noun: super::host::NAMES.group.to_owned(),
         revoke_page: "Authorized applications".to_owned(),
         authorize_explanation: format!(
             "Authorizing lets the studio read which {name} account you are and write to the repositories your account can write to, as you. You authorize once; every project you create reuses it, and you can disconnect or revoke it at any time."
