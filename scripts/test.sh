@@ -12,8 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --browser
 
-step() { printf '\n==> %s\n' "$*"; }
 started=$(date +%s)
+# Each step says when it began, so a slow one shows (CI must stay under 40 minutes).
+step() { printf '\n==> %s (at %d s)\n' "$*" "$(( $(date +%s) - started ))"; }
 
 step "cargo fmt --check"
 cargo fmt --all --check

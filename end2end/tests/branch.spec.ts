@@ -34,6 +34,8 @@ test('an empty repository gets a first commit on main', async ({ page }) => {
   await newUserChoosesRepository(page, 'Alex Rivera', 'alex-rivera', 'empty-repo');
 
   await expect(page.getByText(/alex-rivera\/empty-repo is empty/)).toBeVisible();
+  // A normal case the studio handles: the next thing to do, not a warning.
+  await expect(page.getByText(/alex-rivera\/empty-repo is empty/)).not.toHaveClass(/panel-warning/);
   // Reloading keeps the step and the choice (they live in the URL).
   await page.reload();
   await expect(page.getByText(/alex-rivera\/empty-repo is empty/)).toBeVisible();

@@ -1,7 +1,7 @@
 // The foundation's thin slice, end to end: a new user connects Bitbucket (the sandbox) once
 // and creates two projects on repositories they can write to.
 import { test, expect } from './fixtures';
-import { nameAndCreateProject, signUp, startAdvancedBitbucketProject } from './helpers';
+import { expectStepState, nameAndCreateProject, signUp, startAdvancedBitbucketProject } from './helpers';
 
 test('a new user authorizes Bitbucket once and creates two projects', async ({ page }) => {
   await signUp(page);
@@ -53,6 +53,20 @@ test('a new user authorizes Bitbucket once and creates two projects', async ({ p
   await expect(page.getByRole('link', { name: 'Marketing' })).toBeVisible();
 });
 
+test('a provider tile under the pointer does not look chosen', async ({ page }) => {
+  await signUp(page);
+  await page.getByRole('link', { name: 'New project' }).click();
+  await page.getByRole('button', { name: /^Advanced settings/ }).click();
+  await expect(page.getByRole('heading', { name: 'Select Git provider' })).toBeVisible();
+  // The pointer often rests on a tile right after Advanced settings: hovering one may
+  // outline it, but not fill it as if it were chosen.
+  const tiles = page.locator('.choices .choice');
+  await expect(tiles).toHaveCount(2);
+  await tiles.nth(0).hover();
+  const background = (n: number) => tiles.nth(n).evaluate((tile) => getComputedStyle(tile).backgroundColor);
+  expect(await background(0)).toBe(await background(1));
+});
+
 test('choosing Cancel on the consent page is explained and can be retried', async ({ page }) => {
   await signUp(page);
   await startAdvancedBitbucketProject(page);
@@ -61,10 +75,16 @@ test('choosing Cancel on the consent page is explained and can be retried', asyn
   await page.getByRole('button', { name: 'Cancel' }).click();
 
   await expect(page.getByRole('alert')).toContainText('Cancel was chosen');
+  // Nothing is connected, so the step bar does not call Connect done.
+  await expectStepState(page, 'Git provider', 'Completed');
+  await expectStepState(page, 'Connect', 'Needs attention');
+  await expectStepState(page, 'Repository', 'current');
+  await expectStepState(page, 'Branch', 'Not started');
   await page.getByRole('button', { name: 'Authorize' }).click();
   // The sandbox remembers who signed in, as Bitbucket does; consent is asked again.
   await page.getByRole('button', { name: 'Grant access' }).click();
   await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await expectStepState(page, 'Connect', 'Completed');
 });
 
 test('a deep link while signed out returns there after sign-in', async ({ page }) => {

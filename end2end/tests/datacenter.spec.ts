@@ -7,7 +7,7 @@
 // control API's bodies (helpers at the end of the constants).
 import type { APIRequestContext, Page } from '@playwright/test';
 import { test as cloudTest, expect } from './fixtures';
-import { nameAndCreateProject, signUp } from './helpers';
+import { expectStepState, nameAndCreateProject, signUp } from './helpers';
 
 /** Where the server mounts the Data Center sandbox, and its control API. */
 const DC_BASE = '/_sandbox/bitbucket-dc';
@@ -124,6 +124,8 @@ test('a new user connects Data Center once and creates two projects', async ({ p
   await expect(page.getByRole('heading', { name: 'Review and create' })).toBeVisible();
   await expect(page.locator('dl.review')).toContainText(DC_NAME);
   await expect(page.locator('dl.review')).toContainText('DATA/pipelines');
+  await expect(page.getByRole('link', { name: 'Change the Git provider' })).toHaveAttribute('href', '/projects/new/advanced');
+  await expect(page.getByRole('link', { name: 'Change the branch' })).toHaveAttribute('href', `${DC_WIZARD}/branch?workspace=DATA&repository=pipelines`);
   await page.getByRole('button', { name: 'Create project' }).click();
 
   await expect(page.getByRole('heading', { name: 'Orders', level: 1 })).toBeVisible();
@@ -203,6 +205,7 @@ test('a revocation on Data Center is shown as Reconnect, which returns to the sa
   await revokeOnDataCenter(request);
   await page.reload();
   await expect(page.getByRole('button', { name: 'Reconnect' })).toBeVisible();
+  await expectStepState(page, 'Connect', 'Needs attention');
   await page.getByRole('button', { name: 'Reconnect' }).click();
   await consent(page, ALLOW);
   await expect(page).toHaveURL(new RegExp(`${DC_WIZARD}/repository\\?workspace=DATA`));

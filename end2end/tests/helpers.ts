@@ -111,3 +111,20 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
     : testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path });
 }
+
+/**
+ * Expects the wizard's step bar to say `state` of the step labelled `label`, as a screen
+ * reader hears it: 'Completed', 'Needs attention', 'Not started', or 'current'
+ * (`aria-current="step"`).
+ */
+export async function expectStepState(page: Page, label: string, state: 'Completed' | 'Needs attention' | 'Not started' | 'current') {
+  const step = page
+    .getByRole('list', { name: 'Project setup steps' })
+    .getByRole('listitem')
+    .filter({ hasText: new RegExp(`^(\\w[\\w ]*: )?${label}$`) });
+  if (state === 'current') {
+    await expect(step).toHaveAttribute('aria-current', 'step');
+  } else {
+    await expect(step).toHaveText(`${state}: ${label}`);
+  }
+}

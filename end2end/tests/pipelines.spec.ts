@@ -59,6 +59,12 @@ test('edit a pipeline with inline checks, save it as a commit, and read it back 
   await page.getByRole('link', { name: 'hello', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'hello', level: 1 })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Contents of hello.orch.yaml' }).getByRole('listitem').first()).toHaveText('type: "orchestration"');
+  // It reads as a file, as the editor shows it: numbers in a gutter (no list markers), the
+  // lines on one surface (no box per line).
+  const firstLine = page.getByRole('list', { name: 'Contents of hello.orch.yaml' }).getByRole('listitem').first();
+  expect(await firstLine.evaluate((line) => getComputedStyle(line).listStyleType)).toBe('none');
+  expect(await firstLine.evaluate((line) => getComputedStyle(line, '::before').content)).toBe('counter(line)');
+  expect(await firstLine.locator('code').evaluate((code) => getComputedStyle(code).backgroundColor)).toBe('rgba(0, 0, 0, 0)');
   await expectAccessible(page);
 
   await page.getByRole('link', { name: 'Edit' }).click();

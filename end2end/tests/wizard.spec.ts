@@ -7,6 +7,7 @@ import type { Locator, Page } from '@playwright/test';
 import {
   screenshot,
   expectAccessible,
+  expectStepState,
   nameAndCreateProject,
   signInToBitbucketAs,
   signUp,
@@ -96,6 +97,12 @@ test('the whole Bitbucket wizard works with the keyboard alone, accessibly', asy
   await expect(review).toContainText('acme-data/warehouse-pipelines');
   await expect(review).toContainText('Sales ETL');
   await expect(review).toContainText('Nightly loads of the sales data');
+  // Every line of the review leads back to its step.
+  await expect(review.getByRole('link', { name: 'Change the Git provider' })).toHaveAttribute('href', '/projects/new/advanced');
+  await expect(review.getByRole('link', { name: 'Change the branch' })).toHaveAttribute(
+    'href',
+    '/projects/new/advanced/bitbucket/branch?workspace=acme-data&repository=warehouse-pipelines',
+  );
   await expectAccessible(page);
   await screenshot(page, testInfo, '7-review');
   await tabTo(page, page.getByRole('button', { name: 'Create project' }));
@@ -162,6 +169,8 @@ test('denied consent is explained at the same step and what was typed is kept', 
   await request.post(`${CONTROL}/revoke`, { data: { nickname: 'alex', consumer: 'pipeline-studio-sandbox' } });
   await page.getByRole('link', { name: 'Change' }).click();
   await atStep(page, 'Choose a repository');
+  await expect(page.getByRole('button', { name: 'Reconnect' })).toBeVisible();
+  await expectStepState(page, 'Connect', 'Needs attention');
   await page.getByRole('button', { name: 'Reconnect' }).click();
 
   // ...and on Bitbucket's consent page, chooses Cancel.

@@ -7,11 +7,13 @@
 //! route of that provider, never a fetch: the server redirects the browser to the provider
 //! and back to `return_to`, adding `?oauth_error=<code>` when it failed.
 
+use api::wizard::StepId;
 use api::{BitbucketAccount, ConnectionStatus, GitProvider, OAuthFailure};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use super::step_indicator::StepAttention;
 use crate::links;
 use crate::providers::Provider;
 
@@ -114,6 +116,7 @@ pub fn AuthorizePanel(
     #[prop(into)] return_to: String,
     #[prop(optional, into)] continue_to: Option<String>,
 ) -> impl IntoView {
+    flag_the_connect_step(&status);
     match status {
         ConnectionStatus::Connected { account, .. } => {
             let text = connected_as(&provider, &account);
@@ -152,6 +155,19 @@ pub fn AuthorizePanel(
         }
         .into_any(),
     }
+}
+
+/// Inside the wizard, a connection that needs Authorize or Reconnect means the Connect step
+/// is not done, whatever step this is; the flag goes when the panel does.
+fn flag_the_connect_step(status: &ConnectionStatus) {
+    let Some(attention) = use_context::<StepAttention>() else {
+        return;
+    };
+    if matches!(status, ConnectionStatus::Connected { .. }) {
+        return;
+    }
+    attention.flag(StepId::Connect);
+    on_cleanup(move || attention.clear(StepId::Connect));
 }
 
 /// Decorative avatar (the name is in the text next to it). Hidden if it fails to load,

@@ -1,12 +1,15 @@
 //! The frame every wizard step shares: where the user is (the step list), the step's heading
 //! (which takes focus, see [`super::StepHeading`]), the step's content, and Back, which leads
 //! to the step before this one in the flow's list ([`api::wizard`]) with the choices made.
+//! It provides the step's [`StepAttention`], which the content sets when an earlier step no
+//! longer holds.
 
 use api::wizard::StepId;
 use api::{GitProvider, RepositoryRef};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::step_indicator::StepAttention;
 use super::{Flow, StepHeading, StepIndicator};
 use crate::links::{self, Choices};
 
@@ -23,6 +26,9 @@ pub fn WizardStep(
     chosen: Option<Signal<Option<RepositoryRef>>>,
     children: Children,
 ) -> impl IntoView {
+    // The page below may find that an earlier step needs doing again.
+    let attention = StepAttention::new();
+    provide_context(attention);
     let back = move || {
         let chosen = chosen.and_then(|chosen| chosen.get());
         let mut choices = Choices::chosen(chosen.as_ref());
@@ -31,7 +37,7 @@ pub fn WizardStep(
     };
     view! {
         <section class="wizard-step">
-            <StepIndicator flow current=step />
+            <StepIndicator flow current=step attention />
             <StepHeading text=heading />
             {children()}
             <nav class="step-nav" aria-label="Wizard">

@@ -2,10 +2,10 @@
 //! [`crate::config::Args`] as one field), their settings (kept in [`crate::config::Settings`]
 //! as one field), and their registration, in the order the wizard offers them. A new provider
 //! adds one line to each of the three lists below (ARCHITECTURE.md, "Adding a Git provider");
-//! `config.rs` and `startup.rs` name no provider.
+//! `config/` and `startup.rs` name no provider.
 
 use super::{bitbucket_cloud, bitbucket_datacenter, Provider, Shared};
-use crate::config::ConfigError;
+use crate::config::error::ConfigError;
 
 /// Every provider's flags. Field order is the order `server --help` lists them in.
 #[derive(clap::Args, Debug, Clone)]
@@ -45,7 +45,7 @@ impl Flags {
 
 impl Settings {
     /// The variable that configures each configured provider (its `CONFIGURED_BY`), in the
-    /// order they are registered: what the provider-choice rule in `config.rs` reads.
+    /// order they are registered: what the provider-choice rule in `config/` reads.
     pub fn configured(&self) -> Vec<&'static str> {
         [
             self.bitbucket_cloud

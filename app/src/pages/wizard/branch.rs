@@ -135,7 +135,10 @@ fn BranchCheck(repository: RepositoryRef) -> impl IntoView {
                     let ready = label.is_none();
                     let on_continue = on_continue.clone();
                     view! {
-                        <p class=if ready { "panel panel-connected" } else { "panel panel-warning" }>
+                        // A repository without `main`, empty or not, is a normal case the
+                        // studio handles in one click: shown as the next thing to do, not as
+                        // a warning.
+                        <p class=if ready { "panel panel-connected" } else { "panel panel-next" }>
                             {sentence}
                         </p>
                         {label.map(|label| view! {

@@ -158,15 +158,18 @@ fn Summary(request: CreateProject, provider: Option<Provider>) -> impl IntoView 
     let provider_name = provider.as_ref().map(|p| p.name.clone());
     let repository_facts = repository.map(|repository| {
         let name = provider_name.unwrap_or_else(|| repository.provider.slug().to_owned());
+        let branch = links::branch_step(&repository);
         view! {
             <div class="fact">
                 <dt>"Git provider"</dt>
-                <dd>{name}</dd>
+                <dd>
+                    {name} " " <ChangeLink href=links::provider_choice() what="Git provider" />
+                </dd>
             </div>
             <RepositoryFact repository />
             <div class="fact">
                 <dt>"Branch"</dt>
-                <dd>{PROJECT_BRANCH}</dd>
+                <dd>{PROJECT_BRANCH} " " <ChangeLink href=branch what="branch" /></dd>
             </div>
         }
     });

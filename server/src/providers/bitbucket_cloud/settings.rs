@@ -5,7 +5,7 @@
 
 use secrecy::SecretString;
 
-use crate::config::ConfigError;
+use crate::config::error::ConfigError;
 
 pub const AUTHORIZE_URL: &str = "https://bitbucket.org/site/oauth2/authorize";
 pub const TOKEN_URL: &str = "https://bitbucket.org/site/oauth2/access_token";

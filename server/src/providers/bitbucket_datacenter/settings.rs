@@ -5,7 +5,7 @@
 
 use secrecy::SecretString;
 
-use crate::config::ConfigError;
+use crate::config::error::ConfigError;
 
 /// What a Data Center instance is called when the operator gives it no name.
 pub const DEFAULT_NAME: &str = "Bitbucket Data Center";
