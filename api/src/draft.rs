@@ -1,7 +1,13 @@
-//! The wizard's draft: what the user chose and typed so far, kept by the server per user so it
-//! survives the OAuth round trip, a reload, signing out and in, and a server restart.
-//! `GET /api/drafts/project` (the draft or `null`), `PUT` (save), `DELETE` (discard).
-//! Creating a project discards the draft.
+//! Drafts: what the user typed and has not submitted yet, kept by the server per user so it
+//! survives the OAuth round trip, a reload, a closed tab, signing out and in, and a server
+//! restart. The app keeps each in the browser at once and sends it here when it can (see
+//! `ARCHITECTURE.md`, "Nothing typed is lost").
+//!
+//! - The wizard's draft ([`ProjectDraft`]): `GET /api/drafts/project` (the draft or `null`),
+//!   `PUT` (save), `DELETE` (discard). Creating a project discards it.
+//! - An editor's unsaved text ([`PipelineDraft`]): the same three calls on
+//!   `/api/projects/{id}/pipelines/draft`, with `?path=` for a stored pipeline and without it
+//!   for a new one. Saving or discarding the pipeline discards it.
 
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +50,52 @@ impl ProjectDraft {
             None
         }
     }
+}
+
+/// Most unsaved pipelines the server keeps for one user, across their projects: each may be
+/// as large as a pipeline, so the bound is what keeps a user's drafts within a few MiB.
+pub const MAX_PIPELINE_DRAFTS: usize = 20;
+
+/// An editor's unsaved text: what the editor needs to come back exactly as it was left.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PipelineDraft {
+    /// The pipeline's path (for a new pipeline, as typed so far).
+    pub path: String,
+    pub content: String,
+    /// The revision the edit started from, so a save after a return still detects a change
+    /// made meanwhile; `None` for a new pipeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_revision: Option<String>,
+    #[serde(default)]
+    pub message: String,
+}
+
+impl PipelineDraft {
+    /// The field that is too long for a draft, if any (the limits of a save, plus room for
+    /// a path typed past its limit).
+    pub fn oversized_field(&self) -> Option<&'static str> {
+        use crate::pipeline::{MAX_MESSAGE_CHARS, MAX_PIPELINE_BYTES};
+        if self.path.len() > 2 * crate::pipeline::path::MAX_PATH_BYTES {
+            Some("path")
+        } else if self.content.len() > MAX_PIPELINE_BYTES {
+            Some("content")
+        } else if self.message.chars().count() > MAX_MESSAGE_CHARS {
+            Some("message")
+        } else if self.base_revision.as_ref().is_some_and(|r| r.len() > 256) {
+            Some("base_revision")
+        } else {
+            None
+        }
+    }
+}
+
+/// A pipeline draft as stored, with when it was last saved (Unix seconds).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SavedPipelineDraft {
+    pub draft: PipelineDraft,
+    pub updated_at: i64,
 }
 
 /// A draft as stored, with when it was last saved (Unix seconds).

@@ -25,13 +25,13 @@ pub use account::{
     ConfirmSignUp, Credentials, InspectSignUp, Me, SignUp, SignUpLink, SignUpStarted, SignedUp,
 };
 pub use connection::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
-pub use draft::{ProjectDraft, SavedDraft};
+pub use draft::{PipelineDraft, ProjectDraft, SavedDraft, SavedPipelineDraft};
 pub use error::{ApiError, ErrorCode};
 pub use oauth::OAuthFailure;
 pub use pipeline::{
-    check_pipeline, Change, DeletePipeline, PipelineFile, PipelineFolder, PipelineKind,
-    PipelineList, PipelinePath, PipelineProblem, PipelineQuery, PipelineStorage, PipelineSummary,
-    ProjectSettings, SavePipeline, SavedPipeline,
+    check_pipeline, Change, DeletePipeline, PipelineDraftQuery, PipelineFile, PipelineFolder,
+    PipelineKind, PipelineList, PipelinePath, PipelineProblem, PipelineQuery, PipelineStorage,
+    PipelineSummary, ProjectSettings, SavePipeline, SavedPipeline,
 };
 pub use project::{
     CreateProject, Project, ProjectConfiguration, ProjectName, ProjectRepository, RepositoryRef,

@@ -70,6 +70,16 @@ pub fn pipeline_file(project: i64) -> String {
     format!("{}/file", pipelines(project))
 }
 
+/// `/api/projects/{id}/pipelines/draft`: an editor's unsaved text (`api::PipelineDraft`),
+/// `GET`, `PUT` and `DELETE`; with `?path=` for a stored pipeline, without for a new one.
+pub fn pipeline_draft(project: i64, path: Option<&str>) -> String {
+    let draft = format!("{}/draft", pipelines(project));
+    match path {
+        Some(path) => format!("{draft}?path={}", encode_query_value(path)),
+        None => draft,
+    }
+}
+
 /// `/api/projects/{id}/pipelines/file?path=…`
 pub fn pipeline_file_at(project: i64, path: &str) -> String {
     format!(

@@ -7,7 +7,7 @@
 //! the editor's inline errors and the server's verdict are the same code.
 
 mod check;
-mod path;
+pub(crate) mod path;
 mod yaml_tree;
 
 pub use check::{check_pipeline, PipelineProblem};
@@ -151,6 +151,16 @@ pub struct PipelineQuery {
         )
     )]
     pub path: String,
+}
+
+/// `?path=` of the draft routes: a stored pipeline's path, or none for a new pipeline.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PipelineDraftQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 512))]
+    pub path: Option<String>,
 }
 
 /// `PUT /api/projects/{id}/pipelines/file`: create (no `base_revision`) or edit.

@@ -12,7 +12,8 @@
 //! - [`providers`]: how the app names each Git provider (Bitbucket Cloud, Data Center).
 //! - [`context`]: state shared by all pages (who is signed in, what the server offers).
 //! - [`components`]: the layout, the sign-in guard and the pieces several pages reuse.
-//! - [`draft`]: the wizard's server-side draft: resume, prefill, update.
+//! - [`draft`]: drafts kept in the browser at once and on the server when it can be, and the
+//!   wizard's own draft: resume, prefill, update.
 //! - [`tasks`]: where async work runs: tied to the page that started it, so no answer that
 //!   arrives after the page is gone can touch its state.
 //! - [`time`]: how times are shown (UTC, tested natively).

@@ -16,6 +16,11 @@ test('signing up mails a link that creates the account and continues where the u
   // The sandbox keeps its mail: the page says where.
   await page.getByRole('link', { name: "open the studio's mailbox" }).click();
   await expect(page.getByRole('heading', { name: 'Studio mailbox' })).toBeVisible();
+  // Issue 28, item 7: the mailbox is a studio page (its frame, its stylesheet, a way back).
+  await expect(page.getByRole('link', { name: 'Pipeline Studio' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Back to the studio' })).toBeVisible();
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), "the studio's stylesheet").toBe('rgb(244, 245, 247)');
+  await expectAccessible(page);
   await openSignUpLink(page, email);
   await expectAccessible(page);
   await page.getByRole('button', { name: `Create the account for ${email}` }).click();

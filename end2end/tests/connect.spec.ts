@@ -8,6 +8,17 @@ test('a new user authorizes Bitbucket once and creates two projects', async ({ p
   await expect(page.getByText(/Sandbox mode/)).toBeVisible();
 
   await startAdvancedBitbucketProject(page);
+  // Issue 28, item 8: one sentence before Authorize says where it goes and that it comes
+  // back; what the grant allows is one click away, complete, in Bitbucket's own words.
+  const panel = page.locator('.panel').filter({ has: page.getByRole('button', { name: 'Authorize' }) });
+  await expect(panel).toContainText('Authorize takes you to Bitbucket to grant the studio access, then brings you back here');
+  const permissions = panel.getByText('Repositories: Write');
+  await expect(permissions, 'the permissions wait behind "What this allows"').toBeHidden();
+  const shown = (await panel.innerText()).split(/\s+/).filter(Boolean).length;
+  expect(shown, 'words before the decision').toBeLessThan(40);
+  await panel.getByText('What this allows').click();
+  await expect(permissions).toBeVisible();
+  await expect(panel).toContainText('every repository');
   await page.getByRole('button', { name: 'Authorize' }).click();
 
   // The sandbox's own pages, as on bitbucket.org: who is signing in, then consent.

@@ -66,6 +66,24 @@ test('a revocation on Bitbucket is shown as Reconnect, which returns to the same
   await page.reload();
   await expect(page.getByRole('button', { name: 'Reconnect' })).toBeVisible();
   await expect(page.getByText(/Reconnect to authorize again/)).toBeVisible();
+  // Issue 28, item 8: Reconnect is drawn like every main button, on a panel like every other.
+  const reconnect = page.getByRole('button', { name: 'Reconnect' });
+  const look = (locator: typeof reconnect) =>
+    locator.evaluate((element) => {
+      const panel = element.closest('.panel');
+      return [getComputedStyle(element).backgroundColor, panel ? getComputedStyle(panel).backgroundColor : ''];
+    });
+  const [reconnectColour, reconnectPanel] = await look(reconnect);
+  const mainButton = await page.evaluate(() => {
+    const probe = document.createElement('button');
+    probe.className = 'button button-primary';
+    document.body.append(probe);
+    const colour = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return colour;
+  });
+  expect(reconnectColour, 'the blue of every main button').toBe(mainButton);
+  expect(reconnectPanel, 'the panel of every main button, not the yellow of a warning').toBe('rgb(244, 245, 247)');
   await page.getByRole('button', { name: 'Reconnect' }).click();
   // The grant is gone, so Bitbucket asks for consent again.
   await page.getByRole('button', { name: 'Grant access' }).click();

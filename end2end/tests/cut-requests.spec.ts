@@ -147,6 +147,7 @@ test('no page stops working when its requests are cut, outlived or answered late
     {
       path: project,
       act: async (page) => {
+        await page.getByText('Pipelines folder:').click();
         await page.getByLabel('Pipelines folder').fill(`pipelines-${Date.now()}`);
         await page.getByRole('button', { name: 'Save folder' }).click();
       },

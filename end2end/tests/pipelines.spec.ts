@@ -141,6 +141,33 @@ test('a revoked connection offers Reconnect, and the typed text survives the rou
   await expect(page.getByRole('list', { name: 'Contents of hello.orch.yaml' })).toContainText('Begin:');
 });
 
+// Issue 28, item 4: the project page reads top to bottom: its facts, its pipelines with the
+// branch's latest commit as one line, and the rarely changed folder setting last.
+test('the project page puts the pipelines right after the facts, and the folder setting after them', async ({ page }) => {
+  await sandboxPipelinesProject(page, 'Layout');
+  const head = page.locator('.branch-head');
+  await expect(head).toContainText('Latest commit on main:');
+  const message = await head.locator('.change-message').boundingBox();
+  const meta = await head.locator('.change-meta').boundingBox();
+  expect(message && meta, 'the commit line is drawn').toBeTruthy();
+  expect(Math.abs(message!.y - meta!.y), 'message, author, date and commit read as one line').toBeLessThan(4);
+
+  const folder = page.getByLabel('Pipelines folder');
+  await expect(folder, 'the setting waits behind its summary').toBeHidden();
+  const summary = page.getByText('Pipelines folder:');
+  const table = await page.getByRole('table').boundingBox();
+  const setting = await summary.boundingBox();
+  expect(setting!.y, 'the setting comes after the pipelines').toBeGreaterThan(table!.y + table!.height);
+  await expect(summary).toContainText('the repository root');
+
+  await summary.click();
+  const save = page.getByRole('button', { name: 'Save folder' });
+  await expect(save, 'never drawn as disabled').toBeEnabled();
+  await save.click();
+  await expect(page.getByRole('status').filter({ hasText: 'The folder is unchanged.' })).toBeVisible();
+  await expectAccessible(page);
+});
+
 test('delete a pipeline after confirming', async ({ page }) => {
   await sandboxPipelinesProject(page, 'Deletions');
   await page.getByRole('link', { name: 'demo', exact: true }).click();

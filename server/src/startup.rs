@@ -179,6 +179,7 @@ impl Application {
             .merge(routes::auth::router())
             .merge(routes::connections::router())
             .merge(routes::drafts::router())
+            .merge(routes::pipeline_drafts::router())
             .merge(routes::oauth::router())
             .merge(routes::openapi::router())
             .merge(routes::repositories::router())
@@ -189,7 +190,9 @@ impl Application {
             app = sandboxes.mount(app);
         }
         if mailer.keeps_mail() {
-            app = app.merge(routes::mailbox::router());
+            app = app.merge(routes::mailbox::router(routes::spa::stylesheet_href(
+                &settings,
+            )));
         }
         if let Some(token) = settings.metrics.token.clone() {
             app = app.route_service(

@@ -8,13 +8,14 @@ use api::ApiError;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use web_sys::RequestCredentials;
+use web_sys::{AbortController, RequestCredentials};
 
 use super::errors;
 
 /// `GET path`, decoding a JSON body of type `T`.
 pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = send(prepare(Request::get(path)).build()).await?;
+    let (builder, _in_flight) = prepare(Request::get(path));
+    let response = send(builder.build()).await?;
     decode(response).await
 }
 
@@ -60,7 +61,8 @@ where
     B: Serialize + ?Sized,
     T: DeserializeOwned,
 {
-    let response = send(prepare(builder).json(body)).await?;
+    let (builder, _in_flight) = prepare(builder);
+    let response = send(builder.json(body)).await?;
     decode(response).await
 }
 
@@ -69,7 +71,8 @@ pub async fn post_no_content<B>(path: &str, body: &B) -> Result<(), ApiError>
 where
     B: Serialize + ?Sized,
 {
-    let response = send(prepare(Request::post(path)).json(body)).await?;
+    let (builder, _in_flight) = prepare(Request::post(path));
+    let response = send(builder.json(body)).await?;
     if response.ok() {
         Ok(())
     } else {
@@ -80,7 +83,8 @@ where
 /// `DELETE path`, expecting an answer without a body. Sent with an empty JSON body: the
 /// server's CSRF gate wants `application/json` on every state-changing call.
 pub async fn delete_no_content(path: &str) -> Result<(), ApiError> {
-    let response = send(prepare(Request::delete(path)).json(&serde_json::json!({}))).await?;
+    let (builder, _in_flight) = prepare(Request::delete(path));
+    let response = send(builder.json(&serde_json::json!({}))).await?;
     if response.ok() {
         Ok(())
     } else {
@@ -88,10 +92,29 @@ pub async fn delete_no_content(path: &str) -> Result<(), ApiError> {
     }
 }
 
-fn prepare(builder: RequestBuilder) -> RequestBuilder {
-    builder
+/// A request on its way, aborted when dropped: a call is dropped unfinished when the page that
+/// made it is gone (`crate::tasks`), and a fetch whose answer nobody reads would otherwise
+/// stay open in the browser. Aborting one that has finished does nothing.
+struct InFlight(Option<AbortController>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
+    }
+}
+
+/// Same-origin with cookies, asking for JSON, abortable (the guard must live until the answer
+/// has been read).
+fn prepare(builder: RequestBuilder) -> (RequestBuilder, InFlight) {
+    let controller = AbortController::new().ok();
+    let signal = controller.as_ref().map(AbortController::signal);
+    let builder = builder
         .credentials(RequestCredentials::SameOrigin)
         .header("Accept", "application/json")
+        .abort_signal(signal.as_ref());
+    (builder, InFlight(controller))
 }
 
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {

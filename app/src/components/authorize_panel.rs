@@ -30,6 +30,27 @@ pub fn authorize_explanation(provider: &Provider) -> String {
     }
 }
 
+/// What pressing Authorize does, in one sentence: where the user goes and that they come back.
+pub fn authorize_journey(provider: &Provider) -> String {
+    format!(
+        "Authorize takes you to {} to grant the studio access, then brings you back here with everything you chose kept.",
+        provider.short_name()
+    )
+}
+
+/// The whole story of the grant, behind a disclosure: what authorizing grants, then each
+/// permission in the provider's words. The decision itself needs only the sentence above it.
+#[component]
+pub fn WhatThisAllows(provider: Provider) -> impl IntoView {
+    view! {
+        <details class="what-this-allows">
+            <summary>"What this allows"</summary>
+            <p>{authorize_explanation(&provider)}</p>
+            <GrantedPermissions provider />
+        </details>
+    }
+}
+
 /// The permissions the grant holds, each in the provider's words and with what the studio
 /// does with it; nothing when the provider's explanation says it all.
 #[component]
@@ -133,14 +154,15 @@ pub fn AuthorizePanel(
         }
         ConnectionStatus::NotConnected => view! {
             <div class="panel">
-                <p>{authorize_explanation(&provider)}</p>
-                <GrantedPermissions provider=provider.clone() />
+                <p>{authorize_journey(&provider)}</p>
+                <WhatThisAllows provider=provider.clone() />
                 <AuthorizeButton provider=provider.id label="Authorize" return_to />
             </div>
         }
         .into_any(),
+        // Drawn like every panel with a main button; the accent says it needs attention.
         ConnectionStatus::ReconnectNeeded { reason, account } => view! {
-            <div class="panel panel-warning">
+            <div class="panel panel-attention">
                 <p>{reason}</p>
                 {account
                     .map(|account| {
@@ -150,6 +172,7 @@ pub fn AuthorizePanel(
                             </p>
                         }
                     })}
+                <p>{authorize_journey(&provider)}</p>
                 <AuthorizeButton provider=provider.id label="Reconnect" return_to />
             </div>
         }

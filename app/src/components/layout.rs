@@ -11,7 +11,12 @@ use leptos_router::NavigateOptions;
 use super::{AlertSlot, SandboxBanner};
 use crate::client;
 use crate::context::Session;
+use crate::draft::kept;
 use crate::links;
+
+/// Why "Sign out" waited: signing out now would lose text the server has not got.
+pub const UNSENT_DRAFTS: &str =
+    "You are still signed in: some of what you typed has not reached the studio yet, and signing out now would lose it.";
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -56,6 +61,16 @@ fn Account(email: String) -> impl IntoView {
         error.set(None);
         let navigate = navigate.clone();
         tasks.spawn(async move {
+            // What this browser holds and the server has not got goes first: after the
+            // sign-out the browser keeps nothing. Without a session (it expired) the server
+            // takes nothing more, and the user asked to leave.
+            if let Err(failure) = kept::flush_all().await {
+                if failure.code != ErrorCode::NotSignedIn {
+                    signing_out.try_set(false);
+                    error.try_set(Some(format!("{UNSENT_DRAFTS} {}", failure.message)));
+                    return;
+                }
+            }
             let result = client::sign_out().await;
             signing_out.try_set(false);
             match result {
@@ -65,6 +80,7 @@ fn Account(email: String) -> impl IntoView {
                     code: ErrorCode::NotSignedIn,
                     ..
                 }) => {
+                    kept::signed_out();
                     session.signed_out();
                     navigate(links::SIGN_IN, NavigateOptions::default());
                 }

@@ -2,17 +2,17 @@
 //! it. Shown on the projects page and at the start of the wizard.
 
 use crate::tasks::PageTasks;
-use api::{ProjectDraft, SavedDraft};
+use api::ProjectDraft;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::client;
-use crate::draft::resume_link;
+use crate::draft::kept::Restored;
+use crate::draft::{self, resume_link};
 use crate::time::format_utc;
 
 /// The banner's sentence.
-pub fn summary(saved: &SavedDraft) -> String {
-    let name = saved.draft.name.trim();
+pub fn summary(saved: &Restored<ProjectDraft>) -> String {
+    let name = saved.value.name.trim();
     let what = if name.is_empty() {
         "an unnamed project".to_owned()
     } else {
@@ -27,12 +27,12 @@ pub fn summary(saved: &SavedDraft) -> String {
 #[component]
 pub fn ResumeDraft() -> impl IntoView {
     let tasks = PageTasks::new();
-    let saved = LocalResource::new(client::project_draft);
+    let saved = LocalResource::new(draft::restore_project);
     let discarded = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let discard = move |_| {
         tasks.spawn(async move {
-            match client::discard_project_draft().await {
+            match draft::project().discard().await {
                 Ok(()) => {
                     discarded.try_set(true);
                 }
@@ -44,14 +44,14 @@ pub fn ResumeDraft() -> impl IntoView {
     };
     move || {
         let saved = saved.get().and_then(Result::ok).flatten()?;
-        if discarded.get() || saved.draft == ProjectDraft::default() {
+        if discarded.get() || saved.value == ProjectDraft::default() {
             return None;
         }
         Some(view! {
             <section class="panel draft-banner" aria-label="Unfinished project">
                 <p>{summary(&saved)}</p>
                 <p class="draft-actions">
-                    <A href=resume_link(&saved.draft) attr:class="button button-primary">
+                    <A href=resume_link(&saved.value) attr:class="button button-primary">
                         "Resume"
                     </A>
                     <button type="button" class="button button-secondary" on:click=discard>
@@ -70,18 +70,19 @@ mod tests {
 
     #[test]
     fn the_banner_names_the_draft() {
-        let mut saved = SavedDraft {
-            draft: ProjectDraft {
+        let mut saved = Restored {
+            value: ProjectDraft {
                 name: " Sales ETL ".into(),
                 ..ProjectDraft::default()
             },
             updated_at: 0,
+            from_browser: false,
         };
         assert_eq!(
             summary(&saved),
             "You have an unfinished project: “Sales ETL”, last saved 1 Jan 1970, 00:00 UTC."
         );
-        saved.draft.name.clear();
+        saved.value.name.clear();
         assert!(summary(&saved).contains("an unnamed project"));
     }
 }

@@ -51,6 +51,7 @@ impl Session {
     }
 
     pub fn signed_in(&self, me: Me) {
+        crate::draft::kept::signed_in(me.id);
         self.replace(SessionState::SignedIn(me));
     }
 

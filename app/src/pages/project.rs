@@ -69,26 +69,32 @@ fn ProjectDetails(project: Project) -> impl IntoView {
     let id = project.id;
     // Bumped when the folder changes, so the list is read again from the new folder.
     let folder_changes = RwSignal::new(0_u32);
-    let storage = match project.repository {
-        Some(repository) => view! {
-            <RepositoryFacts repository />
-            <FolderSetting
-                project_id=id
-                folder=project.pipeline_folder
-                on_saved=move |()| folder_changes.update(|n| *n += 1)
-            />
-        }
-        .into_any(),
-        None => view! { <p>"Pipelines are kept by the studio."</p> }.into_any(),
+    // The facts first, then the pipelines; the folder setting, changed rarely, after them.
+    let (facts, setting) = match project.repository {
+        Some(repository) => (
+            view! { <RepositoryFacts repository /> }.into_any(),
+            Some(view! {
+                <FolderSetting
+                    project_id=id
+                    folder=project.pipeline_folder
+                    on_saved=move |()| folder_changes.update(|n| *n += 1)
+                />
+            }),
+        ),
+        None => (
+            view! { <p>"Pipelines are kept by the studio."</p> }.into_any(),
+            None,
+        ),
     };
     view! {
         <PageHeading text=project.name />
         {description}
-        {storage}
+        {facts}
         {move || {
             folder_changes.track();
             view! { <PipelineSection project_id=id /> }
         }}
+        {setting}
     }
 }
 
@@ -124,7 +130,17 @@ fn RepositoryFacts(repository: ProjectRepository) -> impl IntoView {
     }
 }
 
-/// The folder the project's pipelines are searched in and created under.
+/// How the current folder reads in the setting's summary.
+pub fn folder_label(folder: &str) -> String {
+    if folder.is_empty() {
+        "the repository root".to_owned()
+    } else {
+        format!("{folder}/")
+    }
+}
+
+/// The folder the project's pipelines are searched in and created under, behind a disclosure
+/// that names it: a setting changed rarely must not stand between the facts and the pipelines.
 #[component]
 fn FolderSetting(
     project_id: i64,
@@ -143,12 +159,16 @@ fn FolderSetting(
         let settings = ProjectSettings {
             pipeline_folder: value.get_untracked(),
         };
+        if settings.pipeline_folder.trim().trim_matches('/') == saved.get_untracked() {
+            status.set(Some("The folder is unchanged."));
+            return;
+        }
         tasks.spawn(async move {
             match client::update_project_settings(project_id, &settings).await {
                 Ok(project) => {
                     value.try_set(project.pipeline_folder.clone());
                     saved.try_set(project.pipeline_folder);
-                    status.try_set(Some("Folder saved."));
+                    status.try_set(Some("Folder saved. The pipelines above are read from it."));
                     on_saved.run(());
                 }
                 Err(failure) => {
@@ -158,6 +178,11 @@ fn FolderSetting(
         });
     };
     view! {
+        <details class="project-setting">
+            <summary>
+                "Pipelines folder: "
+                <code>{move || saved.with(|folder| folder_label(folder))}</code>
+            </summary>
         <form class="form folder-setting" novalidate on:submit=on_submit>
             <div class="field">
                 <label for="pipeline-folder">"Pipelines folder"</label>
@@ -185,15 +210,12 @@ fn FolderSetting(
                 }}
             </div>
             <div class="form-actions">
-                <button
-                    type="submit"
-                    class="button"
-                    disabled=move || value.with(|v| saved.with(|s| v.trim().trim_matches('/') == s))
-                >
+                <button type="submit" class="button button-primary">
                     "Save folder"
                 </button>
                 <p class="draft-status" role="status">{move || status.get()}</p>
             </div>
         </form>
+        </details>
     }
 }

@@ -1,53 +1,89 @@
 //! `GET /_sandbox/mail`: the mail this studio kept instead of sending (see [`crate::mail`]),
-//! newest first, as a plain page with each message's links clickable. Served only when mail
-//! is kept (sandbox mode, tests): it shows every sign-up link, so it must never be reachable
-//! on a shared server, and `?to=` narrows it to one address.
+//! newest first, with each message's links clickable. Served only when mail is kept (sandbox
+//! mode, tests): it shows every sign-up link, so it must never be reachable on a shared
+//! server, and `?to=` narrows it to one address.
+//!
+//! Drawn by the server (no script, so readable by the tests' and the soak's plain HTTP
+//! clients), in the studio's frame and with its stylesheet, with a way back into the studio.
 
 use axum::extract::{RawQuery, State};
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
+use std::sync::Arc;
 
 use super::AppState;
 use crate::error::AppResult;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(api::paths::SANDBOX_MAILBOX, get(page))
+/// `stylesheet`: the app's stylesheet (`spa::stylesheet_href`).
+pub fn router(stylesheet: String) -> Router<AppState> {
+    let stylesheet: Arc<str> = stylesheet.into();
+    Router::new().route(
+        api::paths::SANDBOX_MAILBOX,
+        get(move |state, query| page(state, query, Arc::clone(&stylesheet))),
+    )
 }
 
-async fn page(State(state): State<AppState>, RawQuery(query): RawQuery) -> AppResult<Html<String>> {
+async fn page(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    stylesheet: Arc<str>,
+) -> AppResult<Html<String>> {
     let to = api::query::single(query.as_deref().unwrap_or_default(), "to")
         .ok()
         .flatten()
         .map(|to| to.trim().to_lowercase());
     let messages = state.db.kept_mail(to.as_deref()).await?;
-    let mut html = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Studio mailbox</title>\
-         </head><body><main>\
-         <h1>Studio mailbox</h1><p>This studio keeps its mail here instead of sending it (no SMTP_URL is set). \
-         Newest first.</p>",
+    let mut html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Studio mailbox · Pipeline Studio</title>\
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
+         <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body>\
+         <header class=\"site-header\"><div class=\"site-header-bar\">\
+         <a class=\"brand\" href=\"/\">Pipeline Studio</a></div></header>\
+         <main id=\"main\" class=\"page\"><section class=\"page-section\">\
+         <h1>Studio mailbox</h1>\
+         <p class=\"step-intro\">This studio keeps its mail here instead of sending it (no SMTP_URL \
+         is set). Open the link in the newest message to go on. Newest first.</p>",
+        stylesheet = html_escape::encode_double_quoted_attribute(&stylesheet),
     );
+    if let Some(to) = &to {
+        html.push_str(&format!(
+            "<p>Mail to <strong>{}</strong>. <a href=\"{}\">All mail</a></p>",
+            escape(to),
+            api::paths::SANDBOX_MAILBOX
+        ));
+    }
     if messages.is_empty() {
-        html.push_str("<p>No mail yet.</p>");
+        html.push_str(
+            "<p class=\"empty-state\">No mail yet. Mail arrives a moment after it is sent: \
+             reload this page.</p>",
+        );
     }
     for message in messages {
         let sent = time::OffsetDateTime::from_unix_timestamp(message.sent_at)
             .ok()
-            .and_then(|at| {
-                at.format(&time::format_description::well_known::Rfc3339)
-                    .ok()
-            })
+            .and_then(|at| at.format(SENT_AT).ok())
             .unwrap_or_default();
         html.push_str(&format!(
-            "<article class=\"mail\"><h2>{subject}</h2><p>To <strong>{to}</strong>, {sent}</p><pre>{body}</pre></article>",
+            "<article class=\"panel mail\"><h2>{subject}</h2><p class=\"mail-meta\">To <strong>{to}</strong>, {sent}</p><pre class=\"mail-body\">{body}</pre></article>",
             subject = escape(&message.subject),
             to = escape(&message.recipient),
             body = linked(&message.body),
         ));
     }
-    html.push_str("</main></body></html>");
+    html.push_str(
+        "<p class=\"page-footer-link\"><a href=\"/sign-in\">Back to the studio</a></p>\
+         </section></main></body></html>",
+    );
     Ok(Html(html))
 }
+
+/// "6 Dec 2026, 11:00 UTC", as the app shows times.
+const SENT_AT: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
+);
 
 fn escape(text: &str) -> String {
     html_escape::encode_text(text).into_owned()

@@ -9,6 +9,7 @@ pub mod info;
 pub mod mailbox;
 pub mod oauth;
 pub mod openapi;
+pub mod pipeline_drafts;
 pub mod pipelines;
 pub mod projects;
 pub mod repositories;

@@ -12,10 +12,11 @@
 
 use api::{
     ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
-    DeletePipeline, EmptyBody, InspectSignUp, MainBranch, Me, Page, PickerQuery, PipelineFile,
-    PipelineList, PipelineQuery, Project, ProjectDraft, ProjectSettings, Repository,
-    RepositoryGroup, RepositoryPicker, RepositoryQuery, SavePipeline, SavedDraft, SavedPipeline,
-    ServerInfo, SignUp, SignUpLink, SignUpStarted, SignedUp,
+    DeletePipeline, EmptyBody, InspectSignUp, MainBranch, Me, Page, PickerQuery, PipelineDraft,
+    PipelineDraftQuery, PipelineFile, PipelineList, PipelineQuery, Project, ProjectDraft,
+    ProjectSettings, Repository, RepositoryGroup, RepositoryPicker, RepositoryQuery, SavePipeline,
+    SavedDraft, SavedPipeline, SavedPipelineDraft, ServerInfo, SignUp, SignUpLink, SignUpStarted,
+    SignedUp,
 };
 use axum::routing::get;
 use axum::{Json, Router};
@@ -52,6 +53,7 @@ pub fn document() -> Document {
         projects, create_project, project, update_project,
         pipelines, pipeline, save_pipeline, delete_pipeline,
         draft, save_draft, discard_draft,
+        pipeline_draft, save_pipeline_draft, discard_pipeline_draft,
         oauth_start, oauth_callback, openapi_json,
     ),
     components(schemas(ApiError, Page<RepositoryGroup>, Page<Repository>)),
@@ -286,6 +288,25 @@ fn save_draft() {}
               (status = 401, description = "Not signed in", body = ApiError)))]
 fn discard_draft() {}
 
+#[utoipa::path(get, path = "/api/projects/{id}/pipelines/draft", tag = "projects",
+    params(("id" = i64, Path, description = "Project id"), PipelineDraftQuery),
+    responses((status = 200, description = "The editor's unsaved text, or null", body = Option<SavedPipelineDraft>),
+              (status = 401, description = "Not signed in", body = ApiError)))]
+fn pipeline_draft() {}
+
+#[utoipa::path(put, path = "/api/projects/{id}/pipelines/draft", tag = "projects", request_body = PipelineDraft,
+    params(("id" = i64, Path, description = "Project id"), PipelineDraftQuery),
+    responses((status = 200, description = "Saved", body = SavedPipelineDraft),
+              (status = 401, description = "Not signed in", body = ApiError),
+              (status = 409, description = "The user keeps the most unsaved pipelines the server holds", body = ApiError)))]
+fn save_pipeline_draft() {}
+
+#[utoipa::path(delete, path = "/api/projects/{id}/pipelines/draft", tag = "projects", request_body = EmptyBody,
+    params(("id" = i64, Path, description = "Project id"), PipelineDraftQuery),
+    responses((status = 204, description = "Discarded"),
+              (status = 401, description = "Not signed in", body = ApiError)))]
+fn discard_pipeline_draft() {}
+
 #[utoipa::path(get, path = "/oauth/{provider}/start", tag = "oauth",
     params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("return_to" = Option<String>, Query, description = "A same-origin path to come back to")),
     responses((status = 303, description = "To Bitbucket's consent page, or to sign-in first")))]
@@ -345,6 +366,7 @@ mod tests {
             api::paths::pipelines(7),
             api::paths::pipeline_file(7),
             api::paths::PROJECT_DRAFT.into(),
+            api::paths::pipeline_draft(7, None),
             api::paths::BITBUCKET_OAUTH_START.into(),
             api::paths::BITBUCKET_OAUTH_CALLBACK.into(),
             api::paths::connection(api::GitProvider::BitbucketDataCenter),

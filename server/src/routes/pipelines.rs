@@ -11,6 +11,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::get;
 use axum::Router;
 
+use super::pipeline_drafts::discard_after_write;
 use super::projects::owned_project;
 use super::AppState;
 use crate::error::{AppError, AppResult};
@@ -68,7 +69,9 @@ async fn save(
     let project = owned_project(&state, &user, id).await?;
     let edit = Edit::parse(body, &project_folder(&project))?;
     let store = for_project(&state, user.id, &project).await?;
-    Ok(Json(store.save(&edit).await?))
+    let saved = store.save(&edit).await?;
+    discard_after_write(&state, user.id, id, edit.path.as_str(), edit.base.is_none()).await;
+    Ok(Json(saved))
 }
 
 async fn remove(
@@ -83,9 +86,9 @@ async fn remove(
         api::pipeline::default_message("Delete", path.as_str())
     })?;
     let store = for_project(&state, user.id, &project).await?;
-    Ok(Json(
-        store.delete(&path, &body.base_revision, &message).await?,
-    ))
+    let deleted = store.delete(&path, &body.base_revision, &message).await?;
+    discard_after_write(&state, user.id, id, path.as_str(), false).await;
+    Ok(Json(deleted))
 }
 
 /// The store that keeps `project`'s pipelines, acting as `user_id`: its provider's, or the

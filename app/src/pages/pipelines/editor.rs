@@ -5,14 +5,15 @@
 //! the same check before it stores anything. Saving names the revision the edit started
 //! from. When the pipeline changed meanwhile the server refuses (`PipelineChanged`) and the
 //! user chooses: reload it (dropping their text), or save their text as a new pipeline. A
-//! broken Bitbucket connection shows Reconnect. In every case the text stays in the editor,
-//! and in the tab's storage ([`super::unsaved`]) until it is saved or discarded, so the
-//! Reconnect round trip and reloads bring it back.
+//! broken connection shows Reconnect. In every case the text stays in the editor, and is
+//! kept as a draft (`draft::kept`: this browser at once, the server after a pause) until it
+//! is saved or discarded, so the Reconnect round trip, a reload, a closed tab and another
+//! browser bring it back.
 
 use crate::tasks::PageTasks;
 use api::{
-    check_pipeline, ApiError, ConnectionStatus, ErrorCode, PipelineFile, PipelineKind,
-    PipelinePath, PipelineProblem, SavePipeline,
+    check_pipeline, ApiError, ConnectionStatus, ErrorCode, PipelineDraft, PipelineFile,
+    PipelineKind, PipelinePath, PipelineProblem, SavePipeline,
 };
 use leptos::ev::SubmitEvent;
 use leptos::html::{Pre, Textarea};
@@ -21,13 +22,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use super::unsaved::{self, Unsaved};
 use super::{use_project_id, ProjectAuthorizePanel, RoutePipeline};
 use crate::client;
 use crate::components::field::{aria_invalid, described_by};
 use crate::components::{
     connection_problem, AlertSlot, ErrorMessage, Loading, PageHeading, TryAgain,
 };
+use crate::draft::kept::Kept;
 use crate::links;
 
 const PATH_ERROR_ID: &str = "pipeline-path-error";
@@ -166,7 +167,12 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
     let text_area = NodeRef::<Textarea>::new();
     let gutter = NodeRef::<Pre>::new();
 
-    let slot = Memo::new(move |_| unsaved::key(project_id, stored_path.get().as_deref()));
+    // The draft of the pipeline on screen (a new one has its own until it is saved).
+    let slot =
+        Memo::new(move |_| api::paths::pipeline_draft(project_id, stored_path.get().as_deref()));
+    let kept = move || Kept::<PipelineDraft>::new(slot.get_untracked());
+    // Until the draft was looked for, an unchanged text must not discard it.
+    let settled = RwSignal::new(false);
     let problems = Memo::new(move |_| content.with(|c| path.with(|p| problems_of(p, c))));
     let path_error = Memo::new(move |_| {
         if stored_path.with(Option::is_some) {
@@ -179,9 +185,10 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
             || (stored_path.with(Option::is_none) && path.with(|p| *p != initial_path))
     });
 
-    // Text typed earlier in this tab comes back (after Reconnect, a reload, a wrong click),
-    // with the revision it started from, so a save still detects changes made meanwhile.
-    if let Some(kept) = unsaved::load(&slot.get_untracked()) {
+    // Text typed earlier comes back (after Reconnect, a reload, a closed tab, in another
+    // browser), with the revision it started from, so a save still detects changes made
+    // meanwhile: this browser's unsent copy at once, else the server's when it answers.
+    let apply = move |kept: PipelineDraft| {
         if kept.content != content.get_untracked() {
             content.set(kept.content);
             path.set(kept.path);
@@ -189,19 +196,33 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
             message.set(kept.message);
             restored.set(true);
         }
+    };
+    match kept().unsent() {
+        Some(unsent) => {
+            apply(unsent.value);
+            settled.set(true);
+        }
+        None => tasks.spawn(async move {
+            let saved = kept().restore().await;
+            if let (Ok(Some(saved)), Some(false)) = (saved, dirty.try_get_untracked()) {
+                apply(saved.value);
+            }
+            settled.try_set(true);
+        }),
     }
     Effect::new(move |_| {
-        let key = slot.get();
+        if !settled.get() {
+            return;
+        }
         if dirty.get() {
-            let kept = Unsaved {
+            kept().keep(&PipelineDraft {
                 path: path.get(),
                 content: content.get(),
                 base_revision: base.get(),
                 message: message.get(),
-            };
-            unsaved::keep(&key, &kept);
-        } else {
-            unsaved::forget(&key);
+            });
+        } else if kept().is_held() {
+            kept().discard_in_background();
         }
     });
 
@@ -267,8 +288,9 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
             pending.try_set(false);
             match outcome {
                 Ok(saved) => {
-                    if let Some(key) = slot.try_get_untracked() {
-                        unsaved::forget(&key);
+                    // The server ended its copy with the save; the browser's goes too.
+                    if slot.try_get_untracked().is_some() {
+                        kept().forget();
                     }
                     original.try_set(request.content);
                     navigate(
@@ -325,8 +347,8 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
         });
     };
     let save_as_new = move |()| {
-        // The text moves to the new pipeline's slot; the stored one's edit is over.
-        unsaved::forget(&slot.get_untracked());
+        // The text moves to the new pipeline's draft; the stored one's edit is over.
+        kept().discard_in_background();
         let copy = copy_path(&path.get_untracked());
         stored_path.set(None);
         base.set(None);
@@ -337,7 +359,7 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
         ));
     };
     let discard = move |_| {
-        unsaved::forget(&slot.get_untracked());
+        kept().discard_in_background();
         match stored_path.get_untracked() {
             Some(_) => reload(()),
             None => {

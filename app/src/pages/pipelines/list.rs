@@ -42,7 +42,8 @@ pub fn PipelineSection(project_id: i64) -> impl IntoView {
     }
 }
 
-/// "In the repository root on branch main. Branch head: …", or that the studio keeps them.
+/// "In the repository root on branch main.", then the branch's latest commit on a line of
+/// its own; or that the studio keeps them.
 #[component]
 fn StorageLine(storage: PipelineStorage) -> impl IntoView {
     match storage {
@@ -59,8 +60,10 @@ fn StorageLine(storage: PipelineStorage) -> impl IntoView {
                 view! { "In " <code>{format!("{folder}/")}</code> }.into_any()
             };
             view! {
-                <p class="pipeline-storage">
-                    {place} " on branch " <code>{branch}</code> ". Branch head: "
+                <p class="pipeline-storage">{place} " on branch " <code>{branch.clone()}</code> "."</p>
+                <p class="branch-head">
+                    <span class="branch-head-label">{format!("Latest commit on {branch}:")}</span>
+                    " "
                     <ChangeLine change=head />
                 </p>
             }

@@ -8,7 +8,6 @@
 
 mod editor;
 mod list;
-mod unsaved;
 mod viewer;
 
 pub use editor::{EditPipelinePage, NewPipelinePage};

@@ -4,11 +4,9 @@
 //! chosen repository from its URL (see [`super::chosen`]) and offers to change it. The name is
 //! checked here, before the review, with the contract's own rules (`ProjectName::parse`, and
 //! `uniqueness_key` against the user's projects), so a bad or taken name is reported next to
-//! the input instead of one step later. What is typed is saved as a server-side draft at
-//! every pause and restored on the next visit; "Continue" saves it at once, because the
-//! review step reads the name and description from it.
-
-use std::time::Duration;
+//! the input instead of one step later. What is typed is kept as a draft at every keystroke
+//! (`draft::kept`: this browser at once, the server after a pause) and restored on the next
+//! visit; "Continue" sends it at once, because the review step reads it.
 
 use crate::tasks::PageTasks;
 use api::wizard::StepId;
@@ -27,8 +25,6 @@ use crate::components::{AlertSlot, Flow, WizardStep};
 use crate::draft;
 use crate::links;
 
-/// How long typing must pause before the draft is saved.
-pub const DRAFT_SAVE_DEBOUNCE: Duration = Duration::from_millis(500);
 pub const DRAFT_SAVED: &str = "Draft saved.";
 pub const DRAFT_RESTORED: &str = "Restored what you typed earlier.";
 
@@ -118,7 +114,8 @@ async fn continue_to_review(draft: ProjectDraft) -> Result<String, Next> {
         .await
         .map_err(|error| Next::Alert(error.message))?;
     check_name(&draft.name, &existing).map_err(Next::FixName)?;
-    client::save_project_draft(&draft)
+    draft::project()
+        .save_now(&draft)
         .await
         .map_err(|error| Next::Alert(error.message))?;
     let repository = draft.repository.as_ref();
@@ -143,48 +140,40 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
     let name_input = NodeRef::<Input>::new();
     let draft_status = RwSignal::new(None::<&'static str>);
 
-    // What was typed before (another visit, a reload, before signing out) comes back, unless
-    // the user has started typing already.
-    let saved = LocalResource::new(client::project_draft);
-    Effect::new(move |_| {
-        let Some(Ok(Some(saved))) = saved.get() else {
-            return;
-        };
+    // What was typed before (a reload, a closed tab, another browser, before signing out)
+    // comes back, unless the user has started typing already: this browser's unsent copy at
+    // once, else the server's when it answers.
+    let restore = move |saved: &ProjectDraft| {
         let untouched =
             name.with_untracked(String::is_empty) && description.with_untracked(String::is_empty);
         if let (true, Some((saved_name, saved_description))) = (
             untouched,
-            draft::prefill(&saved.draft, repository.get_value().as_ref()),
+            draft::prefill(saved, repository.get_value().as_ref()),
         ) {
             name.set(saved_name);
             description.set(saved_description);
             draft_status.set(Some(DRAFT_RESTORED));
         }
-    });
+    };
+    match draft::project().unsent() {
+        Some(unsent) => restore(&unsent.value),
+        None => tasks.spawn(async move {
+            if let Ok(Some(saved)) = draft::restore_project().await {
+                restore(&saved.value);
+            }
+        }),
+    }
 
-    // Every pause in typing saves the draft, so nothing typed is lost.
-    let keystrokes = StoredValue::new(0_u64);
-    let schedule_save = move || {
-        let ticket = keystrokes.get_value().wrapping_add(1);
-        keystrokes.set_value(ticket);
-        set_timeout(
-            move || {
-                if keystrokes.try_get_value() != Some(ticket) {
-                    return;
-                }
-                let draft = form_draft(
-                    repository.get_value(),
-                    name.get_untracked(),
-                    description.get_untracked(),
-                );
-                tasks.spawn(async move {
-                    if client::save_project_draft(&draft).await.is_ok() {
-                        draft_status.try_set(Some(DRAFT_SAVED));
-                    }
-                });
-            },
-            DRAFT_SAVE_DEBOUNCE,
+    // Every keystroke keeps the draft: in this browser at once, on the server after a pause
+    // (see `draft::kept`), so nothing typed is lost whatever happens next.
+    let keep = move || {
+        let draft = form_draft(
+            repository.get_value(),
+            name.get_untracked(),
+            description.get_untracked(),
         );
+        draft::project().keep(&draft);
+        draft_status.set(Some(DRAFT_SAVED));
     };
 
     let focus_name = move || {
@@ -242,7 +231,7 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
                     autocomplete="off"
                     node_ref=name_input
                     bind:value=name
-                    on:input=move |_| schedule_save()
+                    on:input=move |_| keep()
                     aria-invalid=move || aria_invalid(name_error.with(Option::is_some))
                     aria-describedby=move || {
                         described_by(&[name_error.with(Option::is_some).then_some(NAME_ERROR_ID)])
@@ -271,7 +260,7 @@ fn ProjectForm(repository: Option<RepositoryRef>) -> impl IntoView {
                     rows="4"
                     aria-describedby=DESCRIPTION_HINT_ID
                     bind:value=description
-                    on:input=move |_| schedule_save()
+                    on:input=move |_| keep()
                 ></textarea>
             </div>
             <div class="form-actions">

@@ -83,7 +83,7 @@ pub fn AdvancedReviewStep() -> impl IntoView {
 
 #[component]
 fn Review(repository: Option<RepositoryRef>, provider: Option<Provider>) -> impl IntoView {
-    let saved = LocalResource::new(client::project_draft);
+    let saved = LocalResource::new(draft::restore_project);
     let details = links::details_step(repository.as_ref());
     move || match saved.get() {
         None => view! { <Loading text="Loading your project…" /> }.into_any(),
@@ -94,7 +94,7 @@ fn Review(repository: Option<RepositoryRef>, provider: Option<Provider>) -> impl
         .into_any(),
         Some(Ok(saved)) => {
             match reviewed_request(
-                saved.as_ref().map(|saved| &saved.draft),
+                saved.as_ref().map(|saved| &saved.value),
                 repository.as_ref(),
             ) {
                 Some(request) => view! { <Summary request provider=provider.clone() /> }.into_any(),
@@ -138,14 +138,18 @@ fn Summary(request: CreateProject, provider: Option<Provider>) -> impl IntoView 
         let navigate = navigate.clone();
         tasks.spawn(async move {
             match client::create_project(request.get_value()).await {
-                // Replace the review in history so Back cannot create the project twice.
-                Ok(project) => navigate(
-                    &links::project(project.id),
-                    NavigateOptions {
-                        replace: true,
-                        ..NavigateOptions::default()
-                    },
-                ),
+                // The server discarded its draft; the browser's copy goes too. Replace the
+                // review in history so Back cannot create the project twice.
+                Ok(project) => {
+                    draft::project().forget();
+                    navigate(
+                        &links::project(project.id),
+                        NavigateOptions {
+                            replace: true,
+                            ..NavigateOptions::default()
+                        },
+                    );
+                }
                 Err(error) => {
                     pending.try_set(false);
                     reconnect.try_set(connection_problem(&error));

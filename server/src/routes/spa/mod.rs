@@ -70,6 +70,17 @@ pub fn router(settings: &Settings) -> Router<AppState> {
     )
 }
 
+/// The href of the app's stylesheet, for the few pages the server draws itself (the studio's
+/// mailbox), so they look like the rest of the studio.
+pub fn stylesheet_href(settings: &Settings) -> String {
+    let pkg = format!("/{}", settings.site_pkg_dir.trim_matches('/'));
+    let pkg_dir = settings
+        .site_root
+        .join(settings.site_pkg_dir.trim_matches('/'));
+    let (bundles, _) = Bundles::find(&pkg_dir, &settings.output_name);
+    format!("{pkg}/{}", bundles.css)
+}
+
 async fn api_not_found() -> Response {
     crate::error::AppError::NotFound("That API route".into()).into_response()
 }

@@ -1,15 +1,28 @@
-//! The wizard's draft on the app's side: where to resume it, what to prefill, and small
-//! updates as the user moves through the steps.
+//! Drafts on the app's side: how every draft is kept ([`kept`], in the browser at once and on
+//! the server when it can be), and the wizard's own: where to resume it, what to prefill,
+//! and small updates as the user moves through the steps.
 //!
-//! The server keeps the draft (see `api::draft`); the app never holds it longer than a step.
-//! Saving is best effort: a failed save must never block the wizard, so failures are only
-//! logged to the console. What was typed is still on screen and the next save retries.
+//! Keeping is best effort towards the server: a failed send must never block the wizard, so
+//! failures are only logged; the browser's copy remains and is sent again.
+
+pub mod browser;
+pub mod kept;
 
 use api::wizard::StepId;
 use api::{ProjectConfiguration, ProjectDraft, RepositoryRef};
 
-use crate::client;
 use crate::links;
+use kept::{Kept, Restored};
+
+/// The wizard's draft (`api::paths::PROJECT_DRAFT`).
+pub fn project() -> Kept<ProjectDraft> {
+    Kept::new(api::paths::PROJECT_DRAFT)
+}
+
+/// The wizard's draft as the user left it (browser or server, see [`kept`]).
+pub async fn restore_project() -> Result<Option<Restored<ProjectDraft>>, api::ApiError> {
+    project().restore().await
+}
 
 /// The wizard step where a draft continues: its flow's details, with the repository it
 /// chose (without one, the flow's repository choice, which starts at choosing a provider).
@@ -44,20 +57,18 @@ pub fn prefill(
     (same_flow && same_repository && typed).then(|| (draft.name.clone(), draft.description.clone()))
 }
 
-/// Reads the draft, changes it and saves it. Best effort (see the module docs).
+/// Reads the draft, changes it and keeps it. Best effort (see the module docs).
 pub async fn update(change: impl FnOnce(&mut ProjectDraft)) {
-    let mut draft = match client::project_draft().await {
-        Ok(saved) => saved.map(|saved| saved.draft).unwrap_or_default(),
-        Err(error) => return log_failure(&error.message),
+    let kept = project();
+    let mut draft = match kept.restore().await {
+        Ok(restored) => restored.map(|restored| restored.value).unwrap_or_default(),
+        Err(error) => {
+            leptos::logging::warn!("the wizard's draft could not be read: {}", error.message);
+            return;
+        }
     };
     change(&mut draft);
-    if let Err(error) = client::save_project_draft(&draft).await {
-        log_failure(&error.message);
-    }
-}
-
-fn log_failure(message: &str) {
-    leptos::logging::warn!("the wizard's draft was not saved: {message}");
+    kept.keep(&draft);
 }
 
 #[cfg(test)]
