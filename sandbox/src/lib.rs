@@ -116,6 +116,8 @@ struct Inner {
     /// `next` links carry an opaque cursor instead of a page number (see
     /// [`Sandbox::set_cursor_pagination`]).
     cursor_pagination: AtomicBool,
+    /// `fields=+…` is ignored (see [`Sandbox::set_partial_responses`]).
+    no_partial_responses: AtomicBool,
     /// Bumped by `reset` and shutdown: wakes requests held by `hang` faults.
     cancel: tokio::sync::watch::Sender<u64>,
 }
@@ -140,6 +142,7 @@ impl Sandbox {
                 world: Mutex::new(World::seed()),
                 control_enabled: AtomicBool::new(false),
                 cursor_pagination: AtomicBool::new(false),
+                no_partial_responses: AtomicBool::new(false),
                 cancel: tokio::sync::watch::Sender::new(0),
             }),
         }
@@ -264,6 +267,18 @@ impl Sandbox {
 
     pub(crate) fn cursor_pagination(&self) -> bool {
         self.inner.cursor_pagination.load(Ordering::Relaxed)
+    }
+
+    /// Off, `fields=+…` pulls nothing in, as if Bitbucket answered condensed objects
+    /// whatever was asked: a client must still work on the document's required shapes.
+    pub fn set_partial_responses(&self, on: bool) {
+        self.inner
+            .no_partial_responses
+            .store(!on, Ordering::Relaxed);
+    }
+
+    pub(crate) fn partial_responses(&self) -> bool {
+        !self.inner.no_partial_responses.load(Ordering::Relaxed)
     }
 
     /// Back to the seeded world: grants, tokens, counters, faults, latency,

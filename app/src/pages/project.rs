@@ -181,7 +181,16 @@ fn FolderSetting(
         <details class="project-setting">
             <summary>
                 "Pipelines folder: "
-                <code>{move || saved.with(|folder| folder_label(folder))}</code>
+                {move || {
+                    saved
+                        .with(|folder| {
+                            if folder.is_empty() {
+                                view! { "the repository root" }.into_any()
+                            } else {
+                                view! { <code>{folder_label(folder)}</code> }.into_any()
+                            }
+                        })
+                }}
             </summary>
         <form class="form folder-setting" novalidate on:submit=on_submit>
             <div class="field">

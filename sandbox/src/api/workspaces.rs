@@ -6,7 +6,10 @@
 //! `/user/workspaces` takes the document's parameters: `sort` ("only slug is
 //! supported": `slug` or `-slug`, anything else a 400) and `administrator`
 //! (`true`/`false`). Its items carry a `workspace_base`, which has no name;
-//! `/workspaces/{workspace}` has it.
+//! `/workspaces/{workspace}` has it. The REST introduction's partial responses
+//! ("Pulling in additional fields not normally returned by an endpoint", `fields=+…`,
+//! for an embedded object in condensed form) pull it in: `fields=+values.workspace.name`
+//! is honoured here; other `fields` values are accepted and change nothing.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -68,17 +71,31 @@ pub(super) async fn list(State(sb): State<Sandbox>, caller: Caller, uri: Uri) ->
         if let Err(e) = result {
             return e.into_response();
         }
+        let with_name = sb.partial_responses() && pulls_in(&params, "values.workspace.name");
         paginate(&sb, &uri, &params, &rows, |(ws, admin)| {
+            let mut workspace = render::workspace_base(&sb, ws);
+            if with_name {
+                workspace["name"] = json!(ws.name);
+            }
             json!({
                 "type": "workspace_access",
                 "administrator": admin,
-                "workspace": render::workspace_base(&sb, ws),
+                "workspace": workspace,
                 "links": {
                     "self": { "href": format!("{}/user/workspaces/{}/permission", sb.api_url(), render::seg(&ws.slug)) },
                 },
             })
         })
     }
+}
+
+/// Whether `fields` asks to pull `field` in (`+field` in its comma-separated list).
+fn pulls_in(params: &Params, field: &str) -> bool {
+    params.get("fields").is_some_and(|fields| {
+        fields
+            .split(',')
+            .any(|entry| entry.trim().strip_prefix('+') == Some(field))
+    })
 }
 
 /// `GET /2.0/workspaces/{workspace}`: the document's `workspace`, for a

@@ -13,6 +13,8 @@ use crate::report::{verdict_at_most, Table};
 use crate::{browser, Config};
 
 const BUDGET_ALEX: f64 = 8.0;
+/// Issue 29: 20 workspaces, a search and the creation of `main`.
+const BUDGET_BIG_CO: f64 = 12.0;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -83,8 +85,8 @@ pub async fn run(config: &Config) -> Table {
 
     let mut table = Table::new(
         "6. Bitbucket calls for one whole wizard run",
-        "at most 8 for Alex",
-        &["account", "Bitbucket calls", "by endpoint", "≤ 8"],
+        "at most 8 for Alex, at most 12 for Big Co",
+        &["account", "Bitbucket calls", "by endpoint", "budget"],
     );
     for account in &input.accounts {
         let figures = &counted[account.label];
@@ -94,11 +96,15 @@ pub async fn run(config: &Config) -> Table {
             .map(|(endpoint, n)| format!("{endpoint} × {n}"))
             .collect::<Vec<_>>()
             .join("; ");
-        let verdict = if account.bitbucket_account == "Alex Rivera" {
-            verdict_at_most(figures.calls as f64, BUDGET_ALEX, "")
+        let budget = if account.bitbucket_account == "Alex Rivera" {
+            BUDGET_ALEX
         } else {
-            "(no budget)".to_owned()
+            BUDGET_BIG_CO
         };
+        let verdict = format!(
+            "≤ {budget}: {}",
+            verdict_at_most(figures.calls as f64, budget, "")
+        );
         table.row(vec![
             account.label.to_owned(),
             figures.calls.to_string(),
@@ -108,6 +114,7 @@ pub async fn run(config: &Config) -> Table {
     }
     table.note("Counted by the sandbox from \"New project\" on the projects page to the new project's page: every call the server made to Bitbucket's API and token endpoint (the consent pages the browser shows are not calls). The new project's page, which lists its pipelines, is held until the count is read. One run: the count is the same every time.");
     table.note("The repository is chosen from the first repositories shown when it is among them (Alex's is); Big Co's is in another workspace and is searched for, each a call of its own.");
-    table.note("Where the calls go: the token exchange; the account and the workspace list (read once at authorization and handed over to the repository step's opening, which otherwise always asks Bitbucket); the first repositories; one workspace name each (GET /workspaces/{workspace}, the workspace list has none); the branch step's check of main (the repository comes from the list); and, creating the project, one question whether the account may write to that exact repository (GET /repositories/{workspace}?role=contributor&q=full_name=…, SECURITY.md rule 30). That question is why Alex's count is 9 against a budget of 8: it has been since the rule came in (issue 26), before the budget was met again; the workspace names, 3 of the 9, are where a call can be saved. Big Co's extra calls are its 20 workspace names, a search and the creation of main.");
+    table.note("Where the calls go: the token exchange; the account and the workspace list (read once at authorization and handed over to the repository step's opening, which otherwise always asks Bitbucket); the first repositories; the branch step's check of main (the repository comes from the list); and, creating the project, one question whether the account may write to that exact repository (GET /repositories/{workspace}?role=contributor&q=full_name=…, SECURITY.md rule 30). Big Co's extra calls are a search and the creation of main.");
+    table.note("The workspace names come with the workspace list (issue 29): its items embed each workspace condensed, without a name, and the partial response of Bitbucket's REST introduction (fields=+values.workspace.name) pulls the name into the same answer. Before, each name was a GET /workspaces/{workspace} of its own: 3 of Alex's 9 calls and 20 of Big Co's 28. A list answered without names (the sandbox can be told to ignore fields) is still named by those calls, after the first screen.");
     table
 }

@@ -31,10 +31,12 @@ async fn get_json<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str) -> 
 }
 
 /// A new user connects, chooses a repository and creates a project, against workspace
-/// lists that carry no `name` (`workspace_base` has none): the picker shows slugs at once
-/// and the names follow from `GET /workspaces/{workspace}`.
+/// lists that carry no `name` (`workspace_base` has none, and here `fields=+…` pulls
+/// nothing in): the picker shows slugs at once and the names follow from
+/// `GET /workspaces/{workspace}`.
 async fn the_wizard_runs_on_workspace_lists_without_names(engine: Engine) {
     let app = spawn_app(engine).await;
+    app.sandbox.sandbox.set_partial_responses(false);
     app.sign_up("ada@example.com").await;
     app.authorize_as("Alex Rivera", "Grant access").await;
 
@@ -67,6 +69,28 @@ async fn the_wizard_runs_on_workspace_lists_without_names(engine: Engine) {
     assert_eq!(created.status(), 201);
     let project: Project = created.json().await.unwrap();
     assert_eq!(project.name, "Warehouse");
+}
+
+/// With the partial response the REST introduction documents (`fields=+values.workspace.name`),
+/// the workspace list names every workspace: the first screen shows names, and naming them
+/// costs no call per workspace.
+async fn workspace_names_come_with_the_workspace_list(engine: Engine) {
+    let app = connected_as(engine, "Big Co Engineer").await;
+    let screen: RepositoryPicker = get_json(&app, api::paths::BITBUCKET_REPOSITORY_PICKER).await;
+    assert!(screen.groups.len() >= 20, "{}", screen.groups.len());
+    assert!(
+        screen.groups.iter().all(|w| w.name.is_some()),
+        "{:?}",
+        screen.groups
+    );
+    let before = app.sandbox.sandbox.stats().api_requests;
+    let named: Vec<RepositoryGroup> = get_json(&app, api::paths::BITBUCKET_WORKSPACE_NAMES).await;
+    assert_eq!(named, screen.groups);
+    assert_eq!(
+        app.sandbox.sandbox.stats().api_requests,
+        before,
+        "no GET /workspaces/{{workspace}} when the list named them"
+    );
 }
 
 /// Bitbucket's `next` is opaque. With the sandbox answering cursors instead of page numbers,
@@ -269,6 +293,7 @@ async fn a_branch_that_exists_already_is_success_in_any_reading(engine: Engine) 
 
 crate::both_engines!(
     the_wizard_runs_on_workspace_lists_without_names,
+    workspace_names_come_with_the_workspace_list,
     next_links_are_followed_as_opaque_cursors,
     rotating_long_tokens_are_stored_whole,
     the_hourly_rate_limit_is_explained_and_recovered_from,

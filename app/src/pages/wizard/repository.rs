@@ -178,11 +178,20 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
     let refreshes = RwSignal::new(0_u32);
     let refreshes_done = StoredValue::new(0_u32);
 
-    // Bitbucket Cloud's workspace list has no names: they arrive after the first screen,
-    // which shows slugs meanwhile, so they never delay the first repositories.
+    // A group list may come without names (Bitbucket Cloud's, when its partial response is
+    // not honoured): they arrive after the first screen, which shows slugs meanwhile, so they
+    // never delay the first repositories. Only asked for when a name is missing.
+    let all_named = workspaces.iter().all(|w| w.name.is_some());
     let names = LocalResource::new(move || {
-        refreshes.track();
-        client::workspace_names(id)
+        let asked_again = refreshes.get() > 0;
+        let known = known_workspaces.get_value();
+        async move {
+            if all_named && !asked_again {
+                Ok(known)
+            } else {
+                client::workspace_names(id).await
+            }
+        }
     });
     let label_of = move |slug: &str| {
         names

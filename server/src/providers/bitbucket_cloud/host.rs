@@ -76,8 +76,9 @@ impl HostPrimitives for CloudHost {
         Ok(workspaces.into_iter().map(to_api_workspace).collect())
     }
 
-    /// `GET /workspaces/{workspace}` each, a few at a time, cached for an hour: asked for
-    /// after the first screen, which shows slugs, so the names never delay the first
+    /// The names the workspace list carried (usually all of them), and for each it did not,
+    /// `GET /workspaces/{workspace}`, a few at a time, cached for an hour: asked for after
+    /// the first screen, which shows slugs meanwhile, so the names never delay the first
     /// repositories. A workspace whose name cannot be read keeps its slug.
     async fn named_groups(
         &self,

@@ -175,12 +175,18 @@ impl BitbucketRest {
     }
 
     fn workspaces_url(&self) -> Url {
-        // `sort`: "only slug is supported" on this endpoint.
+        // `sort`: "only slug is supported" on this endpoint. `fields=+values.workspace.name`:
+        // the list embeds each workspace condensed (`workspace_base`, no name); the REST
+        // introduction's partial responses pull the name into the same answer ("Pulling in
+        // additional fields not normally returned by an endpoint"), which saves one
+        // `GET /workspaces/{workspace}` per workspace. Never required: a workspace that
+        // comes without it is named by that call, as before.
         self.url(
             &["user", "workspaces"],
             &[
                 ("pagelen", MAX_PAGELEN.to_string()),
                 ("sort", "slug".into()),
+                ("fields", "+values.workspace.name".into()),
             ],
         )
     }
@@ -237,8 +243,9 @@ impl BitbucketRest {
             .find_map(WorkspaceAccess::into_workspace))
     }
 
-    /// A workspace's human name (`GET /workspaces/{workspace}`), cached for an hour: the
-    /// workspace list (`workspace_base`) carries none.
+    /// A workspace's human name (`GET /workspaces/{workspace}`), cached for an hour: for a
+    /// workspace the list answered without one (`workspace_base` has none unless the partial
+    /// response pulled it in, see `workspaces_url`).
     pub async fn workspace_name(
         &self,
         token: &SecretString,
