@@ -21,22 +21,31 @@ pub fn router() -> Router<AppState> {
     )
 }
 
-/// The draft, or `null` when there is none (or it was unreadable, e.g. written by an older
-/// build: a lost draft must not break the wizard).
+/// A stored draft as the contract type `T` with its time, or `None` when there is none or it
+/// is unreadable (written by an older build, say): a lost draft must not break the page.
+pub(super) fn readable<T: serde::de::DeserializeOwned>(
+    user_id: i64,
+    stored: Option<(String, i64)>,
+) -> Option<(T, i64)> {
+    let (body, updated_at) = stored?;
+    match serde_json::from_str::<T>(&body) {
+        Ok(draft) => Some((draft, updated_at)),
+        Err(error) => {
+            tracing::warn!(user_id, %error, "an unreadable draft was ignored");
+            None
+        }
+    }
+}
+
+/// The draft, or `null` when there is none (see [`readable`]).
 async fn read(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<Json<Option<SavedDraft>>> {
-    let Some((body, updated_at)) = state.db.project_draft(user.id).await? else {
-        return Ok(Json(None));
-    };
-    Ok(Json(match serde_json::from_str::<ProjectDraft>(&body) {
-        Ok(draft) => Some(SavedDraft { draft, updated_at }),
-        Err(error) => {
-            tracing::warn!(user_id = user.id, %error, "an unreadable draft was ignored");
-            None
-        }
-    }))
+    let stored = state.db.project_draft(user.id).await?;
+    Ok(Json(readable::<ProjectDraft>(user.id, stored).map(
+        |(draft, updated_at)| SavedDraft { draft, updated_at },
+    )))
 }
 
 async fn save(

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 
+use super::drafts::readable;
 use super::projects::owned_project;
 use super::AppState;
 use crate::error::{AppError, AppResult};
@@ -61,16 +62,10 @@ async fn read(
         project_id: id,
         slot: slot_of(&query)?,
     };
-    let Some((body, updated_at)) = state.db.pipeline_draft(at).await? else {
-        return Ok(Json(None));
-    };
-    Ok(Json(match serde_json::from_str::<PipelineDraft>(&body) {
-        Ok(draft) => Some(SavedPipelineDraft { draft, updated_at }),
-        Err(error) => {
-            tracing::warn!(user_id = user.id, %error, "an unreadable pipeline draft was ignored");
-            None
-        }
-    }))
+    let stored = state.db.pipeline_draft(at).await?;
+    Ok(Json(readable::<PipelineDraft>(user.id, stored).map(
+        |(draft, updated_at)| SavedPipelineDraft { draft, updated_at },
+    )))
 }
 
 async fn save(

@@ -53,9 +53,9 @@ impl Db {
     ) -> Result<Option<i64>, StoreError> {
         let now = super::now();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let written = match self {
-            Db::Sqlite(pool) => {
-                // SQLite runs one write at a time, so the count and the insert cannot interleave.
+        // One statement, bound the same way on either engine.
+        macro_rules! save_on {
+            ($executor:expr) => {
                 sqlx::query(SAVE)
                     .bind(at.user_id)
                     .bind(at.project_id)
@@ -63,10 +63,14 @@ impl Db {
                     .bind(body)
                     .bind(now)
                     .bind(limit)
-                    .execute(pool)
+                    .execute($executor)
                     .await?
                     .rows_affected()
-            }
+            };
+        }
+        let written = match self {
+            // SQLite runs one write at a time, so the count and the insert cannot interleave.
+            Db::Sqlite(pool) => save_on!(pool),
             Db::Postgres(pool) => {
                 // The user's row lock orders this user's concurrent saves, so each counts what
                 // the one before it wrote.
@@ -75,16 +79,7 @@ impl Db {
                     .bind(at.user_id)
                     .execute(&mut *tx)
                     .await?;
-                let written = sqlx::query(SAVE)
-                    .bind(at.user_id)
-                    .bind(at.project_id)
-                    .bind(at.slot)
-                    .bind(body)
-                    .bind(now)
-                    .bind(limit)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                let written = save_on!(&mut *tx);
                 tx.commit().await?;
                 written
             }
