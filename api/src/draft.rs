@@ -76,7 +76,7 @@ impl PipelineDraft {
     /// a path typed past its limit).
     pub fn oversized_field(&self) -> Option<&'static str> {
         use crate::pipeline::{MAX_MESSAGE_CHARS, MAX_PIPELINE_BYTES};
-        if self.path.len() > 2 * crate::pipeline::path::MAX_PATH_BYTES {
+        if self.path.len() > 2 * crate::pipeline::MAX_PATH_BYTES {
             Some("path")
         } else if self.content.len() > MAX_PIPELINE_BYTES {
             Some("content")

@@ -7,11 +7,11 @@
 //! the editor's inline errors and the server's verdict are the same code.
 
 mod check;
-pub(crate) mod path;
+mod path;
 mod yaml_tree;
 
 pub use check::{check_pipeline, PipelineProblem};
-pub use path::{PipelineFolder, PipelinePath};
+pub use path::{PipelineFolder, PipelinePath, MAX_PATH_BYTES};
 pub use yaml_tree::{MAX_DEPTH as MAX_YAML_DEPTH, MAX_NODES as MAX_YAML_NODES};
 
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,9 @@
 //! fixed finding stays fixed.
 
 use api::pipeline::MAX_PIPELINE_BYTES;
-use api::{check_pipeline, PipelineFolder, PipelineKind, PipelinePath, ProjectDraft};
+use api::{
+    check_pipeline, PipelineDraft, PipelineFolder, PipelineKind, PipelinePath, ProjectDraft,
+};
 
 /// A property: panics when `data` breaks it.
 pub type Property = fn(&[u8]);
@@ -134,9 +136,11 @@ pub fn oauth_callback(data: &[u8]) {
     let _ = api::query::single(raw, "return_to");
 }
 
-/// A draft as the server reads it back from storage: JSON in, never a panic, and a draft
-/// that parses survives a round trip unchanged.
+/// A draft as the server reads it back from storage (the wizard's and an editor's): JSON in,
+/// never a panic, and a draft that parses survives a round trip unchanged and is bounded as
+/// its rule says.
 pub fn draft(data: &[u8]) {
+    pipeline_draft(data);
     let Ok(draft) = serde_json::from_slice::<ProjectDraft>(data) else {
         return;
     };
@@ -151,6 +155,19 @@ pub fn draft(data: &[u8]) {
         }
     }
     let _ = draft.is_empty();
+}
+
+fn pipeline_draft(data: &[u8]) {
+    let Ok(draft) = serde_json::from_slice::<PipelineDraft>(data) else {
+        return;
+    };
+    let again = serde_json::to_string(&draft).unwrap();
+    assert_eq!(serde_json::from_str::<PipelineDraft>(&again).unwrap(), draft);
+    if draft.oversized_field().is_none() {
+        assert!(draft.content.len() <= MAX_PIPELINE_BYTES);
+        assert!(draft.message.chars().count() <= api::pipeline::MAX_MESSAGE_CHARS);
+        assert!(draft.path.len() <= 2 * api::pipeline::MAX_PATH_BYTES);
+    }
 }
 
 /// What Bitbucket Cloud and Data Center answer, as the server reads it (the `wire` crate):
