@@ -162,7 +162,10 @@ fn pipeline_draft(data: &[u8]) {
         return;
     };
     let again = serde_json::to_string(&draft).unwrap();
-    assert_eq!(serde_json::from_str::<PipelineDraft>(&again).unwrap(), draft);
+    assert_eq!(
+        serde_json::from_str::<PipelineDraft>(&again).unwrap(),
+        draft
+    );
     if draft.oversized_field().is_none() {
         assert!(draft.content.len() <= MAX_PIPELINE_BYTES);
         assert!(draft.message.chars().count() <= api::pipeline::MAX_MESSAGE_CHARS);
