@@ -3,7 +3,7 @@
 // "Reconnect", which returns to the same step.
 import { test, expect } from './fixtures';
 import AxeBuilder from '@axe-core/playwright';
-import { signUp, startAdvancedBitbucketProject } from './helpers';
+import { expectStepState, signUp, startAdvancedBitbucketProject } from './helpers';
 
 test('the connections page connects, shows the activity and disconnects', async ({ page }) => {
   await signUp(page);
@@ -66,6 +66,8 @@ test('a revocation on Bitbucket is shown as Reconnect, which returns to the same
   await page.reload();
   await expect(page.getByRole('button', { name: 'Reconnect' })).toBeVisible();
   await expect(page.getByText(/Reconnect to authorize again/)).toBeVisible();
+  // Issue 28, item 2: the step bar does not call Connect done while it needs the user.
+  await expectStepState(page, 'Connect', 'Needs attention');
   // Issue 28, item 8: Reconnect is drawn like every main button, on a panel like every other.
   const reconnect = page.getByRole('button', { name: 'Reconnect' });
   const look = (locator: typeof reconnect) =>
