@@ -1,11 +1,12 @@
-//! One function per route of the contract (`api::paths`).
+//! One function per route of the contract (`api::paths`), except the drafts' routes, which
+//! `crate::draft::kept` calls for every draft alike.
 
 use api::paths;
 use api::{
     ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
-    GitProvider, InspectSignUp, MainBranch, Me, Page, Project, ProjectDraft, Repository,
-    RepositoryGroup, RepositoryPicker, RepositoryQuery, RepositoryRef, SavedDraft, ServerInfo,
-    SignUp, SignUpLink, SignUpStarted, SignedUp,
+    GitProvider, InspectSignUp, MainBranch, Me, Page, Project, Repository, RepositoryGroup,
+    RepositoryPicker, RepositoryQuery, RepositoryRef, ServerInfo, SignUp, SignUpLink,
+    SignUpStarted, SignedUp,
 };
 use api::{
     DeletePipeline, PipelineFile, PipelineList, ProjectSettings, SavePipeline, SavedPipeline,
@@ -110,20 +111,6 @@ pub async fn create_main_branch(repository: &RepositoryRef) -> Result<MainBranch
 
 fn main_branch_path(repository: &RepositoryRef) -> String {
     paths::main_branch(repository.provider, &repository.group, &repository.slug)
-}
-
-/// The wizard's draft, `None` when there is none.
-pub async fn project_draft() -> Result<Option<SavedDraft>, ApiError> {
-    get_json(paths::PROJECT_DRAFT).await
-}
-
-/// Saves the draft; an empty draft is dropped (answers `None`).
-pub async fn save_project_draft(draft: &ProjectDraft) -> Result<Option<SavedDraft>, ApiError> {
-    put_json(paths::PROJECT_DRAFT, draft).await
-}
-
-pub async fn discard_project_draft() -> Result<(), ApiError> {
-    delete_no_content(paths::PROJECT_DRAFT).await
 }
 
 pub async fn projects() -> Result<Vec<Project>, ApiError> {

@@ -76,7 +76,6 @@ mod tests {
                 ..ProjectDraft::default()
             },
             updated_at: 0,
-            from_browser: false,
         };
         assert_eq!(
             summary(&saved),

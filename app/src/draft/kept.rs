@@ -82,8 +82,6 @@ pub struct Restored<T> {
     pub value: T,
     /// Unix seconds.
     pub updated_at: i64,
-    /// Kept by this browser and not yet on the server.
-    pub from_browser: bool,
 }
 
 /// How the server answers a draft's `GET`: `{ "draft": …, "updated_at": … }` or `null`.
@@ -117,7 +115,6 @@ impl<T: Serialize + DeserializeOwned> Kept<T> {
         Some(Restored {
             value,
             updated_at: entry.saved_at,
-            from_browser: true,
         })
     }
 
@@ -131,7 +128,6 @@ impl<T: Serialize + DeserializeOwned> Kept<T> {
             Ok(stored) => Ok(stored.map(|stored| Restored {
                 value: stored.draft,
                 updated_at: stored.updated_at,
-                from_browser: false,
             })),
             Err(error) => {
                 let user = USER.get().ok_or_else(|| error.clone())?;
@@ -140,7 +136,6 @@ impl<T: Serialize + DeserializeOwned> Kept<T> {
                 Ok(Some(Restored {
                     value,
                     updated_at: entry.saved_at,
-                    from_browser: true,
                 }))
             }
         }

@@ -130,15 +130,6 @@ fn RepositoryFacts(repository: ProjectRepository) -> impl IntoView {
     }
 }
 
-/// How the current folder reads in the setting's summary.
-pub fn folder_label(folder: &str) -> String {
-    if folder.is_empty() {
-        "the repository root".to_owned()
-    } else {
-        format!("{folder}/")
-    }
-}
-
 /// The folder the project's pipelines are searched in and created under, behind a disclosure
 /// that names it: a setting changed rarely must not stand between the facts and the pipelines.
 #[component]
@@ -187,7 +178,7 @@ fn FolderSetting(
                             if folder.is_empty() {
                                 view! { "the repository root" }.into_any()
                             } else {
-                                view! { <code>{folder_label(folder)}</code> }.into_any()
+                                view! { <code>{format!("{folder}/")}</code> }.into_any()
                             }
                         })
                 }}
