@@ -37,6 +37,23 @@ where
     json_call(Request::put(path), body).await
 }
 
+/// `PUT path` with a body that is JSON text already (a draft as the browser kept it), reading
+/// and dropping the answer.
+pub async fn put_json_text(path: &str, body: String) -> Result<(), ApiError> {
+    let (builder, _in_flight) = prepare(Request::put(path));
+    let response = send(
+        builder
+            .header("Content-Type", "application/json")
+            .body(body),
+    )
+    .await?;
+    if !response.ok() {
+        return Err(error_of(response).await);
+    }
+    response.text().await.map_err(|_| errors::unreachable())?;
+    Ok(())
+}
+
 /// `PATCH path` with a JSON body, decoding a JSON answer of type `T`.
 pub async fn patch_json<B, T>(path: &str, body: &B) -> Result<T, ApiError>
 where

@@ -15,8 +15,9 @@ const PREFIX: &str = "studio.draft.";
 /// One draft as the browser keeps it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
-    /// The contract's JSON of the draft.
-    pub body: serde_json::Value,
+    /// The contract's JSON of the draft, as text: sent as it is, and read as its own type
+    /// (no `serde_json::Value`, whose code would weigh on the first screen).
+    pub body: String,
     /// Whether the server has accepted exactly this body.
     pub synced: bool,
     /// When it was typed, in Unix seconds (shown as "last saved").

@@ -25,7 +25,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::browser::{self, Entry};
-use crate::client::http;
+use crate::client::{errors, http};
 use crate::tasks::spawn_detached;
 
 /// How long typing pauses before the server gets the text (the browser has it already).
@@ -110,7 +110,7 @@ impl<T: Serialize + DeserializeOwned> Kept<T> {
     pub fn unsent(&self) -> Option<Restored<T>> {
         let user = USER.get()?;
         let entry = browser::load(user, &self.endpoint).filter(|entry| !entry.synced)?;
-        let value = serde_json::from_value(entry.body).ok()?;
+        let value = serde_json::from_str(&entry.body).ok()?;
         schedule(user, &self.endpoint, Duration::ZERO);
         Some(Restored {
             value,
@@ -132,7 +132,7 @@ impl<T: Serialize + DeserializeOwned> Kept<T> {
             Err(error) => {
                 let user = USER.get().ok_or_else(|| error.clone())?;
                 let entry = browser::load(user, &self.endpoint).ok_or_else(|| error.clone())?;
-                let value = serde_json::from_value(entry.body).map_err(|_| error)?;
+                let value = serde_json::from_str(&entry.body).map_err(|_| error)?;
                 Ok(Some(Restored {
                     value,
                     updated_at: entry.saved_at,
@@ -143,7 +143,7 @@ impl<T: Serialize + DeserializeOwned> Kept<T> {
 
     /// Keeps `value`: in the browser now, on the server after a pause.
     pub fn keep(&self, value: &T) {
-        let (Some(user), Ok(body)) = (USER.get(), serde_json::to_value(value)) else {
+        let (Some(user), Ok(body)) = (USER.get(), serde_json::to_string(value)) else {
             return;
         };
         let entry = Entry {
@@ -161,9 +161,10 @@ impl<T: Serialize + DeserializeOwned> Kept<T> {
         self.keep(value);
         match USER.get() {
             Some(user) => send_once(user, &self.endpoint).await,
-            None => http::put_json::<_, serde_json::Value>(&self.endpoint, value)
-                .await
-                .map(drop),
+            None => {
+                let body = serde_json::to_string(value).map_err(|_| errors::unsendable())?;
+                http::put_json_text(&self.endpoint, body).await
+            }
         }
     }
 
@@ -265,7 +266,7 @@ async fn send_once(user: i64, endpoint: &str) -> Result<(), ApiError> {
     let Some(entry) = browser::load(user, endpoint).filter(|entry| !entry.synced) else {
         return Ok(());
     };
-    http::put_json::<_, serde_json::Value>(endpoint, &entry.body).await?;
+    http::put_json_text(endpoint, entry.body.clone()).await?;
     if browser::load(user, endpoint).as_ref() == Some(&entry) && USER.get() == Some(user) {
         browser::store(
             user,
