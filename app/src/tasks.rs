@@ -12,6 +12,9 @@
 //!   dropped then, at its next wake-up, so nothing after its `.await`s ever runs against
 //!   disposed state. (Not the owner current when a button is pressed: that may be a closure
 //!   that re-renders because of the very click, which would drop the task with its answer.)
+//! - [`Latest`]: one task of a page at a time, for a question the user keeps changing (a
+//!   search as they type): starting the next drops the one before at once, and with it the
+//!   fetch it awaited, which is aborted (`client::http::InFlight`).
 //! - [`spawn_detached`]: work that must finish whatever the page does (the wizard's draft,
 //!   saved on the way to the next step; fetching a page's code ahead). It must not touch
 //!   reactive state.
@@ -20,10 +23,11 @@
 //! the app is one of these two. Tasks still use the `try_` accessors, as a second defence.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
 use leptos::reactive::owner::on_cleanup;
 
@@ -31,6 +35,16 @@ thread_local! {
     /// The pages (of [`PageTasks::new`]) whose owner has not been cleaned up yet.
     static LIVE_PAGES: RefCell<HashSet<u64>> = RefCell::new(HashSet::new());
     static NEXT_PAGE: Cell<u64> = const { Cell::new(0) };
+    /// The running task of each [`Latest`].
+    static LATEST: RefCell<HashMap<u64, Rc<RefCell<Running>>>> = RefCell::new(HashMap::new());
+}
+
+fn next_id() -> u64 {
+    NEXT_PAGE.with(|next| {
+        let id = next.get();
+        next.set(id.wrapping_add(1));
+        id
+    })
 }
 
 /// Spawns the tasks of one page, and drops them when the page is gone. `Copy`, like the
@@ -44,11 +58,7 @@ impl PageTasks {
     /// Call in the component's body (where its signals are made): the tasks end with the
     /// owner that is current there.
     pub fn new() -> Self {
-        let page = NEXT_PAGE.with(|next| {
-            let page = next.get();
-            next.set(page.wrapping_add(1));
-            page
-        });
+        let page = next_id();
         LIVE_PAGES.with_borrow_mut(|live| live.insert(page));
         on_cleanup(move || {
             LIVE_PAGES.with_borrow_mut(|live| live.remove(&page));
@@ -88,6 +98,102 @@ pub fn spawn_detached(task: impl Future<Output = ()> + 'static) {
 #[allow(clippy::disallowed_methods)] // the one place the app hands a task to the executor
 fn spawn(task: impl Future<Output = ()> + 'static) {
     leptos::task::spawn_local(task);
+}
+
+/// Runs one task of a page at a time: [`Latest::spawn`] drops the task before at once (not
+/// at its next wake-up), so a request it awaited is aborted rather than answered. `Copy`,
+/// like [`PageTasks`]; its tasks also end with the page.
+#[derive(Clone, Copy, Debug)]
+pub struct Latest {
+    page: PageTasks,
+    id: u64,
+}
+
+impl Latest {
+    /// Call in the component's body, like [`PageTasks::new`].
+    pub fn new() -> Self {
+        let id = next_id();
+        on_cleanup(move || Self::stop_running(id));
+        Self {
+            page: PageTasks::new(),
+            id,
+        }
+    }
+
+    /// Runs `task` instead of the task running now, if any.
+    pub fn spawn(self, task: impl Future<Output = ()> + 'static) {
+        let running = Rc::new(RefCell::new(Running {
+            task: Some(Box::pin(task)),
+            ..Running::default()
+        }));
+        let before = LATEST.with_borrow_mut(|latest| latest.insert(self.id, running.clone()));
+        if let Some(before) = before {
+            Running::stop(&before);
+        }
+        self.page.spawn(Driven(running));
+    }
+
+    /// Drops the task running now, if any.
+    pub fn stop(self) {
+        Self::stop_running(self.id);
+    }
+
+    fn stop_running(id: u64) {
+        if let Some(running) = LATEST.with_borrow_mut(|latest| latest.remove(&id)) {
+            Running::stop(&running);
+        }
+    }
+}
+
+impl Default for Latest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[derive(Default)]
+struct Running {
+    task: Option<Pin<Box<dyn Future<Output = ()>>>>,
+    stopped: bool,
+    waker: Option<Waker>,
+}
+
+impl Running {
+    fn stop(running: &Rc<RefCell<Running>>) {
+        let (task, waker) = {
+            let mut running = running.borrow_mut();
+            running.stopped = true;
+            (running.task.take(), running.waker.take())
+        };
+        drop(task);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+/// Polls a [`Latest`] task until it ends or is stopped.
+struct Driven(Rc<RefCell<Running>>);
+
+impl Future for Driven {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // Polled outside the borrow, so that the task may itself start the next one.
+        let Some(mut task) = self.0.borrow_mut().task.take() else {
+            return Poll::Ready(());
+        };
+        if task.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(());
+        }
+        let mut running = self.0.borrow_mut();
+        if running.stopped {
+            return Poll::Ready(()); // `task` is dropped here
+        }
+        running.task = Some(task);
+        running.waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
 }
 
 /// A task that ends, without polling what it wraps, at its first wake-up once its page is
@@ -132,6 +238,66 @@ mod tests {
         let mut cx = Context::from_waker(Waker::noop());
         assert_eq!(Pin::new(&mut task).poll(&mut cx), Poll::Ready(()));
         ran.load(Ordering::Relaxed)
+    }
+
+    /// A future that is pending until `open` is set, and counts its drops.
+    struct Gate {
+        open: Rc<Cell<bool>>,
+        dropped: Rc<Cell<u32>>,
+    }
+
+    impl Future for Gate {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+            if self.open.get() {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }
+    }
+
+    impl Drop for Gate {
+        fn drop(&mut self) {
+            self.dropped.set(self.dropped.get() + 1);
+        }
+    }
+
+    #[test]
+    fn a_later_task_drops_the_one_before_at_once() {
+        let owner = Owner::new();
+        let latest = owner.with(Latest::new);
+        let dropped = Rc::new(Cell::new(0));
+        let gate = || Gate {
+            open: Rc::new(Cell::new(false)),
+            dropped: dropped.clone(),
+        };
+        let first = Rc::new(RefCell::new(Running {
+            task: Some(Box::pin(gate())),
+            ..Running::default()
+        }));
+        LATEST.with_borrow_mut(|latest_tasks| latest_tasks.insert(latest.id, first.clone()));
+        let mut driven = Driven(first.clone());
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(Pin::new(&mut driven).poll(&mut cx).is_pending());
+
+        // What `spawn` does to the task before, without an executor.
+        let second = LATEST.with_borrow_mut(|latest_tasks| latest_tasks.remove(&latest.id));
+        Running::stop(&second.unwrap());
+        assert_eq!(
+            dropped.get(),
+            1,
+            "dropped when superseded, not at its next wake-up"
+        );
+        assert_eq!(Pin::new(&mut driven).poll(&mut cx), Poll::Ready(()));
+
+        let third = Rc::new(RefCell::new(Running {
+            task: Some(Box::pin(gate())),
+            ..Running::default()
+        }));
+        LATEST.with_borrow_mut(|latest_tasks| latest_tasks.insert(latest.id, third));
+        owner.cleanup();
+        assert_eq!(dropped.get(), 2, "and when the page is gone");
     }
 
     #[test]

@@ -323,3 +323,42 @@ test('an unknown provider in the wizard address is not found', async ({ page }) 
   await page.goto('/projects/new/advanced/github/repository');
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
+
+test('Data Center: the connect step prepares the first screen, and a search answers as the user types', async ({ page }) => {
+  await signUp(page);
+  await startDataCenterProject(page);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await page.getByLabel(LOGIN_USERNAME_LABEL).fill('bigdc');
+  await page.getByLabel(LOGIN_PASSWORD_LABEL).fill(DC_PASSWORD);
+  await page.getByRole('button', { name: LOGIN_BUTTON }).click();
+  await consent(page, ALLOW);
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+
+  // Back at the connect step: it prepares the repository step, and Continue only paints.
+  const prepared = page.waitForResponse((response) => response.url().includes('/api/bitbucket-dc/repository-picker'));
+  await page.goto(DC_WIZARD);
+  await expect(page.getByText(/Connected to .* as/)).toBeVisible();
+  expect((await prepared).status()).toBe(200);
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('repository-picker')) asked.push(request.url());
+  });
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('radio').first()).toBeVisible();
+  expect(asked).toHaveLength(0);
+
+  // A term nothing loaded matches: Data Center's answer, one call; one that extends a term
+  // whose every match is loaded: none.
+  expect((await page.request.delete(`${DC_CONTROL}/stats`)).ok()).toBeTruthy();
+  const search = page.getByLabel('Search repositories');
+  await search.fill('service-00420');
+  await expect(page.getByRole('radio')).toHaveCount(1);
+  await expect(page.getByRole('radio', { name: 'service-00420' })).toBeVisible();
+  const calls = async () => (await (await page.request.get(`${DC_CONTROL}/stats`)).json()).api_requests;
+  expect(await calls()).toBe(1);
+  await search.fill('service-0042');
+  await expect(page.locator('.repository-count')).toHaveText('10 repositories');
+  await search.fill('service-00425');
+  await expect(page.getByRole('radio')).toHaveCount(1);
+  expect(await calls()).toBe(2);
+});

@@ -215,9 +215,12 @@ test('Bitbucket rate-limiting or down is explained and recoverable', async ({ pa
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page.getByRole('radio', { name: 'warehouse-pipelines' })).toBeVisible();
 
-  // Rate-limited (429) while searching: the same, and the search can be retried.
-  await request.post(`${CONTROL}/faults`, { data: { status: 429, count: 1, path_prefix: '/2.0/repositories/acme-data' } });
+  // Rate-limited (429) on Refresh, with a search on screen: the same, and it can be retried.
+  // (The search itself asks nothing: the workspace's whole list is loaded.)
   await page.getByLabel('Search repositories').fill('ware');
+  await expect(page.getByRole('radio', { name: 'marketing-etl' })).toHaveCount(0);
+  await request.post(`${CONTROL}/faults`, { data: { status: 429, count: 1, path_prefix: '/2.0/repositories/acme-data' } });
+  await page.getByRole('button', { name: /^Refresh the repository list/ }).click();
   await expect(page.getByRole('alert')).toContainText('Bitbucket is limiting how often the studio may call it');
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page.getByRole('radio', { name: 'warehouse-pipelines' })).toBeVisible();

@@ -290,25 +290,5 @@ fn log_failure(error: &ApiError) {
 }
 
 fn now_seconds() -> i64 {
-    (js_now_ms() / 1000.0) as i64
-}
-
-#[cfg(target_arch = "wasm32")]
-fn js_now_ms() -> f64 {
-    js_sys_now()
-}
-
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = Date, js_name = now)]
-    fn js_sys_now() -> f64;
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn js_now_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs_f64() * 1000.0)
-        .unwrap_or_default()
+    (crate::time::now_ms() / 1000.0) as i64
 }

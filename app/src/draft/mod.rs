@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod kept;
+pub mod on_demand;
 
 use api::wizard::StepId;
 use api::{ProjectConfiguration, ProjectDraft, RepositoryRef};

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::client;
-use crate::components::{ErrorMessage, Loading, PageHeading, ResumeDraft};
+use crate::components::{ErrorMessage, Loading, PageHeading};
 use crate::context::use_server_info;
 use crate::links;
 use crate::providers::Provider;
@@ -37,7 +37,7 @@ pub fn ProjectsPage() -> impl IntoView {
                     "New project"
                 </A>
             </div>
-            <ResumeDraft />
+            {crate::draft::on_demand::resume_banner()}
             {move || match projects.get() {
                 None => view! { <Loading text="Loading your projects…" /> }.into_any(),
                 Some(Err(error)) => view! { <ErrorMessage message=error.message /> }.into_any(),

@@ -74,8 +74,12 @@ impl<H: HostPrimitives> GitHost for H {
         })
     }
 
+    /// Proves the token with the read the repository step opens with anyway, the group
+    /// list, and hands that answer over to it: the connect step's check, followed by the
+    /// picker it prepares (`app::pages::wizard::prepared`), costs the provider no more calls
+    /// than the picker alone.
     async fn check(&self, token: &SecretString) -> AppResult<()> {
-        Ok(self.account(token).await.map(drop)?)
+        Ok(self.read_groups(token, Reading::HandOver).await.map(drop)?)
     }
 
     /// One round trip as a rule (see [`first_screen`]): the groups and the guessed group's

@@ -110,7 +110,8 @@ pub struct PipelineLocation {
 pub trait GitHost: Send + Sync {
     /// Who a freshly issued access token belongs to.
     async fn identify(&self, token: &SecretString) -> Result<Identity, ProviderError>;
-    /// Proves the token still works (the Connections status check).
+    /// Proves the token still works (the Connections status check), with a read the
+    /// repository step's opening takes over.
     async fn check(&self, token: &SecretString) -> AppResult<()>;
     /// The repository step's first screen: the groups, and the first writable repositories
     /// of `guess` if the account has it, else of the first group. `refresh` asks the

@@ -250,7 +250,48 @@ async fn rate_limiting_is_passed_on_with_its_wait(engine: Engine) {
     assert_eq!(first_screen(&app, None).await.groups.len(), 3, "recovers");
 }
 
+/// The connect step checks the connection, then prepares the repository step's first screen
+/// (`app::pages::wizard::prepared`): the check proves the token with the workspace list
+/// and hands it over, so the two together cost what the first screen alone does.
+async fn the_connection_check_hands_its_workspace_list_to_the_picker(engine: Engine) {
+    let app = TestApp::connected(engine).await;
+    first_screen(&app, None).await; // takes what the authorization handed over
+    app.sql("UPDATE provider_grants SET validated_at = 0").await;
+    let endpoints = |stats: &sandbox::Stats| {
+        let mut endpoints: Vec<String> = stats.api_requests_by_endpoint.keys().cloned().collect();
+        endpoints.sort();
+        (endpoints, stats.api_requests)
+    };
+
+    let (status, stats) = upstream_calls(&app, Duration::ZERO, app.connection()).await;
+    assert!(matches!(status, api::ConnectionStatus::Connected { .. }));
+    assert_eq!(
+        endpoints(&stats),
+        (vec!["GET /2.0/user/workspaces".to_owned()], 1),
+        "the check proves the token with the list the picker opens with"
+    );
+    let (screen, stats) = upstream_calls(&app, Duration::ZERO, first_screen(&app, None)).await;
+    assert_eq!(screen.groups.len(), 3);
+    assert_eq!(
+        stats
+            .api_requests_by_endpoint
+            .get("GET /2.0/user/workspaces"),
+        None,
+        "the picker takes the check's list"
+    );
+
+    // Taken once: the next opening asks Bitbucket again, as every opening does.
+    let (_, stats) = upstream_calls(&app, Duration::ZERO, first_screen(&app, None)).await;
+    assert_eq!(
+        stats
+            .api_requests_by_endpoint
+            .get("GET /2.0/user/workspaces"),
+        Some(&1)
+    );
+}
+
 crate::both_engines!(
+    the_connection_check_hands_its_workspace_list_to_the_picker,
     the_first_screen_takes_one_round_trip,
     the_step_opens_where_the_user_last_chose,
     reconnecting_the_same_account_keeps_the_last_choice,

@@ -1,6 +1,5 @@
 //! Step "Select project configuration": Quick start or Advanced settings.
 
-use crate::tasks::spawn_detached;
 use api::ProjectConfiguration;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -51,13 +50,7 @@ fn ConfigurationChoice(configuration: ProjectConfiguration) -> impl IntoView {
             type="button"
             class="choice"
             on:click=move |_| {
-                // Remember the choice; a different choice drops a repository chosen before.
-                spawn_detached(draft::update(move |draft| {
-                    if draft.configuration != Some(configuration) {
-                        draft.repository = None;
-                    }
-                    draft.configuration = Some(configuration);
-                }));
+                draft::on_demand::remember_configuration(configuration);
                 navigate(&links::after_configuration(configuration), NavigateOptions::default())
             }
         >

@@ -2,8 +2,10 @@
 //! may use the user's account on the provider and offers to authorize (or reconnect) it.
 
 use api::wizard::StepId;
+use api::ConnectionStatus;
 use leptos::prelude::*;
 
+use super::prepared;
 use super::provider_route::ForRouteProvider;
 use crate::client;
 use crate::components::{
@@ -20,7 +22,14 @@ pub fn ConnectStep() -> impl IntoView {
 #[component]
 fn Connect(provider: Provider) -> impl IntoView {
     let id = provider.id;
-    let connection = LocalResource::new(move || client::connection(id));
+    let connection = LocalResource::new(move || async move {
+        let status = client::connection(id).await;
+        // Connected: the repository step's first screen is asked for while this one is read.
+        if let Ok(ConnectionStatus::Connected { .. }) = status {
+            prepared::prepare(id);
+        }
+        status
+    });
     let oauth_error = use_oauth_error(provider.clone());
     let heading = format!("Connect {}", provider.short_name());
     let checking = format!("Checking your {} connection…", provider.short_name());

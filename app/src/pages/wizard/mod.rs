@@ -6,7 +6,8 @@
 //! - [`provider`]: "Select Git provider" (Advanced)
 //! - [`connect`]: "Connect Bitbucket"; [`provider_route`] reads and checks the provider's slug
 //!   in the path of this step and every later one
-//! - [`repository`]: "Choose a repository"
+//! - [`repository`]: "Choose a repository"; [`prepared`] is its first screen, asked for while
+//!   the user reads the connect step
 //! - [`branch`]: "Check the branch": `main` must exist; offers to create it
 //! - [`details`]: "Project details" (both flows)
 //! - [`review`]: "Review and create" (both flows)
@@ -20,6 +21,7 @@ pub mod chosen;
 pub mod configuration;
 pub mod connect;
 pub mod details;
+pub mod prepared;
 pub mod provider;
 pub mod provider_route;
 pub mod repository;

@@ -6,13 +6,12 @@
 //! waits before it (not even a connection check: the picker's own answer says when the
 //! connection is missing or broken, and the authorize panel replaces the list). This is
 //! also where the OAuth round trip returns. The chosen workspace is kept in the URL
-//! (`?workspace=`) so a reload keeps it; searching runs on the server as you type
-//! (debounced, filtered by the provider), pages are loaded on demand, and answers to older
-//! queries are discarded (see [`super::repository_list`]).
+//! (`?workspace=`) so a reload keeps it; searching shows the loaded matches on each
+//! keystroke and asks the provider, without a pause, only when they may not be all; pages
+//! are loaded on demand, and answers to older queries are dropped (see
+//! [`super::repository_list`]).
 
-use std::time::Duration;
-
-use crate::tasks::PageTasks;
+use crate::tasks::{Latest, PageTasks};
 use api::wizard::StepId;
 use api::{
     ConnectionStatus, ErrorCode, Repository, RepositoryPicker, RepositoryQuery, RepositoryRef,
@@ -22,6 +21,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use super::prepared;
 use super::provider_route::ForRouteProvider;
 use super::repository_list::{
     choose_workspace, dom_id, repository_details, Loading as ListLoading, RepositoryList,
@@ -32,11 +32,6 @@ use crate::components::{
 };
 use crate::links::{self, query};
 use crate::providers::Provider;
-
-/// How long typing must pause before the search is sent. Short, so that results show within
-/// 250 ms of the last keystroke when Bitbucket answers in 100 ms (BENCHMARKS.md, figure 1); a
-/// keystroke that comes later makes the earlier answer stale, and stale answers are dropped.
-pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// The empty-state sentence when no repository of the group is writable ("workspace" or
 /// "project", [`Provider::group`]).
@@ -74,7 +69,8 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
     let params = use_query_map();
     // Read once: switching workspaces later changes the URL but must not reload the picker.
     let asked = params.with_untracked(|params| params.get(query::WORKSPACE));
-    let picker = LocalResource::new(move || client::repository_picker(id, asked.clone(), false));
+    // Usually prepared while the user read the connect step (see `prepared`).
+    let picker = LocalResource::new(move || prepared::first_screen(id, asked.clone()));
     let oauth_error = use_oauth_error(provider.clone());
     // Come back to the same workspace after authorizing.
     let return_to = move || {
@@ -163,10 +159,9 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
         }
     });
 
-    // What is typed, and the trimmed search actually sent once typing pauses.
+    // What is typed, and the trimmed search it asks for.
     let search_text = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
-    let keystrokes = StoredValue::new(0_u64);
 
     // The first screen is on show at once; nothing is fetched until the user changes it.
     let list = RwSignal::new(RepositoryList::showing(first_page));
@@ -202,53 +197,58 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
             .unwrap_or_else(|| slug.to_owned())
     };
 
-    // A new workspace or search: start over, and drop a choice that is no longer listed.
+    // One question to the provider at a time: a newer search, group or Refresh drops the
+    // request before it (aborted in the browser, see `tasks::Latest`).
+    let questions = Latest::new();
+    let ask = move |generation: u64, workspace: String, term: String, refresh: bool| {
+        questions.spawn(async move {
+            let answer =
+                client::repositories(id, &workspace, &repository_query(&term, None, refresh)).await;
+            if list.try_update(|list| list.finish(generation, answer)) == Some(true) {
+                drop_unlisted_choice(list, selected);
+            }
+        });
+    };
+
+    // A new workspace, Try again or Refresh: start over from the provider, with the search
+    // on screen.
     Effect::new(move |previous: Option<()>| {
         let workspace = workspace.get();
-        let term = search.get();
         retries.track();
         let asked_refreshes = refreshes.get();
         let refresh = asked_refreshes != refreshes_done.get_value();
         refreshes_done.set_value(asked_refreshes);
+        let term = search.get_untracked();
         let first_run = previous.is_none();
         if first_run && term.is_empty() && opened_on.as_deref() == Some(workspace.as_str()) {
             return; // the picker's first page is this query's answer
         }
-        let Some(generation) = list.try_update(RepositoryList::start_query) else {
-            return;
-        };
-        tasks.spawn(async move {
-            let answer =
-                client::repositories(id, &workspace, &repository_query(&term, None, refresh)).await;
-            let applied = list.try_update(|list| list.finish(generation, answer)) == Some(true);
-            if applied {
-                let choice = selected.try_get_untracked().flatten();
-                if let Some(choice) = choice {
-                    if list.try_with_untracked(|list| !list.contains(&choice)) == Some(true) {
-                        selected.try_set(None);
-                    }
-                }
-            }
+        let generation = list.try_update(|list| {
+            list.start_query();
+            list.search(&term)
         });
+        if let Some(Some(generation)) = generation {
+            ask(generation, workspace, term, refresh);
+        }
     });
 
+    // Every keystroke: the loaded matches at once, and the provider's answer when they may
+    // not be all (no pause first: a newer keystroke drops the older request).
     let on_search_input = move |event: Event| {
         let value = event_target_value(&event);
         search_text.set(value.clone());
-        let ticket = keystrokes.get_value().wrapping_add(1);
-        keystrokes.set_value(ticket);
-        set_timeout(
-            move || {
-                if keystrokes.try_get_value() != Some(ticket) {
-                    return; // typed again since
-                }
-                let term = value.trim().to_owned();
-                if search.try_with_untracked(|current| *current != term) == Some(true) {
-                    search.try_set(term);
-                }
-            },
-            SEARCH_DEBOUNCE,
-        );
+        let term = value.trim().to_owned();
+        if search.with_untracked(|current| *current == term) {
+            return;
+        }
+        search.set(term.clone());
+        match list.try_update(|list| list.search(&term)).flatten() {
+            Some(generation) => ask(generation, workspace.get_untracked(), term, false),
+            None => {
+                questions.stop();
+                drop_unlisted_choice(list, selected);
+            }
+        }
     };
 
     let on_workspace_change = {
@@ -309,7 +309,7 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
 
     let phase = Memo::new(move |_| {
         list.with(|list| {
-            if list.loading == ListLoading::FirstPage {
+            if list.loading == ListLoading::FirstPage && list.items.is_empty() {
                 ListPhase::Loading
             } else if !list.items.is_empty() {
                 ListPhase::Items
@@ -441,6 +441,15 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
                 </button>
             </div>
         </div>
+    }
+}
+
+/// Forgets the chosen repository when the list on screen no longer has it.
+fn drop_unlisted_choice(list: RwSignal<RepositoryList>, selected: RwSignal<Option<String>>) {
+    if let Some(choice) = selected.try_get_untracked().flatten() {
+        if list.try_with_untracked(|list| !list.contains(&choice)) == Some(true) {
+            selected.try_set(None);
+        }
     }
 }
 

@@ -5,6 +5,13 @@
 //! number, and an answer is applied only if it belongs to the current generation, so a slow
 //! answer for "et" can never overwrite the list for "etl". "Load more" continues the
 //! current generation and appends.
+//!
+//! A search answers at once from what is already loaded ([`RepositoryList::search`]): the
+//! loaded repositories whose name contains the term are shown on the keystroke. The
+//! provider is asked only when that cannot be the whole answer; it is not asked when the
+//! group's whole list is loaded, or when the term extends one whose every match is loaded
+//! (what matches "etl" also matched "et", whether the provider matches by prefix or by
+//! substring).
 
 use api::{ApiError, Page, Repository, RepositoryGroup};
 
@@ -12,7 +19,7 @@ use api::{ApiError, Page, Repository, RepositoryGroup};
 pub enum Loading {
     #[default]
     Idle,
-    /// The first page of a new query: the list is empty meanwhile.
+    /// The first page of a new query: what is on screen meanwhile is the loaded matches.
     FirstPage,
     /// A further page: the loaded repositories stay on screen.
     MorePages,
@@ -28,6 +35,12 @@ pub struct RepositoryList {
     pub size: Option<u64>,
     pub loading: Loading,
     pub error: Option<ApiError>,
+    /// The search on screen, trimmed and lower-cased ("" for none).
+    term: String,
+    /// Every repository of the group loaded so far, whatever the search that brought it.
+    known: Vec<Repository>,
+    /// Searches (as in `term`) whose every match is in `known`; "" is the whole group.
+    complete: Vec<String>,
 }
 
 impl RepositoryList {
@@ -39,11 +52,45 @@ impl RepositoryList {
         list
     }
 
-    /// Starts a new query (new workspace or search): forgets the list and any answer still
-    /// in flight. Returns the generation to pass to [`RepositoryList::finish`].
+    /// Starts a new query for another group (or the same group asked again): forgets the
+    /// list, what was known of the group and any answer still in flight. Returns the
+    /// generation to pass to [`RepositoryList::finish`].
     pub fn start_query(&mut self) -> u64 {
-        self.generation += 1;
+        self.known.clear();
+        self.complete.clear();
+        self.term.clear();
         self.items.clear();
+        self.begin()
+    }
+
+    /// Shows at once the loaded repositories that match `term`, and says whether the
+    /// provider must still be asked: `Some(generation)` to pass to
+    /// [`RepositoryList::finish`], or `None` when the loaded matches are all there are.
+    pub fn search(&mut self, term: &str) -> Option<u64> {
+        self.term = term.trim().to_lowercase();
+        self.items = self
+            .known
+            .iter()
+            .filter(|repository| matches(repository, &self.term))
+            .cloned()
+            .collect();
+        let answered = self
+            .complete
+            .iter()
+            .any(|done| self.term.starts_with(done.as_str()));
+        if answered {
+            self.generation += 1;
+            self.next = None;
+            self.size = Some(self.items.len() as u64);
+            self.loading = Loading::Idle;
+            self.error = None;
+            return None;
+        }
+        Some(self.begin())
+    }
+
+    fn begin(&mut self) -> u64 {
+        self.generation += 1;
         self.next = None;
         self.size = None;
         self.loading = Loading::FirstPage;
@@ -63,25 +110,32 @@ impl RepositoryList {
         Some((self.generation, cursor))
     }
 
-    /// Applies an answer; returns false (and changes nothing) when it is stale.
+    /// Applies an answer; returns false (and changes nothing) when it is stale. The first
+    /// page of a query replaces what was shown meanwhile; a further page appends. An error
+    /// keeps what is on screen.
     pub fn finish(&mut self, generation: u64, answer: Result<Page<Repository>, ApiError>) -> bool {
         if generation != self.generation || self.loading == Loading::Idle {
             return false;
         }
         match answer {
             Ok(page) => {
+                if self.loading == Loading::FirstPage {
+                    self.items.clear();
+                }
                 for repository in page.values {
                     // Bitbucket pages can shift while paging; never show a repository twice.
-                    if !self
-                        .items
-                        .iter()
-                        .any(|known| known.full_name == repository.full_name)
-                    {
+                    if !contains(&self.known, &repository) {
+                        self.known.push(repository.clone());
+                    }
+                    if !contains(&self.items, &repository) {
                         self.items.push(repository);
                     }
                 }
                 self.next = page.next;
                 self.size = page.size;
+                if self.next.is_none() && !self.complete.contains(&self.term) {
+                    self.complete.push(self.term.clone());
+                }
             }
             Err(error) => self.error = Some(error),
         }
@@ -101,7 +155,14 @@ impl RepositoryList {
     /// The visible count line.
     pub fn count_text(&self) -> String {
         if self.loading == Loading::FirstPage {
-            return "Loading repositories…".to_owned();
+            return if self.term.is_empty() {
+                "Loading repositories…".to_owned()
+            } else {
+                format!(
+                    "Searching… {} loaded so far",
+                    repositories(self.items.len())
+                )
+            };
         }
         let loaded = self.items.len();
         match (&self.next, self.size) {
@@ -110,6 +171,16 @@ impl RepositoryList {
             (None, _) => repositories(loaded),
         }
     }
+}
+
+fn contains(list: &[Repository], repository: &Repository) -> bool {
+    list.iter()
+        .any(|known| known.full_name == repository.full_name)
+}
+
+/// Whether a repository's name or slug contains `term` (already lower-cased).
+fn matches(repository: &Repository, term: &str) -> bool {
+    repository.name.to_lowercase().contains(term) || repository.slug.to_lowercase().contains(term)
 }
 
 /// "1 repository", "3 repositories".
@@ -191,6 +262,53 @@ mod tests {
         assert!(!list.finish(old, Ok(page(&["et", "etl", "ethics"], None, Some(3)))));
         assert_eq!(list.items.len(), 1);
         assert_eq!(list.count_text(), "1 repository");
+    }
+
+    #[test]
+    fn a_search_shows_the_loaded_matches_at_once_and_asks_only_when_more_may_exist() {
+        let mut list = RepositoryList::showing(page(&["etl", "ethics", "web"], Some("c2"), None));
+        let asked = list.search(" ET");
+        assert!(asked.is_some(), "the group is not all loaded");
+        assert_eq!(list.items.len(), 2, "the loaded matches, shown meanwhile");
+        assert_eq!(list.count_text(), "Searching… 2 repositories loaded so far");
+        assert!(list.finish(
+            asked.unwrap(),
+            Ok(page(&["etl", "ethics", "etc"], None, Some(3)))
+        ));
+        assert_eq!(list.items.len(), 3, "the provider's answer replaces them");
+
+        // "et" is known in full, so "etl" is answered here; "w" is not.
+        assert_eq!(list.search("etl"), None);
+        assert_eq!(list.items.len(), 1);
+        assert_eq!(list.count_text(), "1 repository");
+        assert!(list.search("w").is_some());
+        assert_eq!(list.items.len(), 1, "web, loaded with the first page");
+    }
+
+    #[test]
+    fn a_whole_group_is_searched_without_asking() {
+        let mut list = RepositoryList::showing(page(&["etl", "web"], None, Some(2)));
+        assert_eq!(list.search("E"), None);
+        assert_eq!(list.items.len(), 2, "by name or slug: ETL and WEB");
+        assert_eq!(list.search("zzz"), None);
+        assert!(list.is_empty_result());
+        assert_eq!(list.search(""), None);
+        assert_eq!(list.items.len(), 2);
+    }
+
+    #[test]
+    fn a_failed_search_keeps_the_loaded_matches() {
+        let mut list = RepositoryList::showing(page(&["etl"], Some("c2"), None));
+        let asked = list.search("et").unwrap();
+        list.finish(
+            asked,
+            Err(ApiError::new(ErrorCode::ProviderUnavailable, "Down.")),
+        );
+        assert!(list.contains("etl") && list.error.is_some());
+        assert!(
+            list.search("etl").is_some(),
+            "nothing was learnt: ask again"
+        );
     }
 
     #[test]
