@@ -11,7 +11,8 @@ import { input, output, signIn } from './common';
 // - fresh: the same for a term typed for the first time, whose repository is not loaded →
 //   only it listed (the provider's answer);
 // - typedCalls: the provider calls one name costs, typed a key at a time (100 ms apart), every
-//   superseded request included;
+//   superseded request included (on the first pass, before the server keeps any of its
+//   prefixes' answers);
 // - reachable: "Continue" → the last repository of the last workspace on screen, with the
 //   page driven as fast as a script can: choose the last workspace as soon as the list is
 //   there, type that repository's name at once.
@@ -101,12 +102,15 @@ test('repository picker at scale', async ({ page }) => {
     const radioValues = () =>
       page.locator('input[type=radio]').evaluateAll((radios) => radios.map((r) => (r as HTMLInputElement).value));
     const unused = [...account.freshTerms];
-    /** A repository of the opened group that is not on screen, never searched before. */
+    /** A repository of the opened group that is not on screen and never searched before;
+     * a small group, loaded whole, has none (its searches never reach the provider), so one
+     * of its names is used again. */
     const freshTerm = async () => {
       const loaded = new Set(await radioValues());
       const index = unused.findIndex((term) => !loaded.has(term));
-      if (index < 0) throw new Error('out of fresh terms');
-      return unused.splice(index, 1)[0];
+      if (index >= 0) return unused.splice(index, 1)[0];
+      if (unused.length > 0) return unused.shift()!;
+      return account.freshTerms[Math.floor(Math.random() * account.freshTerms.length)];
     };
     const search = page.getByLabel('Search repositories');
     // One unmeasured pass first (server and sandbox warm-up).
@@ -150,6 +154,9 @@ test('repository picker at scale', async ({ page }) => {
       );
       const typedCalls = (await apiCalls()) - before;
       f.keystrokes = typed.length;
+      // Counted on the first pass only: later passes type the same first letters, whose
+      // answers the server keeps for a minute.
+      if (run === -1) f.typedCalls.push(typedCalls);
 
       await openConnectStep();
       await page.evaluate(arm, {
@@ -166,7 +173,6 @@ test('repository picker at scale', async ({ page }) => {
         f.prepared.push(preparedMs);
         f.loaded.push(loaded);
         f.fresh.push(fresh);
-        f.typedCalls.push(typedCalls);
         f.reachable.push(reachable);
       }
     }

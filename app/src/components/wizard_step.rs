@@ -26,6 +26,9 @@ pub fn WizardStep(
     chosen: Option<Signal<Option<RepositoryRef>>>,
     children: Children,
 ) -> impl IntoView {
+    // The later steps' code, so that Continue only paints, however the user got here (a
+    // reload, the way back from the provider's consent page).
+    crate::lazy_pages::preload_wizard_steps();
     // The page below may find that an earlier step needs doing again.
     let attention = StepAttention::new();
     provide_context(attention);
