@@ -56,7 +56,11 @@ impl Injection {
                     Upstream::Cloud => "Cloud",
                     Upstream::DataCenter => "Data Center",
                 };
-                format!("{what} × {count} on {on} {prefix}")
+                let target = match prefix.strip_suffix('$') {
+                    Some(path) => format!("{path} (that path only)"),
+                    None => prefix.to_string(),
+                };
+                format!("{what} × {count} on {on} {target}")
             }
             Injection::TokensExpire => "every access token expires".into(),
             Injection::Revoke => "the grants are revoked on Bitbucket".into(),
@@ -105,13 +109,17 @@ pub fn schedule(run: Duration) -> Vec<(Duration, Injection)> {
         ),
         (at(0.26), cloud(hang.clone(), 2, "/2.0/repositories")),
         (at(0.27), datacenter(hang, 2, "/rest/api/latest/repos")),
+        // Malformed JSON on the group lists exactly (`$`): a file read under the same prefix
+        // (Data Center's `/projects/{key}/repos/{slug}/raw/…`) is any bytes, so a garbled body
+        // there is a file the studio must show as it is, not a fault it could notice; landing
+        // on one made the soak see content nobody saved (CI, 2026-12-06).
         (
             at(0.34),
-            cloud(FaultKind::MalformedJson, 2, "/2.0/user/workspaces"),
+            cloud(FaultKind::MalformedJson, 2, "/2.0/user/workspaces$"),
         ),
         (
             at(0.35),
-            datacenter(FaultKind::MalformedJson, 2, "/rest/api/latest/projects"),
+            datacenter(FaultKind::MalformedJson, 2, "/rest/api/latest/projects$"),
         ),
         (at(0.40), Injection::ReadMemory),
         (at(0.45), Injection::TokensExpire),
