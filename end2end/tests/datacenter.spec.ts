@@ -333,6 +333,8 @@ test('Data Center: the connect step prepares the first screen, and a search answ
   await page.getByRole('button', { name: LOGIN_BUTTON }).click();
   await consent(page, ALLOW);
   await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  // The step's own request answered: none is left in flight for the wait below to catch.
+  await expect(page.getByRole('radio').first()).toBeVisible();
 
   // Back at the connect step: it prepares the repository step, and Continue only paints.
   const prepared = page.waitForResponse((response) => response.url().includes('/api/bitbucket-dc/repository-picker'));

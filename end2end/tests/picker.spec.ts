@@ -31,6 +31,8 @@ async function connectedAs(page: Page, account: string) {
   await page.getByRole('button', { name: 'Authorize' }).click();
   await signInToBitbucketAs(page, account);
   await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  // The step's own request answered: none is left in flight for a later wait to catch.
+  await expect(page.getByRole('radio').first()).toBeVisible();
 }
 
 /** Opens the connect step and waits until it has prepared the repository step; the status
