@@ -33,6 +33,10 @@ pub trait HostPrimitives: Send + Sync {
     type Cursor: Send;
     /// How it checks the names the app sends, and its word for a group.
     const NAMES: NameRule;
+    /// Whether the provider's document says its group list refuses a token it does not
+    /// accept (a 401), so that reading the list proves the token. Where the list may be
+    /// answered anonymously instead, only the account proves it.
+    const GROUPS_PROVE_THE_TOKEN: bool;
     fn calls(&self) -> &Self::Calls;
     fn files(&self) -> Self::Files;
     /// Who the token belongs to (its `first_group` is filled in beside it).
@@ -74,12 +78,16 @@ impl<H: HostPrimitives> GitHost for H {
         })
     }
 
-    /// Proves the token with the read the repository step opens with anyway, the group
-    /// list, and hands that answer over to it: the connect step's check, followed by the
-    /// picker it prepares (`app::pages::wizard::prepared`), costs the provider no more calls
-    /// than the picker alone.
+    /// Proves the token. Where the group list does (`GROUPS_PROVE_THE_TOKEN`), with the read
+    /// the repository step opens with anyway, handed over to it: the connect step's check,
+    /// followed by the picker it prepares (`app::pages::wizard::prepared`), then costs the
+    /// provider no more calls than the picker alone. Elsewhere, with the account.
     async fn check(&self, token: &SecretString) -> AppResult<()> {
-        Ok(self.read_groups(token, Reading::HandOver).await.map(drop)?)
+        if H::GROUPS_PROVE_THE_TOKEN {
+            Ok(self.read_groups(token, Reading::HandOver).await.map(drop)?)
+        } else {
+            Ok(self.account(token).await.map(drop)?)
+        }
     }
 
     /// One round trip as a rule (see [`first_screen`]): the groups and the guessed group's
@@ -281,6 +289,7 @@ mod tests {
         type Files = NoFiles;
         type Cursor = u64;
         const NAMES: NameRule = NAMES;
+        const GROUPS_PROVE_THE_TOKEN: bool = false;
 
         fn calls(&self) -> &Checks<false> {
             &self.calls

@@ -36,6 +36,9 @@ impl HostPrimitives for CloudHost {
     /// [`BitbucketRest::writable_repositories`]).
     type Cursor = Option<String>;
     const NAMES: NameRule = NAMES;
+    /// `GET /user/workspaces` answers 401 to a token it does not accept (Atlassian's Cloud
+    /// document, `../shared/bitbucket/cloud-openapi.subset.json`).
+    const GROUPS_PROVE_THE_TOKEN: bool = true;
 
     fn calls(&self) -> &BitbucketRest {
         &self.rest

@@ -67,6 +67,10 @@ impl HostPrimitives for DataCenterHost {
     /// The page's `start`.
     type Cursor = u64;
     const NAMES: NameRule = NAMES;
+    /// Atlassian's Data Center document gives `GET /api/latest/projects` no 401 (only the
+    /// projects the caller may view, which may be public ones to an anonymous caller), so
+    /// the account's `GET …/users` proves the token (see `DataCenterRest::current_user`).
+    const GROUPS_PROVE_THE_TOKEN: bool = false;
 
     fn calls(&self) -> &DataCenterRest {
         &self.rest

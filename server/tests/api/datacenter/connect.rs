@@ -194,7 +194,26 @@ async fn fifty_requests_over_two_instances_refresh_once(engine: Engine) {
     );
 }
 
+/// Data Center's document gives its project list no 401 (a caller it does not know may see
+/// public projects), so the status check proves the token where one is required, never with
+/// the project list that Cloud's check uses.
+async fn the_status_check_proves_the_token_where_one_is_required(engine: Engine) {
+    let app = TestApp::signed_up(engine).await;
+    app.authorize_datacenter(&app.browser, "alex", "Allow")
+        .await;
+    app.sql("UPDATE provider_grants SET validated_at = 0").await;
+    app.datacenter.datacenter.clear_stats();
+    assert!(matches!(
+        status(&app).await,
+        ConnectionStatus::Connected { .. }
+    ));
+    let calls = app.datacenter.datacenter.stats().api_requests_by_endpoint;
+    assert!(calls.contains_key("GET /api/latest/users"), "{calls:?}");
+    assert!(!calls.contains_key("GET /api/latest/projects"), "{calls:?}");
+}
+
 crate::both_engines!(
+    the_status_check_proves_the_token_where_one_is_required,
     fifty_requests_over_two_instances_refresh_once,
     the_server_offers_both_providers_by_name_and_host,
     connecting_asks_once_and_names_the_account,
