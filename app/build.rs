@@ -1,4 +1,4 @@
-//! Sets `cfg(wasm_split)` when cargo-leptos builds this crate for `--split`: it links with
+//! Sets `cfg(wasm_split)` when `site build --split` builds this crate: it links with
 //! `--emit-relocs` then, which wasm-split needs (see `src/lazy_pages.rs`).
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(wasm_split)");

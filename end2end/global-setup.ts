@@ -1,4 +1,4 @@
-// For `cargo leptos end-to-end`, which starts the server but does not wait for it.
+// For `npm run test:external`: waits until the server started beside it answers.
 import type { FullConfig } from '@playwright/test';
 
 export default async function globalSetup(config: FullConfig) {

@@ -3,8 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Two ways to run:
 // - `npx playwright test` (scripts/test.sh): starts the built server (target/debug/server) on
 //   its own port, in sandbox mode, on a fresh SQLite database.
-// - `npm run test:external` (`SANDBOX_CONTROL=true cargo leptos end-to-end`): tests a server
-//   cargo-leptos started on http://127.0.0.1:3000; global-setup.ts waits until it answers. The
+// - `npm run test:external`: tests a server already running on http://127.0.0.1:3000, such as
+//   `SANDBOX_CONTROL=true ./scripts/dev.sh`; global-setup.ts waits until it answers. The
 //   server needs SANDBOX_CONTROL so each test can reset the sandbox.
 const external = !!process.env.E2E_EXTERNAL;
 const port = Number(process.env.E2E_PORT ?? 3107);

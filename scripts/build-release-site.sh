@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the front end for production into target/release-site (or the folder given):
 #
-#   1. `cargo leptos build --release --split --frontend-only` on the nightly toolchain (see
-#      below): the app's wasm with the
+#   1. `site build --release --split` (the workspace's `site` crate, see site/src/build.rs) on
+#      the nightly toolchain (see below): the app's wasm with the
 #      `wasm-release` profile (opt-level z, LTO, one codegen unit, panic = abort; see
 #      Cargo.toml) and Leptos' `erase_components`, split by route (app/src/lazy_pages.rs: the
 #      project page, the pipeline viewer and editor, and Connections become chunks fetched
 #      when opened), wasm-bindgen's JS glue, binaryen's `wasm-opt` on every wasm file (npm's
-#      binaryen, which scripts/setup.sh puts where cargo-leptos looks), the CSS, and public/,
+#      binaryen), JS and CSS minified (npm's esbuild), and public/,
 #   2. content-hashed file names and an `assets.json` naming them, so the server can let
 #      browsers cache them for a year (`immutable`) and a new build is never served stale,
 #   3. brotli and gzip copies next to each file, which the server sends as they are.
@@ -38,16 +38,20 @@ pkg="$out/pkg"
 # STUDIO_WASM_TOOLCHAIN= (empty) builds on stable without them.
 toolchain=${STUDIO_WASM_TOOLCHAIN-nightly}
 nightly_flags=""
+wasm_env=()
 if [ -n "$toolchain" ]; then
-  export RUSTUP_TOOLCHAIN="$toolchain" CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+  wasm_env=(RUSTUP_TOOLCHAIN="$toolchain" CARGO_UNSTABLE_BUILD_STD=std,panic_abort)
   nightly_flags="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
 fi
+sysroot=$(env "${wasm_env[@]}" rustc --print sysroot)
 remap="--remap-path-prefix=$HOME=/home --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
-remap="$remap --remap-path-prefix=$(rustc --print sysroot)=/rustc --remap-path-prefix=$PWD=/studio"
+remap="$remap --remap-path-prefix=$sysroot=/rustc --remap-path-prefix=$PWD=/studio"
 rm -rf "$out"
-# cargo-leptos adds its own flags (`--emit-relocs` for the split) to these.
-RUSTFLAGS="${STUDIO_WASM_RUSTFLAGS---cfg erase_components} $nightly_flags $remap" LEPTOS_SITE_ROOT="$out" \
-  cargo leptos build --release --split --frontend-only
+# The tool is built first, on the default toolchain and without the wasm flags: only the
+# wasm build it runs gets them (it adds its own, `--emit-relocs` for the split).
+cargo build --quiet --package site
+env "${wasm_env[@]}" RUSTFLAGS="${STUDIO_WASM_RUSTFLAGS---cfg erase_components} $nightly_flags $remap" \
+  target/debug/site build --release --split --out "$out"
 rm -f "$pkg"/*.d.ts
 leaked=$({ grep -aoE "($PWD|$HOME|${CARGO_HOME:-$HOME/.cargo})/" "$pkg"/*.wasm "$pkg"/*.js || true; } | wc -l)
 if [ "$leaked" -ne 0 ]; then

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 if [ -z "${BITBUCKET_CLIENT_ID:-}${BITBUCKET_DC_URL:-}" ]; then
   export SANDBOX="${SANDBOX:-true}"
 fi
-# The server with its built-in sandboxes (the `sandbox` cargo feature, off in the production
-# build: README, "Production build").
-exec cargo leptos watch --bin-features sandbox
+# The workspace's `site` tool builds the front end, builds and starts the server with its
+# built-in sandboxes (the `sandbox` cargo feature, off in the production build: README,
+# "Production build"), and rebuilds either when its sources change (site/src/watch.rs).
+cargo build --quiet --package site
+exec target/debug/site watch

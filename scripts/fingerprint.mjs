@@ -4,7 +4,7 @@
 //
 // Renames studio.{js,wasm,css} to studio.<hash>.{js,wasm,css} (hash: the first 16 hex digits of
 // the file's SHA-256) and writes assets.json naming them, which the server reads at start-up
-// and serves as immutable. A split build (`cargo leptos build --split`) also has wasm chunks
+// and serves as immutable. A split build (`site build --split`) also has wasm chunks
 // (split_*.wasm, chunk_*.wasm) and their loader (__wasm_split.<22 underscores>.js), which
 // studio.js imports by that fixed name and which imports studio.js and fetches the chunks:
 //   - each chunk is renamed by its hash, and the loader rewritten to fetch the new names;
@@ -16,7 +16,7 @@
 // Then writes a .br (quality 11) and a .gz (level 9) beside every JS, wasm and CSS file of the
 // folder, snippets included. Only Node's standard library is used.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -47,8 +47,6 @@ if (existsSync(loaderPath)) {
   assets.chunks.sort();
   writeFileSync(loaderPath, loader);
   assets.loader = LOADER;
-  // Read by cargo-leptos' server-side rendering only; this app renders in the browser.
-  rmSync(join(pkg, '__wasm_split_manifest.json'), { force: true });
 }
 
 for (const kind of ['js', 'wasm', 'css']) {

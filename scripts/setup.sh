@@ -7,7 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CARGO_LEPTOS_VERSION=0.3.10
 want_browser=false
 [ "${1:-}" = "--browser" ] && want_browser=true
 
@@ -35,42 +34,16 @@ if ! rustup +nightly component list --installed | grep -q '^rust-src'; then
   rustup +nightly component add rust-src >/dev/null
 fi
 
-# 2. wasm-bindgen CLI at exactly the version in Cargo.lock (cargo-leptos uses the one on PATH
-#    and fails with a "schema version" error on a mismatch). Not --locked: its lock pins a crate
-#    version the registry lacks.
-wbg_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg_version" ]; then
-  say "installing wasm-bindgen-cli $wbg_version (about 3 minutes, once)"
-  cargo install --quiet wasm-bindgen-cli --version "$wbg_version"
-fi
-
-# 3. cargo-leptos (about 17 minutes on 2 cores, once per machine). 0.3.10 is the newest that
-#    builds --locked on Rust 1.95.
-if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 17 minutes, once per machine)"
-  cargo install --quiet --locked cargo-leptos --version "$CARGO_LEPTOS_VERSION"
-fi
-
-# 4. npm packages of the end-to-end suite (Playwright, axe-core, binaryen's wasm-opt).
+# 2. npm packages: the end-to-end suite's (Playwright, axe-core) and the release front end's
+#    tools (binaryen's wasm-opt, esbuild), which the workspace's `site` crate runs. No Rust tool
+#    is installed: `site` builds the front end with wasm-bindgen's and wasm-split's libraries,
+#    compiled with the workspace (README, "Set-up").
 if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing the end-to-end suite's npm packages"
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-# 5. `cargo leptos build --release` runs wasm-opt, which cargo-leptos looks for on PATH and
-#    then in its cache, where it would otherwise download Binaryen's release (which these
-#    machines cannot). npm's binaryen (step 4) goes where that download would have gone.
-#    version_123 is cargo-leptos 0.3.10's default (LEPTOS_WASM_OPT_VERSION overrides it).
-wasm_opt_version=${LEPTOS_WASM_OPT_VERSION:-version_123}
-wasm_opt_dir="${XDG_CACHE_HOME:-$HOME/.cache}/cargo-leptos/wasm-opt-$wasm_opt_version/wasm-opt-$wasm_opt_version/binaryen-$wasm_opt_version/bin"
-wasm_opt_target="$PWD/end2end/node_modules/binaryen/bin/wasm-opt"
-if [ "$(readlink "$wasm_opt_dir/wasm-opt" 2>/dev/null)" != "$wasm_opt_target" ]; then
-  say "linking npm's wasm-opt where cargo-leptos looks for it"
-  mkdir -p "$wasm_opt_dir"
-  ln -sfn "$wasm_opt_target" "$wasm_opt_dir/wasm-opt"
-fi
-
-# 6. Chromium from Debian (Playwright's own browser download cannot work here).
+# 3. Chromium from Debian (Playwright's own browser download cannot work here).
 if $want_browser && [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium"
   sudo_cmd=""

@@ -23,15 +23,9 @@ step "cargo clippy (all targets)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "build the release front end, split by route, into target/release-site"
-# What production serves (README, "Production build"): `cargo leptos build --release --split`
-# and hashed names. Front end only: `cargo test --workspace` below builds target/debug/server
-# with the workspace's unified features; letting cargo-leptos build it too would compile every
-# dependency twice.
+# What production serves (README, "Production build"): the front end split by route, with
+# hashed names. `cargo test --workspace` below builds target/debug/server.
 ./scripts/build-release-site.sh
-
-step "the conventional cargo leptos build --release works too (front end, no split, no download)"
-LEPTOS_SITE_ROOT=target/conventional-site cargo leptos build --release --frontend-only
-test -s target/conventional-site/pkg/studio.wasm
 
 step "Rust tests (this also builds target/debug/server, which Playwright runs)"
 cargo test --workspace

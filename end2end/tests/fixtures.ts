@@ -1,7 +1,7 @@
 // Every test starts from the sandbox's seeded world (no grants, no tokens, no faults), so a
 // test that expects Bitbucket's consent page sees it whatever ran before. This needs the
 // server's SANDBOX_CONTROL switch: playwright.config.ts sets it for the server it starts; for
-// `cargo leptos end-to-end`, start it as `SANDBOX_CONTROL=true cargo leptos end-to-end`.
+// `npm run test:external`, start the server as `SANDBOX_CONTROL=true ./scripts/dev.sh`.
 import { test as base, expect } from '@playwright/test';
 
 export const CONTROL = '/_sandbox/bitbucket/_control';

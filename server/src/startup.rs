@@ -170,7 +170,7 @@ impl Application {
             hashing: hashing.clone(),
         });
         let origin = origin_of(&public_url);
-        let csp = headers::content_security_policy(settings.live_reload_port);
+        let csp = headers::content_security_policy();
         let hsts = public_url.starts_with("https://");
 
         let mut app = Router::new()

@@ -126,7 +126,7 @@ fn weight(config: &Config) -> Table {
             ]);
         }
     }
-    table.note("Built by scripts/build-release-site.sh: cargo leptos build --release --split on the nightly toolchain (profile wasm-release: opt-level z, LTO, 1 codegen unit; Leptos' erase_components; -Cpanic=immediate-abort with std rebuilt, -Zlocation-detail=none, -Zfmt-debug=none), binaryen's wasm-opt -Oz on every wasm file, content-hashed names, then brotli (quality 11) and gzip (level 9) copies that the server sends as they are. The variants below keep the nightly flags. KB = 1,000 bytes.");
+    table.note("Built by scripts/build-release-site.sh: site build --release --split (site/src/build.rs: wasm-bindgen and wasm-split as libraries) on the nightly toolchain (profile wasm-release: opt-level z, LTO, 1 codegen unit; Leptos' erase_components; -Cpanic=immediate-abort with std rebuilt, -Zlocation-detail=none, -Zfmt-debug=none), binaryen's wasm-opt -Oz on every wasm file, content-hashed names, then brotli (quality 11) and gzip (level 9) copies that the server sends as they are. The variants below keep the nightly flags. KB = 1,000 bytes.");
     table.note("Split by route (app/src/lazy_pages.rs): sign-in and sign-up, the projects list and the wizard's first two steps are in the first download; Connect and the later wizard steps, the project page, the pipeline viewer and editor (with the YAML and schema checks) and Connections are chunks, fetched on demand and preloaded by the page before them. Before the split (2026-11-23): one 314 KB brotli wasm.");
     table.note("On stable, without the three nightly flags (2026-12-02, d5ad2be): first screen 209.2 KB (main wasm 197.9 KB), chunks 249.7 KB.");
     table.print();

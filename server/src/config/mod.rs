@@ -53,7 +53,7 @@ pub struct Args {
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/studio.db")]
     pub database_url: String,
 
-    /// Folder holding the built front end (cargo-leptos' site root).
+    /// Folder holding the built front end (`site build`'s output).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
@@ -65,13 +65,10 @@ pub struct Args {
     #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "studio")]
     pub output_name: String,
 
-    /// Set by `cargo leptos watch`: the port of its live-reload WebSocket.
-    #[arg(long, env = "LEPTOS_RELOAD_PORT", hide = true)]
-    pub reload_port: Option<u16>,
-
-    /// Set by `cargo leptos watch`.
+    /// Set by `site watch` (scripts/dev.sh): pages reload themselves when a new front end
+    /// lands.
     #[arg(long, env = "LEPTOS_WATCH", hide = true)]
-    pub watch: Option<String>,
+    pub watch: bool,
 
     #[command(flatten)]
     pub providers: registry::Flags,
@@ -282,8 +279,8 @@ pub struct Settings {
     pub site_root: PathBuf,
     pub site_pkg_dir: String,
     pub output_name: String,
-    /// Live-reload port when running under `cargo leptos watch`.
-    pub live_reload_port: Option<u16>,
+    /// Under `site watch`: pages reload themselves when a new front end lands.
+    pub live_reload: bool,
     /// Each provider's settings; none configured: sandbox mode (every provider simulated).
     pub providers: registry::Settings,
     /// Only used in sandbox mode, where URLs are this server's own.
@@ -371,7 +368,7 @@ impl Args {
             site_root: self.site_root,
             site_pkg_dir: self.site_pkg_dir,
             output_name: self.output_name,
-            live_reload_port: self.watch.and(self.reload_port),
+            live_reload: self.watch,
             providers,
             bitbucket_pkce,
             sandbox_control: self.sandbox_control,

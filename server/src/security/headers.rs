@@ -14,17 +14,12 @@ use std::task::{ready, Context, Poll};
 use axum::http::{header, HeaderName, HeaderValue, Request, Response};
 use tower::{Layer, Service};
 
-/// `connect-src` gains the live-reload WebSocket under `cargo leptos watch`.
-pub fn content_security_policy(live_reload_port: Option<u16>) -> HeaderValue {
-    let connect = match live_reload_port {
-        Some(port) => format!("connect-src 'self' ws://127.0.0.1:{port} ws://localhost:{port}; "),
-        None => String::new(),
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; {connect}img-src 'self' data: https:; \
-         frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
-    );
-    HeaderValue::from_str(&policy).expect("the policy is ASCII")
+/// The same under `site watch`: its live reload asks this server only.
+pub fn content_security_policy() -> HeaderValue {
+    HeaderValue::from_static(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: https:; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+    )
 }
 
 /// Adds the security headers to every response. A tower layer of its own rather than an
@@ -143,7 +138,7 @@ mod tests {
     use tower::ServiceExt;
 
     async fn headers_with(hsts: bool) -> axum::http::HeaderMap {
-        let csp = content_security_policy(None);
+        let csp = content_security_policy();
         let app = Router::new()
             .route("/", get(|| async { "ok" }))
             .layer(SecurityHeadersLayer::new(csp, hsts));
@@ -153,7 +148,7 @@ mod tests {
 
     #[tokio::test]
     async fn nothing_is_cacheable_unless_its_handler_says_so() {
-        let csp = content_security_policy(None);
+        let csp = content_security_policy();
         let app = Router::new()
             .route("/any/new/page", get(|| async { "user data" }))
             .route(

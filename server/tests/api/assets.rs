@@ -133,7 +133,60 @@ async fn development_build_keeps_plain_names_and_revalidates(engine: Engine) {
     assert_eq!(wasm.text().await.unwrap(), "dev");
 }
 
+/// Under `site watch` the page reloads itself when a new glue lands: the shell loads the
+/// script, the script watches the glue the shell names, and a HEAD of the glue tells its
+/// version without downloading it.
+async fn development_build_reloads_itself_when_a_new_build_lands(engine: Engine) {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/studio.js"), "export default 1;").unwrap();
+    let watched = spawn_app_with(
+        engine,
+        Options {
+            site_root: Some(site.path().to_owned()),
+            live_reload: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    let html = reqwest::get(format!("{}/", watched.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"<script type="module" src="/live-reload.js">"#));
+    let script = reqwest::get(format!("{}/live-reload.js", watched.url))
+        .await
+        .unwrap();
+    assert!(script.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let script = script.text().await.unwrap();
+    assert!(
+        script.contains("fetch('/pkg/studio.js', { method: 'HEAD'"),
+        "{script}"
+    );
+    let head = reqwest::Client::new()
+        .head(format!("{}/pkg/studio.js", watched.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(head.headers().contains_key("last-modified"));
+
+    let served = serving(engine, site.path()).await;
+    let html = reqwest::get(format!("{}/", served.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("live-reload"), "{html}");
+}
+
 crate::both_engines!(
     release_build_is_served_precompressed_and_cached_for_good,
-    development_build_keeps_plain_names_and_revalidates
+    development_build_keeps_plain_names_and_revalidates,
+    development_build_reloads_itself_when_a_new_build_lands
 );

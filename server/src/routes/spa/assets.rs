@@ -3,7 +3,7 @@
 //! A release build (`scripts/build-release-site.sh`) names its JS, wasm and CSS after their
 //! content (`studio.<hash>.wasm`) and lists the names in `pkg/assets.json`. A hashed name never
 //! changes meaning, so it is cached for a year and marked `immutable`: a returning browser
-//! asks for nothing but the shell. A development build (`cargo leptos watch`) keeps the plain
+//! asks for nothing but the shell. A development build (`site watch`, scripts/dev.sh) keeps the plain
 //! names (`studio.wasm`), which change under the same name, so those are `no-cache`: always
 //! revalidated.
 //!
@@ -42,7 +42,7 @@ pub struct Bundles {
 
 impl Bundles {
     /// The names in `pkg_dir/assets.json` if a release build wrote one, else the plain
-    /// names cargo-leptos gives (`{output_name}.js`, …).
+    /// names a development build gives (`{output_name}.js`, …).
     pub fn find(pkg_dir: &Path, output_name: &str) -> (Bundles, CachePolicy) {
         let manifest = pkg_dir.join(MANIFEST);
         match std::fs::read(&manifest) {

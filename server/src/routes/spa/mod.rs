@@ -1,10 +1,9 @@
-//! Serving the single-page app: the built bundles from cargo-leptos' site root, and the HTML
+//! Serving the single-page app: the built bundles from the site root (`site build`), and the HTML
 //! shell for every client-side route (so deep links and reloads answer 200).
 //!
-//! The shell is rendered here rather than kept as `public/index.html`, which cargo-leptos
-//! reserves. Its only script is the external `/boot.js`, because the Content-Security-Policy
-//! allows no inline script. Under `cargo leptos watch`, `/live-reload.js` connects to the
-//! watcher's WebSocket (same protocol as Leptos' own reload script).
+//! The shell is rendered here. Its only script is the external `/boot.js`, because the
+//! Content-Security-Policy allows no inline script. Under `site watch` (scripts/dev.sh),
+//! `/live-reload.js` reloads the page when a new front end lands.
 //!
 //! Bundles are served as they lie on disk, with their `.br`/`.gz` copies when the browser
 //! accepts them (a release build writes those; see [`assets`] for names and caching).
@@ -29,13 +28,11 @@ pub fn router(settings: &Settings) -> Router<AppState> {
         .site_root
         .join(settings.site_pkg_dir.trim_matches('/'));
     let (bundles, cache_policy) = Bundles::find(&pkg_dir, &settings.output_name);
-    let shell = Html(shell_html(
-        &pkg,
-        &bundles,
-        settings.live_reload_port.is_some(),
-    ));
+    let shell = Html(shell_html(&pkg, &bundles, settings.live_reload));
     let boot = boot_js(&pkg, &bundles);
-    let reload = settings.live_reload_port.map(live_reload_js);
+    let reload = settings
+        .live_reload
+        .then(|| live_reload_js(&format!("{pkg}/{}", bundles.js)));
 
     let shell_for_fallback = shell.clone();
     let mut router = Router::new()
@@ -183,24 +180,25 @@ init({{ module_or_path: '{pkg}/{wasm}' }});
     )
 }
 
-fn live_reload_js(port: u16) -> String {
+fn live_reload_js(glue: &str) -> String {
+    // `site watch` moves a new build's glue into place last (site/src/build.rs), so a changed
+    // glue means the whole front end is new. A server that went away (a restart) and came
+    // back serves a new build too.
     format!(
-        r#"const protocol = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
-function connect() {{
-  const ws = new WebSocket(`${{protocol}}${{window.location.hostname}}:{port}/live_reload`);
-  ws.onmessage = (event) => {{
-    const message = JSON.parse(event.data);
-    if (message.all) window.location.reload();
-    if (message.css) {{
-      document.querySelectorAll('link[rel=stylesheet]').forEach((link) => {{
-        if (link.getAttribute('href').includes(message.css)) link.setAttribute('href', '/' + message.css + '?version=' + Date.now());
-      }});
-    }}
-  }};
-  ws.onclose = () => setTimeout(connect, 1000);
-  ws.onerror = () => ws.close();
+        r#"let seen = null;
+let away = false;
+async function look() {{
+  try {{
+    const answer = await fetch('{glue}', {{ method: 'HEAD', cache: 'no-store' }});
+    const version = answer.headers.get('last-modified') + answer.headers.get('content-length');
+    if (away || (seen !== null && version !== seen)) window.location.reload();
+    seen = version;
+  }} catch {{
+    away = true;
+  }}
+  setTimeout(look, 1000);
 }}
-connect();
+look();
 "#
     )
 }

@@ -104,6 +104,8 @@ pub struct Options {
     pub database_url: Option<String>,
     /// A built front end to serve, instead of an empty folder.
     pub site_root: Option<std::path::PathBuf>,
+    /// As under `site watch`: pages reload themselves when a new front end lands.
+    pub live_reload: bool,
     /// Sign-ups per client address per hour; every test's users sign up from 127.0.0.1.
     pub sign_up_limit_per_client: i64,
     /// Keep mail in the studio's mailbox (`false` with no `smtp_url`: sign-up unavailable).
@@ -135,6 +137,7 @@ impl Default for Options {
             pkce: true,
             database_url: None,
             site_root: None,
+            live_reload: false,
             sign_up_limit_per_client: 1000,
             mail_outbox: true,
             smtp_url: None,
@@ -205,7 +208,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
             .unwrap_or_else(|| data_dir.path().join("site")),
         site_pkg_dir: "pkg".into(),
         output_name: "studio".into(),
-        live_reload_port: None,
+        live_reload: options.live_reload,
         providers: server::providers::registry::Settings {
             bitbucket_cloud: Some(server::providers::bitbucket_cloud::Settings {
                 client_id: CLIENT_ID.into(),
