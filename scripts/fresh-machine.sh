@@ -10,14 +10,15 @@
 #     clippy), Node.js and the system's, so a tool installed by hand earlier cannot be used;
 #   - no wasm32 target on stable or nightly and no rust-src on nightly (removed with rustup),
 #     and no Debian chromium (removed with apt-get): setup.sh must install them again.
-# `dev` waits until http://127.0.0.1:3000 answers the studio's page, then stops the server;
-# `test` runs ./scripts/test.sh to its end. Each prints its time, and where it went is in its log.
+# `dev` waits until http://127.0.0.1:3000 answers the studio's page, then stops it; `test` runs
+# ./scripts/test.sh to its end. Each prints its time; its log, every line stamped with the
+# seconds since the command started, shows where the time went.
 # It changes the machine as a new one would be (targets, chromium) and leaves them installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-both}
 work=$(mktemp -d /tmp/fresh-machine.XXXXXX)
-trap 'pkill -f "$work/" 2>/dev/null || true' EXIT
+trap 'stop_clone' EXIT
 
 bare_path() {
   local bin="$work/bin"
@@ -53,25 +54,42 @@ run_fresh() {
     TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}" "$@"
 }
 
+# Prefixes every line with the seconds since `$1` (a `date +%s`).
+stamped() {
+  local since=$1 line
+  while IFS= read -r line; do
+    printf '[%4d s] %s\n' "$(( $(date +%s) - since ))" "$line"
+  done
+}
+
+# Stops what a command started in its clone (the development server and its watcher).
+stop_clone() {
+  local pid
+  for pid in $(pgrep -f 'target/debug/(site|server)' || true); do
+    case "$(readlink "/proc/$pid/cwd" 2>/dev/null)" in
+      "$work"/*) kill "$pid" 2>/dev/null || true ;;
+    esac
+  done
+}
+
 report=()
 if [ "$which" = dev ] || [ "$which" = both ]; then
   fresh dev
   started=$(date +%s)
-  (cd "$work/dev/studio" && run_fresh dev setsid ./scripts/dev.sh >"$work/dev.log" 2>&1) &
+  (cd "$work/dev/studio" && run_fresh dev ./scripts/dev.sh 2>&1 | stamped "$started" >"$work/dev.log") &
   until curl -sf -o /dev/null http://127.0.0.1:3000/ 2>/dev/null; do
     if ! kill -0 $! 2>/dev/null; then echo "dev.sh stopped: see $work/dev.log" >&2; exit 1; fi
-    sleep 2
+    sleep 1
   done
   seconds=$(( $(date +%s) - started ))
-  pkill -f "$work/dev/studio/target/debug/site" || true
-  pkill -f "$work/dev/studio/target/debug/server" || true
+  stop_clone
   wait || true
   report+=("./scripts/dev.sh: the studio answered after $seconds s (log: $work/dev.log)")
 fi
 if [ "$which" = test ] || [ "$which" = both ]; then
   fresh test
   started=$(date +%s)
-  if (cd "$work/test/studio" && run_fresh test ./scripts/test.sh >"$work/test.log" 2>&1); then
+  if (cd "$work/test/studio" && set -o pipefail && run_fresh test ./scripts/test.sh 2>&1 | stamped "$started" >"$work/test.log"); then
     outcome=passed
   else
     outcome=FAILED

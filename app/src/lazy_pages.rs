@@ -38,6 +38,19 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkNotLoaded {
     }
 }
 
+/// Calls a function split with `wasm_split` (its chunk fetched first) in a split build, and
+/// directly in any other: `split_call!(f(args))` is `f(args).await` or `f(args)`.
+macro_rules! split_call {
+    ($function:ident($($argument:expr),* $(,)?)) => {{
+        #[cfg(wasm_split)]
+        let result = $function($($argument),*).await;
+        #[cfg(not(wasm_split))]
+        let result = $function($($argument),*);
+        result
+    }};
+}
+pub(crate) use split_call;
+
 /// Declares a route type whose page is `$page`, split into a chunk of its own in a split
 /// build. `$view` names the split function (and its chunk) and `$preload` the function that
 /// only fetches the chunk.
@@ -52,11 +65,7 @@ macro_rules! lazy_page {
             }
 
             async fn view(_: Self) -> AnyView {
-                #[cfg(wasm_split)]
-                let page = $view().await;
-                #[cfg(not(wasm_split))]
-                let page = $view();
-                page.unwrap_or_else(|ChunkNotLoaded| view! { <PageNotLoaded /> }.into_any())
+                split_call!($view()).unwrap_or_else(|ChunkNotLoaded| view! { <PageNotLoaded /> }.into_any())
             }
 
             async fn preload() {

@@ -102,10 +102,9 @@ fn spawn(task: impl Future<Output = ()> + 'static) {
 
 /// Runs one task of a page at a time: [`Latest::spawn`] drops the task before at once (not
 /// at its next wake-up), so a request it awaited is aborted rather than answered. `Copy`,
-/// like [`PageTasks`]; its tasks also end with the page.
+/// like [`PageTasks`]; its task is dropped at once when the page is gone, too.
 #[derive(Clone, Copy, Debug)]
 pub struct Latest {
-    page: PageTasks,
     id: u64,
 }
 
@@ -114,10 +113,7 @@ impl Latest {
     pub fn new() -> Self {
         let id = next_id();
         on_cleanup(move || Self::stop_running(id));
-        Self {
-            page: PageTasks::new(),
-            id,
-        }
+        Self { id }
     }
 
     /// Runs `task` instead of the task running now, if any.
@@ -130,7 +126,7 @@ impl Latest {
         if let Some(before) = before {
             Running::stop(&before);
         }
-        self.page.spawn(Driven(running));
+        spawn(Driven(running));
     }
 
     /// Drops the task running now, if any.
@@ -240,20 +236,15 @@ mod tests {
         ran.load(Ordering::Relaxed)
     }
 
-    /// A future that is pending until `open` is set, and counts its drops.
+    /// A future that never ends (a request never answered), and counts its drops.
     struct Gate {
-        open: Rc<Cell<bool>>,
         dropped: Rc<Cell<u32>>,
     }
 
     impl Future for Gate {
         type Output = ();
         fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-            if self.open.get() {
-                Poll::Ready(())
-            } else {
-                Poll::Pending
-            }
+            Poll::Pending
         }
     }
 
@@ -269,7 +260,6 @@ mod tests {
         let latest = owner.with(Latest::new);
         let dropped = Rc::new(Cell::new(0));
         let gate = || Gate {
-            open: Rc::new(Cell::new(false)),
             dropped: dropped.clone(),
         };
         let first = Rc::new(RefCell::new(Running {

@@ -336,10 +336,12 @@ test('Data Center: the connect step prepares the first screen, and a search answ
   // The step's own request answered: none is left in flight for the wait below to catch.
   await expect(page.getByRole('radio').first()).toBeVisible();
 
-  // Back at the connect step: it prepares the repository step, and Continue only paints.
-  const prepared = page.waitForResponse((response) => response.url().includes('/api/bitbucket-dc/repository-picker'));
+  // Back at the connect step: the pointer over Continue prepares the repository step, and
+  // Continue only paints.
   await page.goto(DC_WIZARD);
   await expect(page.getByText(/Connected to .* as/)).toBeVisible();
+  const prepared = page.waitForResponse((response) => response.url().includes('/api/bitbucket-dc/repository-picker'));
+  await page.getByRole('button', { name: 'Continue' }).hover();
   expect((await prepared).status()).toBe(200);
   const asked: string[] = [];
   page.on('request', (request) => {

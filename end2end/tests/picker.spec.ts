@@ -1,6 +1,7 @@
 // The repository step ready before the user asks for it, and a search that answers as they
-// type (issue 29). The connect step prepares the picker's first screen once it knows the
-// user is connected, so Continue only paints; a search shows the loaded matches on the
+// type (issue 29). The connect step prepares the picker's first screen at the first sign the
+// user is about to continue (the pointer over Continue, focus on it), so Continue only paints,
+// and a user who leaves costs Bitbucket nothing more; a search shows the loaded matches on the
 // keystroke and asks Bitbucket, without a pause, only when they may not be all, dropping
 // (aborting) a request a newer keystroke made useless.
 import type { Page, Request } from '@playwright/test';
@@ -35,12 +36,13 @@ async function connectedAs(page: Page, account: string) {
   await expect(page.getByRole('radio').first()).toBeVisible();
 }
 
-/** Opens the connect step and waits until it has prepared the repository step; the status
- * of that answer. */
+/** Opens the connect step, moves the pointer over Continue, and waits until the step has
+ * prepared the repository step; the status of that answer. */
 async function connectStepPrepared(page: Page) {
-  const prepared = page.waitForResponse((response) => response.url().includes(PICKER));
   await page.goto(CONNECT_STEP);
   await expect(page.getByText(/Connected to Bitbucket as/)).toBeVisible();
+  const prepared = page.waitForResponse((response) => response.url().includes(PICKER));
+  await page.getByRole('button', { name: 'Continue' }).hover();
   return (await prepared).status();
 }
 
@@ -64,6 +66,20 @@ test('the connect step prepares the first screen, so Continue asks nothing more'
   await expect(page.getByRole('radio').first()).toBeVisible();
   expect(asked, 'the prepared answer is shown').toHaveLength(0);
   expect((await stats(page)).api_requests, 'and Bitbucket is not asked again').toBe(0);
+});
+
+test('a user who reads the connect step and leaves costs Bitbucket nothing more', async ({ page }) => {
+  await connectedAs(page, 'Alex Rivera');
+  const asked = countPickerRequests(page);
+  await clearStats(page);
+  await page.goto(CONNECT_STEP);
+  await expect(page.getByText(/Connected to Bitbucket as/)).toBeVisible();
+  // Long enough for anything the step would prepare on its own to go out.
+  await page.waitForTimeout(1000);
+  await page.goto('/projects');
+  expect(asked, 'nothing prepared without a sign of continuing').toHaveLength(0);
+  // The link was proven a moment ago, so the status itself asked Bitbucket nothing either.
+  expect((await stats(page)).api_requests).toBe(0);
 });
 
 test('a Continue before the prepared answer is back waits for it instead of asking twice', async ({ page }) => {

@@ -249,8 +249,14 @@ mod tests {
 
         publish(&staging, &pkg).unwrap();
 
-        assert_eq!(fs::read_to_string(pkg.join("studio.js")).unwrap(), "new glue");
-        assert_eq!(fs::read_to_string(pkg.join("studio.wasm")).unwrap(), "new module");
+        assert_eq!(
+            fs::read_to_string(pkg.join("studio.js")).unwrap(),
+            "new glue"
+        );
+        assert_eq!(
+            fs::read_to_string(pkg.join("studio.wasm")).unwrap(),
+            "new module"
+        );
         assert!(!pkg.join("chunk_1.wasm").exists());
         assert!(pkg.join("snippets/new").is_dir());
         assert!(!pkg.join("snippets/old").exists());

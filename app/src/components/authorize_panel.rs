@@ -129,13 +129,15 @@ pub fn connected_as(provider: &Provider, account: &BitbucketAccount) -> String {
 /// The connection to `provider` and what the user can do about it.
 ///
 /// `return_to` is where the OAuth round trip comes back to; `continue_to`, when given, adds
-/// a "Continue" button for a working connection.
+/// a "Continue" button for a working connection, and `on_intent` hears the first sign that
+/// the user is about to press it (the pointer over it, focus on it, a press).
 #[component]
 pub fn AuthorizePanel(
     provider: Provider,
     status: ConnectionStatus,
     #[prop(into)] return_to: String,
     #[prop(optional, into)] continue_to: Option<String>,
+    #[prop(optional, into)] on_intent: Option<Callback<()>>,
 ) -> impl IntoView {
     flag_the_connect_step(&status);
     match status {
@@ -147,7 +149,7 @@ pub fn AuthorizePanel(
                         <Avatar url=account.avatar_url />
                         <span>{text}</span>
                     </p>
-                    {continue_to.map(|to| view! { <ContinueButton to /> })}
+                    {continue_to.map(|to| view! { <ContinueButton to on_intent /> })}
                 </div>
             }
             .into_any()
@@ -218,12 +220,20 @@ fn Avatar(url: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn ContinueButton(to: String) -> impl IntoView {
+fn ContinueButton(to: String, on_intent: Option<Callback<()>>) -> impl IntoView {
     let navigate = use_navigate();
+    let intent = move || {
+        if let Some(on_intent) = on_intent {
+            on_intent.run(());
+        }
+    };
     view! {
         <button
             type="button"
             class="button button-primary"
+            on:pointerenter=move |_| intent()
+            on:focus=move |_| intent()
+            on:pointerdown=move |_| intent()
             on:click=move |_| navigate(&to, NavigateOptions::default())
         >
             "Continue"

@@ -10,7 +10,7 @@ use api::ProjectConfiguration;
 use leptos::prelude::*;
 
 use crate::components::ResumeDraft;
-use crate::lazy_pages::ChunkNotLoaded;
+use crate::lazy_pages::{split_call, ChunkNotLoaded};
 use crate::tasks::{spawn_detached, PageTasks};
 
 /// The "unfinished project" banner, once its code is here. (Not Leptos' `Suspend`, whose
@@ -18,11 +18,7 @@ use crate::tasks::{spawn_detached, PageTasks};
 pub fn resume_banner() -> impl IntoView {
     let banner = RwSignal::new_local(None::<AnyView>);
     PageTasks::new().spawn(async move {
-        #[cfg(wasm_split)]
-        let loaded = resume_banner_view().await;
-        #[cfg(not(wasm_split))]
-        let loaded = resume_banner_view();
-        if let Ok(view) = loaded {
+        if let Ok(view) = split_call!(resume_banner_view()) {
             banner.try_set(Some(view));
         }
     });
@@ -37,11 +33,7 @@ pub fn resume_banner() -> impl IntoView {
 /// before. Best effort, in the background (see [`super`]).
 pub fn remember_configuration(configuration: ProjectConfiguration) {
     spawn_detached(async move {
-        #[cfg(wasm_split)]
-        let remembered = remember_configuration_now(configuration).await;
-        #[cfg(not(wasm_split))]
-        let remembered = remember_configuration_now(configuration);
-        if remembered.is_err() {
+        if split_call!(remember_configuration_now(configuration)).is_err() {
             leptos::logging::warn!("the wizard's draft code could not be fetched");
         }
     });

@@ -101,9 +101,10 @@ pub async fn run(config: &Config) -> Table {
             &counted[account.label],
             verdict(counted[account.label].calls),
         ));
-        for (label, figures) in counted.iter().filter(|(label, _)| {
-            label.len() > account.label.len() && label.starts_with(&format!("{}:", account.label))
-        }) {
+        for (label, figures) in counted
+            .iter()
+            .filter(|(label, _)| label.starts_with(&format!("{}:", account.label)))
+        {
             table.row(row(label, figures, "no budget".to_owned()));
         }
     }

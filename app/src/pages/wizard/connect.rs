@@ -2,7 +2,6 @@
 //! may use the user's account on the provider and offers to authorize (or reconnect) it.
 
 use api::wizard::StepId;
-use api::ConnectionStatus;
 use leptos::prelude::*;
 
 use super::prepared;
@@ -22,14 +21,10 @@ pub fn ConnectStep() -> impl IntoView {
 #[component]
 fn Connect(provider: Provider) -> impl IntoView {
     let id = provider.id;
-    let connection = LocalResource::new(move || async move {
-        let status = client::connection(id).await;
-        // Connected: the repository step's first screen is asked for while this one is read.
-        if let Ok(ConnectionStatus::Connected { .. }) = status {
-            prepared::prepare(id);
-        }
-        status
-    });
+    let connection = LocalResource::new(move || client::connection(id));
+    // The repository step's first screen is asked for when the user is about to continue,
+    // never before: a user who leaves here costs the provider nothing more (prepared.rs).
+    let on_intent = Callback::new(move |()| prepared::prepare(id));
     let oauth_error = use_oauth_error(provider.clone());
     let heading = format!("Connect {}", provider.short_name());
     let checking = format!("Checking your {} connection…", provider.short_name());
@@ -53,6 +48,7 @@ fn Connect(provider: Provider) -> impl IntoView {
                             status
                             return_to=next.clone()
                             continue_to=next.clone()
+                            on_intent
                         />
                     }
                         .into_any()
