@@ -189,10 +189,9 @@ impl Application {
         if let Some(sandboxes) = &sandboxes {
             app = sandboxes.mount(app);
         }
+        let site = routes::spa::Site::find(&settings);
         if mailer.keeps_mail() {
-            app = app.merge(routes::mailbox::router(routes::spa::stylesheet_href(
-                &settings,
-            )));
+            app = app.merge(routes::mailbox::router(site.stylesheet_href()));
         }
         if let Some(token) = settings.metrics.token.clone() {
             app = app.route_service(
@@ -207,7 +206,7 @@ impl Application {
             csrf::require_same_origin,
         ));
         let mut router = app
-            .merge(routes::spa::router(&settings))
+            .merge(routes::spa::router(&settings, site))
             .method_not_allowed_fallback(method_not_allowed)
             .with_state(state)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -15,7 +15,7 @@ use std::process::Command;
 use anyhow::Context;
 use wasm_bindgen_cli_support::Bindgen;
 
-use crate::files::{copy_tree, npm_bin, run as run_command, workspace};
+use crate::files::{copy_tree, npm_bin, run as run_command, run_quietly, workspace};
 
 /// The bundles' base name: `/pkg/studio.js`, `/pkg/studio.wasm`, `/pkg/studio.css`.
 pub const NAME: &str = "studio";
@@ -156,7 +156,7 @@ fn optimize(pkg: &Path) -> anyhow::Result<()> {
             .extension()
             .is_some_and(|extension| extension == "wasm")
         {
-            run_command(
+            run_quietly(
                 Command::new(&wasm_opt)
                     .args(WASM_OPT)
                     .arg(&path)

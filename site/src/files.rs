@@ -38,6 +38,24 @@ pub fn run(command: &mut Command) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Runs a command to its end with its output kept, shown only when it fails (wasm-opt warns
+/// about every chunk's name section, which says nothing about the build).
+pub fn run_quietly(command: &mut Command) -> anyhow::Result<()> {
+    let what = format!("{command:?}");
+    let output = command
+        .output()
+        .with_context(|| format!("could not start {what}"))?;
+    if !output.status.success() {
+        bail!(
+            "{what} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
 /// Copies a folder's files into another, recursively, replacing what is there.
 pub fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(to)?;

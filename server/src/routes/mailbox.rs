@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::AppState;
 use crate::error::AppResult;
 
-/// `stylesheet`: the app's stylesheet (`spa::stylesheet_href`).
+/// `stylesheet`: the app's stylesheet (`spa::Site::stylesheet_href`).
 pub fn router(stylesheet: String) -> Router<AppState> {
     let stylesheet: Arc<str> = stylesheet.into();
     Router::new().route(

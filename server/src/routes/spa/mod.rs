@@ -10,7 +10,7 @@
 
 mod assets;
 
-pub use assets::{Bundles, MANIFEST};
+pub use assets::{Bundles, CachePolicy, MANIFEST};
 
 use axum::http::header;
 use axum::middleware;
@@ -19,15 +19,49 @@ use axum::routing::{any, get};
 use axum::Router;
 use tower_http::services::ServeDir;
 
+use std::path::PathBuf;
+
 use super::AppState;
 use crate::config::Settings;
 
-pub fn router(settings: &Settings) -> Router<AppState> {
-    let pkg = format!("/{}", settings.site_pkg_dir.trim_matches('/'));
-    let pkg_dir = settings
-        .site_root
-        .join(settings.site_pkg_dir.trim_matches('/'));
-    let (bundles, cache_policy) = Bundles::find(&pkg_dir, &settings.output_name);
+/// The built front end, read once at start-up: where its bundles are served from, and their
+/// names (a release build's `assets.json`, else the plain names).
+pub struct Site {
+    /// The bundles' URL path, `/pkg`.
+    pkg: String,
+    pkg_dir: PathBuf,
+    bundles: Bundles,
+    cache_policy: CachePolicy,
+}
+
+impl Site {
+    pub fn find(settings: &Settings) -> Self {
+        let pkg_dir = settings
+            .site_root
+            .join(settings.site_pkg_dir.trim_matches('/'));
+        let (bundles, cache_policy) = Bundles::find(&pkg_dir, &settings.output_name);
+        Self {
+            pkg: format!("/{}", settings.site_pkg_dir.trim_matches('/')),
+            pkg_dir,
+            bundles,
+            cache_policy,
+        }
+    }
+
+    /// The href of the app's stylesheet, for the few pages the server draws itself (the
+    /// studio's mailbox), so they look like the rest of the studio.
+    pub fn stylesheet_href(&self) -> String {
+        format!("{}/{}", self.pkg, self.bundles.css)
+    }
+}
+
+pub fn router(settings: &Settings, site: Site) -> Router<AppState> {
+    let Site {
+        pkg,
+        pkg_dir,
+        bundles,
+        cache_policy,
+    } = site;
     let shell = Html(shell_html(&pkg, &bundles, settings.live_reload));
     let boot = boot_js(&pkg, &bundles);
     let reload = settings
@@ -65,17 +99,6 @@ pub fn router(settings: &Settings) -> Router<AppState> {
             .append_index_html_on_directories(false)
             .fallback(get(move || async move { shell_for_fallback.clone() })),
     )
-}
-
-/// The href of the app's stylesheet, for the few pages the server draws itself (the studio's
-/// mailbox), so they look like the rest of the studio.
-pub fn stylesheet_href(settings: &Settings) -> String {
-    let pkg = format!("/{}", settings.site_pkg_dir.trim_matches('/'));
-    let pkg_dir = settings
-        .site_root
-        .join(settings.site_pkg_dir.trim_matches('/'));
-    let (bundles, _) = Bundles::find(&pkg_dir, &settings.output_name);
-    format!("{pkg}/{}", bundles.css)
 }
 
 async fn api_not_found() -> Response {
