@@ -3,12 +3,13 @@
 //! Sign-in and sign-up, the projects list and the wizard's first steps (configuration,
 //! provider) stay in the first download, which is all the first screen needs.
 //!
-//! A split build (`site build --split`, what `scripts/build-release-site.sh` runs) makes each page below a wasm chunk of its own, fetched
-//! the first time the router needs it ([`LazyRoute`]; a chunk that cannot be fetched shows
-//! [`PageNotLoaded`], see [`ChunkNotLoaded`]); the `build.rs` of this crate sees the
-//! split (`site` links with `--emit-relocs` for it) and sets `cfg(wasm_split)`. Any other
-//! build (`site watch`, a plain `site build`, native tests) compiles the same
-//! routes eagerly into one module, so every build works.
+//! A split build (`site build --split`, what `scripts/build-release-site.sh` runs) makes each
+//! page below a wasm chunk of its own, fetched the first time the router needs it
+//! ([`LazyRoute`]; a chunk that cannot be fetched shows [`PageNotLoaded`], see
+//! [`ChunkNotLoaded`]); the `build.rs` of this crate sees the split (`site` links with
+//! `--emit-relocs` for it) and sets `cfg(wasm_split)`. Any other build (`site watch`, a plain
+//! `site build`, native tests) compiles the same routes eagerly into one module, so every
+//! build works.
 //!
 //! Preloading is the app's own business in client-side rendering: [`preload_wizard_steps`]
 //! fetches the later steps' chunks while the user is on the first ones,

@@ -111,17 +111,29 @@ async fn release_build_is_served_precompressed_and_cached_for_good(engine: Engin
     assert_eq!(other.headers()[CACHE_CONTROL], "no-cache");
 }
 
-async fn development_build_keeps_plain_names_and_revalidates(engine: Engine) {
+/// A site root as `site watch` leaves it: plain names, with `file` under `pkg/` holding
+/// `contents`.
+fn development_site(file: &str, contents: &str) -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
-    std::fs::write(site.path().join("pkg/studio.wasm"), "dev").unwrap();
-    let app = serving(engine, site.path()).await;
-    let html = reqwest::get(format!("{}/", app.url))
+    std::fs::write(site.path().join("pkg").join(file), contents).unwrap();
+    site
+}
+
+/// The HTML shell the server answers with.
+async fn shell_of(app: &TestApp) -> String {
+    reqwest::get(format!("{}/", app.url))
         .await
         .unwrap()
         .text()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn development_build_keeps_plain_names_and_revalidates(engine: Engine) {
+    let site = development_site("studio.wasm", "dev");
+    let app = serving(engine, site.path()).await;
+    let html = shell_of(&app).await;
     assert!(
         html.contains(r#"<link rel="modulepreload" href="/pkg/studio.js">"#),
         "{html}"
@@ -137,9 +149,7 @@ async fn development_build_keeps_plain_names_and_revalidates(engine: Engine) {
 /// script, the script watches the glue the shell names, and a HEAD of the glue tells its
 /// version without downloading it.
 async fn development_build_reloads_itself_when_a_new_build_lands(engine: Engine) {
-    let site = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
-    std::fs::write(site.path().join("pkg/studio.js"), "export default 1;").unwrap();
+    let site = development_site("studio.js", "export default 1;");
     let watched = spawn_app_with(
         engine,
         Options {
@@ -149,12 +159,7 @@ async fn development_build_reloads_itself_when_a_new_build_lands(engine: Engine)
         },
     )
     .await;
-    let html = reqwest::get(format!("{}/", watched.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = shell_of(&watched).await;
     assert!(html.contains(r#"<script type="module" src="/live-reload.js">"#));
     let script = reqwest::get(format!("{}/live-reload.js", watched.url))
         .await
@@ -176,12 +181,7 @@ async fn development_build_reloads_itself_when_a_new_build_lands(engine: Engine)
     assert!(head.headers().contains_key("last-modified"));
 
     let served = serving(engine, site.path()).await;
-    let html = reqwest::get(format!("{}/", served.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = shell_of(&served).await;
     assert!(!html.contains("live-reload"), "{html}");
 }
 

@@ -3,9 +3,9 @@
 //! A release build (`scripts/build-release-site.sh`) names its JS, wasm and CSS after their
 //! content (`studio.<hash>.wasm`) and lists the names in `pkg/assets.json`. A hashed name never
 //! changes meaning, so it is cached for a year and marked `immutable`: a returning browser
-//! asks for nothing but the shell. A development build (`site watch`, scripts/dev.sh) keeps the plain
-//! names (`studio.wasm`), which change under the same name, so those are `no-cache`: always
-//! revalidated.
+//! asks for nothing but the shell. A development build (`site watch`, scripts/dev.sh) keeps
+//! the plain names (`studio.wasm`), which change under the same name, so those are
+//! `no-cache`: always revalidated.
 //!
 //! A split build also lists its wasm chunks (hashed too, immutable) and their loader, whose
 //! name is fixed (the main module imports it by name), so it is revalidated like a plain name.

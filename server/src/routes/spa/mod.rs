@@ -1,5 +1,5 @@
-//! Serving the single-page app: the built bundles from the site root (`site build`), and the HTML
-//! shell for every client-side route (so deep links and reloads answer 200).
+//! Serving the single-page app: the built bundles from the site root (`site build`), and the
+//! HTML shell for every client-side route (so deep links and reloads answer 200).
 //!
 //! The shell is rendered here. Its only script is the external `/boot.js`, because the
 //! Content-Security-Policy allows no inline script. Under `site watch` (scripts/dev.sh),
@@ -10,7 +10,9 @@
 
 mod assets;
 
-pub use assets::{Bundles, CachePolicy, MANIFEST};
+pub use assets::{Bundles, MANIFEST};
+
+use std::path::PathBuf;
 
 use axum::http::header;
 use axum::middleware;
@@ -18,8 +20,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
 use tower_http::services::ServeDir;
-
-use std::path::PathBuf;
 
 use super::AppState;
 use crate::config::Settings;
@@ -31,17 +31,16 @@ pub struct Site {
     pkg: String,
     pkg_dir: PathBuf,
     bundles: Bundles,
-    cache_policy: CachePolicy,
+    cache_policy: assets::CachePolicy,
 }
 
 impl Site {
     pub fn find(settings: &Settings) -> Self {
-        let pkg_dir = settings
-            .site_root
-            .join(settings.site_pkg_dir.trim_matches('/'));
+        let pkg = settings.site_pkg_dir.trim_matches('/');
+        let pkg_dir = settings.site_root.join(pkg);
         let (bundles, cache_policy) = Bundles::find(&pkg_dir, &settings.output_name);
         Self {
-            pkg: format!("/{}", settings.site_pkg_dir.trim_matches('/')),
+            pkg: format!("/{pkg}"),
             pkg_dir,
             bundles,
             cache_policy,
