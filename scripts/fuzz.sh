@@ -6,7 +6,7 @@
 #   FUZZ_SECONDS=300 ./scripts/fuzz.sh yaml_check return_to
 #
 # Targets (fuzz/fuzz_targets/, properties in fuzz/src/lib.rs): yaml_check, pipeline_path,
-# return_to, oauth_callback, draft, provider_answers. Inputs that reach new code are added to fuzz/corpus/<target>/
+# return_to, oauth_callback, draft, provider_answers, github_answers. Inputs that reach new code are added to fuzz/corpus/<target>/
 # (kept in the repository). A finding (a failed property, a crash, a stack overflow, an input
 # slower than 10 s) is copied to fuzz/regressions/<target>/, which the ordinary test suite runs
 # (fuzz/tests/regressions.rs), and the script exits 1. Everything runs in this process:
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${FUZZ_SECONDS:-60}
-all_targets=(yaml_check pipeline_path return_to oauth_callback draft provider_answers)
+all_targets=(yaml_check pipeline_path return_to oauth_callback draft provider_answers github_answers)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ConnectionStatus {
     Connected {
-        account: BitbucketAccount,
+        account: ProviderAccount,
         /// Scopes Bitbucket granted, as it reported them.
         scopes: Vec<String>,
         /// Unix seconds.
@@ -21,14 +21,14 @@ pub enum ConnectionStatus {
         /// A sentence the user can act on.
         reason: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        account: Option<BitbucketAccount>,
+        account: Option<ProviderAccount>,
     },
 }
 
 /// The Bitbucket account the user authorized as.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct BitbucketAccount {
+pub struct ProviderAccount {
     /// Bitbucket's `account_id` and `nickname`, when its account answer carried them (the
     /// document's `account` schema defines neither; Bitbucket sends both today).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,7 +40,7 @@ pub struct BitbucketAccount {
     pub avatar_url: Option<String>,
 }
 
-impl BitbucketAccount {
+impl ProviderAccount {
     /// "Jane Doe (@jdoe)", or "Jane Doe" when the nickname is unknown.
     pub fn named(&self) -> String {
         match &self.nickname {

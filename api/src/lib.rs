@@ -24,7 +24,7 @@ pub mod wording;
 pub use account::{
     ConfirmSignUp, Credentials, InspectSignUp, Me, SignUp, SignUpLink, SignUpStarted, SignedUp,
 };
-pub use connection::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus};
+pub use connection::{ConnectionEvent, ConnectionEventKind, ConnectionStatus, ProviderAccount};
 pub use draft::{PipelineDraft, ProjectDraft, SavedDraft, SavedPipelineDraft};
 pub use error::{ApiError, ErrorCode};
 pub use oauth::OAuthFailure;

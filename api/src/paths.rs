@@ -112,6 +112,13 @@ pub fn oauth_callback(provider: GitProvider) -> String {
     format!("/oauth/{}/callback", provider.slug())
 }
 
+/// Where a provider that asks for its app to be installed on an account sends the browser
+/// back after the installation (GitHub's *Setup URL*), with `state` naming the app's page to
+/// resume.
+pub fn oauth_installed(provider: GitProvider) -> String {
+    format!("/oauth/{}/installed", provider.slug())
+}
+
 /// The prefix of the provider's narrow proxy: `/api/{slug}`.
 pub fn provider_api(provider: GitProvider) -> String {
     format!("/api/{}", provider.slug())

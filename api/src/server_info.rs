@@ -32,6 +32,11 @@ pub struct ProviderInfo {
     /// What the app says about the provider, in the provider's own words.
     #[serde(default)]
     pub wording: crate::ProviderWording,
+    /// Where a user installs the studio's app on one of their accounts, for a provider where
+    /// authorizing is not enough to reach an account's repositories (GitHub). The picker
+    /// offers it when an account is missing, with `?state=` naming where to come back to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub install_url: Option<String>,
 }
 
 /// The Git providers the studio can keep pipelines in. Each has its own authorization, per
@@ -48,12 +53,16 @@ pub enum GitProvider {
     BitbucketCloud,
     /// A Bitbucket Data Center instance on the operator's own servers.
     BitbucketDataCenter,
+    /// GitHub (github.com, or a GitHub Enterprise Server), through the studio's GitHub App.
+    #[serde(rename = "github")]
+    GitHub,
 }
 
 impl GitProvider {
-    pub const ALL: [GitProvider; 2] = [
+    pub const ALL: [GitProvider; 3] = [
         GitProvider::BitbucketCloud,
         GitProvider::BitbucketDataCenter,
+        GitProvider::GitHub,
     ];
 
     /// The path segment of its routes, in the wizard and on the server; also its name in
@@ -62,6 +71,7 @@ impl GitProvider {
         match self {
             GitProvider::BitbucketCloud => "bitbucket",
             GitProvider::BitbucketDataCenter => "bitbucket-dc",
+            GitProvider::GitHub => "github",
         }
     }
 
@@ -79,7 +89,7 @@ mod tests {
         for provider in GitProvider::ALL {
             assert_eq!(GitProvider::from_slug(provider.slug()), Some(provider));
         }
-        assert_eq!(GitProvider::from_slug("github"), None);
+        assert_eq!(GitProvider::from_slug("gitlab"), None);
         // Cloud's names from before there were two providers, kept.
         assert_eq!(GitProvider::BitbucketCloud.slug(), "bitbucket");
         assert_eq!(

@@ -19,6 +19,9 @@ pub struct Provider {
     /// Where a user withdraws the studio's access on the provider's side; empty when unknown.
     pub revoke_url: String,
     pub wording: ProviderWording,
+    /// Where the user installs the studio's app on an account, for a provider that asks for
+    /// that beside authorization (see `api::ProviderInfo::install_url`).
+    pub install_url: Option<String>,
 }
 
 /// The name of a provider the server did not describe.
@@ -39,6 +42,7 @@ impl Provider {
             host: String::new(),
             revoke_url: String::new(),
             wording: ProviderWording::default(),
+            install_url: None,
         })
     }
 
@@ -102,6 +106,7 @@ impl From<&ProviderInfo> for Provider {
             host: info.host.clone(),
             revoke_url: info.revoke_url.clone(),
             wording: info.wording.clone(),
+            install_url: info.install_url.clone(),
         }
     }
 }
@@ -139,6 +144,7 @@ mod tests {
                         group_noun: "workspace".into(),
                         ..ProviderWording::default()
                     },
+                    install_url: None,
                 },
                 ProviderInfo {
                     provider: GitProvider::BitbucketDataCenter,
@@ -149,6 +155,7 @@ mod tests {
                         group_noun: "project".into(),
                         ..ProviderWording::default()
                     },
+                    install_url: None,
                 },
             ],
             mailbox_url: None,

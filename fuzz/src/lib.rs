@@ -16,13 +16,14 @@ use api::{
 pub type Property = fn(&[u8]);
 
 /// The targets, by name: the folder names under `corpus/` and `regressions/`.
-pub const TARGETS: [(&str, Property); 6] = [
+pub const TARGETS: [(&str, Property); 7] = [
     ("yaml_check", yaml_check),
     ("pipeline_path", pipeline_path),
     ("return_to", return_to),
     ("oauth_callback", oauth_callback),
     ("draft", draft),
     ("provider_answers", provider_answers),
+    ("github_answers", github_answers),
 ];
 
 fn text(data: &[u8]) -> Option<&str> {
@@ -286,6 +287,72 @@ pub fn provider_answers(data: &[u8]) {
             if let Ok(commit) = serde_json::from_slice::<cloud::WireCommit>(body) {
                 if let Some(commit) = commit.into_commit() {
                     assert!(!commit.hash.is_empty());
+                }
+            }
+        }
+    }
+}
+
+/// GitHub's answers as the studio reads them (`wire::github`): the first byte picks the
+/// shape. Whatever GitHub (or something posing as it) sends, nothing panics, nothing offered
+/// has a name that could leave its URL segment, a repository is writable only when its
+/// `permissions` say so, and links are plain web links.
+pub fn github_answers(data: &[u8]) {
+    use wire::github;
+    let Some((&shape, body)) = data.split_first() else {
+        return;
+    };
+    match shape % 5 {
+        0 => {
+            let Ok(listed) = serde_json::from_slice::<github::InstallationRepositories>(body)
+            else {
+                return;
+            };
+            for repository in listed.repositories {
+                let writable = repository.writable();
+                if writable {
+                    assert!(repository
+                        .permissions
+                        .as_ref()
+                        .is_some_and(|p| p.can_write()));
+                    assert_ne!(repository.archived, Some(true));
+                }
+                if let Some(link) = repository.html_url() {
+                    assert!(link.starts_with("http"), "{link:?}");
+                }
+                if let Some(shown) = repository.into_api("acme") {
+                    assert!(github::is_name(&shown.slug), "{shown:?}");
+                    assert_eq!(shown.full_name, format!("acme/{}", shown.slug));
+                }
+            }
+        }
+        1 => {
+            if let Ok(listed) = serde_json::from_slice::<github::Installations>(body) {
+                for installation in &listed.installations {
+                    if let Some(login) = installation.login() {
+                        assert!(github::is_name(login), "{login:?}");
+                    }
+                }
+            }
+        }
+        2 => {
+            if let Ok(tree) = serde_json::from_slice::<github::GitTree>(body) {
+                for path in tree.files_under("pipelines") {
+                    assert!(path.starts_with("pipelines/"), "{path:?}");
+                }
+            }
+        }
+        3 => {
+            if let Ok(commit) = serde_json::from_slice::<github::Commit>(body) {
+                let change = commit.to_change();
+                assert_eq!(change.revision, commit.sha);
+                assert!(change.label.chars().count() <= 7);
+            }
+        }
+        _ => {
+            if let Ok(user) = serde_json::from_slice::<github::User>(body) {
+                if let Some(link) = wire::web_link(user.avatar_url) {
+                    assert!(link.starts_with("http"));
                 }
             }
         }

@@ -66,6 +66,29 @@ impl Fault {
     }
 }
 
+/// Consumes one use of the first armed fault in `faults` matching `path` (relative to the
+/// base URL); a fault used up is disarmed.
+pub(crate) fn take_fault(faults: &mut Vec<Fault>, path: &str) -> Option<Fault> {
+    let i = faults.iter().position(|f| f.count > 0 && f.matches(path))?;
+    let fault = faults[i].clone();
+    faults[i].count -= 1;
+    if faults[i].count == 0 {
+        faults.remove(i);
+    }
+    Some(fault)
+}
+
+/// Keeps a request's `X-Request-Id` (newest last, at most [`crate::REQUEST_IDS_KEPT`]), so a
+/// test can follow a studio request upstream.
+pub(crate) fn remember_request_id(ids: &mut Vec<String>, headers: &axum::http::HeaderMap) {
+    if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
+        if ids.len() >= crate::REQUEST_IDS_KEPT {
+            ids.remove(0);
+        }
+        ids.push(id.chars().take(200).collect());
+    }
+}
+
 /// Longest a `hang` fault holds a request.
 pub const MAX_HANG: Duration = Duration::from_secs(60);
 

@@ -57,6 +57,34 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// A 40-hex-digit id from a number, for the generated repositories: distinct per
+/// repository, reproducible, and far cheaper than hashing 10,000 labels.
+pub(crate) fn derived_id(n: u64, salt: u64) -> String {
+    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt;
+    let mut out = String::with_capacity(40);
+    while out.len() < 40 {
+        // splitmix64
+        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        out.push_str(&format!("{z:016x}"));
+    }
+    out.truncate(40);
+    out
+}
+
+/// `len` random letters and digits: GitHub's tokens (`ghu_…`, `ghr_…`) use no other
+/// characters.
+pub(crate) fn random_alphanumeric(len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..len)
+        .map(|_| ALPHABET[(rng.next_u32() % ALPHABET.len() as u32) as usize] as char)
+        .collect()
+}
+
 /// `bytes` random bytes, base64url without padding.
 pub(crate) fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
@@ -100,6 +128,15 @@ mod tests {
         let h = stable_hash("x");
         assert_eq!(h.len(), 40);
         assert!(h.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn derived_ids_are_hex_distinct_and_stable() {
+        let a = derived_id(1, 7);
+        assert_eq!(a.len(), 40);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(a, derived_id(1, 7));
+        assert_ne!(a, derived_id(2, 7));
     }
 
     #[test]

@@ -15,6 +15,9 @@
 //! [`Sandbox::router`] under `/_sandbox/bitbucket`, tests serve it at the root
 //! of a port with [`spawn`].
 
+// `serde_json::json!` of GitHub's repository shape (over 90 fields) nests deeper than the default.
+#![recursion_limit = "256"]
+
 mod api;
 mod clock;
 mod control;
@@ -22,10 +25,15 @@ mod controls;
 /// The Bitbucket Data Center 9.2 stand-in, built from the same parts.
 pub mod datacenter;
 mod directory;
+mod files;
+/// The GitHub stand-in: a GitHub App's web flow and installation pages, and the REST subset
+/// a Git-provider integration uses.
+pub mod github;
 mod html;
 mod ids;
 mod oauth;
 mod seed;
+mod sessions;
 mod web;
 mod world;
 

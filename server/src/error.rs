@@ -66,8 +66,17 @@ pub enum AppError {
     /// A feature the operator has not configured (sign-up without a mail transport).
     #[error("not configured: {0}")]
     NotConfigured(&'static str),
+    /// A provider's failure, before it has left the one place provider calls pass through
+    /// ([`crate::providers::Grants::with_token`]), which names the provider
+    /// ([`AppError::ProviderNamed`]).
     #[error(transparent)]
     Provider(#[from] ProviderError),
+    /// A provider's failure told in the provider's own name ("GitHub is limiting…").
+    #[error("{name}: {error}")]
+    ProviderNamed {
+        name: std::sync::Arc<str>,
+        error: ProviderError,
+    },
     #[error("storage: {0}")]
     Store(#[from] StoreError),
     /// The database did not answer (seen through a layer that hides its error type, such as
@@ -105,7 +114,29 @@ impl AppError {
     /// A provider refused the access token of a call: the token is refreshed and the call
     /// made once more ([`crate::providers::Grants::with_token`]).
     pub fn is_refused_token(&self) -> bool {
-        matches!(self, AppError::Provider(ProviderError::Unauthorized { .. }))
+        matches!(
+            self.provider_error(),
+            Some(ProviderError::Unauthorized { .. })
+        )
+    }
+
+    /// The provider's failure this is, named or not.
+    pub fn provider_error(&self) -> Option<&ProviderError> {
+        match self {
+            AppError::Provider(error) | AppError::ProviderNamed { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// This error told in the provider's name `name`, when it is a provider's failure.
+    pub fn named(self, name: &std::sync::Arc<str>) -> Self {
+        match self {
+            AppError::Provider(error) => AppError::ProviderNamed {
+                name: name.clone(),
+                error,
+            },
+            other => other,
+        }
     }
 
     pub fn internal(error: impl std::fmt::Display) -> Self {
@@ -167,7 +198,8 @@ impl AppError {
                 ApiError::new(ErrorCode::BadRequest, "This address does not take that kind of request."),
             ),
             NotConfigured(what) => (StatusCode::SERVICE_UNAVAILABLE, ApiError::new(ErrorCode::Unavailable, *what)),
-            Provider(error) => error.status_and_body(),
+            Provider(error) => error.status_and_body(GENERIC_PROVIDER),
+            ProviderNamed { name, error } => error.status_and_body(name),
             Store(StoreError::UniqueViolation) => {
                 (StatusCode::CONFLICT, ApiError::new(ErrorCode::Conflict, "That already exists."))
             }
@@ -180,6 +212,10 @@ impl AppError {
         }
     }
 }
+
+/// A provider's failure that never passed through [`crate::providers::Grants::with_token`]
+/// (none should) is told without a name.
+const GENERIC_PROVIDER: &str = "The Git provider";
 
 /// 503 for a database that does not answer; `into_response` adds `Retry-After`.
 fn storage_unavailable() -> (StatusCode, ApiError) {

@@ -1,5 +1,5 @@
-//! Sandbox mode: the built-in stand-ins for Bitbucket Cloud and Data Center (the `sandbox`
-//! crate), registered with this server and mounted under `/_sandbox/`, used when no provider
+//! Sandbox mode: the built-in stand-ins for Bitbucket Cloud, Data Center and GitHub (the
+//! `sandbox` crate), registered with this server and mounted under `/_sandbox/`, used when no provider
 //! is configured.
 //!
 //! Compiled only with the `sandbox` cargo feature (`server/Cargo.toml`): on for
@@ -14,22 +14,29 @@
 use axum::Router;
 use secrecy::SecretString;
 
-use crate::providers::{bitbucket_cloud, bitbucket_datacenter, registry};
+use crate::providers::{bitbucket_cloud, bitbucket_datacenter, github, registry};
 use sandbox::datacenter as dc_sandbox;
+use sandbox::github as github_sandbox;
 
 /// Where the Bitbucket Cloud sandbox is mounted on this server in sandbox mode.
 pub const SANDBOX_MOUNT: &str = "/_sandbox/bitbucket";
 /// Where the Bitbucket Data Center sandbox is mounted on this server in sandbox mode.
 pub const DATACENTER_SANDBOX_MOUNT: &str = "/_sandbox/bitbucket-dc";
+/// Where the GitHub sandbox is mounted on this server in sandbox mode.
+pub const GITHUB_SANDBOX_MOUNT: &str = "/_sandbox/github";
+/// The GitHub sandbox's app, as the studio registers itself with it.
+pub const GITHUB_APP_SLUG: &str = "pipeline-studio-sandbox";
 /// The sandbox's OAuth consumer key, as the studio registers itself with it.
 pub const SANDBOX_CLIENT_ID: &str = "pipeline-studio-sandbox";
 
-/// Both sandboxes of one server, and the provider settings that point at them.
+/// The sandboxes of one server, and the provider settings that point at them.
 pub struct Sandboxes {
     pub cloud: sandbox::Sandbox,
     pub datacenter: dc_sandbox::DataCenter,
+    pub github: github_sandbox::GitHub,
     pub cloud_settings: bitbucket_cloud::Settings,
     pub datacenter_settings: bitbucket_datacenter::Settings,
+    pub github_settings: github::Settings,
 }
 
 impl Sandboxes {
@@ -38,11 +45,14 @@ impl Sandboxes {
     pub fn new(public_url: &str, pkce: Option<bool>) -> Self {
         let (cloud_settings, cloud) = cloud(public_url, pkce);
         let (datacenter_settings, datacenter) = datacenter(public_url);
+        let (github_settings, github) = github(public_url);
         Self {
             cloud,
             datacenter,
+            github,
             cloud_settings,
             datacenter_settings,
+            github_settings,
         }
     }
 
@@ -51,6 +61,7 @@ impl Sandboxes {
         registry::Settings {
             bitbucket_cloud: Some(self.cloud_settings.clone()),
             bitbucket_datacenter: Some(self.datacenter_settings.clone()),
+            github: Some(self.github_settings.clone()),
         }
     }
 
@@ -59,6 +70,7 @@ impl Sandboxes {
         tracing::warn!("the sandboxes' control API is on (SANDBOX_CONTROL): tests only");
         self.cloud.enable_control(true);
         self.datacenter.enable_control(true);
+        self.github.enable_control(true);
     }
 
     /// `router` with both sandboxes mounted at their paths.
@@ -66,6 +78,7 @@ impl Sandboxes {
         router
             .nest_service(SANDBOX_MOUNT, self.cloud.router())
             .nest_service(DATACENTER_SANDBOX_MOUNT, self.datacenter.router())
+            .nest_service(GITHUB_SANDBOX_MOUNT, self.github.router())
     }
 }
 
@@ -125,6 +138,41 @@ fn datacenter(public_url: &str) -> (bitbucket_datacenter::Settings, dc_sandbox::
         client_id: SANDBOX_CLIENT_ID.to_owned(),
         client_secret: SecretString::from(secret),
         callback_url,
+    };
+    (settings, sandbox)
+}
+
+/// The GitHub sandbox's app this server registers (its Setup URL back to the studio), and
+/// the settings pointing at it.
+fn github(public_url: &str) -> (github::Settings, github_sandbox::GitHub) {
+    let base_url = format!("{public_url}{GITHUB_SANDBOX_MOUNT}");
+    let provider = api::GitProvider::GitHub;
+    let callback_url = format!("{public_url}{}", api::paths::oauth_callback(provider));
+    let secret = crate::random::token(32);
+    let sandbox = github_sandbox::GitHub::new(github_sandbox::GitHubConfig {
+        base_url: base_url.clone(),
+        apps: vec![github_sandbox::GitHubApp {
+            app_id: 1,
+            slug: GITHUB_APP_SLUG.to_owned(),
+            name: "Pipeline Studio (sandbox)".to_owned(),
+            client_id: SANDBOX_CLIENT_ID.to_owned(),
+            client_secret: secret.clone(),
+            callback_url: callback_url.clone(),
+            setup_url: Some(format!(
+                "{public_url}{}",
+                api::paths::oauth_installed(provider)
+            )),
+        }],
+    });
+    let settings = github::Settings {
+        app_slug: GITHUB_APP_SLUG.to_owned(),
+        app_id: Some(1),
+        client_id: SANDBOX_CLIENT_ID.to_owned(),
+        client_secret: SecretString::from(secret),
+        callback_url,
+        api_url: sandbox.api_url(),
+        web_url: base_url,
+        name: "GitHub (sandbox)".to_owned(),
     };
     (settings, sandbox)
 }

@@ -280,6 +280,12 @@ impl Application {
             .map(|sandboxes| &sandboxes.datacenter)
     }
 
+    /// The mounted GitHub sandbox, in sandbox mode.
+    #[cfg(feature = "sandbox")]
+    pub fn github_sandbox(&self) -> Option<&sandbox::github::GitHub> {
+        self.sandboxes.as_ref().map(|sandboxes| &sandboxes.github)
+    }
+
     /// The mounted Bitbucket Cloud sandbox, in sandbox mode.
     #[cfg(feature = "sandbox")]
     pub fn sandbox(&self) -> Option<&sandbox::Sandbox> {

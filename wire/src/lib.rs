@@ -1,5 +1,5 @@
-//! What the Git providers answer, as read: the JSON shapes of Bitbucket Cloud ([`cloud`]) and
-//! Bitbucket Data Center ([`datacenter`]), each with only the fields the studio reads and
+//! What the Git providers answer, as read: the JSON shapes of Bitbucket Cloud ([`cloud`]),
+//! Bitbucket Data Center ([`datacenter`]) and GitHub ([`github`]), each with only the fields the studio reads and
 //! every field Atlassian does not require optional, and the step from them to the studio's
 //! own types, which drops an entry that lacks what the studio needs.
 //!
@@ -8,6 +8,7 @@
 
 pub mod cloud;
 pub mod datacenter;
+pub mod github;
 
 /// A link from an answer that the app may put in an `href` or `src`: an absolute `http(s)`
 /// URL with nothing that could end the attribute or hide a scheme, else `None`. A hostile or

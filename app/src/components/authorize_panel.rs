@@ -8,7 +8,7 @@
 //! and back to `return_to`, adding `?oauth_error=<code>` when it failed.
 
 use api::wizard::StepId;
-use api::{BitbucketAccount, ConnectionStatus, GitProvider, OAuthFailure};
+use api::{ConnectionStatus, GitProvider, OAuthFailure, ProviderAccount};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -118,7 +118,7 @@ pub fn connection_problem(error: &api::ApiError) -> Option<ConnectionStatus> {
 }
 
 /// "Connected to Bitbucket as Jane Doe (@jdoe)".
-pub fn connected_as(provider: &Provider, account: &BitbucketAccount) -> String {
+pub fn connected_as(provider: &Provider, account: &ProviderAccount) -> String {
     format!(
         "Connected to {} as {}",
         provider.short_name(),
@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn connected_account_is_named_with_nickname() {
-        let mut account = BitbucketAccount {
+        let mut account = ProviderAccount {
             account_id: Some("1".into()),
             nickname: Some("jdoe".into()),
             display_name: "Jane Doe".into(),

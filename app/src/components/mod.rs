@@ -4,6 +4,7 @@
 pub mod authorize_panel;
 pub mod error_message;
 pub mod field;
+pub mod install_offer;
 pub mod layout;
 pub mod loading;
 pub mod require_user;
@@ -15,6 +16,7 @@ pub mod wizard_step;
 
 pub use authorize_panel::{connection_problem, use_oauth_error, AuthorizePanel};
 pub use error_message::{AlertSlot, ErrorMessage, PageNotLoaded, TryAgain};
+pub use install_offer::InstallOffer;
 pub use layout::Layout;
 pub use loading::Loading;
 pub use require_user::{GuardedOutlet, RequireUser};

@@ -107,6 +107,7 @@ mod tests {
                 host: "git.acme.example".into(),
                 revoke_url: String::new(),
                 wording: api::ProviderWording::default(),
+                install_url: None,
             }],
             mailbox_url: None,
         };

@@ -26,15 +26,7 @@ controlled_by_own_methods!(DataCenter, DcStats);
 impl ControlState {
     /// Consumes one use of the first armed fault matching `path`.
     fn take_fault(&mut self, path: &str) -> Option<Fault> {
-        let i = self
-            .faults
-            .iter()
-            .position(|f| f.count > 0 && f.matches(path))?;
-        let fault = self.faults[i].clone();
-        self.faults[i].count -= 1;
-        if self.faults[i].count == 0 {
-            self.faults.remove(i);
-        }
+        let fault = crate::controls::take_fault(&mut self.faults, path)?;
         self.stats.faults_injected += 1;
         Some(fault)
     }
@@ -77,17 +69,7 @@ pub(crate) async fn gate(State(dc): State<DataCenter>, request: Request, next: N
                 .entry(endpoint_key(request.method().as_str(), template))
                 .or_default() += 1;
         }
-        if let Some(id) = request
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-        {
-            let ids = &mut control.stats.request_ids;
-            if ids.len() >= crate::REQUEST_IDS_KEPT {
-                ids.remove(0);
-            }
-            ids.push(id.chars().take(200).collect());
-        }
+        crate::controls::remember_request_id(&mut control.stats.request_ids, request.headers());
         (control.latency, control.take_fault(&path))
     };
     if !latency.is_zero() {

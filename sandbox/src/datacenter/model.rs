@@ -14,6 +14,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+pub(crate) use crate::files::{children, files_under, lookup, Entry, Tree};
+
 /// Repository permission levels, weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Permission {
@@ -54,11 +56,6 @@ pub(crate) struct Project {
     pub public: bool,
 }
 
-/// A file tree snapshot: full path (no leading `/`) → content. Directories
-/// are implied by the paths. Shared between commits, and between the
-/// thousands of generated repositories, because most commits change little.
-pub(crate) type Tree = Arc<BTreeMap<String, Arc<[u8]>>>;
-
 #[derive(Debug, Clone)]
 pub(crate) struct Commit {
     pub id: String,
@@ -98,12 +95,6 @@ pub(crate) struct Repository {
     /// Branch name (without `refs/heads/`) → commit id.
     pub branches: BTreeMap<String, String>,
     pub commits: HashMap<String, Arc<Commit>>,
-}
-
-/// What a file path names in a tree.
-pub(crate) enum Entry<'a> {
-    File(&'a Arc<[u8]>),
-    Directory,
 }
 
 /// Longest history walk: a bound, so a pathological branch cannot stall the lock.
@@ -174,64 +165,6 @@ impl Repository {
     }
 }
 
-/// What `path` names in `tree` (`""` is the root directory).
-pub(crate) fn lookup<'a>(tree: &'a Tree, path: &str) -> Option<Entry<'a>> {
-    if path.is_empty() {
-        return Some(Entry::Directory);
-    }
-    if let Some(bytes) = tree.get(path) {
-        return Some(Entry::File(bytes));
-    }
-    let prefix = format!("{path}/");
-    tree.range(prefix.clone()..)
-        .next()
-        .filter(|(k, _)| k.starts_with(&prefix))
-        .map(|_| Entry::Directory)
-}
-
-/// The entries directly inside directory `dir`: (name, `Some(file)` or `None` for a
-/// directory), directories first, each group by name.
-pub(crate) fn children<'a>(tree: &'a Tree, dir: &str) -> Vec<(String, Option<&'a Arc<[u8]>>)> {
-    let prefix = if dir.is_empty() {
-        String::new()
-    } else {
-        format!("{dir}/")
-    };
-    let mut dirs: Vec<String> = Vec::new();
-    let mut files = Vec::new();
-    for (path, bytes) in tree.range(prefix.clone()..) {
-        let Some(rest) = path.strip_prefix(&prefix) else {
-            break;
-        };
-        match rest.split_once('/') {
-            Some((d, _)) => {
-                if dirs.last().map(String::as_str) != Some(d) {
-                    dirs.push(d.to_owned());
-                }
-            }
-            None => files.push((rest.to_owned(), Some(bytes))),
-        }
-    }
-    dirs.dedup();
-    let mut out: Vec<(String, Option<&Arc<[u8]>>)> = dirs.into_iter().map(|d| (d, None)).collect();
-    out.extend(files);
-    out
-}
-
-/// Every file under directory `dir`, as paths relative to it, sorted.
-pub(crate) fn files_under(tree: &Tree, dir: &str) -> Vec<String> {
-    let prefix = if dir.is_empty() {
-        String::new()
-    } else {
-        format!("{dir}/")
-    };
-    tree.range(prefix.clone()..)
-        .map(|(k, _)| k)
-        .take_while(|k| k.starts_with(&prefix))
-        .map(|k| k[prefix.len()..].to_owned())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,30 +176,6 @@ mod tests {
                 .map(|p| ((*p).to_owned(), Arc::from(b"x".as_slice())))
                 .collect(),
         )
-    }
-
-    #[test]
-    fn children_lists_directories_first() {
-        let t = tree(&["README.md", "a/b.yaml", "a/c/d.txt", "a-b.txt", "z/y"]);
-        let names: Vec<(String, bool)> = children(&t, "")
-            .into_iter()
-            .map(|(n, f)| (n, f.is_some()))
-            .collect();
-        assert_eq!(
-            names,
-            vec![
-                ("a".into(), false),
-                ("z".into(), false),
-                ("README.md".into(), true),
-                ("a-b.txt".into(), true)
-            ]
-        );
-        let inner: Vec<String> = children(&t, "a").into_iter().map(|(n, _)| n).collect();
-        assert_eq!(inner, vec!["c", "b.yaml"]);
-        assert_eq!(files_under(&t, "a"), vec!["b.yaml", "c/d.txt"]);
-        assert!(matches!(lookup(&t, "a/c"), Some(Entry::Directory)));
-        assert!(matches!(lookup(&t, "a/b.yaml"), Some(Entry::File(_))));
-        assert!(lookup(&t, "a/b").is_none());
     }
 
     #[test]

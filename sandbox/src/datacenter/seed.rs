@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 use super::model::{Commit, Permission, Project, Repository, Tree, User};
 use super::world::{Access, World};
-use crate::ids::stable_hash;
+use crate::files::ORDERS_PIPELINE;
+use crate::ids::{derived_id, stable_hash};
 
 /// Every seeded user's password.
 pub const PASSWORD: &str = "sandbox";
@@ -31,23 +32,6 @@ pub const BIG_REPOSITORIES_PER_PROJECT: usize = 500;
 
 /// 2026-01-05 09:00 UTC, in Unix milliseconds: when the seeded history starts.
 const SEEDED_AT: i64 = 1_767_603_600_000;
-
-const ORDERS_PIPELINE: &str = r#"type: "orchestration"
-version: "1.0"
-pipeline:
-  components:
-    Start:
-      type: "start"
-      transitions:
-        unconditional:
-        - "Load orders"
-      parameters:
-        componentName: "Start"
-    Load orders:
-      type: "run-transformation"
-      parameters:
-        componentName: "Load orders"
-"#;
 
 fn readme(name: &str) -> Arc<[u8]> {
     Arc::from(format!("# {name}\n\nSeeded by the Bitbucket Data Center sandbox.\n").into_bytes())
@@ -60,24 +44,6 @@ fn tree(files: &[(&str, Arc<[u8]>)]) -> Tree {
             .map(|(p, c)| ((*p).to_owned(), c.clone()))
             .collect(),
     )
-}
-
-/// A 40-hex-digit id from a number, for the generated repositories: distinct per
-/// repository, reproducible, and far cheaper than hashing 10,000 labels.
-fn derived_id(n: u64, salt: u64) -> String {
-    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt;
-    let mut out = String::with_capacity(40);
-    while out.len() < 40 {
-        // splitmix64
-        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = x;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        out.push_str(&format!("{z:016x}"));
-    }
-    out.truncate(40);
-    out
 }
 
 struct Seeder<'a> {
@@ -373,15 +339,6 @@ pub(crate) fn populate(world: &mut World) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn derived_ids_are_hex_distinct_and_stable() {
-        let a = derived_id(1, 7);
-        assert_eq!(a.len(), 40);
-        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_eq!(a, derived_id(1, 7));
-        assert_ne!(a, derived_id(2, 7));
-    }
 
     #[test]
     fn the_big_projects_hold_ten_thousand_repositories() {

@@ -10,7 +10,11 @@
 //!   merged the same way, so a closed `links` in one branch stays closed.
 //! - Checked: `type` (object, array, string, integer, number, boolean),
 //!   `nullable`, `properties`, `required`, `additionalProperties` (bool or
-//!   schema), `items`, `minItems`, `uniqueItems`, `enum`, `minimum`, `pattern`
+//!   schema), `items`, `minItems`, `uniqueItems`, `enum`, `minimum`, `maximum`,
+//!   `minLength`, `maxLength`, `oneOf` and `anyOf` (at least one branch:
+//!   GitHub's description writes `oneOf` over branches that overlap, such as
+//!   `basic-error` and `repository-rule-violation-error`, which both accept a
+//!   plain error, so "exactly one" would refuse GitHub's own answers), `pattern`
 //!   (unanchored, as JSON Schema reads it) and `format` `date-time` (RFC 3339)
 //!   and `uri` (an absolute URL). Other formats are ignored, as JSON Schema
 //!   says.
@@ -259,6 +263,19 @@ impl Document {
                     Some(n) => m.minimum = Some(m.minimum.map_or(n, |old: f64| old.max(n))),
                     None => schema_error(out, "minimum must be a number".into()),
                 },
+                "maximum" => match value.as_f64() {
+                    Some(n) => m.maximum = Some(m.maximum.map_or(n, |old: f64| old.min(n))),
+                    None => schema_error(out, "maximum must be a number".into()),
+                },
+                "minLength" | "maxLength" => match value.as_u64() {
+                    Some(n) if key == "minLength" => m.min_length = m.min_length.max(Some(n)),
+                    Some(n) => m.max_length = Some(m.max_length.map_or(n, |old| old.min(n))),
+                    None => schema_error(out, format!("{key} must be a non-negative integer")),
+                },
+                "oneOf" | "anyOf" => match value.as_array() {
+                    Some(branches) => m.alternatives.push((key == "oneOf", branches)),
+                    None => schema_error(out, format!("{key} must be an array")),
+                },
                 "pattern" => match value.as_str() {
                     Some(p) => m.patterns.push(p),
                     None => schema_error(out, "pattern must be a string".into()),
@@ -302,6 +319,23 @@ impl Document {
                 None => fail("schema", format!("unknown type `{t}`")),
             }
         }
+        for (exactly_one, branches) in &m.alternatives {
+            let passing = branches
+                .iter()
+                .filter(|b| self.validate(b, instance).is_empty())
+                .count();
+            let rule = if *exactly_one { "oneOf" } else { "anyOf" };
+            if passing == 0 {
+                fail(
+                    rule,
+                    format!(
+                        "{passing} of {} branches match {}",
+                        branches.len(),
+                        short(instance)
+                    ),
+                );
+            }
+        }
         for allowed in &m.enums {
             if !allowed.contains(instance) {
                 fail(
@@ -321,8 +355,22 @@ impl Document {
                         fail("minimum", format!("{n} is less than {min}"));
                     }
                 }
+                if let (Some(max), Some(x)) = (m.maximum, n.as_f64()) {
+                    if x > max {
+                        fail("maximum", format!("{n} is more than {max}"));
+                    }
+                }
             }
             Value::String(s) => {
+                let len = s.chars().count() as u64;
+                if m.min_length.is_some_and(|min| len < min)
+                    || m.max_length.is_some_and(|max| len > max)
+                {
+                    fail(
+                        "length",
+                        format!("{s:?} has {len} characters, outside the allowed length"),
+                    );
+                }
                 for p in &m.patterns {
                     match compiled(p) {
                         Ok(re) if re.is_match(s) => {}
@@ -418,6 +466,12 @@ struct Merged<'a> {
     unique_items: bool,
     enums: Vec<&'a Vec<Value>>,
     minimum: Option<f64>,
+    maximum: Option<f64>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    /// `oneOf` (true) and `anyOf` (false) branch lists, each checked whole on its own; the
+    /// flag only names the rule in messages (see the module comment).
+    alternatives: Vec<(bool, &'a Vec<Value>)>,
     patterns: Vec<&'a str>,
     formats: Vec<&'a str>,
 }
@@ -580,7 +634,8 @@ mod tests {
                 ] },
                 "maybe": { "type": "string", "nullable": true },
                 "map": { "type": "object", "additionalProperties": { "type": "integer" } },
-                "odd": { "type": "string", "maxLength": 3 }
+                "odd": { "type": "string", "multipleOf": 3 },
+                "short": { "type": "string", "maxLength": 3 }
             } }
         }))
     }
@@ -836,6 +891,15 @@ mod tests {
     #[test]
     fn unsupported_keywords_are_reported_not_ignored() {
         assert_one("odd", json!("abcd"), "$", "schema");
+    }
+
+    #[test]
+    fn lengths_are_checked() {
+        assert_one("short", json!("abcd"), "$", "length");
+        let d = doc();
+        assert!(d
+            .validate(&Document::component("short"), &json!("abc"))
+            .is_empty());
     }
 
     #[test]

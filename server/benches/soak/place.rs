@@ -1,5 +1,5 @@
-//! Where a soak user keeps its pipelines: Bitbucket Cloud or Bitbucket Data Center (users
-//! alternate), the sandbox account it connects as, the repository every user of that
+//! Where a soak user keeps its pipelines: Bitbucket Cloud, Bitbucket Data Center or GitHub
+//! (users take turns), the sandbox account it connects as, the repository every user of that
 //! provider shares, how a colleague commits there, and how the file is read at the end.
 
 use api::GitProvider;
@@ -31,17 +31,21 @@ pub const DATA_CENTER: Place = Place {
     repository: "pipelines",
 };
 
-/// The sandbox account every user connects as: Cloud's Alex Rivera, Data Center's `alex`.
+pub const GITHUB: Place = Place {
+    provider: GitProvider::GitHub,
+    label: "GitHub",
+    group: "acme-data",
+    repository: "pipelines",
+};
+
+/// The sandbox account every user connects as: Cloud's Alex Rivera, Data Center's and
+/// GitHub's `alex`.
 const ACCOUNT: &str = "alex";
 
 impl Place {
-    /// User `n`'s: even on Cloud, odd on Data Center.
+    /// User `n`'s: Cloud, Data Center and GitHub in turn.
     pub fn of_user(n: usize) -> Place {
-        if n.is_multiple_of(2) {
-            CLOUD
-        } else {
-            DATA_CENTER
-        }
+        [CLOUD, DATA_CENTER, GITHUB][n % 3]
     }
 
     pub fn label(&self) -> &'static str {
@@ -63,14 +67,27 @@ impl Place {
         match self.provider {
             GitProvider::BitbucketCloud => &["Sign in as Alex Rivera", "Grant access"],
             GitProvider::BitbucketDataCenter => &["Log in", "Allow"],
+            GitProvider::GitHub => &["Sign in", "Authorize Pipeline Studio (test)"],
         }
     }
 
-    /// The sign-in fields a page with a username box needs (Data Center's).
+    /// The name of the sign-in page's account box, when the provider's sandbox has one.
+    pub fn account_field(&self) -> &'static str {
+        match self.provider {
+            GitProvider::GitHub => "login",
+            _ => "username",
+        }
+    }
+
+    /// The sign-in fields a page with an account box needs.
     pub fn sign_in_fields(&self) -> [(String, String); 2] {
+        let password = match self.provider {
+            GitProvider::GitHub => sandbox::github::PASSWORD,
+            _ => sandbox::datacenter::PASSWORD,
+        };
         [
-            ("username".into(), ACCOUNT.into()),
-            ("password".into(), sandbox::datacenter::PASSWORD.into()),
+            (self.account_field().into(), ACCOUNT.into()),
+            ("password".into(), password.into()),
         ]
     }
 
@@ -97,6 +114,11 @@ impl Place {
                 json!({"project": self.group, "repository": self.repository, "branch": "main",
                        "path": path, "content": content}),
             ),
+            GitProvider::GitHub => (
+                format!("{}/_control/commit", cluster.app.github.url),
+                json!({"owner": self.group, "repo": self.repository, "branch": "main",
+                       "path": path, "content": content}),
+            ),
         }
     }
 
@@ -116,12 +138,18 @@ impl Place {
                 "main",
                 path,
             ),
+            GitProvider::GitHub => cluster
+                .app
+                .github
+                .github
+                .file_on_branch(self.group, self.repository, "main", path)
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
         }
     }
 
     /// Whether the studio lets this provider's pipelines be deleted (Data Center's one-file
     /// commit API cannot delete: the studio refuses with a 409 and says to use Git).
     pub fn deletes(&self) -> bool {
-        self.provider == GitProvider::BitbucketCloud
+        self.provider != GitProvider::BitbucketDataCenter
     }
 }

@@ -363,9 +363,10 @@ impl User {
             let Some(mut form) = buttons.iter().find_map(|b| form_with_button(&html, b)) else {
                 return Some(false);
             };
-            if html.contains("name=\"username\"") {
+            let account = self.place.account_field();
+            if html.contains(&format!("name=\"{account}\"")) {
                 form.fields
-                    .retain(|(name, _)| name != "username" && name != "password");
+                    .retain(|(name, _)| name != account && name != "password");
                 form.fields.extend(self.place.sign_in_fields());
             }
             let action = self.browser.absolute(&form.action, &location);

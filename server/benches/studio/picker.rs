@@ -148,6 +148,7 @@ pub async fn run(config: &Config) -> Table {
                     .connected_datacenter_user(&email, scale.account)
                     .await
             }
+            GitProvider::GitHub => unreachable!("figure 1 has no GitHub scale yet"),
         };
         let first = opening_screen(&browser, scale.provider).await;
         let opened_on = first.group.clone().expect("the step opens on a group");
@@ -162,6 +163,7 @@ pub async fn run(config: &Config) -> Table {
         tokens.push(match scale.provider {
             GitProvider::BitbucketCloud => access_token(&scenario, scale).await,
             GitProvider::BitbucketDataCenter => datacenter_access_token(&scenario, scale).await,
+            GitProvider::GitHub => unreachable!("figure 1 has no GitHub scale yet"),
         });
         let mut fresh_terms = every_repository(&browser, scale.provider, &opened_on).await;
         fresh_terms.reverse();
@@ -169,6 +171,7 @@ pub async fn run(config: &Config) -> Table {
         let control_url = match scale.provider {
             GitProvider::BitbucketCloud => &scenario.app.sandbox.base_url,
             GitProvider::BitbucketDataCenter => &scenario.app.datacenter.base_url,
+            GitProvider::GitHub => unreachable!("figure 1 has no GitHub scale yet"),
         };
         accounts.push(Account {
             key: key_of(scale),
@@ -230,6 +233,7 @@ pub async fn run(config: &Config) -> Table {
                     naive_datacenter_walk(&scenario.app.datacenter.datacenter.rest_url(), token)
                         .await
                 }
+                GitProvider::GitHub => unreachable!("figure 1 has no GitHub scale yet"),
             };
             naive_notes.insert(scale.label, naive.calls);
             let walk = naive.walk;

@@ -8,6 +8,12 @@ pub enum ConfigError {
     MissingSecret,
     #[error("BITBUCKET_DC_URL, BITBUCKET_DC_CLIENT_ID and BITBUCKET_DC_CLIENT_SECRET must be set together")]
     IncompleteDataCenter,
+    /// A provider's settings that must come together, only some of them set.
+    #[error("{0} must be set together")]
+    Incomplete(&'static str),
+    /// A provider's URL setting that is not an http(s) URL.
+    #[error("{0} must be an http(s) URL: {1}")]
+    NotAUrl(&'static str, String),
     #[error("BITBUCKET_DC_URL must be an http(s) URL: {0}")]
     DataCenterUrl(String),
     #[error("TOKEN_ENCRYPTION_KEYS must be set when a real Bitbucket consumer is configured (generate one with `openssl rand -base64 32`)")]

@@ -39,7 +39,7 @@ pub async fn answer(response: reqwest::Response, what: &str) -> Result<Vec<u8>, 
         .map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?
         .ok_or_else(|| {
             ProviderError::Unexpected(format!(
-                "Bitbucket's answer for the {what} is larger than {} MiB.",
+                "The answer for the {what} is larger than {} MiB.",
                 MAX_ANSWER_BYTES / (1024 * 1024)
             ))
         })

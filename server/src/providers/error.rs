@@ -1,5 +1,5 @@
-//! What can go wrong when the studio calls a Git provider, and what the user is told. The
-//! user-facing sentences name Bitbucket, the brand of both providers the studio has today.
+//! What can go wrong when the studio calls a Git provider, and what the user is told, in the
+//! provider's own name (its `short_name`, given by [`crate::providers::Grants::with_token`]).
 
 use api::{ApiError, ErrorCode};
 use axum::http::StatusCode;
@@ -47,39 +47,39 @@ pub enum ProviderError {
 pub const UPSTREAM_RETRY_AFTER_SECONDS: u64 = 5;
 
 impl ProviderError {
-    pub(crate) fn status_and_body(&self) -> (StatusCode, ApiError) {
+    pub(crate) fn status_and_body(&self, name: &str) -> (StatusCode, ApiError) {
         use ProviderError::*;
         match self {
             NotConnected => (
                 StatusCode::CONFLICT,
-                ApiError::new(ErrorCode::ProviderNotConnected, "Bitbucket is not connected yet. Choose Authorize to connect it."),
+                ApiError::new(ErrorCode::ProviderNotConnected, format!("{name} is not connected yet. Choose Authorize to connect it.")),
             ),
             ReconnectNeeded(reason) => (StatusCode::CONFLICT, ApiError::new(ErrorCode::ProviderReconnectNeeded, reason.clone())),
             Unauthorized { .. } => (
                 StatusCode::CONFLICT,
                 ApiError::new(
                     ErrorCode::ProviderReconnectNeeded,
-                    "Bitbucket no longer accepts the studio's authorization. Choose Reconnect to authorize again.",
+                    format!("{name} no longer accepts the studio's authorization. Choose Reconnect to authorize again."),
                 ),
             ),
             Forbidden(message) => (StatusCode::FORBIDDEN, ApiError::new(ErrorCode::ProviderForbidden, message.clone())),
             NotFound(what) => (
                 StatusCode::NOT_FOUND,
-                ApiError::new(ErrorCode::NotFound, format!("{what} was not found on Bitbucket, or this account cannot see it.")),
+                ApiError::new(ErrorCode::NotFound, format!("{what} was not found on {name}, or this account cannot see it.")),
             ),
             Conflict(_) => (
                 StatusCode::CONFLICT,
-                ApiError::new(ErrorCode::Conflict, "Something changed on Bitbucket meanwhile. Reload and try again."),
+                ApiError::new(ErrorCode::Conflict, format!("Something changed on {name} meanwhile. Reload and try again.")),
             ),
             RateLimited { retry_after } => {
                 let seconds = retry_after.unwrap_or(30);
                 let message = if seconds >= 90 {
                     format!(
-                        "Bitbucket's hourly limit of calls for your account is reached, so the studio has to wait before asking it again. You can go on in about {} minutes; nothing you entered is lost.",
+                        "{name}'s hourly limit of calls for your account is reached, so the studio has to wait before asking it again. You can go on in about {} minutes; nothing you entered is lost.",
                         seconds.div_ceil(60)
                     )
                 } else {
-                    "Bitbucket is limiting how often the studio may call it. Wait a moment and try again; nothing you entered is lost.".to_owned()
+                    format!("{name} is limiting how often the studio may call it. Wait a moment and try again; nothing you entered is lost.")
                 };
                 let mut body = ApiError::new(ErrorCode::ProviderRateLimited, message);
                 body.retry_after_seconds = Some(seconds);
@@ -88,7 +88,7 @@ impl ProviderError {
             Unavailable(_) | Unexpected(_) | BadRequest(_) => {
                 // Not "nothing was changed": a commit whose answer never came may have landed
                 // (the editor re-reads before the next save).
-                let mut body = ApiError::new(ErrorCode::ProviderUnavailable, "Bitbucket did not answer as expected. Try again in a moment; nothing you entered is lost.");
+                let mut body = ApiError::new(ErrorCode::ProviderUnavailable, format!("{name} did not answer as expected. Try again in a moment; nothing you entered is lost."));
                 // An outage says when to come back, as a database outage does; a request
                 // the provider refused as malformed would fail again, so it promises nothing.
                 if !matches!(self, BadRequest(_)) {
@@ -102,7 +102,7 @@ impl ProviderError {
             ),
             InvalidName(what) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                ApiError::new(ErrorCode::InvalidInput, format!("That is not a valid Bitbucket {what} name.")).with_field(*what),
+                ApiError::new(ErrorCode::InvalidInput, format!("That is not a valid {name} {what} name.")).with_field(*what),
             ),
         }
     }
@@ -118,12 +118,17 @@ mod tests {
             ProviderError::Unavailable("HTTP 503".into()),
             ProviderError::Unexpected("unreadable answer".into()),
         ] {
-            let (status, body) = outage.status_and_body();
+            let (status, body) = outage.status_and_body("GitHub");
+            assert!(
+                body.message.starts_with("GitHub did not answer"),
+                "{}",
+                body.message
+            );
             assert_eq!(status, StatusCode::BAD_GATEWAY);
             assert_eq!(body.retry_after_seconds, Some(UPSTREAM_RETRY_AFTER_SECONDS));
         }
         // The same request would be refused again: waiting would not help.
-        let (_, body) = ProviderError::BadRequest("bad".into()).status_and_body();
+        let (_, body) = ProviderError::BadRequest("bad".into()).status_and_body("GitHub");
         assert_eq!(body.retry_after_seconds, None);
     }
 }

@@ -42,6 +42,9 @@ const LEASE_POLL: Duration = Duration::from_millis(50);
 /// One provider's OAuth client and its users' stored authorizations.
 pub struct Grants {
     pub provider: GitProvider,
+    /// The provider in sentences ("GitHub", "Acme Bitbucket"): what every failure of its
+    /// calls is told in ([`AppError::named`]).
+    pub name: Arc<str>,
     pub oauth: ProviderOAuth,
     db: Db,
     cipher: Arc<TokenCipher>,
@@ -65,6 +68,7 @@ pub fn token_context(user_id: i64, provider: GitProvider, column: &str) -> Strin
 impl Grants {
     pub fn new(
         provider: GitProvider,
+        name: &str,
         oauth: ProviderOAuth,
         db: Db,
         cipher: Arc<TokenCipher>,
@@ -72,6 +76,7 @@ impl Grants {
     ) -> Self {
         Self {
             provider,
+            name: Arc::from(name),
             oauth,
             db,
             cipher,
@@ -115,8 +120,19 @@ impl Grants {
     ///
     /// This is the one place a provider call gets its token: the routes reach it through
     /// [`super::Provider::call`], the pipeline stores through [`super::Connected`], and no
-    /// [`super::GitHost`] method sees a user id.
+    /// [`super::GitHost`] method sees a user id. So it is also where a failure is given the
+    /// provider's name, for the user to read.
     pub async fn with_token<T, F, Fut>(&self, user_id: i64, call: F) -> AppResult<T>
+    where
+        F: Fn(SecretString) -> Fut,
+        Fut: Future<Output = AppResult<T>>,
+    {
+        self.with_token_unnamed(user_id, call)
+            .await
+            .map_err(|error| error.named(&self.name))
+    }
+
+    async fn with_token_unnamed<T, F, Fut>(&self, user_id: i64, call: F) -> AppResult<T>
     where
         F: Fn(SecretString) -> Fut,
         Fut: Future<Output = AppResult<T>>,
@@ -132,9 +148,9 @@ impl Grants {
                 let token = self.refresh(user_id, &link.access_token).await?;
                 match call(token).await {
                     Err(error) if error.is_refused_token() => {
-                        let reason = "Bitbucket no longer accepts the studio's authorization (it may have been revoked). Choose Reconnect to authorize again.";
-                        self.mark_reconnect_needed(user_id, reason).await?;
-                        return Err(ProviderError::ReconnectNeeded(reason.to_owned()).into());
+                        let reason = format!("{} no longer accepts the studio's authorization (it may have been revoked). Choose Reconnect to authorize again.", self.name);
+                        self.mark_reconnect_needed(user_id, &reason).await?;
+                        return Err(ProviderError::ReconnectNeeded(reason).into());
                     }
                     other => other,
                 }
@@ -156,6 +172,11 @@ impl Grants {
             .map(|link| link.display_name))
     }
 
+    /// Why a link marked "reconnect needed" without a stored reason needs it.
+    pub fn reauthorize(&self) -> String {
+        format!("{} needs to be authorized again.", self.name)
+    }
+
     async fn usable_link(&self, user_id: i64) -> AppResult<StoredGrant> {
         let link = self
             .db
@@ -166,7 +187,7 @@ impl Grants {
             let reason = link
                 .status_reason
                 .clone()
-                .unwrap_or_else(|| "Bitbucket needs to be authorized again.".into());
+                .unwrap_or_else(|| self.reauthorize());
             return Err(ProviderError::ReconnectNeeded(reason).into());
         }
         Ok(link)
@@ -276,9 +297,9 @@ impl Grants {
                             Some(&detail),
                         )
                         .await?;
-                    let reason = "Bitbucket no longer accepts the studio's authorization (it was revoked or has expired). Choose Reconnect to authorize again.";
-                    self.mark_reconnect_needed(user_id, reason).await?;
-                    return Err(ProviderError::ReconnectNeeded(reason.to_owned()).into());
+                    let reason = format!("{} no longer accepts the studio's authorization (it was revoked or has expired). Choose Reconnect to authorize again.", self.name);
+                    self.mark_reconnect_needed(user_id, &reason).await?;
+                    return Err(ProviderError::ReconnectNeeded(reason).into());
                 }
                 Err(TokenError::Transient {
                     reason,
@@ -290,7 +311,7 @@ impl Grants {
                         self.metrics.count_refresh(RefreshOutcome::Failed);
                         // Recorded for the user to see, but the link is kept: the refresh
                         // token is still good once the provider answers again.
-                        let detail = format!("Bitbucket's token endpoint did not answer ({reason}); the connection was kept and the next request tries again.");
+                        let detail = format!("{}'s token endpoint did not answer ({reason}); the connection was kept and the next request tries again.", self.name);
                         self.db
                             .record_connection_event(
                                 user_id,

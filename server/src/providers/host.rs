@@ -64,6 +64,11 @@ pub trait HostPrimitives: Send + Sync {
         search: Option<&str>,
         cursor: Self::Cursor,
     ) -> Result<Page<Repository>, ProviderError>;
+    /// Revokes the user's grant at the provider, where the provider lets the studio; `false`
+    /// where it does not (Bitbucket has no revocation endpoint for OAuth clients).
+    async fn revoke(&self, _token: &SecretString) -> Result<bool, ProviderError> {
+        Ok(false)
+    }
 }
 
 #[async_trait]
@@ -165,6 +170,10 @@ impl<H: HostPrimitives> GitHost for H {
         repo: &str,
     ) -> AppResult<ProjectRepository> {
         project::project_repository(self.calls(), H::NAMES, token, group, repo).await
+    }
+
+    async fn revoke(&self, token: &SecretString) -> AppResult<bool> {
+        Ok(HostPrimitives::revoke(self, token).await?)
     }
 
     fn pipelines(

@@ -4,7 +4,8 @@
 //! ([`api::ProviderInfo`]), its users' authorizations ([`grants::Grants`]: the OAuth client,
 //! encrypted tokens, refresh in single flight across instances) and its REST side, a
 //! [`GitHost`]. The routes, the store and the app speak only of providers; what is Cloud's
-//! lives in [`crate::providers::bitbucket_cloud`], what is Data Center's in [`crate::providers::bitbucket_datacenter`].
+//! lives in [`crate::providers::bitbucket_cloud`], what is Data Center's in
+//! [`crate::providers::bitbucket_datacenter`], what is GitHub's in [`crate::providers::github`].
 //!
 //! - [`oauth`]: the authorization-code exchange and refresh, configured per provider
 //!   (endpoints, client authentication, PKCE, scopes).
@@ -31,6 +32,7 @@ pub mod branch;
 pub mod cache;
 pub mod cursor;
 pub mod error;
+pub mod github;
 pub mod grants;
 pub mod host;
 pub mod oauth;
@@ -156,6 +158,9 @@ pub trait GitHost: Send + Sync {
         group: &str,
         repo: &str,
     ) -> AppResult<ProjectRepository>;
+    /// Revokes the user's grant at the provider (Disconnect); `false` where the provider
+    /// gives the studio no way to.
+    async fn revoke(&self, token: &SecretString) -> AppResult<bool>;
     /// The store of a project's pipelines on this provider, its calls made through
     /// `connected` (the project's user's token).
     fn pipelines(&self, connected: Connected, location: PipelineLocation)
@@ -236,19 +241,32 @@ pub struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    /// A provider's stored authorizations, with its OAuth client.
-    pub fn grants(
+    /// A provider from what its folder supplies: how the app names it, its OAuth client and
+    /// its REST side. Its stored authorizations and every failure of its calls go by the name
+    /// the app uses in sentences (its wording's `short_name`, else its name).
+    pub fn provider(
         &self,
-        provider: GitProvider,
+        info: api::ProviderInfo,
         oauth: &oauth::OAuthSettings,
-    ) -> Result<Arc<Grants>, url::ParseError> {
-        Ok(Arc::new(Grants::new(
-            provider,
+        host: impl GitHost + 'static,
+    ) -> Result<Provider, url::ParseError> {
+        let name = match info.wording.short_name.as_str() {
+            "" => info.name.clone(),
+            short => short.to_owned(),
+        };
+        let grants = Arc::new(Grants::new(
+            info.provider,
+            &name,
             oauth::ProviderOAuth::new(oauth, self.http.clone(), self.metrics.clone())?,
             self.db.clone(),
             self.cipher.clone(),
             self.metrics.clone(),
-        )))
+        ));
+        Ok(Provider {
+            info,
+            grants,
+            host: Arc::new(host),
+        })
     }
 }
 
@@ -314,6 +332,20 @@ impl NameRule {
     ) -> Result<(&'a str, &'a str), ProviderError> {
         Ok((self.group(group)?, (self.check)(repo, "repository")?))
     }
+}
+
+/// How a provider's address is shown beside its name: its host, with its port when it has one.
+pub fn shown_host(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_owned();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| url.to_owned())
 }
 
 /// The refusal of a project in a repository without the studio's branch.

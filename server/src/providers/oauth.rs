@@ -259,15 +259,37 @@ async fn send(
             retry_after,
         });
     }
-    let mut builder = oauth2::http::Response::builder().status(status.as_u16());
-    for (name, value) in response.headers() {
-        builder = builder.header(name.as_str(), value.as_bytes());
-    }
+    let headers = response.headers().clone();
     // A token answer is a few hundred bytes; an error body, a few more.
     let body = super::body::at_most(response, super::body::MAX_ERROR_BYTES)
         .await?
         .ok_or(TokenTransportError::TooLarge)?;
+    let status = if status.is_success() && is_error_answer(&body) {
+        reqwest::StatusCode::BAD_REQUEST
+    } else {
+        status
+    };
+    let mut builder = oauth2::http::Response::builder().status(status.as_u16());
+    for (name, value) in &headers {
+        builder = builder.header(name.as_str(), value.as_bytes());
+    }
     Ok(builder.body(body)?)
+}
+
+/// Whether a token endpoint's answer is an error whatever its status: an `error` and no
+/// `access_token`. GitHub answers every token error with HTTP 200 ("Generating a user access
+/// token for a GitHub App": `bad_verification_code`, `bad_refresh_token`,
+/// `incorrect_client_credentials`, …); read as an error (RFC 6749 §5.2) it is a refusal, not
+/// an unreadable answer, so a dead refresh token asks the user to reconnect.
+fn is_error_answer(body: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct Answer {
+        error: Option<serde_json::Value>,
+        access_token: Option<serde_json::Value>,
+    }
+    serde_json::from_slice::<Answer>(body).is_ok_and(|answer| {
+        matches!(answer.error, Some(serde_json::Value::String(_))) && answer.access_token.is_none()
+    })
 }
 
 fn token_set(response: TokenResponseBody) -> TokenSet {
@@ -350,6 +372,21 @@ mod tests {
             "no expires_in: an hour"
         );
         assert!(before.refresh_token.is_none());
+    }
+
+    #[test]
+    fn an_error_is_an_error_whatever_its_status() {
+        assert!(is_error_answer(
+            br#"{"error":"bad_refresh_token","error_description":"The refresh token passed is incorrect or expired.","error_uri":"https://docs.github.com"}"#
+        ));
+        assert!(!is_error_answer(
+            br#"{"access_token":"ghu_x","token_type":"bearer"}"#
+        ));
+        assert!(!is_error_answer(
+            br#"{"access_token":"ghu_x","error":"odd"}"#
+        ));
+        assert!(!is_error_answer(b"access_token=x&token_type=bearer"));
+        assert!(!is_error_answer(br#"{"error":{"nested":true}}"#));
     }
 
     #[test]

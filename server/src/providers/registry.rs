@@ -4,7 +4,7 @@
 //! adds one line to each of the three lists below (ARCHITECTURE.md, "Adding a Git provider");
 //! `config/` and `startup.rs` name no provider.
 
-use super::{bitbucket_cloud, bitbucket_datacenter, Provider, Shared};
+use super::{bitbucket_cloud, bitbucket_datacenter, github, Provider, Shared};
 use crate::config::error::ConfigError;
 
 /// Every provider's flags. Field order is the order `server --help` lists them in.
@@ -17,6 +17,9 @@ pub struct Flags {
 
     #[command(flatten)]
     pub bitbucket_datacenter: bitbucket_datacenter::settings::Flags,
+
+    #[command(flatten)]
+    pub github: github::settings::Flags,
 }
 
 /// Every provider's settings, `None` where it is not configured. All `None`: sandbox mode
@@ -25,6 +28,7 @@ pub struct Flags {
 pub struct Settings {
     pub bitbucket_cloud: Option<bitbucket_cloud::Settings>,
     pub bitbucket_datacenter: Option<bitbucket_datacenter::Settings>,
+    pub github: Option<github::Settings>,
 }
 
 impl Flags {
@@ -34,6 +38,7 @@ impl Flags {
         Ok(Settings {
             bitbucket_cloud: self.bitbucket_cloud.into_settings(origin)?,
             bitbucket_datacenter: self.bitbucket_datacenter.into_settings(origin)?,
+            github: self.github.into_settings(origin)?,
         })
     }
 
@@ -54,6 +59,9 @@ impl Settings {
             self.bitbucket_datacenter
                 .as_ref()
                 .map(|_| bitbucket_datacenter::settings::CONFIGURED_BY),
+            self.github
+                .as_ref()
+                .map(|_| github::settings::CONFIGURED_BY),
         ]
         .into_iter()
         .flatten()
@@ -75,6 +83,9 @@ impl Settings {
             self.bitbucket_datacenter
                 .as_ref()
                 .map(|settings| bitbucket_datacenter::provider(settings, shared)),
+            self.github
+                .as_ref()
+                .map(|settings| github::provider(settings, shared)),
         ];
         registered.into_iter().flatten().collect()
     }

@@ -1,7 +1,7 @@
-//! The signed-in user's connection to each provider (`{slug}` is `bitbucket` or
-//! `bitbucket-dc`):
+//! The signed-in user's connection to each provider (`{slug}` is the provider's slug):
 //! - `GET /api/connections/{slug}`: is the authorization usable?
-//! - `DELETE /api/connections/{slug}`: disconnect (forget the stored tokens);
+//! - `DELETE /api/connections/{slug}`: disconnect (revoke where the provider lets the studio,
+//!   and forget the stored tokens);
 //! - `GET /api/connections/{slug}/events`: the audit trail, newest first.
 //!
 //! "Connected" is checked, not assumed: when the access token has expired, or the link was not
@@ -9,19 +9,20 @@
 //! provider whether the token still works (refreshing an expired token on the way), so a revoked
 //! authorization shows as `reconnect_needed` here, before the user reaches the repository step.
 //!
-//! Neither provider has a token revocation endpoint for OAuth clients, so disconnecting can
-//! only forget the tokens; the app then links to the provider's page to revoke there as well.
+//! Bitbucket has no token revocation endpoint for OAuth clients, so disconnecting there can
+//! only forget the tokens, and the app links to the provider's page to revoke there as well;
+//! GitHub lets its apps revoke their grant ([`crate::providers::GitHost::revoke`]).
 
-use api::{BitbucketAccount, ConnectionEvent, ConnectionEventKind, ConnectionStatus, GitProvider};
+use api::{ConnectionEvent, ConnectionEventKind, ConnectionStatus, GitProvider, ProviderAccount};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Extension, Router};
 
 use super::{provider_routes, AppState};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::Json;
-use crate::providers::{grants, ProviderError};
+use crate::providers::{grants, Grants, ProviderError};
 use crate::session::CurrentUser;
 use crate::store::{self, GrantStatus, StoredGrant};
 
@@ -55,38 +56,69 @@ async fn status(
                 |host, token| async move { host.check(&token).await },
             )
             .await;
-        match checked {
-            Ok(_) => {}
-            // The link now says why; read it again below.
-            Err(AppError::Provider(ProviderError::ReconnectNeeded(_))) => {}
-            // The provider unreachable or rate-limiting: the link itself is fine (a transient
-            // failure never marks it), so report what we know.
-            Err(AppError::Provider(error)) => {
-                tracing::warn!(%error, "could not validate the Bitbucket link")
+        if let Err(error) = checked {
+            match error.provider_error() {
+                // The link now says why; read it again below.
+                Some(ProviderError::ReconnectNeeded(_)) => {}
+                // The provider unreachable or rate-limiting: the link itself is fine (a
+                // transient failure never marks it), so report what we know.
+                Some(failure) => {
+                    tracing::warn!(error = %failure, provider = id.slug(), "could not validate the link")
+                }
+                None => return Err(error),
             }
-            Err(other) => return Err(other),
         }
     }
     Ok(Json(match state.db.stored_grant(user.id, id).await? {
-        Some(link) => describe(link),
+        Some(link) => describe(link, &provider.grants),
         // Disconnected by a concurrent request.
         None => ConnectionStatus::NotConnected,
     }))
 }
 
-/// Forgets the tokens. Idempotent: disconnecting twice answers 204 both times and records
-/// one event.
+/// Revokes the grant at the provider where the provider lets the studio, then forgets the
+/// tokens. Idempotent: disconnecting twice answers 204 both times and records one event. A
+/// revocation that fails (the provider down, the grant already gone) does not keep the user
+/// connected: the tokens are forgotten all the same and the event says what to do.
 async fn disconnect(
     State(state): State<AppState>,
     Extension(id): Extension<GitProvider>,
     user: CurrentUser,
     _: Json<api::EmptyBody>,
 ) -> AppResult<StatusCode> {
-    state.providers.get(id)?;
+    let provider = state.providers.get(id)?;
+    let revoked = match state.db.stored_grant(user.id, id).await? {
+        Some(_) => Some(
+            provider
+                .call(
+                    user.id,
+                    |host, token| async move { host.revoke(&token).await },
+                )
+                .await,
+        ),
+        None => None,
+    };
+    let name = &provider.grants.name;
+    let detail = match revoked {
+        Some(Ok(true)) => Some(format!("Revoked on {name} as well.")),
+        Some(Err(error)) => {
+            tracing::warn!(%error, provider = id.slug(), "the grant could not be revoked");
+            Some(format!(
+                "{name} could not be asked to revoke the studio's access; revoke it under {} on {name}.",
+                provider.info.wording.revoke_page
+            ))
+        }
+        Some(Ok(false)) | None => None,
+    };
     if state.db.delete_grant(user.id, id).await? {
         state
             .db
-            .record_connection_event(user.id, id.slug(), ConnectionEventKind::Disconnected, None)
+            .record_connection_event(
+                user.id,
+                id.slug(),
+                ConnectionEventKind::Disconnected,
+                detail.as_deref(),
+            )
             .await?;
         tracing::info!(user_id = user.id, provider = id.slug(), "disconnected");
     }
@@ -102,8 +134,8 @@ async fn events(
     Ok(Json(state.db.connection_events(user.id, id.slug()).await?))
 }
 
-fn describe(link: StoredGrant) -> ConnectionStatus {
-    let account = BitbucketAccount {
+fn describe(link: StoredGrant, grants: &Grants) -> ConnectionStatus {
+    let account = ProviderAccount {
         // Stored as empty text when the provider's answer had none (the columns predate that).
         account_id: Some(link.account_id.clone()).filter(|id| !id.is_empty()),
         nickname: Some(link.nickname.clone()).filter(|nickname| !nickname.is_empty()),
@@ -118,9 +150,7 @@ fn describe(link: StoredGrant) -> ConnectionStatus {
             last_used_at: link.last_used_at,
         },
         GrantStatus::ReconnectNeeded => ConnectionStatus::ReconnectNeeded {
-            reason: link
-                .status_reason
-                .unwrap_or_else(|| "Bitbucket needs to be authorized again.".into()),
+            reason: link.status_reason.unwrap_or_else(|| grants.reauthorize()),
             account: Some(account),
         },
     }

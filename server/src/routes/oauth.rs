@@ -39,7 +39,26 @@ pub fn router() -> Router<AppState> {
         Router::new()
             .route(&api::paths::oauth_start(provider), get(start))
             .route(&api::paths::oauth_callback(provider), get(callback))
+            .route(&api::paths::oauth_installed(provider), get(installed))
     })
+}
+
+/// Back from installing the provider's app on an account (the install link carries the
+/// app's page as `state`, which the provider passes back). Nothing here is trusted: the
+/// `installation_id` beside it can be made up by anyone, so the studio ignores it, and the
+/// page resumed reads the installations again with the user's own token. An unusable `state`
+/// resumes the provider's first step.
+async fn installed(
+    State(state): State<AppState>,
+    Extension(id): Extension<GitProvider>,
+    RawQuery(query): RawQuery,
+) -> AppResult<Response> {
+    state.providers.get(id)?;
+    let requested = api::query::single(query.as_deref().unwrap_or_default(), "state")
+        .ok()
+        .flatten();
+    let default_to = default_return_to(id);
+    Ok(to_app(id, or_default(requested.as_deref(), &default_to)))
 }
 
 async fn start(
@@ -202,7 +221,7 @@ async fn callback(
 
     let sealed = provider.grants.seal(user_id, &tokens, None);
     let scopes = tokens.scopes.join(" ");
-    let shown = api::BitbucketAccount {
+    let shown = api::ProviderAccount {
         account_id: account.account_id.clone(),
         nickname: account.nickname.clone(),
         display_name: account.display_name.clone(),

@@ -10,6 +10,7 @@ mod branches;
 mod connection_life;
 mod datacenter;
 mod drafts;
+mod github;
 mod instances;
 mod memory;
 mod migrations;

@@ -28,7 +28,8 @@ use super::repository_list::{
 };
 use crate::client;
 use crate::components::{
-    use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, TryAgain, WizardStep,
+    use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, InstallOffer, TryAgain,
+    WizardStep,
 };
 use crate::links::{self, query};
 use crate::providers::Provider;
@@ -108,14 +109,23 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
                     <TryAgain on_retry=move |()| picker.refetch() />
                 }
                 .into_any(),
-                Some(Ok(first_screen)) if first_screen.groups.is_empty() => view! {
-                    <p class="empty-state">{provider.with_value(no_groups)}</p>
+                Some(Ok(first_screen)) if first_screen.groups.is_empty() => {
+                    match provider.get_value().install_url {
+                        Some(_) => view! {
+                            <InstallOffer provider=provider.get_value() return_to=return_to() none_yet=true />
+                        }
+                        .into_any(),
+                        None => view! {
+                            <p class="empty-state">{provider.with_value(no_groups)}</p>
+                        }
+                        .into_any(),
+                    }
+                }
+                Some(Ok(first_screen)) => view! {
+                    <WorkspaceRepositories provider=provider.get_value() first_screen />
+                    <InstallOffer provider=provider.get_value() return_to=return_to() none_yet=false />
                 }
                 .into_any(),
-                Some(Ok(first_screen)) => {
-                    view! { <WorkspaceRepositories provider=provider.get_value() first_screen /> }
-                        .into_any()
-                }
             }}
         </WizardStep>
     }

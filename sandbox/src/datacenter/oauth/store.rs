@@ -11,19 +11,15 @@ use std::time::Duration;
 use super::scopes::Scope;
 use super::AuthorizeRequest;
 use crate::ids::random_token;
+use crate::sessions::Sessions;
 
 /// A client must exchange its code at once: a slow exchange fails on Data Center too.
 pub(crate) const CODE_TTL: Duration = Duration::from_secs(10);
 pub(crate) const ACCESS_TTL: Duration = Duration::from_secs(3600);
 pub(crate) const REFRESH_TTL: Duration = Duration::from_secs(90 * 24 * 3600);
-const TICKET_TTL: Duration = Duration::from_secs(60 * 60);
-const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
 /// Dead tokens are remembered this long (so a 401 can say "expired" rather than "unknown",
 /// and `secrets_issued_to` still lists them), then forgotten to bound memory.
 const FORGET_AFTER: Duration = Duration::from_secs(24 * 3600);
-/// Most live tickets or sessions kept: a client hammering the sign-in page cannot grow the
-/// store without bound.
-const MAX_EPHEMERAL: usize = 20_000;
 
 /// Who a code or token speaks for, and what it may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,12 +73,6 @@ pub(crate) enum TicketPurpose {
     Revoke { user: String },
 }
 
-#[derive(Debug)]
-struct Ticket {
-    purpose: TicketPurpose,
-    expires_at: Duration,
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct Issued {
     pub access_token: String,
@@ -119,9 +109,8 @@ pub(crate) struct OAuthState {
     codes: HashMap<String, Code>,
     access: HashMap<String, AccessToken>,
     refresh: HashMap<String, RefreshToken>,
-    tickets: HashMap<String, Ticket>,
-    /// Session cookie value → (user slug, expiry).
-    sessions: HashMap<String, (String, Duration)>,
+    /// Sign-in sessions and form tickets.
+    pages: Sessions<TicketPurpose>,
     next_family: u64,
     pub rotation: bool,
 }
@@ -133,8 +122,7 @@ impl Default for OAuthState {
             codes: HashMap::new(),
             access: HashMap::new(),
             refresh: HashMap::new(),
-            tickets: HashMap::new(),
-            sessions: HashMap::new(),
+            pages: Sessions::default(),
             next_family: 0,
             rotation: true,
         }
@@ -328,40 +316,25 @@ impl OAuthState {
 
     pub(crate) fn new_ticket(&mut self, purpose: TicketPurpose, now: Duration) -> String {
         self.prune(now);
-        let token = random_token(24);
-        self.tickets.insert(
-            token.clone(),
-            Ticket {
-                purpose,
-                expires_at: now + TICKET_TTL,
-            },
-        );
-        token
+        self.pages.new_ticket(purpose, now)
     }
 
     /// A ticket is used once, whether or not the form it came with is then accepted.
     pub(crate) fn take_ticket(&mut self, token: &str, now: Duration) -> Option<TicketPurpose> {
-        let ticket = self.tickets.remove(token)?;
-        (now < ticket.expires_at).then_some(ticket.purpose)
+        self.pages.take_ticket(token, now)
     }
 
     pub(crate) fn new_session(&mut self, user: &str, now: Duration) -> String {
         self.prune(now);
-        let id = random_token(32);
-        self.sessions
-            .insert(id.clone(), (user.to_owned(), now + SESSION_TTL));
-        id
+        self.pages.new_session(user, now)
     }
 
     pub(crate) fn session_user(&self, id: &str, now: Duration) -> Option<&str> {
-        self.sessions
-            .get(id)
-            .filter(|(_, expires)| now < *expires)
-            .map(|(user, _)| user.as_str())
+        self.pages.session_user(id, now)
     }
 
     pub(crate) fn end_session(&mut self, id: &str) {
-        self.sessions.remove(id);
+        self.pages.end_session(id);
     }
 
     fn revoke_family(&mut self, family: u64) {
@@ -415,16 +388,7 @@ impl OAuthState {
         self.codes.retain(|_, c| forget(c.expires_at));
         self.access.retain(|_, t| forget(t.expires_at));
         self.refresh.retain(|_, t| forget(t.expires_at));
-        self.tickets.retain(|_, t| now < t.expires_at);
-        self.sessions.retain(|_, (_, expires)| now < *expires);
-        for map_len in [self.tickets.len(), self.sessions.len()] {
-            if map_len > MAX_EPHEMERAL {
-                // Over the cap even after expiry: start again rather than grow.
-                self.tickets.clear();
-                self.sessions.clear();
-                break;
-            }
-        }
+        self.pages.prune(now);
     }
 }
 

@@ -57,15 +57,16 @@ pub fn provider(
             shared.metrics.clone(),
         )?,
     };
-    Ok(crate::providers::Provider {
-        info: api::ProviderInfo {
+    shared.provider(
+        api::ProviderInfo {
             provider: id,
             name: "Bitbucket Cloud".to_owned(),
             host: "bitbucket.org".to_owned(),
             revoke_url: settings.app_authorizations_url.clone(),
             wording: wording::wording(),
+            install_url: None,
         },
-        grants: shared.grants(id, &oauth)?,
-        host: std::sync::Arc::new(host),
-    })
+        &oauth,
+        host,
+    )
 }

@@ -75,25 +75,17 @@ pub fn provider(
             shared.metrics.clone(),
         )?,
     };
-    let shown_host = url::Url::parse(&settings.base_url)
-        .ok()
-        .and_then(|u| {
-            let host = u.host_str()?.to_owned();
-            Some(match u.port() {
-                Some(port) => format!("{host}:{port}"),
-                None => host,
-            })
-        })
-        .unwrap_or_else(|| settings.base_url.clone());
-    Ok(crate::providers::Provider {
-        info: api::ProviderInfo {
+    let shown_host = crate::providers::shown_host(&settings.base_url);
+    shared.provider(
+        api::ProviderInfo {
             provider: id,
             name: settings.name.clone(),
             host: shown_host,
             revoke_url: settings.revoke_url.clone(),
             wording: wording::wording(&settings.name),
+            install_url: None,
         },
-        grants: shared.grants(id, &oauth)?,
-        host: std::sync::Arc::new(host),
-    })
+        &oauth,
+        host,
+    )
 }

@@ -12,7 +12,7 @@ async fn status(app: &TestApp) -> ConnectionStatus {
     response.json().await.unwrap()
 }
 
-async fn the_server_offers_both_providers_by_name_and_host(engine: Engine) {
+async fn the_server_offers_every_provider_by_name_and_host(engine: Engine) {
     let app = crate::helpers::spawn_app(engine).await;
     let info: ServerInfo = app
         .browser
@@ -27,11 +27,13 @@ async fn the_server_offers_both_providers_by_name_and_host(engine: Engine) {
         .map(|p| (p.name.as_str(), p.host.as_str()))
         .collect();
     let host = app.datacenter.addr.to_string();
+    let github = app.github.addr.to_string();
     assert_eq!(
         names,
         [
             ("Bitbucket Cloud", "bitbucket.org"),
-            (DATACENTER_NAME, host.as_str())
+            (DATACENTER_NAME, host.as_str()),
+            ("GitHub", github.as_str()),
         ]
     );
     assert!(info.providers[1]
@@ -215,7 +217,7 @@ async fn the_status_check_proves_the_token_where_one_is_required(engine: Engine)
 crate::both_engines!(
     the_status_check_proves_the_token_where_one_is_required,
     fifty_requests_over_two_instances_refresh_once,
-    the_server_offers_both_providers_by_name_and_host,
+    the_server_offers_every_provider_by_name_and_host,
     connecting_asks_once_and_names_the_account,
     a_denied_consent_returns_to_the_wizard_with_the_reason,
     a_revoked_grant_asks_to_reconnect_and_reconnecting_works,

@@ -4,6 +4,7 @@
 mod browser;
 pub mod datacenter;
 pub mod fake_smtp;
+pub mod github;
 mod html;
 pub mod instance;
 pub mod logs;
@@ -20,6 +21,8 @@ use server::Application;
 
 pub const CLIENT_ID: &str = "studio-test-client";
 pub const CLIENT_SECRET: &str = "studio-test-secret";
+/// The studio's GitHub App on the GitHub sandbox.
+pub const GITHUB_APP_SLUG: &str = "pipeline-studio-test";
 /// The key test servers encrypt tokens with (base64 of 32 bytes).
 pub const TOKEN_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 /// The password of every user the helpers sign up.
@@ -58,6 +61,8 @@ pub struct TestApp {
     pub sandbox: sandbox::RunningSandbox,
     /// The Bitbucket Data Center sandbox, configured as the studio's second provider.
     pub datacenter: sandbox::datacenter::RunningDataCenter,
+    /// The GitHub sandbox, configured as the studio's third provider.
+    pub github: sandbox::github::RunningGitHub,
     pub browser: Browser,
     /// Holds the SQLite database (`studio.db` and its WAL files) of SQLite tests.
     pub data_dir: tempfile::TempDir,
@@ -186,6 +191,24 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
     }])
     .await
     .unwrap();
+    let github_callback = format!(
+        "{url}{}",
+        api::paths::oauth_callback(api::GitProvider::GitHub)
+    );
+    let github = sandbox::github::spawn(vec![sandbox::github::GitHubApp {
+        app_id: 1,
+        slug: GITHUB_APP_SLUG.into(),
+        name: "Pipeline Studio (test)".into(),
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+        callback_url: github_callback.clone(),
+        setup_url: Some(format!(
+            "{url}{}",
+            api::paths::oauth_installed(api::GitProvider::GitHub)
+        )),
+    }])
+    .await
+    .unwrap();
 
     let data_dir = tempfile::tempdir().unwrap();
     let (database_url, postgres_database) = match (engine, options.database_url) {
@@ -227,6 +250,16 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
                 client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
                 callback_url: datacenter_callback,
                 revoke_url: format!("{}/account", datacenter.base_url),
+            }),
+            github: Some(server::providers::github::Settings {
+                app_slug: GITHUB_APP_SLUG.into(),
+                app_id: Some(1),
+                client_id: CLIENT_ID.into(),
+                client_secret: SecretString::from(CLIENT_SECRET.to_owned()),
+                callback_url: github_callback,
+                web_url: github.github.base_url().to_owned(),
+                api_url: github.github.api_url(),
+                name: "GitHub".into(),
             }),
         },
         bitbucket_pkce: Some(options.pkce),
@@ -279,6 +312,7 @@ pub async fn spawn_app_with(engine: Engine, options: Options) -> TestApp {
         db,
         sandbox,
         datacenter,
+        github,
         data_dir,
         postgres_database,
     }

@@ -1,0 +1,189 @@
+//! The control API (`/_control/…`) and the gate every other request passes, as in the
+//! Bitbucket sandboxes (the shared endpoints of `crate::controls`, the same [`Fault`]
+//! rules): latency and faults apply to API and token calls before a handler runs, so a
+//! faulted call has no side effect. Off unless enabled.
+//!
+//! A `status` fault answers GitHub's error body. 403 and 429 are answered as GitHub's
+//! secondary rate limit ("Rate limits for the REST API"): the message, and `retry-after`
+//! (1 second here, so tests stay fast).
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::errors::ApiError;
+use super::{api, oauth, GitHub, GitHubStats};
+use crate::controls::{controlled_by_own_methods, ok, refuse, take_fault, FaultKind, MAX_HANG};
+
+controlled_by_own_methods!(GitHub, GitHubStats);
+
+/// `"GET /user/installations"`: the route template relative to `/api/v3`, wherever the
+/// router is mounted, with the description's `{ref}`/`{path}` for axum's `{*…}`.
+fn endpoint_key(method: &str, template: &str) -> String {
+    let relative = template
+        .find(api::API)
+        .map_or(template, |i| &template[i + api::API.len()..]);
+    format!("{method} {}", relative.replace("{*", "{"))
+}
+
+/// Counts an API request in flight for `max_concurrent`, until dropped.
+struct InFlight(GitHub);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut world = self.0.world();
+        world.control.in_flight = world.control.in_flight.saturating_sub(1);
+    }
+}
+
+pub(crate) async fn gate(State(gh): State<GitHub>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if path.starts_with("/_control/") {
+        if !gh.control_enabled() {
+            return super::fallback(State(gh), request.uri().clone()).await;
+        }
+        return next.run(request).await;
+    }
+    let is_api = path.starts_with(api::API);
+    let token = path == oauth::TOKEN_PATH;
+    if !is_api && !token {
+        return next.run(request).await;
+    }
+    let (latency, fault) = {
+        let mut world = gh.world();
+        let control = &mut world.control;
+        if is_api {
+            control.stats.api_requests += 1;
+            let template = request
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("(unmatched)", MatchedPath::as_str);
+            *control
+                .stats
+                .api_requests_by_endpoint
+                .entry(endpoint_key(request.method().as_str(), template))
+                .or_default() += 1;
+            control.in_flight += 1;
+            control.stats.max_concurrent = control.stats.max_concurrent.max(control.in_flight);
+        }
+        crate::controls::remember_request_id(&mut control.stats.request_ids, request.headers());
+        let fault = take_fault(&mut control.faults, &path);
+        if fault.is_some() {
+            control.stats.faults_injected += 1;
+        }
+        (control.latency, fault)
+    };
+    let _in_flight = is_api.then(|| InFlight(gh.clone()));
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let Some(fault) = fault else {
+        return next.run(request).await;
+    };
+    if !fault.latency.is_zero() {
+        tokio::time::sleep(fault.latency).await;
+    }
+    match fault.kind {
+        FaultKind::Status(status) => fault_response(status),
+        FaultKind::Hang(d) => {
+            let mut cancel = gh.cancel_signal();
+            tokio::select! {
+                () = tokio::time::sleep(d.min(MAX_HANG)) => {}
+                _ = cancel.changed() => {}
+            }
+            fault_response(504)
+        }
+        FaultKind::MalformedJson => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            r#"{"total_count": 2, "installations": [{"id": 4"#,
+        )
+            .into_response(),
+    }
+}
+
+fn fault_response(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut error = ApiError::new(status, status.canonical_reason().unwrap_or("Server Error"));
+    if matches!(status.as_u16(), 403 | 429) {
+        error.message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.".into();
+        error.documentation_url = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
+        error.retry_after = Some(1);
+    }
+    error.into_response()
+}
+
+pub(crate) fn routes() -> Router<GitHub> {
+    crate::controls::routes()
+        .route("/_control/revoke", post(revoke))
+        .route("/_control/commit", post(commit))
+        .route("/_control/install", post(install))
+        .route("/_control/uninstall", post(uninstall))
+        .route("/_control/rate-limit", post(rate_limit))
+}
+
+#[derive(Deserialize)]
+struct RevokeBody {
+    login: String,
+    client_id: String,
+}
+
+async fn revoke(State(gh): State<GitHub>, Json(b): Json<RevokeBody>) -> Json<serde_json::Value> {
+    gh.revoke(&b.login, &b.client_id);
+    ok()
+}
+
+/// A commit from elsewhere: `content` a string sets the file, `null` deletes it.
+#[derive(Deserialize)]
+struct CommitBody {
+    owner: String,
+    repo: String,
+    branch: String,
+    path: String,
+    content: Option<String>,
+}
+
+async fn commit(State(gh): State<GitHub>, Json(b): Json<CommitBody>) -> Response {
+    match gh.commit_elsewhere(&b.owner, &b.repo, &b.branch, &b.path, b.content.as_deref()) {
+        Some(sha) => Json(json!({ "ok": true, "sha": sha })).into_response(),
+        None => refuse("no such repository or branch, or nothing to change"),
+    }
+}
+
+#[derive(Deserialize)]
+struct InstallBody {
+    account: String,
+    app_slug: String,
+}
+
+async fn install(State(gh): State<GitHub>, Json(b): Json<InstallBody>) -> Response {
+    if gh.app_by_slug(&b.app_slug).is_none() || !gh.world().accounts.contains_key(&b.account) {
+        return refuse("unknown account or app");
+    }
+    let id = gh.world().install(&b.account, &b.app_slug);
+    Json(json!({ "ok": true, "installation_id": id })).into_response()
+}
+
+async fn uninstall(
+    State(gh): State<GitHub>,
+    Json(b): Json<InstallBody>,
+) -> Json<serde_json::Value> {
+    gh.uninstall(&b.account, &b.app_slug);
+    ok()
+}
+
+#[derive(Deserialize)]
+struct RateBody {
+    login: String,
+    remaining: u32,
+}
+
+async fn rate_limit(State(gh): State<GitHub>, Json(b): Json<RateBody>) -> Json<serde_json::Value> {
+    gh.set_rate_limit_remaining(&b.login, b.remaining);
+    ok()
+}
