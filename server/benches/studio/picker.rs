@@ -1,6 +1,6 @@
 //! Figure 1: the repository step at 100, 1,000 and 10,000 writable repositories (20
-//! workspaces each) on Bitbucket Cloud, and at 10,000 (20 projects) on Bitbucket Data
-//! Center, with 100 ms on every upstream call, in Chromium against the release server
+//! workspaces each) on Bitbucket Cloud, and at 10,000 (20 projects; 20 organizations) on
+//! Bitbucket Data Center and GitHub, with 100 ms on every upstream call, in Chromium against the release server
 //! (`end2end/bench/picker.bench.ts`). Beside it, in the same run, the naive baseline a first
 //! version would be: walk every page in turn with the provider's default page size, then
 //! show the whole list.
@@ -34,7 +34,7 @@ struct Scale {
     search_term: &'static str,
 }
 
-const SCALES: [Scale; 4] = [
+const SCALES: [Scale; 5] = [
     Scale {
         provider: GitProvider::BitbucketCloud,
         label: "Bitbucket Cloud",
@@ -73,6 +73,16 @@ const SCALES: [Scale; 4] = [
         repositories: sandbox::datacenter::BIG_PROJECTS
             * sandbox::datacenter::BIG_REPOSITORIES_PER_PROJECT,
         last_group: "P20",
+        last_repository: "service-10000",
+        search_term: "service-00003",
+    },
+    Scale {
+        provider: GitProvider::GitHub,
+        label: "GitHub",
+        account: "bigco",
+        name: "ghbigco",
+        repositories: sandbox::github::BIG_ORGS * sandbox::github::BIG_REPOSITORIES_PER_ORG,
+        last_group: "bigco-20",
         last_repository: "service-10000",
         search_term: "service-00003",
     },
@@ -148,7 +158,7 @@ pub async fn run(config: &Config) -> Table {
                     .connected_datacenter_user(&email, scale.account)
                     .await
             }
-            GitProvider::GitHub => unreachable!("figure 1 has no GitHub scale yet"),
+            GitProvider::GitHub => scenario.connected_github_user(&email, scale.account).await,
         };
         let first = opening_screen(&browser, scale.provider).await;
         let opened_on = first.group.clone().expect("the step opens on a group");
@@ -163,7 +173,7 @@ pub async fn run(config: &Config) -> Table {
         tokens.push(match scale.provider {
             GitProvider::BitbucketCloud => access_token(&scenario, scale).await,
             GitProvider::BitbucketDataCenter => datacenter_access_token(&scenario, scale).await,
-            GitProvider::GitHub => unreachable!("figure 1 has no GitHub scale yet"),
+            GitProvider::GitHub => github_access_token(&scenario, scale),
         });
         let mut fresh_terms = every_repository(&browser, scale.provider, &opened_on).await;
         fresh_terms.reverse();
@@ -171,7 +181,7 @@ pub async fn run(config: &Config) -> Table {
         let control_url = match scale.provider {
             GitProvider::BitbucketCloud => &scenario.app.sandbox.base_url,
             GitProvider::BitbucketDataCenter => &scenario.app.datacenter.base_url,
-            GitProvider::GitHub => unreachable!("figure 1 has no GitHub scale yet"),
+            GitProvider::GitHub => &scenario.app.github.url,
         };
         accounts.push(Account {
             key: key_of(scale),
@@ -187,6 +197,7 @@ pub async fn run(config: &Config) -> Table {
     }
     scenario.app.sandbox.sandbox.set_latency(LATENCY);
     scenario.app.datacenter.datacenter.set_latency(LATENCY);
+    scenario.app.github.github.set_latency(LATENCY);
 
     let input = Input {
         runs: config.runs,
@@ -233,7 +244,9 @@ pub async fn run(config: &Config) -> Table {
                     naive_datacenter_walk(&scenario.app.datacenter.datacenter.rest_url(), token)
                         .await
                 }
-                GitProvider::GitHub => unreachable!("figure 1 has no GitHub scale yet"),
+                GitProvider::GitHub => {
+                    naive_github_walk(&scenario.app.github.github.api_url(), token).await
+                }
             };
             naive_notes.insert(scale.label, naive.calls);
             let walk = naive.walk;
@@ -473,6 +486,62 @@ async fn naive_datacenter_walk(rest_url: &str, token: &str) -> Naive {
         },
         calls: "`GET /rest/api/latest/repos?permission=REPO_WRITE` page by page (its default `limit`, 25)",
     }
+}
+
+/// GitHub: `GET /user/installations`, then each installation's repositories page by page,
+/// GitHub's default `per_page` (30).
+async fn naive_github_walk(api_url: &str, token: &str) -> Naive {
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    let (mut names, mut calls) = (Vec::new(), 0);
+    let get = |url: String| {
+        json_of(
+            http.get(url)
+                .bearer_auth(token)
+                .header("accept", "application/vnd.github+json"),
+        )
+    };
+    let installations = get(format!("{api_url}/user/installations?per_page=100")).await;
+    calls += 1;
+    for installation in installations["installations"].as_array().unwrap() {
+        let id = installation["id"].as_u64().unwrap();
+        for page in 1.. {
+            let url = format!("{api_url}/user/installations/{id}/repositories?page={page}");
+            let answer = get(url).await;
+            calls += 1;
+            let listed = answer["repositories"].as_array().unwrap();
+            names.extend(
+                listed
+                    .iter()
+                    .map(|r| r["full_name"].as_str().unwrap().to_owned()),
+            );
+            if listed.len() < 30 {
+                break;
+            }
+        }
+    }
+    Naive {
+        walk: Walk {
+            names,
+            calls,
+            elapsed: started.elapsed(),
+        },
+        calls: "`GET /user/installations`, then `GET /user/installations/{installation_id}/repositories` page by page (its default `per_page`, 30)",
+    }
+}
+
+/// A GitHub access token for `scale`'s user: the one the sandbox issued when the studio user
+/// connected (a GitHub App's code exchange needs the studio's PKCE verifier, which stays on
+/// the server); the walk only reads.
+fn github_access_token(scenario: &Scenario, scale: &Scale) -> String {
+    scenario
+        .app
+        .github
+        .github
+        .secrets_issued_to(scale.account)
+        .into_iter()
+        .rfind(|secret| secret.starts_with("ghu_"))
+        .expect("the sandbox issued an access token")
 }
 
 /// A Data Center access token of the harness's own for `scale`'s user: the harness runs

@@ -62,6 +62,18 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// [`Scenario::connected_user`] on GitHub: connected as the sandbox user `user`.
+    pub async fn connected_github_user(&self, email: &str, user: &str) -> Browser {
+        let browser = Browser::new(&self.server.url);
+        sign_up_on(&browser, email).await;
+        self.app
+            .authorize_github(&browser, user, crate::helpers::github::Consent::Authorize)
+            .await;
+        browser
+    }
+}
+
 /// The median of `values` (the mean of the middle two for an even count).
 pub fn median(values: &[f64]) -> f64 {
     assert!(!values.is_empty(), "a median of nothing");

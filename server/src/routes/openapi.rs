@@ -54,13 +54,13 @@ pub fn document() -> Document {
         pipelines, pipeline, save_pipeline, delete_pipeline,
         draft, save_draft, discard_draft,
         pipeline_draft, save_pipeline_draft, discard_pipeline_draft,
-        oauth_start, oauth_callback, openapi_json,
+        oauth_start, oauth_callback, oauth_installed, openapi_json,
     ),
     components(schemas(ApiError, Page<RepositoryGroup>, Page<Repository>)),
     tags(
         (name = "accounts", description = "Studio accounts and sessions"),
-        (name = "connections", description = "The user's Bitbucket authorization"),
-        (name = "bitbucket", description = "The narrow proxy to each Bitbucket provider (Cloud, Data Center)"),
+        (name = "connections", description = "The user's authorization of each Git provider"),
+        (name = "providers", description = "The narrow proxy to each configured Git provider"),
         (name = "projects", description = "Projects and their pipelines"),
         (name = "oauth", description = "Browser navigations of the OAuth round trip"),
     )
@@ -77,7 +77,7 @@ const SHARED_ERRORS: [(&str, &str); 9] = [
     ),
     (
         "403",
-        "Refused: cross-site, not declared as JSON, or not allowed on Bitbucket.",
+        "Refused: cross-site, not declared as JSON, or not allowed on the provider.",
     ),
     ("404", "Not found, or not the user's."),
     ("405", "The address does not take this method."),
@@ -85,12 +85,12 @@ const SHARED_ERRORS: [(&str, &str); 9] = [
     ("422", "A field is invalid; `field` names it."),
     (
         "429",
-        "Too many attempts, or Bitbucket's rate limit; `Retry-After` says when to retry.",
+        "Too many attempts, or the provider's rate limit; `Retry-After` says when to retry.",
     ),
-    ("502", "Bitbucket answered something unexpected."),
+    ("502", "The provider answered something unexpected."),
     (
         "503",
-        "The studio's storage or Bitbucket is unavailable for a moment; `Retry-After`.",
+        "The studio's storage or the provider is unavailable for a moment; `Retry-After`.",
     ),
 ];
 
@@ -168,58 +168,58 @@ fn sign_in() {}
     responses((status = 204, description = "The session is destroyed")))]
 fn sign_out() {}
 
-#[utoipa::path(get, path = "/api/connections/{provider}", tag = "connections", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
+#[utoipa::path(get, path = "/api/connections/{provider}", tag = "connections", params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$")),
     responses((status = 200, description = "Whether the authorization works", body = ConnectionStatus),
               (status = 401, description = "Not signed in", body = ApiError)))]
 fn connection() {}
 
-#[utoipa::path(delete, path = "/api/connections/{provider}", tag = "connections", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")), request_body = EmptyBody,
+#[utoipa::path(delete, path = "/api/connections/{provider}", tag = "connections", params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$")), request_body = EmptyBody,
     responses((status = 204, description = "The studio forgot the tokens"),
               (status = 401, description = "Not signed in", body = ApiError)))]
 fn disconnect() {}
 
-#[utoipa::path(get, path = "/api/connections/{provider}/events", tag = "connections", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
+#[utoipa::path(get, path = "/api/connections/{provider}/events", tag = "connections", params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$")),
     responses((status = 200, description = "The audit trail, newest first", body = Vec<ConnectionEvent>),
               (status = 401, description = "Not signed in", body = ApiError)))]
 fn connection_events() {}
 
-#[utoipa::path(get, path = "/api/{provider}/workspaces", tag = "bitbucket", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
+#[utoipa::path(get, path = "/api/{provider}/workspaces", tag = "providers", params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$")),
     responses((status = 200, description = "The account's workspaces", body = Page<RepositoryGroup>),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The provider is not connected, or needs a reconnect", body = ApiError)))]
 fn workspaces() {}
 
-#[utoipa::path(get, path = "/api/{provider}/workspace-names", tag = "bitbucket", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$")),
-    responses((status = 200, description = "The account's workspaces, named where Bitbucket gives a name", body = Vec<RepositoryGroup>),
+#[utoipa::path(get, path = "/api/{provider}/workspace-names", tag = "providers", params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$")),
+    responses((status = 200, description = "The account's groups of repositories, named where the provider gives a name", body = Vec<RepositoryGroup>),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The provider is not connected, or needs a reconnect", body = ApiError)))]
 fn workspace_names() {}
 
-#[utoipa::path(get, path = "/api/{provider}/repository-picker", tag = "bitbucket", params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), PickerQuery),
+#[utoipa::path(get, path = "/api/{provider}/repository-picker", tag = "providers", params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$"), PickerQuery),
     responses((status = 200, description = "Workspaces and the first repositories", body = RepositoryPicker),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The provider is not connected, or needs a reconnect", body = ApiError)))]
 fn repository_picker() {}
 
-#[utoipa::path(get, path = "/api/{provider}/workspaces/{workspace}/repositories", tag = "bitbucket",
-    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center; `~SLUG` for a personal project)", pattern = "^~?[A-Za-z0-9._-]{1,128}$"), RepositoryQuery),
+#[utoipa::path(get, path = "/api/{provider}/workspaces/{workspace}/repositories", tag = "providers",
+    params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center; `~SLUG` for a personal project)", pattern = "^~?[A-Za-z0-9._-]{1,128}$"), RepositoryQuery),
     responses((status = 200, description = "Repositories the user can write to", body = Page<Repository>),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The provider is not connected, or needs a reconnect", body = ApiError)))]
 fn repositories() {}
 
-#[utoipa::path(get, path = "/api/{provider}/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "bitbucket",
-    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center; `~SLUG` for a personal project)", pattern = "^~?[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
+#[utoipa::path(get, path = "/api/{provider}/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "providers",
+    params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center; `~SLUG` for a personal project)", pattern = "^~?[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
     responses((status = 200, description = "The state of the `main` branch", body = MainBranch),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The provider is not connected, or needs a reconnect", body = ApiError)))]
 fn main_branch() {}
 
-#[utoipa::path(post, path = "/api/{provider}/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "bitbucket", request_body = EmptyBody,
-    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center; `~SLUG` for a personal project)", pattern = "^~?[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
+#[utoipa::path(post, path = "/api/{provider}/workspaces/{workspace}/repositories/{repository}/main-branch", tag = "providers", request_body = EmptyBody,
+    params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$"), ("workspace" = String, Path, description = "Workspace slug (Cloud) or project key (Data Center; `~SLUG` for a personal project)", pattern = "^~?[A-Za-z0-9._-]{1,128}$"), ("repository" = String, Path, description = "Repository slug", pattern = "^[A-Za-z0-9._-]{1,128}$")),
     responses((status = 200, description = "`main` exists now", body = MainBranch),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "Bitbucket is not connected, or needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The provider is not connected, or needs a reconnect", body = ApiError)))]
 fn create_main_branch() {}
 
 #[utoipa::path(get, path = api::paths::PROJECTS, tag = "projects",
@@ -230,7 +230,7 @@ fn projects() {}
 #[utoipa::path(post, path = api::paths::PROJECTS, tag = "projects", request_body = CreateProject,
     responses((status = 201, description = "Created", body = Project),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "A project of that name exists, or Bitbucket needs a reconnect", body = ApiError)))]
+              (status = 409, description = "A project of that name exists, or the provider needs a reconnect", body = ApiError)))]
 fn create_project() {}
 
 #[utoipa::path(get, path = "/api/projects/{id}", tag = "projects",
@@ -249,28 +249,28 @@ fn update_project() {}
     params(("id" = i64, Path, description = "Project id")),
     responses((status = 200, description = "The project's pipelines", body = PipelineList),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "Bitbucket needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The provider needs a reconnect", body = ApiError)))]
 fn pipelines() {}
 
 #[utoipa::path(get, path = "/api/projects/{id}/pipelines/file", tag = "projects",
     params(("id" = i64, Path, description = "Project id"), PipelineQuery),
     responses((status = 200, description = "One pipeline", body = PipelineFile),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "Bitbucket needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The provider needs a reconnect", body = ApiError)))]
 fn pipeline() {}
 
 #[utoipa::path(put, path = "/api/projects/{id}/pipelines/file", tag = "projects", request_body = SavePipeline,
     params(("id" = i64, Path, description = "Project id")),
     responses((status = 200, description = "Saved", body = SavedPipeline),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "The pipeline changed meanwhile (nothing was overwritten), or Bitbucket needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The pipeline changed meanwhile (nothing was overwritten), or the provider needs a reconnect", body = ApiError)))]
 fn save_pipeline() {}
 
 #[utoipa::path(delete, path = "/api/projects/{id}/pipelines/file", tag = "projects", request_body = DeletePipeline,
     params(("id" = i64, Path, description = "Project id")),
     responses((status = 200, description = "Deleted", body = SavedPipeline),
               (status = 401, description = "Not signed in", body = ApiError),
-              (status = 409, description = "The pipeline changed meanwhile, or Bitbucket needs a reconnect", body = ApiError)))]
+              (status = 409, description = "The pipeline changed meanwhile, or the provider needs a reconnect", body = ApiError)))]
 fn delete_pipeline() {}
 
 #[utoipa::path(get, path = api::paths::PROJECT_DRAFT, tag = "projects",
@@ -308,12 +308,12 @@ fn save_pipeline_draft() {}
 fn discard_pipeline_draft() {}
 
 #[utoipa::path(get, path = "/oauth/{provider}/start", tag = "oauth",
-    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), ("return_to" = Option<String>, Query, description = "A same-origin path to come back to")),
-    responses((status = 303, description = "To Bitbucket's consent page, or to sign-in first")))]
+    params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$"), ("return_to" = Option<String>, Query, description = "A same-origin path to come back to")),
+    responses((status = 303, description = "To the provider's consent page, or to sign-in first")))]
 fn oauth_start() {}
 
 #[utoipa::path(get, path = "/oauth/{provider}/callback", tag = "oauth",
-    params(("provider" = String, Path, description = "The Git provider: `bitbucket` (Cloud) or `bitbucket-dc` (Data Center)", pattern = "^(bitbucket|bitbucket-dc)$"), 
+    params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$"), 
         ("code" = Option<String>, Query, description = "The authorization code"),
         ("state" = Option<String>, Query, description = "The transaction's state"),
         ("error" = Option<String>, Query, description = "An RFC 6749 error code"),
@@ -321,6 +321,14 @@ fn oauth_start() {}
     ),
     responses((status = 303, description = "Back into the studio, with `oauth_error` on failure")))]
 fn oauth_callback() {}
+
+#[utoipa::path(get, path = "/oauth/{provider}/installed", tag = "oauth",
+    params(("provider" = String, Path, description = "The Git provider's slug, as `/api/info` lists the configured ones (`GitProvider`)", pattern = "^[a-z][a-z0-9-]*$"),
+        ("state" = Option<String>, Query, description = "The studio page to come back to, as the install link carried it"),
+        ("installation_id" = Option<String>, Query, description = "Ignored: anyone could make it up"),
+    ),
+    responses((status = 303, description = "Back to the page named by `state`, or the provider's first wizard step")))]
+fn oauth_installed() {}
 
 #[utoipa::path(get, path = PATH, tag = "accounts",
     responses((status = 200, description = "This document", content_type = "application/json")))]
@@ -373,6 +381,8 @@ mod tests {
             api::paths::repository_picker(api::GitProvider::BitbucketDataCenter),
             api::paths::main_branch(api::GitProvider::BitbucketDataCenter, "DATA", "r"),
             api::paths::oauth_callback(api::GitProvider::BitbucketDataCenter),
+            api::paths::repository_picker(api::GitProvider::GitHub),
+            api::paths::oauth_installed(api::GitProvider::GitHub),
         ] {
             assert!(
                 templates.iter().any(|t| matches(t, &path)),

@@ -176,7 +176,65 @@ async fn githubs_rate_limit_is_told_in_its_name(engine: Engine) {
     );
 }
 
+/// GitHub's refresh tokens are single-use: two instances refreshing at once would lose the
+/// grant, so fifty requests over two instances must refresh exactly once.
+async fn fifty_requests_over_two_instances_refresh_once(engine: Engine) {
+    let app = TestApp::connected_to_github(engine, "alex").await;
+    let b = app.another_instance().await;
+    let github = &app.github.github;
+    github.advance_clock(std::time::Duration::from_secs(8 * 3600 + 120));
+    // Slow enough that both instances meet the expired token while a refresh is under way.
+    github.set_latency(std::time::Duration::from_millis(100));
+    let browsers = [&app.browser, &b.browser];
+    let probe = api::paths::workspaces(GH);
+    let calls = (0..50).map(|i| browsers[i % 2].get(&probe));
+    for response in futures::future::join_all(calls).await {
+        assert_eq!(response.status(), 200);
+    }
+    let tokens = github.stats().token_requests;
+    assert_eq!(
+        tokens.refresh_token, 1,
+        "one refresh for 50 requests on two instances"
+    );
+    assert_eq!(
+        tokens.refresh_reused, 0,
+        "no single-use refresh token presented twice"
+    );
+    assert_eq!(tokens.refused, 0);
+}
+
+/// GitHub answers a token error with HTTP 200 and an `error`: a dead refresh token is a
+/// refusal, which asks the user to reconnect, never an outage retried forever.
+async fn a_refused_refresh_answered_with_200_asks_to_reconnect(engine: Engine) {
+    let app = TestApp::connected_to_github(engine, "alex").await;
+    let github = &app.github.github;
+    // The grant is revoked on GitHub and the access token has expired: the refresh is refused.
+    github.revoke("alex", CLIENT_ID);
+    github.advance_clock(std::time::Duration::from_secs(9 * 3600));
+    let refused = app.browser.get(&api::paths::repository_picker(GH)).await;
+    assert_eq!(refused.status(), 409);
+    let error: ApiError = refused.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::ProviderReconnectNeeded);
+    assert!(github.stats().token_requests.refused >= 1);
+    let events = app.browser.get(&api::paths::connection_events(GH)).await;
+    let events: Vec<api::ConnectionEvent> = events.json().await.unwrap();
+    let failed = events
+        .iter()
+        .find(|e| e.kind == api::ConnectionEventKind::RefreshFailed)
+        .expect("the refused refresh is in the audit trail");
+    assert!(
+        failed
+            .detail
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("bad_refresh_token"),
+        "{failed:?}"
+    );
+}
+
 crate::both_engines!(
+    fifty_requests_over_two_instances_refresh_once,
+    a_refused_refresh_answered_with_200_asks_to_reconnect,
     github_is_offered_with_its_install_page,
     connecting_asks_once_and_names_the_account,
     a_cancelled_consent_returns_to_the_wizard_with_the_reason,

@@ -106,6 +106,18 @@ impl Instance {
                 .env("BITBUCKET_DC_CALLBACK_URL", &datacenter.callback_url)
                 .env("BITBUCKET_DC_REVOKE_URL", &datacenter.revoke_url);
         }
+        if let Some(github) = &settings.providers.github {
+            command
+                .env("GITHUB_APP_SLUG", &github.app_slug)
+                .env("GITHUB_CLIENT_ID", &github.client_id)
+                .env("GITHUB_CLIENT_SECRET", github.client_secret.expose_secret())
+                .env("GITHUB_CALLBACK_URL", &github.callback_url)
+                .env("GITHUB_URL", &github.web_url)
+                .env("GITHUB_API_URL", &github.api_url);
+            if let Some(id) = github.app_id {
+                command.env("GITHUB_APP_ID", id.to_string());
+            }
+        }
         let mut instance = Instance {
             browser: browser.at(&url),
             url,

@@ -1,180 +1,27 @@
-//! The Git data API: refs, commits, trees and blobs (`…/git/…`). On a repository without a
-//! commit every one of them answers 409 "Git Repository is empty." (the first commit goes
-//! through `PUT …/contents/{path}`). A ref update must fast-forward unless `force`.
+//! Commits, trees (a `sha: null` entry deletes its path) and blobs.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
-use axum::http::{header, HeaderValue, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, Uri};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::paging::{param, query_pairs};
-use super::render::{self, Urls};
-use super::{json_body, reply, visible, writable, Caller};
+use super::super::paging::{param, query_pairs};
+use super::super::render::{self, Urls};
+use super::super::{json_body, reply, visible, writable, Caller};
 use crate::github::errors::{ApiError, ApiResult};
 use crate::github::model::{blob_sha, join, tree_sha, Signature, TreeObject};
 use crate::github::world::World;
 use crate::github::GitHub;
 
-type RepoPath = Path<(String, String)>;
+use super::{created, object_missing, RepoPath};
 
-fn created(value: serde_json::Value, location: &str) -> Response {
-    let mut r = reply(StatusCode::CREATED, value);
-    if let Ok(v) = HeaderValue::from_str(location) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
-
-/// `heads/{branch}` → the branch name; anything else (tags, notes) is not kept here.
-fn branch_of(r: &str) -> Option<&str> {
-    r.strip_prefix("refs/")
-        .unwrap_or(r)
-        .strip_prefix("heads/")
-        .filter(|b| !b.is_empty())
-}
-
-fn object_missing() -> ApiError {
-    ApiError::unprocessable("Object does not exist")
-}
-
-pub(super) async fn get_ref(
-    State(gh): State<GitHub>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name, r)): Path<(String, String, String)>,
-) -> ApiResult {
-    let world = gh.world();
-    let (repo, _) = visible(&world, &caller, &owner, &name)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
-    let branch = branch_of(&r).ok_or_else(ApiError::not_found)?;
-    let sha = repo.branches.get(branch).ok_or_else(ApiError::not_found)?;
-    Ok(reply(
-        StatusCode::OK,
-        render::git_ref(&Urls::of(&gh), repo, branch, sha),
-    ))
-}
-
-#[derive(Deserialize)]
-struct NewRef {
-    #[serde(rename = "ref")]
-    name: String,
-    sha: String,
-}
-
-pub(super) async fn create_ref(
-    State(gh): State<GitHub>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name)): RepoPath,
-    body: Bytes,
-) -> ApiResult {
-    let mut world = gh.world();
-    writable(&world, &caller, &owner, &name)?;
-    let body: NewRef = json_body(&body)?;
-    let repo = world
-        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
-        .ok_or_else(ApiError::not_found)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
-    let branch = match body.name.strip_prefix("refs/heads/") {
-        Some(b) if !b.is_empty() && !b.ends_with('/') && !b.contains("..") && !b.contains(' ') => {
-            b.to_owned()
-        }
-        _ => return Err(ApiError::unprocessable("Reference name is invalid")),
-    };
-    if repo.branches.contains_key(&branch) {
-        return Err(ApiError::unprocessable("Reference already exists"));
-    }
-    if !repo.commits.contains_key(&body.sha) {
-        return Err(object_missing());
-    }
-    repo.branches.insert(branch.clone(), body.sha.clone());
-    let u = Urls::of(&gh);
-    let location = format!("{}/git/refs/heads/{branch}", u.repo(repo));
-    Ok(created(
-        render::git_ref(&u, repo, &branch, &body.sha),
-        &location,
-    ))
-}
-
-#[derive(Deserialize)]
-struct RefUpdate {
-    sha: String,
-    #[serde(default)]
-    force: bool,
-}
-
-pub(super) async fn update_ref(
-    State(gh): State<GitHub>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name, r)): Path<(String, String, String)>,
-    body: Bytes,
-) -> ApiResult {
-    let mut world = gh.world();
-    writable(&world, &caller, &owner, &name)?;
-    let body: RefUpdate = json_body(&body)?;
-    let now = world.now_unix();
-    let repo = world
-        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
-        .ok_or_else(ApiError::not_found)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
-    let branch = branch_of(&r)
-        .ok_or_else(|| ApiError::unprocessable("Reference does not exist"))?
-        .to_owned();
-    let current = repo
-        .branches
-        .get(&branch)
-        .cloned()
-        .ok_or_else(|| ApiError::unprocessable("Reference does not exist"))?;
-    if !repo.commits.contains_key(&body.sha) {
-        return Err(object_missing());
-    }
-    if !body.force && !repo.descends(&body.sha, &current) {
-        return Err(ApiError::unprocessable("Update is not a fast forward"));
-    }
-    repo.branches.insert(branch.clone(), body.sha.clone());
-    repo.pushed_at = now;
-    Ok(reply(
-        StatusCode::OK,
-        render::git_ref(&Urls::of(&gh), repo, &branch, &body.sha),
-    ))
-}
-
-pub(super) async fn delete_ref(
-    State(gh): State<GitHub>,
-    Extension(caller): Extension<Caller>,
-    Path((owner, name, r)): Path<(String, String, String)>,
-) -> ApiResult {
-    let mut world = gh.world();
-    writable(&world, &caller, &owner, &name)?;
-    let repo = world
-        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
-        .ok_or_else(ApiError::not_found)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
-    let branch =
-        branch_of(&r).ok_or_else(|| ApiError::unprocessable("Reference does not exist"))?;
-    if branch == repo.default_branch {
-        return Err(ApiError::unprocessable("Cannot delete the default branch"));
-    }
-    repo.branches
-        .remove(branch)
-        .ok_or_else(|| ApiError::unprocessable("Reference does not exist"))?;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-pub(super) async fn get_commit(
+pub(in crate::github::api) async fn get_commit(
     State(gh): State<GitHub>,
     Extension(caller): Extension<Caller>,
     Path((owner, name, sha)): Path<(String, String, String)>,
@@ -226,7 +73,7 @@ fn signature(person: Option<&Person>, fallback: &Signature) -> Signature {
     )
 }
 
-pub(super) async fn create_commit(
+pub(in crate::github::api) async fn create_commit(
     State(gh): State<GitHub>,
     Extension(caller): Extension<Caller>,
     Path((owner, name)): RepoPath,
@@ -311,7 +158,7 @@ fn tree_json(
     json!({"sha": sha, "url": format!("{api}/git/trees/{sha}"), "tree": entries, "truncated": truncated})
 }
 
-pub(super) async fn get_tree(
+pub(in crate::github::api) async fn get_tree(
     State(gh): State<GitHub>,
     Extension(caller): Extension<Caller>,
     Path((owner, name, sha)): Path<(String, String, String)>,
@@ -368,7 +215,7 @@ struct NewTree {
     base_tree: Option<String>,
 }
 
-pub(super) async fn create_tree(
+pub(in crate::github::api) async fn create_tree(
     State(gh): State<GitHub>,
     Extension(caller): Extension<Caller>,
     Path((owner, name)): RepoPath,
@@ -459,7 +306,7 @@ struct NewBlob {
     encoding: Option<String>,
 }
 
-pub(super) async fn create_blob(
+pub(in crate::github::api) async fn create_blob(
     State(gh): State<GitHub>,
     Extension(caller): Extension<Caller>,
     Path((owner, name)): RepoPath,
