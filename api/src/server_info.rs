@@ -37,6 +37,10 @@ pub struct ProviderInfo {
     /// offers it when an account is missing, with `?state=` naming where to come back to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_url: Option<String>,
+    /// Whether Disconnect also revokes the studio's grant on the provider's side (GitHub lets
+    /// its apps; Bitbucket has no revocation endpoint, so there it only forgets the tokens).
+    #[serde(default)]
+    pub revokes_on_disconnect: bool,
 }
 
 /// The Git providers the studio can keep pipelines in. Each has its own authorization, per

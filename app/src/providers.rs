@@ -22,6 +22,8 @@ pub struct Provider {
     /// Where the user installs the studio's app on an account, for a provider that asks for
     /// that beside authorization (see `api::ProviderInfo::install_url`).
     pub install_url: Option<String>,
+    /// Whether Disconnect also revokes the grant on the provider's side.
+    pub revokes_on_disconnect: bool,
 }
 
 /// The name of a provider the server did not describe.
@@ -43,6 +45,7 @@ impl Provider {
             revoke_url: String::new(),
             wording: ProviderWording::default(),
             install_url: None,
+            revokes_on_disconnect: false,
         })
     }
 
@@ -107,6 +110,7 @@ impl From<&ProviderInfo> for Provider {
             revoke_url: info.revoke_url.clone(),
             wording: info.wording.clone(),
             install_url: info.install_url.clone(),
+            revokes_on_disconnect: info.revokes_on_disconnect,
         }
     }
 }
@@ -145,6 +149,7 @@ mod tests {
                         ..ProviderWording::default()
                     },
                     install_url: None,
+                    revokes_on_disconnect: false,
                 },
                 ProviderInfo {
                     provider: GitProvider::BitbucketDataCenter,
@@ -156,6 +161,7 @@ mod tests {
                         ..ProviderWording::default()
                     },
                     install_url: None,
+                    revokes_on_disconnect: false,
                 },
             ],
             mailbox_url: None,

@@ -105,6 +105,10 @@ pub struct TokenRequestStats {
     /// refreshes of one grant racing. The studio's single flight keeps this at 0.
     #[serde(default)]
     pub rotated_refresh_reused: u64,
+    /// Token requests refused (where the answer does not say so by its status alone: GitHub
+    /// answers every refusal with HTTP 200 and an `error`).
+    #[serde(default)]
+    pub refused: u64,
 }
 
 /// A sandbox: cheap to clone (an `Arc`), all clones share one world.

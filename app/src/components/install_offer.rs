@@ -31,7 +31,9 @@ pub fn InstallOffer(provider: Provider, return_to: String, none_yet: bool) -> im
     Some(view! {
         <p class="install-offer">
             {why_missing(&provider, none_yet)} " "
-            <a href=href>{label}</a>
+            // `rel="external"`: a page load, not a route of this app; the router would
+            // otherwise take a same-origin install page (the sandbox's) for one of its own.
+            <a href=href rel="external">{label}</a>
         </p>
     })
 }

@@ -9,9 +9,10 @@
 //! provider's page has the same headings and buttons without two "Authorize" buttons on
 //! one screen.
 //!
-//! Disconnecting only makes the studio forget its tokens: neither Bitbucket has a revocation
-//! endpoint, so the page then points to the provider's own page, where the user can revoke
-//! the studio's access on the provider's side too.
+//! Disconnecting makes the studio forget its tokens, and revokes its grant on the provider's
+//! side where the provider lets it (`api::ProviderInfo::revokes_on_disconnect`: GitHub).
+//! Bitbucket has no revocation endpoint, so there the page then points to the provider's own
+//! page, where the user can revoke the studio's access on the provider's side too.
 
 use crate::tasks::PageTasks;
 use api::{ConnectionEvent, ConnectionStatus, GitProvider, ProviderInfo};
@@ -33,6 +34,11 @@ pub const NO_EVENTS: &str = "Nothing has happened to this connection yet.";
 /// What the page says once the studio has forgotten the tokens.
 pub fn disconnected_notice(provider: &Provider) -> String {
     let name = provider.short_name();
+    if provider.revokes_on_disconnect {
+        return format!(
+            "Disconnected. The studio revoked its access on {name} and no longer holds a token for your {name} account; your projects keep their settings."
+        );
+    }
     format!(
         "Disconnected. The studio no longer holds a token for your {name} account; your projects keep their settings. To withdraw the studio's access on {name} as well, revoke it under {}.",
         provider.revoke_page()
@@ -216,8 +222,13 @@ fn DisconnectControl(
     let tasks = PageTasks::new();
     let id = provider.id;
     let name = provider.short_name().to_owned();
+    let forgets = if provider.revokes_on_disconnect {
+        format!("The studio revokes its access on {name} and forgets its tokens")
+    } else {
+        "The studio forgets its tokens".to_owned()
+    };
     let question = format!(
-        "Disconnect {name}? The studio forgets its tokens; creating a project on a {name} repository will ask you to authorize again."
+        "Disconnect {name}? {forgets}; creating a project on a {name} repository will ask you to authorize again."
     );
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -383,5 +394,17 @@ mod tests {
             ..Provider::of(GitProvider::BitbucketDataCenter, None)
         };
         assert!(disconnected_notice(&dc).contains("your Acme Bitbucket account"));
+        let github = Provider {
+            wording: api::ProviderWording {
+                short_name: "GitHub".into(),
+                ..Default::default()
+            },
+            revokes_on_disconnect: true,
+            ..Provider::of(GitProvider::GitHub, None)
+        };
+        assert_eq!(
+            disconnected_notice(&github),
+            "Disconnected. The studio revoked its access on GitHub and no longer holds a token for your GitHub account; your projects keep their settings."
+        );
     }
 }

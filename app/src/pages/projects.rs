@@ -108,6 +108,7 @@ mod tests {
                 revoke_url: String::new(),
                 wording: api::ProviderWording::default(),
                 install_url: None,
+                revokes_on_disconnect: false,
             }],
             mailbox_url: None,
         };

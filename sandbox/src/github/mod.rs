@@ -30,8 +30,8 @@ use axum::routing::get;
 use axum::Router;
 
 pub use seed::{BIG_ORGS, BIG_REPOSITORIES_PER_ORG, PASSWORD};
+pub use world::GitHubStats;
 use world::World;
-pub use world::{GitHubStats, TokenRequestStats};
 
 /// A GitHub App registered with the sandbox, as under "Developer settings".
 #[derive(Debug, Clone, PartialEq, Eq)]

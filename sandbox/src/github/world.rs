@@ -22,7 +22,7 @@ const RATE_WINDOW: Duration = Duration::from_secs(3600);
 /// Counters of `GitHub::stats` and `GET /_control/stats`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GitHubStats {
-    pub token_requests: TokenRequestStats,
+    pub token_requests: crate::TokenRequestStats,
     /// Every request under `/api/v3`, refused and faulted ones included.
     pub api_requests: u64,
     /// `"GET /user/installations"` → count, by route template relative to `/api/v3`.
@@ -37,17 +37,6 @@ pub struct GitHubStats {
     /// last, at most [`crate::REQUEST_IDS_KEPT`].
     #[serde(default)]
     pub request_ids: Vec<String>,
-}
-
-/// Token endpoint calls by grant type, and those refused (every refusal is a 200 with an
-/// `error` on GitHub, so a count is the only way a test sees them without the body).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenRequestStats {
-    pub authorization_code: u64,
-    pub refresh_token: u64,
-    pub refused: u64,
-    /// Refreshes presenting a refresh token already exchanged: two refreshes racing.
-    pub refresh_reused: u64,
 }
 
 #[derive(Debug, Default)]

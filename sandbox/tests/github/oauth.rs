@@ -213,7 +213,7 @@ async fn refresh_rotates_once_and_tokens_expire_by_the_clock() {
         "bad_refresh_token",
         "single use"
     );
-    assert_eq!(rs.github.stats().token_requests.refresh_reused, 1);
+    assert_eq!(rs.github.stats().token_requests.rotated_refresh_reused, 1);
     assert_eq!(
         gh.get(&access, "/user").await.status,
         StatusCode::UNAUTHORIZED,

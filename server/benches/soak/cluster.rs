@@ -46,6 +46,8 @@ impl Cluster {
         let datacenter = &app.datacenter.datacenter;
         datacenter.set_latency(latency);
         datacenter.set_rotation(true);
+        // GitHub always rotates its single-use refresh tokens.
+        app.github.github.set_latency(latency);
         let mut instances = Vec::new();
         for _ in 0..2 {
             instances.push(Instance::start(&app.settings, &app.browser).await);

@@ -13,21 +13,22 @@ use crate::helpers::CLIENT_ID;
 pub enum Upstream {
     Cloud,
     DataCenter,
+    GitHub,
 }
 
 #[derive(Clone, Debug)]
 pub enum Injection {
     /// A sandbox's answers: `count` requests under `prefix` get `kind`.
-    Bitbucket {
+    Upstream {
         upstream: Upstream,
         kind: FaultKind,
         count: u32,
         prefix: &'static str,
     },
-    /// Every access token expires, on both providers (the sandboxes' clocks move 2 h 1 min
-    /// on; rotation is on).
+    /// Every access token expires, on every provider (the sandboxes' clocks move 8 h 1 min
+    /// on, past GitHub's 8 hours and Bitbucket's 1 or 2; rotation is on).
     TokensExpire,
-    /// Alex revokes the studio's access on both providers: every grant of the account ends.
+    /// Alex revokes the studio's access on every provider: every grant of the account ends.
     Revoke,
     /// Instance 2 is killed (SIGKILL), left down 5 s, and started again.
     KillInstance,
@@ -40,7 +41,7 @@ pub enum Injection {
 impl Injection {
     fn describe(&self) -> String {
         match self {
-            Injection::Bitbucket {
+            Injection::Upstream {
                 upstream,
                 kind,
                 count,
@@ -55,6 +56,7 @@ impl Injection {
                 let on = match upstream {
                     Upstream::Cloud => "Cloud",
                     Upstream::DataCenter => "Data Center",
+                    Upstream::GitHub => "GitHub",
                 };
                 let target = match prefix.strip_suffix('$') {
                     Some(path) => format!("{path} (that path only)"),
@@ -63,7 +65,7 @@ impl Injection {
                 format!("{what} × {count} on {on} {target}")
             }
             Injection::TokensExpire => "every access token expires".into(),
-            Injection::Revoke => "the grants are revoked on Bitbucket".into(),
+            Injection::Revoke => "the grants are revoked on every provider".into(),
             Injection::KillInstance => "instance 2 killed, restarted after 5 s".into(),
             Injection::RestartPostgres => "PostgreSQL restarted (3 s down)".into(),
             Injection::ReadMemory => String::new(),
@@ -74,18 +76,19 @@ impl Injection {
 /// When each fault arrives, as a fraction of the run.
 pub fn schedule(run: Duration) -> Vec<(Duration, Injection)> {
     let at = |fraction: f64| run.mul_f64(fraction);
-    let cloud = |kind, count, prefix| Injection::Bitbucket {
-        upstream: Upstream::Cloud,
-        kind,
-        count,
-        prefix,
+    let on = |upstream| {
+        move |kind, count, prefix| Injection::Upstream {
+            upstream,
+            kind,
+            count,
+            prefix,
+        }
     };
-    let datacenter = |kind, count, prefix| Injection::Bitbucket {
-        upstream: Upstream::DataCenter,
-        kind,
-        count,
-        prefix,
-    };
+    let (cloud, datacenter, github) = (
+        on(Upstream::Cloud),
+        on(Upstream::DataCenter),
+        on(Upstream::GitHub),
+    );
     // Longer than the studio's 20 s upstream timeout: it must give up and say so.
     let hang = FaultKind::Hang(Duration::from_secs(25));
     vec![
@@ -97,18 +100,31 @@ pub fn schedule(run: Duration) -> Vec<(Duration, Injection)> {
             at(0.11),
             datacenter(FaultKind::Status(500), 3, "/rest/api/latest/repos"),
         ),
+        (
+            at(0.115),
+            github(FaultKind::Status(500), 3, "/api/v3/user/installations/"),
+        ),
         (at(0.12), cloud(FaultKind::Status(502), 2, "/2.0/user")),
         (
             at(0.13),
             datacenter(FaultKind::Status(502), 2, "/rest/api/latest/projects"),
+        ),
+        (
+            at(0.14),
+            github(FaultKind::Status(502), 2, "/api/v3/repos/"),
         ),
         (at(0.18), cloud(FaultKind::Status(429), 5, "/2.0/")),
         (
             at(0.19),
             datacenter(FaultKind::Status(429), 5, "/rest/api/"),
         ),
+        (at(0.195), github(FaultKind::Status(429), 5, "/api/v3/")),
         (at(0.26), cloud(hang.clone(), 2, "/2.0/repositories")),
-        (at(0.27), datacenter(hang, 2, "/rest/api/latest/repos")),
+        (
+            at(0.27),
+            datacenter(hang.clone(), 2, "/rest/api/latest/repos"),
+        ),
+        (at(0.275), github(hang, 2, "/api/v3/user/installations/")),
         // Malformed JSON on the group lists exactly (`$`): a file read under the same prefix
         // (Data Center's `/projects/{key}/repos/{slug}/raw/…`) is any bytes, so a garbled body
         // there is a file the studio must show as it is, not a fault it could notice; landing
@@ -120,6 +136,10 @@ pub fn schedule(run: Duration) -> Vec<(Duration, Injection)> {
         (
             at(0.35),
             datacenter(FaultKind::MalformedJson, 2, "/rest/api/latest/projects$"),
+        ),
+        (
+            at(0.355),
+            github(FaultKind::MalformedJson, 2, "/api/v3/user/installations$"),
         ),
         (at(0.40), Injection::ReadMemory),
         (at(0.45), Injection::TokensExpire),
@@ -140,6 +160,7 @@ pub async fn run(
 ) -> (Vec<String>, Option<(Duration, Duration)>) {
     let sandbox = &cluster.app.sandbox.sandbox;
     let datacenter = &cluster.app.datacenter.datacenter;
+    let github = &cluster.app.github.github;
     let mut injected = Vec::new();
     let mut down = None;
     for (at, injection) in schedule {
@@ -153,7 +174,7 @@ pub async fn run(
             injected.push(format!("{:.0} s: {described}", at.as_secs_f64()));
         }
         match injection {
-            Injection::Bitbucket {
+            Injection::Upstream {
                 upstream,
                 kind,
                 count,
@@ -168,16 +189,19 @@ pub async fn run(
                 match upstream {
                     Upstream::Cloud => sandbox.inject(fault),
                     Upstream::DataCenter => datacenter.inject(fault),
+                    Upstream::GitHub => github.inject(fault),
                 }
             }
             Injection::TokensExpire => {
-                let past_expiry = Duration::from_secs(2 * 3600 + 60);
+                let past_expiry = Duration::from_secs(8 * 3600 + 60);
                 sandbox.advance_clock(past_expiry);
                 datacenter.advance_clock(past_expiry);
+                github.advance_clock(past_expiry);
             }
             Injection::Revoke => {
                 sandbox.revoke("alex", CLIENT_ID);
                 datacenter.revoke("alex", CLIENT_ID);
+                github.revoke("alex", CLIENT_ID);
             }
             Injection::KillInstance => {
                 let from = started.elapsed();

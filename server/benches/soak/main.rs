@@ -99,7 +99,7 @@ fn main() {
 async fn soak(settings: &Settings) -> Vec<Table> {
     let duration = Duration::from_secs(settings.minutes * 60);
     println!(
-        "[soak] {} minute(s), {} users, {} ms per Bitbucket call: starting PostgreSQL, the sandbox and two instances",
+        "[soak] {} minute(s), {} users, {} ms per provider call: starting PostgreSQL, the sandboxes and two instances",
         settings.minutes,
         settings.users,
         settings.latency.as_millis()
@@ -129,10 +129,11 @@ async fn soak(settings: &Settings) -> Vec<Table> {
             Err(_) => harness_panics.push("a user was still busy a minute after the end".into()),
         }
     }
-    // Cloud's and Data Center's token endpoints.
+    // Every provider's token endpoint.
     let token_stats = [
         cluster.app.sandbox.sandbox.stats().token_requests,
         cluster.app.datacenter.datacenter.stats().token_requests,
+        cluster.app.github.github.stats().token_requests,
     ];
     let refreshes = refreshes_per_user(&cluster).await;
     let tables = report_tables(

@@ -73,9 +73,16 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
     // Usually prepared while the user read the connect step (see `prepared`).
     let picker = LocalResource::new(move || prepared::first_screen(id, asked.clone()));
     let oauth_error = use_oauth_error(provider.clone());
-    // Come back to the same workspace after authorizing.
+    // Come back to the same workspace, and the repository chosen before (a "Change the
+    // repository" link preselects it), after authorizing.
     let return_to = move || {
-        params.with(|params| links::repository_step(id, params.get_str(query::WORKSPACE), None))
+        params.with(|params| {
+            links::repository_step(
+                id,
+                params.get_str(query::WORKSPACE),
+                params.get_str(query::REPOSITORY),
+            )
+        })
     };
     let provider = StoredValue::new(provider);
 

@@ -133,7 +133,7 @@ pub(super) async fn token(State(gh): State<GitHub>, headers: HeaderMap, body: By
         if grant_type == "refresh_token" {
             let token = get("refresh_token").unwrap_or("");
             if world.oauth.was_used(token) {
-                world.control.stats.token_requests.refresh_reused += 1;
+                world.control.stats.token_requests.rotated_refresh_reused += 1;
             }
             match token {
                 "" => Err(BAD_REFRESH),

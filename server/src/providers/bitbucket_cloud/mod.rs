@@ -65,6 +65,7 @@ pub fn provider(
             revoke_url: settings.app_authorizations_url.clone(),
             wording: wording::wording(),
             install_url: None,
+            revokes_on_disconnect: false,
         },
         &oauth,
         host,

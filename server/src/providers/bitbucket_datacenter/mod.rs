@@ -84,6 +84,7 @@ pub fn provider(
             revoke_url: settings.revoke_url.clone(),
             wording: wording::wording(&settings.name),
             install_url: None,
+            revokes_on_disconnect: false,
         },
         &oauth,
         host,

@@ -70,6 +70,7 @@ pub fn provider(
                 "{web}/apps/{}/installations/new",
                 settings.app_slug
             )),
+            revokes_on_disconnect: true,
         },
         &oauth,
         host::GitHubHost::new(rest, revoke),

@@ -30,6 +30,12 @@ async fn github_is_offered_with_its_install_page(engine: Engine) {
         .expect("GitHub is offered");
     assert_eq!(github.wording.short_name, "GitHub");
     assert_eq!(github.wording.group_noun, "account");
+    assert!(github.revokes_on_disconnect, "Disconnect revokes on GitHub");
+    assert!(info
+        .providers
+        .iter()
+        .filter(|p| p.provider != GH)
+        .all(|p| !p.revokes_on_disconnect && p.install_url.is_none()));
     assert_eq!(
         github.install_url.as_deref(),
         Some(
@@ -197,7 +203,7 @@ async fn fifty_requests_over_two_instances_refresh_once(engine: Engine) {
         "one refresh for 50 requests on two instances"
     );
     assert_eq!(
-        tokens.refresh_reused, 0,
+        tokens.rotated_refresh_reused, 0,
         "no single-use refresh token presented twice"
     );
     assert_eq!(tokens.refused, 0);
