@@ -68,6 +68,11 @@ impl Provider {
         }
     }
 
+    /// [`Provider::group`] with its indefinite article: "a workspace", "an account".
+    pub fn a_group(&self) -> String {
+        with_article(self.group())
+    }
+
     /// [`Provider::group`] at the start of a label: "Workspace", "Project".
     pub fn group_title(&self) -> String {
         capitalized(self.group())
@@ -130,9 +135,22 @@ fn capitalized(word: &str) -> String {
     }
 }
 
+/// `noun` with its indefinite article, by its first letter ("a project", "an account").
+pub fn with_article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_reads_as_english() {
+        assert_eq!(with_article("account"), "an account");
+        assert_eq!(with_article("workspace"), "a workspace");
+        assert_eq!(with_article("project"), "a project");
+    }
 
     fn info() -> ServerInfo {
         ServerInfo {

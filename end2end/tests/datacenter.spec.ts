@@ -6,8 +6,19 @@
 // button, the consent page's buttons, the instance's name as /api/info gives it, and the
 // control API's bodies (helpers at the end of the constants).
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test as cloudTest, expect } from './fixtures';
-import { expectStepState, nameAndCreateProject, signUp } from './helpers';
+import { alsoResetting, expect } from './fixtures';
+import {
+  chooseRepository,
+  control,
+  expectStepState,
+  nameAndCreateProject,
+  newUserConnects as newUserConnectsTo,
+  pipelineChangedMeanwhile,
+  signInWithForm,
+  signUp,
+  startAdvancedProject,
+  type Provider,
+} from './helpers';
 
 /** Where the server mounts the Data Center sandbox, and its control API. */
 const DC_BASE = '/_sandbox/bitbucket-dc';
@@ -19,6 +30,7 @@ const DC_WIZARD = '/projects/new/advanced/bitbucket-dc';
 const DC_CONNECTIONS = '/settings/connections?provider=bitbucket-dc';
 /** The studio's client on the sandbox (the server's SANDBOX_CLIENT_ID). */
 const DC_CLIENT_ID = 'pipeline-studio-sandbox';
+const DC: Provider = { name: DC_NAME, shortName: DC_NAME, wizard: DC_WIZARD, groupLabel: 'Project' };
 
 /** The sandbox's log-in page. */
 const LOGIN_USERNAME_LABEL = 'Username';
@@ -43,44 +55,26 @@ function commitBody(project: string, repository: string, branch: string, path: s
 }
 
 async function revokeOnDataCenter(request: APIRequestContext, user = DC_USER) {
-  const revoked = await request.post(`${DC_CONTROL}/revoke`, { data: revokeBody(user) });
-  expect(revoked.ok()).toBeTruthy();
+  await control(request, DC_CONTROL, 'revoke', revokeBody(user));
 }
 
 async function commitOnDataCenter(request: APIRequestContext, path: string, content: string) {
-  const pushed = await request.post(`${DC_CONTROL}/commit`, {
-    data: commitBody('DATA', 'pipelines', 'main', path, content),
-  });
-  expect(pushed.ok()).toBeTruthy();
+  await control(request, DC_CONTROL, 'commit', commitBody('DATA', 'pipelines', 'main', path, content));
 }
 
 // Both sandboxes start from their seeded worlds (the Cloud one through ./fixtures).
-const test = cloudTest.extend<{ freshDataCenter: void }>({
-  freshDataCenter: [
-    async ({ request }, use) => {
-      const reset = await request.post(`${DC_CONTROL}/reset`);
-      expect(reset.ok(), 'the Data Center sandbox control API is on (SANDBOX_CONTROL=true)').toBeTruthy();
-      await use();
-    },
-    { auto: true },
-  ],
-});
+const test = alsoResetting(DC_CONTROL);
 
 /** From the projects page to the wizard's Data Center Connect step. */
 async function startDataCenterProject(page: Page) {
-  await page.getByRole('link', { name: 'New project' }).click();
-  await page.getByRole('button', { name: /^Advanced settings/ }).click();
-  await expect(page.getByRole('heading', { name: 'Select Git provider' })).toBeVisible();
-  await page.getByRole('button', { name: DC_NAME }).click();
-  await expect(page).toHaveURL(new RegExp(`${DC_WIZARD}$`));
-  await expect(page.getByRole('heading', { name: `Connect ${DC_NAME}`, level: 1 })).toBeVisible();
+  await startAdvancedProject(page, DC);
 }
+
+const LOGIN_FORM = { user: LOGIN_USERNAME_LABEL, password: LOGIN_PASSWORD_LABEL, button: LOGIN_BUTTON };
 
 /** On the sandbox's log-in page: logs in as the seeded user. */
 async function logInToDataCenter(page: Page) {
-  await page.getByLabel(LOGIN_USERNAME_LABEL).fill(DC_USER);
-  await page.getByLabel(LOGIN_PASSWORD_LABEL).fill(DC_PASSWORD);
-  await page.getByRole('button', { name: LOGIN_BUTTON }).click();
+  await signInWithForm(page, LOGIN_FORM, DC_USER, DC_PASSWORD);
 }
 
 /** On the sandbox's consent page (Data Center asks every time): Allow or Deny. */
@@ -91,21 +85,15 @@ async function consent(page: Page, choice: typeof ALLOW | typeof DENY) {
 
 /** A new studio user connects Data Center from the wizard and arrives at the repository step. */
 async function newUserConnects(page: Page) {
-  await signUp(page);
-  await startDataCenterProject(page);
-  await page.getByRole('button', { name: 'Authorize' }).click();
-  await logInToDataCenter(page);
-  await consent(page, ALLOW);
-  await expect(page).toHaveURL(new RegExp(`${DC_WIZARD}/repository`));
-  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+  await newUserConnectsTo(page, DC, async (page) => {
+    await logInToDataCenter(page);
+    await consent(page, ALLOW);
+  });
 }
 
 /** At the repository step: project DATA, `repository`, on to the branch step. */
 async function chooseInData(page: Page, repository: string) {
-  await page.getByLabel('Project', { exact: true }).selectOption('DATA');
-  await page.getByRole('radio', { name: repository, exact: true }).check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('heading', { name: 'Check the branch' })).toBeVisible();
+  await chooseRepository(page, DC, 'DATA', repository);
 }
 
 test('a new user connects Data Center once and creates two projects', async ({ page }) => {
@@ -260,22 +248,6 @@ test('the connections page shows Data Center beside Cloud, connects and disconne
   await expect(page.getByRole('cell', { name: 'Disconnected', exact: true })).toBeVisible();
 });
 
-const MINE = `type: "orchestration"
-version: "1.0"
-pipeline:
-  components:
-    Begin:
-      type: "start"
-`;
-
-const THEIRS = `type: "orchestration"
-version: "1.0"
-pipeline:
-  components:
-    Kick off:
-      type: "start"
-`;
-
 const ORDERS = 'pipelines/orders.orch.yaml';
 
 test('a pipeline changed on Data Center meanwhile: the user saves their text as a new pipeline, or reloads', async ({ page, request }) => {
@@ -283,44 +255,14 @@ test('a pipeline changed on Data Center meanwhile: the user saves their text as 
   await chooseInData(page, 'pipelines');
   await page.getByRole('button', { name: 'Continue' }).click();
   await nameAndCreateProject(page, 'Orders on DC');
-  await expect(page.getByRole('row').filter({ hasText: ORDERS })).toBeVisible();
-
-  const editor = page.getByLabel('Pipeline (YAML)');
-  const openEditor = async () => {
-    await page.getByRole('link', { name: 'orders', exact: true }).click();
-    await expect(page.getByRole('heading', { name: 'orders', level: 1 })).toBeVisible();
-    await page.getByRole('link', { name: 'Edit' }).click();
-    await expect(page.getByRole('heading', { name: 'Edit orders' })).toBeVisible();
-  };
-
-  await openEditor();
-  await editor.fill(MINE);
-  // Someone commits a new version of the same file after the editor opened it.
-  await commitOnDataCenter(request, ORDERS, THEIRS);
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('alert')).toContainText('since you opened it');
-  await expect(editor).toHaveValue(MINE);
-
-  await page.getByRole('button', { name: 'Save my text as a new pipeline' }).click();
-  await expect(page.getByLabel('Path')).toHaveValue('pipelines/orders-copy.orch.yaml');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('heading', { name: 'orders-copy', level: 1 })).toBeVisible();
-  await expect(page.getByRole('list', { name: 'Contents of pipelines/orders-copy.orch.yaml' })).toContainText('Begin:');
-
-  // Their version is intact; editing it again and meeting another commit, the user reloads.
-  await page.getByRole('link', { name: 'Back to the project' }).click();
-  await openEditor();
-  await expect(editor).toHaveValue(THEIRS);
-  await editor.fill(MINE);
-  await commitOnDataCenter(request, ORDERS, THEIRS.replace('Kick off', 'Go'));
-  await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('button', { name: 'Reload the pipeline (discard my changes)' }).click();
-  await expect(editor).toHaveValue(THEIRS.replace('Kick off', 'Go'));
+  await pipelineChangedMeanwhile(page, ORDERS, 'Bitbucket Data Center', (path, content) =>
+    commitOnDataCenter(request, path, content),
+  );
 });
 
 test('an unknown provider in the wizard address is not found', async ({ page }) => {
   await signUp(page);
-  await page.goto('/projects/new/advanced/github/repository');
+  await page.goto('/projects/new/advanced/gitlab/repository');
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
 
@@ -328,9 +270,7 @@ test('Data Center: the connect step prepares the first screen, and a search answ
   await signUp(page);
   await startDataCenterProject(page);
   await page.getByRole('button', { name: 'Authorize' }).click();
-  await page.getByLabel(LOGIN_USERNAME_LABEL).fill('bigdc');
-  await page.getByLabel(LOGIN_PASSWORD_LABEL).fill(DC_PASSWORD);
-  await page.getByRole('button', { name: LOGIN_BUTTON }).click();
+  await signInWithForm(page, LOGIN_FORM, 'bigdc', DC_PASSWORD);
   await consent(page, ALLOW);
   await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
   // The step's own request answered: none is left in flight for the wait below to catch.

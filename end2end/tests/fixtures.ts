@@ -18,3 +18,20 @@ export const test = base.extend<{ freshSandbox: void }>({
 });
 
 export { expect };
+
+/**
+ * `test`, with another provider sandbox also reset before each test (its control API at
+ * `control`, such as '/_sandbox/github/_control').
+ */
+export function alsoResetting(control: string) {
+  return test.extend<{ freshProviderSandbox: void }>({
+    freshProviderSandbox: [
+      async ({ request }, use) => {
+        const reset = await request.post(`${control}/reset`);
+        expect(reset.ok(), `the sandbox control API at ${control} is on (SANDBOX_CONTROL=true)`).toBeTruthy();
+        await use();
+      },
+      { auto: true },
+    ],
+  });
+}

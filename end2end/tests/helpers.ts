@@ -1,4 +1,4 @@
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'correct horse battery';
@@ -52,6 +52,140 @@ export async function startAdvancedBitbucketProject(page: Page) {
   await page.getByRole('button', { name: /^Advanced settings/ }).click();
   await expect(page.getByRole('heading', { name: 'Select Git provider' })).toBeVisible();
   await page.getByRole('button', { name: 'Bitbucket Cloud' }).click();
+}
+
+/**
+ * A Git provider as the studio shows it, for the helpers below that work on any of them
+ * (Data Center, GitHub, …).
+ */
+export interface Provider {
+  /** Its choice on "Select Git provider" (`ProviderInfo.name`): "GitHub (sandbox)". */
+  name: string;
+  /** Its name in sentences (`ProviderWording.short_name`): "Connect GitHub". */
+  shortName: string;
+  /** The wizard's address for it: /projects/new/advanced/{provider}. */
+  wizard: string;
+  /** The label of the repository step's group list: "Project", "Account". */
+  groupLabel: string;
+}
+
+/** From the projects page to the wizard's Connect step of `provider`. */
+export async function startAdvancedProject(page: Page, provider: Provider) {
+  await page.getByRole('link', { name: 'New project' }).click();
+  await page.getByRole('button', { name: /^Advanced settings/ }).click();
+  await expect(page.getByRole('heading', { name: 'Select Git provider' })).toBeVisible();
+  await page.getByRole('button', { name: provider.name }).click();
+  await expect(page).toHaveURL(new RegExp(`${provider.wizard}$`));
+  await expect(page.getByRole('heading', { name: `Connect ${provider.shortName}`, level: 1 })).toBeVisible();
+}
+
+/** A provider's own sign-in form: its labels and its button. */
+export interface SignInForm {
+  user: string;
+  password: string;
+  button: string;
+}
+
+/** On a provider sandbox's sign-in page: fills in `user` and `password` and signs in. */
+export async function signInWithForm(page: Page, form: SignInForm, user: string, password: string) {
+  await page.getByLabel(form.user).fill(user);
+  await page.getByLabel(form.password).fill(password);
+  await page.getByRole('button', { name: form.button }).click();
+}
+
+/**
+ * A new studio user connects `provider` from the wizard (`signInAndConsent` does the
+ * provider's own pages) and arrives at the repository step.
+ */
+export async function newUserConnects(page: Page, provider: Provider, signInAndConsent: (page: Page) => Promise<void>) {
+  await signUp(page);
+  await startAdvancedProject(page, provider);
+  await page.getByRole('button', { name: 'Authorize' }).click();
+  await signInAndConsent(page);
+  await expect(page).toHaveURL(new RegExp(`${provider.wizard}/repository`));
+  await expect(page.getByRole('heading', { name: 'Choose a repository' })).toBeVisible();
+}
+
+/** At the repository step: `group`, `repository`, on to the branch step. */
+export async function chooseRepository(page: Page, provider: Provider, group: string, repository: string) {
+  await page.getByLabel(provider.groupLabel, { exact: true }).selectOption(group);
+  await page.getByRole('radio', { name: repository, exact: true }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Check the branch' })).toBeVisible();
+}
+
+/** A call to a provider sandbox's control API (`{sandbox}/_control/{action}`) that must succeed. */
+export async function control(request: APIRequestContext, controlBase: string, action: string, data: object) {
+  const answer = await request.post(`${controlBase}/${action}`, { data });
+  expect(answer.ok(), `${controlBase}/${action} answered ${answer.status()}: ${await answer.text()}`).toBeTruthy();
+}
+
+/** A pipeline as the user types it in the editor, and as someone else commits it. */
+export const MINE = `type: "orchestration"
+version: "1.0"
+pipeline:
+  components:
+    Begin:
+      type: "start"
+`;
+
+export const THEIRS = `type: "orchestration"
+version: "1.0"
+pipeline:
+  components:
+    Kick off:
+      type: "start"
+`;
+
+/**
+ * On a project's page: the pipeline at `path` is edited while someone else commits to it
+ * (`commitElsewhere`, through the provider sandbox's control API). Saving says it changed on
+ * `providerLabel` (the provider as its errors name it) meanwhile and keeps the typed text;
+ * the user saves that text as a new pipeline, and their version is intact. Editing it again
+ * and meeting another commit, the user reloads theirs.
+ */
+export async function pipelineChangedMeanwhile(
+  page: Page,
+  path: string,
+  providerLabel: string,
+  commitElsewhere: (path: string, content: string) => Promise<void>,
+) {
+  const file = path.split('/').pop()!;
+  const name = file.replace(/\.(orch|tran)\.yaml$/, '');
+  const copy = path.replace(/\.(orch|tran)\.yaml$/, '-copy.$1.yaml');
+  const editor = page.getByLabel('Pipeline (YAML)');
+  const openEditor = async () => {
+    await page.getByRole('link', { name, exact: true }).click();
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await expect(page.getByRole('heading', { name: `Edit ${name}` })).toBeVisible();
+  };
+
+  await expect(page.getByRole('row').filter({ hasText: path })).toBeVisible();
+  await openEditor();
+  await editor.fill(MINE);
+  // Someone commits a new version of the same file after the editor opened it.
+  await commitElsewhere(path, THEIRS);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText(`changed on ${providerLabel} since you opened it`);
+  await expect(editor).toHaveValue(MINE);
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: 'Save my text as a new pipeline' }).click();
+  await expect(page.getByLabel('Path')).toHaveValue(copy);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: `${name}-copy`, level: 1 })).toBeVisible();
+  await expect(page.getByRole('list', { name: `Contents of ${copy}` })).toContainText('Begin:');
+
+  // Their version is intact; editing it again and meeting another commit, the user reloads.
+  await page.getByRole('link', { name: 'Back to the project' }).click();
+  await openEditor();
+  await expect(editor).toHaveValue(THEIRS);
+  await editor.fill(MINE);
+  await commitElsewhere(path, THEIRS.replace('Kick off', 'Go'));
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Reload the pipeline (discard my changes)' }).click();
+  await expect(editor).toHaveValue(THEIRS.replace('Kick off', 'Go'));
 }
 
 /**

@@ -12,13 +12,22 @@ pub fn install_link(install_url: &str, return_to: &str) -> String {
     api::return_to::with_query_param(install_url, "state", return_to)
 }
 
+/// The link's text.
+pub fn install_label(provider: &Provider) -> String {
+    format!("Install the app on {}", provider.a_group())
+}
+
 /// The sentence before the link: why a group may be missing.
 pub fn why_missing(provider: &Provider, none_yet: bool) -> String {
     let (name, group) = (provider.short_name(), provider.group());
     if none_yet {
-        format!("The studio reaches your {name} repositories through its app, which is not installed on any {group} you can see yet. Install it on a {group}, then come back here.")
+        let one = provider.a_group();
+        format!("The studio reaches your {name} repositories through its app, which is not installed on any {group} you can see yet. Install it on {one}, then come back here.")
     } else {
-        format!("Missing a {group}? The studio reaches only the {group}s its {name} app is installed on.")
+        let one = provider.a_group();
+        format!(
+            "Missing {one}? The studio reaches only the {group}s its {name} app is installed on."
+        )
     }
 }
 
@@ -27,7 +36,7 @@ pub fn why_missing(provider: &Provider, none_yet: bool) -> String {
 pub fn InstallOffer(provider: Provider, return_to: String, none_yet: bool) -> impl IntoView {
     let install_url = provider.install_url.clone()?;
     let href = install_link(&install_url, &return_to);
-    let label = format!("Install the app on a {}", provider.group());
+    let label = install_label(&provider);
     Some(view! {
         <p class="install-offer">
             {why_missing(&provider, none_yet)} " "

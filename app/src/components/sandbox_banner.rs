@@ -1,12 +1,12 @@
-//! Tells people plainly when Bitbucket is the server's built-in simulation, so nobody
-//! mistakes sandbox repositories for real ones.
+//! Tells people plainly when the Git providers are the server's built-in simulations, so
+//! nobody mistakes sandbox repositories for real ones.
 
 use leptos::prelude::*;
 
 use crate::context::use_server_info;
 
 pub const SANDBOX_NOTICE: &str =
-    "Sandbox mode: Bitbucket is simulated by this server; no real Bitbucket account is used.";
+    "Sandbox mode: every Git provider is simulated by this server; no real account on any of them is used.";
 
 #[component]
 pub fn SandboxBanner() -> impl IntoView {

@@ -37,8 +37,9 @@ use crate::providers::Provider;
 /// The empty-state sentence when no repository of the group is writable ("workspace" or
 /// "project", [`Provider::group`]).
 pub fn no_writable_repository(group: &str) -> String {
+    let one = crate::providers::with_article(group);
     format!(
-        "This account can write to no repository in this {group}. Ask a {group} admin for Write access, or choose another {group}."
+        "This account can write to no repository in this {group}. Ask {one} admin for Write access, or choose another {group}."
     )
 }
 
@@ -53,9 +54,9 @@ pub fn empty_state(group: &str, search: &str) -> String {
 
 /// The sentence for an account that belongs to no workspace (sees no project).
 pub fn no_groups(provider: &Provider) -> String {
-    let (name, group) = (provider.short_name(), provider.group());
+    let (name, group, one) = (provider.short_name(), provider.group(), provider.a_group());
     format!(
-        "Your {name} account belongs to no {group}. Create or join a {group} on {name}, then come back."
+        "Your {name} account belongs to no {group}. Create or join {one} on {name}, then come back."
     )
 }
 
