@@ -159,3 +159,21 @@ test('a small workspace, loaded whole, is searched without asking Bitbucket', as
   await expect(page.getByRole('radio', { name: 'marketing-etl' })).toBeVisible();
   expect((await stats(page)).api_requests).toBe(0);
 });
+
+// The step once redrew itself whenever the address changed (a link in it read the address),
+// so a name typed right after choosing a workspace was lost when the new address landed.
+test('a search typed the moment another workspace is chosen is kept', async ({ page }) => {
+  await connectedAs(page, 'Big Co Engineer');
+  await page.evaluate(() => {
+    const select = document.querySelector<HTMLSelectElement>('#workspace')!;
+    const search = document.querySelector<HTMLInputElement>('#repository-search')!;
+    select.value = 'bigco-20';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    search.value = 'repo-0005';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await expect(page).toHaveURL(/workspace=bigco-20/);
+  await expect(page.getByRole('radio')).toHaveCount(1);
+  await expect(page.getByRole('radio', { name: 'repo-0005' })).toBeVisible();
+  await expect(page.getByRole('searchbox', { name: 'Search repositories' })).toHaveValue('repo-0005');
+});

@@ -31,11 +31,17 @@ pub fn why_missing(provider: &Provider, none_yet: bool) -> String {
     }
 }
 
-/// The offer, or nothing where the provider needs no installation.
+/// The offer, or nothing where the provider needs no installation. `return_to` is read when
+/// the link is drawn, not by the caller: a caller that read the page's address to pass it
+/// would redraw itself, the picker with it, at every change of that address.
 #[component]
-pub fn InstallOffer(provider: Provider, return_to: String, none_yet: bool) -> impl IntoView {
+pub fn InstallOffer(
+    provider: Provider,
+    #[prop(into)] return_to: Signal<String>,
+    none_yet: bool,
+) -> impl IntoView {
     let install_url = provider.install_url.clone()?;
-    let href = install_link(&install_url, &return_to);
+    let href = move || install_link(&install_url, &return_to.get());
     let label = install_label(&provider);
     Some(view! {
         <p class="install-offer">

@@ -85,6 +85,9 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
             )
         })
     };
+    // Read where it is drawn: reading the address in the match below would redraw the
+    // picker, and lose what the user typed, at every change of the address.
+    let install_return = Signal::derive(return_to);
     let provider = StoredValue::new(provider);
 
     view! {
@@ -120,7 +123,7 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
                 Some(Ok(first_screen)) if first_screen.groups.is_empty() => {
                     match provider.get_value().install_url {
                         Some(_) => view! {
-                            <InstallOffer provider=provider.get_value() return_to=return_to() none_yet=true />
+                            <InstallOffer provider=provider.get_value() return_to=install_return none_yet=true />
                         }
                         .into_any(),
                         None => view! {
@@ -131,7 +134,7 @@ fn RepositoryPickerStep(provider: Provider) -> impl IntoView {
                 }
                 Some(Ok(first_screen)) => view! {
                     <WorkspaceRepositories provider=provider.get_value() first_screen />
-                    <InstallOffer provider=provider.get_value() return_to=return_to() none_yet=false />
+                    <InstallOffer provider=provider.get_value() return_to=install_return none_yet=false />
                 }
                 .into_any(),
             }}
