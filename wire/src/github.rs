@@ -134,8 +134,12 @@ pub struct Repository {
 }
 
 impl Repository {
-    /// Whether the user may write to it: `permissions` says so and it is not archived. A
-    /// listing without `permissions` says nothing, and the repository is not offered.
+    /// Whether the user may write to it: `permissions` says so and it is not archived. The
+    /// schema makes `permissions` optional, but the description of
+    /// `GET /user/installations/{installation_id}/repositories` promises it ("The access the
+    /// user has to each repository is included in the hash under the `permissions` key"), and
+    /// `GET /repos/{owner}/{repo}` gives it to a signed-in caller; an answer without it says
+    /// nothing about write access, so the repository is not offered.
     pub fn writable(&self) -> bool {
         self.permissions
             .as_ref()
