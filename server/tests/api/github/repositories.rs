@@ -140,6 +140,15 @@ async fn five_hundred_repositories_an_account_are_searched_and_paged(engine: Eng
         calls["GET /user/installations/{installation_id}/repositories"],
         listed
     );
+    // A first search of an account not listed yet reads its whole list once: five pages of
+    // 100, the first and then the other four at the same time.
+    let other = page(&app, "bigco-02", "search=service-00542").await;
+    assert_eq!(slugs(&other), ["service-00542"]);
+    let calls = app.github.github.stats().api_requests_by_endpoint;
+    assert_eq!(
+        calls["GET /user/installations/{installation_id}/repositories"],
+        listed + 5
+    );
     let bad = app
         .browser
         .get(&format!(
