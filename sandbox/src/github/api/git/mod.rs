@@ -39,3 +39,19 @@ pub(super) fn branch_of(r: &str) -> Option<&str> {
 pub(super) fn object_missing() -> ApiError {
     ApiError::unprocessable("Object does not exist")
 }
+
+/// The repository `owner/name` (names compared without case, as GitHub does), which must
+/// have a commit: on an empty repository the Git data API answers 409.
+pub(super) fn with_commits<'w>(
+    world: &'w mut crate::github::world::World,
+    owner: &str,
+    name: &str,
+) -> Result<&'w mut crate::github::model::Repository, ApiError> {
+    let repo = world
+        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
+        .ok_or_else(ApiError::not_found)?;
+    if repo.is_empty() {
+        return Err(ApiError::empty_repository());
+    }
+    Ok(repo)
+}

@@ -19,7 +19,7 @@ use crate::github::model::{blob_sha, join, tree_sha, Signature, TreeObject};
 use crate::github::world::World;
 use crate::github::GitHub;
 
-use super::{created, object_missing, RepoPath};
+use super::{created, object_missing, with_commits, RepoPath};
 
 pub(in crate::github::api) async fn get_commit(
     State(gh): State<GitHub>,
@@ -92,12 +92,7 @@ pub(in crate::github::api) async fn create_commit(
         email: format!("{}@example.com", caller.user),
         date: world.now_unix(),
     };
-    let repo = world
-        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
-        .ok_or_else(ApiError::not_found)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
+    let repo = with_commits(&mut world, &owner, &name)?;
     let tree = repo
         .trees
         .get(&body.tree)
@@ -224,12 +219,7 @@ pub(in crate::github::api) async fn create_tree(
     let mut world = gh.world();
     writable(&world, &caller, &owner, &name)?;
     let body: NewTree = json_body(&body)?;
-    let repo = world
-        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
-        .ok_or_else(ApiError::not_found)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
+    let repo = with_commits(&mut world, &owner, &name)?;
     let mut files: BTreeMap<String, Arc<[u8]>> = match &body.base_tree {
         Some(sha) => {
             let base = repo
@@ -315,12 +305,7 @@ pub(in crate::github::api) async fn create_blob(
     let mut world = gh.world();
     writable(&world, &caller, &owner, &name)?;
     let body: NewBlob = json_body(&body)?;
-    let repo = world
-        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
-        .ok_or_else(ApiError::not_found)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
+    let repo = with_commits(&mut world, &owner, &name)?;
     let bytes: Vec<u8> = match body.encoding.as_deref().unwrap_or("utf-8") {
         "utf-8" | "utf8" => body.content.into_bytes(),
         "base64" => STANDARD

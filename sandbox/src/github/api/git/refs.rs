@@ -11,7 +11,7 @@ use super::super::{json_body, reply, visible, writable, Caller};
 use crate::github::errors::{ApiError, ApiResult};
 use crate::github::GitHub;
 
-use super::{branch_of, created, object_missing, RepoPath};
+use super::{branch_of, created, object_missing, with_commits, RepoPath};
 
 pub(in crate::github::api) async fn get_ref(
     State(gh): State<GitHub>,
@@ -47,12 +47,7 @@ pub(in crate::github::api) async fn create_ref(
     let mut world = gh.world();
     writable(&world, &caller, &owner, &name)?;
     let body: NewRef = json_body(&body)?;
-    let repo = world
-        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
-        .ok_or_else(ApiError::not_found)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
+    let repo = with_commits(&mut world, &owner, &name)?;
     let branch = match body.name.strip_prefix("refs/heads/") {
         Some(b) if !b.is_empty() && !b.ends_with('/') && !b.contains("..") && !b.contains(' ') => {
             b.to_owned()
@@ -91,12 +86,7 @@ pub(in crate::github::api) async fn update_ref(
     writable(&world, &caller, &owner, &name)?;
     let body: RefUpdate = json_body(&body)?;
     let now = world.now_unix();
-    let repo = world
-        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
-        .ok_or_else(ApiError::not_found)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
+    let repo = with_commits(&mut world, &owner, &name)?;
     let branch = branch_of(&r)
         .ok_or_else(|| ApiError::unprocessable("Reference does not exist"))?
         .to_owned();
@@ -126,12 +116,7 @@ pub(in crate::github::api) async fn delete_ref(
 ) -> ApiResult {
     let mut world = gh.world();
     writable(&world, &caller, &owner, &name)?;
-    let repo = world
-        .repository_mut(&owner.to_ascii_lowercase(), &name.to_ascii_lowercase())
-        .ok_or_else(ApiError::not_found)?;
-    if repo.is_empty() {
-        return Err(ApiError::empty_repository());
-    }
+    let repo = with_commits(&mut world, &owner, &name)?;
     let branch =
         branch_of(&r).ok_or_else(|| ApiError::unprocessable("Reference does not exist"))?;
     if branch == repo.default_branch {
