@@ -343,8 +343,10 @@ impl GitHubRest {
             .upstream()
             .transmit(request, super::endpoint::template)
             .await?;
+        // GitHub's description lists 204 and 422 only; anything else (bad client
+        // credentials included) is a revocation that did not happen, which Disconnect reports.
         match response.status().as_u16() {
-            200..=299 | 404 | 422 => Ok(()),
+            200..=299 | 422 => Ok(()),
             status => Err(ProviderError::Unavailable(format!(
                 "GitHub answered {status} to the revocation"
             ))),
