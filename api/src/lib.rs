@@ -7,6 +7,7 @@
 //! Paths of the routes live in [`paths`] for the same reason.
 
 pub mod account;
+pub mod branch;
 pub mod connection;
 pub mod draft;
 pub mod error;
@@ -23,6 +24,11 @@ pub mod wording;
 
 pub use account::{
     ConfirmSignUp, Credentials, InspectSignUp, Me, SignUp, SignUpLink, SignUpStarted, SignedUp,
+};
+pub use branch::{
+    check_branch_name, BranchGroup, BranchList, BranchQuery, BranchSearch, BranchState,
+    BranchSummary, ChosenBranch, ComparedFile, Comparison, DiffHunk, DiffLine, DiffLineKind,
+    DiffQuery, FileChange, FileDiff, NewBranch,
 };
 pub use connection::{ConnectionEvent, ConnectionEventKind, ConnectionStatus, ProviderAccount};
 pub use draft::{PipelineDraft, ProjectDraft, SavedDraft, SavedPipelineDraft};

@@ -89,6 +89,35 @@ pub fn pipeline_file_at(project: i64, path: &str) -> String {
     )
 }
 
+/// `?branch=…` to append to a route's query (`first`: whether it starts the query), or
+/// nothing for the project's own branch (`None`).
+pub fn branch_query(branch: Option<&str>, first: bool) -> String {
+    branch.map_or_else(String::new, |branch| {
+        let sep = if first { '?' } else { '&' };
+        format!("{sep}branch={}", encode_query_value(branch))
+    })
+}
+
+/// `/api/projects/{id}/branches`: `GET ?q=` the selector's branches, `POST` a new one.
+pub fn branches(project: i64) -> String {
+    format!("{PROJECTS}/{project}/branches")
+}
+
+/// `/api/projects/{id}/branch`: `PUT` the branch this user works on, kept for next time.
+pub fn chosen_branch(project: i64) -> String {
+    format!("{PROJECTS}/{project}/branch")
+}
+
+/// `/api/projects/{id}/compare?branch=…`: the branch against the project's own.
+pub fn compare(project: i64) -> String {
+    format!("{PROJECTS}/{project}/compare")
+}
+
+/// `/api/projects/{id}/compare/file?branch=…&path=…`: one file's diff.
+pub fn compare_file(project: i64) -> String {
+    format!("{}/file", compare(project))
+}
+
 // Every provider's routes, by its slug ([`GitProvider::slug`]). The constants above are
 // Bitbucket Cloud's instances of these; a unit test keeps the two in step.
 

@@ -151,6 +151,9 @@ pub struct PipelineQuery {
         )
     )]
     pub path: String,
+    /// The branch the pipeline is on; the project's own branch when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
 }
 
 /// `?path=` of the draft routes: a stored pipeline's path, or none for a new pipeline.
@@ -181,6 +184,9 @@ pub struct SavePipeline {
     /// The revision the edit started from; `None` creates a new pipeline (never overwrites).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_revision: Option<String>,
+    /// The branch the pipeline is on; the project's own branch when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
 }
 
 /// `DELETE /api/projects/{id}/pipelines/file`.
@@ -198,6 +204,9 @@ pub struct DeletePipeline {
     pub path: String,
     pub message: String,
     pub base_revision: String,
+    /// The branch the pipeline is on; the project's own branch when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
 }
 
 /// What a save or delete made.

@@ -63,6 +63,9 @@ pub struct ProjectRepository {
     pub branch: String,
     /// Link to the repository on Bitbucket, for people.
     pub html_url: String,
+    /// The branch this user last worked on in this project, when not `branch`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chosen_branch: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,6 +27,8 @@ pub mod query {
     pub const REPOSITORY: &str = "repository";
     /// A pipeline's path in its repository.
     pub const PATH: &str = "path";
+    /// The branch a project page, pipeline or editor is on (absent: the project's own).
+    pub const BRANCH: &str = "branch";
     /// The provider shown on the Connections page.
     pub const PROVIDER: &str = "provider";
 }
@@ -184,25 +186,33 @@ pub fn project(id: i64) -> String {
     format!("{PROJECTS}/{id}")
 }
 
-/// A project's pipeline, shown read-only.
-pub fn pipeline_view(project_id: i64, path: &str) -> String {
+/// The page of one project on `branch` (`None`: the branch the user last chose there).
+pub fn project_on(id: i64, branch: Option<&str>) -> String {
+    with_query(&project(id), &[(query::BRANCH, branch)])
+}
+
+/// A project's pipeline, shown read-only; `branch`: `None` for the project's own.
+pub fn pipeline_view(project_id: i64, path: &str, branch: Option<&str>) -> String {
     with_query(
         &format!("{}/pipelines/view", project(project_id)),
-        &[(query::PATH, Some(path))],
+        &[(query::PATH, Some(path)), (query::BRANCH, branch)],
     )
 }
 
 /// A project's pipeline in the editor.
-pub fn pipeline_edit(project_id: i64, path: &str) -> String {
+pub fn pipeline_edit(project_id: i64, path: &str, branch: Option<&str>) -> String {
     with_query(
         &format!("{}/pipelines/edit", project(project_id)),
-        &[(query::PATH, Some(path))],
+        &[(query::PATH, Some(path)), (query::BRANCH, branch)],
     )
 }
 
 /// The editor for a new pipeline.
-pub fn pipeline_new(project_id: i64) -> String {
-    format!("{}/pipelines/new", project(project_id))
+pub fn pipeline_new(project_id: i64, branch: Option<&str>) -> String {
+    with_query(
+        &format!("{}/pipelines/new", project(project_id)),
+        &[(query::BRANCH, branch)],
+    )
 }
 
 /// A sign-in or sign-up page that sends the user back to `return_to` afterwards.

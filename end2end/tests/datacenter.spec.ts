@@ -14,6 +14,7 @@ import {
   nameAndCreateProject,
   newUserConnects as newUserConnectsTo,
   pipelineChangedMeanwhile,
+  workOnABranch,
   signInWithForm,
   signUp,
   startAdvancedProject,
@@ -305,4 +306,21 @@ test('Data Center: the connect step prepares the first screen, and a search answ
   await search.fill('service-00425');
   await expect(page.getByRole('radio')).toHaveCount(1);
   expect(await calls()).toBe(2);
+});
+
+test('work on a Data Center branch: edit it, compare it with main, open the pull request, and see it merged', async ({ page, request }) => {
+  await newUserConnects(page);
+  await chooseInData(page, 'pipelines');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await nameAndCreateProject(page, 'Branches on DC');
+  const dataCenter = {
+    name: DC_NAME,
+    pullRequestPage: (branch: string) =>
+      new RegExp(
+        `/projects/DATA/repos/pipelines/pull-requests\\?create&sourceBranch=${encodeURIComponent(`refs/heads/${branch}`)}&targetBranch=refs%2Fheads%2Fmain$`,
+      ),
+  };
+  await workOnABranch(page, ORDERS, dataCenter, (branch) =>
+    control(request, DC_CONTROL, 'merge', { project: 'DATA', repository: 'pipelines', branch, into: 'main', delete_branch: false }),
+  );
 });

@@ -15,6 +15,7 @@ import {
   nameAndCreateProject,
   newUserConnects as newUserConnectsTo,
   pipelineChangedMeanwhile,
+  workOnABranch,
   MINE,
   signInWithForm,
   signUp,
@@ -446,4 +447,15 @@ test('a GitHub grant revoked while editing offers Reconnect, and the typed text 
   await expect(editor).toHaveValue(MINE);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('list', { name: `Contents of ${ORDERS}` })).toContainText('Begin:');
+});
+
+test('work on a GitHub branch: edit it, compare it with main, open the pull request, and see it merged', async ({ page, request }) => {
+  await ordersProject(page, 'Branches on GitHub');
+  const github = {
+    name: GITHUB.name,
+    pullRequestPage: (branch: string) => new RegExp(`/acme-data/pipelines/compare/main\\.\\.\\.${branch}\\?expand=1$`),
+  };
+  await workOnABranch(page, ORDERS, github, (branch) =>
+    control(request, GH_CONTROL, 'merge', { owner: 'acme-data', repo: 'pipelines', branch, into: 'main', delete_branch: false }),
+  );
 });

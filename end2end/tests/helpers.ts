@@ -30,11 +30,17 @@ export async function submitSignUp(page: Page, email: string) {
   await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
 }
 
-/** Opens the studio's mailbox for `email` (mail is sent just after the answer). */
-export async function openMailbox(page: Page, email: string) {
+/**
+ * Opens the studio's mailbox for `email`, reloading until the newest mail is there. Mail is
+ * sent a moment after the answer, so a mail sent earlier to the same address can be the only
+ * one on the first load: `subject` names the mail expected to be the newest.
+ */
+export async function openMailbox(page: Page, email: string, subject?: string) {
   await expect(async () => {
     await page.goto(`/_sandbox/mail?to=${encodeURIComponent(email)}`);
-    await expect(page.getByRole('article').first()).toBeVisible({ timeout: 500 });
+    const newest = page.getByRole('article').first();
+    await expect(newest).toBeVisible({ timeout: 500 });
+    if (subject) await expect(newest.getByRole('heading')).toHaveText(subject, { timeout: 500 });
   }).toPass({ timeout: 10_000 });
 }
 
@@ -261,4 +267,90 @@ export async function expectStepState(page: Page, label: string, state: 'Complet
   } else {
     await expect(step).toHaveText(`${state}: ${label}`);
   }
+}
+
+/** How a provider's pull request page and messages read, for [`workOnABranch`]. */
+export interface BranchProvider {
+  /** The provider as the project page names it ("GitHub (sandbox)"). */
+  name: string;
+  /** The address of its page creating a pull request of `branch` into main. */
+  pullRequestPage: (branch: string) => RegExp;
+}
+
+/**
+ * On a project's page, its pipeline at `path` listed on main: a new branch (its name checked
+ * as it is typed), an edit saved on it, the comparison with main and the file's diff, the
+ * provider's pull request page in a new tab, main unchanged, then a merge on the provider
+ * (`merge`, through its sandbox's control API) noticed, and main with the edit.
+ */
+export async function workOnABranch(page: Page, path: string, provider: BranchProvider, merge: (branch: string) => Promise<void>) {
+  const name = path.split('/').pop()!.replace(/\.(orch|tran)\.yaml$/, '');
+  const branch = 'feature/faster-orders';
+  const current = page.locator('.branch-current');
+  const contents = page.getByRole('list', { name: `Contents of ${path}` });
+  const openPipeline = async () => {
+    await page.getByRole('link', { name, exact: true }).click();
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  };
+
+  await expect(current).toContainText('main');
+  await page.getByRole('button', { name: 'New branch' }).click();
+  const branchName = page.getByLabel('Branch name');
+  await branchName.fill('faster..orders');
+  await expect(page.locator('#new-branch-error'), "Git's rule, as the user types").toContainText('“..”');
+  await branchName.fill(branch);
+  await page.getByRole('button', { name: 'Create branch' }).click();
+  await expect(current).toContainText(branch);
+  await expect(page).toHaveURL(/[?&]branch=feature%2Ffaster-orders/);
+  await expect(page.getByText('Nothing to compare: this branch has no commits that main lacks.')).toBeVisible();
+
+  // An edit on the branch.
+  await openPipeline();
+  await expect(page.getByRole('definition').filter({ hasText: branch })).toBeVisible();
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page.getByText(`Saving commits to the branch ${branch}.`)).toBeVisible();
+  await page.getByLabel('Pipeline (YAML)').fill(MINE);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(contents).toContainText('Begin:');
+  await page.getByRole('link', { name: 'Back to the project' }).click();
+
+  // Compared with main: the file, its diff, the pull request page.
+  await expect(current).toContainText(branch);
+  await expect(page.getByText('1 commit ahead of main, 0 commits behind.')).toBeVisible();
+  const files = page.getByRole('list', { name: 'Changed files' });
+  await expect(files).toContainText(path);
+  await files.getByRole('button', { name: `Show the changes to ${path}` }).click();
+  const diff = page.getByRole('table', { name: `Changes to ${path}` });
+  await expect(diff.locator('.diff-added')).toContainText('Begin:');
+  await expect(diff.locator('.diff-removed').first()).toBeVisible();
+  await expectAccessible(page);
+  const opened = page.context().waitForEvent('page');
+  await page.getByRole('link', { name: 'Open a pull request' }).click();
+  const tab = await opened;
+  await expect(tab).toHaveURL(provider.pullRequestPage(branch));
+  await expect(tab.getByRole('heading', { level: 1 })).toContainText(/pull request/i);
+  await expect(tab.getByLabel('Source branch')).toHaveValue(branch);
+  await expect(tab.getByLabel('Destination branch')).toHaveValue('main');
+  await tab.close();
+
+  // main is as it was.
+  await page.getByRole('button', { name: 'Switch branch' }).click();
+  await page.getByRole('button', { name: /^main/ }).click();
+  await expect(current).toContainText('main');
+  await openPipeline();
+  await expect(contents).not.toContainText('Begin:');
+  await page.getByRole('link', { name: 'Back to the project' }).click();
+
+  // Back on the branch, found by a search; then merged on the provider.
+  await page.getByRole('button', { name: 'Switch branch' }).click();
+  await page.getByLabel('Find a branch').fill('faster');
+  await page.getByRole('button', { name: new RegExp(`^${branch}`) }).click();
+  await expect(current).toContainText(branch);
+  await merge(branch);
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: `This branch was merged into main on ${provider.name}.` })).toBeVisible();
+  await page.getByRole('button', { name: 'Switch to main' }).click();
+  await expect(current).toContainText('main');
+  await openPipeline();
+  await expect(contents).toContainText('Begin:');
 }

@@ -4,7 +4,7 @@
 // a revoked connection offers Reconnect and the typed text survives the round trip.
 import type { Page } from '@playwright/test';
 import { CONTROL, expect, test } from './fixtures';
-import { expectAccessible, nameAndCreateProject, newUserChoosesRepository, screenshot } from './helpers';
+import { expectAccessible, nameAndCreateProject, newUserChoosesRepository, screenshot, workOnABranch } from './helpers';
 
 const MINE = `type: "orchestration"
 version: "1.0"
@@ -196,4 +196,20 @@ test('a pipeline nested far too deep, committed elsewhere, opens in the editor w
   await page.getByRole('link', { name: 'Projects' }).first().click();
   await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
   expect(errors).toEqual([]);
+});
+
+// Issue 31: a branch of its own, compared with main, reviewed on Bitbucket's own page.
+test('work on a branch: edit it, compare it with main, open the pull request on Bitbucket, and see it merged', async ({ page }) => {
+  await sandboxPipelinesProject(page, 'Branches');
+  const bitbucket = {
+    name: 'Bitbucket Cloud (sandbox)',
+    pullRequestPage: (branch: string) =>
+      new RegExp(`/alex-rivera/sandbox-pipelines/pull-requests/new\\?source=${encodeURIComponent(branch)}&dest=main$`),
+  };
+  await workOnABranch(page, 'hello.orch.yaml', bitbucket, async (branch) => {
+    const merged = await page.request.post(`${CONTROL}/merge`, {
+      data: { nickname: 'alex', workspace: 'alex-rivera', repository: 'sandbox-pipelines', branch, into: 'main', delete_branch: false },
+    });
+    expect(merged.ok(), await merged.text()).toBeTruthy();
+  });
 });

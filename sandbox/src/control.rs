@@ -23,7 +23,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::controls::{controlled_by_own_methods, ok, Fault, FaultKind, MAX_HANG};
+use crate::controls::{controlled_by_own_methods, ok, Fault, FaultKind, MergeFields, MAX_HANG};
 
 use crate::api::errors::ApiError;
 // The token endpoint is delayed like the API: OAuth round trips cost latency too.
@@ -210,6 +210,7 @@ pub(crate) fn routes() -> Router<Sandbox> {
             "/_control/commit",
             post(commit).layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
+        .route("/_control/merge", post(merge))
 }
 
 #[derive(Deserialize)]
@@ -295,6 +296,31 @@ async fn commit(State(sb): State<Sandbox>, Json(body): Json<CommitBody>) -> Resp
             let hash = location.rsplit('/').next().unwrap_or_default().to_owned();
             Json(json!({ "ok": true, "hash": hash })).into_response()
         }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// A pull request merged elsewhere (see `crate::api::merge`), naming the repository and
+/// its author as `CommitBody` does.
+#[derive(Deserialize)]
+struct MergeBody {
+    /// The account the merge is made as; it needs write access.
+    nickname: String,
+    workspace: String,
+    repository: String,
+    #[serde(flatten)]
+    merge: MergeFields,
+}
+
+async fn merge(State(sb): State<Sandbox>, Json(body): Json<MergeBody>) -> Response {
+    match crate::api::merge::merge_branch(
+        &sb,
+        &body.nickname,
+        &body.workspace,
+        &body.repository,
+        &body.merge.request(),
+    ) {
+        Ok(hash) => Json(json!({ "ok": true, "hash": hash })).into_response(),
         Err(error) => error.into_response(),
     }
 }

@@ -159,6 +159,41 @@ pub(crate) fn refuse(error: &str) -> Response {
         .into_response()
 }
 
+/// The merge fields every sandbox's `POST /_control/merge` body has beside its own way of
+/// naming the repository (flattened into it): `branch`, `into` (default: the default
+/// branch), `delete_branch` (default false) and `message`.
+#[derive(Deserialize)]
+pub(crate) struct MergeFields {
+    branch: String,
+    #[serde(default)]
+    into: Option<String>,
+    #[serde(default)]
+    delete_branch: bool,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+impl MergeFields {
+    pub(crate) fn request(&self) -> crate::history::MergeRequest<'_> {
+        crate::history::MergeRequest {
+            branch: &self.branch,
+            into: self.into.as_deref(),
+            delete_branch: self.delete_branch,
+            message: self.message.as_deref(),
+        }
+    }
+}
+
+/// A merge refused (see `crate::history::Refused`), for the control APIs that answer
+/// `{"ok": false, "error": …}`: its own status, and the conflicting `paths` when there are.
+pub(crate) fn merge_refused(refused: crate::history::Refused) -> Response {
+    let mut body = json!({ "ok": false, "error": refused.message });
+    if !refused.paths.is_empty() {
+        body["paths"] = json!(refused.paths);
+    }
+    (refused.status, Json(body)).into_response()
+}
+
 async fn stats<S: Controlled>(State(sandbox): State<S>) -> Json<S::Stats> {
     Json(sandbox.stats())
 }

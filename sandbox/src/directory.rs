@@ -51,6 +51,13 @@ pub(crate) struct Account {
     pub created_on: OffsetDateTime,
 }
 
+impl Account {
+    /// `Full Name <nickname@example.com>`: how the sandbox signs an account's commits.
+    pub(crate) fn raw_author(&self) -> String {
+        format!("{} <{}@example.com>", self.display_name, self.nickname)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Project {
     pub key: String,
@@ -158,25 +165,32 @@ impl Repository {
         self.commits.get(self.branches.get(name)?)
     }
 
-    /// Commits reachable from `heads`, newest first (ties by hash).
+    /// `git log heads ^excluded`: newest first, every commit before its parents.
     pub(crate) fn history<'a>(
         &'a self,
-        heads: impl IntoIterator<Item = &'a str>,
+        heads: &[&'a str],
+        excluded: &[&'a str],
     ) -> Vec<&'a Arc<Commit>> {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack: Vec<&str> = heads.into_iter().collect();
-        let mut out = Vec::new();
-        while let Some(h) = stack.pop() {
-            if !seen.insert(h) {
-                continue;
-            }
-            if let Some(c) = self.commits.get(h) {
-                stack.extend(c.parents.iter().map(String::as_str));
-                out.push(c);
-            }
-        }
-        out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.hash.cmp(&b.hash)));
-        out
+        crate::history::log(self, heads, excluded)
+            .into_iter()
+            .filter_map(|hash| self.commits.get(hash))
+            .collect()
+    }
+}
+
+impl crate::history::CommitGraph for Repository {
+    fn parents(&self, id: &str) -> Option<&[String]> {
+        self.commits.get(id).map(|c| c.parents.as_slice())
+    }
+
+    fn when(&self, id: &str) -> i64 {
+        self.commits
+            .get(id)
+            .map_or(0, |c| (c.date.unix_timestamp_nanos() / 1_000) as i64)
+    }
+
+    fn tree(&self, id: &str) -> Option<&Tree> {
+        self.commits.get(id).map(|c| &c.tree)
     }
 }
 

@@ -79,6 +79,34 @@ pub(crate) fn error_page(sb: &Sandbox, status: StatusCode, title: &str, message:
     html_response(status, page(sb, title, &body))
 }
 
+/// The body of each sandbox's stand-in for its provider's page for opening a pull request,
+/// where the studio's "Open a pull request" link lands: a heading, the repository's full
+/// name, and the two branches as labelled read-only fields ("Source branch": the branch
+/// with the changes; "Destination branch": where they would go), the same on every
+/// provider so a browser test reads one shape. Nothing is created from it.
+pub(crate) fn pull_request_page(
+    heading: &str,
+    provider: &str,
+    full_name: &str,
+    source: &str,
+    destination: &str,
+) -> String {
+    format!(
+        r#"<h1>{heading}</h1>
+<p class="note">This page is the {provider} sandbox's stand-in for {provider}'s own: it shows what the link asked for and creates nothing.</p>
+<p>Repository: <strong class="repository">{full_name}</strong></p>
+<p><label for="source-branch">Source branch</label><br>
+<input type="text" id="source-branch" name="source" value="{source}" readonly></p>
+<p><label for="destination-branch">Destination branch</label><br>
+<input type="text" id="destination-branch" name="destination" value="{destination}" readonly></p>"#,
+        heading = esc(heading),
+        provider = esc(provider),
+        full_name = esc(full_name),
+        source = esc(source),
+        destination = esc(destination),
+    )
+}
+
 pub(crate) const STYLESHEET: &str = r#"
 *, *::before, *::after { box-sizing: border-box; }
 body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #172b4d; background: #f4f5f7; line-height: 1.5; }

@@ -47,6 +47,16 @@ pub(crate) fn new_commit_hash(label: &str) -> String {
     hex(&d[..20])
 }
 
+/// Git's way of naming an object: a digest of `{kind} {len}\0{body}`, so the same content
+/// always has the same id (SHA-256 cut to 40 hex digits here, Git's own SHA-1 not being a
+/// dependency).
+pub(crate) fn object_id(kind: &str, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(format!("{kind} {}\0", body.len()).as_bytes());
+    h.update(body);
+    hex(&h.finalize()[..20])
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

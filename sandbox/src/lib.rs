@@ -29,6 +29,7 @@ mod files;
 /// The GitHub stand-in: a GitHub App's web flow and installation pages, and the REST subset
 /// a Git-provider integration uses.
 pub mod github;
+mod history;
 mod html;
 mod ids;
 mod oauth;

@@ -11,7 +11,7 @@ use axum_extra::extract::cookie::CookieJar;
 
 use crate::api::errors::ApiError;
 use crate::api::repository_html_url;
-use crate::html::{error_page, esc, html_response, page, STYLESHEET};
+use crate::html::{error_page, esc, html_response, page, pull_request_page, STYLESHEET};
 use crate::ids::timestamp;
 use crate::oauth::signed_in;
 use crate::Sandbox;
@@ -24,6 +24,10 @@ pub(crate) fn routes() -> Router<Sandbox> {
         .route("/{workspace}/{repo_slug}/avatar/", get(repository_avatar))
         .route("/{workspace}/", get(workspace_page))
         .route("/{workspace}/{repo_slug}", get(repository_page))
+        .route(
+            "/{workspace}/{repo_slug}/pull-requests/new",
+            get(new_pull_request_page),
+        )
 }
 
 pub(crate) async fn not_found(State(sb): State<Sandbox>, uri: Uri) -> Response {
@@ -234,4 +238,44 @@ async fn repository_page(
         StatusCode::OK,
         page(&sb, &format!("{workspace}/{repo_slug}"), &body),
     )
+}
+
+/// `GET /{workspace}/{repo_slug}/pull-requests/new?source={branch}&dest={branch}`:
+/// bitbucket.org's own "Create a pull request" page, the link Bitbucket's answer to a
+/// `git push` of a new branch prints ("Create pull request for {branch}:
+/// https://bitbucket.org/{workspace}/{repo_slug}/pull-requests/new?source={branch}&t=1").
+/// The stand-in shows the repository and the two branches the link names (`dest` defaults
+/// to the main branch, as Bitbucket's form does); no sign-in is
+/// asked (unlike bitbucket.org), as it shows nothing the link does not already carry but
+/// the repository's name. An unknown repository is the 404 page.
+async fn new_pull_request_page(
+    State(sb): State<Sandbox>,
+    Path((workspace, repo_slug)): Path<(String, String)>,
+    uri: Uri,
+) -> Response {
+    if workspace == "2.0" {
+        return not_found_response(&sb, uri.path());
+    }
+    let main_branch = sb
+        .world()
+        .directory
+        .repository_mut(&workspace, &repo_slug)
+        .map(|r| r.mainbranch.clone().unwrap_or_default());
+    let Some(main_branch) = main_branch else {
+        return error_page(
+            &sb,
+            StatusCode::NOT_FOUND,
+            "Repository not found",
+            "This repository does not exist, or you do not have access to it.",
+        );
+    };
+    let params = crate::api::Params::from_uri(&uri);
+    let body = pull_request_page(
+        "Create a pull request",
+        "Bitbucket",
+        &format!("{workspace}/{repo_slug}"),
+        params.get("source").unwrap_or_default(),
+        params.get("dest").unwrap_or(&main_branch),
+    );
+    html_response(StatusCode::OK, page(&sb, "Create a pull request", &body))
 }

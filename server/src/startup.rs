@@ -184,7 +184,8 @@ impl Application {
             .merge(routes::openapi::router())
             .merge(routes::repositories::router())
             .merge(routes::projects::router())
-            .merge(routes::pipelines::router());
+            .merge(routes::pipelines::router())
+            .merge(routes::branches::router());
         #[cfg(feature = "sandbox")]
         if let Some(sandboxes) = &sandboxes {
             app = sandboxes.mount(app);

@@ -452,3 +452,23 @@ mod tests {
         assert_eq!(account.avatar_url, None);
     }
 }
+
+/// `commit_file`'s path, as a diffstat names it.
+#[derive(Debug, Default, Deserialize)]
+pub struct CommitFilePath {
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+/// `diffstat`: one file of `GET …/diffstat/{spec}`. Only `type` is required by the document:
+/// an entry without a status or a path is dropped where it is read.
+#[derive(Debug, Default, Deserialize)]
+pub struct DiffStat {
+    /// `added`, `removed`, `modified` or `renamed`.
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub old: Option<CommitFilePath>,
+    #[serde(default)]
+    pub new: Option<CommitFilePath>,
+}

@@ -121,25 +121,86 @@ where
 /// string; an object with a `path` (a string, or a path object with `toString` or
 /// `components`) is read too, and anything else is skipped rather than failing the list.
 pub fn file_path(item: &serde_json::Value) -> Option<String> {
+    match item {
+        serde_json::Value::Object(fields) => path_of(fields.get("path")?),
+        other => path_of(other),
+    }
+}
+
+/// A path as Data Center writes one: a string, or a path object (`RestPath`) with
+/// `toString` or `components`.
+pub fn path_of(value: &serde_json::Value) -> Option<String> {
     use serde_json::Value;
-    let path = match item {
+    let path = match value {
         Value::String(path) => path.clone(),
-        Value::Object(fields) => match fields.get("path")? {
-            Value::String(path) => path.clone(),
-            Value::Object(path) => match (path.get("toString"), path.get("components")) {
-                (Some(Value::String(path)), _) => path.clone(),
-                (_, Some(Value::Array(parts))) => parts
-                    .iter()
-                    .map(|p| p.as_str().filter(|p| !p.is_empty() && !p.contains('/')))
-                    .collect::<Option<Vec<_>>>()?
-                    .join("/"),
-                _ => return None,
-            },
+        Value::Object(path) => match (path.get("toString"), path.get("components")) {
+            (Some(Value::String(path)), _) => path.clone(),
+            (_, Some(Value::Array(parts))) => parts
+                .iter()
+                .map(|p| p.as_str().filter(|p| !p.is_empty() && !p.contains('/')))
+                .collect::<Option<Vec<_>>>()?
+                .join("/"),
             _ => return None,
         },
         _ => return None,
     };
     Some(path).filter(|p| !p.is_empty())
+}
+
+/// `RestChange`: one file of `GET …/compare/changes`. Nothing is required by the document;
+/// a change without a type or a path is dropped where it is read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    /// `ADD`, `COPY`, `DELETE`, `MODIFY`, `MOVE` or `UNKNOWN`.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub path: Option<serde_json::Value>,
+    #[serde(default)]
+    pub src_path: Option<serde_json::Value>,
+}
+
+/// `RestDiffLine`.
+#[derive(Debug, Default, Deserialize)]
+pub struct DiffLine {
+    #[serde(default)]
+    pub line: Option<String>,
+    #[serde(default)]
+    pub source: Option<u32>,
+    #[serde(default)]
+    pub destination: Option<u32>,
+}
+
+/// `RestDiffSegment`: lines of one kind (`ADDED`, `CONTEXT`, `REMOVED`).
+#[derive(Debug, Default, Deserialize)]
+pub struct DiffSegment {
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub lines: Vec<DiffLine>,
+}
+
+/// `RestDiffHunk`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiffHunk {
+    #[serde(default)]
+    pub source_line: Option<u32>,
+    #[serde(default)]
+    pub destination_line: Option<u32>,
+    #[serde(default)]
+    pub segments: Vec<DiffSegment>,
+}
+
+/// `GET …/compare/diff{path}`: the document answers one `RestDiff`; Data Center's diff
+/// resources also wrap diffs in `{"diffs": [...]}`, so both are read.
+#[derive(Debug, Default, Deserialize)]
+pub struct Diff {
+    #[serde(default)]
+    pub hunks: Vec<DiffHunk>,
+    #[serde(default)]
+    pub diffs: Vec<Diff>,
 }
 
 /// `RestErrorMessage` inside `{"errors": [...]}`.

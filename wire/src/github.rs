@@ -394,3 +394,32 @@ mod tests {
         assert_eq!(bare.to_change().at, 0);
     }
 }
+
+/// `short-branch`: a branch in `GET …/branches`.
+#[derive(Debug, Deserialize)]
+pub struct ShortBranch {
+    pub name: String,
+}
+
+/// `diff-entry`: one file of a comparison.
+#[derive(Debug, Deserialize)]
+pub struct DiffEntry {
+    pub filename: String,
+    /// `added`, `removed`, `modified`, `renamed`, `copied`, `changed` or `unchanged`.
+    pub status: String,
+    #[serde(default)]
+    pub previous_filename: Option<String>,
+    /// The file's unified-diff hunks; absent for a binary or very large file.
+    #[serde(default)]
+    pub patch: Option<String>,
+}
+
+/// `commit-comparison`: `GET …/compare/{base}...{head}`.
+#[derive(Debug, Deserialize)]
+pub struct Comparison {
+    pub ahead_by: u32,
+    pub behind_by: u32,
+    /// Not required by the description: absent means none listed.
+    #[serde(default)]
+    pub files: Vec<DiffEntry>,
+}

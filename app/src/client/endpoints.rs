@@ -9,7 +9,8 @@ use api::{
     SignUpStarted, SignedUp,
 };
 use api::{
-    DeletePipeline, PipelineFile, PipelineList, ProjectSettings, SavePipeline, SavedPipeline,
+    BranchList, BranchSummary, ChosenBranch, Comparison, DeletePipeline, EmptyBody, FileDiff,
+    NewBranch, PipelineFile, PipelineList, ProjectSettings, SavePipeline, SavedPipeline,
 };
 
 use super::http::{
@@ -134,14 +135,72 @@ pub async fn update_project_settings(
     patch_json(&paths::project(id), settings).await
 }
 
-/// The project's pipelines, newest change first, from wherever they are kept.
-pub async fn pipelines(project: i64) -> Result<PipelineList, ApiError> {
-    get_json(&paths::pipelines(project)).await
+/// The project's pipelines on `branch` (the project's own when `None`), newest change first,
+/// from wherever they are kept.
+pub async fn pipelines(project: i64, branch: Option<&str>) -> Result<PipelineList, ApiError> {
+    get_json(&format!(
+        "{}{}",
+        paths::pipelines(project),
+        paths::branch_query(branch, true)
+    ))
+    .await
 }
 
-/// One pipeline and the revision it was read at.
-pub async fn pipeline(project: i64, path: &str) -> Result<PipelineFile, ApiError> {
-    get_json(&paths::pipeline_file_at(project, path)).await
+/// One pipeline on `branch` and the revision it was read at.
+pub async fn pipeline(
+    project: i64,
+    path: &str,
+    branch: Option<&str>,
+) -> Result<PipelineFile, ApiError> {
+    let url = paths::pipeline_file_at(project, path) + &paths::branch_query(branch, false);
+    get_json(&url).await
+}
+
+/// The selector's branches, those containing `search` if given.
+pub async fn branches(project: i64, search: &str) -> Result<BranchList, ApiError> {
+    let url = match search.trim() {
+        "" => paths::branches(project),
+        q => format!(
+            "{}?q={}",
+            paths::branches(project),
+            paths::encode_query_value(q)
+        ),
+    };
+    get_json(&url).await
+}
+
+/// Creates a branch; answers it.
+pub async fn create_branch(project: i64, branch: &NewBranch) -> Result<BranchSummary, ApiError> {
+    post_json(&paths::branches(project), branch).await
+}
+
+/// Keeps the branch the user works on in this project for their next visit.
+pub async fn choose_branch(project: i64, name: &str) -> Result<EmptyBody, ApiError> {
+    let body = ChosenBranch {
+        name: name.to_owned(),
+    };
+    put_json(&paths::chosen_branch(project), &body).await
+}
+
+/// `branch` compared with the project's own.
+pub async fn compare(project: i64, branch: &str) -> Result<Comparison, ApiError> {
+    get_json(&format!(
+        "{}{}",
+        paths::compare(project),
+        paths::branch_query(Some(branch), true)
+    ))
+    .await
+}
+
+/// One file's diff on `branch` against the project's own.
+pub async fn file_diff(project: i64, branch: &str, path: &str) -> Result<FileDiff, ApiError> {
+    let url = format!(
+        "{}?branch={}&path={}",
+        paths::compare_file(project),
+        paths::encode_query_value(branch),
+        paths::encode_query_value(path)
+    );
+    get_json(&url).await
 }
 
 /// Creates (no base revision) or updates a pipeline.

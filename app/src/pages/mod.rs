@@ -1,6 +1,7 @@
 //! One file per page; the project-creation wizard has its own folder with one file per step.
 
 pub mod auth_form;
+pub mod branches;
 pub mod connections;
 pub mod not_found;
 pub mod pipelines;

@@ -1,17 +1,18 @@
 //! `/projects/:id`: one project, where its pipelines live, and the pipelines themselves.
 
 use crate::tasks::PageTasks;
-use api::{ApiError, ErrorCode, Project, ProjectRepository, ProjectSettings};
+use api::{ApiError, ErrorCode, GitProvider, Project, ProjectRepository, ProjectSettings};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::client;
 use crate::components::field::{aria_invalid, described_by};
 use crate::components::{ErrorMessage, Loading, PageHeading};
 use crate::context::use_server_info;
 use crate::links;
+use crate::pages::branches::{BranchSelector, ComparePanel, NewBranchForm, OnBranch};
 use crate::pages::pipelines::PipelineSection;
 use crate::providers::Provider;
 
@@ -69,33 +70,75 @@ fn ProjectDetails(project: Project) -> impl IntoView {
     let id = project.id;
     // Bumped when the folder changes, so the list is read again from the new folder.
     let folder_changes = RwSignal::new(0_u32);
-    // The facts first, then the pipelines; the folder setting, changed rarely, after them.
-    let (facts, setting) = match project.repository {
-        Some(repository) => (
-            view! { <RepositoryFacts repository /> }.into_any(),
-            Some(view! {
-                <FolderSetting
-                    project_id=id
-                    folder=project.pipeline_folder
-                    on_saved=move |()| folder_changes.update(|n| *n += 1)
-                />
-            }),
-        ),
+    // The facts first, then the branch and the pipelines on it; the folder setting, changed
+    // rarely, after them.
+    let (facts, on, setting) = match project.repository {
+        Some(repository) => {
+            let current = route_branch()
+                .or_else(|| repository.chosen_branch.clone())
+                .unwrap_or_else(|| repository.branch.clone());
+            let on = OnBranch::new(id, repository.branch.clone(), current);
+            (
+                view! { <RepositoryFacts repository=repository.clone() /> }.into_any(),
+                Some((on, repository.provider)),
+                Some(view! {
+                    <FolderSetting
+                        project_id=id
+                        folder=project.pipeline_folder
+                        on_saved=move |()| folder_changes.update(|n| *n += 1)
+                    />
+                }),
+            )
+        }
         None => (
             view! { <p>"Pipelines are kept by the studio."</p> }.into_any(),
             None,
+            None,
         ),
     };
+    let branches = on.map(|(on, provider)| view! { <BranchBar on provider /> });
     view! {
         <PageHeading text=project.name />
         {description}
         {facts}
+        {branches}
         {move || {
             folder_changes.track();
-            view! { <PipelineSection project_id=id /> }
+            let branch = on.and_then(|(on, _)| on.shown());
+            view! { <PipelineSection project_id=id branch /> }
         }}
         {setting}
     }
+}
+
+/// The branch the page is on, switching it, a new branch, and the comparison with the
+/// project's branch.
+#[component]
+fn BranchBar(on: OnBranch, provider: GitProvider) -> impl IntoView {
+    let info = use_server_info();
+    let name = Signal::derive(move || {
+        Provider::of(provider, info.get().and_then(Result::ok).as_ref()).name
+    });
+    view! {
+        <section class="branch-bar" aria-labelledby="branch-heading">
+            <h2 id="branch-heading">"Working branch"</h2>
+            <p class="branch-current">
+                "The pipelines below are on " <code>{move || on.current.get()}</code> "."
+            </p>
+            <div class="branch-actions">
+                <BranchSelector on />
+                <NewBranchForm on />
+            </div>
+            <ComparePanel on provider=name />
+        </section>
+    }
+}
+
+/// The `?branch=` of the address, if any.
+fn route_branch() -> Option<String> {
+    use_query_map()
+        .with_untracked(|query| query.get(links::query::BRANCH))
+        .filter(|branch| !branch.is_empty())
 }
 
 #[component]

@@ -97,6 +97,7 @@ mod tests {
             full_name: "acme/etl".into(),
             branch: "main".into(),
             html_url: "https://bitbucket.org/acme/etl".into(),
+            chosen_branch: None,
         });
         assert_eq!(storage_summary(&project, None), "acme/etl");
         let info = ServerInfo {

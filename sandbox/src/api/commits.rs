@@ -3,6 +3,10 @@
 //!
 //! `commits` lists every commit reachable from any branch; `commits/{revision}`
 //! those reachable from a branch or commit; both newest first and paginated.
+//! `include` and `exclude` (each repeatable) work as the document describes, as `git log`
+//! does: `commits?include=a&exclude=main` is `git log a ^main` (an `include` replaces the
+//! "every branch" of `commits`), `commits/dev?include=foo&exclude=main` is
+//! `git log dev foo ^main`. An unknown `include` or `exclude` is the revision's 404.
 //! `?path=…` keeps the commits that changed that file or anything under that
 //! directory (compared with the first parent), which is how the studio shows
 //! a file's last commit. `commit/{commit}` takes a hash or unique prefix only
@@ -57,13 +61,27 @@ fn list(
     else {
         return ApiError::no_repository(&workspace, &repo_slug).into_response();
     };
-    let mut rows = match &revision {
-        None => repo.history(repo.branches.values().map(String::as_str)),
-        Some(rev) => match repo.resolve_revision(rev) {
-            Some(c) => repo.history([c.hash.as_str()]),
-            None => return no_commit(rev).into_response(),
-        },
+    let resolve = |rev: &str| {
+        repo.resolve_revision(rev)
+            .map(|c| c.hash.as_str())
+            .ok_or_else(|| no_commit(rev))
     };
+    let includes = revision
+        .iter()
+        .map(String::as_str)
+        .chain(params.all("include"));
+    let mut heads: Vec<&str> = match includes.map(resolve).collect() {
+        Ok(heads) => heads,
+        Err(e) => return e.into_response(),
+    };
+    if heads.is_empty() {
+        heads = repo.branches.values().map(String::as_str).collect();
+    }
+    let excluded: Vec<&str> = match params.all("exclude").into_iter().map(resolve).collect() {
+        Ok(excluded) => excluded,
+        Err(e) => return e.into_response(),
+    };
+    let mut rows = repo.history(&heads, &excluded);
     if let Some(path) = params.get("path") {
         let path = path.trim_matches('/');
         if !path.is_empty() {

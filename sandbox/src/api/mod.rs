@@ -8,7 +8,9 @@
 
 mod branches;
 mod commits;
+mod compare;
 pub(crate) mod errors;
+pub(crate) mod merge;
 mod pagination;
 mod query;
 pub(crate) mod rate_limit;
@@ -32,6 +34,7 @@ use crate::oauth::store::AccessDenied;
 use crate::Sandbox;
 use errors::ApiError;
 
+pub(crate) use pagination::Params;
 pub(crate) use render::repository_html_url;
 
 pub(crate) fn routes() -> Router<Sandbox> {
@@ -78,6 +81,18 @@ pub(crate) fn routes() -> Router<Sandbox> {
         .route(
             "/2.0/repositories/{workspace}/{repo_slug}/commit/{commit}",
             get(commits::show),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/diffstat/{*spec}",
+            get(compare::diffstat),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/diff/{*spec}",
+            get(compare::diff),
+        )
+        .route(
+            "/2.0/repositories/{workspace}/{repo_slug}/merge-base/{*revspec}",
+            get(compare::merge_base),
         )
         .route("/2.0/repositories", any(gone))
         .route("/2.0/workspaces", any(gone))

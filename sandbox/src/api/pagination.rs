@@ -41,7 +41,42 @@ impl Params {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
+
+    /// Every value of a repeatable parameter (`include`, `path`…), in order.
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// A boolean parameter (`true`/`false`, any case), `default` when absent; anything else
+    /// is a 400.
+    pub(crate) fn flag(&self, name: &str, default: bool) -> Result<bool, ApiError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(v) => Err(ApiError::bad_request(format!(
+                "Invalid {name} '{v}': use true or false"
+            ))),
+        }
+    }
 }
+
+/// A list's page sizes: most lists `pagelen` 10 by default and at most 100; some (diffstat:
+/// 500 and 5,000) say otherwise in the document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PageLen {
+    pub default: usize,
+    pub max: usize,
+}
+
+pub(crate) const STANDARD: PageLen = PageLen {
+    default: DEFAULT_PAGELEN,
+    max: MAX_PAGELEN,
+};
 
 /// Renders only the requested page of `rows`: a 500-repository workspace
 /// costs one page of JSON, not 500 objects.
@@ -52,7 +87,19 @@ pub(crate) fn paginate<T>(
     rows: &[T],
     render: impl Fn(&T) -> Value,
 ) -> Response {
-    match page(sb, uri, params, rows, render) {
+    paginate_by(sb, uri, params, rows, STANDARD, render)
+}
+
+/// [`paginate`] with other page sizes.
+pub(crate) fn paginate_by<T>(
+    sb: &Sandbox,
+    uri: &Uri,
+    params: &Params,
+    rows: &[T],
+    sizes: PageLen,
+    render: impl Fn(&T) -> Value,
+) -> Response {
+    match page(sb, uri, params, rows, sizes, render) {
         Ok(body) => Json(body).into_response(),
         Err(e) => e.into_response(),
     }
@@ -63,12 +110,13 @@ fn page<T>(
     uri: &Uri,
     params: &Params,
     rows: &[T],
+    sizes: PageLen,
     render: impl Fn(&T) -> Value,
 ) -> Result<Value, ApiError> {
     let pagelen = match params.get("pagelen") {
-        None => DEFAULT_PAGELEN,
+        None => sizes.default,
         Some(s) => match s.parse::<i64>() {
-            Ok(n) if n >= 1 => (n as usize).min(MAX_PAGELEN),
+            Ok(n) if n >= 1 => (n as usize).min(sizes.max),
             _ => return Err(ApiError::bad_request("Invalid pagelen")),
         },
     };

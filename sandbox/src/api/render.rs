@@ -9,6 +9,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Value};
 
 use crate::directory::{Account, Commit, Directory, Repository, Workspace};
+use crate::history::{Change, Status};
 use crate::ids::{braced, timestamp};
 use crate::Sandbox;
 
@@ -393,4 +394,47 @@ pub(crate) fn branch(
             "html": href(format!("{html}/branch/{}", path(name))),
         },
     })
+}
+
+/// A `diffstat` of one changed file. `old` and `new` are `commit_file`s at the two compared
+/// commits; the document's `commit_file` is not nullable, so a side that does not exist (an
+/// added file's `old`, a removed file's `new`) is left out rather than `null`.
+pub(crate) fn diffstat(
+    sb: &Sandbox,
+    ws: &Workspace,
+    repo: &Repository,
+    change: &Change<'_>,
+    old_hash: &str,
+    new_hash: &str,
+) -> Value {
+    let (api, _) = repo_base(sb, ws, repo);
+    let (added, removed) =
+        crate::history::change_diff(change, 0).map_or((0, 0), |d| (d.added, d.removed));
+    let status = match change.status {
+        Status::Added => "added",
+        Status::Removed => "removed",
+        Status::Modified => "modified",
+        Status::Renamed => "renamed",
+    };
+    let file = |hash: &str, file: &str| {
+        json!({
+            "type": "commit_file",
+            "path": file,
+            "escaped_path": file,
+            "links": { "self": href(format!("{api}/src/{hash}/{}", path(file))) },
+        })
+    };
+    let mut body = json!({
+        "type": "diffstat",
+        "status": status,
+        "lines_added": added,
+        "lines_removed": removed,
+    });
+    if let Some(old) = change.old {
+        body["old"] = file(old_hash, old.path);
+    }
+    if let Some(new) = change.new {
+        body["new"] = file(new_hash, new.path);
+    }
+    body
 }

@@ -48,7 +48,9 @@ use super::pagination::{paginate, Params};
 use super::query::{filter_and_sort, Kind, Schema, Val};
 use super::render::{self, seg};
 use super::Caller;
-use crate::directory::{children, lookup, Commit, Entry, Permission};
+use crate::directory::{
+    children, lookup, Commit, Directory, Entry, Permission, Repository, Workspace,
+};
 use crate::Sandbox;
 
 /// Largest `POST …/src` body accepted.
@@ -415,6 +417,26 @@ async fn create_commit(
     commit_fields(sb, &caller.nickname, workspace, repo_slug, fields)
 }
 
+/// A repository `nickname` may write (call [`Directory::prepare`] first): 404 when they
+/// cannot see it, 403 when they can only read it.
+pub(crate) fn writable_repository<'d>(
+    dir: &'d Directory,
+    workspace: &str,
+    repo_slug: &str,
+    nickname: &str,
+) -> Result<(&'d Workspace, &'d Repository), ApiError> {
+    let (ws, repo, perm) = dir
+        .visible_repository(workspace, repo_slug, nickname)
+        .ok_or_else(|| ApiError::no_repository(workspace, repo_slug))?;
+    if perm < Permission::Write {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "You do not have write access to this repository.",
+        ));
+    }
+    Ok((ws, repo))
+}
+
 /// Makes the commit a `POST …/src` body describes, as `nickname`: the API route's work
 /// after authentication, and the control API's way to move a branch "from elsewhere".
 /// Answers the new commit's API URL.
@@ -429,15 +451,7 @@ pub(crate) fn commit_fields(
     let now = world.clock.wall_now();
     world.directory.prepare(workspace);
     let dir = &world.directory;
-    let (ws, repo, perm) = dir
-        .visible_repository(workspace, repo_slug, nickname)
-        .ok_or_else(|| ApiError::no_repository(workspace, repo_slug))?;
-    if perm < Permission::Write {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "You do not have write access to this repository.",
-        ));
-    }
+    let (ws, repo) = writable_repository(dir, workspace, repo_slug, nickname)?;
     let form = parse_form(fields)?;
 
     let branch = form
@@ -544,10 +558,7 @@ pub(crate) fn commit_fields(
             let a = dir
                 .account(nickname)
                 .ok_or_else(|| ApiError::not_found("User not found"))?;
-            (
-                Some(a.nickname.clone()),
-                format!("{} <{}@example.com>", a.display_name, a.nickname),
-            )
+            (Some(a.nickname.clone()), a.raw_author())
         }
         Some(raw) => {
             let email = author_email(raw).ok_or_else(|| {

@@ -17,7 +17,7 @@ use super::errors::{DcError, SERVER};
 use super::oauth::TOKEN_PATH;
 use super::world::ControlState;
 use super::{api, DataCenter, DcStats};
-use crate::controls::{controlled_by_own_methods, ok, Fault, FaultKind, MAX_HANG};
+use crate::controls::{controlled_by_own_methods, ok, Fault, FaultKind, MergeFields, MAX_HANG};
 
 // The common control endpoints (`crate::controls::routes`) drive Data Center by its own
 // methods.
@@ -130,6 +130,7 @@ pub(crate) fn routes() -> Router<DataCenter> {
             "/_control/commit",
             post(commit).layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
+        .route("/_control/merge", post(merge))
 }
 
 #[derive(Deserialize)]
@@ -170,6 +171,26 @@ async fn commit(State(dc): State<DataCenter>, Json(body): Json<CommitBody>) -> R
             Json(json!({ "ok": false, "error": error })),
         )
             .into_response(),
+    }
+}
+
+/// A pull request merged elsewhere (see `crate::history::plan`), by the colleague `commit`
+/// commits as, naming the repository as `CommitBody` does.
+#[derive(Deserialize)]
+struct MergeBody {
+    project: String,
+    repository: String,
+    #[serde(flatten)]
+    merge: MergeFields,
+}
+
+async fn merge(State(dc): State<DataCenter>, Json(body): Json<MergeBody>) -> Response {
+    let merged = dc
+        .world()
+        .merge(&body.project, &body.repository, &body.merge.request());
+    match merged {
+        Ok(commit) => Json(json!({ "ok": true, "commit": commit.id })).into_response(),
+        Err(refused) => crate::controls::merge_refused(refused),
     }
 }
 

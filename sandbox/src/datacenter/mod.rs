@@ -17,6 +17,7 @@ mod errors;
 mod model;
 mod oauth;
 mod seed;
+mod web;
 mod world;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -97,6 +98,7 @@ impl DataCenter {
             .merge(oauth::routes())
             .merge(api::routes(self))
             .merge(control::routes())
+            .merge(web::routes())
             .route("/_static/sandbox.css", get(stylesheet))
             .fallback(fallback)
             .layer(axum::middleware::from_fn_with_state(

@@ -7,9 +7,10 @@
 //! caller cannot read does not exist as far as the REST API is concerned
 //! (404).
 //!
-//! History is a chain of commits per branch (no merges): enough to answer
-//! "has this file changed since the commit the editor started from?", which
-//! is what DC's file-edit conflict check asks.
+//! A branch's history is a chain of commits, but for the merge commits the control API's
+//! `merge` makes: [`Repository::history`] follows first parents, enough to answer "has this
+//! file changed since the commit the editor started from?", which is what DC's file-edit
+//! conflict check asks; comparisons walk every parent (`crate::history`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -162,6 +163,20 @@ impl Repository {
         path: &str,
     ) -> Option<&'a Arc<Commit>> {
         self.history(from).find(|c| c.touches(path))
+    }
+}
+
+impl crate::history::CommitGraph for Repository {
+    fn parents(&self, id: &str) -> Option<&[String]> {
+        self.commits.get(id).map(|c| c.parents.as_slice())
+    }
+
+    fn when(&self, id: &str) -> i64 {
+        self.commits.get(id).map_or(0, |c| c.timestamp_ms)
+    }
+
+    fn tree(&self, id: &str) -> Option<&Tree> {
+        self.commits.get(id).map(|c| &c.tree)
     }
 }
 

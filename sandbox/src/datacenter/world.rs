@@ -11,6 +11,7 @@ use super::model::{Commit, Permission, Project, Repository, Tree, User};
 use super::oauth::store::OAuthState;
 use crate::clock::Clock;
 use crate::controls::Fault;
+use crate::history::{self, MergeRequest, Plan, Refused};
 use crate::ids::new_commit_hash;
 
 /// What one user may do, beyond public repositories.
@@ -190,6 +191,47 @@ impl World {
         });
         repo.commits.insert(id.clone(), commit.clone());
         repo.branches.insert(branch.to_owned(), id);
+        Ok(commit)
+    }
+
+    /// Merges as a merged pull request does (see `crate::history::plan`), as the colleague
+    /// ("someone else"); answers the merge commit. Nothing changes when it is refused.
+    pub(crate) fn merge(
+        &mut self,
+        key: &str,
+        slug: &str,
+        request: &MergeRequest<'_>,
+    ) -> Result<Arc<Commit>, Refused> {
+        let timestamp_ms = (self.clock.wall_now().unix_timestamp_nanos() / 1_000_000) as i64;
+        let repo = self
+            .repository_mut(key, slug)
+            .ok_or_else(|| Refused::no_repository(&format!("{key}/{slug}")))?;
+        let Plan {
+            into,
+            parents,
+            files,
+            message,
+        } = history::plan(&*repo, &repo.branches, Some(&repo.default_branch), request)?;
+        let changed = history::changed_paths(
+            parents
+                .first()
+                .and_then(|p| repo.commits.get(p))
+                .map(|c| &*c.tree),
+            &files,
+        );
+        let id = new_commit_hash(&format!("{key}/{slug}/merge/{parents:?}"));
+        let commit = Arc::new(Commit {
+            id: id.clone(),
+            parents,
+            author_name: COLLEAGUE_NAME.to_owned(),
+            author_email: COLLEAGUE_EMAIL.to_owned(),
+            timestamp_ms,
+            message,
+            tree: Arc::new(files),
+            changed: changed.into(),
+        });
+        repo.commits.insert(id.clone(), commit.clone());
+        history::apply(&mut repo.branches, into, id, request);
         Ok(commit)
     }
 }

@@ -18,7 +18,9 @@ use serde_json::json;
 
 use super::errors::ApiError;
 use super::{api, oauth, GitHub, GitHubStats};
-use crate::controls::{controlled_by_own_methods, ok, refuse, take_fault, FaultKind, MAX_HANG};
+use crate::controls::{
+    controlled_by_own_methods, ok, refuse, take_fault, FaultKind, MergeFields, MAX_HANG,
+};
 
 controlled_by_own_methods!(GitHub, GitHubStats);
 
@@ -122,6 +124,7 @@ pub(crate) fn routes() -> Router<GitHub> {
     crate::controls::routes()
         .route("/_control/revoke", post(revoke))
         .route("/_control/commit", post(commit))
+        .route("/_control/merge", post(merge))
         .route("/_control/install", post(install))
         .route("/_control/uninstall", post(uninstall))
         .route("/_control/rate-limit", post(rate_limit))
@@ -152,6 +155,24 @@ async fn commit(State(gh): State<GitHub>, Json(b): Json<CommitBody>) -> Response
     match gh.commit_elsewhere(&b.owner, &b.repo, &b.branch, &b.path, b.content.as_deref()) {
         Some(sha) => Json(json!({ "ok": true, "sha": sha })).into_response(),
         None => refuse("no such repository or branch, or nothing to change"),
+    }
+}
+
+/// A pull request merged elsewhere with "Create a merge commit" (then "Delete branch" if
+/// asked), by the colleague `commit` commits as, naming the repository as `CommitBody` does.
+#[derive(Deserialize)]
+struct MergeBody {
+    owner: String,
+    repo: String,
+    #[serde(flatten)]
+    merge: MergeFields,
+}
+
+async fn merge(State(gh): State<GitHub>, Json(b): Json<MergeBody>) -> Response {
+    let merged = gh.world().merge(&b.owner, &b.repo, &b.merge.request());
+    match merged {
+        Ok(commit) => Json(json!({ "ok": true, "sha": commit.sha })).into_response(),
+        Err(refused) => crate::controls::merge_refused(refused),
     }
 }
 

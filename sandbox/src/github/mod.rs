@@ -16,6 +16,7 @@ mod errors;
 mod model;
 mod oauth;
 mod seed;
+mod web;
 mod world;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -96,6 +97,7 @@ impl GitHub {
     pub fn router(&self) -> Router {
         Router::new()
             .merge(oauth::routes())
+            .merge(web::routes())
             .merge(api::routes(self))
             .merge(control::routes())
             .route("/_static/sandbox.css", get(stylesheet))

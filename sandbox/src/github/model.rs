@@ -14,10 +14,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
-
 pub(crate) use crate::files::Tree;
-use crate::ids::hex;
+use crate::ids::object_id;
 
 /// Repository permission levels, weakest first (the `permissions` object's keys).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -141,20 +139,7 @@ impl Repository {
 
     /// Whether `ancestor` is `of` or reachable from it through any parents.
     pub(crate) fn descends(&self, of: &str, ancestor: &str) -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![of.to_owned()];
-        while let Some(sha) = stack.pop() {
-            if sha == ancestor {
-                return true;
-            }
-            if seen.len() > MAX_WALK || !seen.insert(sha.clone()) {
-                continue;
-            }
-            if let Some(c) = self.commits.get(&sha) {
-                stack.extend(c.parents.iter().cloned());
-            }
-        }
-        false
+        crate::history::reachable(self, &[of]).contains(ancestor)
     }
 
     /// Stores a whole snapshot as a root tree object with its blobs; answers its SHA.
@@ -170,6 +155,20 @@ impl Repository {
             prefix: String::new(),
         });
         sha
+    }
+}
+
+impl crate::history::CommitGraph for Repository {
+    fn parents(&self, id: &str) -> Option<&[String]> {
+        self.commits.get(id).map(|c| c.parents.as_slice())
+    }
+
+    fn when(&self, id: &str) -> i64 {
+        self.commits.get(id).map_or(0, |c| c.committer.date)
+    }
+
+    fn tree(&self, id: &str) -> Option<&Tree> {
+        self.commits.get(id).map(|c| &c.tree)
     }
 }
 
@@ -199,15 +198,8 @@ impl Installation {
     }
 }
 
-fn digest(kind: &str, body: &[u8]) -> String {
-    let mut h = Sha256::new();
-    h.update(format!("{kind} {}\0", body.len()).as_bytes());
-    h.update(body);
-    hex(&h.finalize()[..20])
-}
-
 pub(crate) fn blob_sha(bytes: &[u8]) -> String {
-    digest("blob", bytes)
+    object_id("blob", bytes)
 }
 
 /// The SHA of directory `prefix` of `files`: a digest of its entries (mode, name, SHA).
@@ -220,7 +212,7 @@ pub(crate) fn tree_sha(files: &Tree, prefix: &str) -> String {
         };
         body.extend_from_slice(format!("{mode} {name}\0{sha}").as_bytes());
     }
-    digest("tree", &body)
+    object_id("tree", &body)
 }
 
 pub(crate) fn commit_sha(
@@ -242,7 +234,7 @@ pub(crate) fn commit_sha(
     }
     body.push('\n');
     body.push_str(message);
-    digest("commit", body.as_bytes())
+    object_id("commit", body.as_bytes())
 }
 
 pub(crate) fn join(dir: &str, name: &str) -> String {
@@ -251,18 +243,4 @@ pub(crate) fn join(dir: &str, name: &str) -> String {
     } else {
         format!("{dir}/{name}")
     }
-}
-
-/// The paths that differ between two snapshots.
-pub(crate) fn changed_paths(old: Option<&Tree>, new: &Tree) -> Vec<String> {
-    let empty = BTreeMap::new();
-    let old = old.map_or(&empty, |t| t.as_ref());
-    let mut out: Vec<String> = new
-        .iter()
-        .filter(|(p, b)| old.get(*p) != Some(*b))
-        .map(|(p, _)| p.clone())
-        .collect();
-    out.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
-    out.sort();
-    out
 }

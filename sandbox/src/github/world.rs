@@ -8,12 +8,12 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    changed_paths, commit_sha, Account, Commit, Installation, Permission, Repository, Signature,
-    Tree,
+    commit_sha, Account, Commit, Installation, Permission, Repository, Signature, Tree,
 };
 use super::oauth::store::OAuthState;
 use crate::clock::Clock;
 use crate::controls::Fault;
+use crate::history::{self, changed_paths, MergeRequest, Plan, Refused};
 
 /// GitHub's primary rate limit for a user access token: 5,000 requests an hour.
 pub(crate) const RATE_LIMIT: u32 = 5000;
@@ -208,7 +208,7 @@ impl World {
             sha: sha.clone(),
             parents,
             tree_sha,
-            changed: changed_paths(old.as_ref(), &files).into(),
+            changed: changed_paths(old.as_deref(), &files).into(),
             tree: files,
             author,
             committer,
@@ -260,5 +260,36 @@ impl World {
         repo.branches.insert(branch.to_owned(), commit.sha.clone());
         repo.pushed_at = date;
         Some(commit)
+    }
+
+    /// Merges as a merged pull request's "Create a merge commit" does (see
+    /// `crate::history::plan`), as the colleague ("someone else"), then "Delete branch" if
+    /// asked; answers the merge commit. Nothing changes when it is refused.
+    pub(crate) fn merge(
+        &mut self,
+        owner: &str,
+        name: &str,
+        request: &MergeRequest<'_>,
+    ) -> Result<Arc<Commit>, Refused> {
+        let date = self.now_unix();
+        let repo = self
+            .repository_mut(owner, name)
+            .ok_or_else(|| Refused::no_repository(&format!("{owner}/{name}")))?;
+        let Plan {
+            into,
+            parents,
+            files,
+            message,
+        } = history::plan(&*repo, &repo.branches, Some(&repo.default_branch), request)?;
+        let sig = Signature {
+            name: COLLEAGUE_NAME.to_owned(),
+            email: COLLEAGUE_EMAIL.to_owned(),
+            date,
+        };
+        let commit =
+            World::write_commit(repo, Arc::new(files), parents, sig.clone(), sig, &message);
+        history::apply(&mut repo.branches, into, commit.sha.clone(), request);
+        repo.pushed_at = date;
+        Ok(commit)
     }
 }

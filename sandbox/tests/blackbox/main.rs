@@ -5,6 +5,7 @@
 mod api;
 mod common;
 mod control;
+mod merge;
 mod oauth;
 mod source;
 #[path = "../support/http.rs"]

@@ -13,7 +13,9 @@
 //! `GET /repositories/{workspace}` (a missing scope); 400 of `GET
 //! /repositories/{workspace}` (bad `q`, `role`, `sort`) and of `POST
 //! …/refs/branches` (branch exists, bad name, unknown commit); 409 of `POST
-//! …/src`; 410 of the CHANGE-2770 listings; 429 anywhere.
+//! …/src`; 404 (unknown revision) and 400 (bad parameter) of `…/diffstat/{spec}` and
+//! `…/diff/{spec}`, which document only 200 and 555; 410 of the CHANGE-2770 listings; 429
+//! anywhere.
 //!
 //! Checks are soft: a test collects every broken rule and fails once, listing
 //! them all (see [`common::Contract::finish`]).
@@ -28,6 +30,7 @@ mod support;
 mod auth;
 mod branches;
 mod commits;
+mod compare;
 mod deprecated;
 mod limits;
 mod repositories;

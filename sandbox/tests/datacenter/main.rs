@@ -8,7 +8,8 @@
 //! Statuses DC answers that the document does not list for the path are checked against
 //! DC's errors envelope and asserted undocumented: 401 of `GET /repos`, `/projects` and
 //! `/commits/{commitId}` (a bad token), 400 and 409 of `POST /api/latest/…/branches`, 413
-//! and 415 of `PUT …/browse/{path}`, 414 anywhere, and injected faults.
+//! and 415 of `PUT …/browse/{path}`, 400 of `…/compare/diff{path}` (a bad `contextLines`),
+//! 414 anywhere, and injected faults.
 //!
 //! Run: `cargo test -p sandbox --test datacenter`.
 
@@ -21,6 +22,7 @@ mod support;
 
 mod branches;
 mod commit;
+mod compare;
 mod control;
 mod files;
 mod oauth;

@@ -15,5 +15,6 @@ mod common;
 mod support;
 
 mod api;
+mod compare;
 mod oauth;
 mod writes;

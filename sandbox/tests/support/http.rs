@@ -109,3 +109,46 @@ impl Answer {
         }
     }
 }
+
+/// `POST {base_url}/_control/{route}` with a JSON body: the status and the JSON answer.
+pub async fn control(base_url: &str, route: &str, body: &Value) -> (StatusCode, Value) {
+    let r = http()
+        .post(format!("{base_url}/_control/{route}"))
+        .json(body)
+        .send()
+        .await
+        .expect("the sandbox answers");
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// `base`'s fields and `more`'s (which win), for a control body.
+pub fn with_fields(base: Value, more: Value) -> Value {
+    let (Value::Object(mut base), Value::Object(more)) = (base, more) else {
+        panic!("two JSON objects");
+    };
+    base.extend(more);
+    Value::Object(base)
+}
+
+/// Checks the page every sandbox's pull-request link lands on (`crate::html::pull_request_page`
+/// in the sandbox): the heading, the repository, and the labelled read-only branch fields.
+pub fn assert_pull_request_page(
+    html: &str,
+    heading: &str,
+    full_name: &str,
+    source: &str,
+    destination: &str,
+) {
+    for expected in [
+        format!("<h1>{heading}</h1>"),
+        format!("<strong class=\"repository\">{full_name}</strong>"),
+        r#"<label for="source-branch">Source branch</label>"#.to_owned(),
+        format!(r#"id="source-branch" name="source" value="{source}" readonly"#),
+        r#"<label for="destination-branch">Destination branch</label>"#.to_owned(),
+        format!(r#"id="destination-branch" name="destination" value="{destination}" readonly"#),
+        "stand-in".to_owned(),
+    ] {
+        assert!(html.contains(&expected), "{expected} in {html}");
+    }
+}

@@ -357,14 +357,14 @@ fn is_outage_code(code: &str) -> bool {
 fn lost_saves(cluster: &Cluster, tally: &Tally) -> (Vec<(String, String)>, usize) {
     let mut lost = Vec::new();
     let mut checked = 0;
-    for (place, path, known) in tally.ledger() {
-        let found = match place.file_now(cluster, &path) {
+    for (place, branch, path, known) in tally.ledger() {
+        let found = match place.file_now(cluster, &branch, &path) {
             Some(content) => Known::Content(content),
             None => Known::Deleted,
         };
         if !known.accepts(&found) {
             lost.push((
-                format!("{}: {path}", place.label()),
+                format!("{}: {branch}: {path}", place.label()),
                 format!("expected {known:?}, found {found:?}"),
             ));
         }

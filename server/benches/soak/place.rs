@@ -100,6 +100,7 @@ impl Place {
     pub fn colleague_commit(
         &self,
         cluster: &Cluster,
+        branch: &str,
         path: &str,
         content: &str,
     ) -> (String, Value) {
@@ -107,42 +108,42 @@ impl Place {
             GitProvider::BitbucketCloud => (
                 format!("{}/_control/commit", cluster.app.sandbox.base_url),
                 json!({"nickname": ACCOUNT, "workspace": self.group, "repository": self.repository,
-                       "message": "Pushed from a laptop", "files": {path: content}}),
+                       "branch": branch, "message": "Pushed from a laptop", "files": {path: content}}),
             ),
             GitProvider::BitbucketDataCenter => (
                 format!("{}/_control/commit", cluster.app.datacenter.base_url),
-                json!({"project": self.group, "repository": self.repository, "branch": "main",
+                json!({"project": self.group, "repository": self.repository, "branch": branch,
                        "path": path, "content": content}),
             ),
             GitProvider::GitHub => (
                 format!("{}/_control/commit", cluster.app.github.url),
-                json!({"owner": self.group, "repo": self.repository, "branch": "main",
+                json!({"owner": self.group, "repo": self.repository, "branch": branch,
                        "path": path, "content": content}),
             ),
         }
     }
 
-    /// What the repository's `main` holds at `path` now, read in the sandbox itself.
-    pub fn file_now(&self, cluster: &Cluster, path: &str) -> Option<String> {
+    /// What the repository's `branch` holds at `path` now, read in the sandbox itself.
+    pub fn file_now(&self, cluster: &Cluster, branch: &str, path: &str) -> Option<String> {
         match self.provider {
             GitProvider::BitbucketCloud => cluster.app.sandbox.sandbox.file_on_branch(
                 ACCOUNT,
                 self.group,
                 self.repository,
-                "main",
+                branch,
                 path,
             ),
             GitProvider::BitbucketDataCenter => cluster.app.datacenter.datacenter.file_on_branch(
                 self.group,
                 self.repository,
-                "main",
+                branch,
                 path,
             ),
             GitProvider::GitHub => cluster
                 .app
                 .github
                 .github
-                .file_on_branch(self.group, self.repository, "main", path)
+                .file_on_branch(self.group, self.repository, branch, path)
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
         }
     }

@@ -95,7 +95,7 @@ struct Inner {
     /// When (since the start) a request got no answer at all.
     no_answers: Vec<Duration>,
     /// By provider (its label) and path.
-    ledger: BTreeMap<(&'static str, String), (Place, Known)>,
+    ledger: BTreeMap<(&'static str, String), (Place, String, Known)>,
     acknowledged_saves: u64,
     harness_errors: Vec<String>,
 }
@@ -123,12 +123,11 @@ impl Tally {
     }
 
     /// A file's state at the end, for the check against its sandbox's repository.
-    pub fn final_state(&self, place: Place, path: &str, known: Known) {
-        self.inner
-            .lock()
-            .unwrap()
-            .ledger
-            .insert((place.label(), path.to_owned()), (place, known));
+    pub fn final_state(&self, place: Place, branch: &str, path: &str, known: Known) {
+        self.inner.lock().unwrap().ledger.insert(
+            (place.label(), path.to_owned()),
+            (place, branch.to_owned(), known),
+        );
     }
 
     pub fn no_answer(&self, at: Duration) {
@@ -143,13 +142,16 @@ impl Tally {
         self.inner.lock().unwrap().harness_errors.push(message);
     }
 
-    /// Every file written, with where it lives and its last acknowledged state.
-    pub fn ledger(&self) -> Vec<(Place, String, Known)> {
+    /// Every file written, with where it lives (place, branch, path) and its last
+    /// acknowledged state.
+    pub fn ledger(&self) -> Vec<(Place, String, String, Known)> {
         let inner = self.inner.lock().unwrap();
         inner
             .ledger
             .iter()
-            .map(|((_, path), (place, known))| (*place, path.clone(), known.clone()))
+            .map(|((_, path), (place, branch, known))| {
+                (*place, branch.clone(), path.clone(), known.clone())
+            })
             .collect()
     }
 

@@ -42,6 +42,11 @@ pub struct User {
     files: Vec<(String, Known)>,
     /// Whether each file was ever written (by a save or a colleague).
     written: Vec<bool>,
+    /// The branch this user works on: half of the users keep a branch of their own
+    /// (`soak/u{n}`, created from `main` in each new project), the others work on `main`.
+    branch: Option<String>,
+    /// Whether the user's branch exists in the current project.
+    branch_ready: bool,
 }
 
 /// One answer, read whole.
@@ -105,7 +110,52 @@ impl User {
                 .map(|k| (format!("pipelines/soak/u{n}-{k}.orch.yaml"), Known::Deleted))
                 .collect(),
             written: vec![false; FILES_PER_USER],
+            branch: (n % 2 == 1).then(|| format!("soak/u{n}")),
+            branch_ready: false,
         }
+    }
+
+    /// The branch the user's pipelines are on, as the pipeline routes and bodies name it.
+    fn on_branch(&self) -> &str {
+        self.branch.as_deref().unwrap_or(api::PROJECT_BRANCH)
+    }
+
+    /// Creates the user's branch in the project, once (a 409 means it exists already: a
+    /// create whose answer was lost, or another instance).
+    async fn make_branch(&mut self, project: i64) -> Result<(), Next> {
+        if self.branch_ready || self.branch.is_none() {
+            return Ok(());
+        }
+        let body = json!({"name": self.on_branch(), "from": api::PROJECT_BRANCH});
+        let answer = self
+            .call(
+                "branch create",
+                Method::POST,
+                &api::paths::branches(project),
+                Some(&body),
+            )
+            .await;
+        if answer.is(201) || (answer.is(409) && answer.code() == "conflict") {
+            self.branch_ready = true;
+            return Ok(());
+        }
+        Err(self.next_after(&answer))
+    }
+
+    /// The user's branch compared with `main`: what the project page shows beside it.
+    async fn compare(&mut self) -> Next {
+        let (Some(project), Some(branch)) = (self.project, self.branch.clone()) else {
+            return self.me().await;
+        };
+        if let Err(next) = self.make_branch(project).await {
+            return next;
+        }
+        let url = api::paths::compare(project) + &api::paths::branch_query(Some(&branch), true);
+        let answer = self.call("branch compare", Method::GET, &url, None).await;
+        if answer.is(200) {
+            return Next::Carry;
+        }
+        self.next_after(&answer)
     }
 
     /// After a write whose answer says nothing for certain: it may or may not have landed.
@@ -127,7 +177,8 @@ impl User {
             let next = match self.rng.gen_range(0..100) {
                 0..20 => self.open_picker().await,
                 20..32 => self.search().await,
-                32..38 => self.me().await,
+                32..35 => self.me().await,
+                35..38 => self.compare().await,
                 38..42 => self.sign_out_and_in().await,
                 42..47 => self.create_project().await,
                 _ => self.work_on_a_pipeline().await,
@@ -148,7 +199,8 @@ impl User {
         // Files never written hold nothing to check.
         for ((path, known), written) in self.files.iter().zip(&self.written) {
             if *written {
-                self.tally.final_state(self.place, path, known.clone());
+                self.tally
+                    .final_state(self.place, self.on_branch(), path, known.clone());
             }
         }
     }
@@ -433,6 +485,9 @@ impl User {
             .await;
         if answer.is(201) {
             self.project = answer.json()["id"].as_i64();
+            // Every file starts over in the new project's repository: the same repository,
+            // so what is known of the files stays; the branch is made again (or found).
+            self.branch_ready = false;
             return Next::Carry;
         }
         self.next_after(&answer)
@@ -452,7 +507,8 @@ impl User {
             .call(
                 "pipeline read",
                 Method::GET,
-                &api::paths::pipeline_file_at(project, path),
+                &(api::paths::pipeline_file_at(project, path)
+                    + &api::paths::branch_query(self.branch.as_deref(), false)),
                 None,
             )
             .await;
@@ -473,8 +529,12 @@ impl User {
         let Some(project) = self.project else {
             return self.create_project().await;
         };
+        if let Err(next) = self.make_branch(project).await {
+            return next;
+        }
         let k = self.rng.gen_range(0..FILES_PER_USER);
         let path = self.files[k].0.clone();
+        let branch = self.branch.clone();
         // Open it as the editor does: what is there now, at which revision.
         let current = match self.read(project, &path).await {
             Ok(current) => current,
@@ -496,15 +556,16 @@ impl User {
         match current {
             None => {
                 let content = self.content(k, "created by");
-                let body = json!({"path": path, "content": content, "message": "Soak: create"});
+                let body = json!({"path": path, "content": content, "message": "Soak: create",
+                                  "branch": branch});
                 let answer = self
                     .call("pipeline create", Method::PUT, &file, Some(&body))
                     .await;
                 self.after_write(k, &answer, Known::Content(content))
             }
             Some((_, revision)) if self.place.deletes() && self.rng.gen_range(0..100) < 15 => {
-                let body =
-                    json!({"path": path, "message": "Soak: delete", "base_revision": revision});
+                let body = json!({"path": path, "message": "Soak: delete",
+                                  "base_revision": revision, "branch": branch});
                 let answer = self
                     .call("pipeline delete", Method::DELETE, &file, Some(&body))
                     .await;
@@ -517,7 +578,7 @@ impl User {
                 }
                 let content = self.content(k, "edited by");
                 let body = json!({"path": path, "content": content, "message": "Soak: edit",
-                                  "base_revision": revision});
+                                  "base_revision": revision, "branch": branch});
                 let answer = self
                     .call("pipeline save", Method::PUT, &file, Some(&body))
                     .await;
@@ -570,7 +631,10 @@ impl User {
     async fn push_from_elsewhere(&mut self, k: usize) -> bool {
         let content = self.content(k, "pushed from a laptop for");
         let path = self.files[k].0.clone();
-        let (url, body) = self.place.colleague_commit(&self.cluster, &path, &content);
+        let branch = self.on_branch().to_owned();
+        let (url, body) = self
+            .place
+            .colleague_commit(&self.cluster, &branch, &path, &content);
         let pushed = self.browser.raw().post(url).json(&body).send().await;
         let ok = pushed.is_ok_and(|r| r.status().is_success());
         if ok {

@@ -52,6 +52,8 @@ pub struct Grants {
     metrics: Arc<Metrics>,
     /// Commits to one branch from this instance take turns ([`super::turns`]).
     pub commit_turns: super::turns::CommitTurns,
+    /// What repositories hold at commits already read ([`super::at_commit`]).
+    pub at_commit: super::at_commit::AtCommit,
 }
 
 /// Associated data binding a ciphertext to its row and column (see crypto.rs). Cloud's rows
@@ -83,6 +85,7 @@ impl Grants {
             refresh_locks: Mutex::default(),
             metrics,
             commit_turns: Default::default(),
+            at_commit: Default::default(),
         }
     }
 

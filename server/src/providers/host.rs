@@ -10,14 +10,16 @@ use api::{MainBranch, Page, Repository, RepositoryGroup, RepositoryPicker};
 use async_trait::async_trait;
 use secrecy::SecretString;
 
+use super::branch::Repo;
+use super::branching::{self, BranchPage, BranchWork, Compared};
 use super::cache::Reading;
 use super::picker::{first_screen, picker_of};
 use super::pipelines::{BranchFiles, ProviderPipelines};
 use super::project::ProjectChecks;
 use super::upstream::Rest;
 use super::{
-    branch, project, Connected, GitHost, Identity, NameRule, PipelineLocation, ProjectRepository,
-    ProviderError,
+    branch, project, BranchAt, Connected, GitHost, Identity, NameRule, PipelineLocation,
+    ProjectRepository, ProviderError,
 };
 use crate::error::AppResult;
 use crate::pipelines::PipelineStore;
@@ -26,7 +28,7 @@ use crate::pipelines::PipelineStore;
 #[async_trait]
 pub trait HostPrimitives: Send + Sync {
     /// Its REST client, with its branch and repository calls.
-    type Calls: ProjectChecks + Rest;
+    type Calls: ProjectChecks + Rest + BranchWork;
     /// Its pipeline files' calls.
     type Files: BranchFiles + 'static;
     /// A page cursor from the app, as checked.
@@ -176,6 +178,65 @@ impl<H: HostPrimitives> GitHost for H {
         Ok(HostPrimitives::revoke(self, token).await?)
     }
 
+    async fn branch_names(
+        &self,
+        token: &SecretString,
+        at: &BranchAt<'_>,
+        search: Option<&str>,
+    ) -> AppResult<BranchPage> {
+        let at = repo::<H>(at)?;
+        Ok(self.calls().branch_names(token, at, search).await?)
+    }
+
+    async fn create_branch(
+        &self,
+        token: &SecretString,
+        at: &BranchAt<'_>,
+        name: &str,
+        from: &str,
+    ) -> AppResult<String> {
+        let at = repo::<H>(at)?;
+        let (name, from) = (branching::branch_name(name)?, branching::branch_name(from)?);
+        Ok(branching::create(self.calls(), token, at, name, from).await?)
+    }
+
+    async fn compare(
+        &self,
+        token: &SecretString,
+        at: &BranchAt<'_>,
+        base: &str,
+        head: &str,
+    ) -> AppResult<Option<Compared>> {
+        let at = repo::<H>(at)?;
+        let (base, head) = (branching::branch_name(base)?, branching::branch_name(head)?);
+        Ok(branching::compare(self.calls(), token, at, base, head).await?)
+    }
+
+    async fn file_diff(
+        &self,
+        token: &SecretString,
+        at: &BranchAt<'_>,
+        base: &str,
+        head: &str,
+        path: &str,
+    ) -> AppResult<(Vec<api::DiffHunk>, bool)> {
+        let at = repo::<H>(at)?;
+        let (base, head) = (branching::branch_name(base)?, branching::branch_name(head)?);
+        let hunks = self.calls().file_diff(token, at, base, head, path).await?;
+        Ok(branching::bounded(hunks))
+    }
+
+    fn pull_request_url(
+        &self,
+        repository_page: &str,
+        head: &str,
+        base: &str,
+    ) -> AppResult<Option<String>> {
+        let (head, base) = (branching::branch_name(head)?, branching::branch_name(base)?);
+        Ok(branching::repository_page(repository_page)
+            .map(|page| self.calls().pull_request_url(&page, head, base).into()))
+    }
+
     fn pipelines(
         &self,
         connected: Connected,
@@ -183,6 +244,12 @@ impl<H: HostPrimitives> GitHost for H {
     ) -> Box<dyn PipelineStore> {
         ProviderPipelines::boxed(connected, location, self.files())
     }
+}
+
+/// A project's repository, checked by the provider's name rule.
+fn repo<'a, H: HostPrimitives>(at: &BranchAt<'a>) -> AppResult<Repo<'a>> {
+    let (group, repo) = H::NAMES.group_and_repo(at.group, at.repo)?;
+    Ok(Repo { group, repo })
 }
 
 #[cfg(test)]
@@ -215,6 +282,41 @@ mod tests {
             _: &str,
         ) -> Result<reqwest::Response, ProviderError> {
             Err(unused())
+        }
+    }
+
+    /// Branch work is not what these tests read (see `branching`'s and the providers' own).
+    #[async_trait]
+    impl<const AT_ONCE: bool> BranchWork for Checks<AT_ONCE> {
+        async fn branch_names(
+            &self,
+            _: &SecretString,
+            _: Repo<'_>,
+            _: Option<&str>,
+        ) -> Result<BranchPage, ProviderError> {
+            Err(unused())
+        }
+        async fn compare(
+            &self,
+            _: &SecretString,
+            _: Repo<'_>,
+            _: &str,
+            _: &str,
+        ) -> Result<Compared, ProviderError> {
+            Err(unused())
+        }
+        async fn file_diff(
+            &self,
+            _: &SecretString,
+            _: Repo<'_>,
+            _: &str,
+            _: &str,
+            _: &str,
+        ) -> Result<Vec<api::DiffHunk>, ProviderError> {
+            Err(unused())
+        }
+        fn pull_request_url(&self, repository: &url::Url, _: &str, _: &str) -> url::Url {
+            repository.clone()
         }
     }
 

@@ -25,12 +25,15 @@
 //! - [`registry`]: the providers this server knows, in order: their flags, their settings,
 //!   their registration.
 
+pub mod at_commit;
 pub mod bitbucket_cloud;
 pub mod bitbucket_datacenter;
 pub mod body;
 pub mod branch;
+pub mod branching;
 pub mod cache;
 pub mod cursor;
+pub mod diff;
 pub mod error;
 pub mod github;
 pub mod grants;
@@ -53,6 +56,7 @@ use api::{
 use async_trait::async_trait;
 use secrecy::SecretString;
 
+pub use branching::{BranchPage, Compared};
 pub use error::ProviderError;
 pub use grants::Grants;
 pub use host::HostPrimitives;
@@ -97,6 +101,14 @@ pub struct PipelineLocation {
     pub full_name: String,
     pub branch: String,
     pub folder: PipelineFolder,
+}
+
+/// A project's repository, as its row names it: checked by the provider's name rule again
+/// before any call.
+#[derive(Clone, Copy, Debug)]
+pub struct BranchAt<'a> {
+    pub group: &'a str,
+    pub repo: &'a str,
 }
 
 /// A provider's REST side: every call the studio makes, each with the access token it is
@@ -161,6 +173,46 @@ pub trait GitHost: Send + Sync {
     /// Revokes the user's grant at the provider (Disconnect); `false` where the provider
     /// gives the studio no way to.
     async fn revoke(&self, token: &SecretString) -> AppResult<bool>;
+    /// One screen of the repository's branch names, those containing `search` if given.
+    async fn branch_names(
+        &self,
+        token: &SecretString,
+        at: &BranchAt<'_>,
+        search: Option<&str>,
+    ) -> AppResult<BranchPage>;
+    /// Creates branch `name` at the tip of `from`; its tip.
+    async fn create_branch(
+        &self,
+        token: &SecretString,
+        at: &BranchAt<'_>,
+        name: &str,
+        from: &str,
+    ) -> AppResult<String>;
+    /// `head` against `base`; `None` when `head` is not there any more.
+    async fn compare(
+        &self,
+        token: &SecretString,
+        at: &BranchAt<'_>,
+        base: &str,
+        head: &str,
+    ) -> AppResult<Option<Compared>>;
+    /// One file's diff from where `head` left `base` to `head`, bounded; whether it was cut.
+    async fn file_diff(
+        &self,
+        token: &SecretString,
+        at: &BranchAt<'_>,
+        base: &str,
+        head: &str,
+        path: &str,
+    ) -> AppResult<(Vec<api::DiffHunk>, bool)>;
+    /// The provider's page creating a pull request of `head` into `base`, from the
+    /// repository's page (`None` when that is not an http(s) URL).
+    fn pull_request_url(
+        &self,
+        repository_page: &str,
+        head: &str,
+        base: &str,
+    ) -> AppResult<Option<String>>;
     /// The store of a project's pipelines on this provider, its calls made through
     /// `connected` (the project's user's token).
     fn pipelines(&self, connected: Connected, location: PipelineLocation)

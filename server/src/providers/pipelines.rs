@@ -72,6 +72,32 @@ pub trait BranchFiles: Send + Sync {
         token: &SecretString,
         at: &PipelineLocation,
     ) -> Result<Option<Change>, ProviderError>;
+    /// Whether the provider reads a branch's tip in one call and describes the commit in
+    /// another (GitHub's ref, then its commit): then the shared layer reads [`Self::tip`] and
+    /// describes the commit from what it kept ([`super::at_commit`]), or by
+    /// [`Self::describe`], instead of calling [`Self::head`].
+    const TIP_APART: bool = false;
+    /// The branch's tip commit id; `None` when there is no such branch.
+    async fn tip(
+        &self,
+        token: &SecretString,
+        at: &PipelineLocation,
+    ) -> Result<Option<String>, ProviderError> {
+        Ok(self.head(token, at).await?.map(|change| change.revision))
+    }
+    /// What [`Self::head`] says of the commit `commit`, read on its own.
+    async fn describe(
+        &self,
+        token: &SecretString,
+        at: &PipelineLocation,
+        commit: &str,
+    ) -> Result<Change, ProviderError> {
+        Ok(self
+            .head(token, at)
+            .await?
+            .filter(|head| head.revision == commit)
+            .ok_or_else(|| ProviderError::Unexpected(format!("no description of {commit}")))?)
+    }
     /// The paths of the files under the project's folder at `commit`, and whether a bound
     /// stopped the listing.
     async fn paths(
@@ -104,6 +130,13 @@ pub trait BranchFiles: Send + Sync {
         at: &PipelineLocation,
         change: FileCommit<'_>,
     ) -> Result<String, ProviderError>;
+    /// Whether a commit this accepts is made exactly on the parent it was given, so the
+    /// repository at the new commit is the parent's with the one file changed. Not so where
+    /// the provider commits on whatever the branch's tip is when the file itself is unchanged
+    /// (Data Center's `sourceCommitId`).
+    fn commits_on_parent(&self) -> bool {
+        true
+    }
     /// Why the provider cannot delete `path`, when it cannot.
     fn refuses_delete(&self, _at: &PipelineLocation, _path: &PipelinePath) -> Option<AppError> {
         None
@@ -134,7 +167,9 @@ impl<F: BranchFiles + 'static> ProviderPipelines<F> {
 
 /// What a commit attempt came to, short of a provider failure.
 enum Outcome {
-    Committed(String),
+    /// The commit that holds the save, and the parent it was made on when it is the studio's
+    /// own new commit of this one file (`None`: found landed, made by an earlier attempt).
+    Committed(String, Option<String>),
     /// The file changed (or appeared, or went) on the branch since the edit's revision.
     Changed,
     /// A new pipeline's path is taken.
@@ -164,15 +199,20 @@ pub fn short(hash: &str) -> String {
 
 impl<F: BranchFiles> ProviderPipelines<F> {
     async fn head(&self, token: &SecretString) -> Result<Change, ProviderError> {
-        self.files
-            .head(token, &self.location)
-            .await?
-            .ok_or_else(|| {
-                ProviderError::NotFound(format!(
-                    "The branch {} of {}",
-                    self.location.branch, self.location.full_name
-                ))
-            })
+        let head = if F::TIP_APART {
+            match self.files.tip(token, &self.location).await? {
+                Some(tip) => Some(self.described(token, &tip).await?),
+                None => None,
+            }
+        } else {
+            self.files.head(token, &self.location).await?
+        };
+        head.ok_or_else(|| {
+            ProviderError::NotFound(format!(
+                "The branch {} of {}",
+                self.location.branch, self.location.full_name
+            ))
+        })
     }
 
     async fn file(
@@ -182,6 +222,99 @@ impl<F: BranchFiles> ProviderPipelines<F> {
         path: &PipelinePath,
     ) -> Result<Option<Vec<u8>>, ProviderError> {
         self.files.file(token, &self.location, commit, path).await
+    }
+
+    /// The description of `commit`, a tip the user's token just read: kept, or asked.
+    async fn described(&self, token: &SecretString, commit: &str) -> Result<Change, ProviderError> {
+        let kept = &self.connected.grants.at_commit;
+        let repository = self.repository();
+        if let Some(change) = kept.described(&repository, commit) {
+            return Ok(change);
+        }
+        let change = self.files.describe(token, &self.location, commit).await?;
+        kept.keep_described(&repository, commit, change.clone());
+        Ok(change)
+    }
+
+    /// `group/repo`, the key of what the repository holds at a commit.
+    fn repository(&self) -> String {
+        format!("{}/{}", self.location.group, self.location.repo)
+    }
+
+    /// The paths under the folder at `commit` (a head the user's token just read), kept
+    /// ([`super::at_commit`]).
+    async fn paths(
+        &self,
+        token: &SecretString,
+        commit: &str,
+    ) -> Result<(Vec<String>, bool), ProviderError> {
+        let kept = &self.connected.grants.at_commit;
+        let (repository, folder) = (self.repository(), self.location.folder.as_str());
+        if let Some(found) = kept.paths(&repository, commit, folder) {
+            return Ok(found);
+        }
+        let (paths, cut) = self.files.paths(token, &self.location, commit).await?;
+        kept.keep_paths(&repository, commit, folder, &paths, cut);
+        Ok((paths, cut))
+    }
+
+    /// The last change of `path` up to `commit` (a head the user's token just read), kept.
+    async fn last_change(
+        &self,
+        token: &SecretString,
+        commit: &str,
+        path: &PipelinePath,
+    ) -> Result<Option<Change>, ProviderError> {
+        let kept = &self.connected.grants.at_commit;
+        let repository = self.repository();
+        if let Some(found) = kept.last_change(&repository, commit, path.as_str()) {
+            return Ok(found);
+        }
+        let last = self
+            .files
+            .last_change(token, &self.location, commit, path)
+            .await?;
+        kept.keep_last_change(&repository, commit, path.as_str(), last.clone());
+        Ok(last)
+    }
+
+    /// After the studio's own commit `id` of one file on `parent`: the repository at `id` is
+    /// the repository at `parent` with that one file changed, so what was kept at `parent`
+    /// holds at `id` too, but for the file, whose last change is `id`. The list that follows
+    /// the save then asks the provider only the head.
+    fn kept_after(&self, parent: &str, id: &str, change: &FileCommit<'_>, made: &Change) {
+        let kept = &self.connected.grants.at_commit;
+        let (repository, folder) = (self.repository(), self.location.folder.as_str());
+        let saved = change.path.as_str();
+        kept.keep_described(&repository, id, made.clone());
+        let Some((mut paths, cut)) = kept.paths(&repository, parent, folder) else {
+            return;
+        };
+        let mut known = Vec::with_capacity(paths.len());
+        let listed = paths.iter().filter(|path| {
+            PipelinePath::parse(path).is_ok_and(|p| self.location.folder.contains(&p))
+        });
+        for path in listed {
+            if path == saved {
+                continue;
+            }
+            match kept.last_change(&repository, parent, path) {
+                Some(last) => known.push((path.clone(), last)),
+                // Not all known at the parent: nothing is assumed at the new commit.
+                None => return,
+            }
+        }
+        paths.retain(|path| path != saved);
+        if change.content.is_some() {
+            paths.push(saved.to_owned());
+            paths.sort();
+            known.push((saved.to_owned(), Some(made.clone())));
+        }
+        for (path, last) in known {
+            kept.keep_last_change(&repository, id, &path, last);
+        }
+
+        kept.keep_paths(&repository, id, folder, &paths, cut);
     }
 
     /// Commits `content` (or the deletion) at `path` from `base` (the head if `None`, for a
@@ -212,7 +345,7 @@ impl<F: BranchFiles> ProviderPipelines<F> {
         if base.is_none() {
             if let Some(existing) = self.file(token, &parent, path).await? {
                 return Ok(if landed_before && Some(existing.as_slice()) == wanted {
-                    Outcome::Committed(parent)
+                    Outcome::Committed(parent, None)
                 } else {
                     Outcome::Exists
                 });
@@ -233,7 +366,7 @@ impl<F: BranchFiles> ProviderPipelines<F> {
                 new_file: base.is_none(),
             };
             match self.files.commit(token, &self.location, change).await {
-                Ok(id) => return Ok(Outcome::Committed(id)),
+                Ok(id) => return Ok(Outcome::Committed(id, Some(parent))),
                 Err(ProviderError::Conflict(_)) => {}
                 Err(other) => return Err(other),
             }
@@ -245,7 +378,7 @@ impl<F: BranchFiles> ProviderPipelines<F> {
             };
             let now = self.file(token, &head, path).await?;
             if now.as_deref() == wanted && (landed_before || now == was) {
-                return Ok(Outcome::Committed(head));
+                return Ok(Outcome::Committed(head, None));
             }
             if now != was {
                 return Ok(if base.is_none() {
@@ -282,23 +415,34 @@ impl<F: BranchFiles> ProviderPipelines<F> {
                 })
                 .await?
         };
-        let id = match outcome {
-            Outcome::Committed(id) => id,
+        let (id, parent) = match outcome {
+            Outcome::Committed(id, parent) => (id, parent),
             Outcome::Changed => return Err(changed(self.files.label())),
             Outcome::Exists => return Err(already_exists(path)),
             Outcome::Busy => return Err(busy(&self.location.branch)),
         };
         // The provider records the token's account as the author.
         let author = self.connected.account_name().await?;
+        let made = Change {
+            label: short(&id),
+            revision: id.clone(),
+            author,
+            at: crate::store::now(),
+            message: message.to_owned(),
+        };
+        if let Some(parent) = parent.filter(|_| self.files.commits_on_parent()) {
+            let change = FileCommit {
+                path,
+                content,
+                message,
+                parent: &parent,
+                new_file: base.is_none(),
+            };
+            self.kept_after(&parent, &id, &change, &made);
+        }
         Ok(SavedPipeline {
             path: path.as_str().to_owned(),
-            change: Change {
-                label: short(&id),
-                revision: id,
-                author,
-                at: crate::store::now(),
-                message: message.to_owned(),
-            },
+            change: made,
         })
     }
 }
@@ -311,7 +455,7 @@ impl<F: BranchFiles> PipelineStore for ProviderPipelines<F> {
             .connected
             .call(|token| async move {
                 let head = self.head(&token).await?;
-                let (files, more) = self.files.paths(&token, location, &head.revision).await?;
+                let (files, more) = self.paths(&token, &head.revision).await?;
                 let mut paths: Vec<PipelinePath> = files
                     .iter()
                     .filter_map(|f| PipelinePath::parse(f).ok())
@@ -323,10 +467,7 @@ impl<F: BranchFiles> PipelineStore for ProviderPipelines<F> {
                 let head_id = head.revision.as_str();
                 let pipelines: Vec<PipelineSummary> = futures::stream::iter(paths)
                     .map(|path| async move {
-                        let last = self
-                            .files
-                            .last_change(token, location, head_id, &path)
-                            .await?;
+                        let last = self.last_change(token, head_id, &path).await?;
                         Ok::<_, ProviderError>(PipelineSummary {
                             kind: path.kind(),
                             path: path.as_str().to_owned(),

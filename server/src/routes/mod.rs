@@ -2,6 +2,7 @@
 //! layers (sessions, CSRF gate, security headers).
 
 pub mod auth;
+pub mod branches;
 pub mod connections;
 pub mod drafts;
 pub mod health;

@@ -6,7 +6,10 @@
 //! (`for_project`), so the pipelines module depends on neither the providers nor the routes.
 
 use api::pipeline::MAX_PIPELINE_BYTES;
-use api::{DeletePipeline, PipelineFile, PipelineList, PipelineQuery, SavePipeline, SavedPipeline};
+use api::{
+    BranchQuery, DeletePipeline, PipelineFile, PipelineList, PipelineQuery, SavePipeline,
+    SavedPipeline,
+};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::get;
 use axum::Router;
@@ -42,9 +45,10 @@ async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
+    Query(query): Query<BranchQuery>,
 ) -> AppResult<Json<PipelineList>> {
     let project = owned_project(&state, &user, id).await?;
-    let store = for_project(&state, user.id, &project).await?;
+    let store = for_project(&state, user.id, &project, query.branch.as_deref()).await?;
     Ok(Json(store.list().await?))
 }
 
@@ -56,7 +60,7 @@ async fn read(
 ) -> AppResult<Json<PipelineFile>> {
     let project = owned_project(&state, &user, id).await?;
     let path = pipeline_path(&query.path, &project_folder(&project))?;
-    let store = for_project(&state, user.id, &project).await?;
+    let store = for_project(&state, user.id, &project, query.branch.as_deref()).await?;
     Ok(Json(store.read(&path).await?))
 }
 
@@ -67,9 +71,11 @@ async fn save(
     Json(body): Json<SavePipeline>,
 ) -> AppResult<Json<SavedPipeline>> {
     let project = owned_project(&state, &user, id).await?;
+    let branch = body.branch.clone();
     let edit = Edit::parse(body, &project_folder(&project))?;
-    let store = for_project(&state, user.id, &project).await?;
+    let store = for_project(&state, user.id, &project, branch.as_deref()).await?;
     let saved = store.save(&edit).await?;
+    committed_on(&state, user.id, &project, branch.as_deref()).await?;
     discard_after_write(&state, user.id, id, edit.path.as_str(), edit.base.is_none()).await;
     Ok(Json(saved))
 }
@@ -85,20 +91,43 @@ async fn remove(
     let message = checked_message(&body.message, || {
         api::pipeline::default_message("Delete", path.as_str())
     })?;
-    let store = for_project(&state, user.id, &project).await?;
+    let store = for_project(&state, user.id, &project, body.branch.as_deref()).await?;
     let deleted = store.delete(&path, &body.base_revision, &message).await?;
+    committed_on(&state, user.id, &project, body.branch.as_deref()).await?;
     discard_after_write(&state, user.id, id, path.as_str(), false).await;
     Ok(Json(deleted))
 }
 
-/// The store that keeps `project`'s pipelines, acting as `user_id`: its provider's, or the
-/// studio's own for a Quick start project.
+/// Records a commit the studio made for the user on a branch other than the project's, so
+/// the comparison can tell a merged branch from one with nothing on it yet.
+async fn committed_on(
+    state: &AppState,
+    user_id: i64,
+    project: &ProjectRow,
+    branch: Option<&str>,
+) -> AppResult<()> {
+    let base = project.branch.as_deref().unwrap_or(api::PROJECT_BRANCH);
+    match branch.filter(|branch| *branch != base) {
+        Some(branch) => Ok(state
+            .db
+            .use_branch(user_id, project.id, branch, true)
+            .await?),
+        None => Ok(()),
+    }
+}
+
+/// The store that keeps `project`'s pipelines on `branch` (the project's own when `None`),
+/// acting as `user_id`: its provider's, or the studio's own for a Quick start project.
 async fn for_project(
     state: &AppState,
     user_id: i64,
     project: &ProjectRow,
+    branch: Option<&str>,
 ) -> AppResult<Box<dyn PipelineStore>> {
     let folder = project_folder(project);
+    let branch = branch
+        .map(|branch| super::branches::checked_branch(branch, "branch"))
+        .transpose()?;
     match (&project.workspace, &project.repo_slug) {
         (Some(workspace), Some(repo)) => {
             let provider = state.providers.by_slug(
@@ -115,12 +144,21 @@ async fn for_project(
                     .repo_full_name
                     .clone()
                     .unwrap_or_else(|| format!("{workspace}/{repo}")),
-                branch: project
-                    .branch
-                    .clone()
-                    .unwrap_or_else(|| api::PROJECT_BRANCH.to_owned()),
+                branch: branch.unwrap_or_else(|| {
+                    project
+                        .branch
+                        .clone()
+                        .unwrap_or_else(|| api::PROJECT_BRANCH.to_owned())
+                }),
                 folder,
             }))
+        }
+        _ if branch.as_deref().is_some_and(|b| b != api::PROJECT_BRANCH) => {
+            Err(AppError::InvalidInput {
+                field: "branch",
+                message: "This project keeps its pipelines in the studio, which has no branches."
+                    .into(),
+            })
         }
         _ => {
             let author = state

@@ -51,7 +51,19 @@ async fn read(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Project>> {
-    Ok(Json(to_api(owned_project(&state, &user, id).await?)))
+    let mut project = to_api(owned_project(&state, &user, id).await?);
+    if let Some(repository) = &mut project.repository {
+        let newest = state
+            .db
+            .used_branches(user.id, id)
+            .await?
+            .into_iter()
+            .next();
+        repository.chosen_branch = newest
+            .map(|b| b.name)
+            .filter(|name| *name != repository.branch);
+    }
+    Ok(Json(project))
 }
 
 async fn create(
@@ -185,6 +197,7 @@ fn to_api(row: ProjectRow) -> Project {
             full_name,
             branch: row.branch.unwrap_or_else(|| PROJECT_BRANCH.into()),
             html_url: row.html_url.unwrap_or_default(),
+            chosen_branch: None,
         }),
         _ => None,
     };

@@ -14,6 +14,7 @@ mod oauth_transactions;
 mod outbox;
 mod pipeline_drafts;
 mod pipelines;
+mod project_branches;
 mod projects;
 mod rate_limits;
 mod sessions;
@@ -27,6 +28,7 @@ pub use oauth_transactions::{NewOAuthTransaction, OAuthTransaction};
 pub use outbox::KeptMail;
 pub use pipeline_drafts::DraftSlot;
 pub use pipelines::{PipelineWrite, StudioPipelineRow};
+pub use project_branches::{RememberedBranch, REMEMBERED_BRANCHES};
 pub use projects::{NewProject, NewProjectRepository, ProjectRow};
 pub use rate_limits::{Limit, Refused};
 pub use sessions::{

@@ -6,6 +6,7 @@ mod helpers;
 
 mod assets;
 mod auth;
+mod branch_work;
 mod branches;
 mod connection_life;
 mod datacenter;

@@ -22,7 +22,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use super::{use_project_id, ProjectAuthorizePanel, RoutePipeline};
+use super::{route_branch, use_project_id, ProjectAuthorizePanel, RoutePipeline};
 use crate::client;
 use crate::components::field::{aria_invalid, described_by};
 use crate::components::{
@@ -139,6 +139,8 @@ pub fn NewPipelinePage() -> impl IntoView {
 fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl IntoView {
     let tasks = PageTasks::new();
     let navigate = use_navigate();
+    // The branch the save commits to (`None`: the project's own).
+    let branch = StoredValue::new(route_branch());
     let (initial_path, initial_content, initial_base) = match &start {
         Some(file) => (
             file.path.clone(),
@@ -281,6 +283,7 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
             content: content.get_untracked(),
             message: message.get_untracked(),
             base_revision: base.get_untracked(),
+            branch: branch.get_value(),
         };
         let navigate = navigate.clone();
         tasks.spawn(async move {
@@ -294,7 +297,11 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
                     }
                     original.try_set(request.content);
                     navigate(
-                        &links::pipeline_view(project_id, &saved.path),
+                        &links::pipeline_view(
+                            project_id,
+                            &saved.path,
+                            branch.get_value().as_deref(),
+                        ),
                         NavigateOptions::default(),
                     );
                 }
@@ -328,7 +335,7 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
         };
         pending.set(true);
         tasks.spawn(async move {
-            let fresh = client::pipeline(project_id, &stored).await;
+            let fresh = client::pipeline(project_id, &stored, branch.get_value().as_deref()).await;
             pending.try_set(false);
             match fresh {
                 Ok(file) => {
@@ -369,13 +376,14 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
         }
     };
 
+    let on = branch.get_value();
     let cancel_href = match &start {
-        Some(file) => links::pipeline_view(project_id, &file.path),
-        None => links::project(project_id),
+        Some(file) => links::pipeline_view(project_id, &file.path, on.as_deref()),
+        None => links::project_on(project_id, on.as_deref()),
     };
     let here = match &start {
-        Some(file) => links::pipeline_edit(project_id, &file.path),
-        None => links::pipeline_new(project_id),
+        Some(file) => links::pipeline_edit(project_id, &file.path, on.as_deref()),
+        None => links::pipeline_new(project_id, on.as_deref()),
     };
     let path_message = field_message("path");
     let message_error = field_message("message");
@@ -383,6 +391,13 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
 
     view! {
         <PageHeading text=heading />
+        {branch
+            .get_value()
+            .map(|branch| {
+                view! {
+                    <p class="editing-branch">"Saving commits to the branch " <code>{branch}</code> "."</p>
+                }
+            })}
         {move || {
             restored
                 .get()

@@ -11,22 +11,25 @@ use crate::components::{connection_problem, ErrorMessage, Loading, TryAgain};
 use crate::links;
 
 #[component]
-pub fn PipelineSection(project_id: i64) -> impl IntoView {
-    let list = LocalResource::new(move || client::pipelines(project_id));
+pub fn PipelineSection(project_id: i64, branch: Option<String>) -> impl IntoView {
+    let on = StoredValue::new(branch);
+    let list = LocalResource::new(move || async move {
+        client::pipelines(project_id, on.get_value().as_deref()).await
+    });
     view! {
         <section class="pipelines" aria-labelledby="pipelines-heading">
             <div class="section-header">
                 <h2 id="pipelines-heading">"Pipelines"</h2>
-                <A href=links::pipeline_new(project_id) attr:class="button button-primary">
+                <A href=links::pipeline_new(project_id, on.get_value().as_deref()) attr:class="button button-primary">
                     "New pipeline"
                 </A>
             </div>
             {move || match list.get() {
                 None => view! { <Loading text="Loading the pipelines…" /> }.into_any(),
-                Some(Ok(list)) => view! { <PipelineTable project_id list /> }.into_any(),
+                Some(Ok(list)) => view! { <PipelineTable project_id list branch=on.get_value() /> }.into_any(),
                 Some(Err(error)) => match connection_problem(&error) {
                     Some(status) => {
-                        view! { <ProjectAuthorizePanel project_id status return_to=links::project(project_id) /> }
+                        view! { <ProjectAuthorizePanel project_id status return_to=links::project_on(project_id, on.get_value().as_deref()) /> }
                             .into_any()
                     }
                     None => {
@@ -76,7 +79,7 @@ fn StorageLine(storage: PipelineStorage) -> impl IntoView {
 }
 
 #[component]
-fn PipelineTable(project_id: i64, list: PipelineList) -> impl IntoView {
+fn PipelineTable(project_id: i64, list: PipelineList, branch: Option<String>) -> impl IntoView {
     let PipelineList {
         storage,
         pipelines,
@@ -107,7 +110,7 @@ fn PipelineTable(project_id: i64, list: PipelineList) -> impl IntoView {
                 <tbody>
                     {pipelines
                         .into_iter()
-                        .map(|pipeline| view! { <PipelineRow project_id pipeline /> })
+                        .map(|pipeline| view! { <PipelineRow project_id pipeline branch=branch.clone() /> })
                         .collect_view()}
                 </tbody>
             </table>
@@ -130,11 +133,15 @@ fn PipelineTable(project_id: i64, list: PipelineList) -> impl IntoView {
 }
 
 #[component]
-fn PipelineRow(project_id: i64, pipeline: PipelineSummary) -> impl IntoView {
+fn PipelineRow(
+    project_id: i64,
+    pipeline: PipelineSummary,
+    branch: Option<String>,
+) -> impl IntoView {
     let name = PipelinePath::parse(&pipeline.path)
         .map(|p| p.name().to_owned())
         .unwrap_or_else(|_| pipeline.path.clone());
-    let href = links::pipeline_view(project_id, &pipeline.path);
+    let href = links::pipeline_view(project_id, &pipeline.path, branch.as_deref());
     view! {
         <tr>
             <th scope="row">

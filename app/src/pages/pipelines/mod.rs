@@ -68,14 +68,21 @@ fn use_path_query() -> Memo<Option<String>> {
     })
 }
 
-/// The pipeline the route names (`:id` and `?path=`), loaded. Meanwhile a status line; on
+/// The `?branch=` of the route: the branch the page is on (`None`: the project's own).
+pub fn route_branch() -> Option<String> {
+    use_query_map()
+        .with_untracked(|query| query.get(links::query::BRANCH))
+        .filter(|branch| !branch.is_empty())
+}
+
+/// The pipeline the route names (`:id`, `?path=` and `?branch=`), loaded. Meanwhile a status line; on
 /// failure Reconnect (returning to `here`) or the sentence with Try again. `content` gets the
 /// project id, the file, and a callback that reads the file again.
 #[component]
 fn RoutePipeline<F, V>(
     loading: &'static str,
     heading: &'static str,
-    here: fn(i64, &str) -> String,
+    here: fn(i64, &str, Option<&str>) -> String,
     content: F,
 ) -> impl IntoView
 where
@@ -84,11 +91,12 @@ where
 {
     let id = use_project_id();
     let path = use_path_query();
+    let branch = route_branch();
     let file = LocalResource::new(move || {
-        let (id, path) = (id.get(), path.get());
+        let (id, path, branch) = (id.get(), path.get(), branch.clone());
         async move {
             match (id, path) {
-                (Some(id), Some(path)) => client::pipeline(id, &path).await,
+                (Some(id), Some(path)) => client::pipeline(id, &path, branch.as_deref()).await,
                 _ => Err(ApiError::new(
                     ErrorCode::NotFound,
                     "This address names no pipeline. Open one from the project's list.",
@@ -104,7 +112,7 @@ where
         }
         (id, Some(Err(error))) => {
             let back_here = match (id, path.get()) {
-                (Some(id), Some(path)) => here(id, &path),
+                (Some(id), Some(path)) => here(id, &path, route_branch().as_deref()),
                 _ => links::PROJECTS.to_owned(),
             };
             view! {

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use super::{use_project_id, ChangeLine, ProjectAuthorizePanel, RoutePipeline};
+use super::{route_branch, use_project_id, ChangeLine, ProjectAuthorizePanel, RoutePipeline};
 use crate::client;
 use crate::components::{connection_problem, AlertSlot, PageHeading};
 use crate::links;
@@ -26,9 +26,10 @@ pub fn numbered_lines(content: &str) -> Vec<&str> {
 #[component]
 pub fn PipelineViewPage() -> impl IntoView {
     let id = use_project_id();
+    let branch = route_branch();
     let back = move || {
         id.get()
-            .map(links::project)
+            .map(|id| links::project_on(id, branch.as_deref()))
             .unwrap_or_else(|| links::PROJECTS.to_owned())
     };
     view! {
@@ -63,7 +64,16 @@ fn PipelineView(
         .map(str::to_owned)
         .collect();
     let label = format!("Contents of {}", file.path);
-    let edit = links::pipeline_edit(project_id, &file.path);
+    let branch = route_branch();
+    let edit = links::pipeline_edit(project_id, &file.path, branch.as_deref());
+    let branch_fact = branch.map(|branch| {
+        view! {
+            <div class="fact">
+                <dt>"Branch"</dt>
+                <dd><code>{branch}</code></dd>
+            </div>
+        }
+    });
     let file = StoredValue::new(file);
     view! {
         <PageHeading text=name />
@@ -76,6 +86,7 @@ fn PipelineView(
                 <dt>"Path"</dt>
                 <dd><code>{file.with_value(|f| f.path.clone())}</code></dd>
             </div>
+            {branch_fact}
             <div class="fact">
                 <dt>"Read at"</dt>
                 <dd><code>{file.with_value(|f| f.revision_label.clone())}</code></dd>
@@ -136,7 +147,9 @@ fn ConfirmDelete(
     let changed = RwSignal::new(false);
     let reconnect = RwSignal::new(None);
     let pending = RwSignal::new(false);
-    let here = links::pipeline_view(project_id, &file.path);
+    let branch = route_branch();
+    let here = links::pipeline_view(project_id, &file.path, branch.as_deref());
+    let after = StoredValue::new(links::project_on(project_id, branch.as_deref()));
     let file = StoredValue::new(file);
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -149,13 +162,14 @@ fn ConfirmDelete(
             path: f.path.clone(),
             message: message.get_untracked(),
             base_revision: f.revision.clone(),
+            branch: branch.clone(),
         });
         let navigate = navigate.clone();
         tasks.spawn(async move {
             let outcome = client::delete_pipeline(project_id, &request).await;
             pending.try_set(false);
             match outcome {
-                Ok(_) => navigate(&links::project(project_id), NavigateOptions::default()),
+                Ok(_) => navigate(&after.get_value(), NavigateOptions::default()),
                 Err(error) => {
                     changed.try_set(error.code == ErrorCode::PipelineChanged);
                     reconnect.try_set(connection_problem(&error));

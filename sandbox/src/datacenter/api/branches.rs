@@ -1,4 +1,5 @@
-//! Branches: list, create (both DC's `api/latest` call, answering 200, and the branch-utils
+//! Branches: list (`filterText`, `orderBy`, `boostMatches`, `details` with `base`, paged),
+//! create (both DC's `api/latest` call, answering 200, and the branch-utils
 //! one, answering 201), delete (branch-utils), and the two default-branch reads.
 //!
 //! The document lists only 200/401/404 for `POST /api/latest/…/branches`; DC answers a
@@ -14,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::paging::{Paging, Query};
 use super::{render, Caller};
@@ -100,9 +101,31 @@ pub(super) async fn list(
             }
         });
     }
+    // `details=true`: "plugin-provided metadata about each branch"; the sandbox's one
+    // provider is DC's ahead/behind count against `base` (default: the default branch).
+    let base = q
+        .is_true("details")
+        .then(|| match q.text("base") {
+            Some(b) => repo.resolve(b),
+            None => repo.default_tip(),
+        })
+        .flatten();
     let paging = Paging::standard(&q);
-    Json(paging.page(&found, |(name, id)| render::branch(repo, name, id))).into_response()
+    Json(paging.page(&found, |(name, id)| {
+        let mut branch = render::branch(repo, name, id);
+        if let Some(base) = base {
+            let (ahead, behind) = crate::history::ahead_behind(repo, id, &base.id);
+            branch["metadata"] = json!({ AHEAD_BEHIND: { "ahead": ahead, "behind": behind } });
+        }
+        branch
+    }))
+    .into_response()
 }
+
+/// The key DC files its ahead/behind metadata under (its answers to `details=true`; the
+/// document's `RestBranch` names no `metadata`, and leaves the object open).
+const AHEAD_BEHIND: &str =
+    "com.atlassian.bitbucket.server.bitbucket-branch:ahead-behind-metadata-provider";
 
 #[derive(Deserialize)]
 struct CreateBody {

@@ -12,6 +12,7 @@
 mod access;
 mod branches;
 mod commits;
+mod compare;
 mod content;
 mod edit;
 mod instance;
@@ -26,8 +27,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-pub(crate) use access::Caller;
+pub(crate) use access::{normal_key, normal_slug, Caller};
+pub(crate) use branches::short_name;
 pub(crate) use content::repo_path;
+pub(crate) use paging::Query;
 
 use super::errors::DcError;
 use super::oauth::scopes::cap_of;
@@ -86,6 +89,10 @@ pub(crate) fn routes(dc: &DataCenter) -> Router<DataCenter> {
         .route(&repo("/last-modified/{*path}"), get(content::last_modified))
         .route(&repo("/commits"), get(commits::list))
         .route(&repo("/commits/{commitId}"), get(commits::show))
+        .route(&repo("/compare/changes"), get(compare::changes))
+        .route(&repo("/compare/commits"), get(compare::commits))
+        .route(&repo("/compare/diff"), get(compare::diff_all))
+        .route(&repo("/compare/diff/{*path}"), get(compare::diff))
         .route_layer(axum::middleware::from_fn_with_state(
             dc.clone(),
             authenticate,

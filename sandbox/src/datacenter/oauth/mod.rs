@@ -20,7 +20,7 @@ use axum::Router;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 use super::{DataCenter, DcClient};
-pub(crate) use pages::error_page;
+pub(crate) use pages::{error_page, respond};
 use scopes::Scope;
 
 pub(crate) const AUTHORIZE_PATH: &str = "/rest/oauth2/latest/authorize";

@@ -38,6 +38,11 @@ fn page(dc: &DataCenter, title: &str, body: &str) -> String {
     )
 }
 
+/// A page of the sandbox's own, with the headers of every page.
+pub(crate) fn respond(dc: &DataCenter, status: StatusCode, title: &str, body: &str) -> Response {
+    html_response(status, page(dc, title, body))
+}
+
 pub(crate) fn error_page(
     dc: &DataCenter,
     status: StatusCode,
@@ -49,7 +54,7 @@ pub(crate) fn error_page(
         esc(title),
         esc(message)
     );
-    html_response(status, page(dc, title, &body))
+    respond(dc, status, title, &body)
 }
 
 /// The sign-in form. `usernames` are the seeded users, listed as a hint.

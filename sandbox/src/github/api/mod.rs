@@ -8,6 +8,7 @@
 //! exhausted, 403 with `x-ratelimit-remaining: 0` ("Rate limits for the REST API"). Every
 //! answer carries the `x-ratelimit-*` headers and an `x-github-request-id`.
 
+pub(crate) mod compare;
 mod contents;
 mod git;
 mod grant;
@@ -44,7 +45,9 @@ pub(crate) fn routes(gh: &GitHub) -> Router<GitHub> {
             get(user::installation_repositories),
         )
         .route(REPO, get(repos::show))
+        .route(&repo("/branches"), get(repos::branches))
         .route(&repo("/branches/{*branch}"), get(repos::branch))
+        .route(&repo("/compare/{*basehead}"), get(compare::compare))
         .route(&repo("/git/ref/{*ref}"), get(git::get_ref))
         .route(&repo("/git/refs"), post(git::create_ref))
         .route(

@@ -1,10 +1,12 @@
-//! `GET /repos/{owner}/{repo}` (`full-repository`) and `GET …/branches/{branch}`
-//! (`branch-with-protection`; nothing is protected in the sandbox).
+//! `GET /repos/{owner}/{repo}` (`full-repository`), `GET …/branches` (`short-branch`
+//! items, by name, paged) and `GET …/branches/{branch}` (`branch-with-protection`). Nothing
+//! is protected in the sandbox: `protected=true` lists no branch.
 
 use axum::extract::{Extension, Path, State};
-use axum::http::StatusCode;
-use serde_json::json;
+use axum::http::{StatusCode, Uri};
+use serde_json::{json, Value};
 
+use super::paging::{param, query_pairs, Paging};
 use super::render::{self, Urls};
 use super::{reply, visible, Caller};
 use crate::github::errors::{ApiError, ApiResult};
@@ -21,6 +23,36 @@ pub(super) async fn show(
         StatusCode::OK,
         render::repository(&Urls::of(&gh), &world, repo, p, true),
     ))
+}
+
+pub(super) async fn branches(
+    State(gh): State<GitHub>,
+    Extension(caller): Extension<Caller>,
+    Path((owner, name)): Path<(String, String)>,
+    uri: Uri,
+) -> ApiResult {
+    let pairs = query_pairs(&uri);
+    let paging = Paging::of(&pairs);
+    let world = gh.world();
+    let (repo, _) = visible(&world, &caller, &owner, &name)?;
+    let all: Vec<(&String, &String)> = match param(&pairs, "protected") {
+        Some("true") => Vec::new(),
+        _ => repo.branches.iter().collect(),
+    };
+    let api = Urls::of(&gh).repo(repo);
+    let page: Vec<Value> = all[paging.range(all.len())]
+        .iter()
+        .map(|(branch, sha)| {
+            json!({
+                "name": branch,
+                "commit": {"sha": sha, "url": format!("{api}/commits/{sha}")},
+                "protected": false,
+            })
+        })
+        .collect();
+    let mut response = reply(StatusCode::OK, Value::Array(page));
+    paging.link(&mut response, &format!("{api}/branches"), &pairs, all.len());
+    Ok(response)
 }
 
 pub(super) async fn branch(

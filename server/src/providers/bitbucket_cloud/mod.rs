@@ -14,6 +14,7 @@
 //! - [`settings`]: its flags and [`Settings`], as [`crate::config`] reads them.
 //! - [`wording`]: what the app says about it, served on `/api/info`.
 
+pub mod branch_work;
 pub mod branches;
 pub mod endpoint;
 pub mod host;

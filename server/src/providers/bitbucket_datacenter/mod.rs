@@ -20,6 +20,7 @@
 //! client's id and secret in the form body, PKCE S256, and the one scope the studio asks for,
 //! `REPO_WRITE` (which implies reading).
 
+pub mod branch_work;
 pub mod branches;
 pub mod calls;
 pub mod endpoint;

@@ -36,6 +36,12 @@ fn is_commit_id(value: &str) -> bool {
 
 #[async_trait]
 impl BranchFiles for DataCenterFiles {
+    /// Data Center commits on the branch's tip whenever the file is unchanged since
+    /// `sourceCommitId`, so the new commit may hold others' changes too.
+    fn commits_on_parent(&self) -> bool {
+        false
+    }
+
     fn label(&self) -> &'static str {
         "Bitbucket Data Center"
     }

@@ -20,6 +20,8 @@ use crate::providers::ProviderError;
 
 /// GitHub's largest page.
 pub const PER_PAGE: u32 = 100;
+/// How long a commit read by its id is kept ([`GitHubRest::git_commit`]).
+const COMMIT_TTL: std::time::Duration = std::time::Duration::from_secs(600);
 /// Most installation pages read for one list (10,000 installations).
 const MAX_INSTALLATION_PAGES: u32 = 100;
 
@@ -181,7 +183,10 @@ impl GitHubRest {
         sha: &str,
     ) -> Result<GitCommit, ProviderError> {
         let url = self.repo(owner, repo, &["git", "commits", sha], &[]);
-        self.get(token, url, "commit").await
+        // A commit named by its id never changes: kept a while in the token's cache (the
+        // branch's ref, read first and never kept, is what proves the token now).
+        self.read(token, url, "commit", COMMIT_TTL, Reading::Cached)
+            .await
     }
 
     /// `GET …/git/trees/{sha}?recursive=1`.

@@ -17,6 +17,7 @@
 //! no scope (a GitHub App's permissions are set on the app). Access tokens last 8 hours and
 //! each refresh token is usable once ("Refreshing user access tokens").
 
+pub mod branch_work;
 pub mod branches;
 pub mod calls;
 pub mod endpoint;

@@ -32,6 +32,31 @@ impl BranchFiles for GitHubFiles {
         }
     }
 
+    /// The branch's ref names only its commit: the shared layer describes it from what it
+    /// kept, or asks [`Self::describe`].
+    const TIP_APART: bool = true;
+
+    async fn tip(
+        &self,
+        token: &SecretString,
+        at: &PipelineLocation,
+    ) -> Result<Option<String>, ProviderError> {
+        self.rest.tip(token, &at.group, &at.repo, &at.branch).await
+    }
+
+    async fn describe(
+        &self,
+        token: &SecretString,
+        at: &PipelineLocation,
+        commit: &str,
+    ) -> Result<Change, ProviderError> {
+        let commit = self
+            .rest
+            .git_commit(token, &at.group, &at.repo, commit)
+            .await?;
+        Ok(commit.to_change())
+    }
+
     async fn head(
         &self,
         token: &SecretString,

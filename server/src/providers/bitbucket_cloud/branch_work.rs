@@ -1,0 +1,238 @@
+//! Cloud's calls for work on branches ([`crate::providers::branching`]), per Bitbucket's
+//! document (`cloud-openapi.subset.json`):
+//!
+//! - the branch list: `GET …/refs/branches` with `q=name ~ "…"` and the newest first;
+//! - a comparison: the commits on each side and not the other (`GET …/commits?include=&exclude=`,
+//!   both at once), then, when the branch has commits of its own, the files it changed
+//!   (`GET …/diffstat/{branch tip}..{base tip}`, three-dot by `topic`). The document's `spec`
+//!   is commits, so the tips come from those answers, or the base's from its branch;
+//! - a file's diff: `GET …/diff/{branch tip}..{base tip}?path=` (raw text);
+//! - the pull request page: `{repository}/pull-requests/new?source=&dest=`.
+
+use api::{DiffHunk, FileChange};
+use async_trait::async_trait;
+use secrecy::SecretString;
+use url::Url;
+
+use super::model::{BranchName, DiffStat, Paginated, WireCommit};
+use super::rest::{slug, BitbucketRest, Rest};
+use super::source::Asked;
+use crate::providers::branch::Repo;
+use crate::providers::branching::{below, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE};
+use crate::providers::{body, diff, ProviderError};
+
+/// Commits counted on each side of a comparison: one page, Bitbucket's largest.
+const COUNTED: usize = 100;
+/// Files of a comparison read: the first pages of the diffstat.
+const DIFFSTAT_PAGE: usize = 500;
+/// Largest raw diff of one file read.
+const MAX_DIFF_BYTES: usize = 2 * 1024 * 1024;
+
+/// A BBQL string literal: `"` and `\` escaped (Bitbucket's filtering, REST intro).
+fn literal(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
+}
+
+fn change(status: &str) -> Option<FileChange> {
+    Some(match status {
+        "added" => FileChange::Added,
+        "removed" => FileChange::Removed,
+        "renamed" => FileChange::Renamed,
+        "modified" => FileChange::Modified,
+        _ => return None,
+    })
+}
+
+fn changed(stat: DiffStat) -> Option<Changed> {
+    let change = change(stat.status.as_deref()?)?;
+    let path = |side: Option<super::model::CommitFilePath>| side.and_then(|f| f.path);
+    let (old, new) = (path(stat.old), path(stat.new));
+    let (path, previous_path) = match change {
+        FileChange::Removed => (old?, None),
+        FileChange::Renamed => (new?, old),
+        _ => (new?, None),
+    };
+    Some(Changed {
+        path,
+        change,
+        previous_path,
+    })
+}
+
+impl BitbucketRest {
+    /// The commits on `include` and not on `exclude`: the first page (newest first), and
+    /// whether there were more.
+    async fn commits_between(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        include: &str,
+        exclude: &str,
+    ) -> Result<(Vec<String>, bool), ProviderError> {
+        let (workspace, repo) = (slug(at.group, "workspace")?, slug(at.repo, "repository")?);
+        let query = [
+            ("include", include.to_owned()),
+            ("exclude", exclude.to_owned()),
+            ("pagelen", COUNTED.to_string()),
+        ];
+        let url = self.url(&["repositories", workspace, repo, "commits"], &query);
+        let page: Paginated<WireCommit> = self.get(token, url, "commits").await?;
+        let hashes = page.values.into_iter().filter_map(|c| c.hash).collect();
+        Ok((hashes, page.next.is_some()))
+    }
+
+    /// `{head}..{base}` of two tips, each checked as a commit hash.
+    fn spec(head: &str, base: &str) -> Result<String, ProviderError> {
+        let (head, base) = (
+            super::source::commit_hash(head)?,
+            super::source::commit_hash(base)?,
+        );
+        Ok(format!("{head}..{base}"))
+    }
+
+    async fn tip_of(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        branch: &str,
+    ) -> Result<String, ProviderError> {
+        self.branch_tip(token, at.group, at.repo, branch, Asked::Recent)
+            .await?
+            .ok_or_else(|| ProviderError::NotFound(format!("The branch {branch}")))
+    }
+}
+
+#[async_trait]
+impl BranchWork for BitbucketRest {
+    async fn branch_names(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        search: Option<&str>,
+    ) -> Result<BranchPage, ProviderError> {
+        let (workspace, repo) = (slug(at.group, "workspace")?, slug(at.repo, "repository")?);
+        let mut query = vec![
+            ("sort", "-target.date".to_owned()),
+            ("pagelen", BRANCH_PAGE.to_string()),
+        ];
+        if let Some(search) = search {
+            query.push(("q", format!("name ~ {}", literal(search))));
+        }
+        let url = self.url(
+            &["repositories", workspace, repo, "refs", "branches"],
+            &query,
+        );
+        let page: Paginated<BranchName> = self.get(token, url, "branches").await?;
+        Ok(BranchPage {
+            names: page.values.into_iter().filter_map(|b| b.name).collect(),
+            more: page.next.is_some(),
+        })
+    }
+
+    async fn compare(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        base: &str,
+        head: &str,
+    ) -> Result<Compared, ProviderError> {
+        let (ahead, behind) = tokio::join!(
+            self.commits_between(token, at, head, base),
+            self.commits_between(token, at, base, head)
+        );
+        let ((ahead, more_ahead), (behind, more_behind)) = (ahead?, behind?);
+        let mut compared = Compared {
+            ahead: u32::try_from(ahead.len()).unwrap_or(u32::MAX),
+            behind: u32::try_from(behind.len()).unwrap_or(u32::MAX),
+            capped: more_ahead || more_behind,
+            files: Vec::new(),
+        };
+        let Some(head_tip) = ahead.first() else {
+            return Ok(compared);
+        };
+        let base_tip = match behind.first() {
+            Some(tip) => tip.clone(),
+            None => self.tip_of(token, at, base).await?,
+        };
+        let (workspace, repo) = (slug(at.group, "workspace")?, slug(at.repo, "repository")?);
+        let spec = Self::spec(head_tip, &base_tip)?;
+        let query = [
+            ("topic", "true".to_owned()),
+            ("pagelen", DIFFSTAT_PAGE.to_string()),
+        ];
+        let url = self.url(
+            &["repositories", workspace, repo, "diffstat", &spec],
+            &query,
+        );
+        let stats: Paginated<DiffStat> = self.get(token, url, "comparison").await?;
+        compared.files = stats.values.into_iter().filter_map(changed).collect();
+        Ok(compared)
+    }
+
+    async fn file_diff(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        base: &str,
+        head: &str,
+        path: &str,
+    ) -> Result<Vec<DiffHunk>, ProviderError> {
+        let (head_tip, base_tip) =
+            tokio::join!(self.tip_of(token, at, head), self.tip_of(token, at, base));
+        let spec = Self::spec(&head_tip?, &base_tip?)?;
+        let (workspace, repo) = (slug(at.group, "workspace")?, slug(at.repo, "repository")?);
+        let query = [("topic", "true".to_owned()), ("path", path.to_owned())];
+        let url = self.url(&["repositories", workspace, repo, "diff", &spec], &query);
+        let response = self.send(token, self.http().get(url), "diff").await?;
+        let bytes = body::at_most(response, MAX_DIFF_BYTES)
+            .await
+            .map_err(|e| ProviderError::Unavailable(e.without_url().to_string()))?
+            .ok_or_else(|| {
+                ProviderError::TooLarge(format!(
+                    "The diff of {path} is larger than the studio shows."
+                ))
+            })?;
+        Ok(diff::hunks(&String::from_utf8_lossy(&bytes)))
+    }
+
+    /// Bitbucket's "Create a pull request" page with both branches chosen.
+    fn pull_request_url(&self, repository: &Url, head: &str, base: &str) -> Url {
+        let mut url = below(repository, "pull-requests/new");
+        url.query_pairs_mut()
+            .append_pair("source", head)
+            .append_pair("dest", base);
+        url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_is_one_bbql_string() {
+        assert_eq!(literal(r#"a"b\c"#), r#""a\"b\\c""#);
+    }
+
+    #[test]
+    fn diffstats_become_changes_and_strays_are_dropped() {
+        let stat = |status: &str, old: Option<&str>, new: Option<&str>| DiffStat {
+            status: Some(status.into()),
+            old: old.map(|p| super::super::model::CommitFilePath {
+                path: Some(p.into()),
+            }),
+            new: new.map(|p| super::super::model::CommitFilePath {
+                path: Some(p.into()),
+            }),
+        };
+        let renamed = changed(stat("renamed", Some("a"), Some("b"))).unwrap();
+        assert_eq!(
+            (renamed.path.as_str(), renamed.previous_path.as_deref()),
+            ("b", Some("a"))
+        );
+        assert_eq!(changed(stat("removed", Some("a"), None)).unwrap().path, "a");
+        assert!(changed(stat("added", Some("a"), None)).is_none());
+        assert!(changed(stat("merge conflict", None, Some("a"))).is_none());
+    }
+}
