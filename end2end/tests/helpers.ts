@@ -319,7 +319,7 @@ export async function workOnABranch(page: Page, path: string, provider: BranchPr
   await expect(page.getByText('1 commit ahead of main, 0 commits behind.')).toBeVisible();
   const files = page.getByRole('list', { name: 'Changed files' });
   await expect(files).toContainText(path);
-  await files.getByRole('button', { name: `Show the changes to ${path}` }).click();
+  await files.getByRole('button', { name: `Show changes to ${path}` }).click();
   const diff = page.getByRole('table', { name: `Changes to ${path}` });
   await expect(diff.locator('.diff-added')).toContainText('Begin:');
   await expect(diff.locator('.diff-removed').first()).toBeVisible();

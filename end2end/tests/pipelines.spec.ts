@@ -202,7 +202,7 @@ test('a pipeline nested far too deep, committed elsewhere, opens in the editor w
 test('work on a branch: edit it, compare it with main, open the pull request on Bitbucket, and see it merged', async ({ page }) => {
   await sandboxPipelinesProject(page, 'Branches');
   const bitbucket = {
-    name: 'Bitbucket Cloud (sandbox)',
+    name: 'Bitbucket Cloud',
     pullRequestPage: (branch: string) =>
       new RegExp(`/alex-rivera/sandbox-pipelines/pull-requests/new\\?source=${encodeURIComponent(branch)}&dest=main$`),
   };

@@ -153,10 +153,10 @@ fn ComparedFileRow(on: OnBranch, file: ComparedFile) -> impl IntoView {
                 type="button"
                 class="button button-link"
                 aria-expanded=move || open.get().to_string()
-                aria-label=format!("Show the changes to {}", file.path)
                 on:click=move |_| open.update(|open| *open = !*open)
             >
                 {move || if open.get() { "Hide changes" } else { "Show changes" }}
+                <span class="visually-hidden">{format!(" to {}", file.path)}</span>
             </button>
             <span class="visually-hidden">{format!(" ({kind})")}</span>
             {move || {
