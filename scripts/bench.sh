@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Figures that need no front end, browser or wrk: BENCH_ONLY naming only these skips them.
-without_site=",flood,"
+without_site=",flood,branches,"
 needs_site=1
 if [ -n "${BENCH_ONLY:-}" ]; then
   needs_site=0

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 /// common file-name limit.
 pub const MAX_BRANCH_BYTES: usize = 255;
 
+/// Lines of one file's diff the studio shows; a longer diff is cut and says so.
+pub const MAX_DIFF_LINES: usize = 5_000;
+
 /// Why `name` cannot be a branch, in words for the user; `None` when it can.
 pub fn check_branch_name(name: &str) -> Option<String> {
     let why = if name.is_empty() {

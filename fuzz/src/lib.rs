@@ -198,7 +198,30 @@ pub fn provider_answers(data: &[u8]) {
                 .any(|c| c.is_control() || c.is_whitespace() || c == '"'));
         }
     };
-    match shape % 8 {
+    match shape % 11 {
+        8 => {
+            // A comparison's changes: a path read is a non-empty path of non-empty parts.
+            if let Ok(page) = serde_json::from_slice::<datacenter::Paged<datacenter::Change>>(body)
+            {
+                for change in page.values {
+                    for path in [&change.path, &change.src_path].into_iter().flatten() {
+                        if let Some(path) = datacenter::path_of(path) {
+                            assert!(!path.is_empty());
+                        }
+                    }
+                }
+            }
+        }
+        9 => {
+            if let Ok(diff) = serde_json::from_slice::<datacenter::Diff>(body) {
+                hunks_hold(&diff.into_hunks(), false);
+            }
+        }
+        10 => {
+            if let Ok(page) = serde_json::from_slice::<cloud::Paginated<cloud::DiffStat>>(body) {
+                assert!(page.values.len() <= body.len());
+            }
+        }
         0 => {
             let Ok(page) =
                 serde_json::from_slice::<datacenter::Paged<datacenter::Repository>>(body)
@@ -302,7 +325,20 @@ pub fn github_answers(data: &[u8]) {
     let Some((&shape, body)) = data.split_first() else {
         return;
     };
-    match shape % 5 {
+    match shape % 7 {
+        5 => {
+            if let Ok(found) = serde_json::from_slice::<github::Comparison>(body) {
+                for file in found.files {
+                    if let Some(patch) = file.patch {
+                        hunks_hold(&wire::diff::hunks(&patch), true);
+                    }
+                }
+            }
+        }
+        6 => {
+            // Bitbucket Cloud's raw diff, any bytes.
+            hunks_hold(&wire::diff::hunks(&String::from_utf8_lossy(body)), true);
+        }
         0 => {
             let Ok(listed) = serde_json::from_slice::<github::InstallationRepositories>(body)
             else {
@@ -353,6 +389,37 @@ pub fn github_answers(data: &[u8]) {
             if let Ok(user) = serde_json::from_slice::<github::User>(body) {
                 if let Some(link) = wire::web_link(user.avatar_url) {
                     assert!(link.starts_with("http"));
+                }
+            }
+        }
+    }
+}
+
+/// What any diff's hunks hold, from any answer: at most the studio's bound of lines (and one
+/// more, to tell), an added line with no old number, a removed one with no new number, and,
+/// where the studio numbers the lines itself (`numbered`: unified text), numbers that only go
+/// up within a hunk (Data Center numbers its own lines; they are shown as given).
+fn hunks_hold(hunks: &[api::DiffHunk], numbered: bool) {
+    use api::DiffLineKind;
+    let lines: usize = hunks.iter().map(|h| h.lines.len()).sum();
+    assert!(lines <= api::branch::MAX_DIFF_LINES + 1, "{lines}");
+    for hunk in hunks {
+        let (mut old, mut new) = (None::<u32>, None::<u32>);
+        for line in &hunk.lines {
+            match line.kind {
+                DiffLineKind::Added => assert!(line.old.is_none()),
+                DiffLineKind::Removed => assert!(line.new.is_none()),
+                DiffLineKind::Context => {}
+            }
+            if !numbered {
+                continue;
+            }
+            for (seen, now) in [(&mut old, line.old), (&mut new, line.new)] {
+                if let (Some(before), Some(now)) = (*seen, now) {
+                    assert!(now >= before, "{before} then {now}");
+                }
+                if now.is_some() {
+                    *seen = now;
                 }
             }
         }

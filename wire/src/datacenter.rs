@@ -203,6 +203,49 @@ pub struct Diff {
     pub diffs: Vec<Diff>,
 }
 
+impl Diff {
+    /// Data Center's hunks as the studio's, at most [`api::branch::MAX_DIFF_LINES`] lines
+    /// (plus one, to tell that the bound was reached); a segment of an unknown type is skipped.
+    pub fn into_hunks(self) -> Vec<api::DiffHunk> {
+        use api::{DiffLine as Line, DiffLineKind as Kind};
+        let mut kept = 0usize;
+        let all = self
+            .hunks
+            .into_iter()
+            .chain(self.diffs.into_iter().flat_map(|d| d.hunks));
+        let mut out = Vec::new();
+        for hunk in all {
+            let mut lines = Vec::new();
+            for segment in hunk.segments {
+                let kind = match segment.kind.as_deref() {
+                    Some("ADDED") => Kind::Added,
+                    Some("REMOVED") => Kind::Removed,
+                    Some("CONTEXT") => Kind::Context,
+                    _ => continue,
+                };
+                for line in segment.lines {
+                    if kept > api::branch::MAX_DIFF_LINES {
+                        break;
+                    }
+                    kept += 1;
+                    lines.push(Line {
+                        kind,
+                        old: line.source.filter(|_| kind != Kind::Added),
+                        new: line.destination.filter(|_| kind != Kind::Removed),
+                        text: line.line.unwrap_or_default(),
+                    });
+                }
+            }
+            out.push(api::DiffHunk {
+                old_start: hunk.source_line.unwrap_or(0),
+                new_start: hunk.destination_line.unwrap_or(0),
+                lines,
+            });
+        }
+        out
+    }
+}
+
 /// `RestErrorMessage` inside `{"errors": [...]}`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -8,6 +8,7 @@
 
 pub mod cloud;
 pub mod datacenter;
+pub mod diff;
 pub mod github;
 
 /// A link from an answer that the app may put in an `href` or `src`: an absolute `http(s)`

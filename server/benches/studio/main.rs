@@ -9,7 +9,7 @@
 //! comparison is measured side by side in the same run, because these machines are noisy.
 //!
 //! Environment: `BENCH_RUNS` (default 5) runs per figure; `BENCH_ONLY` (comma-separated:
-//! `picker,frontend,throughput,stampede,memory,calls,flood`) to run some figures only;
+//! `picker,frontend,throughput,stampede,memory,calls,branches,flood`) to run some figures only;
 //! `BENCH_SITE` the release front end (default `target/release-site`; `flood` alone needs none).
 
 // The test helpers are shared with the integration tests; the benchmark uses only some.
@@ -17,6 +17,7 @@
 #[path = "../../tests/api/helpers/mod.rs"]
 mod helpers;
 
+mod branches;
 mod browser;
 mod calls;
 mod flood;
@@ -70,7 +71,7 @@ impl Config {
     }
 
     /// Figures that measure no front end: with `BENCH_ONLY` naming only these, none is built.
-    const WITHOUT_SITE: &'static [&'static str] = &["flood"];
+    const WITHOUT_SITE: &'static [&'static str] = &["flood", "branches"];
 
     fn needs_site(&self) -> bool {
         self.only.as_ref().is_none_or(|only| {
@@ -121,6 +122,9 @@ fn main() {
         }
         if config.wants("calls") {
             tables.push(calls::run(&config).await);
+        }
+        if config.wants("branches") {
+            tables.push(branches::run(&config).await);
         }
         if config.wants("flood") {
             tables.push(flood::run(&config).await);

@@ -16,8 +16,7 @@ use super::ProviderError;
 
 /// Branch names asked of the provider for one screen of the selector.
 pub const BRANCH_PAGE: usize = 30;
-/// Lines of one file's diff the studio shows; longer diffs are cut and say so.
-pub const MAX_DIFF_LINES: usize = 5_000;
+pub use api::branch::MAX_DIFF_LINES;
 
 /// One screen of a repository's branch names, as the provider found them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -87,37 +86,27 @@ pub fn branch_name(name: &str) -> Result<&str, ProviderError> {
     }
 }
 
-/// Creates `name` at the tip of `from`; returns the new branch's tip. A name that is taken
-/// is refused with its own message.
+/// Creates `name` at the tip of `from`: one create, as each provider makes it. Only when the
+/// provider refuses is the name looked up, so a taken name is said as such (providers answer
+/// it with 400, 409 or 422, none of which says it alone).
 pub async fn create<C: BranchWork>(
     calls: &C,
     token: &SecretString,
     at: Repo<'_>,
     name: &str,
     from: &str,
-) -> Result<String, ProviderError> {
-    let (existing, start) = tokio::join!(
-        calls.tip(token, at, name, Asked::Now),
-        calls.tip(token, at, from, Asked::Now)
-    );
-    if existing?.is_some() {
+) -> Result<(), ProviderError> {
+    let refused = match calls.create_branch(token, at, name, from).await {
+        Ok(()) => return Ok(()),
+        Err(refused @ (ProviderError::BadRequest(_) | ProviderError::Conflict(_))) => refused,
+        Err(other) => return Err(other),
+    };
+    if calls.tip(token, at, name, Asked::Now).await?.is_some() {
         return Err(ProviderError::Conflict(format!(
             "A branch named {name} exists already. Choose it in the branch list, or pick another name."
         )));
     }
-    if start?.is_none() {
-        return Err(ProviderError::NotFound(format!("The branch {from}")));
-    }
-    calls.create_branch(token, at, name, from).await?;
-    calls
-        .tip(token, at, name, Asked::Now)
-        .await?
-        .ok_or_else(|| {
-            ProviderError::Unexpected(format!(
-                "{} accepted the new branch but does not show it",
-                calls.label()
-            ))
-        })
+    Err(refused)
 }
 
 /// `head` against `base`; `None` when `head` is not there any more.

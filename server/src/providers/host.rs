@@ -194,7 +194,7 @@ impl<H: HostPrimitives> GitHost for H {
         at: &BranchAt<'_>,
         name: &str,
         from: &str,
-    ) -> AppResult<String> {
+    ) -> AppResult<()> {
         let at = repo::<H>(at)?;
         let (name, from) = (branching::branch_name(name)?, branching::branch_name(from)?);
         Ok(branching::create(self.calls(), token, at, name, from).await?)

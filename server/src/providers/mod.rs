@@ -33,7 +33,6 @@ pub mod branch;
 pub mod branching;
 pub mod cache;
 pub mod cursor;
-pub mod diff;
 pub mod error;
 pub mod github;
 pub mod grants;
@@ -180,14 +179,14 @@ pub trait GitHost: Send + Sync {
         at: &BranchAt<'_>,
         search: Option<&str>,
     ) -> AppResult<BranchPage>;
-    /// Creates branch `name` at the tip of `from`; its tip.
+    /// Creates branch `name` at the tip of `from`.
     async fn create_branch(
         &self,
         token: &SecretString,
         at: &BranchAt<'_>,
         name: &str,
         from: &str,
-    ) -> AppResult<String>;
+    ) -> AppResult<()>;
     /// `head` against `base`; `None` when `head` is not there any more.
     async fn compare(
         &self,

@@ -11,12 +11,13 @@
 #![allow(dead_code)] // the operation functions exist for their `#[utoipa::path]` attributes
 
 use api::{
-    ApiError, ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials,
-    DeletePipeline, EmptyBody, InspectSignUp, MainBranch, Me, Page, PickerQuery, PipelineDraft,
-    PipelineDraftQuery, PipelineFile, PipelineList, PipelineQuery, Project, ProjectDraft,
-    ProjectSettings, Repository, RepositoryGroup, RepositoryPicker, RepositoryQuery, SavePipeline,
-    SavedDraft, SavedPipeline, SavedPipelineDraft, ServerInfo, SignUp, SignUpLink, SignUpStarted,
-    SignedUp,
+    ApiError, BranchList, BranchQuery, BranchSearch, BranchSummary, ChosenBranch, Comparison,
+    ConfirmSignUp, ConnectionEvent, ConnectionStatus, CreateProject, Credentials, DeletePipeline,
+    DiffQuery, EmptyBody, FileDiff, InspectSignUp, MainBranch, Me, NewBranch, Page, PickerQuery,
+    PipelineDraft, PipelineDraftQuery, PipelineFile, PipelineList, PipelineQuery, Project,
+    ProjectDraft, ProjectSettings, Repository, RepositoryGroup, RepositoryPicker, RepositoryQuery,
+    SavePipeline, SavedDraft, SavedPipeline, SavedPipelineDraft, ServerInfo, SignUp, SignUpLink,
+    SignUpStarted, SignedUp,
 };
 use axum::routing::get;
 use axum::{Json, Router};
@@ -52,6 +53,7 @@ pub fn document() -> Document {
         workspaces, workspace_names, repository_picker, repositories, main_branch, create_main_branch,
         projects, create_project, project, update_project,
         pipelines, pipeline, save_pipeline, delete_pipeline,
+        branches, create_branch, choose_branch, compare, compare_file,
         draft, save_draft, discard_draft,
         pipeline_draft, save_pipeline_draft, discard_pipeline_draft,
         oauth_start, oauth_callback, oauth_installed, openapi_json,
@@ -245,8 +247,42 @@ fn project() {}
               (status = 401, description = "Not signed in", body = ApiError)))]
 fn update_project() {}
 
-#[utoipa::path(get, path = "/api/projects/{id}/pipelines", tag = "projects",
+#[utoipa::path(get, path = "/api/projects/{id}/branches", tag = "projects",
+    params(("id" = i64, Path, description = "Project id"), BranchSearch),
+    responses((status = 200, description = "The project's branch, the user's recent branches, then the provider's", body = BranchList),
+              (status = 401, description = "Not signed in", body = ApiError),
+              (status = 409, description = "The provider needs a reconnect", body = ApiError)))]
+fn branches() {}
+
+#[utoipa::path(post, path = "/api/projects/{id}/branches", tag = "projects", request_body = NewBranch,
     params(("id" = i64, Path, description = "Project id")),
+    responses((status = 201, description = "Created at the tip of `from`", body = BranchSummary),
+              (status = 401, description = "Not signed in", body = ApiError),
+              (status = 409, description = "The name is taken (`field` is `name`), or the provider needs a reconnect", body = ApiError)))]
+fn create_branch() {}
+
+#[utoipa::path(put, path = "/api/projects/{id}/branch", tag = "projects", request_body = ChosenBranch,
+    params(("id" = i64, Path, description = "Project id")),
+    responses((status = 200, description = "Kept: the project page opens on it next time", body = EmptyBody),
+              (status = 401, description = "Not signed in", body = ApiError)))]
+fn choose_branch() {}
+
+#[utoipa::path(get, path = "/api/projects/{id}/compare", tag = "projects",
+    params(("id" = i64, Path, description = "Project id"), BranchQuery),
+    responses((status = 200, description = "The branch against the project's own", body = Comparison),
+              (status = 401, description = "Not signed in", body = ApiError),
+              (status = 409, description = "The provider needs a reconnect", body = ApiError)))]
+fn compare() {}
+
+#[utoipa::path(get, path = "/api/projects/{id}/compare/file", tag = "projects",
+    params(("id" = i64, Path, description = "Project id"), DiffQuery),
+    responses((status = 200, description = "One file's diff, from where the branch left the project's branch", body = FileDiff),
+              (status = 401, description = "Not signed in", body = ApiError),
+              (status = 409, description = "The provider needs a reconnect", body = ApiError)))]
+fn compare_file() {}
+
+#[utoipa::path(get, path = "/api/projects/{id}/pipelines", tag = "projects",
+    params(("id" = i64, Path, description = "Project id"), BranchQuery),
     responses((status = 200, description = "The project's pipelines", body = PipelineList),
               (status = 401, description = "Not signed in", body = ApiError),
               (status = 409, description = "The provider needs a reconnect", body = ApiError)))]

@@ -19,7 +19,8 @@ use super::rest::{slug, BitbucketRest, Rest};
 use super::source::Asked;
 use crate::providers::branch::Repo;
 use crate::providers::branching::{below, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE};
-use crate::providers::{body, diff, ProviderError};
+use crate::providers::{body, ProviderError};
+use wire::diff;
 
 /// Commits counted on each side of a comparison: one page, Bitbucket's largest.
 const COUNTED: usize = 100;

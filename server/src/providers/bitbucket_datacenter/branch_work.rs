@@ -7,7 +7,7 @@
 //! - a file's diff: `GET …/compare/diff/{path}?from=&to=` (Data Center's JSON hunks);
 //! - the pull request page: `{repository}/pull-requests?create&sourceBranch=&targetBranch=`.
 
-use api::{DiffHunk, DiffLine, DiffLineKind, FileChange};
+use api::{DiffHunk, FileChange};
 use async_trait::async_trait;
 use secrecy::SecretString;
 use url::Url;
@@ -16,9 +16,7 @@ use super::calls::at_branch;
 use super::model::{path_of, Branch, Change, Diff, Paged};
 use super::rest::{DataCenterRest, Rest};
 use crate::providers::branch::Repo;
-use crate::providers::branching::{
-    below, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE, MAX_DIFF_LINES,
-};
+use crate::providers::branching::{below, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE};
 use crate::providers::ProviderError;
 
 /// Commits counted on each side: one page of the document's usual largest.
@@ -43,45 +41,6 @@ fn changed(change: Change) -> Option<Changed> {
             .filter(|_| kind == FileChange::Renamed),
         change: kind,
     })
-}
-
-/// Data Center's hunks as the studio's, at most [`MAX_DIFF_LINES`] lines (plus one, to tell).
-fn hunks(diff: Diff) -> Vec<DiffHunk> {
-    let mut kept = 0usize;
-    let all = diff
-        .hunks
-        .into_iter()
-        .chain(diff.diffs.into_iter().flat_map(|d| d.hunks));
-    let mut out = Vec::new();
-    for hunk in all {
-        let mut lines = Vec::new();
-        for segment in hunk.segments {
-            let kind = match segment.kind.as_deref() {
-                Some("ADDED") => DiffLineKind::Added,
-                Some("REMOVED") => DiffLineKind::Removed,
-                Some("CONTEXT") => DiffLineKind::Context,
-                _ => continue,
-            };
-            for line in segment.lines {
-                if kept > MAX_DIFF_LINES {
-                    break;
-                }
-                kept += 1;
-                lines.push(DiffLine {
-                    kind,
-                    old: line.source.filter(|_| kind != DiffLineKind::Added),
-                    new: line.destination.filter(|_| kind != DiffLineKind::Removed),
-                    text: line.line.unwrap_or_default(),
-                });
-            }
-        }
-        out.push(DiffHunk {
-            old_start: hunk.source_line.unwrap_or(0),
-            new_start: hunk.destination_line.unwrap_or(0),
-            lines,
-        });
-    }
-    out
 }
 
 impl DataCenterRest {
@@ -177,7 +136,7 @@ impl BranchWork for DataCenterRest {
         let query = [("from", at_branch(head)), ("to", at_branch(base))];
         let url = self.repo(at.group, at.repo, &tail, &query);
         let diff: Diff = self.get(token, url, "diff").await?;
-        Ok(hunks(diff))
+        Ok(diff.into_hunks())
     }
 
     /// Data Center's "Create pull request" page with both branches chosen; the stored page

@@ -17,7 +17,8 @@ use crate::providers::branching::{
     below, path_branch, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE,
 };
 use crate::providers::cache::{Reading, LIST_TTL};
-use crate::providers::{diff, ProviderError};
+use crate::providers::ProviderError;
+use wire::diff;
 
 /// Pages of branches a search reads (1,000 branches).
 const SEARCHED_PAGES: u32 = 10;

@@ -2,11 +2,10 @@
 //! Bitbucket Cloud's raw diff and each file's `patch` in a GitHub comparison are this text.
 //! The file headers before the first hunk are skipped; a line outside any hunk is ignored, so
 //! no answer can make the parser fail, and the lines kept are bounded
-//! ([`super::branching::MAX_DIFF_LINES`], plus one to tell that the bound was reached).
+//! ([`api::branch::MAX_DIFF_LINES`], plus one to tell that the bound was reached).
 
+use api::branch::MAX_DIFF_LINES;
 use api::{DiffHunk, DiffLine, DiffLineKind};
-
-use super::branching::MAX_DIFF_LINES;
 
 /// The hunks of `text`.
 pub fn hunks(text: &str) -> Vec<DiffHunk> {
