@@ -71,13 +71,17 @@ pub fn pipeline_file(project: i64) -> String {
 }
 
 /// `/api/projects/{id}/pipelines/draft`: an editor's unsaved text (`api::PipelineDraft`),
-/// `GET`, `PUT` and `DELETE`; with `?path=` for a stored pipeline, without for a new one.
-pub fn pipeline_draft(project: i64, path: Option<&str>) -> String {
+/// `GET`, `PUT` and `DELETE`; with `?path=` for a stored pipeline, without for a new one;
+/// with `branch=` on a branch other than the project's.
+/// `branch`: the editor's branch, `None` for the project's own.
+pub fn pipeline_draft(project: i64, path: Option<&str>, branch: Option<&str>) -> String {
     let draft = format!("{}/draft", pipelines(project));
-    match path {
+    let draft = match path {
         Some(path) => format!("{draft}?path={}", encode_query_value(path)),
         None => draft,
-    }
+    };
+    let first = path.is_none();
+    draft + &branch_query(branch, first)
 }
 
 /// `/api/projects/{id}/pipelines/file?path=…`

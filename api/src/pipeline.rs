@@ -164,6 +164,11 @@ pub struct PipelineDraftQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(max_length = 512))]
     pub path: Option<String>,
+    /// The branch the editor is on; the project's own when absent. A pipeline's draft on one
+    /// branch is not its draft on another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 255))]
+    pub branch: Option<String>,
 }
 
 /// `PUT /api/projects/{id}/pipelines/file`: create (no `base_revision`) or edit.

@@ -12,13 +12,14 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 
+use super::branches::checked_branch;
 use super::drafts::readable;
 use super::projects::owned_project;
 use super::AppState;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json, Path, Query};
 use crate::session::CurrentUser;
-use crate::store::DraftSlot;
+use crate::store::{DraftSlot, ProjectRow};
 
 /// A draft carries up to a pipeline of text, JSON-escaped, and the other fields.
 const DRAFT_BODY_BYTES: usize = 3 * api::pipeline::MAX_PIPELINE_BYTES;
@@ -34,19 +35,35 @@ pub fn router() -> Router<AppState> {
     )
 }
 
-/// The slot of `query`: a stored pipeline's path (checked with the path rule, so the key is
-/// bounded), or `""` for a new pipeline.
-fn slot_of(query: &PipelineDraftQuery) -> AppResult<&str> {
-    match query.path.as_deref() {
-        Some(path) => {
-            PipelinePath::parse(path)
-                .map(|_| path)
-                .map_err(|message| AppError::InvalidInput {
+/// The slot of `query` in `project`: a stored pipeline's path (checked with the path rule, so
+/// the key is bounded), or `""` for a new pipeline; on a branch other than the project's,
+/// prefixed with the branch and `:` (which neither a branch name nor a path contains).
+fn slot_of(query: &PipelineDraftQuery, project: &ProjectRow) -> AppResult<String> {
+    let path =
+        match query.path.as_deref() {
+            Some(path) => PipelinePath::parse(path).map(|_| path).map_err(|message| {
+                AppError::InvalidInput {
                     field: "path",
                     message: message.to_owned(),
-                })
-        }
-        None => Ok(""),
+                }
+            })?,
+            None => "",
+        };
+    let base = project.branch.as_deref().unwrap_or(api::PROJECT_BRANCH);
+    Ok(
+        match query.branch.as_deref().filter(|branch| *branch != base) {
+            Some(branch) => format!("{}:{path}", checked_branch(branch, "branch")?),
+            None => path.to_owned(),
+        },
+    )
+}
+
+/// The slot of a pipeline at `path` on `branch` (`None`: the project's own).
+fn slot_at(project: &ProjectRow, path: &str, branch: Option<&str>) -> String {
+    let base = project.branch.as_deref().unwrap_or(api::PROJECT_BRANCH);
+    match branch.filter(|branch| *branch != base) {
+        Some(branch) => format!("{branch}:{path}"),
+        None => path.to_owned(),
     }
 }
 
@@ -56,11 +73,12 @@ async fn read(
     Path(id): Path<i64>,
     Query(query): Query<PipelineDraftQuery>,
 ) -> AppResult<Json<Option<SavedPipelineDraft>>> {
-    owned_project(&state, &user, id).await?;
+    let project = owned_project(&state, &user, id).await?;
+    let slot = slot_of(&query, &project)?;
     let at = DraftSlot {
         user_id: user.id,
         project_id: id,
-        slot: slot_of(&query)?,
+        slot: &slot,
     };
     let stored = state.db.pipeline_draft(at).await?;
     Ok(Json(readable::<PipelineDraft>(user.id, stored).map(
@@ -75,17 +93,18 @@ async fn save(
     Query(query): Query<PipelineDraftQuery>,
     Json(draft): Json<PipelineDraft>,
 ) -> AppResult<Json<SavedPipelineDraft>> {
-    owned_project(&state, &user, id).await?;
+    let project = owned_project(&state, &user, id).await?;
     if let Some(field) = draft.oversized_field() {
         return Err(AppError::InvalidInput {
             field,
             message: format!("The {field} is too long to keep as a draft. Shorten it."),
         });
     }
+    let slot = slot_of(&query, &project)?;
     let at = DraftSlot {
         user_id: user.id,
         project_id: id,
-        slot: slot_of(&query)?,
+        slot: &slot,
     };
     let body = serde_json::to_string(&draft).map_err(AppError::internal)?;
     match state
@@ -111,11 +130,12 @@ async fn discard(
     Query(query): Query<PipelineDraftQuery>,
     _: Json<api::EmptyBody>,
 ) -> AppResult<StatusCode> {
-    owned_project(&state, &user, id).await?;
+    let project = owned_project(&state, &user, id).await?;
+    let slot = slot_of(&query, &project)?;
     let at = DraftSlot {
         user_id: user.id,
         project_id: id,
-        slot: slot_of(&query)?,
+        slot: &slot,
     };
     state.db.delete_pipeline_draft(at).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -127,16 +147,19 @@ async fn discard(
 pub async fn discard_after_write(
     state: &AppState,
     user_id: i64,
-    project_id: i64,
+    project: &ProjectRow,
+    branch: Option<&str>,
     path: &str,
     new: bool,
 ) {
+    let project_id = project.id;
     let slots = [Some(path), new.then_some("")];
     for slot in slots.into_iter().flatten() {
+        let slot = slot_at(project, slot, branch);
         let at = DraftSlot {
             user_id,
             project_id,
-            slot,
+            slot: &slot,
         };
         if let Err(error) = state.db.delete_pipeline_draft(at).await {
             tracing::warn!(user_id, project_id, %error, "a pipeline draft outlived its save");

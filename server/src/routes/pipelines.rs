@@ -76,7 +76,16 @@ async fn save(
     let store = for_project(&state, user.id, &project, branch.as_deref()).await?;
     let saved = store.save(&edit).await?;
     committed_on(&state, user.id, &project, branch.as_deref()).await?;
-    discard_after_write(&state, user.id, id, edit.path.as_str(), edit.base.is_none()).await;
+    let new = edit.base.is_none();
+    discard_after_write(
+        &state,
+        user.id,
+        &project,
+        branch.as_deref(),
+        edit.path.as_str(),
+        new,
+    )
+    .await;
     Ok(Json(saved))
 }
 
@@ -94,7 +103,8 @@ async fn remove(
     let store = for_project(&state, user.id, &project, body.branch.as_deref()).await?;
     let deleted = store.delete(&path, &body.base_revision, &message).await?;
     committed_on(&state, user.id, &project, body.branch.as_deref()).await?;
-    discard_after_write(&state, user.id, id, path.as_str(), false).await;
+    let branch = body.branch.as_deref();
+    discard_after_write(&state, user.id, &project, branch, path.as_str(), false).await;
     Ok(Json(deleted))
 }
 

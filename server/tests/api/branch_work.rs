@@ -461,7 +461,55 @@ async fn switching_on_github(engine: Engine) {
     switching_branches_costs_the_head(GITHUB, engine).await;
 }
 
+async fn keep_draft(app: &TestApp, id: i64, branch: Option<&str>, content: &str) {
+    let url = api::paths::pipeline_draft(id, Some(PATH), branch);
+    let draft = json!({"path": PATH, "content": content, "base_revision": null, "message": ""});
+    let response = app.browser.fetch_json(Method::PUT, &url, &draft).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+}
+
+async fn draft_on(app: &TestApp, id: i64, branch: Option<&str>) -> Option<String> {
+    let url = api::paths::pipeline_draft(id, Some(PATH), branch);
+    let kept: Option<api::SavedPipelineDraft> = app.browser.get(&url).await.json().await.unwrap();
+    kept.map(|kept| kept.draft.content)
+}
+
+/// A pipeline's unsaved text on a branch is not its text on main: each editor gets back its
+/// own, and a save on the branch ends only the branch's.
+async fn unsaved_text_is_kept_per_branch(engine: Engine) {
+    let app = CLOUD.connected(engine).await;
+    let id = CLOUD.project(&app).await.id;
+    assert_eq!(new_branch(&app, id, BRANCH, "main").await.status(), 201);
+    keep_draft(&app, id, None, "# typed on main").await;
+    keep_draft(&app, id, Some(BRANCH), "# typed on the branch").await;
+    assert_eq!(
+        draft_on(&app, id, None).await.as_deref(),
+        Some("# typed on main")
+    );
+    assert_eq!(
+        draft_on(&app, id, Some("main")).await.as_deref(),
+        Some("# typed on main")
+    );
+    assert_eq!(
+        draft_on(&app, id, Some(BRANCH)).await.as_deref(),
+        Some("# typed on the branch")
+    );
+    let opened = read_on(&app, id, Some(BRANCH)).await;
+    assert_eq!(
+        save_on(&app, id, BRANCH, &opened.revision).await.status(),
+        200
+    );
+    assert_eq!(draft_on(&app, id, Some(BRANCH)).await, None, "saved: over");
+    assert_eq!(
+        draft_on(&app, id, None).await.as_deref(),
+        Some("# typed on main")
+    );
+    let url = api::paths::pipeline_draft(id, Some(PATH), Some("a..b"));
+    assert_eq!(app.browser.get(&url).await.status(), 422);
+}
+
 both_engines!(
+    unsaved_text_is_kept_per_branch,
     switching_on_cloud,
     switching_on_data_center,
     switching_on_github,

@@ -124,7 +124,7 @@ async fn quick_start_project(app: &TestApp, name: &str) -> i64 {
 
 async fn read_text(browser: &Browser, project: i64, path: Option<&str>) -> Option<PipelineDraft> {
     let response = browser
-        .get(&api::paths::pipeline_draft(project, path))
+        .get(&api::paths::pipeline_draft(project, path, None))
         .await;
     assert_eq!(response.status(), 200);
     let saved: Option<SavedPipelineDraft> = response.json().await.unwrap();
@@ -140,7 +140,7 @@ async fn keep_text(
     browser
         .fetch_json(
             Method::PUT,
-            &api::paths::pipeline_draft(project, path),
+            &api::paths::pipeline_draft(project, path, None),
             &serde_json::to_value(draft).unwrap(),
         )
         .await
@@ -210,7 +210,7 @@ async fn unsaved_pipeline_text_follows_the_user_until_the_pipeline_is_saved(engi
     let bob = Browser::new(&app.url);
     crate::helpers::sign_up_on(&bob, "bob@example.com").await;
     assert_eq!(
-        bob.get(&api::paths::pipeline_draft(id, Some(path)))
+        bob.get(&api::paths::pipeline_draft(id, Some(path), None))
             .await
             .status(),
         404
@@ -273,7 +273,7 @@ async fn pipeline_drafts_are_bounded_in_size_and_number(engine: Engine) {
         .browser
         .fetch_json(
             Method::DELETE,
-            &api::paths::pipeline_draft(id, Some("p1.orch.yaml")),
+            &api::paths::pipeline_draft(id, Some("p1.orch.yaml"), None),
             &json!({}),
         )
         .await;

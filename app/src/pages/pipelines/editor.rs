@@ -170,8 +170,10 @@ fn Editor(project_id: i64, start: Option<PipelineFile>, prefix: String) -> impl 
     let gutter = NodeRef::<Pre>::new();
 
     // The draft of the pipeline on screen (a new one has its own until it is saved).
-    let slot =
-        Memo::new(move |_| api::paths::pipeline_draft(project_id, stored_path.get().as_deref()));
+    let slot = Memo::new(move |_| {
+        let on = branch.get_value();
+        api::paths::pipeline_draft(project_id, stored_path.get().as_deref(), on.as_deref())
+    });
     let kept = move || Kept::<PipelineDraft>::new(slot.get_untracked());
     // Until the draft was looked for, an unchanged text must not discard it.
     let settled = RwSignal::new(false);
