@@ -218,6 +218,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_branch_joins_the_query() {
+        assert_eq!(
+            pipeline_draft(7, Some("a.orch.yaml"), Some("f/x")),
+            "/api/projects/7/pipelines/draft?path=a.orch.yaml&branch=f%2Fx"
+        );
+        assert_eq!(
+            pipeline_draft(7, None, Some("b")),
+            "/api/projects/7/pipelines/draft?branch=b"
+        );
+        assert_eq!(
+            pipeline_draft(7, None, None),
+            "/api/projects/7/pipelines/draft"
+        );
+        assert_eq!(branch_query(None, true), "");
+    }
+
+    #[test]
     fn cloud_routes_are_the_provider_routes_of_bitbucket() {
         let cloud = GitProvider::BitbucketCloud;
         assert_eq!(connection(cloud), BITBUCKET_CONNECTION);

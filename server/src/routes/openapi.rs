@@ -410,7 +410,7 @@ mod tests {
             api::paths::pipelines(7),
             api::paths::pipeline_file(7),
             api::paths::PROJECT_DRAFT.into(),
-            api::paths::pipeline_draft(7, None),
+            api::paths::pipeline_draft(7, None, None),
             api::paths::BITBUCKET_OAUTH_START.into(),
             api::paths::BITBUCKET_OAUTH_CALLBACK.into(),
             api::paths::connection(api::GitProvider::BitbucketDataCenter),
