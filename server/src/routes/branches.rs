@@ -64,21 +64,10 @@ pub(super) async fn in_repository<'s>(
 ) -> AppResult<InRepository<'s>> {
     let row = owned_project(state, user, id).await?;
     let (Some(group), Some(repo)) = (row.workspace.clone(), row.repo_slug.clone()) else {
-        return Err(AppError::InvalidInput {
-            field: "branch",
-            message: "This project keeps its pipelines in the studio, which has no branches."
-                .into(),
-        });
+        return Err(no_branches());
     };
-    let provider = state.providers.by_slug(
-        row.provider
-            .as_deref()
-            .unwrap_or(api::GitProvider::BitbucketCloud.slug()),
-    )?;
-    let base = row
-        .branch
-        .clone()
-        .unwrap_or_else(|| api::PROJECT_BRANCH.to_owned());
+    let provider = state.providers.by_slug(row.provider_slug())?;
+    let base = row.base_branch().to_owned();
     Ok(InRepository {
         row,
         provider,
@@ -86,6 +75,14 @@ pub(super) async fn in_repository<'s>(
         repo,
         base,
     })
+}
+
+/// The refusal of a branch for a Quick start project.
+pub(super) fn no_branches() -> AppError {
+    AppError::InvalidInput {
+        field: "branch",
+        message: "This project keeps its pipelines in the studio, which has no branches.".into(),
+    }
 }
 
 /// A branch name from the app, by Git's rule (the app's inline check is the same code).

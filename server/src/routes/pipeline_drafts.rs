@@ -49,19 +49,17 @@ fn slot_of(query: &PipelineDraftQuery, project: &ProjectRow) -> AppResult<String
             })?,
             None => "",
         };
-    let base = project.branch.as_deref().unwrap_or(api::PROJECT_BRANCH);
-    Ok(
-        match query.branch.as_deref().filter(|branch| *branch != base) {
-            Some(branch) => format!("{}:{path}", checked_branch(branch, "branch")?),
-            None => path.to_owned(),
-        },
-    )
+    let branch = query
+        .branch
+        .as_deref()
+        .map(|branch| checked_branch(branch, "branch"))
+        .transpose()?;
+    Ok(slot_at(project, path, branch.as_deref()))
 }
 
 /// The slot of a pipeline at `path` on `branch` (`None`: the project's own).
 fn slot_at(project: &ProjectRow, path: &str, branch: Option<&str>) -> String {
-    let base = project.branch.as_deref().unwrap_or(api::PROJECT_BRANCH);
-    match branch.filter(|branch| *branch != base) {
+    match branch.filter(|branch| *branch != project.base_branch()) {
         Some(branch) => format!("{branch}:{path}"),
         None => path.to_owned(),
     }

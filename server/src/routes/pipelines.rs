@@ -116,8 +116,7 @@ async fn committed_on(
     project: &ProjectRow,
     branch: Option<&str>,
 ) -> AppResult<()> {
-    let base = project.branch.as_deref().unwrap_or(api::PROJECT_BRANCH);
-    match branch.filter(|branch| *branch != base) {
+    match branch.filter(|branch| *branch != project.base_branch()) {
         Some(branch) => Ok(state
             .db
             .use_branch(user_id, project.id, branch, true)
@@ -140,12 +139,7 @@ async fn for_project(
         .transpose()?;
     match (&project.workspace, &project.repo_slug) {
         (Some(workspace), Some(repo)) => {
-            let provider = state.providers.by_slug(
-                project
-                    .provider
-                    .as_deref()
-                    .unwrap_or(api::GitProvider::BitbucketCloud.slug()),
-            )?;
+            let provider = state.providers.by_slug(project.provider_slug())?;
             Ok(provider.pipelines(PipelineLocation {
                 user_id,
                 group: workspace.clone(),
@@ -154,21 +148,12 @@ async fn for_project(
                     .repo_full_name
                     .clone()
                     .unwrap_or_else(|| format!("{workspace}/{repo}")),
-                branch: branch.unwrap_or_else(|| {
-                    project
-                        .branch
-                        .clone()
-                        .unwrap_or_else(|| api::PROJECT_BRANCH.to_owned())
-                }),
+                branch: branch.unwrap_or_else(|| project.base_branch().to_owned()),
                 folder,
             }))
         }
         _ if branch.as_deref().is_some_and(|b| b != api::PROJECT_BRANCH) => {
-            Err(AppError::InvalidInput {
-                field: "branch",
-                message: "This project keeps its pipelines in the studio, which has no branches."
-                    .into(),
-            })
+            Err(super::branches::no_branches())
         }
         _ => {
             let author = state

@@ -37,6 +37,22 @@ pub struct ProjectRow {
     pub created_at: i64,
 }
 
+impl ProjectRow {
+    /// The branch the project keeps its pipelines on (`main` for rows from before it was
+    /// stored).
+    pub fn base_branch(&self) -> &str {
+        self.branch.as_deref().unwrap_or(api::PROJECT_BRANCH)
+    }
+
+    /// The slug of the project's provider: rows from before there were two providers hold
+    /// Bitbucket Cloud's.
+    pub fn provider_slug(&self) -> &str {
+        self.provider
+            .as_deref()
+            .unwrap_or(api::GitProvider::BitbucketCloud.slug())
+    }
+}
+
 const COLUMNS: &str =
     "id, name, description, configuration, provider, workspace, repo_slug, repo_full_name, \
                        branch, html_url, pipeline_folder, created_at";

@@ -86,15 +86,11 @@ fn Compared(on: OnBranch, found: Comparison, provider: Signal<String>) -> impl I
     };
     view! {
         <section class="comparison" aria-labelledby="comparison-heading">
-            <h2 id="comparison-heading">{format!("Compared with {}", base_name(&on))}</h2>
+            <h2 id="comparison-heading">{format!("Compared with {base}")}</h2>
             {body}
         </section>
     }
     .into_any()
-}
-
-fn base_name(on: &OnBranch) -> String {
-    on.base.get_value()
 }
 
 #[component]

@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Extension;
 use serde_json::{json, Value};
 
-use super::content::repo_path;
+use super::content::{answer, repo_path};
 use super::paging::{Paging, Query};
 use super::{render, Caller};
 use crate::datacenter::errors::DcError;
@@ -59,14 +59,10 @@ fn compared(
     f: impl FnOnce(&Repository, &Commit, &Commit) -> Value,
 ) -> Response {
     let world = dc.world();
-    let answer = caller.readable(&world, key, slug).and_then(|repo| {
+    answer(caller.readable(&world, key, slug).and_then(|repo| {
         let [from, to] = ends(repo, q)?;
         Ok(f(repo, from, to))
-    });
-    match answer {
-        Ok(body) => Json(body).into_response(),
-        Err(e) => e.into_response(),
-    }
+    }))
 }
 
 pub(super) async fn changes(

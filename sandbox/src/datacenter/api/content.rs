@@ -194,7 +194,7 @@ pub(super) async fn browse(
     answer(browse_at(&dc, &caller, &key, &slug, &path, &q))
 }
 
-fn answer(result: Result<Value, DcError>) -> Response {
+pub(super) fn answer(result: Result<Value, DcError>) -> Response {
     match result {
         Ok(v) => Json(v).into_response(),
         Err(e) => e.into_response(),

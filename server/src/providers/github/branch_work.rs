@@ -33,18 +33,19 @@ fn change(status: &str) -> FileChange {
 }
 
 impl GitHubRest {
+    /// `GET …/compare/{base}...{head}`: `Opening` for the summary (asked afresh, and kept for
+    /// the file diffs that follow), `Cached` for a file's diff.
     async fn comparison(
         &self,
         token: &SecretString,
         at: Repo<'_>,
         base: &str,
         head: &str,
+        reading: Reading,
     ) -> Result<Comparison, ProviderError> {
         let basehead = format!("{base}...{head}");
         let url = self.repo(at.group, at.repo, &["compare", &basehead], &[]);
-        // Kept for the file diffs that follow; a new comparison asks again.
-        self.read(token, url, "comparison", LIST_TTL, Reading::Opening)
-            .await
+        self.read(token, url, "comparison", LIST_TTL, reading).await
     }
 }
 
@@ -96,7 +97,9 @@ impl BranchWork for GitHubRest {
         base: &str,
         head: &str,
     ) -> Result<Compared, ProviderError> {
-        let found = self.comparison(token, at, base, head).await?;
+        let found = self
+            .comparison(token, at, base, head, Reading::Opening)
+            .await?;
         Ok(Compared {
             ahead: found.ahead_by,
             behind: found.behind_by,
@@ -121,12 +124,8 @@ impl BranchWork for GitHubRest {
         head: &str,
         path: &str,
     ) -> Result<Vec<DiffHunk>, ProviderError> {
-        let url = {
-            let basehead = format!("{base}...{head}");
-            self.repo(at.group, at.repo, &["compare", &basehead], &[])
-        };
-        let found: Comparison = self
-            .read(token, url, "comparison", LIST_TTL, Reading::Cached)
+        let found = self
+            .comparison(token, at, base, head, Reading::Cached)
             .await?;
         let file = found
             .files
