@@ -176,6 +176,10 @@ pub struct Comparison {
     pub counts_capped: bool,
     /// The files the branch adds, changes and removes, against where it left the base.
     pub files: Vec<ComparedFile>,
+    /// More files changed than the provider's comparison lists at once (`files` is its first
+    /// page): the provider's own page shows them all.
+    #[serde(default)]
+    pub files_capped: bool,
     /// The provider's own page creating a pull request of this branch into the base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_request_url: Option<String>,

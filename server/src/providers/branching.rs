@@ -43,6 +43,8 @@ pub struct Compared {
     pub capped: bool,
     /// The files the branch changed since it left the base (three-dot).
     pub files: Vec<Changed>,
+    /// The provider listed more changed files than `files`.
+    pub files_capped: bool,
 }
 
 /// What a provider does its own way for branch work; names are checked before these calls.

@@ -212,6 +212,7 @@ async fn compare(
         behind: 0,
         counts_capped: false,
         files: Vec::new(),
+        files_capped: false,
         pull_request_url: None,
     };
     if branch == project.base {
@@ -245,6 +246,7 @@ async fn compare(
     comparison.ahead = compared.ahead;
     comparison.behind = compared.behind;
     comparison.counts_capped = compared.capped;
+    comparison.files_capped = compared.files_capped;
     comparison.files = compared
         .files
         .into_iter()

@@ -275,6 +275,7 @@ async fn work_on_a_branch(on: On, engine: Engine) {
     assert_eq!(changed.files.len(), 1, "{:?}", changed.files);
     assert_eq!(changed.files[0].path, PATH);
     assert_eq!(changed.files[0].change, FileChange::Modified);
+    assert!(!changed.files_capped);
     assert!(changed.files[0].pipeline);
     let url = changed.pull_request_url.expect("a pull request page");
     let expected = match on.provider {
@@ -508,7 +509,26 @@ async fn unsaved_text_is_kept_per_branch(engine: Engine) {
     assert_eq!(app.browser.get(&url).await.status(), 422);
 }
 
+/// A branch changing more files than Cloud's diffstat lists on a page (500) says its list is
+/// a first page, instead of passing it off as every change.
+async fn more_changed_files_than_listed_are_said(engine: Engine) {
+    let app = CLOUD.connected(engine).await;
+    let id = CLOUD.project(&app).await.id;
+    assert_eq!(new_branch(&app, id, BRANCH, "main").await.status(), 201);
+    let files: serde_json::Map<String, Value> = (0..501)
+        .map(|n| (format!("bulk/f{n}.txt"), json!("x\n")))
+        .collect();
+    let mut body = CLOUD.repository();
+    body["branch"] = json!(BRANCH);
+    body["files"] = Value::Object(files);
+    CLOUD.post_control(&app, "commit", body).await;
+    let compared = compare(&app, id, BRANCH).await;
+    assert_eq!(compared.files.len(), 500);
+    assert!(compared.files_capped);
+}
+
 both_engines!(
+    more_changed_files_than_listed_are_said,
     unsaved_text_is_kept_per_branch,
     switching_on_cloud,
     switching_on_data_center,

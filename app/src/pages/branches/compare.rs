@@ -108,6 +108,13 @@ fn Changes(on: OnBranch, found: Comparison, behind: AnyView) -> impl IntoView {
             </a>
         }
     });
+    let more_files = found.files_capped.then(|| {
+        view! {
+            <p class="field-hint">
+                "More files changed than the provider lists at once: the pull request page shows them all."
+            </p>
+        }
+    });
     let files = if found.files.is_empty() {
         view! { <p class="empty-state">"The commits change no file."</p> }.into_any()
     } else {
@@ -126,6 +133,7 @@ fn Changes(on: OnBranch, found: Comparison, behind: AnyView) -> impl IntoView {
         <p class="comparison-summary">{summary}</p>
         {behind}
         {files}
+        {more_files}
         <div class="form-actions">{pull_request}</div>
     }
 }

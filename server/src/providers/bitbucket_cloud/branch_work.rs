@@ -148,6 +148,7 @@ impl BranchWork for BitbucketRest {
             behind: u32::try_from(behind.len()).unwrap_or(u32::MAX),
             capped: more_ahead || more_behind,
             files: Vec::new(),
+            files_capped: false,
         };
         let Some(head_tip) = ahead.first() else {
             return Ok(compared);
@@ -167,6 +168,7 @@ impl BranchWork for BitbucketRest {
             &query,
         );
         let stats: Paginated<DiffStat> = self.get(token, url, "comparison").await?;
+        compared.files_capped = stats.next.is_some();
         compared.files = stats.values.into_iter().filter_map(changed).collect();
         Ok(compared)
     }

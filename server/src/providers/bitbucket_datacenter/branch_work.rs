@@ -107,7 +107,9 @@ impl BranchWork for DataCenterRest {
             ];
             let url = self.repo(at.group, at.repo, &["compare", "changes"], &query);
             let page: Paged<Change> = self.get(token, url, "comparison").await?;
-            Ok::<_, ProviderError>(page.values.into_iter().filter_map(changed).collect())
+            let more = page.is_last_page == Some(false);
+            let files: Vec<Changed> = page.values.into_iter().filter_map(changed).collect();
+            Ok::<_, ProviderError>((files, more))
         };
         let (files, ahead, behind) = tokio::join!(
             files,
@@ -115,11 +117,13 @@ impl BranchWork for DataCenterRest {
             self.count_between(token, at, base, head)
         );
         let ((ahead, more_ahead), (behind, more_behind)) = (ahead?, behind?);
+        let (files, files_capped) = files?;
         Ok(Compared {
             ahead,
             behind,
             capped: more_ahead || more_behind,
-            files: files?,
+            files,
+            files_capped,
         })
     }
 

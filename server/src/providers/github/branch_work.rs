@@ -20,6 +20,10 @@ use crate::providers::cache::{Reading, LIST_TTL};
 use crate::providers::ProviderError;
 use wire::diff;
 
+/// Files a comparison lists at most: "it includes up to 300 changed files for the entire
+/// comparison" (`github-openapi.subset.json`, the compare operation); as many means there may
+/// be more.
+const COMPARED_FILES: usize = 300;
 /// Pages of branches a search reads (1,000 branches).
 const SEARCHED_PAGES: u32 = 10;
 
@@ -104,6 +108,7 @@ impl BranchWork for GitHubRest {
             ahead: found.ahead_by,
             behind: found.behind_by,
             capped: false,
+            files_capped: found.files.len() >= COMPARED_FILES,
             files: found
                 .files
                 .into_iter()
