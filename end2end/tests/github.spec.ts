@@ -379,7 +379,11 @@ test('GitHub down or rate-limiting is explained at the repository step and recov
   await expect(page.getByRole('radio', { name: 'pipelines', exact: true })).toBeVisible();
 
   // Rate-limited (GitHub's secondary rate limit, 403) on Refresh: the same, and it can be retried.
-  await control(request, GH_CONTROL, 'faults', { status: 403, count: 1, path_prefix: '/api/v3/user/installations' });
+  // Refresh asks for the account's repositories and, beside them, the accounts' names
+  // (`/user/installations`, whose failure is quietly a convenience lost): the one-shot fault
+  // is put on the repositories (`/user/installations/{id}/repositories`), so the race between
+  // the two cannot decide which one meets it.
+  await control(request, GH_CONTROL, 'faults', { status: 403, count: 1, path_prefix: '/api/v3/user/installations/' });
   await page.getByRole('button', { name: /^Refresh the repository list/ }).click();
   await expect(page.getByRole('alert')).toContainText('GitHub is limiting how often the studio may call it');
   await page.getByRole('button', { name: 'Try again' }).click();
