@@ -390,6 +390,16 @@ pub struct WireCommit {
     /// Unix milliseconds.
     #[serde(default)]
     pub author_timestamp: Option<i64>,
+    /// `RestMinimalCommit`s, whose `id` the document does not require either.
+    #[serde(default)]
+    pub parents: Option<Vec<WireParent>>,
+}
+
+/// `RestMinimalCommit`, as sent.
+#[derive(Debug, Deserialize)]
+pub struct WireParent {
+    #[serde(default)]
+    pub id: Option<String>,
 }
 
 impl WireCommit {
@@ -400,6 +410,9 @@ impl WireCommit {
             message: self.message,
             author: self.author,
             author_timestamp: self.author_timestamp,
+            parents: self
+                .parents
+                .map(|parents| parents.into_iter().map(|parent| parent.id).collect()),
         })
     }
 }
@@ -412,9 +425,19 @@ pub struct Commit {
     pub author: Option<Person>,
     /// Unix milliseconds.
     pub author_timestamp: Option<i64>,
+    /// The parents' ids as sent (`None` where one had none), when the answer listed them.
+    pub parents: Option<Vec<Option<String>>>,
 }
 
 impl Commit {
+    /// The one parent the answer names, when it names exactly one by its id.
+    pub fn only_parent(&self) -> Option<&str> {
+        match self.parents.as_deref()? {
+            [Some(id)] if !id.is_empty() => Some(id),
+            _ => None,
+        }
+    }
+
     pub fn to_change(&self) -> api::Change {
         api::Change {
             revision: self.id.clone(),
@@ -614,5 +637,30 @@ mod tests {
             .collect();
         assert_eq!(commits.len(), 1);
         assert_eq!(commits[0].to_change().label, "8d51122");
+    }
+
+    #[test]
+    fn a_commit_names_its_parent_only_when_its_answer_names_exactly_one() {
+        let parent = |json: &str| {
+            let commit: WireCommit = serde_json::from_str(json).unwrap();
+            commit
+                .into_commit()
+                .unwrap()
+                .only_parent()
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            parent(r#"{"id":"b2","parents":[{"id":"a1","displayId":"a1"}]}"#).as_deref(),
+            Some("a1")
+        );
+        for none in [
+            r#"{"id":"b2"}"#,
+            r#"{"id":"b2","parents":[]}"#,
+            r#"{"id":"b2","parents":[{"displayId":"a1"}]}"#,
+            r#"{"id":"b2","parents":[{"id":""}]}"#,
+            r#"{"id":"b2","parents":[{"id":"a1"},{"id":"c3"}]}"#,
+        ] {
+            assert_eq!(parent(none), None, "{none}");
+        }
     }
 }

@@ -261,7 +261,7 @@ mod tests {
 
     use super::*;
     use crate::providers::branch::tests::{token, Fake, NAMES};
-    use crate::providers::pipelines::FileCommit;
+    use crate::providers::pipelines::{FileCommit, NewCommit};
     use crate::providers::project::tests::{checks, Checks};
     use crate::providers::upstream::Upstream;
 
@@ -369,7 +369,7 @@ mod tests {
             _: &SecretString,
             _: &PipelineLocation,
             _: FileCommit<'_>,
-        ) -> Result<String, ProviderError> {
+        ) -> Result<NewCommit, ProviderError> {
             Err(unused())
         }
     }

@@ -58,6 +58,26 @@ pub struct FileCommit<'a> {
     pub new_file: bool,
 }
 
+/// A commit a provider made for a [`FileCommit`].
+pub struct NewCommit {
+    pub id: String,
+    /// The commit it was made on, when that is known to be the one change's parent: the
+    /// repository at `id` is then the one at `parent` with the one file changed, and what
+    /// is kept of `parent` holds for `id` too (`None`: nothing is assumed).
+    pub parent: Option<String>,
+}
+
+impl NewCommit {
+    /// Made exactly on the parent the change named, as a provider that refuses any other
+    /// parent makes it.
+    pub fn on(id: String, change: &FileCommit<'_>) -> Self {
+        Self {
+            id,
+            parent: Some(change.parent.to_owned()),
+        }
+    }
+}
+
 /// What a provider does its own way for [`ProviderPipelines`]: the primitive calls, each
 /// with the token it is given, on the branch and repository of `at`.
 #[async_trait]
@@ -123,20 +143,13 @@ pub trait BranchFiles: Send + Sync {
         path: &PipelinePath,
     ) -> Result<Option<Change>, ProviderError>;
     /// Commits one change; [`ProviderError::Conflict`] when the provider refuses it because
-    /// the parent is out of date. Returns the new commit's id.
+    /// the parent is out of date.
     async fn commit(
         &self,
         token: &SecretString,
         at: &PipelineLocation,
         change: FileCommit<'_>,
-    ) -> Result<String, ProviderError>;
-    /// Whether a commit this accepts is made exactly on the parent it was given, so the
-    /// repository at the new commit is the parent's with the one file changed. Not so where
-    /// the provider commits on whatever the branch's tip is when the file itself is unchanged
-    /// (Data Center's `sourceCommitId`).
-    fn commits_on_parent(&self) -> bool {
-        true
-    }
+    ) -> Result<NewCommit, ProviderError>;
     /// Why the provider cannot delete `path`, when it cannot.
     fn refuses_delete(&self, _at: &PipelineLocation, _path: &PipelinePath) -> Option<AppError> {
         None
@@ -366,7 +379,7 @@ impl<F: BranchFiles> ProviderPipelines<F> {
                 new_file: base.is_none(),
             };
             match self.files.commit(token, &self.location, change).await {
-                Ok(id) => return Ok(Outcome::Committed(id, Some(parent))),
+                Ok(made) => return Ok(Outcome::Committed(made.id, made.parent)),
                 Err(ProviderError::Conflict(_)) => {}
                 Err(other) => return Err(other),
             }
@@ -430,7 +443,7 @@ impl<F: BranchFiles> ProviderPipelines<F> {
             at: crate::store::now(),
             message: message.to_owned(),
         };
-        if let Some(parent) = parent.filter(|_| self.files.commits_on_parent()) {
+        if let Some(parent) = parent {
             let change = FileCommit {
                 path,
                 content,

@@ -12,7 +12,9 @@ use secrecy::SecretString;
 use crate::providers::bitbucket_cloud::model::Commit;
 use crate::providers::bitbucket_cloud::rest::BitbucketRest;
 use crate::providers::bitbucket_cloud::source::{commit_hash, Asked, FileChanges};
-use crate::providers::pipelines::{short, BranchFiles, FileCommit, AT_ONCE, MAX_PIPELINES};
+use crate::providers::pipelines::{
+    short, BranchFiles, FileCommit, NewCommit, AT_ONCE, MAX_PIPELINES,
+};
 use crate::providers::{PipelineLocation, ProviderError};
 
 /// Folder levels searched below the project's folder.
@@ -189,7 +191,7 @@ impl BranchFiles for CloudFiles {
         token: &SecretString,
         at: &PipelineLocation,
         change: FileCommit<'_>,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<NewCommit, ProviderError> {
         let path = change.path.as_str();
         let changes = FileChanges {
             branch: &at.branch,
@@ -202,9 +204,11 @@ impl BranchFiles for CloudFiles {
                 Vec::new()
             },
         };
-        self.rest
+        let id = self
+            .rest
             .commit_changes(token, &at.group, &at.repo, changes)
-            .await
+            .await?;
+        Ok(NewCommit::on(id, &change))
     }
 }
 

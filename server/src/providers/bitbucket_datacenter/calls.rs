@@ -495,7 +495,12 @@ impl DataCenterRest {
             .raw(token, project, slug, edit.path, &newest.id, limit.max(1))
             .await;
         match there {
-            Ok(Some(bytes)) if bytes == edit.content.as_bytes() => Ok(newest),
+            // Found, not answered: it may be someone's commit of more than this one file, so
+            // its parent says nothing of what it holds.
+            Ok(Some(bytes)) if bytes == edit.content.as_bytes() => Ok(Commit {
+                parents: None,
+                ..newest
+            }),
             Ok(_) | Err(ProviderError::TooLarge(_)) => Err(conflict()),
             Err(other) => Err(other),
         }

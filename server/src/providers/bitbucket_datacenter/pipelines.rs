@@ -18,7 +18,7 @@ use super::calls::{at_branch, FileEdit};
 use super::model::Commit;
 use super::rest::DataCenterRest;
 use crate::error::AppError;
-use crate::providers::pipelines::{BranchFiles, FileCommit};
+use crate::providers::pipelines::{BranchFiles, FileCommit, NewCommit};
 use crate::providers::{PipelineLocation, ProviderError};
 
 /// Files looked at under the folder before giving up on finding more pipelines.
@@ -36,12 +36,6 @@ fn is_commit_id(value: &str) -> bool {
 
 #[async_trait]
 impl BranchFiles for DataCenterFiles {
-    /// Data Center commits on the branch's tip whenever the file is unchanged since
-    /// `sourceCommitId`, so the new commit may hold others' changes too.
-    fn commits_on_parent(&self) -> bool {
-        false
-    }
-
     fn label(&self) -> &'static str {
         "Bitbucket Data Center"
     }
@@ -122,7 +116,7 @@ impl BranchFiles for DataCenterFiles {
         token: &SecretString,
         at: &PipelineLocation,
         change: FileCommit<'_>,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<NewCommit, ProviderError> {
         // Deletions are refused before they come here (`refuses_delete`).
         let Some(content) = change.content else {
             return Err(ProviderError::Unexpected(
@@ -140,7 +134,15 @@ impl BranchFiles for DataCenterFiles {
             .rest
             .edit_file(token, &at.group, &at.repo, edit)
             .await?;
-        Ok(commit.id)
+        // Data Center commits on the branch's tip whenever the file is unchanged since
+        // `sourceCommitId` (and a new file always on the tip), so the parent given is not
+        // assumed: the parent is the one its answer names (`RestCommit.parents`), when it
+        // names exactly one.
+        let parent = commit.only_parent().map(str::to_owned);
+        Ok(NewCommit {
+            id: commit.id,
+            parent,
+        })
     }
 
     fn refuses_delete(&self, at: &PipelineLocation, path: &PipelinePath) -> Option<AppError> {

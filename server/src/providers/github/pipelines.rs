@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use secrecy::SecretString;
 
 use super::rest::GitHubRest;
-use crate::providers::pipelines::{BranchFiles, FileCommit};
+use crate::providers::pipelines::{BranchFiles, FileCommit, NewCommit};
 use crate::providers::{PipelineLocation, ProviderError};
 
 /// GitHub's [`BranchFiles`].
@@ -136,7 +136,7 @@ impl BranchFiles for GitHubFiles {
         token: &SecretString,
         at: &PipelineLocation,
         change: FileCommit<'_>,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<NewCommit, ProviderError> {
         let (owner, repo) = (at.group.as_str(), at.repo.as_str());
         let parent = self
             .rest
@@ -160,6 +160,8 @@ impl BranchFiles for GitHubFiles {
         self.rest
             .move_branch(token, owner, repo, &at.branch, &commit.sha)
             .await?;
-        Ok(commit.sha)
+        // The commit names `change.parent` as its parent, and the branch moves to it only
+        // from there (a fast-forward).
+        Ok(NewCommit::on(commit.sha, &change))
     }
 }
