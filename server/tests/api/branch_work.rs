@@ -460,6 +460,41 @@ async fn switching_on_github(engine: Engine) {
     switching_branches_costs_the_head(GITHUB, engine).await;
 }
 
+/// The comparison's summary of a branch one commit ahead of an unmoved `main`, in provider
+/// calls: GitHub's one compare; Cloud's commits on each side and the diffstat, the base's tip
+/// read from the branch's own commits (their parent) instead of asked for; Data Center's
+/// changes and the commits on each side. Neither Bitbucket document has one operation for
+/// counts and files together (BENCHMARKS.md, figure 10).
+async fn the_summary_costs_the_providers_floor(on: On, engine: Engine) {
+    let app = on.connected(engine).await;
+    let id = on.project(&app).await.id;
+    assert_eq!(new_branch(&app, id, BRANCH, "main").await.status(), 201);
+    let opened = read_on(&app, id, Some(BRANCH)).await;
+    assert_eq!(
+        save_on(&app, id, BRANCH, &opened.revision).await.status(),
+        200
+    );
+    let before = on.calls(&app);
+    let compared = compare(&app, id, BRANCH).await;
+    assert_eq!((compared.ahead, compared.behind), (1, 0));
+    assert_eq!(compared.files.len(), 1);
+    let expected = match on.provider {
+        GitProvider::GitHub => 1,
+        _ => 3,
+    };
+    assert_eq!(on.calls(&app) - before, expected, "{:?}", on.provider);
+}
+
+async fn summary_on_cloud(engine: Engine) {
+    the_summary_costs_the_providers_floor(CLOUD, engine).await;
+}
+async fn summary_on_data_center(engine: Engine) {
+    the_summary_costs_the_providers_floor(DATA_CENTER, engine).await;
+}
+async fn summary_on_github(engine: Engine) {
+    the_summary_costs_the_providers_floor(GITHUB, engine).await;
+}
+
 /// A save on a branch someone else moved since the editor opened (another file added)
 /// lands on their commit: Cloud and GitHub refuse the old parent and the studio commits
 /// again on the new tip, Data Center commits on the new tip itself (the file is unchanged).
@@ -569,6 +604,9 @@ both_engines!(
     switching_on_data_center,
     switching_on_github,
     moved_branch_on_cloud,
+    summary_on_cloud,
+    summary_on_data_center,
+    summary_on_github,
     moved_branch_on_data_center,
     moved_branch_on_github,
     on_cloud,

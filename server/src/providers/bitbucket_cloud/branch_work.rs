@@ -5,7 +5,9 @@
 //! - a comparison: the commits on each side and not the other (`GET …/commits?include=&exclude=`,
 //!   both at once), then, when the branch has commits of its own, the files it changed
 //!   (`GET …/diffstat/{branch tip}..{base tip}`, three-dot by `topic`). The document's `spec`
-//!   is commits, so the tips come from those answers, or the base's from its branch;
+//!   is commits, so the tips come from those answers: the base's is the newest commit behind,
+//!   or, with none behind, the one commit the branch's own were made on (their `parents`),
+//!   and only failing both is its branch asked;
 //! - a file's diff: `GET …/diff/{branch tip}..{base tip}?path=` (raw text);
 //! - the pull request page: `{repository}/pull-requests/new?source=&dest=`.
 
@@ -61,16 +63,46 @@ fn changed(stat: DiffStat) -> Option<Changed> {
     })
 }
 
+/// The commits on one side of a comparison and not the other.
+#[derive(Default)]
+struct Between {
+    /// Newest first.
+    hashes: Vec<String>,
+    /// Their parents, as the answer names them.
+    parents: Vec<String>,
+    /// Whether there were more than one page.
+    more: bool,
+}
+
+impl Between {
+    /// The one commit outside these that they were made on, when the page is all of them and
+    /// names exactly one: with nothing on the other side, the other side's tip. (Each commit
+    /// here descends from that tip, and the one made on it has it as a parent; a second
+    /// outside parent, a merge from elsewhere, leaves it unknown.)
+    fn made_on(&self) -> Option<&str> {
+        if self.more {
+            return None;
+        }
+        let mut outside = self
+            .parents
+            .iter()
+            .filter(|parent| !self.hashes.contains(parent));
+        let first = outside.next()?;
+        outside
+            .all(|other| other == first)
+            .then_some(first.as_str())
+    }
+}
+
 impl BitbucketRest {
-    /// The commits on `include` and not on `exclude`: the first page (newest first), and
-    /// whether there were more.
+    /// The commits on `include` and not on `exclude`: the first page (newest first).
     async fn commits_between(
         &self,
         token: &SecretString,
         at: Repo<'_>,
         include: &str,
         exclude: &str,
-    ) -> Result<(Vec<String>, bool), ProviderError> {
+    ) -> Result<Between, ProviderError> {
         let (workspace, repo) = (slug(at.group, "workspace")?, slug(at.repo, "repository")?);
         let query = [
             ("include", include.to_owned()),
@@ -79,8 +111,20 @@ impl BitbucketRest {
         ];
         let url = self.url(&["repositories", workspace, repo, "commits"], &query);
         let page: Paginated<WireCommit> = self.get(token, url, "commits").await?;
-        let hashes = page.values.into_iter().filter_map(|c| c.hash).collect();
-        Ok((hashes, page.next.is_some()))
+        let more = page.next.is_some();
+        let mut between = Between {
+            more,
+            ..Between::default()
+        };
+        for commit in page.values {
+            let Some(hash) = commit.hash else { continue };
+            let parents = commit.parents.unwrap_or_default();
+            between
+                .parents
+                .extend(parents.into_iter().filter_map(|parent| parent.hash));
+            between.hashes.push(hash);
+        }
+        Ok(between)
     }
 
     /// `{head}..{base}` of two tips, each checked as a commit hash.
@@ -142,20 +186,21 @@ impl BranchWork for BitbucketRest {
             self.commits_between(token, at, head, base),
             self.commits_between(token, at, base, head)
         );
-        let ((ahead, more_ahead), (behind, more_behind)) = (ahead?, behind?);
+        let (ahead, behind) = (ahead?, behind?);
         let mut compared = Compared {
-            ahead: u32::try_from(ahead.len()).unwrap_or(u32::MAX),
-            behind: u32::try_from(behind.len()).unwrap_or(u32::MAX),
-            capped: more_ahead || more_behind,
+            ahead: u32::try_from(ahead.hashes.len()).unwrap_or(u32::MAX),
+            behind: u32::try_from(behind.hashes.len()).unwrap_or(u32::MAX),
+            capped: ahead.more || behind.more,
             files: Vec::new(),
             files_capped: false,
         };
-        let Some(head_tip) = ahead.first() else {
+        let Some(head_tip) = ahead.hashes.first() else {
             return Ok(compared);
         };
-        let base_tip = match behind.first() {
-            Some(tip) => tip.clone(),
-            None => self.tip_of(token, at, base).await?,
+        let base_tip = match (behind.hashes.first(), ahead.made_on()) {
+            (Some(tip), _) => tip.clone(),
+            (None, Some(tip)) => tip.to_owned(),
+            (None, None) => self.tip_of(token, at, base).await?,
         };
         let (workspace, repo) = (slug(at.group, "workspace")?, slug(at.repo, "repository")?);
         let spec = Self::spec(head_tip, &base_tip)?;
@@ -237,5 +282,34 @@ mod tests {
         assert_eq!(changed(stat("removed", Some("a"), None)).unwrap().path, "a");
         assert!(changed(stat("added", Some("a"), None)).is_none());
         assert!(changed(stat("merge conflict", None, Some("a"))).is_none());
+    }
+
+    #[test]
+    fn the_base_tip_is_the_one_commit_the_branch_was_made_on() {
+        let between = |commits: &[(&str, &[&str])], more: bool| Between {
+            hashes: commits.iter().map(|(hash, _)| (*hash).to_owned()).collect(),
+            parents: commits
+                .iter()
+                .flat_map(|(_, parents)| parents.iter().map(|p| (*p).to_owned()))
+                .collect(),
+            more,
+        };
+        let linear = between(&[("c3", &["c2"]), ("c2", &["base"])], false);
+        assert_eq!(linear.made_on(), Some("base"));
+        let twice = between(&[("m", &["c1", "base"]), ("c1", &["base"])], false);
+        assert_eq!(twice.made_on(), Some("base"), "the same parent twice");
+        let merged_from_elsewhere = between(&[("m", &["c1", "old"]), ("c1", &["base"])], false);
+        assert_eq!(merged_from_elsewhere.made_on(), None);
+        assert_eq!(
+            between(&[("c2", &["base"])], true).made_on(),
+            None,
+            "a page of more"
+        );
+        assert_eq!(
+            between(&[("c1", &[])], false).made_on(),
+            None,
+            "no parent named"
+        );
+        assert_eq!(between(&[], false).made_on(), None);
     }
 }
