@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::helpers::datacenter::datacenter_consent;
 use crate::helpers::{sign_up_on, Browser, Engine, CLIENT_ID, CLIENT_SECRET};
 use crate::report::{ms, verdict_at_most, Table};
-use crate::scenario::{median, Scenario};
+use crate::scenario::{median, median_by, Scenario};
 use crate::{browser, Config};
 
 /// A sandbox account of generated groups (see the sandboxes' seeds).
@@ -127,6 +127,8 @@ struct Account {
 #[serde(rename_all = "camelCase")]
 struct Figures {
     first: Vec<f64>,
+    /// When the picker's answer had arrived, from the same click as `first`.
+    first_answer: Vec<f64>,
     prepared: Vec<f64>,
     loaded: Vec<f64>,
     fresh: Vec<f64>,
@@ -231,6 +233,7 @@ pub async fn run(config: &Config) -> Table {
         ],
     );
     let mut naive_notes = BTreeMap::new();
+    let mut splits = Vec::new();
     for (scale, token) in SCALES.iter().zip(&tokens) {
         let figures = &ours[&key_of(scale)];
         let mut walks = Vec::new();
@@ -265,6 +268,22 @@ pub async fn run(config: &Config) -> Table {
             calls = walk.calls;
         }
         let first = median(&figures.first);
+        let answered: Vec<(f64, f64)> = figures
+            .first
+            .iter()
+            .zip(&figures.first_answer)
+            .filter(|(_, answer)| **answer > 0.0)
+            .map(|(first, answer)| (*answer, first - answer))
+            .collect();
+        if !answered.is_empty() {
+            splits.push(format!(
+                "{} at {}: {} then {} of the page's",
+                scale.label,
+                scale.repositories,
+                ms(median_by(&answered, |(answer, _)| *answer)),
+                ms(median_by(&answered, |(_, page)| *page))
+            ));
+        }
         let prepared = median(&figures.prepared);
         let loaded = median(&figures.loaded);
         let fresh = median(&figures.fresh);
@@ -300,11 +319,16 @@ pub async fn run(config: &Config) -> Table {
         config.runs
     ));
     table.note("first results: \"Continue\", clicked the moment the connect step shows it → the first repositories on screen. The click's own pointer movement is the first sign of intent, so the connect step asks for the repository step's first screen (app/src/pages/wizard/prepared.rs) a moment before the click, and the repository step waits for that same request: one round trip (the server reads the groups and the first group's repositories at once).");
+    table.note(format!(
+        "first results, split (medians): when the picker's answer had arrived after the click (Resource Timing's responseEnd, in the page), then the page's own time to the frame that paints it: {}.",
+        splits.join("; ")
+    ));
     table.note("prepared: the pointer over \"Continue\" first, as a user about to press it does (the connect step asks for the first screen then, not before: a user who reads the step and leaves costs the provider nothing more, figure 6), the click once that answer is back: the repository step only paints. No provider call is made for it, and none is repeated (end2end/tests/picker.spec.ts).");
     table.note("search: loaded: the search box's input event, for a repository already on screen → only it listed, from what the page holds. search: fresh term: the same for a repository of that group never searched for and not on screen → the provider's answer (Cloud's `q`, Data Center's `name`), asked without a pause; a term per run, so no answer comes from the server's cache. Groups whose whole list is loaded (100 and 1,000 repositories: 5 and 50 per workspace) answer every search from the page.");
     table.note("calls for a typed name: the provider calls one fresh name costs, typed a key at a time 100 ms apart, every request a newer keystroke made useless included; counted on the unmeasured first pass, since later passes type the same first letters, whose answers the server keeps for a minute (one run: a count). Each keystroke asks unless the loaded repositories are already every match (the group is loaded whole, or the term extends one whose every match is loaded). Before this issue the app sent a search once typing had paused for 100 ms: by construction, keys 100 ms or more apart sent every term, one call each unless the server held that term's answer, and faster typing sent fewer.");
     table.note("Calls at other paces: each keystroke asks unless its term is answered by what is loaded, so the count does not depend on the pace; the old pause sent every term at 100 ms a key or slower (the same count, or more: it had no loaded-matches rule), and only the last term of a faster burst. No rule can match that for faster typing within the search budget: the answer must come one round trip and 50 ms after the keystroke, so a request must leave within 50 ms less the studio's own time (here 12–21 ms: the fresh-term column less its 100 ms) of every keystroke that might be the last, which at a key every 40–100 ms is every keystroke. What a burst costs beyond the pause is bounded by the keystrokes whose terms no loaded answer covers (column: at most one call each).");
     table.note("all reachable: \"Continue\" → the last repository of the last group on screen, the page driven as fast as a script can (choose that group once the list shows, type the name at once). Every repository is one group choice and one search away once the first results show.");
+    table.note("The page's own time after the answer (2026-12-07): a CPU profile of the first screen (Chromium's profiler on the release front end built with its function names) showed the 50 radios built node by node, 250 elements and their values each crossing from wasm to JavaScript, taking 8.4 ms of the step's 11–14 ms between the answer and the frame (decoding the strings alone 3.6 ms). They are now one HTML string, every provider value escaped (app/src/pages/wizard/repository_options.rs): in the same profile the step's work after the answer fell to about 4 ms. The rest of the page's share is the browser's: the answer's body read, a task or two, and the wait for the next frame (up to 16.7 ms).");
     table.note("Why first results had slowed (2026-11-23: 128–161 ms on Cloud; 2026-12-06 before this change: 198–224 ms on both providers): the server answers in one round trip (123–154 ms measured at its API, debug build, 100 ms per call), and the rest was the repository step's own code. Since the front end was split by route it is a chunk, and only the configuration step preloaded the later steps' chunks: a user who reaches the connect step any other way (a reload, the way back from the provider's consent page, this benchmark's direct visit) made Continue fetch and compile that chunk before the step could send its request. Now every wizard step preloads the later ones, and the request leaves from the connect step; with the answer already there, a Continue that still had to load the chunk took 49–63 ms (2026-12-06T15:23, 91b36e2, before the preload).");
     table.note("GitHub (issue 30): groups are the accounts where the studio's app is installed (GET /user/installations), repositories an installation's (GET /user/installations/{installation_id}/repositories, 100 a call, kept a minute, shown 50 a page as on Cloud). GitHub's listing has no name filter, so a search reads the installation's whole list at once (here 500 repositories: page 1, already read for the first screen, and 4 more at the same time) and filters it on the server; later terms in the same minute cost no call. That is why its fresh-term figure and its calls for a typed name are below Bitbucket's: in this figure the fresh-term search just before had read the list; a first search of an account of 500 whose first screen was read costs 4 calls at once, one of an account not yet listed 5 (server test five_hundred_repositories_an_account_are_searched_and_paged counts them). The naive walk uses GitHub's default per_page (30).");
     table.note("Before issue 18 (2026-11-23, c1e8457), Cloud at 100 / 1,000 / 10,000 repositories: first results 128 / 156 / 161 ms, search 226 / 225 / 222 ms, all reachable 342 / 360 / 368 ms.");

@@ -26,6 +26,7 @@ pub mod provider;
 pub mod provider_route;
 pub mod repository;
 pub mod repository_list;
+pub mod repository_options;
 pub mod review;
 
 pub use branch::BranchStep;

@@ -13,9 +13,7 @@
 
 use crate::tasks::{Latest, PageTasks};
 use api::wizard::StepId;
-use api::{
-    ConnectionStatus, ErrorCode, Repository, RepositoryPicker, RepositoryQuery, RepositoryRef,
-};
+use api::{ConnectionStatus, ErrorCode, RepositoryPicker, RepositoryQuery, RepositoryRef};
 use leptos::ev::Event;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -23,9 +21,8 @@ use leptos_router::NavigateOptions;
 
 use super::prepared;
 use super::provider_route::ForRouteProvider;
-use super::repository_list::{
-    choose_workspace, dom_id, repository_details, Loading as ListLoading, RepositoryList,
-};
+use super::repository_list::{choose_workspace, dom_id, Loading as ListLoading, RepositoryList};
+use super::repository_options::{options_html, OPTION_ID_PREFIX};
 use crate::client;
 use crate::components::{
     use_oauth_error, AlertSlot, AuthorizePanel, ErrorMessage, Flow, InstallOffer, TryAgain,
@@ -341,6 +338,17 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
             }
         })
     });
+    // Redrawn only when the radios change: a redraw takes the keyboard focus from them.
+    let options = Memo::new(move |_| {
+        let chosen = selected.get_untracked();
+        list.with(|list| options_html(&list.items, chosen.as_deref()))
+    });
+    // A choice the page makes (forgotten on a change of group, or a search that hid it)
+    // reaches the radios; the user's own click is already there.
+    Effect::new(move |_| {
+        options.track();
+        check_only(selected.get().as_deref());
+    });
     let has_more = Memo::new(move |_| list.with(|list| list.next.is_some()));
     let error =
         Memo::new(move |_| list.with(|list| list.error.as_ref().map(|e| e.message.clone())));
@@ -425,15 +433,13 @@ fn WorkspaceRepositories(provider: Provider, first_screen: RepositoryPicker) -> 
                 ListPhase::Items => view! {
                     <fieldset class="repositories">
                         <legend>"Repositories"</legend>
-                        <ul class="repository-list">
-                            <For
-                                each=move || list.with(|list| list.items.clone())
-                                key=|repository| repository.full_name.clone()
-                                let:repository
-                            >
-                                <RepositoryOption repository selected />
-                            </For>
-                        </ul>
+                        // The radios as one string (see `repository_options`); a choice is
+                        // read where the change bubbles to, and written back on a redraw.
+                        <ul
+                            class="repository-list"
+                            on:change=move |event| selected.set(Some(event_target_value(&event)))
+                            inner_html=move || options.get()
+                        ></ul>
                     </fieldset>
                 }
                 .into_any(),
@@ -474,8 +480,24 @@ fn drop_unlisted_choice(list: RwSignal<RepositoryList>, selected: RwSignal<Optio
     }
 }
 
-/// Prefix of the radios' ids.
-const OPTION_ID_PREFIX: &str = "repository";
+/// Checks the radio of `slug` and no other (none for `None`).
+fn check_only(slug: Option<&str>) {
+    use wasm_bindgen::JsCast;
+    let radio = |element: web_sys::Element| element.dyn_into::<web_sys::HtmlInputElement>().ok();
+    let checked = document()
+        .query_selector("input[name=repository]:checked")
+        .ok()
+        .flatten()
+        .and_then(radio);
+    if let Some(checked) = checked.filter(|radio| Some(radio.value().as_str()) != slug) {
+        checked.set_checked(false);
+    }
+    let chosen =
+        slug.and_then(|slug| document().get_element_by_id(&dom_id(OPTION_ID_PREFIX, slug)));
+    if let Some(chosen) = chosen.and_then(radio) {
+        chosen.set_checked(true);
+    }
+}
 
 fn focus_element(id: &str) {
     use wasm_bindgen::JsCast;
@@ -492,39 +514,6 @@ fn repository_query(search: &str, cursor: Option<String>, refresh: bool) -> Repo
         search: (!search.is_empty()).then(|| search.to_owned()),
         cursor,
         refresh: refresh.then_some(true),
-    }
-}
-
-/// One radio. Its accessible name is exactly the repository name; the secondary line is
-/// its description.
-#[component]
-fn RepositoryOption(repository: Repository, selected: RwSignal<Option<String>>) -> impl IntoView {
-    let id = dom_id(OPTION_ID_PREFIX, &repository.slug);
-    let details_id = format!("{id}-details");
-    let details = repository_details(&repository);
-    let slug = repository.slug.clone();
-    let checked = {
-        let slug = slug.clone();
-        move || selected.with(|choice| choice.as_deref() == Some(slug.as_str()))
-    };
-    view! {
-        <li class="repository-option">
-            <input
-                type="radio"
-                name="repository"
-                id=id.clone()
-                value=slug.clone()
-                aria-describedby=details_id.clone()
-                prop:checked=checked
-                on:change=move |_| selected.set(Some(slug.clone()))
-            />
-            <span class="repository-text">
-                <label for=id>{repository.name}</label>
-                <span class="repository-details" id=details_id>
-                    {details}
-                </span>
-            </span>
-        </li>
     }
 }
 
