@@ -14,16 +14,15 @@
 
 use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::controls::{controlled_by_own_methods, ok, Fault, FaultKind, MergeFields, MAX_HANG};
+use crate::controls::{controlled_by_own_methods, ok, Gate, Gated, MergeFields};
 
 use crate::api::errors::ApiError;
 // The token endpoint is delayed like the API: OAuth round trips cost latency too.
@@ -34,170 +33,68 @@ use crate::{Sandbox, Stats};
 // methods.
 controlled_by_own_methods!(Sandbox, Stats);
 
-#[derive(Debug, Default)]
-pub(crate) struct ControlState {
-    pub latency: Duration,
-    pub faults: Vec<Fault>,
-    pub stats: Stats,
-    /// API requests being answered right now (for [`Stats::max_api_in_flight`]).
-    pub api_in_flight: u64,
-}
-
-/// Counts an API request as in flight until dropped, even when the client gives up early.
-struct InFlight(Sandbox);
-
-impl InFlight {
-    fn start(sb: &Sandbox, control: &mut ControlState) -> InFlight {
-        control.api_in_flight += 1;
-        control.stats.max_api_in_flight =
-            control.stats.max_api_in_flight.max(control.api_in_flight);
-        InFlight(sb.clone())
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        let mut world = self.0.world();
-        world.control.api_in_flight = world.control.api_in_flight.saturating_sub(1);
-    }
-}
-
-impl ControlState {
-    /// Consumes one use of the first armed fault matching `path`.
-    fn take_fault(&mut self, path: &str) -> Option<Fault> {
-        let i = self
-            .faults
-            .iter()
-            .position(|f| f.count > 0 && f.matches(path))?;
-        let fault = self.faults[i].clone();
-        self.faults[i].count -= 1;
-        if self.faults[i].count == 0 {
-            self.faults.remove(i);
-        }
-        self.stats.faults_injected += 1;
-        Some(fault)
-    }
-}
-
 pub(crate) const API_PREFIX: &str = "/2.0";
 
 fn is_api(path: &str) -> bool {
     path == API_PREFIX || path.starts_with("/2.0/")
 }
 
-/// Counts, delays and faults requests (see the module docs).
-pub(crate) async fn gate(State(sb): State<Sandbox>, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
-    if path.starts_with("/_control/") {
-        if !sb.control_enabled() {
-            return crate::web::not_found_response(&sb, &path);
-        }
-        return next.run(req).await;
-    }
-    if path.starts_with("/_static/") {
-        return next.run(req).await;
-    }
-    let api = is_api(&path);
-    let (latency, fault, _in_flight) = {
-        let mut world = sb.world();
-        let control = &mut world.control;
-        let in_flight = api.then(|| InFlight::start(&sb, control));
-        if api {
-            control.stats.api_requests += 1;
-            let route = req
-                .extensions()
-                .get::<MatchedPath>()
-                .map(|m| {
-                    // Nested under a prefix the template includes it; the key
-                    // should not depend on where the server mounted us.
-                    let t = m.as_str();
-                    t.find("/2.0").map_or(t, |i| &t[i..]).to_owned()
-                })
-                .unwrap_or_else(|| "(unmatched)".to_owned());
-            *control
-                .stats
-                .api_requests_by_endpoint
-                .entry(format!("{} {route}", req.method()))
-                .or_default() += 1;
-        }
-        if api || path == TOKEN_PATH {
-            if let Some(id) = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-            {
-                let ids = &mut control.stats.request_ids;
-                if ids.len() == crate::REQUEST_IDS_KEPT {
-                    ids.remove(0);
-                }
-                ids.push(id.to_owned());
-            }
-        }
-        let latency = if api || path == TOKEN_PATH {
-            control.latency
-        } else {
-            Duration::ZERO
-        };
-        (latency, control.take_fault(&path), in_flight)
-    };
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    let Some(fault) = fault else {
-        return next.run(req).await;
-    };
-    if !fault.latency.is_zero() {
-        tokio::time::sleep(fault.latency).await;
-    }
-    match fault.kind {
-        FaultKind::Status(status) => fault_response(&sb, &path, status),
-        FaultKind::Hang(d) => {
-            let mut cancel = sb.cancel_signal();
-            tokio::select! {
-                () = tokio::time::sleep(d.min(MAX_HANG)) => {}
-                _ = cancel.changed() => {}
-            }
-            fault_response(&sb, &path, 504)
-        }
-        FaultKind::MalformedJson => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"pagelen": 10, "values": [{"type": "repository", "full_name": "acme-da"#,
-        )
-            .into_response(),
-    }
-}
+impl Gated for Sandbox {
+    const MALFORMED_JSON: &'static str =
+        r#"{"pagelen": 10, "values": [{"type": "repository", "full_name": "acme-da"#;
+    // The Cloud gate has always kept request ids whole.
+    const REQUEST_ID_CHARS: usize = usize::MAX;
 
-/// An error in the style of the endpoint it replaces: API error JSON under
-/// `/2.0`, OAuth error JSON on the token endpoint, an HTML page elsewhere.
-fn fault_response(sb: &Sandbox, path: &str, status: u16) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-    let message = match status.as_u16() {
-        429 => "Rate limit for this resource has been exceeded".to_owned(),
-        500 => "Something went wrong".to_owned(),
-        _ => status
-            .canonical_reason()
-            .unwrap_or("Service unavailable")
-            .to_owned(),
-    };
-    let mut response = if is_api(path) {
-        ApiError::new(status, message).into_response()
-    } else if path == TOKEN_PATH {
-        let error = if matches!(status.as_u16(), 429 | 503) {
-            "temporarily_unavailable"
+    /// Pages are faulted too (not delayed); only the stylesheet is left alone.
+    fn gate(path: &str) -> Gate {
+        if path.starts_with("/_static/") {
+            Gate::Open
+        } else if is_api(path) {
+            Gate::Api
+        } else if path == TOKEN_PATH {
+            Gate::Token
         } else {
-            "server_error"
-        };
-        crate::oauth::token::oauth_error(status, error, &message)
-    } else {
-        crate::html::error_page(sb, status, "Something went wrong", &message)
-    };
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            Gate::Page
+        }
     }
-    response
+
+    /// `"GET /2.0/user/workspaces"`: the template from `/2.0` on (nested under a prefix, the
+    /// template includes it).
+    fn endpoint_key(method: &str, template: &str) -> String {
+        let route = template.find("/2.0").map_or(template, |i| &template[i..]);
+        format!("{method} {route}")
+    }
+
+    fn not_found(&self, path: &str) -> Response {
+        crate::web::not_found_response(self, path)
+    }
+
+    /// API error JSON under `/2.0`, OAuth error JSON on the token endpoint, an HTML page
+    /// elsewhere.
+    fn fault_response(&self, gate: Gate, status: StatusCode) -> Response {
+        let message = match status.as_u16() {
+            429 => "Rate limit for this resource has been exceeded",
+            500 => "Something went wrong",
+            _ => status.canonical_reason().unwrap_or("Service unavailable"),
+        };
+        let mut response = match gate {
+            Gate::Api => ApiError::new(status, message).into_response(),
+            Gate::Token => crate::controls::token_fault(status, message),
+            Gate::Page | Gate::Open => {
+                crate::html::error_page(self, status, "Something went wrong", message)
+            }
+        };
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+
+    fn max_in_flight(stats: &mut Stats) -> Option<&mut u64> {
+        Some(&mut stats.max_api_in_flight)
+    }
 }
 
 pub(crate) fn routes() -> Router<Sandbox> {

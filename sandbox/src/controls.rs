@@ -5,14 +5,19 @@
 //! neither sandbox). Each sandbox adds its own (Cloud's rate limit;
 //! revoke and commit, whose bodies name each one's own accounts and repositories).
 //!
+//! And the gate every other request passes ([`gate`]), which applies latency and injected
+//! faults the same way for every provider, over [`Gated`].
+//!
 //! And serving a sandbox on a local port ([`Serving`]) and reading its base URL
 //! ([`base_path`]), which both do the same way.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -66,35 +71,211 @@ impl Fault {
     }
 }
 
-/// Consumes one use of the first armed fault in `faults` matching `path` (relative to the
-/// base URL); a fault used up is disarmed.
-pub(crate) fn take_fault(faults: &mut Vec<Fault>, path: &str) -> Option<Fault> {
-    let i = faults.iter().position(|f| f.count > 0 && f.matches(path))?;
-    let fault = faults[i].clone();
-    faults[i].count -= 1;
-    if faults[i].count == 0 {
-        faults.remove(i);
-    }
-    Some(fault)
-}
-
-/// Keeps a request's `X-Request-Id` (newest last, at most [`crate::REQUEST_IDS_KEPT`]), so a
-/// test can follow a studio request upstream.
-pub(crate) fn remember_request_id(ids: &mut Vec<String>, headers: &axum::http::HeaderMap) {
+/// Keeps a request's `X-Request-Id` (newest last, at most [`crate::REQUEST_IDS_KEPT`], each
+/// cut to `max_chars`), so a test can follow a studio request upstream.
+fn remember_request_id(ids: &mut Vec<String>, headers: &axum::http::HeaderMap, max_chars: usize) {
     if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
         if ids.len() >= crate::REQUEST_IDS_KEPT {
             ids.remove(0);
         }
-        ids.push(id.chars().take(200).collect());
+        ids.push(id.chars().take(max_chars).collect());
     }
 }
 
 /// Longest a `hang` fault holds a request.
 pub const MAX_HANG: Duration = Duration::from_secs(60);
 
+/// What the control API has set and the gate counts, for a provider with stats `S`.
+#[derive(Debug, Default)]
+pub(crate) struct ControlState<S> {
+    pub latency: Duration,
+    pub faults: Vec<Fault>,
+    pub stats: S,
+    /// API requests being answered right now (for [`Gated::max_in_flight`]).
+    pub in_flight: u64,
+}
+
+impl<S: GateStats> ControlState<S> {
+    /// Consumes one use of the first armed fault matching `path` (relative to the base URL);
+    /// a fault used up is disarmed.
+    fn take_fault(&mut self, path: &str) -> Option<Fault> {
+        let i = self
+            .faults
+            .iter()
+            .position(|f| f.count > 0 && f.matches(path))?;
+        let fault = self.faults[i].clone();
+        self.faults[i].count -= 1;
+        if self.faults[i].count == 0 {
+            self.faults.remove(i);
+        }
+        *self.stats.counters().faults_injected += 1;
+        Some(fault)
+    }
+}
+
+/// The fields of a provider's stats the gate counts in; the stats stay each provider's own
+/// struct, because their JSON (field names and order) is what `GET /_control/stats` answers.
+pub(crate) struct GateCounters<'a> {
+    pub api_requests: &'a mut u64,
+    pub api_requests_by_endpoint: &'a mut BTreeMap<String, u64>,
+    pub faults_injected: &'a mut u64,
+    pub request_ids: &'a mut Vec<String>,
+}
+
+/// A provider's stats, as the gate counts in them.
+pub(crate) trait GateStats {
+    fn counters(&mut self) -> GateCounters<'_>;
+}
+
+/// What the gate does with a request, by its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gate {
+    /// Counted, delayed and faulted.
+    Api,
+    /// The OAuth token endpoint: delayed and faulted like the API (OAuth round trips cost
+    /// latency too), not counted as an API request.
+    Token,
+    /// Faulted only.
+    Page,
+    /// Let through untouched.
+    Open,
+}
+
+/// A sandbox whose requests pass [`gate`]: how it sorts paths and words its answers.
+pub(crate) trait Gated: Controlled {
+    /// The body of a `malformed_json` fault: a truncated answer of this provider's shape.
+    const MALFORMED_JSON: &'static str;
+    /// The `Content-Type` of a `malformed_json` fault.
+    const MALFORMED_JSON_TYPE: &'static str = "application/json";
+    /// How many characters of an `X-Request-Id` the stats keep.
+    const REQUEST_ID_CHARS: usize = 200;
+
+    fn gate(path: &str) -> Gate;
+    /// `"GET /…"`: the key of `api_requests_by_endpoint` for a route template (or
+    /// `"(unmatched)"`), which must not depend on where the server mounted the sandbox.
+    fn endpoint_key(method: &str, template: &str) -> String;
+    /// The answer for `/_control/…` while the control API is off: the ordinary 404.
+    fn not_found(&self, path: &str) -> Response;
+    /// A `status` fault (or a `hang`'s 504) in the style of the endpoint it replaces.
+    fn fault_response(&self, gate: Gate, status: StatusCode) -> Response;
+    /// Where the stats keep the most API requests answered at the same time; `None` for
+    /// stats that do not report it.
+    fn max_in_flight(_stats: &mut Self::Stats) -> Option<&mut u64> {
+        None
+    }
+}
+
+/// Counts an API request in flight until dropped, even when the client gives up early.
+struct InFlight<P: Gated>(P);
+
+impl<P: Gated> InFlight<P> {
+    fn start(provider: &P, control: &mut ControlState<P::Stats>) -> InFlight<P> {
+        control.in_flight += 1;
+        if let Some(max) = P::max_in_flight(&mut control.stats) {
+            *max = (*max).max(control.in_flight);
+        }
+        InFlight(provider.clone())
+    }
+}
+
+impl<P: Gated> Drop for InFlight<P> {
+    fn drop(&mut self) {
+        self.0
+            .with_control(|control| control.in_flight = control.in_flight.saturating_sub(1));
+    }
+}
+
+/// Counts, delays and faults requests before a handler runs, so a faulted call has no side
+/// effect, exactly like an upstream outage. The control routes are never delayed or faulted,
+/// or a test could not undo what it set up; they answer only while the control API is
+/// enabled, so a dev server that mounts a sandbox does not let any browser reset it.
+pub(crate) async fn gate<P: Gated>(
+    State(provider): State<P>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if path.starts_with("/_control/") {
+        if !provider.control_enabled() {
+            return provider.not_found(&path);
+        }
+        return next.run(request).await;
+    }
+    let gate = P::gate(&path);
+    if gate == Gate::Open {
+        return next.run(request).await;
+    }
+    let delayed = matches!(gate, Gate::Api | Gate::Token);
+    let (latency, fault, _in_flight) = provider.with_control(|control| {
+        let in_flight = (gate == Gate::Api).then(|| InFlight::start(&provider, control));
+        let counters = control.stats.counters();
+        if gate == Gate::Api {
+            *counters.api_requests += 1;
+            let template = request
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("(unmatched)", MatchedPath::as_str);
+            *counters
+                .api_requests_by_endpoint
+                .entry(P::endpoint_key(request.method().as_str(), template))
+                .or_default() += 1;
+        }
+        if delayed {
+            remember_request_id(counters.request_ids, request.headers(), P::REQUEST_ID_CHARS);
+        }
+        let latency = if delayed {
+            control.latency
+        } else {
+            Duration::ZERO
+        };
+        (latency, control.take_fault(&path), in_flight)
+    });
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let Some(fault) = fault else {
+        return next.run(request).await;
+    };
+    if !fault.latency.is_zero() {
+        tokio::time::sleep(fault.latency).await;
+    }
+    let status = match fault.kind {
+        FaultKind::Status(status) => status,
+        FaultKind::Hang(d) => {
+            let mut cancel = provider.cancel_signal();
+            tokio::select! {
+                () = tokio::time::sleep(d.min(MAX_HANG)) => {}
+                _ = cancel.changed() => {}
+            }
+            504
+        }
+        FaultKind::MalformedJson => {
+            return (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, P::MALFORMED_JSON_TYPE)],
+                P::MALFORMED_JSON,
+            )
+                .into_response()
+        }
+    };
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    provider.fault_response(gate, status)
+}
+
+/// A fault on an OAuth token endpoint: the OAuth error body, `temporarily_unavailable` when
+/// retrying can help.
+pub(crate) fn token_fault(status: StatusCode, message: &str) -> Response {
+    let error = if matches!(status.as_u16(), 429 | 503) {
+        "temporarily_unavailable"
+    } else {
+        "server_error"
+    };
+    crate::oauth::token::oauth_error(status, error, message)
+}
+
 /// A sandbox the common control endpoints drive.
 pub(crate) trait Controlled: Clone + Send + Sync + 'static {
-    type Stats: Serialize;
+    type Stats: Serialize + GateStats;
     fn stats(&self) -> Self::Stats;
     fn clear_stats(&self);
     fn reset(&self);
@@ -102,9 +283,14 @@ pub(crate) trait Controlled: Clone + Send + Sync + 'static {
     fn advance_clock(&self, by: Duration);
     fn set_rotation(&self, on: bool);
     fn inject(&self, fault: Fault);
+    fn control_enabled(&self) -> bool;
+    /// Changes when the sandbox is reset or shut down, which ends a `hang`.
+    fn cancel_signal(&self) -> tokio::sync::watch::Receiver<u64>;
+    fn with_control<R>(&self, f: impl FnOnce(&mut ControlState<Self::Stats>) -> R) -> R;
 }
 
-/// `Controlled` for a sandbox type by its own methods of the same names.
+/// `Controlled` for a sandbox type by its own methods of the same names (and its world's
+/// `control`), and [`GateStats`] for its stats by their fields of the same names.
 macro_rules! controlled_by_own_methods {
     ($sandbox:ty, $stats:ty) => {
         impl $crate::controls::Controlled for $sandbox {
@@ -129,6 +315,29 @@ macro_rules! controlled_by_own_methods {
             }
             fn inject(&self, fault: $crate::controls::Fault) {
                 <$sandbox>::inject(self, fault)
+            }
+            fn control_enabled(&self) -> bool {
+                <$sandbox>::control_enabled(self)
+            }
+            fn cancel_signal(&self) -> ::tokio::sync::watch::Receiver<u64> {
+                <$sandbox>::cancel_signal(self)
+            }
+            fn with_control<R>(
+                &self,
+                f: impl FnOnce(&mut $crate::controls::ControlState<$stats>) -> R,
+            ) -> R {
+                f(&mut self.world().control)
+            }
+        }
+
+        impl $crate::controls::GateStats for $stats {
+            fn counters(&mut self) -> $crate::controls::GateCounters<'_> {
+                $crate::controls::GateCounters {
+                    api_requests: &mut self.api_requests,
+                    api_requests_by_endpoint: &mut self.api_requests_by_endpoint,
+                    faults_injected: &mut self.faults_injected,
+                    request_ids: &mut self.request_ids,
+                }
             }
         }
     };

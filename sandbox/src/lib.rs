@@ -171,7 +171,7 @@ impl Sandbox {
             .fallback(web::not_found)
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
-                control::gate,
+                crate::controls::gate::<Sandbox>,
             ))
             .with_state(self.clone())
     }

@@ -7,7 +7,7 @@
 
 use crate::api::rate_limit::RateLimits;
 use crate::clock::Clock;
-use crate::control::ControlState;
+use crate::controls::ControlState;
 use crate::directory::Directory;
 use crate::oauth::store::OAuthState;
 
@@ -15,7 +15,7 @@ pub(crate) struct World {
     pub clock: Clock,
     pub directory: Directory,
     pub oauth: OAuthState,
-    pub control: ControlState,
+    pub control: ControlState<crate::Stats>,
     pub rate_limits: RateLimits,
 }
 

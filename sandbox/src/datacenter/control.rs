@@ -4,9 +4,8 @@
 //! control routes and the pages are never delayed or faulted. Off unless enabled: a dev
 //! server that mounts the sandbox must not let any browser reset it.
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -15,112 +14,56 @@ use serde_json::json;
 
 use super::errors::{DcError, SERVER};
 use super::oauth::TOKEN_PATH;
-use super::world::ControlState;
 use super::{api, DataCenter, DcStats};
-use crate::controls::{controlled_by_own_methods, ok, Fault, FaultKind, MergeFields, MAX_HANG};
+use crate::controls::{controlled_by_own_methods, ok, Gate, Gated, MergeFields};
 
 // The common control endpoints (`crate::controls::routes`) drive Data Center by its own
 // methods.
 controlled_by_own_methods!(DataCenter, DcStats);
 
-impl ControlState {
-    /// Consumes one use of the first armed fault matching `path`.
-    fn take_fault(&mut self, path: &str) -> Option<Fault> {
-        let fault = crate::controls::take_fault(&mut self.faults, path)?;
-        self.stats.faults_injected += 1;
-        Some(fault)
-    }
-}
+impl Gated for DataCenter {
+    const MALFORMED_JSON: &'static str =
+        r#"{"size": 25, "limit": 25, "isLastPage": false, "values": [{"slug": "pipel"#;
 
-/// `"GET /api/latest/repos"`: the route template relative to `/rest`, wherever the router is
-/// mounted, with the document's `{path}` for axum's `{*path}`.
-fn endpoint_key(method: &str, template: &str) -> String {
-    let relative = template
-        .find("/rest/")
-        .map_or(template, |i| &template[i + "/rest".len()..]);
-    format!("{method} {}", relative.replace("{*path}", "{path}"))
-}
-
-pub(crate) async fn gate(State(dc): State<DataCenter>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
-    if path.starts_with("/_control/") {
-        if !dc.control_enabled() {
-            return super::not_found_page(&dc, &path);
-        }
-        return next.run(request).await;
-    }
-    let rest = api::is_rest(&path);
-    let token = path == TOKEN_PATH;
-    if !rest && !token {
-        return next.run(request).await;
-    }
-    let (latency, fault) = {
-        let mut world = dc.world();
-        let control = &mut world.control;
-        if rest {
-            control.stats.api_requests += 1;
-            let template = request
-                .extensions()
-                .get::<MatchedPath>()
-                .map_or("(unmatched)", MatchedPath::as_str);
-            *control
-                .stats
-                .api_requests_by_endpoint
-                .entry(endpoint_key(request.method().as_str(), template))
-                .or_default() += 1;
-        }
-        crate::controls::remember_request_id(&mut control.stats.request_ids, request.headers());
-        (control.latency, control.take_fault(&path))
-    };
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    let Some(fault) = fault else {
-        return next.run(request).await;
-    };
-    if !fault.latency.is_zero() {
-        tokio::time::sleep(fault.latency).await;
-    }
-    match fault.kind {
-        FaultKind::Status(status) => fault_response(token, status),
-        FaultKind::Hang(d) => {
-            let mut cancel = dc.cancel_signal();
-            tokio::select! {
-                () = tokio::time::sleep(d.min(MAX_HANG)) => {}
-                _ = cancel.changed() => {}
-            }
-            fault_response(token, 504)
-        }
-        FaultKind::MalformedJson => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"size": 25, "limit": 25, "isLastPage": false, "values": [{"slug": "pipel"#,
-        )
-            .into_response(),
-    }
-}
-
-/// An error in the style of the endpoint it replaces: DC's errors body on REST, an OAuth
-/// error on the token endpoint.
-fn fault_response(token: bool, status: u16) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-    let message = status.canonical_reason().unwrap_or("Service unavailable");
-    let mut response = if token {
-        let error = if matches!(status.as_u16(), 429 | 503) {
-            "temporarily_unavailable"
+    /// REST and token calls; the pages are never delayed or faulted.
+    fn gate(path: &str) -> Gate {
+        if api::is_rest(path) {
+            Gate::Api
+        } else if path == TOKEN_PATH {
+            Gate::Token
         } else {
-            "server_error"
-        };
-        crate::oauth::token::oauth_error(status, error, message)
-    } else {
-        DcError::new(status, SERVER, message).into_response()
-    };
-    if matches!(status.as_u16(), 429 | 503) {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            Gate::Open
+        }
     }
-    response
+
+    /// `"GET /api/latest/repos"`: the route template relative to `/rest`, with the document's
+    /// `{path}` for axum's `{*path}`.
+    fn endpoint_key(method: &str, template: &str) -> String {
+        let relative = template
+            .find("/rest/")
+            .map_or(template, |i| &template[i + "/rest".len()..]);
+        format!("{method} {}", relative.replace("{*path}", "{path}"))
+    }
+
+    fn not_found(&self, path: &str) -> Response {
+        super::not_found_page(self, path)
+    }
+
+    /// DC's errors body on REST, an OAuth error on the token endpoint.
+    fn fault_response(&self, gate: Gate, status: StatusCode) -> Response {
+        let message = status.canonical_reason().unwrap_or("Service unavailable");
+        let mut response = if gate == Gate::Token {
+            crate::controls::token_fault(status, message)
+        } else {
+            DcError::new(status, SERVER, message).into_response()
+        };
+        if matches!(status.as_u16(), 429 | 503) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
 }
 
 pub(crate) fn routes() -> Router<DataCenter> {
@@ -196,7 +139,12 @@ async fn merge(State(dc): State<DataCenter>, Json(body): Json<MergeBody>) -> Res
 
 #[cfg(test)]
 mod tests {
-    use super::endpoint_key;
+    use crate::controls::Gated;
+    use crate::datacenter::DataCenter;
+
+    fn endpoint_key(method: &str, template: &str) -> String {
+        DataCenter::endpoint_key(method, template)
+    }
 
     #[test]
     fn endpoint_keys_do_not_depend_on_the_mount() {

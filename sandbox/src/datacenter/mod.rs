@@ -103,7 +103,7 @@ impl DataCenter {
             .fallback(fallback)
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
-                control::gate,
+                crate::controls::gate::<DataCenter>,
             ))
             .with_state(self.clone())
     }

@@ -3,14 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::model::{Commit, Permission, Project, Repository, Tree, User};
 use super::oauth::store::OAuthState;
 use crate::clock::Clock;
-use crate::controls::Fault;
+use crate::controls::ControlState;
 use crate::history::{self, MergeRequest, Plan, Refused};
 use crate::ids::new_commit_hash;
 
@@ -32,7 +31,7 @@ pub(crate) struct World {
     /// User slug → grants.
     pub access: HashMap<String, Access>,
     pub oauth: OAuthState,
-    pub control: ControlState,
+    pub control: ControlState<DcStats>,
 }
 
 /// Counters of `DataCenter::stats` and `GET /_control/stats`.
@@ -52,14 +51,6 @@ pub struct DcStats {
     /// last, at most [`crate::REQUEST_IDS_KEPT`].
     #[serde(default)]
     pub request_ids: Vec<String>,
-}
-
-/// What the control API has set and counted (the gate's side is in `control`).
-#[derive(Debug, Default)]
-pub(crate) struct ControlState {
-    pub latency: Duration,
-    pub faults: Vec<Fault>,
-    pub stats: DcStats,
 }
 
 /// Who a commit made through the control API ("someone else") is by.

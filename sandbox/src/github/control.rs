@@ -7,9 +7,8 @@
 //! secondary rate limit ("Rate limits for the REST API"): the message, and `retry-after`
 //! (1 second here, so tests stay fast).
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, StatusCode};
-use axum::middleware::Next;
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -18,106 +17,52 @@ use serde_json::json;
 
 use super::errors::ApiError;
 use super::{api, oauth, GitHub, GitHubStats};
-use crate::controls::{
-    controlled_by_own_methods, ok, refuse, take_fault, FaultKind, MergeFields, MAX_HANG,
-};
+use crate::controls::{controlled_by_own_methods, ok, refuse, Gate, Gated, MergeFields};
 
 controlled_by_own_methods!(GitHub, GitHubStats);
 
-/// `"GET /user/installations"`: the route template relative to `/api/v3`, wherever the
-/// router is mounted, with the description's `{ref}`/`{path}` for axum's `{*…}`.
-fn endpoint_key(method: &str, template: &str) -> String {
-    let relative = template
-        .find(api::API)
-        .map_or(template, |i| &template[i + api::API.len()..]);
-    format!("{method} {}", relative.replace("{*", "{"))
-}
+impl Gated for GitHub {
+    const MALFORMED_JSON: &'static str = r#"{"total_count": 2, "installations": [{"id": 4"#;
+    const MALFORMED_JSON_TYPE: &'static str = "application/json; charset=utf-8";
 
-/// Counts an API request in flight for `max_concurrent`, until dropped.
-struct InFlight(GitHub);
+    /// API and token calls; the pages are never delayed or faulted.
+    fn gate(path: &str) -> Gate {
+        if path.starts_with(api::API) {
+            Gate::Api
+        } else if path == oauth::TOKEN_PATH {
+            Gate::Token
+        } else {
+            Gate::Open
+        }
+    }
 
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        let mut world = self.0.world();
-        world.control.in_flight = world.control.in_flight.saturating_sub(1);
+    /// `"GET /user/installations"`: the route template relative to `/api/v3`, with the
+    /// description's `{ref}`/`{path}` for axum's `{*…}`.
+    fn endpoint_key(method: &str, template: &str) -> String {
+        let relative = template
+            .find(api::API)
+            .map_or(template, |i| &template[i + api::API.len()..]);
+        format!("{method} {}", relative.replace("{*", "{"))
     }
-}
 
-pub(crate) async fn gate(State(gh): State<GitHub>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
-    if path.starts_with("/_control/") {
-        if !gh.control_enabled() {
-            return super::fallback(State(gh), request.uri().clone()).await;
-        }
-        return next.run(request).await;
+    fn not_found(&self, path: &str) -> Response {
+        super::not_found_page(self, path)
     }
-    let is_api = path.starts_with(api::API);
-    let token = path == oauth::TOKEN_PATH;
-    if !is_api && !token {
-        return next.run(request).await;
-    }
-    let (latency, fault) = {
-        let mut world = gh.world();
-        let control = &mut world.control;
-        if is_api {
-            control.stats.api_requests += 1;
-            let template = request
-                .extensions()
-                .get::<MatchedPath>()
-                .map_or("(unmatched)", MatchedPath::as_str);
-            *control
-                .stats
-                .api_requests_by_endpoint
-                .entry(endpoint_key(request.method().as_str(), template))
-                .or_default() += 1;
-            control.in_flight += 1;
-            control.stats.max_concurrent = control.stats.max_concurrent.max(control.in_flight);
-        }
-        crate::controls::remember_request_id(&mut control.stats.request_ids, request.headers());
-        let fault = take_fault(&mut control.faults, &path);
-        if fault.is_some() {
-            control.stats.faults_injected += 1;
-        }
-        (control.latency, fault)
-    };
-    let _in_flight = is_api.then(|| InFlight(gh.clone()));
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    let Some(fault) = fault else {
-        return next.run(request).await;
-    };
-    if !fault.latency.is_zero() {
-        tokio::time::sleep(fault.latency).await;
-    }
-    match fault.kind {
-        FaultKind::Status(status) => fault_response(status),
-        FaultKind::Hang(d) => {
-            let mut cancel = gh.cancel_signal();
-            tokio::select! {
-                () = tokio::time::sleep(d.min(MAX_HANG)) => {}
-                _ = cancel.changed() => {}
-            }
-            fault_response(504)
-        }
-        FaultKind::MalformedJson => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-            r#"{"total_count": 2, "installations": [{"id": 4"#,
-        )
-            .into_response(),
-    }
-}
 
-fn fault_response(status: u16) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-    let mut error = ApiError::new(status, status.canonical_reason().unwrap_or("Server Error"));
-    if matches!(status.as_u16(), 403 | 429) {
-        error.message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.".into();
-        error.documentation_url = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
-        error.retry_after = Some(1);
+    /// GitHub's error body everywhere, the token endpoint included.
+    fn fault_response(&self, _: Gate, status: StatusCode) -> Response {
+        let mut error = ApiError::new(status, status.canonical_reason().unwrap_or("Server Error"));
+        if matches!(status.as_u16(), 403 | 429) {
+            error.message = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.".into();
+            error.documentation_url = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
+            error.retry_after = Some(1);
+        }
+        error.into_response()
     }
-    error.into_response()
+
+    fn max_in_flight(stats: &mut GitHubStats) -> Option<&mut u64> {
+        Some(&mut stats.max_concurrent)
+    }
 }
 
 pub(crate) fn routes() -> Router<GitHub> {

@@ -104,7 +104,7 @@ impl GitHub {
             .fallback(fallback)
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
-                control::gate,
+                crate::controls::gate::<GitHub>,
             ))
             .with_state(self.clone())
     }
@@ -315,11 +315,16 @@ async fn stylesheet() -> Response {
 }
 
 async fn fallback(State(gh): State<GitHub>, uri: Uri) -> Response {
-    if uri.path().starts_with(api::API) {
+    not_found_page(&gh, uri.path())
+}
+
+/// GitHub's 404: its error body under the API, a page elsewhere.
+pub(crate) fn not_found_page(gh: &GitHub, path: &str) -> Response {
+    if path.starts_with(api::API) {
         return errors::ApiError::not_found().into_response();
     }
     oauth::pages::error_page(
-        &gh,
+        gh,
         axum::http::StatusCode::NOT_FOUND,
         "Page not found",
         "There is nothing at this address in the GitHub sandbox.",

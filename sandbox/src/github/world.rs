@@ -12,7 +12,7 @@ use super::model::{
 };
 use super::oauth::store::OAuthState;
 use crate::clock::Clock;
-use crate::controls::Fault;
+use crate::controls::ControlState;
 use crate::history::{self, changed_paths, MergeRequest, Plan, Refused};
 
 /// GitHub's primary rate limit for a user access token: 5,000 requests an hour.
@@ -39,14 +39,6 @@ pub struct GitHubStats {
     pub request_ids: Vec<String>,
 }
 
-#[derive(Debug, Default)]
-pub(crate) struct ControlState {
-    pub latency: Duration,
-    pub faults: Vec<Fault>,
-    pub stats: GitHubStats,
-    pub in_flight: u64,
-}
-
 /// One user's primary rate-limit window.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RateWindow {
@@ -68,7 +60,7 @@ pub(crate) struct World {
     pub next_installation_id: u64,
     pub rate: HashMap<String, RateWindow>,
     pub oauth: OAuthState,
-    pub control: ControlState,
+    pub control: ControlState<GitHubStats>,
 }
 
 /// Who a commit made through the control API ("someone else") is by.
