@@ -464,7 +464,8 @@ async fn switching_on_github(engine: Engine) {
 /// calls: GitHub's one compare; Cloud's commits on each side and the diffstat, the base's tip
 /// read from the branch's own commits (their parent) instead of asked for; Data Center's
 /// changes and the commits on each side. Neither Bitbucket document has one operation for
-/// counts and files together (BENCHMARKS.md, figure 10).
+/// counts and files together (BENCHMARKS.md, figure 10). A file's diff after it costs the
+/// diff alone.
 async fn the_summary_costs_the_providers_floor(on: On, engine: Engine) {
     let app = on.connected(engine).await;
     let id = on.project(&app).await.id;
@@ -483,6 +484,29 @@ async fn the_summary_costs_the_providers_floor(on: On, engine: Engine) {
         _ => 3,
     };
     assert_eq!(on.calls(&app) - before, expected, "{:?}", on.provider);
+
+    // The file's diff a moment later: the diff alone (GitHub's is in the compare it kept).
+    let before = on.calls(&app);
+    let diff_url = format!(
+        "{}?branch={}&path={}",
+        api::paths::compare_file(id),
+        api::paths::encode_query_value(BRANCH),
+        api::paths::encode_query_value(PATH)
+    );
+    let response = app.browser.get(&diff_url).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let diff: FileDiff = response.json().await.unwrap();
+    assert!(!diff.hunks.is_empty(), "{:?}", on.provider);
+    let expected = match on.provider {
+        GitProvider::GitHub => 0,
+        _ => 1,
+    };
+    assert_eq!(
+        on.calls(&app) - before,
+        expected,
+        "{:?}: the diff",
+        on.provider
+    );
 }
 
 async fn summary_on_cloud(engine: Engine) {

@@ -8,7 +8,8 @@
 //!   is commits, so the tips come from those answers: the base's is the newest commit behind,
 //!   or, with none behind, the one commit the branch's own were made on (their `parents`),
 //!   and only failing both is its branch asked;
-//! - a file's diff: `GET …/diff/{branch tip}..{base tip}?path=` (raw text);
+//! - a file's diff: `GET …/diff/{branch tip}..{base tip}?path=` (raw text), the tips those of
+//!   the summary a moment before (its commits are kept a minute);
 //! - the pull request page: `{repository}/pull-requests/new?source=&dest=`.
 
 use api::{DiffHunk, FileChange};
@@ -21,6 +22,7 @@ use super::rest::{slug, BitbucketRest, Rest};
 use super::source::Asked;
 use crate::providers::branch::Repo;
 use crate::providers::branching::{below, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE};
+use crate::providers::cache::{Reading, LIST_TTL};
 use crate::providers::{body, ProviderError};
 use wire::diff;
 
@@ -102,6 +104,7 @@ impl BitbucketRest {
         at: Repo<'_>,
         include: &str,
         exclude: &str,
+        reading: Reading,
     ) -> Result<Between, ProviderError> {
         let (workspace, repo) = (slug(at.group, "workspace")?, slug(at.repo, "repository")?);
         let query = [
@@ -110,7 +113,8 @@ impl BitbucketRest {
             ("pagelen", COUNTED.to_string()),
         ];
         let url = self.url(&["repositories", workspace, repo, "commits"], &query);
-        let page: Paginated<WireCommit> = self.get(token, url, "commits").await?;
+        let page: Paginated<WireCommit> =
+            self.read(token, url, "commits", LIST_TTL, reading).await?;
         let more = page.next.is_some();
         let mut between = Between {
             more,
@@ -125,6 +129,39 @@ impl BitbucketRest {
             between.hashes.push(hash);
         }
         Ok(between)
+    }
+
+    /// The commits on each side: `Opening` for a summary (asked afresh, and kept for the file
+    /// diffs that follow), `Cached` for a file's diff, which then asks only for the diff.
+    async fn sides(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        base: &str,
+        head: &str,
+        reading: Reading,
+    ) -> Result<(Between, Between), ProviderError> {
+        let (ahead, behind) = tokio::join!(
+            self.commits_between(token, at, head, base, reading),
+            self.commits_between(token, at, base, head, reading)
+        );
+        Ok((ahead?, behind?))
+    }
+
+    /// The base's tip: the newest commit behind or, with none behind, the one commit the
+    /// branch's own were made on; only failing both is the base branch asked for.
+    async fn base_tip(
+        &self,
+        token: &SecretString,
+        at: Repo<'_>,
+        base: &str,
+        (ahead, behind): &(Between, Between),
+    ) -> Result<String, ProviderError> {
+        match (behind.hashes.first(), ahead.made_on()) {
+            (Some(tip), _) => Ok(tip.clone()),
+            (None, Some(tip)) => Ok(tip.to_owned()),
+            (None, None) => self.tip_of(token, at, base).await,
+        }
     }
 
     /// `{head}..{base}` of two tips, each checked as a commit hash.
@@ -182,11 +219,8 @@ impl BranchWork for BitbucketRest {
         base: &str,
         head: &str,
     ) -> Result<Compared, ProviderError> {
-        let (ahead, behind) = tokio::join!(
-            self.commits_between(token, at, head, base),
-            self.commits_between(token, at, base, head)
-        );
-        let (ahead, behind) = (ahead?, behind?);
+        let sides = self.sides(token, at, base, head, Reading::Opening).await?;
+        let (ahead, behind) = &sides;
         let mut compared = Compared {
             ahead: u32::try_from(ahead.hashes.len()).unwrap_or(u32::MAX),
             behind: u32::try_from(behind.hashes.len()).unwrap_or(u32::MAX),
@@ -197,11 +231,7 @@ impl BranchWork for BitbucketRest {
         let Some(head_tip) = ahead.hashes.first() else {
             return Ok(compared);
         };
-        let base_tip = match (behind.hashes.first(), ahead.made_on()) {
-            (Some(tip), _) => tip.clone(),
-            (None, Some(tip)) => tip.to_owned(),
-            (None, None) => self.tip_of(token, at, base).await?,
-        };
+        let base_tip = self.base_tip(token, at, base, &sides).await?;
         let (workspace, repo) = (slug(at.group, "workspace")?, slug(at.repo, "repository")?);
         let spec = Self::spec(head_tip, &base_tip)?;
         let query = [
@@ -226,9 +256,13 @@ impl BranchWork for BitbucketRest {
         head: &str,
         path: &str,
     ) -> Result<Vec<DiffHunk>, ProviderError> {
-        let (head_tip, base_tip) =
-            tokio::join!(self.tip_of(token, at, head), self.tip_of(token, at, base));
-        let spec = Self::spec(&head_tip?, &base_tip?)?;
+        let sides = self.sides(token, at, base, head, Reading::Cached).await?;
+        let Some(head_tip) = sides.0.hashes.first() else {
+            // Nothing on the branch that the base lacks: nothing to show.
+            return Ok(Vec::new());
+        };
+        let base_tip = self.base_tip(token, at, base, &sides).await?;
+        let spec = Self::spec(head_tip, &base_tip)?;
         let (workspace, repo) = (slug(at.group, "workspace")?, slug(at.repo, "repository")?);
         let query = [("topic", "true".to_owned()), ("path", path.to_owned())];
         let url = self.url(&["repositories", workspace, repo, "diff", &spec], &query);
