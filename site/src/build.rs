@@ -150,21 +150,41 @@ fn bindgen(wasm: &Path, pkg: &Path, split: bool) -> anyhow::Result<()> {
 /// wasm-opt on every module; the glue minified (its exports keep their names).
 fn optimize(pkg: &Path) -> anyhow::Result<()> {
     let wasm_opt = npm_bin("wasm-opt")?;
+    let mut modules = Vec::new();
     for entry in fs::read_dir(pkg)? {
         let path = entry?.path();
         if path
             .extension()
             .is_some_and(|extension| extension == "wasm")
         {
-            run_quietly(
-                Command::new(&wasm_opt)
-                    .args(WASM_OPT)
-                    .arg(&path)
-                    .arg("-o")
-                    .arg(&path),
-            )?;
+            modules.push(path);
         }
     }
+    // A split build is over a hundred modules, and npm's wasm-opt spends most of each run
+    // starting up: one run per core at a time.
+    let queue = std::sync::Mutex::new(modules);
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    std::thread::scope(|scope| {
+        let optimized: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| loop {
+                    let Some(path) = queue.lock().expect("no worker panics").pop() else {
+                        return anyhow::Ok(());
+                    };
+                    run_quietly(
+                        Command::new(&wasm_opt)
+                            .args(WASM_OPT)
+                            .arg(&path)
+                            .arg("-o")
+                            .arg(&path),
+                    )?;
+                })
+            })
+            .collect();
+        optimized
+            .into_iter()
+            .try_for_each(|worker| worker.join().expect("wasm-opt's worker does not panic"))
+    })?;
     let glue = pkg.join(format!("{NAME}.js"));
     run_command(
         Command::new(npm_bin("esbuild")?)

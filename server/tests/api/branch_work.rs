@@ -191,6 +191,21 @@ async fn error_of(response: reqwest::Response, status: u16) -> ApiError {
     serde_json::from_str(&text).unwrap()
 }
 
+/// `$cloud`, `$data_center` and `$github`: the test `$body` on each provider's sandbox.
+macro_rules! on_every_provider {
+    ($body:ident => $cloud:ident, $data_center:ident, $github:ident) => {
+        async fn $cloud(engine: Engine) {
+            $body(CLOUD, engine).await;
+        }
+        async fn $data_center(engine: Engine) {
+            $body(DATA_CENTER, engine).await;
+        }
+        async fn $github(engine: Engine) {
+            $body(GITHUB, engine).await;
+        }
+    };
+}
+
 /// The whole path a user takes, on one provider.
 async fn work_on_a_branch(on: On, engine: Engine) {
     let app = on.connected(engine).await;
@@ -333,17 +348,7 @@ async fn work_on_a_branch(on: On, engine: Engine) {
     assert!(listed.branches.is_empty(), "{:?}", listed.branches);
 }
 
-async fn on_cloud(engine: Engine) {
-    work_on_a_branch(CLOUD, engine).await;
-}
-
-async fn on_data_center(engine: Engine) {
-    work_on_a_branch(DATA_CENTER, engine).await;
-}
-
-async fn on_github(engine: Engine) {
-    work_on_a_branch(GITHUB, engine).await;
-}
+on_every_provider!(work_on_a_branch => on_cloud, on_data_center, on_github);
 
 /// Names are Git's rule, checked before any provider call; a studio project has no branches.
 async fn bad_names_and_studio_projects_are_refused(engine: Engine) {
@@ -448,17 +453,7 @@ async fn switching_branches_costs_the_head(on: On, engine: Engine) {
     );
 }
 
-async fn switching_on_cloud(engine: Engine) {
-    switching_branches_costs_the_head(CLOUD, engine).await;
-}
-
-async fn switching_on_data_center(engine: Engine) {
-    switching_branches_costs_the_head(DATA_CENTER, engine).await;
-}
-
-async fn switching_on_github(engine: Engine) {
-    switching_branches_costs_the_head(GITHUB, engine).await;
-}
+on_every_provider!(switching_branches_costs_the_head => switching_on_cloud, switching_on_data_center, switching_on_github);
 
 /// The comparison's summary of a branch one commit ahead of an unmoved `main`, in provider
 /// calls: GitHub's one compare; Cloud's commits on each side and the diffstat, the base's tip
@@ -509,15 +504,7 @@ async fn the_summary_costs_the_providers_floor(on: On, engine: Engine) {
     );
 }
 
-async fn summary_on_cloud(engine: Engine) {
-    the_summary_costs_the_providers_floor(CLOUD, engine).await;
-}
-async fn summary_on_data_center(engine: Engine) {
-    the_summary_costs_the_providers_floor(DATA_CENTER, engine).await;
-}
-async fn summary_on_github(engine: Engine) {
-    the_summary_costs_the_providers_floor(GITHUB, engine).await;
-}
+on_every_provider!(the_summary_costs_the_providers_floor => summary_on_cloud, summary_on_data_center, summary_on_github);
 
 /// A save on a branch someone else moved since the editor opened (another file added)
 /// lands on their commit: Cloud and GitHub refuse the old parent and the studio commits
@@ -546,15 +533,7 @@ async fn a_save_on_a_moved_branch_lists_what_others_added(on: On, engine: Engine
     );
 }
 
-async fn moved_branch_on_cloud(engine: Engine) {
-    a_save_on_a_moved_branch_lists_what_others_added(CLOUD, engine).await;
-}
-async fn moved_branch_on_data_center(engine: Engine) {
-    a_save_on_a_moved_branch_lists_what_others_added(DATA_CENTER, engine).await;
-}
-async fn moved_branch_on_github(engine: Engine) {
-    a_save_on_a_moved_branch_lists_what_others_added(GITHUB, engine).await;
-}
+on_every_provider!(a_save_on_a_moved_branch_lists_what_others_added => moved_branch_on_cloud, moved_branch_on_data_center, moved_branch_on_github);
 
 async fn keep_draft(app: &TestApp, id: i64, branch: Option<&str>, content: &str) {
     let url = api::paths::pipeline_draft(id, Some(PATH), branch);
