@@ -12,10 +12,18 @@ use secrecy::SecretString;
 use url::Url;
 
 use super::branch::{Asked, BranchCalls, Repo};
+use super::cache::Reading;
 use super::ProviderError;
 
 /// Branch names asked of the provider for one screen of the selector.
 pub const BRANCH_PAGE: usize = 30;
+
+/// How a provider reads what a comparison's summary asks for: afresh (the branch may have
+/// moved since the page opened), and kept a minute for the file diffs that follow it.
+pub const SUMMARY_READING: Reading = Reading::Opening;
+/// How a file's diff reads what the summary a moment before asked for: from what it kept, so
+/// opening a changed file asks the provider for the diff alone.
+pub const DIFF_READING: Reading = Reading::Cached;
 pub use api::branch::MAX_DIFF_LINES;
 
 /// One screen of a repository's branch names, as the provider found them.

@@ -184,6 +184,19 @@ async fn compare(app: &TestApp, id: i64, branch: &str) -> Comparison {
     response.json().await.unwrap()
 }
 
+/// One file's diff on `branch` against `main`.
+async fn file_diff(app: &TestApp, id: i64, branch: &str, path: &str) -> FileDiff {
+    let url = format!(
+        "{}?branch={}&path={}",
+        api::paths::compare_file(id),
+        api::paths::encode_query_value(branch),
+        api::paths::encode_query_value(path)
+    );
+    let response = app.browser.get(&url).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
 async fn error_of(response: reqwest::Response, status: u16) -> ApiError {
     let code = response.status();
     let text = response.text().await.unwrap();
@@ -307,15 +320,7 @@ async fn work_on_a_branch(on: On, engine: Engine) {
         "{page}"
     );
 
-    let diff_url = format!(
-        "{}?branch={}&path={}",
-        api::paths::compare_file(id),
-        api::paths::encode_query_value(BRANCH),
-        api::paths::encode_query_value(PATH)
-    );
-    let response = app.browser.get(&diff_url).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let diff: FileDiff = response.json().await.unwrap();
+    let diff = file_diff(&app, id, BRANCH, PATH).await;
     let lines: Vec<_> = diff.hunks.iter().flat_map(|h| &h.lines).collect();
     let added = lines
         .iter()
@@ -482,15 +487,7 @@ async fn the_summary_costs_the_providers_floor(on: On, engine: Engine) {
 
     // The file's diff a moment later: the diff alone (GitHub's is in the compare it kept).
     let before = on.calls(&app);
-    let diff_url = format!(
-        "{}?branch={}&path={}",
-        api::paths::compare_file(id),
-        api::paths::encode_query_value(BRANCH),
-        api::paths::encode_query_value(PATH)
-    );
-    let response = app.browser.get(&diff_url).await;
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    let diff: FileDiff = response.json().await.unwrap();
+    let diff = file_diff(&app, id, BRANCH, PATH).await;
     assert!(!diff.hunks.is_empty(), "{:?}", on.provider);
     let expected = match on.provider {
         GitProvider::GitHub => 0,

@@ -21,7 +21,9 @@ use super::model::{BranchName, DiffStat, Paginated, WireCommit};
 use super::rest::{slug, BitbucketRest, Rest};
 use super::source::Asked;
 use crate::providers::branch::Repo;
-use crate::providers::branching::{below, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE};
+use crate::providers::branching::{
+    below, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE, DIFF_READING, SUMMARY_READING,
+};
 use crate::providers::cache::{Reading, LIST_TTL};
 use crate::providers::{body, ProviderError};
 use wire::diff;
@@ -131,8 +133,7 @@ impl BitbucketRest {
         Ok(between)
     }
 
-    /// The commits on each side: `Opening` for a summary (asked afresh, and kept for the file
-    /// diffs that follow), `Cached` for a file's diff, which then asks only for the diff.
+    /// The commits on each side, read as [`SUMMARY_READING`] or [`DIFF_READING`] say.
     async fn sides(
         &self,
         token: &SecretString,
@@ -219,7 +220,7 @@ impl BranchWork for BitbucketRest {
         base: &str,
         head: &str,
     ) -> Result<Compared, ProviderError> {
-        let sides = self.sides(token, at, base, head, Reading::Opening).await?;
+        let sides = self.sides(token, at, base, head, SUMMARY_READING).await?;
         let (ahead, behind) = &sides;
         let mut compared = Compared {
             ahead: u32::try_from(ahead.hashes.len()).unwrap_or(u32::MAX),
@@ -256,7 +257,7 @@ impl BranchWork for BitbucketRest {
         head: &str,
         path: &str,
     ) -> Result<Vec<DiffHunk>, ProviderError> {
-        let sides = self.sides(token, at, base, head, Reading::Cached).await?;
+        let sides = self.sides(token, at, base, head, DIFF_READING).await?;
         let Some(head_tip) = sides.0.hashes.first() else {
             // Nothing on the branch that the base lacks: nothing to show.
             return Ok(Vec::new());

@@ -14,7 +14,8 @@ use super::model::{Comparison, ShortBranch};
 use super::rest::{GitHubRest, Rest};
 use crate::providers::branch::Repo;
 use crate::providers::branching::{
-    below, path_branch, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE,
+    below, path_branch, BranchPage, BranchWork, Changed, Compared, BRANCH_PAGE, DIFF_READING,
+    SUMMARY_READING,
 };
 use crate::providers::cache::{Reading, LIST_TTL};
 use crate::providers::ProviderError;
@@ -37,8 +38,7 @@ fn change(status: &str) -> FileChange {
 }
 
 impl GitHubRest {
-    /// `GET …/compare/{base}...{head}`: `Opening` for the summary (asked afresh, and kept for
-    /// the file diffs that follow), `Cached` for a file's diff.
+    /// `GET …/compare/{base}...{head}`, read as [`SUMMARY_READING`] or [`DIFF_READING`] say.
     async fn comparison(
         &self,
         token: &SecretString,
@@ -102,7 +102,7 @@ impl BranchWork for GitHubRest {
         head: &str,
     ) -> Result<Compared, ProviderError> {
         let found = self
-            .comparison(token, at, base, head, Reading::Opening)
+            .comparison(token, at, base, head, SUMMARY_READING)
             .await?;
         Ok(Compared {
             ahead: found.ahead_by,
@@ -129,9 +129,7 @@ impl BranchWork for GitHubRest {
         head: &str,
         path: &str,
     ) -> Result<Vec<DiffHunk>, ProviderError> {
-        let found = self
-            .comparison(token, at, base, head, Reading::Cached)
-            .await?;
+        let found = self.comparison(token, at, base, head, DIFF_READING).await?;
         let file = found
             .files
             .into_iter()
