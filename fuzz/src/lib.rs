@@ -271,6 +271,11 @@ pub fn provider_answers(data: &[u8]) {
                     let change = commit.to_change();
                     assert!(change.label.chars().count() <= 7);
                     assert_eq!(change.revision, commit.id);
+                    // A parent is named only when it is the one, with an id.
+                    if let Some(parent) = commit.only_parent() {
+                        assert!(!parent.is_empty());
+                        assert_eq!(commit.parents.as_ref().map(Vec::len), Some(1));
+                    }
                 }
             }
         }
