@@ -7,6 +7,14 @@ import { test as base, expect } from '@playwright/test';
 export const CONTROL = '/_sandbox/bitbucket/_control';
 
 export const test = base.extend<{ freshSandbox: void }>({
+  // Worker n drives the server on the configured port + n (playwright.config.ts starts one per
+  // worker), so no test sees another's sandbox state.
+  baseURL: async ({ baseURL }, use, testInfo) => {
+    if (!baseURL || process.env.E2E_EXTERNAL || process.env.BASE_URL) return use(baseURL);
+    const url = new URL(baseURL);
+    url.port = String(Number(url.port) + testInfo.parallelIndex);
+    await use(url.origin);
+  },
   freshSandbox: [
     async ({ request }, use) => {
       const reset = await request.post(`${CONTROL}/reset`);
