@@ -34,19 +34,21 @@ mod html;
 mod ids;
 mod oauth;
 mod seed;
+mod served;
 mod sessions;
 mod web;
 mod world;
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 pub use controls::{Fault, FaultKind, MAX_HANG};
+pub use served::Running;
 use world::World;
 
 /// An OAuth consumer registered with the sandbox, as configured under a
@@ -120,43 +122,27 @@ pub struct Sandbox {
 
 struct Inner {
     config: SandboxConfig,
-    /// The path part of `base_url` (`""` at the root, else `/prefix`): used
-    /// for cookie paths and same-site redirects, which must not depend on the
-    /// host name the browser happened to use.
-    base_path: String,
-    world: Mutex<World>,
-    control_enabled: AtomicBool,
+    core: served::Core<World>,
     /// `next` links carry an opaque cursor instead of a page number (see
     /// [`Sandbox::set_cursor_pagination`]).
     cursor_pagination: AtomicBool,
     /// `fields=+…` is ignored (see [`Sandbox::set_partial_responses`]).
     no_partial_responses: AtomicBool,
-    /// Bumped by `reset` and shutdown: wakes requests held by `hang` faults.
-    cancel: tokio::sync::watch::Sender<u64>,
 }
 
-impl std::fmt::Debug for Sandbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("base_url", &self.inner.config.base_url)
-            .finish_non_exhaustive()
-    }
-}
+served::built_on_core!(Sandbox, World, "sandbox server", "RunningSandbox");
 
 impl Sandbox {
     /// A sandbox holding the seeded world, with the control API (`/_control/*`)
     /// off: see [`Sandbox::enable_control`].
     pub fn new(mut config: SandboxConfig) -> Sandbox {
-        let base_path = crate::controls::base_path(&mut config.base_url);
+        let core = served::Core::new(&mut config.base_url, World::seed());
         Sandbox {
             inner: Arc::new(Inner {
                 config,
-                base_path,
-                world: Mutex::new(World::seed()),
-                control_enabled: AtomicBool::new(false),
+                core,
                 cursor_pagination: AtomicBool::new(false),
                 no_partial_responses: AtomicBool::new(false),
-                cancel: tokio::sync::watch::Sender::new(0),
             }),
         }
     }
@@ -260,16 +246,6 @@ impl Sandbox {
         }
     }
 
-    /// Turns the HTTP control API (`/_control/*`) on or off. The Rust methods
-    /// (`set_latency`, `inject`, `reset`…) work either way.
-    pub fn enable_control(&self, on: bool) {
-        self.inner.control_enabled.store(on, Ordering::Relaxed);
-    }
-
-    pub fn control_enabled(&self) -> bool {
-        self.inner.control_enabled.load(Ordering::Relaxed)
-    }
-
     /// Bitbucket's `next` link is opaque: a page number for list-based collections, "an
     /// unpredictable hash" for iterator-based ones (its pagination page). On, every
     /// paginated answer's `next` and `previous` carry an opaque `cursor` instead of `page`,
@@ -316,14 +292,6 @@ impl Sandbox {
         self.release_hangs();
     }
 
-    fn release_hangs(&self) {
-        self.inner.cancel.send_modify(|n| *n = n.wrapping_add(1));
-    }
-
-    pub(crate) fn cancel_signal(&self) -> tokio::sync::watch::Receiver<u64> {
-        self.inner.cancel.subscribe()
-    }
-
     pub(crate) fn consumer(&self, key: &str) -> Option<&Consumer> {
         self.inner.config.consumers.iter().find(|c| c.key == key)
     }
@@ -331,61 +299,19 @@ impl Sandbox {
     pub(crate) fn config(&self) -> &SandboxConfig {
         &self.inner.config
     }
-
-    pub(crate) fn base_path(&self) -> &str {
-        &self.inner.base_path
-    }
-
-    /// Locks the world. A panic in another handler must not brick the sandbox
-    /// for the rest of a test run, so poisoning is ignored: every mutation is
-    /// small and leaves the world consistent.
-    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
-        self.inner
-            .world
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
 }
 
 /// A sandbox served on a local port.
-pub struct RunningSandbox {
-    pub sandbox: Sandbox,
-    pub base_url: String,
-    pub addr: SocketAddr,
-    serving: controls::Serving,
-}
+pub type RunningSandbox = Running<Sandbox>;
 
-impl RunningSandbox {
-    /// Releases held requests, stops accepting connections, gives open ones a moment to
-    /// finish, then drops them.
-    pub async fn shutdown(self) {
-        self.sandbox.release_hangs();
-        self.serving.stop().await;
-    }
-}
-
-impl std::fmt::Debug for RunningSandbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunningSandbox")
-            .field("base_url", &self.base_url)
-            .field("addr", &self.addr)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Serves a new sandbox on `127.0.0.1:0`; `base_url` is
+/// Serves a new sandbox on `127.0.0.1:0`; `url` is
 /// `http://127.0.0.1:{port}`. Returns as soon as the port is bound. The
 /// control API is enabled (tests drive it over HTTP).
 pub async fn spawn(
     consumers: Vec<Consumer>,
     require_pkce: bool,
 ) -> std::io::Result<RunningSandbox> {
-    spawn_at(
-        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
-        consumers,
-        require_pkce,
-    )
-    .await
+    spawn_at(served::LOOPBACK, consumers, require_pkce).await
 }
 
 /// Like [`spawn`], on a given address (the standalone binary uses it, and
@@ -395,20 +321,12 @@ pub async fn spawn_at(
     consumers: Vec<Consumer>,
     require_pkce: bool,
 ) -> std::io::Result<RunningSandbox> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let addr = listener.local_addr()?;
-    let base_url = controls::public_url(addr);
-    let sandbox = Sandbox::new(SandboxConfig {
-        base_url: base_url.clone(),
-        consumers,
-        require_pkce,
-    });
-    sandbox.enable_control(true);
-    let serving = controls::Serving::start(listener, sandbox.router(), "sandbox server");
-    Ok(RunningSandbox {
-        sandbox,
-        base_url,
-        addr,
-        serving,
+    served::serve(addr, |base_url| {
+        Sandbox::new(SandboxConfig {
+            base_url,
+            consumers,
+            require_pkce,
+        })
     })
+    .await
 }

@@ -79,13 +79,13 @@ async fn main() -> std::io::Result<()> {
     let running = sandbox::spawn_at(addr, vec![consumer], args.require_pkce).await?;
     let sb = &running.sandbox;
     sb.enable_control(args.control);
-    tracing::info!(base_url = %running.base_url, "Bitbucket sandbox listening");
+    tracing::info!(base_url = %running.url, "Bitbucket sandbox listening");
     tracing::info!(url = %sb.authorize_url(), "authorize");
     tracing::info!(url = %sb.token_url(), "token");
     tracing::info!(url = %sb.api_url(), "REST API 2.0");
     tracing::info!(url = %sb.app_authorizations_url(), "App authorizations");
     if args.control {
-        tracing::info!(url = %format!("{}/_control/stats", running.base_url), "control API");
+        tracing::info!(url = %format!("{}/_control/stats", running.url), "control API");
     } else {
         tracing::info!("control API off (start with --control to enable it)");
     }

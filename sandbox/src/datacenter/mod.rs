@@ -20,9 +20,7 @@ mod seed;
 mod web;
 mod world;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -34,6 +32,8 @@ use axum::Router;
 pub use seed::{BIG_PROJECTS, BIG_REPOSITORIES_PER_PROJECT, PASSWORD};
 pub use world::DcStats;
 use world::World;
+
+use crate::served::{built_on_core, Core};
 
 /// An incoming application link: the studio as Data Center knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,34 +61,22 @@ pub struct DataCenter {
 
 struct Inner {
     config: DataCenterConfig,
-    /// The path part of `base_url` (`""` at the root, else `/prefix`).
-    base_path: String,
-    world: Mutex<World>,
-    control_enabled: AtomicBool,
-    /// Bumped by `reset` and shutdown: wakes requests held by `hang` faults.
-    cancel: tokio::sync::watch::Sender<u64>,
+    core: Core<World>,
 }
 
-impl std::fmt::Debug for DataCenter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DataCenter")
-            .field("base_url", &self.inner.config.base_url)
-            .finish_non_exhaustive()
-    }
-}
+built_on_core!(
+    DataCenter,
+    World,
+    "Data Center sandbox",
+    "RunningDataCenter"
+);
 
 impl DataCenter {
     /// A sandbox holding the seeded world, with the control API off.
     pub fn new(mut config: DataCenterConfig) -> DataCenter {
-        let base_path = crate::controls::base_path(&mut config.base_url);
+        let core = Core::new(&mut config.base_url, World::seed());
         DataCenter {
-            inner: Arc::new(Inner {
-                config,
-                base_path,
-                world: Mutex::new(World::seed()),
-                control_enabled: AtomicBool::new(false),
-                cancel: tokio::sync::watch::Sender::new(0),
-            }),
+            inner: Arc::new(Inner { config, core }),
         }
     }
 
@@ -164,15 +152,6 @@ impl DataCenter {
         }
     }
 
-    /// Turns the HTTP control API (`/_control/*`) on or off; the Rust methods work either way.
-    pub fn enable_control(&self, on: bool) {
-        self.inner.control_enabled.store(on, Ordering::Relaxed);
-    }
-
-    pub fn control_enabled(&self) -> bool {
-        self.inner.control_enabled.load(Ordering::Relaxed)
-    }
-
     /// Back to the seeded world: grants, sessions, tokens, counters, faults, latency,
     /// rotation, clock offset and every commit are forgotten; hanging requests are released.
     pub fn reset(&self) {
@@ -228,29 +207,8 @@ impl DataCenter {
             .map(|c| c.id.clone())
     }
 
-    fn release_hangs(&self) {
-        self.inner.cancel.send_modify(|n| *n = n.wrapping_add(1));
-    }
-
-    pub(crate) fn cancel_signal(&self) -> tokio::sync::watch::Receiver<u64> {
-        self.inner.cancel.subscribe()
-    }
-
     pub(crate) fn client(&self, id: &str) -> Option<&DcClient> {
         self.inner.config.clients.iter().find(|c| c.id == id)
-    }
-
-    pub(crate) fn base_path(&self) -> &str {
-        &self.inner.base_path
-    }
-
-    /// Locks the world; a panic elsewhere must not brick the sandbox, so poisoning is
-    /// ignored (every mutation is small and leaves the world consistent).
-    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
-        self.inner
-            .world
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -292,49 +250,13 @@ pub(crate) fn not_found_page(dc: &DataCenter, path: &str) -> Response {
 }
 
 /// A Data Center sandbox served on a local port.
-pub struct RunningDataCenter {
-    pub datacenter: DataCenter,
-    pub base_url: String,
-    pub addr: SocketAddr,
-    serving: crate::controls::Serving,
-}
+pub type RunningDataCenter = crate::Running<DataCenter>;
 
-impl RunningDataCenter {
-    /// Releases held requests, stops accepting connections, gives open ones a moment, then
-    /// drops them.
-    pub async fn shutdown(self) {
-        self.datacenter.release_hangs();
-        self.serving.stop().await;
-    }
-}
-
-impl std::fmt::Debug for RunningDataCenter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunningDataCenter")
-            .field("base_url", &self.base_url)
-            .field("addr", &self.addr)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Serves a new Data Center sandbox on `127.0.0.1:0` (`base_url` `http://127.0.0.1:{port}`),
+/// Serves a new Data Center sandbox on `127.0.0.1:0` (`url` `http://127.0.0.1:{port}`),
 /// control API enabled. Returns as soon as the port is bound.
 pub async fn spawn(clients: Vec<DcClient>) -> std::io::Result<RunningDataCenter> {
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).await?;
-    let addr = listener.local_addr()?;
-    let base_url = crate::controls::public_url(addr);
-    let datacenter = DataCenter::new(DataCenterConfig {
-        base_url: base_url.clone(),
-        clients,
-    });
-    datacenter.enable_control(true);
-    let serving =
-        crate::controls::Serving::start(listener, datacenter.router(), "Data Center sandbox");
-    Ok(RunningDataCenter {
-        datacenter,
-        base_url,
-        addr,
-        serving,
+    crate::served::serve(crate::served::LOOPBACK, |base_url| {
+        DataCenter::new(DataCenterConfig { base_url, clients })
     })
+    .await
 }

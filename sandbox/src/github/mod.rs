@@ -19,9 +19,7 @@ mod seed;
 mod web;
 mod world;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -33,6 +31,8 @@ use axum::Router;
 pub use seed::{BIG_ORGS, BIG_REPOSITORIES_PER_ORG, PASSWORD};
 pub use world::GitHubStats;
 use world::World;
+
+use crate::served::{built_on_core, Core};
 
 /// A GitHub App registered with the sandbox, as under "Developer settings".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,33 +63,18 @@ pub struct GitHub {
 
 struct Inner {
     config: GitHubConfig,
-    base_path: String,
-    world: Mutex<World>,
-    control_enabled: AtomicBool,
-    cancel: tokio::sync::watch::Sender<u64>,
+    core: Core<World>,
 }
 
-impl std::fmt::Debug for GitHub {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GitHub")
-            .field("base_url", &self.inner.config.base_url)
-            .finish_non_exhaustive()
-    }
-}
+built_on_core!(GitHub, World, "GitHub sandbox", "RunningGitHub");
 
 impl GitHub {
     /// A sandbox holding the seeded world, with the control API off.
     pub fn new(mut config: GitHubConfig) -> GitHub {
-        let base_path = crate::controls::base_path(&mut config.base_url);
         let world = World::seed(&config.apps);
+        let core = Core::new(&mut config.base_url, world);
         GitHub {
-            inner: Arc::new(Inner {
-                config,
-                base_path,
-                world: Mutex::new(world),
-                control_enabled: AtomicBool::new(false),
-                cancel: tokio::sync::watch::Sender::new(0),
-            }),
+            inner: Arc::new(Inner { config, core }),
         }
     }
 
@@ -182,14 +167,6 @@ impl GitHub {
         }
     }
 
-    pub fn enable_control(&self, on: bool) {
-        self.inner.control_enabled.store(on, Ordering::Relaxed);
-    }
-
-    pub fn control_enabled(&self) -> bool {
-        self.inner.control_enabled.load(Ordering::Relaxed)
-    }
-
     /// Back to the seeded world; hanging requests are released.
     pub fn reset(&self) {
         *self.world() = World::seed(&self.inner.config.apps);
@@ -249,14 +226,6 @@ impl GitHub {
             .map(|c| c.sha.clone())
     }
 
-    fn release_hangs(&self) {
-        self.inner.cancel.send_modify(|n| *n = n.wrapping_add(1));
-    }
-
-    pub(crate) fn cancel_signal(&self) -> tokio::sync::watch::Receiver<u64> {
-        self.inner.cancel.subscribe()
-    }
-
     pub(crate) fn app_by_client(&self, client_id: &str) -> Option<&GitHubApp> {
         self.inner
             .config
@@ -267,15 +236,6 @@ impl GitHub {
 
     pub(crate) fn app_by_slug(&self, slug: &str) -> Option<&GitHubApp> {
         self.inner.config.apps.iter().find(|a| a.slug == slug)
-    }
-
-    pub(crate) fn base_path(&self) -> &str {
-        &self.inner.base_path
-    }
-
-    /// Locks the world, ignoring poisoning (every mutation leaves it consistent).
-    pub(crate) fn world(&self) -> MutexGuard<'_, World> {
-        self.inner.world.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -332,44 +292,12 @@ pub(crate) fn not_found_page(gh: &GitHub, path: &str) -> Response {
 }
 
 /// A GitHub sandbox served on a local port.
-pub struct RunningGitHub {
-    pub github: GitHub,
-    pub url: String,
-    pub addr: SocketAddr,
-    serving: crate::controls::Serving,
-}
-
-impl RunningGitHub {
-    pub async fn shutdown(self) {
-        self.github.release_hangs();
-        self.serving.stop().await;
-    }
-}
-
-impl std::fmt::Debug for RunningGitHub {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunningGitHub")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
-}
+pub type RunningGitHub = crate::Running<GitHub>;
 
 /// Serves a new GitHub sandbox on `127.0.0.1:0` at the root, control API enabled.
 pub async fn spawn(apps: Vec<GitHubApp>) -> std::io::Result<RunningGitHub> {
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).await?;
-    let addr = listener.local_addr()?;
-    let url = crate::controls::public_url(addr);
-    let github = GitHub::new(GitHubConfig {
-        base_url: url.clone(),
-        apps,
-    });
-    github.enable_control(true);
-    let serving = crate::controls::Serving::start(listener, github.router(), "GitHub sandbox");
-    Ok(RunningGitHub {
-        github,
-        url,
-        addr,
-        serving,
+    crate::served::serve(crate::served::LOOPBACK, |base_url| {
+        GitHub::new(GitHubConfig { base_url, apps })
     })
+    .await
 }

@@ -29,7 +29,7 @@ async fn user_has_bitbuckets_shape() {
     assert!(me["account_id"].as_str().unwrap().contains(':'));
     assert_eq!(
         me["links"]["avatar"]["href"],
-        format!("{}/account/alex/avatar/", rs.base_url)
+        format!("{}/account/alex/avatar/", rs.url)
     );
     assert!(me["links"]["html"]["href"].is_string());
     assert!(me["links"]["self"]["href"].is_string());
@@ -282,7 +282,7 @@ async fn repository_objects_have_bitbuckets_shape() {
     assert!(repo["updated_on"].as_str().unwrap().contains('T'));
     assert_eq!(
         repo["links"]["html"]["href"],
-        format!("{}/acme-data/marketing-etl", rs.base_url)
+        format!("{}/acme-data/marketing-etl", rs.url)
     );
     assert_eq!(repo["links"]["clone"].as_array().unwrap().len(), 2);
 

@@ -86,7 +86,7 @@ pub async fn sign_in(rs: &RunningSandbox, nickname: &str, params: &[(String, Str
     ];
     form.extend_from_slice(params);
     let r = http()
-        .post(format!("{}/site/oauth2/login", rs.base_url))
+        .post(format!("{}/site/oauth2/login", rs.url))
         .form(&form)
         .send()
         .await
@@ -112,7 +112,7 @@ pub async fn get_authorize(
 ) -> Response {
     let mut req = http().get(format!(
         "{}/site/oauth2/authorize?{}",
-        rs.base_url,
+        rs.url,
         query(params)
     ));
     if let Some(c) = cookie {
@@ -135,7 +135,7 @@ pub async fn decide(
     ];
     form.extend_from_slice(params);
     http()
-        .post(format!("{}/site/oauth2/authorize", rs.base_url))
+        .post(format!("{}/site/oauth2/authorize", rs.url))
         .header(COOKIE, cookie)
         .form(&form)
         .send()

@@ -12,7 +12,7 @@ use crate::common::*;
 
 async fn control(rs: &sandbox::RunningSandbox, path: &str, body: Value) -> StatusCode {
     http()
-        .post(format!("{}/_control/{path}", rs.base_url))
+        .post(format!("{}/_control/{path}", rs.url))
         .json(&body)
         .send()
         .await
@@ -104,7 +104,7 @@ async fn stats_count_calls_and_reset_returns_to_the_seed() {
     api(&rs, &t.access, "/user/workspaces").await;
     api(&rs, &t.access, "/user/workspaces").await;
     let stats: Value = http()
-        .get(format!("{}/_control/stats", rs.base_url))
+        .get(format!("{}/_control/stats", rs.url))
         .send()
         .await
         .unwrap()
@@ -172,7 +172,7 @@ async fn latency_delays_api_and_token_calls_only() {
     assert!(started.elapsed() >= Duration::from_millis(60));
     let started = Instant::now();
     http()
-        .get(format!("{}/_control/stats", rs.base_url))
+        .get(format!("{}/_control/stats", rs.url))
         .send()
         .await
         .unwrap();
@@ -490,7 +490,7 @@ async fn a_control_commit_moves_the_branch_as_a_push_would() {
     let before = tip(&api_json(&rs, &t.access, branch).await.1);
 
     let answer: Value = http()
-        .post(format!("{}/_control/commit", rs.base_url))
+        .post(format!("{}/_control/commit", rs.url))
         .json(&json!({
             "nickname": "alex",
             "workspace": "alex-rivera",
@@ -527,7 +527,7 @@ async fn a_control_commit_moves_the_branch_as_a_push_would() {
 
     // The same rules as the API: no write access, no commit.
     let refused = http()
-        .post(format!("{}/_control/commit", rs.base_url))
+        .post(format!("{}/_control/commit", rs.url))
         .json(&json!({
             "nickname": "sam",
             "workspace": "alex-rivera",

@@ -17,13 +17,13 @@ fn repository() -> Value {
 
 async fn push(rs: &RunningSandbox, branch: &str, files: Value) -> String {
     let body = with_fields(repository(), json!({ "branch": branch, "files": files }));
-    let (status, body) = control(&rs.base_url, "commit", &body).await;
+    let (status, body) = control(&rs.url, "commit", &body).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["hash"].as_str().unwrap().to_owned()
 }
 
 async fn merge(rs: &RunningSandbox, body: Value) -> (StatusCode, Value) {
-    control(&rs.base_url, "merge", &with_fields(repository(), body)).await
+    control(&rs.url, "merge", &with_fields(repository(), body)).await
 }
 
 async fn tip(rs: &RunningSandbox, token: &str, branch: &str) -> (StatusCode, Value) {
@@ -145,7 +145,7 @@ async fn the_create_pull_request_page() {
         http()
             .get(format!(
                 "{}/alex-rivera/sandbox-pipelines/pull-requests/new?{query}",
-                rs.base_url
+                rs.url
             ))
             .send()
     };
@@ -177,7 +177,7 @@ async fn the_create_pull_request_page() {
     let r = http()
         .get(format!(
             "{}/alex-rivera/no-such-repo/pull-requests/new?source=a",
-            rs.base_url
+            rs.url
         ))
         .send()
         .await

@@ -40,7 +40,7 @@ async fn login_sets_the_cookie_and_returns_to_authorize() {
     ];
     form.extend(params.clone());
     let r = http()
-        .post(format!("{}/site/oauth2/login", rs.base_url))
+        .post(format!("{}/site/oauth2/login", rs.url))
         .form(&form)
         .send()
         .await
@@ -269,7 +269,7 @@ async fn switch_account_clears_the_cookie_and_returns_to_sign_in() {
     form.extend(params.clone());
     let cookie = sign_in(&rs, "alex", &params).await;
     let r = http()
-        .post(format!("{}/site/oauth2/logout", rs.base_url))
+        .post(format!("{}/site/oauth2/logout", rs.url))
         .header(COOKIE, cookie)
         .form(&form)
         .send()
@@ -308,7 +308,7 @@ async fn login_refuses_foreign_return_paths() {
     let rs = start().await;
     for bad in ["//evil.example/", "https://evil.example/", "/a/b/c"] {
         let r = http()
-            .post(format!("{}/site/oauth2/login", rs.base_url))
+            .post(format!("{}/site/oauth2/login", rs.url))
             .form(&[("account", "alex"), ("return_path", bad)])
             .send()
             .await
@@ -390,7 +390,7 @@ async fn repository_html_link_lands_on_a_page() {
     let html_url = repo["links"]["html"]["href"].as_str().unwrap().to_owned();
     assert_eq!(
         html_url,
-        format!("{}/acme-data/warehouse-pipelines", rs.base_url)
+        format!("{}/acme-data/warehouse-pipelines", rs.url)
     );
     let cookie = sign_in(&rs, "alex", &[]).await;
     let r = http()

@@ -351,7 +351,7 @@ async fn revoke_kills_access_and_refresh_and_brings_consent_back() {
 async fn rotation_issues_new_refresh_tokens_and_retires_old_ones() {
     let rs = start().await;
     let r = http()
-        .post(format!("{}/_control/rotation", rs.base_url))
+        .post(format!("{}/_control/rotation", rs.url))
         .json(&serde_json::json!({ "enabled": true }))
         .send()
         .await

@@ -90,7 +90,7 @@ pub async fn access_token(rs: &RunningSandbox, key: &str, nickname: &str) -> Str
     ];
     form.extend_from_slice(&params);
     let r = http()
-        .post(format!("{}/site/oauth2/login", rs.base_url))
+        .post(format!("{}/site/oauth2/login", rs.url))
         .form(&form)
         .send()
         .await
@@ -100,7 +100,7 @@ pub async fn access_token(rs: &RunningSandbox, key: &str, nickname: &str) -> Str
     let r = http()
         .get(format!(
             "{}/site/oauth2/authorize?{}",
-            rs.base_url,
+            rs.url,
             query(&params)
         ))
         .header(COOKIE, &cookie)
@@ -118,7 +118,7 @@ pub async fn access_token(rs: &RunningSandbox, key: &str, nickname: &str) -> Str
         ];
         form.extend_from_slice(&params);
         let r = http()
-            .post(format!("{}/site/oauth2/authorize", rs.base_url))
+            .post(format!("{}/site/oauth2/authorize", rs.url))
             .header(COOKIE, &cookie)
             .form(&form)
             .send()
@@ -204,7 +204,7 @@ impl Contract {
 
     /// Sends `request` (with `token` as `Authorization: Bearer`, if any).
     pub async fn send(&self, token: Option<&str>, request: RequestBuilder) -> Answer {
-        crate::support::send(&self.rs.base_url, token, request).await
+        crate::support::send(&self.rs.url, token, request).await
     }
 
     /// `GET {api}{path_and_query}`.

@@ -37,7 +37,7 @@ async fn push(c: &Contract, branch: &str, files: Value, delete: &[&str]) -> Stri
         "files": files,
         "delete": delete,
     });
-    let (_, answer) = crate::support::control(&c.rs.base_url, "commit", &body).await;
+    let (_, answer) = crate::support::control(&c.rs.url, "commit", &body).await;
     answer["hash"].as_str().expect("a commit").to_owned()
 }
 

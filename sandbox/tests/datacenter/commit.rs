@@ -78,7 +78,7 @@ async fn creating_and_updating_a_file_commits_exactly_that_file() {
     assert_ne!(created["id"], tip.as_str());
     assert_eq!(
         dc.rs
-            .datacenter
+            .sandbox
             .file_on_branch("DATA", "pipelines", "main", path)
             .as_deref(),
         Some("type: \"orchestration\"\n")
@@ -86,7 +86,7 @@ async fn creating_and_updating_a_file_commits_exactly_that_file() {
     // The other files are untouched, and the new commit changed only this one.
     assert!(dc
         .rs
-        .datacenter
+        .sandbox
         .file_on_branch("DATA", "pipelines", "main", YAML)
         .is_some());
     assert_eq!(last_commit(&dc, "README.md").await, tip);
@@ -112,7 +112,7 @@ async fn creating_and_updating_a_file_commits_exactly_that_file() {
     );
     assert_eq!(
         dc.rs
-            .datacenter
+            .sandbox
             .file_on_branch("DATA", "pipelines", "main", path)
             .as_deref(),
         Some("v2\n")
@@ -140,7 +140,7 @@ async fn conflicts_are_409() {
     // Content identical to the file's.
     let same = dc
         .rs
-        .datacenter
+        .sandbox
         .file_on_branch("DATA", "pipelines", "main", YAML)
         .unwrap();
     let a = put(
@@ -190,7 +190,7 @@ async fn conflicts_are_409() {
     // A colleague changes another file: the editor's sourceCommitId is older than the tip,
     // but this file has not changed since, so the save goes through.
     dc.rs
-        .datacenter
+        .sandbox
         .commit_elsewhere(
             "DATA",
             "pipelines",
@@ -217,7 +217,7 @@ async fn conflicts_are_409() {
     let mine = last_commit(&dc, YAML).await;
     let theirs = dc
         .rs
-        .datacenter
+        .sandbox
         .commit_elsewhere("DATA", "pipelines", "main", YAML, Some("theirs\n"))
         .unwrap();
     assert_eq!(theirs.len(), 40);
@@ -239,7 +239,7 @@ async fn conflicts_are_409() {
     );
     assert_eq!(
         dc.rs
-            .datacenter
+            .sandbox
             .file_on_branch("DATA", "pipelines", "main", YAML)
             .as_deref(),
         Some("theirs\n")
@@ -261,12 +261,12 @@ async fn conflicts_are_409() {
     // A colleague deletes it: a save from before the deletion is refused.
     let before = last_commit(&dc, YAML).await;
     dc.rs
-        .datacenter
+        .sandbox
         .commit_elsewhere("DATA", "pipelines", "main", YAML, None)
         .unwrap();
     assert!(dc
         .rs
-        .datacenter
+        .sandbox
         .file_on_branch("DATA", "pipelines", "main", YAML)
         .is_none());
     let a = put(
@@ -285,17 +285,17 @@ async fn conflicts_are_409() {
     // commit_elsewhere refuses what it cannot do.
     assert!(dc
         .rs
-        .datacenter
+        .sandbox
         .commit_elsewhere("DATA", "pipelines", "nope", YAML, Some("x"))
         .is_err());
     assert!(dc
         .rs
-        .datacenter
+        .sandbox
         .commit_elsewhere("DATA", "pipelines", "main", YAML, None)
         .is_err());
     assert!(dc
         .rs
-        .datacenter
+        .sandbox
         .commit_elsewhere("DATA", "pipelines", "main", "../x", Some("x"))
         .is_err());
     dc.finish().await;
@@ -391,14 +391,14 @@ async fn permissions_fields_and_branches_are_checked() {
     dc.documented(EDIT, &a, 200);
     assert_eq!(
         dc.rs
-            .datacenter
+            .sandbox
             .file_on_branch("DATA", "pipelines", "feature/save", "new.txt")
             .as_deref(),
         Some("x\n")
     );
     assert!(dc
         .rs
-        .datacenter
+        .sandbox
         .file_on_branch("DATA", "pipelines", "main", "new.txt")
         .is_none());
     let a = dc

@@ -304,8 +304,8 @@ pub async fn exchange(token_url: &str, code: &str) -> Response {
 
 /// Access and refresh token for `user` with `scope`.
 pub async fn tokens(rs: &RunningDataCenter, user: &str, scope: &str) -> (String, String) {
-    let code = code(&rs.base_url, user, scope).await;
-    let r = exchange(&rs.datacenter.token_url(), &code).await;
+    let code = code(&rs.url, user, scope).await;
+    let r = exchange(&rs.sandbox.token_url(), &code).await;
     assert_eq!(r.status(), StatusCode::OK, "token call");
     let body: Value = r.json().await.unwrap();
     (
@@ -351,7 +351,7 @@ impl Dc {
     }
 
     pub fn rest(&self) -> String {
-        self.rs.datacenter.rest_url()
+        self.rs.sandbox.rest_url()
     }
 
     pub fn fail(&self, message: impl Into<String>) {
@@ -365,7 +365,7 @@ impl Dc {
     }
 
     pub async fn send(&self, token: Option<&str>, request: RequestBuilder) -> Answer {
-        crate::support::send(&self.rs.base_url, token, request).await
+        crate::support::send(&self.rs.url, token, request).await
     }
 
     /// `GET {rest}{path_and_query}`.

@@ -36,12 +36,12 @@ async fn merge(dc: &Dc, body: Value) -> (StatusCode, Value) {
         json!({ "project": "DATA", "repository": "pipelines" }),
         body,
     );
-    control(&dc.rs.base_url, "merge", &body).await
+    control(&dc.rs.url, "merge", &body).await
 }
 
 fn commit(dc: &Dc, branch: &str, path: &str, content: Option<&str>) -> String {
     dc.rs
-        .datacenter
+        .sandbox
         .commit_elsewhere("DATA", "pipelines", branch, path, content)
         .unwrap()
 }
@@ -52,7 +52,7 @@ async fn diverged(dc: &Dc) -> String {
     assert_eq!(status, StatusCode::OK, "{body}");
     let main = dc
         .rs
-        .datacenter
+        .sandbox
         .file_on_branch("DATA", "pipelines", "main", "README.md")
         .unwrap();
     commit(
@@ -303,7 +303,7 @@ async fn merging_makes_a_merge_commit() {
     );
     let file = |path: &str| {
         dc.rs
-            .datacenter
+            .sandbox
             .file_on_branch("DATA", "pipelines", "main", path)
     };
     assert_eq!(file("pipelines/new.orch.yaml").as_deref(), Some("a\nb\n"));
@@ -330,7 +330,7 @@ async fn merging_makes_a_merge_commit() {
     // A conflict changes nothing; unknowns are 404s; a branch into itself a 400.
     let push = |path: &str, content: &str, branch: &str| {
         dc.rs
-            .datacenter
+            .sandbox
             .commit_elsewhere("DATA", "pipelines", branch, path, Some(content))
             .unwrap()
     };
@@ -340,7 +340,7 @@ async fn merging_makes_a_merge_commit() {
             http()
                 .post(format!(
                     "{}{}",
-                    dc.rs.datacenter.rest_url(),
+                    dc.rs.sandbox.rest_url(),
                     "/branch-utils/latest/projects/DATA/repos/pipelines/branches"
                 ))
                 .json(&json!({"name": "clash", "startPoint": "main"})),
@@ -385,7 +385,7 @@ async fn merging_makes_a_merge_commit() {
 #[tokio::test]
 async fn the_create_pull_request_page() {
     let dc = Dc::start().await;
-    let page = |path: &str| http().get(format!("{}{path}", dc.rs.base_url)).send();
+    let page = |path: &str| http().get(format!("{}{path}", dc.rs.url)).send();
     let r = page("/projects/DATA/repos/pipelines/pull-requests?create&sourceBranch=refs/heads/feature/orders-v2&targetBranch=refs/heads/main")
         .await
         .unwrap();

@@ -12,7 +12,7 @@ const REPOS: Op = op("GET", "/api/latest/repos");
 
 async fn control(dc: &Dc, path: &str, body: Value) -> Value {
     let r = http()
-        .post(format!("{}/_control/{path}", dc.rs.base_url))
+        .post(format!("{}/_control/{path}", dc.rs.url))
         .json(&body)
         .send()
         .await
@@ -25,7 +25,7 @@ async fn control(dc: &Dc, path: &str, body: Value) -> Value {
 async fn faults_answer_dc_errors_before_the_handler_runs() {
     let dc = Dc::start().await;
     dc.rs
-        .datacenter
+        .sandbox
         .inject(Fault::status(503, 1, "/rest/api/latest/repos"));
     let a = dc.get(Some(&dc.alex), "/api/latest/repos").await;
     dc.undocumented(REPOS, &a, 503);
@@ -53,7 +53,7 @@ async fn faults_answer_dc_errors_before_the_handler_runs() {
         .send(
             Some(&dc.alex),
             http()
-                .put(format!("{}{}", dc.rs.base_url, save))
+                .put(format!("{}{}", dc.rs.url, save))
                 .multipart(edit_form(&[("content", "x"), ("branch", "main")])),
         )
         .await;
@@ -61,7 +61,7 @@ async fn faults_answer_dc_errors_before_the_handler_runs() {
     assert!(a.json().unwrap()["errors"][0]["message"].is_string());
     assert!(
         dc.rs
-            .datacenter
+            .sandbox
             .file_on_branch("DATA", "pipelines", "main", "new.txt")
             .is_none(),
         "a faulted save has no effect"
@@ -69,16 +69,16 @@ async fn faults_answer_dc_errors_before_the_handler_runs() {
 
     // The token endpoint fails in OAuth's words.
     dc.rs
-        .datacenter
+        .sandbox
         .inject(Fault::status(503, 1, "/rest/oauth2/latest/token"));
-    let c = code(&dc.rs.base_url, "alex", WRITE).await;
-    let r = exchange(&dc.rs.datacenter.token_url(), &c).await;
+    let c = code(&dc.rs.url, "alex", WRITE).await;
+    let r = exchange(&dc.rs.sandbox.token_url(), &c).await;
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"], "temporarily_unavailable");
     // The page and the code were not touched by the fault: the code still works.
     assert_eq!(
-        exchange(&dc.rs.datacenter.token_url(), &c).await.status(),
+        exchange(&dc.rs.sandbox.token_url(), &c).await.status(),
         StatusCode::OK
     );
 
@@ -93,7 +93,7 @@ async fn faults_answer_dc_errors_before_the_handler_runs() {
     assert_eq!(a.status, StatusCode::OK);
     assert!(a.json().is_none());
     let stats: Value = http()
-        .get(format!("{}/_control/stats", dc.rs.base_url))
+        .get(format!("{}/_control/stats", dc.rs.url))
         .send()
         .await
         .unwrap()
@@ -103,7 +103,7 @@ async fn faults_answer_dc_errors_before_the_handler_runs() {
     assert_eq!(stats["faults_injected"], 4);
     // A bad fault body is refused.
     let r = http()
-        .post(format!("{}/_control/faults", dc.rs.base_url))
+        .post(format!("{}/_control/faults", dc.rs.url))
         .json(&json!({"status": 200}))
         .send()
         .await
@@ -115,7 +115,7 @@ async fn faults_answer_dc_errors_before_the_handler_runs() {
 #[tokio::test]
 async fn a_hang_is_released_by_reset_and_latency_delays_rest_and_token_calls() {
     let dc = Dc::start().await;
-    dc.rs.datacenter.inject(Fault {
+    dc.rs.sandbox.inject(Fault {
         kind: FaultKind::Hang(Duration::from_secs(30)),
         count: 1,
         path_prefix: "/rest/api/latest/application-properties".into(),
@@ -138,13 +138,13 @@ async fn a_hang_is_released_by_reset_and_latency_delays_rest_and_token_calls() {
     // Pages and the control API are not delayed.
     let started = Instant::now();
     let r = http()
-        .get(authorize_url(&dc.rs.base_url, WRITE, "s"))
+        .get(authorize_url(&dc.rs.url, WRITE, "s"))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(started.elapsed() < Duration::from_millis(300));
-    dc.rs.datacenter.set_latency(Duration::ZERO);
+    dc.rs.sandbox.set_latency(Duration::ZERO);
     dc.finish().await;
 }
 
@@ -152,7 +152,7 @@ async fn a_hang_is_released_by_reset_and_latency_delays_rest_and_token_calls() {
 async fn the_control_api_counts_commits_revokes_and_resets() {
     let dc = Dc::start().await;
     let r = http()
-        .delete(format!("{}/_control/stats", dc.rs.base_url))
+        .delete(format!("{}/_control/stats", dc.rs.url))
         .send()
         .await
         .unwrap();
@@ -169,7 +169,7 @@ async fn the_control_api_counts_commits_revokes_and_resets() {
         )
         .await;
     assert_eq!(a.status, StatusCode::OK);
-    let stats = dc.rs.datacenter.stats();
+    let stats = dc.rs.sandbox.stats();
     assert_eq!(stats.api_requests, 1);
     assert_eq!(
         stats.api_requests_by_endpoint
@@ -183,7 +183,7 @@ async fn the_control_api_counts_commits_revokes_and_resets() {
     assert_eq!(id.len(), 40);
     assert_eq!(
         dc.rs
-            .datacenter
+            .sandbox
             .file_on_branch("DATA", "pipelines", "main", "notes.txt")
             .as_deref(),
         Some("hi\n")
@@ -198,11 +198,11 @@ async fn the_control_api_counts_commits_revokes_and_resets() {
     control(&dc, "commit", json!({"project": "DATA", "repository": "pipelines", "branch": "main", "path": "notes.txt", "content": null})).await;
     assert!(dc
         .rs
-        .datacenter
+        .sandbox
         .file_on_branch("DATA", "pipelines", "main", "notes.txt")
         .is_none());
     let refused = http()
-        .post(format!("{}/_control/commit", dc.rs.base_url))
+        .post(format!("{}/_control/commit", dc.rs.url))
         .json(&json!({"project": "DATA", "repository": "nope", "branch": "main", "path": "x", "content": "x"}))
         .send()
         .await
@@ -217,14 +217,14 @@ async fn the_control_api_counts_commits_revokes_and_resets() {
     control(&dc, "rotation", json!({"enabled": false})).await;
     control(&dc, "advance-clock", json!({"seconds": 10})).await;
     control(&dc, "reset", json!({})).await;
-    assert!(dc.rs.datacenter.secrets_issued_to("alex").is_empty());
-    assert_eq!(dc.rs.datacenter.stats(), Default::default());
+    assert!(dc.rs.sandbox.secrets_issued_to("alex").is_empty());
+    assert_eq!(dc.rs.sandbox.stats(), Default::default());
     // Unknown REST paths are DC's 404 body; unknown pages a 404 page.
     let a = dc.get(None, "/api/latest/nothing-here").await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert!(a.json().unwrap()["errors"][0]["message"].is_string());
     let r = http()
-        .get(format!("{}/nothing", dc.rs.base_url))
+        .get(format!("{}/nothing", dc.rs.url))
         .send()
         .await
         .unwrap();

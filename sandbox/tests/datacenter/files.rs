@@ -209,7 +209,7 @@ async fn raw_content_and_file_lists() {
     assert_eq!(
         Some(a.text()),
         dc.rs
-            .datacenter
+            .sandbox
             .file_on_branch("DATA", "pipelines", "main", "README.md")
     );
     let a = dc

@@ -17,7 +17,7 @@ fn set_cookie<'a>(browser: &'a Browser, name: &str) -> &'a str {
 #[tokio::test]
 async fn signing_in_and_allowing_sends_a_code_and_the_state_back() {
     let rs = spawn(clients()).await.unwrap();
-    let base = rs.base_url.clone();
+    let base = rs.url.clone();
     let mut browser = Browser::default();
     let page = browser
         .get(&authorize_url(&base, "REPO_WRITE", "st-1"))
@@ -81,14 +81,14 @@ async fn signing_in_and_allowing_sends_a_code_and_the_state_back() {
     assert_eq!(param(&back, "state").as_deref(), Some("st-1"));
     assert!(param(&back, "code").is_some());
     // The page was opened twice (sign-in, then consent).
-    assert_eq!(rs.datacenter.stats().authorize_requests, 2);
+    assert_eq!(rs.sandbox.stats().authorize_requests, 2);
     rs.shutdown().await;
 }
 
 #[tokio::test]
 async fn deny_sends_access_denied_and_the_state() {
     let rs = spawn(clients()).await.unwrap();
-    let back = through_pages(&rs.base_url, "sam", "REPO_READ", "deny").await;
+    let back = through_pages(&rs.url, "sam", "REPO_READ", "deny").await;
     assert!(back.starts_with(REDIRECT), "{back}");
     assert_eq!(param(&back, "error").as_deref(), Some("access_denied"));
     assert_eq!(param(&back, "state").as_deref(), Some("st-1"));
@@ -99,7 +99,7 @@ async fn deny_sends_access_denied_and_the_state() {
 #[tokio::test]
 async fn untrusted_clients_and_redirects_get_a_page_never_a_redirect() {
     let rs = spawn(clients()).await.unwrap();
-    let good = authorize_url(&rs.base_url, WRITE, "s");
+    let good = authorize_url(&rs.url, WRITE, "s");
     let cases = [
         good.replace("client_id=studio", "client_id=unknown"),
         good.replace("client_id=studio&", ""),
@@ -122,7 +122,7 @@ async fn untrusted_clients_and_redirects_get_a_page_never_a_redirect() {
 #[tokio::test]
 async fn bad_requests_go_back_to_the_client_with_an_error_and_the_state() {
     let rs = spawn(clients()).await.unwrap();
-    let good = authorize_url(&rs.base_url, WRITE, "s-9");
+    let good = authorize_url(&rs.url, WRITE, "s-9");
     let challenge_pair = format!("code_challenge={}&", challenge(VERIFIER));
     let cases = [
         (good.replace("response_type=code&", ""), "invalid_request"),
@@ -179,7 +179,7 @@ async fn consent_page(base: &str, user: &str) -> (Browser, String) {
 #[tokio::test]
 async fn the_forms_are_protected_against_forgery_and_replay() {
     let rs = spawn(clients()).await.unwrap();
-    let base = rs.base_url.clone();
+    let base = rs.url.clone();
     let action = format!("{base}/rest/oauth2/latest/authorize");
     let (mut alex, html) = consent_page(&base, "alex").await;
     let mut form = hidden_fields(&html, "/rest/oauth2/latest/authorize");
@@ -255,7 +255,7 @@ async fn the_forms_are_protected_against_forgery_and_replay() {
         StatusCode::BAD_REQUEST
     );
     assert!(
-        rs.datacenter.secrets_issued_to("alex").is_empty(),
+        rs.sandbox.secrets_issued_to("alex").is_empty(),
         "no code was issued"
     );
     rs.shutdown().await;
@@ -264,7 +264,7 @@ async fn the_forms_are_protected_against_forgery_and_replay() {
 #[tokio::test]
 async fn consent_is_asked_every_time_and_switch_user_signs_out() {
     let rs = spawn(clients()).await.unwrap();
-    let base = rs.base_url.clone();
+    let base = rs.url.clone();
     let (mut browser, html) = consent_page(&base, "alex").await;
     let mut form = hidden_fields(&html, "/rest/oauth2/latest/authorize");
     form.push(("decision".into(), "allow".into()));
@@ -378,7 +378,7 @@ async fn under_a_path_prefix_cookies_forms_and_redirects_keep_the_prefix() {
 #[tokio::test]
 async fn authorized_applications_lists_the_grant_and_revoke_ends_it() {
     let rs = spawn(clients()).await.unwrap();
-    let base = rs.base_url.clone();
+    let base = rs.url.clone();
     let (access, _) = tokens(&rs, "alex", WRITE).await;
     let repos = format!("{base}/rest/api/latest/repos?permission=REPO_WRITE");
     let works = http()

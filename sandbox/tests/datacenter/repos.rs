@@ -80,7 +80,7 @@ async fn the_caller_is_named_by_resources_that_need_a_user() {
         assert!(a.header("x-ausername").is_none());
     }
 
-    let whoami = format!("{}/plugins/servlet/applinks/whoami", dc.rs.base_url);
+    let whoami = format!("{}/plugins/servlet/applinks/whoami", dc.rs.url);
     let a = dc.send(Some(&dc.alex), http().get(&whoami)).await;
     assert_eq!(a.status.as_u16(), 200);
     assert!(a.header("content-type").unwrap().starts_with("text/plain"));
@@ -375,11 +375,11 @@ async fn all_pages(dc: &Dc, token: &str, query: &str) -> Vec<String> {
 async fn bigdc_pages_through_ten_thousand_writable_repositories() {
     let dc = Dc::start().await;
     let big = dc.token("bigdc", "REPO_WRITE").await;
-    dc.rs.datacenter.clear_stats();
+    dc.rs.sandbox.clear_stats();
     let writable = all_pages(&dc, &big, "permission=REPO_WRITE").await;
     assert_eq!(writable.len(), 10_000);
     assert_eq!(
-        dc.rs.datacenter.stats().api_requests_by_endpoint["GET /api/latest/repos"],
+        dc.rs.sandbox.stats().api_requests_by_endpoint["GET /api/latest/repos"],
         10
     );
     assert_eq!(writable[0], "P01/service-00001");

@@ -24,8 +24,8 @@ async fn post(url: &str, form: &[(&str, &str)]) -> reqwest::Response {
 #[tokio::test]
 async fn a_code_gives_a_bearer_token_once_and_a_replay_revokes_it() {
     let rs = spawn(clients()).await.unwrap();
-    let token_url = rs.datacenter.token_url();
-    let code = code(&rs.base_url, "alex", "REPO_WRITE REPO_READ").await;
+    let token_url = rs.sandbox.token_url();
+    let code = code(&rs.url, "alex", "REPO_WRITE REPO_READ").await;
     let r = exchange(&token_url, &code).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["cache-control"], "no-store");
@@ -34,7 +34,7 @@ async fn a_code_gives_a_bearer_token_once_and_a_replay_revokes_it() {
     assert_eq!(body["expires_in"], 3600);
     assert_eq!(body["scope"], "REPO_READ REPO_WRITE");
     let access = body["access_token"].as_str().unwrap().to_owned();
-    let repos = format!("{}/api/latest/repos", rs.datacenter.rest_url());
+    let repos = format!("{}/api/latest/repos", rs.sandbox.rest_url());
     let ok = http()
         .get(&repos)
         .bearer_auth(&access)
@@ -66,14 +66,14 @@ async fn a_code_gives_a_bearer_token_once_and_a_replay_revokes_it() {
     )
     .await;
     assert_eq!(oauth_error(refresh).await.1, "invalid_grant");
-    assert_eq!(rs.datacenter.stats().token_requests.authorization_code, 2);
+    assert_eq!(rs.sandbox.stats().token_requests.authorization_code, 2);
     rs.shutdown().await;
 }
 
 #[tokio::test]
 async fn pkce_redirect_uri_client_and_expiry_are_checked() {
     let rs = spawn(clients()).await.unwrap();
-    let token_url = rs.datacenter.token_url();
+    let token_url = rs.sandbox.token_url();
     let exchange_with =
         |code: String, verifier: &'static str, redirect: &'static str, client: &'static str| {
             let token_url = token_url.clone();
@@ -93,7 +93,7 @@ async fn pkce_redirect_uri_client_and_expiry_are_checked() {
             }
         };
     let wrong_verifier = "x".repeat(43).leak();
-    let c = code(&rs.base_url, "alex", WRITE).await;
+    let c = code(&rs.url, "alex", WRITE).await;
     let r = exchange_with(c.clone(), wrong_verifier, REDIRECT, CLIENT).await;
     assert_eq!(
         oauth_error(r).await,
@@ -103,18 +103,18 @@ async fn pkce_redirect_uri_client_and_expiry_are_checked() {
     let r = exchange_with(c, VERIFIER, REDIRECT, CLIENT).await;
     assert_eq!(oauth_error(r).await.1, "invalid_grant");
 
-    let c = code(&rs.base_url, "alex", WRITE).await;
+    let c = code(&rs.url, "alex", WRITE).await;
     let r = exchange_with(c, VERIFIER, "http://127.0.0.1:9/other", CLIENT).await;
     assert_eq!(oauth_error(r).await.1, "invalid_grant");
 
     // Another application link's code: refused, and not consumed.
-    let c = code(&rs.base_url, "alex", WRITE).await;
+    let c = code(&rs.url, "alex", WRITE).await;
     let r = exchange_with(c.clone(), VERIFIER, REDIRECT, OTHER).await;
     assert_eq!(oauth_error(r).await.1, "invalid_grant");
     assert_eq!(exchange(&token_url, &c).await.status(), StatusCode::OK);
 
-    let c = code(&rs.base_url, "alex", WRITE).await;
-    rs.datacenter.advance_clock(Duration::from_secs(10 + 1));
+    let c = code(&rs.url, "alex", WRITE).await;
+    rs.sandbox.advance_clock(Duration::from_secs(10 + 1));
     let r = exchange(&token_url, &c).await;
     assert_eq!(oauth_error(r).await.1, "invalid_grant");
     rs.shutdown().await;
@@ -125,12 +125,12 @@ async fn pkce_redirect_uri_client_and_expiry_are_checked() {
 #[tokio::test]
 async fn a_code_lives_ten_seconds() {
     let rs = spawn(clients()).await.unwrap();
-    let token_url = rs.datacenter.token_url();
-    let c = code(&rs.base_url, "alex", WRITE).await;
-    rs.datacenter.advance_clock(Duration::from_secs(7));
+    let token_url = rs.sandbox.token_url();
+    let c = code(&rs.url, "alex", WRITE).await;
+    rs.sandbox.advance_clock(Duration::from_secs(7));
     assert_eq!(exchange(&token_url, &c).await.status(), StatusCode::OK);
-    let c = code(&rs.base_url, "alex", WRITE).await;
-    rs.datacenter.advance_clock(Duration::from_secs(10));
+    let c = code(&rs.url, "alex", WRITE).await;
+    rs.sandbox.advance_clock(Duration::from_secs(10));
     let r = exchange(&token_url, &c).await;
     assert_eq!(
         oauth_error(r).await,
@@ -145,7 +145,7 @@ async fn a_code_lives_ten_seconds() {
 #[tokio::test]
 async fn every_scope_atlassian_lists_is_granted_and_account_write_reaches_no_repository() {
     let rs = spawn(clients()).await.unwrap();
-    let token_url = rs.datacenter.token_url();
+    let token_url = rs.sandbox.token_url();
     for scope in [
         "PUBLIC_REPOS",
         "ACCOUNT_WRITE",
@@ -156,7 +156,7 @@ async fn every_scope_atlassian_lists_is_granted_and_account_write_reaches_no_rep
         "ADMIN",
         "SYSTEM_ADMIN",
     ] {
-        let c = code(&rs.base_url, "alex", scope).await;
+        let c = code(&rs.url, "alex", scope).await;
         let r = exchange(&token_url, &c).await;
         assert_eq!(r.status(), StatusCode::OK, "{scope}");
         let body: serde_json::Value = r.json().await.unwrap();
@@ -164,7 +164,7 @@ async fn every_scope_atlassian_lists_is_granted_and_account_write_reaches_no_rep
     }
     let (account, _) = tokens(&rs, "alex", "ACCOUNT_WRITE").await;
     let (write, _) = tokens(&rs, "alex", "ACCOUNT_WRITE REPO_WRITE").await;
-    let rest = rs.datacenter.rest_url();
+    let rest = rs.sandbox.rest_url();
     let repos = |token: String| {
         let url = format!("{rest}/api/latest/repos?permission=REPO_READ&limit=1000");
         async move {
@@ -197,7 +197,7 @@ async fn every_scope_atlassian_lists_is_granted_and_account_write_reaches_no_rep
 #[tokio::test]
 async fn the_client_authenticates_with_exactly_one_method() {
     let rs = spawn(clients()).await.unwrap();
-    let token_url = rs.datacenter.token_url();
+    let token_url = rs.sandbox.token_url();
     let grant = |code: &str| {
         vec![
             ("grant_type".to_owned(), "authorization_code".to_owned()),
@@ -207,7 +207,7 @@ async fn the_client_authenticates_with_exactly_one_method() {
         ]
     };
     // HTTP Basic alone: accepted.
-    let c = code(&rs.base_url, "alex", WRITE).await;
+    let c = code(&rs.url, "alex", WRITE).await;
     let r = http()
         .post(&token_url)
         .basic_auth(CLIENT, Some(SECRET))
@@ -217,7 +217,7 @@ async fn the_client_authenticates_with_exactly_one_method() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     // Both methods: invalid_request.
-    let c = code(&rs.base_url, "alex", WRITE).await;
+    let c = code(&rs.url, "alex", WRITE).await;
     let mut both = grant(&c);
     both.push(("client_id".into(), CLIENT.into()));
     both.push(("client_secret".into(), SECRET.into()));
@@ -311,7 +311,7 @@ async fn refresh(token_url: &str, refresh_token: &str) -> reqwest::Response {
 #[tokio::test]
 async fn refresh_rotates_and_a_reused_refresh_token_is_refused_and_counted() {
     let rs = spawn(clients()).await.unwrap();
-    let token_url = rs.datacenter.token_url();
+    let token_url = rs.sandbox.token_url();
     let (access, first) = tokens(&rs, "alex", WRITE).await;
     let r = refresh(&token_url, &first).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -323,12 +323,12 @@ async fn refresh_rotates_and_a_reused_refresh_token_is_refused_and_counted() {
 
     let reused = refresh(&token_url, &first).await;
     assert_eq!(oauth_error(reused).await.1, "invalid_grant");
-    let stats = rs.datacenter.stats().token_requests;
+    let stats = rs.sandbox.stats().token_requests;
     assert_eq!((stats.refresh_token, stats.rotated_refresh_reused), (2, 1));
     assert_eq!(refresh(&token_url, &second).await.status(), StatusCode::OK);
 
     // Rotation off: the same refresh token comes back, and keeps working.
-    rs.datacenter.set_rotation(false);
+    rs.sandbox.set_rotation(false);
     let (_, kept) = tokens(&rs, "alex", WRITE).await;
     for _ in 0..2 {
         let r = refresh(&token_url, &kept).await;
@@ -336,7 +336,7 @@ async fn refresh_rotates_and_a_reused_refresh_token_is_refused_and_counted() {
         assert_eq!(body["refresh_token"], kept.as_str());
     }
     // 90 days later it is dead.
-    rs.datacenter
+    rs.sandbox
         .advance_clock(Duration::from_secs(90 * 24 * 3600 + 1));
     assert_eq!(
         oauth_error(refresh(&token_url, &kept).await).await.1,
@@ -357,7 +357,7 @@ async fn revoking_and_expiry_end_access_with_a_401() {
         .get(Some(&access), "/api/latest/projects/DATA/repos/pipelines")
         .await;
     dc.documented(repos, &a, 200);
-    dc.rs.datacenter.revoke("alex", CLIENT);
+    dc.rs.sandbox.revoke("alex", CLIENT);
     let a = dc
         .get(Some(&access), "/api/latest/projects/DATA/repos/pipelines")
         .await;
@@ -367,14 +367,14 @@ async fn revoking_and_expiry_end_access_with_a_401() {
         "com.atlassian.bitbucket.auth.AuthenticationException"
     );
     assert!(a.header("x-ausername").is_none());
-    let r = refresh(&dc.rs.datacenter.token_url(), &refresh_token).await;
+    let r = refresh(&dc.rs.sandbox.token_url(), &refresh_token).await;
     assert_eq!(oauth_error(r).await.1, "invalid_grant");
     // Every token alex was given, the revoked ones included, is still on record.
-    assert!(dc.rs.datacenter.secrets_issued_to("alex").contains(&access));
+    assert!(dc.rs.sandbox.secrets_issued_to("alex").contains(&access));
 
     // Allowed again, then an hour later: the new token has expired.
     let (fresh, _) = tokens(&dc.rs, "alex", WRITE).await;
-    dc.rs.datacenter.advance_clock(Duration::from_secs(3601));
+    dc.rs.sandbox.advance_clock(Duration::from_secs(3601));
     let a = dc
         .get(Some(&fresh), "/api/latest/projects/DATA/repos/pipelines")
         .await;

@@ -112,7 +112,7 @@ async fn the_install_page_installs_and_sends_the_user_to_the_setup_url() {
     let gh = Gh::start().await;
     let (_, mut browser) = authorize(&gh.rs.url, "newbie").await;
     let page = browser
-        .get(&format!("{}?state=s-9", gh.rs.github.install_url(SLUG)))
+        .get(&format!("{}?state=s-9", gh.rs.sandbox.install_url(SLUG)))
         .await
         .text()
         .await
@@ -140,7 +140,7 @@ async fn the_install_page_installs_and_sends_the_user_to_the_setup_url() {
     let hello = gh.get(&newbie, "/repos/newbie/hello").await;
     let hello = gh.check("GET", "/repos/{owner}/{repo}", &hello, 200);
     assert_eq!(hello["permissions"]["admin"], true);
-    gh.rs.github.install("globex", SLUG);
+    gh.rs.sandbox.install("globex", SLUG);
     let etl = gh.get(&gh.alex, "/repos/globex/etl").await;
     gh.check("GET", "/repos/{owner}/{repo}", &etl, 200);
     gh.finish().await;
@@ -299,12 +299,12 @@ async fn pages_link_rate_limits_and_faults() {
         (Some(500), 100)
     );
     assert_eq!(list.header("x-ratelimit-limit"), Some("5000"));
-    gh.rs.github.set_rate_limit_remaining("alex", 0);
+    gh.rs.sandbox.set_rate_limit_remaining("alex", 0);
     let limited = gh.get(&gh.alex, "/user").await;
     gh.check("GET", "/user", &limited, 403);
     assert_eq!(limited.header("x-ratelimit-remaining"), Some("0"));
-    gh.rs.github.set_rate_limit_remaining("alex", 10);
-    gh.rs.github.inject(Fault::status(429, 1, "/api/v3/user"));
+    gh.rs.sandbox.set_rate_limit_remaining("alex", 10);
+    gh.rs.sandbox.inject(Fault::status(429, 1, "/api/v3/user"));
     let faulted = gh.get(&gh.alex, "/user").await;
     assert_eq!(faulted.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(faulted.header("retry-after").is_some());
@@ -318,7 +318,7 @@ async fn pages_link_rate_limits_and_faults() {
         gh.check("GET", "/user", &no_token, 401)["message"],
         "Requires authentication"
     );
-    let stats = gh.rs.github.stats();
+    let stats = gh.rs.sandbox.stats();
     assert!(
         stats
             .api_requests_by_endpoint

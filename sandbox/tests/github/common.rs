@@ -184,7 +184,7 @@ pub async fn authorize(base: &str, user: &str) -> (String, Browser) {
 
 pub async fn token_call(rs: &RunningGitHub, form: &[(&str, &str)]) -> Value {
     let r = http()
-        .post(rs.github.token_url())
+        .post(rs.sandbox.token_url())
         .header("accept", "application/json")
         .form(form)
         .send()
@@ -241,7 +241,7 @@ impl Gh {
     }
 
     pub fn api(&self) -> String {
-        self.rs.github.api_url()
+        self.rs.sandbox.api_url()
     }
 
     pub fn fail(&self, m: impl Into<String>) {

@@ -23,7 +23,7 @@ async fn merge(gh: &Gh, body: Value) -> (StatusCode, Value) {
 
 fn commit(gh: &Gh, branch: &str, path: &str, content: Option<&str>) -> String {
     gh.rs
-        .github
+        .sandbox
         .commit_elsewhere("acme-data", "pipelines", branch, path, content)
         .unwrap()
 }
@@ -43,7 +43,7 @@ async fn diverged(gh: &Gh) -> String {
     assert_eq!(status, StatusCode::OK, "{body}");
     let readme = gh
         .rs
-        .github
+        .sandbox
         .file_on_branch("acme-data", "pipelines", "main", "README.md")
         .unwrap();
     commit(
@@ -267,7 +267,7 @@ async fn merging_makes_a_merge_commit() {
     );
     let file = |path: &str| {
         gh.rs
-            .github
+            .sandbox
             .file_on_branch("acme-data", "pipelines", "main", path)
     };
     assert_eq!(

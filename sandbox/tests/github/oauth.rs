@@ -42,7 +42,7 @@ async fn form_answers_unless_json_is_accepted() {
     let rs = spawn(apps()).await.unwrap();
     let (back, _) = authorize(&rs.url, "sam").await;
     let r = http()
-        .post(rs.github.token_url())
+        .post(rs.sandbox.token_url())
         .form(&[
             ("client_id", CLIENT),
             ("client_secret", SECRET),
@@ -132,7 +132,7 @@ async fn every_refusal_is_a_200_with_an_error() {
     )
     .await;
     assert_eq!(wrong["error"], "bad_verification_code");
-    assert!(rs.github.stats().token_requests.refused >= 5);
+    assert!(rs.sandbox.stats().token_requests.refused >= 5);
     rs.shutdown().await;
 }
 
@@ -213,7 +213,7 @@ async fn refresh_rotates_once_and_tokens_expire_by_the_clock() {
         "bad_refresh_token",
         "single use"
     );
-    assert_eq!(rs.github.stats().token_requests.rotated_refresh_reused, 1);
+    assert_eq!(rs.sandbox.stats().token_requests.rotated_refresh_reused, 1);
     assert_eq!(
         gh.get(&access, "/user").await.status,
         StatusCode::UNAUTHORIZED,
@@ -222,7 +222,7 @@ async fn refresh_rotates_once_and_tokens_expire_by_the_clock() {
     let new_access = fresh["access_token"].as_str().unwrap().to_owned();
     let me = gh.get(&new_access, "/user").await;
     assert_eq!(gh.check("GET", "/user", &me, 200)["login"], "sam");
-    rs.github.advance_clock(Duration::from_secs(8 * 3600));
+    rs.sandbox.advance_clock(Duration::from_secs(8 * 3600));
     let expired = gh.get(&new_access, "/user").await;
     assert_eq!(
         gh.check("GET", "/user", &expired, 401)["message"],
@@ -245,7 +245,7 @@ async fn revoking_on_the_page_and_through_the_grant_endpoint_kills_every_token()
         body["refresh_token"].as_str().unwrap(),
     );
     let page = browser
-        .get(&gh.rs.github.authorized_apps_url())
+        .get(&gh.rs.sandbox.authorized_apps_url())
         .await
         .text()
         .await

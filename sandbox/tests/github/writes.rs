@@ -83,7 +83,7 @@ async fn git_data_commits_fast_forward_and_refuse_the_rest() {
     gh.check("PATCH", "/repos/{owner}/{repo}/git/refs/{ref}", &ff, 200);
     assert!(gh
         .rs
-        .github
+        .sandbox
         .file_on_branch("acme-data", "pipelines", "main", "README.md")
         .is_none());
     let back = gh
@@ -178,7 +178,7 @@ async fn contents_put_makes_the_first_commit_and_checks_the_sha() {
         .await;
     gh.check("PUT", "/repos/{owner}/{repo}/contents/{path}", &no_sha, 422);
     gh.rs
-        .github
+        .sandbox
         .commit_elsewhere(
             "acme-data",
             "empty-repo",
@@ -205,7 +205,7 @@ async fn contents_put_makes_the_first_commit_and_checks_the_sha() {
     gh.check("PUT", "/repos/{owner}/{repo}/contents/{path}", &update, 200);
     assert_eq!(
         gh.rs
-            .github
+            .sandbox
             .file_on_branch("acme-data", "empty-repo", "main", "pipelines/a.yaml")
             .unwrap(),
         b"a: 2\n"

@@ -43,11 +43,11 @@ impl Cluster {
         // The soak injects its own 429s; Bitbucket's hourly budget would otherwise answer
         // most of a long run with 429.
         sandbox.set_rate_limit(10_000_000, Duration::from_secs(3600));
-        let datacenter = &app.datacenter.datacenter;
+        let datacenter = &app.datacenter.sandbox;
         datacenter.set_latency(latency);
         datacenter.set_rotation(true);
         // GitHub always rotates its single-use refresh tokens.
-        app.github.github.set_latency(latency);
+        app.github.sandbox.set_latency(latency);
         let mut instances = Vec::new();
         for _ in 0..2 {
             instances.push(Instance::start(&app.settings, &app.browser).await);

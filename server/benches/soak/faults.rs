@@ -159,8 +159,8 @@ pub async fn run(
     rss: &mut Vec<(&'static str, Vec<u64>)>,
 ) -> (Vec<String>, Option<(Duration, Duration)>) {
     let sandbox = &cluster.app.sandbox.sandbox;
-    let datacenter = &cluster.app.datacenter.datacenter;
-    let github = &cluster.app.github.github;
+    let datacenter = &cluster.app.datacenter.sandbox;
+    let github = &cluster.app.github.sandbox;
     let mut injected = Vec::new();
     let mut down = None;
     for (at, injection) in schedule {

@@ -132,8 +132,8 @@ async fn soak(settings: &Settings) -> Vec<Table> {
     // Every provider's token endpoint.
     let token_stats = [
         cluster.app.sandbox.sandbox.stats().token_requests,
-        cluster.app.datacenter.datacenter.stats().token_requests,
-        cluster.app.github.github.stats().token_requests,
+        cluster.app.datacenter.sandbox.stats().token_requests,
+        cluster.app.github.sandbox.stats().token_requests,
     ];
     let refreshes = refreshes_per_user(&cluster).await;
     let tables = report_tables(

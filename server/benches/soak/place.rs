@@ -106,12 +106,12 @@ impl Place {
     ) -> (String, Value) {
         match self.provider {
             GitProvider::BitbucketCloud => (
-                format!("{}/_control/commit", cluster.app.sandbox.base_url),
+                format!("{}/_control/commit", cluster.app.sandbox.url),
                 json!({"nickname": ACCOUNT, "workspace": self.group, "repository": self.repository,
                        "branch": branch, "message": "Pushed from a laptop", "files": {path: content}}),
             ),
             GitProvider::BitbucketDataCenter => (
-                format!("{}/_control/commit", cluster.app.datacenter.base_url),
+                format!("{}/_control/commit", cluster.app.datacenter.url),
                 json!({"project": self.group, "repository": self.repository, "branch": branch,
                        "path": path, "content": content}),
             ),
@@ -133,7 +133,7 @@ impl Place {
                 branch,
                 path,
             ),
-            GitProvider::BitbucketDataCenter => cluster.app.datacenter.datacenter.file_on_branch(
+            GitProvider::BitbucketDataCenter => cluster.app.datacenter.sandbox.file_on_branch(
                 self.group,
                 self.repository,
                 branch,
@@ -142,7 +142,7 @@ impl Place {
             GitProvider::GitHub => cluster
                 .app
                 .github
-                .github
+                .sandbox
                 .file_on_branch(self.group, self.repository, branch, path)
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
         }

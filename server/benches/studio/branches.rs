@@ -70,11 +70,11 @@ impl On {
                 (s.api_requests, s.api_requests_by_endpoint)
             }
             GitProvider::BitbucketDataCenter => {
-                let s = app.datacenter.datacenter.stats();
+                let s = app.datacenter.sandbox.stats();
                 (s.api_requests, s.api_requests_by_endpoint)
             }
             GitProvider::GitHub => {
-                let s = app.github.github.stats();
+                let s = app.github.sandbox.stats();
                 (s.api_requests, s.api_requests_by_endpoint)
             }
         }
@@ -102,17 +102,17 @@ impl On {
         for path in PIPELINES {
             let (url, body) = match self.provider {
                 GitProvider::BitbucketCloud => (
-                    format!("{}/_control/commit", app.sandbox.base_url),
+                    format!("{}/_control/commit", app.sandbox.url),
                     json!({"nickname": "alex", "workspace": self.group, "repository": self.repo,
                            "files": {path: pipeline(path)}}),
                 ),
                 GitProvider::BitbucketDataCenter => (
-                    format!("{}/_control/commit", app.datacenter.base_url),
+                    format!("{}/_control/commit", app.datacenter.url),
                     json!({"project": self.group, "repository": self.repo, "branch": "main",
                            "path": path, "content": pipeline(path)}),
                 ),
                 GitProvider::GitHub => (
-                    format!("{}/_control/commit", app.github.github.base_url()),
+                    format!("{}/_control/commit", app.github.sandbox.base_url()),
                     json!({"owner": self.group, "repo": self.repo, "branch": "main",
                            "path": path, "content": pipeline(path)}),
                 ),

@@ -64,7 +64,7 @@ pub async fn run(config: &Config) -> Table {
         },
     )
     .await;
-    let cloud_control = format!("{}/_control", app.sandbox.base_url);
+    let cloud_control = format!("{}/_control", app.sandbox.url);
     let github_control = format!("{}/_control", app.github.url);
     let accounts = vec![
         Account {

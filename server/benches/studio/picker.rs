@@ -181,8 +181,8 @@ pub async fn run(config: &Config) -> Table {
         fresh_terms.reverse();
         fresh_terms.truncate(FRESH_TERMS);
         let control_url = match scale.provider {
-            GitProvider::BitbucketCloud => &scenario.app.sandbox.base_url,
-            GitProvider::BitbucketDataCenter => &scenario.app.datacenter.base_url,
+            GitProvider::BitbucketCloud => &scenario.app.sandbox.url,
+            GitProvider::BitbucketDataCenter => &scenario.app.datacenter.url,
             GitProvider::GitHub => &scenario.app.github.url,
         };
         accounts.push(Account {
@@ -198,8 +198,8 @@ pub async fn run(config: &Config) -> Table {
         });
     }
     scenario.app.sandbox.sandbox.set_latency(LATENCY);
-    scenario.app.datacenter.datacenter.set_latency(LATENCY);
-    scenario.app.github.github.set_latency(LATENCY);
+    scenario.app.datacenter.sandbox.set_latency(LATENCY);
+    scenario.app.github.sandbox.set_latency(LATENCY);
 
     let input = Input {
         runs: config.runs,
@@ -244,11 +244,10 @@ pub async fn run(config: &Config) -> Table {
                     naive_walk(&scenario.app.sandbox.sandbox.api_url(), token).await
                 }
                 GitProvider::BitbucketDataCenter => {
-                    naive_datacenter_walk(&scenario.app.datacenter.datacenter.rest_url(), token)
-                        .await
+                    naive_datacenter_walk(&scenario.app.datacenter.sandbox.rest_url(), token).await
                 }
                 GitProvider::GitHub => {
-                    naive_github_walk(&scenario.app.github.github.api_url(), token).await
+                    naive_github_walk(&scenario.app.github.sandbox.api_url(), token).await
                 }
             };
             naive_notes.insert(scale.label, naive.calls);
@@ -562,7 +561,7 @@ fn github_access_token(scenario: &Scenario, scale: &Scale) -> String {
     scenario
         .app
         .github
-        .github
+        .sandbox
         .secrets_issued_to(scale.account)
         .into_iter()
         .rfind(|secret| secret.starts_with("ghu_"))
@@ -573,7 +572,7 @@ fn github_access_token(scenario: &Scenario, scale: &Scale) -> String {
 /// the authorization itself (PKCE S256, which Data Center requires) through the sandbox's
 /// pages, and exchanges the code with its verifier.
 async fn datacenter_access_token(scenario: &Scenario, scale: &Scale) -> String {
-    let datacenter = &scenario.app.datacenter.datacenter;
+    let datacenter = &scenario.app.datacenter.sandbox;
     let settings = scenario
         .app
         .settings

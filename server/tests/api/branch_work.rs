@@ -52,9 +52,9 @@ impl On {
 
     fn control(&self, app: &TestApp) -> String {
         let base = match self.provider {
-            GitProvider::BitbucketCloud => app.sandbox.base_url.clone(),
-            GitProvider::BitbucketDataCenter => app.datacenter.base_url.clone(),
-            GitProvider::GitHub => app.github.github.base_url().to_owned(),
+            GitProvider::BitbucketCloud => app.sandbox.url.clone(),
+            GitProvider::BitbucketDataCenter => app.datacenter.url.clone(),
+            GitProvider::GitHub => app.github.sandbox.base_url().to_owned(),
         };
         format!("{base}/_control")
     }
@@ -123,8 +123,8 @@ impl On {
     fn calls(&self, app: &TestApp) -> u64 {
         match self.provider {
             GitProvider::BitbucketCloud => app.sandbox.sandbox.stats().api_requests,
-            GitProvider::BitbucketDataCenter => app.datacenter.datacenter.stats().api_requests,
-            GitProvider::GitHub => app.github.github.stats().api_requests,
+            GitProvider::BitbucketDataCenter => app.datacenter.sandbox.stats().api_requests,
+            GitProvider::GitHub => app.github.sandbox.stats().api_requests,
         }
     }
 

@@ -63,7 +63,7 @@ async fn error_of(response: reqwest::Response, status: u16) -> ApiError {
 /// A commit made on Bitbucket by someone else (through the sandbox's control API).
 async fn push(app: &TestApp, repository: &str, files: Value) {
     let response = reqwest::Client::new()
-        .post(format!("{}/_control/commit", app.sandbox.base_url))
+        .post(format!("{}/_control/commit", app.sandbox.url))
         .json(
             &json!({"nickname": "alex", "workspace": "acme-data", "repository": repository,
                       "message": "Pushed from a laptop", "files": files}),

@@ -38,7 +38,7 @@ async fn the_server_offers_every_provider_by_name_and_host(engine: Engine) {
     );
     assert!(info.providers[1]
         .revoke_url
-        .starts_with(&app.datacenter.base_url));
+        .starts_with(&app.datacenter.url));
 }
 
 async fn connecting_asks_once_and_names_the_account(engine: Engine) {
@@ -59,7 +59,7 @@ async fn connecting_asks_once_and_names_the_account(engine: Engine) {
     assert_eq!(scopes, ["REPO_WRITE"]);
     // Whose token it is comes from a resource that needs one, not from the anonymous
     // `application-properties`.
-    let calls = app.datacenter.datacenter.stats().api_requests_by_endpoint;
+    let calls = app.datacenter.sandbox.stats().api_requests_by_endpoint;
     assert!(calls.contains_key("GET /api/latest/users"), "{calls:?}");
     assert!(
         !calls.contains_key("GET /api/latest/application-properties"),
@@ -70,12 +70,12 @@ async fn connecting_asks_once_and_names_the_account(engine: Engine) {
     let cloud: ConnectionStatus = cloud.json().await.unwrap();
     assert_eq!(cloud, ConnectionStatus::NotConnected);
     // Once: the studio's next calls need no new consent.
-    let before = app.datacenter.datacenter.stats().authorize_requests;
+    let before = app.datacenter.sandbox.stats().authorize_requests;
     let picker = app.browser.get(&api::paths::repository_picker(DC)).await;
     assert_eq!(picker.status(), 200);
-    assert_eq!(app.datacenter.datacenter.stats().authorize_requests, before);
+    assert_eq!(app.datacenter.sandbox.stats().authorize_requests, before);
     // The tokens stay on the server, encrypted.
-    for secret in app.datacenter.datacenter.secrets_issued_to("alex") {
+    for secret in app.datacenter.sandbox.secrets_issued_to("alex") {
         let link = app.db.stored_grant(1, DC).await.unwrap().unwrap();
         assert!(!link.access_token.contains(&secret) && !link.refresh_token.contains(&secret));
     }
@@ -114,7 +114,7 @@ async fn a_revoked_grant_asks_to_reconnect_and_reconnecting_works(engine: Engine
 async fn an_expired_token_is_refreshed_once_and_rotation_holds(engine: Engine) {
     let app = TestApp::connected_to_datacenter(engine).await;
     app.datacenter
-        .datacenter
+        .sandbox
         .advance_clock(std::time::Duration::from_secs(2 * 3600));
     let (picker, workspaces) = (
         api::paths::repository_picker(DC),
@@ -122,7 +122,7 @@ async fn an_expired_token_is_refreshed_once_and_rotation_holds(engine: Engine) {
     );
     let (a, b) = tokio::join!(app.browser.get(&picker), app.browser.get(&workspaces));
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
-    let tokens = app.datacenter.datacenter.stats().token_requests;
+    let tokens = app.datacenter.sandbox.stats().token_requests;
     assert_eq!(
         tokens.refresh_token, 1,
         "one refresh for two requests: {tokens:?}"
@@ -175,7 +175,7 @@ async fn a_callback_never_accepts_another_providers_state(engine: Engine) {
 async fn fifty_requests_over_two_instances_refresh_once(engine: Engine) {
     let app = TestApp::connected_to_datacenter(engine).await;
     let b = app.another_instance().await;
-    let dc = &app.datacenter.datacenter;
+    let dc = &app.datacenter.sandbox;
     dc.advance_clock(std::time::Duration::from_secs(3600 + 120));
     // Slow enough that both instances meet the expired token while a refresh is under way.
     dc.set_latency(std::time::Duration::from_millis(100));
@@ -204,12 +204,12 @@ async fn the_status_check_proves_the_token_where_one_is_required(engine: Engine)
     app.authorize_datacenter(&app.browser, "alex", "Allow")
         .await;
     app.sql("UPDATE provider_grants SET validated_at = 0").await;
-    app.datacenter.datacenter.clear_stats();
+    app.datacenter.sandbox.clear_stats();
     assert!(matches!(
         status(&app).await,
         ConnectionStatus::Connected { .. }
     ));
-    let calls = app.datacenter.datacenter.stats().api_requests_by_endpoint;
+    let calls = app.datacenter.sandbox.stats().api_requests_by_endpoint;
     assert!(calls.contains_key("GET /api/latest/users"), "{calls:?}");
     assert!(!calls.contains_key("GET /api/latest/projects"), "{calls:?}");
 }

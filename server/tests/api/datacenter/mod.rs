@@ -31,7 +31,7 @@ impl TestApp {
     /// A colleague's commit on the Data Center sandbox.
     pub async fn datacenter_commit(&self, repository: &str, path: &str, content: Option<&str>) {
         let response = reqwest::Client::new()
-            .post(format!("{}/_control/commit", self.datacenter.base_url))
+            .post(format!("{}/_control/commit", self.datacenter.url))
             .json(
                 &json!({"project": "DATA", "repository": repository, "branch": "main",
                           "path": path, "content": content}),
@@ -55,6 +55,6 @@ impl TestApp {
 
     /// Revokes alex's grant on the Data Center sandbox.
     pub fn revoke_datacenter(&self) {
-        self.datacenter.datacenter.revoke("alex", CLIENT_ID);
+        self.datacenter.sandbox.revoke("alex", CLIENT_ID);
     }
 }

@@ -80,7 +80,7 @@ async fn pipelines_are_listed_read_and_saved_in_the_repository(engine: Engine) {
     assert_eq!(saved.change.author, "Alex Rivera");
     assert_eq!(
         app.datacenter
-            .datacenter
+            .sandbox
             .file_on_branch("DATA", "pipelines", "main", PATH)
             .as_deref(),
         Some(EDITED)
@@ -158,7 +158,7 @@ async fn deleting_says_how_since_data_center_cannot(engine: Engine) {
     );
     assert!(app
         .datacenter
-        .datacenter
+        .sandbox
         .file_on_branch("DATA", "pipelines", "main", PATH)
         .is_some());
 }

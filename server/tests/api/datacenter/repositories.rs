@@ -124,22 +124,22 @@ async fn ten_thousand_repositories_are_searched_and_paged_on_the_server(engine: 
     assert_eq!(seen, 500, "P01's writable repositories");
     // Search runs on Data Center (`name`), not over a downloaded list.
     let wanted = first.repositories.values[41].name.clone();
-    app.datacenter.datacenter.clear_stats();
+    app.datacenter.sandbox.clear_stats();
     let found = page(&app, "P01", &format!("search={wanted}")).await;
     assert!(found.values.iter().any(|r| r.name == wanted), "{wanted}");
     assert!(found.values.len() < 50, "narrowed on the server");
-    assert_eq!(app.datacenter.datacenter.stats().api_requests, 1);
+    assert_eq!(app.datacenter.sandbox.stats().api_requests, 1);
     // The same search a moment later is answered from the minute's cache, as on Cloud: no
     // second call to Data Center. Refresh asks again.
     let again = page(&app, "P01", &format!("search={wanted}")).await;
     assert_eq!(slugs(&again), slugs(&found));
     assert_eq!(
-        app.datacenter.datacenter.stats().api_requests,
+        app.datacenter.sandbox.stats().api_requests,
         1,
         "a repeated search is not asked again"
     );
     page(&app, "P01", &format!("search={wanted}&refresh=true")).await;
-    assert_eq!(app.datacenter.datacenter.stats().api_requests, 2);
+    assert_eq!(app.datacenter.sandbox.stats().api_requests, 2);
     // The read-only archive is never offered.
     assert!(page(&app, "P01", "search=archive").await.values.is_empty());
     // Only a cursor the server handed out for this very list is followed: not one made up,
@@ -180,12 +180,12 @@ async fn main_is_checked_and_created_from_the_default_branch_or_from_nothing(eng
     ));
     assert!(app
         .datacenter
-        .datacenter
+        .sandbox
         .file_on_branch("DATA", "warehouse", "main", "README.md")
         .is_some());
     // With the create whose statuses Atlassian's document declares (branch-utils), never
     // the `api/latest` one.
-    let calls = app.datacenter.datacenter.stats().api_requests_by_endpoint;
+    let calls = app.datacenter.sandbox.stats().api_requests_by_endpoint;
     assert_eq!(
         calls
             .get("POST /branch-utils/latest/projects/{projectKey}/repos/{repositorySlug}/branches"),

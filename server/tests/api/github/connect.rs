@@ -40,14 +40,14 @@ async fn github_is_offered_with_its_install_page(engine: Engine) {
         github.install_url.as_deref(),
         Some(
             app.github
-                .github
+                .sandbox
                 .install_url(crate::helpers::GITHUB_APP_SLUG)
                 .as_str()
         )
     );
     assert!(github
         .revoke_url
-        .starts_with(&app.github.github.authorized_apps_url()));
+        .starts_with(&app.github.sandbox.authorized_apps_url()));
 }
 
 async fn connecting_asks_once_and_names_the_account(engine: Engine) {
@@ -62,11 +62,15 @@ async fn connecting_asks_once_and_names_the_account(engine: Engine) {
     };
     assert_eq!(account.display_name, "Alex Rivera");
     assert_eq!(account.nickname.as_deref(), Some("alex"));
-    let before = app.github.github.stats().authorize_requests;
+    let before = app.github.sandbox.stats().authorize_requests;
     let picker = app.browser.get(&api::paths::repository_picker(GH)).await;
     assert_eq!(picker.status(), 200);
-    assert_eq!(app.github.github.stats().authorize_requests, before, "once");
-    for secret in app.github.github.secrets_issued_to("alex") {
+    assert_eq!(
+        app.github.sandbox.stats().authorize_requests,
+        before,
+        "once"
+    );
+    for secret in app.github.sandbox.secrets_issued_to("alex") {
         let link = app.db.stored_grant(1, GH).await.unwrap().unwrap();
         assert!(!link.access_token.contains(&secret) && !link.refresh_token.contains(&secret));
     }
@@ -87,7 +91,7 @@ async fn a_cancelled_consent_returns_to_the_wizard_with_the_reason(engine: Engin
 
 async fn a_grant_revoked_on_github_asks_to_reconnect_in_githubs_name(engine: Engine) {
     let app = TestApp::connected_to_github(engine, "alex").await;
-    app.github.github.revoke("alex", CLIENT_ID);
+    app.github.sandbox.revoke("alex", CLIENT_ID);
     let refused = app.browser.get(&api::paths::repository_picker(GH)).await;
     assert_eq!(refused.status(), 409);
     let error: ApiError = refused.json().await.unwrap();
@@ -112,7 +116,7 @@ async fn a_grant_revoked_on_github_asks_to_reconnect_in_githubs_name(engine: Eng
 async fn an_expired_token_is_refreshed_once_with_a_single_use_refresh_token(engine: Engine) {
     let app = TestApp::connected_to_github(engine, "alex").await;
     app.github
-        .github
+        .sandbox
         .advance_clock(std::time::Duration::from_secs(9 * 3600));
     let (picker, groups) = (
         api::paths::repository_picker(GH),
@@ -120,34 +124,34 @@ async fn an_expired_token_is_refreshed_once_with_a_single_use_refresh_token(engi
     );
     let (a, b) = tokio::join!(app.browser.get(&picker), app.browser.get(&groups));
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
-    let tokens = app.github.github.stats().token_requests;
+    let tokens = app.github.sandbox.stats().token_requests;
     assert_eq!(
         tokens.refresh_token, 1,
         "one refresh for two requests: {tokens:?}"
     );
     // Again after another 8 hours: the rotated refresh token was kept (the first is dead).
     app.github
-        .github
+        .sandbox
         .advance_clock(std::time::Duration::from_secs(9 * 3600));
     assert_eq!(app.browser.get(&picker).await.status(), 200);
-    assert_eq!(app.github.github.stats().token_requests.refresh_token, 2);
+    assert_eq!(app.github.sandbox.stats().token_requests.refresh_token, 2);
 }
 
 async fn disconnect_revokes_the_grant_on_github(engine: Engine) {
     let app = TestApp::connected_to_github(engine, "alex").await;
-    let issued = app.github.github.secrets_issued_to("alex");
+    let issued = app.github.sandbox.secrets_issued_to("alex");
     assert!(!issued.is_empty());
     let gone = app.browser.delete_json(&api::paths::connection(GH)).await;
     assert_eq!(gone.status(), 204);
     assert_eq!(status(&app).await, ConnectionStatus::NotConnected);
-    let calls = app.github.github.stats().api_requests_by_endpoint;
+    let calls = app.github.sandbox.stats().api_requests_by_endpoint;
     assert_eq!(
         calls.get("DELETE /applications/{client_id}/grant"),
         Some(&1),
         "{calls:?}"
     );
     // The token the studio held no longer works on GitHub.
-    let api = app.github.github.api_url();
+    let api = app.github.sandbox.api_url();
     for secret in issued.iter().filter(|s| s.starts_with("ghu_")) {
         let answer = reqwest::Client::new()
             .get(format!("{api}/user"))
@@ -169,7 +173,7 @@ async fn disconnect_revokes_the_grant_on_github(engine: Engine) {
 
 async fn githubs_rate_limit_is_told_in_its_name(engine: Engine) {
     let app = TestApp::connected_to_github(engine, "alex").await;
-    app.github.github.set_rate_limit_remaining("alex", 0);
+    app.github.sandbox.set_rate_limit_remaining("alex", 0);
     let limited = app.browser.get(&api::paths::repository_picker(GH)).await;
     assert_eq!(limited.status(), 429);
     let error: ApiError = limited.json().await.unwrap();
@@ -187,7 +191,7 @@ async fn githubs_rate_limit_is_told_in_its_name(engine: Engine) {
 async fn fifty_requests_over_two_instances_refresh_once(engine: Engine) {
     let app = TestApp::connected_to_github(engine, "alex").await;
     let b = app.another_instance().await;
-    let github = &app.github.github;
+    let github = &app.github.sandbox;
     github.advance_clock(std::time::Duration::from_secs(8 * 3600 + 120));
     // Slow enough that both instances meet the expired token while a refresh is under way.
     github.set_latency(std::time::Duration::from_millis(100));
@@ -213,7 +217,7 @@ async fn fifty_requests_over_two_instances_refresh_once(engine: Engine) {
 /// refusal, which asks the user to reconnect, never an outage retried forever.
 async fn a_refused_refresh_answered_with_200_asks_to_reconnect(engine: Engine) {
     let app = TestApp::connected_to_github(engine, "alex").await;
-    let github = &app.github.github;
+    let github = &app.github.sandbox;
     // The grant is revoked on GitHub and the access token has expired: the refresh is refused.
     github.revoke("alex", CLIENT_ID);
     github.advance_clock(std::time::Duration::from_secs(9 * 3600));

@@ -14,7 +14,7 @@ const SEEDED: &str = "type: \"orchestration\"\nversion: \"1.0\"\npipeline:\n  co
 
 fn commit_elsewhere(app: &TestApp, path: &str, content: Option<&str>) {
     app.github
-        .github
+        .sandbox
         .commit_elsewhere("acme-data", "pipelines", "main", path, content)
         .expect("the sandbox commits");
 }
@@ -66,13 +66,13 @@ async fn pipelines_are_listed_read_saved_and_deleted_in_the_repository(engine: E
     assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
     assert_eq!(
         app.github
-            .github
+            .sandbox
             .file_on_branch("acme-data", "pipelines", "main", PATH)
             .as_deref(),
         Some(EDITED.as_bytes())
     );
     // Through the Git data API, the branch moved without force.
-    let calls = app.github.github.stats().api_requests_by_endpoint;
+    let calls = app.github.sandbox.stats().api_requests_by_endpoint;
     assert_eq!(
         calls.get("PATCH /repos/{owner}/{repo}/git/refs/{ref}"),
         Some(&1),
@@ -103,7 +103,7 @@ async fn pipelines_are_listed_read_saved_and_deleted_in_the_repository(engine: E
     );
     assert!(app
         .github
-        .github
+        .sandbox
         .file_on_branch("acme-data", "pipelines", "main", new)
         .is_none());
 }
@@ -127,7 +127,7 @@ async fn a_change_made_elsewhere_is_never_overwritten(engine: Engine) {
     assert_eq!(read(&app, id, PATH).await.content, EDITED);
     assert_eq!(
         app.github
-            .github
+            .sandbox
             .file_on_branch("acme-data", "pipelines", "main", "README.md")
             .as_deref(),
         Some(&b"# changed\n"[..]),

@@ -85,7 +85,7 @@ async fn a_missing_installation_is_installed_and_the_user_comes_back(engine: Eng
         .await;
     assert!(!crate::helpers::Browser::location(&off_site).contains("evil"));
     app.github
-        .github
+        .sandbox
         .install("globex", crate::helpers::GITHUB_APP_SLUG);
     let refreshed = app
         .browser
@@ -130,12 +130,12 @@ async fn five_hundred_repositories_an_account_are_searched_and_paged(engine: Eng
     let found = page(&app, "bigco-01", "search=service-00042").await;
     assert_eq!(slugs(&found), ["service-00042"]);
     assert_eq!(found.size, Some(1));
-    let calls = app.github.github.stats().api_requests_by_endpoint;
+    let calls = app.github.sandbox.stats().api_requests_by_endpoint;
     let listed = calls["GET /user/installations/{installation_id}/repositories"];
     // Another term in the same minute reads nothing again.
     let again = page(&app, "bigco-01", "search=service-0044").await;
     assert_eq!(again.values.len(), 10);
-    let calls = app.github.github.stats().api_requests_by_endpoint;
+    let calls = app.github.sandbox.stats().api_requests_by_endpoint;
     assert_eq!(
         calls["GET /user/installations/{installation_id}/repositories"],
         listed
@@ -144,7 +144,7 @@ async fn five_hundred_repositories_an_account_are_searched_and_paged(engine: Eng
     // 100, the first and then the other four at the same time.
     let other = page(&app, "bigco-02", "search=service-00542").await;
     assert_eq!(slugs(&other), ["service-00542"]);
-    let calls = app.github.github.stats().api_requests_by_endpoint;
+    let calls = app.github.sandbox.stats().api_requests_by_endpoint;
     assert_eq!(
         calls["GET /user/installations/{installation_id}/repositories"],
         listed + 5
@@ -186,7 +186,7 @@ async fn main_is_checked_and_created_from_the_default_branch_or_from_nothing(eng
     ));
     assert!(app
         .github
-        .github
+        .sandbox
         .file_on_branch("acme-data", "empty-repo", "main", "README.md")
         .is_some());
     let again = app.browser.post_json(&empty, &serde_json::json!({})).await;

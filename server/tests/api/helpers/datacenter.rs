@@ -26,7 +26,7 @@ impl TestApp {
         assert_eq!(to_dc.status(), 303);
         let page_url = Browser::location(&to_dc);
         assert!(
-            page_url.starts_with(&self.datacenter.datacenter.authorize_url()),
+            page_url.starts_with(&self.datacenter.sandbox.authorize_url()),
             "start redirects to Data Center: {page_url}"
         );
         let callback = datacenter_consent(browser, &page_url, &self.url, user, button).await;

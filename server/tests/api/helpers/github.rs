@@ -31,7 +31,7 @@ impl TestApp {
         assert_eq!(to_github.status(), 303);
         let mut location = Browser::location(&to_github);
         assert!(
-            location.starts_with(&self.github.github.authorize_url()),
+            location.starts_with(&self.github.sandbox.authorize_url()),
             "start redirects to GitHub: {location}"
         );
         for _ in 0..8 {
