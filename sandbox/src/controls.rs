@@ -290,9 +290,44 @@ pub(crate) trait Controlled: Clone + Send + Sync + 'static {
 }
 
 /// `Controlled` for a sandbox type by its own methods of the same names (and its world's
-/// `control`), and [`GateStats`] for its stats by their fields of the same names.
+/// `control`), and [`GateStats`] for its stats by their fields of the same names. The control
+/// methods that read the same on every sandbox (its world's `control` and `clock`) are written
+/// here as that type's own; those whose meaning is the provider's (reset, rotation,
+/// revocation) stay beside its world.
 macro_rules! controlled_by_own_methods {
     ($sandbox:ty, $stats:ty) => {
+        impl $sandbox {
+            /// What the sandbox has counted since it started or was last cleared.
+            pub fn stats(&self) -> $stats {
+                self.world().control.stats.clone()
+            }
+
+            /// Zeroes the counters (`DELETE /_control/stats`), so a test or benchmark can
+            /// count one screen's calls; the world is left as it is.
+            pub fn clear_stats(&self) {
+                self.world().control.stats = <$stats>::default();
+            }
+
+            /// Delay applied to every token and API call.
+            pub fn set_latency(&self, d: ::std::time::Duration) {
+                self.world().control.latency = d;
+            }
+
+            /// Moves the sandbox clock forward: codes and tokens expire without sleeping.
+            pub fn advance_clock(&self, d: ::std::time::Duration) {
+                self.world().clock.advance(d);
+            }
+
+            /// Arms any kind of fault (status, hang, malformed JSON), with its own latency;
+            /// its `path_prefix` is relative to the sandbox's base URL, a trailing `$` for one
+            /// exact path.
+            pub fn inject(&self, fault: $crate::controls::Fault) {
+                if fault.count > 0 {
+                    self.world().control.faults.push(fault);
+                }
+            }
+        }
+
         impl $crate::controls::Controlled for $sandbox {
             type Stats = $stats;
             fn stats(&self) -> $stats {

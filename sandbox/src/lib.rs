@@ -182,27 +182,6 @@ impl Sandbox {
         format!("{}/account/settings/app-authorizations/", self.base_url())
     }
 
-    pub fn stats(&self) -> Stats {
-        self.world().control.stats.clone()
-    }
-
-    /// Zeroes the counters (`DELETE /_control/stats`), so a test or benchmark can count one
-    /// screen's calls; the world is left as it is.
-    pub fn clear_stats(&self) {
-        self.world().control.stats = Stats::default();
-    }
-
-    /// Delay applied to every token and API call.
-    pub fn set_latency(&self, d: Duration) {
-        self.world().control.latency = d;
-    }
-
-    /// Moves the sandbox clock forward: tokens and codes expire without
-    /// sleeping.
-    pub fn advance_clock(&self, d: Duration) {
-        self.world().clock.advance(d);
-    }
-
     /// What the "Revoke" button on App authorizations does: forgets the grant
     /// and kills the account's codes, access and refresh tokens for that
     /// consumer.
@@ -236,14 +215,6 @@ impl Sandbox {
     /// with `path_prefix` answer `status` with a Bitbucket error body.
     pub fn inject_fault(&self, status: u16, count: u32, path_prefix: &str) {
         self.inject(Fault::status(status, count, path_prefix));
-    }
-
-    /// Arms any kind of fault (status, hang, malformed JSON), with its own
-    /// latency.
-    pub fn inject(&self, fault: Fault) {
-        if fault.count > 0 {
-            self.world().control.faults.push(fault);
-        }
     }
 
     /// Bitbucket's `next` link is opaque: a page number for list-based collections, "an

@@ -21,7 +21,6 @@ mod web;
 mod world;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
@@ -113,25 +112,6 @@ impl DataCenter {
         format!("{}/rest", self.base_url())
     }
 
-    pub fn stats(&self) -> DcStats {
-        self.world().control.stats.clone()
-    }
-
-    /// Zeroes the counters; the world is left as it is.
-    pub fn clear_stats(&self) {
-        self.world().control.stats = DcStats::default();
-    }
-
-    /// Delay applied to every token and REST call.
-    pub fn set_latency(&self, d: Duration) {
-        self.world().control.latency = d;
-    }
-
-    /// Moves the sandbox clock forward: codes and tokens expire without sleeping.
-    pub fn advance_clock(&self, d: Duration) {
-        self.world().clock.advance(d);
-    }
-
     /// Refresh-token rotation (on by default): each refresh returns a new refresh token and
     /// the old one dies at once. Off, a refresh returns the same refresh token.
     pub fn set_rotation(&self, on: bool) {
@@ -142,14 +122,6 @@ impl DataCenter {
     /// codes, access and refresh tokens all die.
     pub fn revoke(&self, user_slug: &str, client_id: &str) {
         self.world().oauth.revoke(user_slug, client_id);
-    }
-
-    /// Arms a fault (same type and matching rules as the Cloud sandbox's: `path_prefix`
-    /// relative to `base_url`, a trailing `$` for one exact path).
-    pub fn inject(&self, fault: crate::Fault) {
-        if fault.count > 0 {
-            self.world().control.faults.push(fault);
-        }
     }
 
     /// Back to the seeded world: grants, sessions, tokens, counters, faults, latency,

@@ -20,7 +20,6 @@ mod web;
 mod world;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, Uri};
@@ -119,24 +118,6 @@ impl GitHub {
         format!("{}{}", self.base_url(), oauth::AUTHORIZATIONS_PATH)
     }
 
-    pub fn stats(&self) -> GitHubStats {
-        self.world().control.stats.clone()
-    }
-
-    pub fn clear_stats(&self) {
-        self.world().control.stats = GitHubStats::default();
-    }
-
-    /// Delay applied to every token and API call.
-    pub fn set_latency(&self, d: Duration) {
-        self.world().control.latency = d;
-    }
-
-    /// Moves the sandbox clock forward: codes and tokens expire without sleeping.
-    pub fn advance_clock(&self, d: Duration) {
-        self.world().clock.advance(d);
-    }
-
     /// On by default, as GitHub always rotates: a refresh token is single use. Off, it stays
     /// usable (a lenient server, for tests of a client that must not depend on that).
     pub fn set_rotation(&self, on: bool) {
@@ -158,13 +139,6 @@ impl GitHub {
         self.world()
             .installations
             .retain(|i| !(i.account == account && i.app_slug == app_slug));
-    }
-
-    /// Arms a fault (paths relative to `base_url`, e.g. `/api/v3/user/installations`).
-    pub fn inject(&self, fault: crate::Fault) {
-        if fault.count > 0 {
-            self.world().control.faults.push(fault);
-        }
     }
 
     /// Back to the seeded world; hanging requests are released.
