@@ -10,8 +10,9 @@ const external = !!process.env.E2E_EXTERNAL;
 const port = Number(process.env.E2E_PORT ?? 3107);
 // Each worker drives a server of its own (port + its index; tests/fixtures.ts points it there):
 // tests reset the sandboxes and change their latency and faults, which would reach into
-// another worker's test on a shared server. An external server is one, so one worker.
-const workers = external ? 1 : Number(process.env.E2E_WORKERS ?? 2);
+// another worker's test on a shared server. An external server, or one named by BASE_URL, is
+// one, so one worker.
+const workers = external || process.env.BASE_URL ? 1 : Number(process.env.E2E_WORKERS ?? 2);
 const baseURL = process.env.BASE_URL ?? (external ? 'http://127.0.0.1:3000' : `http://127.0.0.1:${port}`);
 
 /** The server worker `index` drives: its own port, SQLite database and sandboxes. */
